@@ -1,0 +1,1 @@
+"""netconf package."""
