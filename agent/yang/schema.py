@@ -70,6 +70,7 @@ class Restriction:
     xpath: str
     error_message: str | None = None
     error_app_tag: str | None = None
+    context_is_parent: bool = False  # a when on augment/uses/choice/case is evaluated at the data parent
 
 
 @dataclass(frozen=True, slots=True)

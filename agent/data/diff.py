@@ -1,0 +1,101 @@
+"""The difference between two datastore trees, as a list of node-level changes.
+
+Subscribers (the device reconciler, config-change notifications) need to know *what* a commit changed, not
+just the new tree: the diff matches list entries by key and leaf-list entries by value, so a renamed user is a
+delete plus a create and a changed time-out is one ``replace`` of that leaf.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from lxml import etree
+
+from agent.yang.schema import Kind, Schema, SchemaNode, split_clark
+
+
+class ChangeOp(enum.Enum):
+    """RFC 6470 edit operations as they appear in netconf-config-change."""
+
+    CREATE = "create"
+    DELETE = "delete"
+    REPLACE = "replace"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One node that appeared, disappeared or got a new value; ``path`` is an instance path with prefixes."""
+
+    op: ChangeOp
+    path: str
+    path_ns: tuple[tuple[str, str], ...]
+    old: etree._Element | None
+    new: etree._Element | None
+
+
+def _quote(value: str) -> str:
+    return f"'{value}'" if "'" not in value else f'"{value}"'
+
+
+def _identity(el: etree._Element, snode: SchemaNode | None) -> tuple[str, ...]:
+    if snode is None:
+        return (el.tag,)
+    if snode.kind is Kind.LIST:
+        return (el.tag, *((next(el.iterchildren(k), None) or el).text or "" for k in snode.keys))
+    if snode.kind is Kind.LEAF_LIST:
+        return (el.tag, el.text or "")
+    return (el.tag,)
+
+
+def _step(snode: SchemaNode | None, el: etree._Element) -> tuple[str, str, str]:
+    if snode is None:
+        ns, name = split_clark(el.tag)
+        return f"{name}", "", ns
+    pred = ""
+    if snode.kind is Kind.LIST:
+        for k in snode.keys:
+            kel = next(el.iterchildren(k), None)
+            pred += f"[{snode.prefix}:{split_clark(k)[1]}={_quote(kel.text or '' if kel is not None else '')}]"
+    elif snode.kind is Kind.LEAF_LIST:
+        pred = f"[.={_quote(el.text or '')}]"
+    return f"{snode.prefix}:{snode.name}{pred}", snode.prefix, snode.ns
+
+
+def diff(old: etree._Element, new: etree._Element, schema: Schema) -> tuple[Change, ...]:
+    """Changes that turn datastore tree ``old`` into ``new`` (both wrappers of top-level nodes), in tree order."""
+    out: list[Change] = []
+    _diff_children(old, new, schema.root, "", {}, out)
+    return tuple(out)
+
+
+def _diff_children(
+    old: etree._Element, new: etree._Element, snode: SchemaNode, path: str, ns: dict[str, str], out: list[Change]
+) -> None:
+    old_index = {_identity(c, snode.child(c.tag)): c for c in old if isinstance(c.tag, str)}
+    seen: set[tuple[str, ...]] = set()
+    for c in new:
+        if not isinstance(c.tag, str):
+            continue
+        cnode = snode.child(c.tag)
+        ident = _identity(c, cnode)
+        seen.add(ident)
+        step, prefix, nsuri = _step(cnode, c)
+        cpath = f"{path}/{step}"
+        cns = {**ns, prefix: nsuri} if prefix and prefix not in ns else ns
+        before = old_index.get(ident)
+        if before is None:
+            out.append(Change(ChangeOp.CREATE, cpath, tuple(cns.items()), None, c))
+        elif cnode is None or cnode.kind in (Kind.LEAF, Kind.ANYXML, Kind.ANYDATA):
+            if (before.text or "") != (c.text or "") or (
+                cnode is not None and cnode.kind is not Kind.LEAF and etree.tostring(before) != etree.tostring(c)
+            ):
+                out.append(Change(ChangeOp.REPLACE, cpath, tuple(cns.items()), before, c))
+        elif cnode.kind is not Kind.LEAF_LIST:
+            _diff_children(before, c, cnode, cpath, cns, out)
+    for ident, c in old_index.items():
+        if ident not in seen:
+            cnode = snode.child(c.tag)
+            step, prefix, nsuri = _step(cnode, c)
+            cns = {**ns, prefix: nsuri} if prefix and prefix not in ns else ns
+            out.append(Change(ChangeOp.DELETE, f"{path}/{step}", tuple(cns.items()), c, None))

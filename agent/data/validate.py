@@ -1,0 +1,219 @@
+"""Whole-tree validation (RFC 7950 §8): must, when, leafref, mandatory, choices, min/max-elements, unique.
+
+Types and keys are already checked when values enter a tree (see :mod:`agent.data.edit`); this pass checks the
+constraints that depend on other nodes, so it runs on the complete candidate tree before a commit, on
+``<validate>`` and before a running datastore is replaced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lxml import etree
+
+from agent.data.errors import DataError
+from agent.yang.schema import Kind, Restriction, Schema, SchemaNode, split_clark
+from agent.yang.xpath import XPathError, compile_xpath
+
+
+def _quote(value: str) -> str:
+    return f"'{value}'" if "'" not in value else f'"{value}"'
+
+
+class _Validator:
+    def __init__(self, schema: Schema, limit: int) -> None:
+        self.schema = schema
+        self.errors: list[DataError] = []
+        self.limit = limit
+        self._derived = {k: v.derived for k, v in schema.identities.items()}
+
+    def error(self, tag: str, message: str, path: tuple[str, dict[str, str]], app_tag: str | None = None) -> None:
+        if len(self.errors) < self.limit:
+            self.errors.append(DataError(tag, message, path[0], dict(path[1]), app_tag=app_tag))
+
+    # -- xpath ------------------------------------------------------------------------------------------------
+    def _true(self, r: Restriction, node: SchemaNode, context: etree._Element) -> bool:
+        try:
+            compiled = compile_xpath(r.xpath, node.prefixes, node.ns, identities=self._derived)
+            return compiled.boolean(context, current=context)
+        except XPathError:
+            return True  # an expression we cannot evaluate must not block the user; the loader checked syntax
+
+    # -- walk -------------------------------------------------------------------------------------------------
+    def walk(self, el: etree._Element, snode: SchemaNode, path: tuple[str, dict[str, str]]) -> None:
+        present: dict[str, list[etree._Element]] = {}
+        for child in el:
+            if isinstance(child.tag, str):
+                present.setdefault(child.tag, []).append(child)
+        for tag, elements in present.items():
+            cnode = snode.child(tag)
+            if cnode is None:
+                continue
+            if cnode.kind in (Kind.LIST, Kind.LEAF_LIST):
+                self._check_counts(cnode, len(elements), _step(path, cnode))
+                if cnode.unique:
+                    self._check_unique(cnode, elements, _step(path, cnode))
+            for child in elements:
+                self._node(child, cnode, _step(path, cnode, _predicate(child, cnode)), el)
+        self._check_absent(el, snode, present, path)
+
+    def _node(
+        self, el: etree._Element, snode: SchemaNode, path: tuple[str, dict[str, str]], parent: etree._Element
+    ) -> None:
+        for r in snode.when:
+            if not self._true(r, snode, parent if r.context_is_parent else el):
+                self.error(
+                    "unknown-element",
+                    r.error_message or f"{path[0]} is not allowed here: its when condition ({r.xpath}) is false",
+                    path,
+                )
+        for r in snode.musts:
+            if not self._true(r, snode, el):
+                self.error(
+                    "operation-failed",
+                    r.error_message or f"must condition failed: {r.xpath}",
+                    path,
+                    r.error_app_tag or "must-violation",
+                )
+        for choice, case in snode.choice_ancestry():
+            for r in (*choice.when, *case.when):
+                if not self._true(r, snode, parent):
+                    self.error("unknown-element", f"{path[0]} is not allowed: when {r.xpath} is false", path)
+        t = snode.type
+        if t is not None and t.base == "leafref" and t.require_instance and t.leafref_path:
+            self._check_leafref(el, snode, path)
+        if snode.kind in (Kind.CONTAINER, Kind.LIST):
+            self.walk(el, snode, path)
+
+    def _check_leafref(self, el: etree._Element, snode: SchemaNode, path: tuple[str, dict[str, str]]) -> None:
+        assert snode.type is not None and snode.type.leafref_path is not None
+        try:
+            targets = compile_xpath(snode.type.leafref_path, snode.prefixes, snode.ns).nodes(el, current=el)
+        except XPathError:
+            return
+        value = el.text or ""
+        if not any((t.text or "") == value for t in targets):
+            self.error(
+                "data-missing",
+                f'"{value}" does not refer to an existing {snode.type.leafref_path}',
+                path,
+                "instance-required",
+            )
+
+    def _check_counts(self, snode: SchemaNode, count: int, path: tuple[str, dict[str, str]]) -> None:
+        if snode.max_elements is not None and count > snode.max_elements:
+            self.error(
+                "operation-failed",
+                f"{path[0]} has {count} entries; at most {snode.max_elements} are allowed",
+                path,
+                "too-many-elements",
+            )
+        if count < snode.min_elements:
+            self.error(
+                "operation-failed",
+                f"{path[0]} has {count} entries; at least {snode.min_elements} are required",
+                path,
+                "too-few-elements",
+            )
+
+    def _check_unique(self, snode: SchemaNode, entries: list[etree._Element], path: tuple[str, dict[str, str]]) -> None:
+        for spec in snode.unique:
+            seen: dict[tuple[str, ...], etree._Element] = {}
+            for entry in entries:
+                values = []
+                for desc in spec:
+                    steps = [split_part(p, snode) for p in desc.split("/")]
+                    found = entry
+                    for tag in steps:
+                        found = next(found.iterchildren(tag), None) if found is not None else None
+                    values.append(found.text or "" if found is not None else None)
+                if any(v is None for v in values):
+                    continue
+                key = tuple(v or "" for v in values)
+                if key in seen:
+                    self.error(
+                        "operation-failed",
+                        f"{path[0]}: entries are not unique in {' '.join(spec)}",
+                        path,
+                        "data-not-unique",
+                    )
+                    break
+                seen[key] = entry
+
+    def _check_absent(
+        self, el: etree._Element, snode: SchemaNode, present: dict[str, list[etree._Element]], path: tuple[str, dict[str, str]]
+    ) -> None:
+        """Mandatory nodes, mandatory choices and min-elements among the children that are not there."""
+        for child in _active_schema_children(snode, present):
+            if child.tag in present or not child.config:
+                continue
+            if child.kind is Kind.LEAF and child.mandatory:
+                self.error("data-missing", f"{_step(path, child)[0]} is mandatory and missing", _step(path, child))
+            elif child.kind in (Kind.LIST, Kind.LEAF_LIST) and child.min_elements:
+                self._check_counts(child, 0, _step(path, child))
+            elif child.kind is Kind.CONTAINER and not child.presence and snode.kind is not Kind.MODULE:
+                self._check_absent(el, child, {}, _step(path, child))
+            elif child.kind is Kind.CHOICE and child.mandatory:
+                self.error(
+                    "data-missing",
+                    f"{path[0]}: one of the cases of choice {child.name} must be configured",
+                    path,
+                    "missing-choice",
+                )
+
+
+def _active_schema_children(snode: SchemaNode, present: dict[str, list[etree._Element]]) -> Iterator[SchemaNode]:
+    """Schema children to check for absence: data nodes, plus choices, descending only into the active case."""
+    for c in snode.children:
+        if c.kind is Kind.CHOICE:
+            active = next((case for case in c.children if any(d.tag in present for d in _data_of(case))), None)
+            if active is None:
+                if c.mandatory:
+                    yield c
+                continue
+            yield from _active_schema_children(active, present)
+        elif c.kind is Kind.CASE:
+            yield from _active_schema_children(c, present)
+        else:
+            yield c
+
+
+def _data_of(node: SchemaNode) -> Iterator[SchemaNode]:
+    for c in node.children:
+        if c.kind in (Kind.CHOICE, Kind.CASE):
+            yield from _data_of(c)
+        else:
+            yield c
+
+
+def split_part(step: str, snode: SchemaNode) -> str:
+    """Clark tag for one step of a descendant path written with the module's prefixes."""
+    prefix, _, name = step.rpartition(":")
+    ns = snode.prefixes.get(prefix, snode.ns) if prefix else snode.ns
+    return f"{{{ns}}}{name}"
+
+
+def _step(path: tuple[str, dict[str, str]], node: SchemaNode, predicate: str = "") -> tuple[str, dict[str, str]]:
+    base, ns = path
+    if node.prefix not in ns:
+        ns = {**ns, node.prefix: node.ns}
+    return f"{base}/{node.prefix}:{node.name}{predicate}", ns
+
+
+def _predicate(el: etree._Element, snode: SchemaNode) -> str:
+    if snode.kind is Kind.LIST:
+        parts = []
+        for k in snode.keys:
+            kel = next(el.iterchildren(k), None)
+            parts.append(f"[{snode.prefix}:{split_clark(k)[1]}={_quote(kel.text or '' if kel is not None else '')}]")
+        return "".join(parts)
+    if snode.kind is Kind.LEAF_LIST:
+        return f"[.={_quote(el.text or '')}]"
+    return ""
+
+
+def validate(tree: etree._Element, schema: Schema, *, max_errors: int = 100) -> tuple[DataError, ...]:
+    """Every constraint violation in the datastore ``tree`` (at most ``max_errors``); empty when valid."""
+    v = _Validator(schema, max_errors)
+    v.walk(tree, schema.root, ("", {}))
+    return tuple(v.errors)

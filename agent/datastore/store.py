@@ -1,0 +1,326 @@
+"""running, candidate and startup, and the one commit pipeline every writer goes through.
+
+NETCONF, the CLI, SCP, rollback and the bootstrap all change configuration through :class:`Stores`: edit a
+copy, validate it, let subscribers check it, swap it in, persist it, then let subscribers apply it. Each
+datastore is an lxml tree that is never mutated in place once stored (a new tree replaces it), so readers can
+hold a reference while writers work, and a failed operation leaves every datastore byte-identical.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from agent.data.diff import diff
+from agent.data.edit import EditResult, apply_edit, load_config
+from agent.data.errors import DataError
+from agent.data.validate import validate
+from agent.datastore.locks import LockHolder, LockTable
+from agent.datastore.persist import read_tree, write_tree
+from agent.datastore.subscriber import Subscriber
+from agent.datastore.transaction import Origin, Transaction
+from agent.limits import Limits
+from agent.yang.schema import Schema
+
+log = logging.getLogger(__name__)
+
+NC_NS = "urn:ietf:params:xml:ns:netconf:base:1.0"
+ROOT_TAG = f"{{{NC_NS}}}config"
+RUNNING, CANDIDATE, STARTUP = "running", "candidate", "startup"
+DATASTORES = (RUNNING, CANDIDATE, STARTUP)
+
+
+class StoreError(Exception):
+    """An operation was refused; ``errors`` says why, as data errors the caller renders."""
+
+    def __init__(self, errors: list[DataError] | tuple[DataError, ...]) -> None:
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = tuple(errors)
+
+
+def empty_tree() -> etree._Element:
+    """A datastore with no configuration."""
+    return etree.Element(ROOT_TAG, nsmap={None: NC_NS})
+
+
+def _lock_message(ds: str, h: LockHolder) -> str:
+    since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(h.since))
+    return f"the configuration database {ds} is locked by session {h.session_id} {h.user} on since {since}"
+
+
+@dataclass(frozen=True, slots=True)
+class StorePaths:
+    """Where the datastores live on disk (None: keep in memory only, for tests of the pure layers)."""
+
+    startup: Path | None
+    running: Path | None
+    load_running: bool = False
+
+
+class Stores:
+    """The three datastores of one device, their locks and their subscribers."""
+
+    def __init__(self, schema: Schema, limits: Limits, paths: StorePaths) -> None:
+        self.schema = schema
+        self.limits = limits
+        self.paths = paths
+        self.locks = LockTable()
+        self._subscribers: list[Subscriber] = []
+        self._listeners: list[Callable[[Transaction], None]] = []
+        self.running = empty_tree()
+        self.candidate = empty_tree()
+        self.startup = empty_tree()
+        self.candidate_dirty = False
+        self.candidate_editor: int | None = None
+
+    # -- start-up ---------------------------------------------------------------------------------------------
+    def load(self, bootstrap: Callable[[], etree._Element]) -> None:
+        """Read startup (writing ``bootstrap()`` as startup if there is none) and load it into running."""
+        stored = read_tree(self.paths.startup) if self.paths.startup else None
+        if stored is None:
+            config = bootstrap()
+            result = self._loaded(config, "bootstrap configuration")
+            self.startup = result
+            self._persist(STARTUP)
+        else:
+            self.startup = self._loaded(stored, f"{self.paths.startup}")
+        source = self.startup
+        if self.paths.load_running and self.paths.running is not None:
+            running = read_tree(self.paths.running)
+            if running is not None:
+                source = self._loaded(running, f"{self.paths.running}")
+        self.commit_tree(copy.deepcopy(source), Origin())
+        self.candidate = self.running
+
+    def _loaded(self, config: etree._Element, what: str) -> etree._Element:
+        result = load_config(config, self.schema, max_elements=self.limits.max_edit_elements)
+        errors = result.errors or (validate(result.tree, self.schema) if result.tree is not None else ())
+        if errors or result.tree is None:
+            raise StoreError([DataError(e.tag, f"{what}: {e.message}", e.path, e.path_ns) for e in errors])
+        return result.tree
+
+    # -- subscribers ------------------------------------------------------------------------------------------
+    def subscribe(self, subscriber: Subscriber) -> None:
+        """Add a subscriber that can veto and then follows every running commit."""
+        self._subscribers.append(subscriber)
+
+    def listen(self, callback: Callable[[Transaction], None]) -> None:
+        """Be told after each commit (notifications); a listener cannot veto."""
+        self._listeners.append(callback)
+
+    # -- reads ------------------------------------------------------------------------------------------------
+    def tree(self, ds: str) -> etree._Element:
+        """The current tree of datastore ``ds`` (do not mutate it)."""
+        return {RUNNING: self.running, CANDIDATE: self.candidate, STARTUP: self.startup}[ds]
+
+    # -- locks ------------------------------------------------------------------------------------------------
+    def _check_writable(self, ds: str, session_id: int) -> None:
+        h = self.locks.blocks(ds, session_id)
+        if h is not None:
+            raise StoreError(
+                [DataError("in-use", _lock_message(ds, h), info=(("session-id", str(h.session_id)),))]
+            )
+
+    def lock(self, ds: str, session_id: int, user: str) -> None:
+        """RFC 6241 §7.5: refuse if held, or if the candidate has changes not yet committed."""
+        h = self.locks.holder(ds)
+        if h is not None:
+            raise StoreError(
+                [
+                    DataError(
+                        "lock-denied",
+                        _lock_message(ds, h),
+                        error_type="protocol",
+                        info=(("session-id", str(h.session_id)),),
+                    )
+                ]
+            )
+        if ds == CANDIDATE and self.candidate_dirty:
+            owner = self.candidate_editor or 0
+            raise StoreError(
+                [
+                    DataError(
+                        "lock-denied",
+                        "the candidate datastore has uncommitted changes; commit or discard them first",
+                        error_type="protocol",
+                        info=(("session-id", str(owner)),),
+                    )
+                ]
+            )
+        self.locks.acquire(ds, session_id, user)
+
+    def unlock(self, ds: str, session_id: int) -> None:
+        """RFC 6241 §7.6: only the holder may unlock; releasing the candidate lock discards its changes."""
+        h = self.locks.holder(ds)
+        if h is None or h.session_id != session_id:
+            msg = f"the {ds} datastore is not locked" if h is None else f"the {ds} lock is held by session {h.session_id}"
+            raise StoreError(
+                [
+                    DataError(
+                        "operation-failed",
+                        msg,
+                        error_type="protocol",
+                        info=(("session-id", str(h.session_id)),) if h else (),
+                    )
+                ]
+            )
+        self.locks.release(ds, session_id)
+        if ds == CANDIDATE:
+            self.discard()
+
+    def session_ended(self, session_id: int) -> None:
+        """Release a finished session's locks; a candidate it locked loses its uncommitted changes."""
+        held = self.locks.release_all(session_id)
+        if CANDIDATE in held:
+            self.discard()
+
+    # -- writes -----------------------------------------------------------------------------------------------
+    def edit(
+        self,
+        ds: str,
+        config: etree._Element,
+        origin: Origin,
+        *,
+        default_operation: str = "merge",
+        test_option: str = "test-then-set",
+        error_option: str = "stop-on-error",
+    ) -> tuple[DataError, ...]:
+        """edit-config on ``ds``. Returns the errors of a continue-on-error edit that was partly applied.
+
+        Raises:
+            StoreError: the edit failed and no datastore changed.
+        """
+        if ds == STARTUP:
+            raise StoreError([DataError("operation-not-supported", "startup cannot be edited directly", error_type="protocol")])
+        self._check_writable(ds, origin.session_id)
+        result: EditResult = apply_edit(
+            self.tree(ds),
+            config,
+            self.schema,
+            default_operation=default_operation,
+            error_option=error_option,
+            max_elements=self.limits.max_edit_elements,
+        )
+        if result.tree is None:
+            raise StoreError(result.errors)
+        if test_option != "set" or ds == RUNNING:
+            problems = validate(result.tree, self.schema)
+            if problems:
+                raise StoreError(problems)
+        if test_option == "test-only":
+            return result.errors
+        if ds == RUNNING:
+            if result.changed:
+                self.commit_tree(result.tree, origin)
+        elif result.changed:
+            self.candidate = result.tree
+            self.candidate_dirty = True
+            self.candidate_editor = origin.session_id
+        return result.errors
+
+    def commit(self, origin: Origin) -> None:
+        """Make the candidate the running configuration (RFC 6241 §8.3.4.1)."""
+        self._check_writable(RUNNING, origin.session_id)
+        problems = validate(self.candidate, self.schema)
+        if problems:
+            raise StoreError(problems)
+        self.commit_tree(self.candidate, origin)
+        self.candidate_dirty = False
+        self.candidate_editor = None
+
+    def discard_changes(self, session_id: int) -> None:
+        """<discard-changes>: refused while another session holds the candidate lock."""
+        self._check_writable(CANDIDATE, session_id)
+        self.discard()
+
+    def discard(self) -> None:
+        """Reset the candidate to running (RFC 6241 §8.3.4.2)."""
+        self.candidate = self.running
+        self.candidate_dirty = False
+        self.candidate_editor = None
+
+    def validate_ds(self, ds: str) -> None:
+        """<validate> of a datastore. Raises StoreError with every problem."""
+        problems = validate(self.tree(ds), self.schema)
+        if problems:
+            raise StoreError(problems)
+
+    def validate_config(self, config: etree._Element) -> None:
+        """<validate> of an inline <config>."""
+        self.parse_config(config)
+
+    def parse_config(self, config: etree._Element) -> etree._Element:
+        """A complete inline configuration as a checked, canonical tree (copy-config / validate source)."""
+        result = load_config(config, self.schema, max_elements=self.limits.max_edit_elements)
+        if result.tree is None or result.errors:
+            raise StoreError(result.errors)
+        problems = validate(result.tree, self.schema)
+        if problems:
+            raise StoreError(problems)
+        return result.tree
+
+    def replace(self, target: str, tree: etree._Element, origin: Origin) -> None:
+        """copy-config: replace ``target`` with an already checked tree."""
+        self._check_writable(target, origin.session_id)
+        if target == RUNNING:
+            self.commit_tree(copy.deepcopy(tree), origin)
+        elif target == CANDIDATE:
+            self.candidate = copy.deepcopy(tree)
+            self.candidate_dirty = etree.tostring(self.candidate) != etree.tostring(self.running)
+            self.candidate_editor = origin.session_id if self.candidate_dirty else None
+        else:
+            self.startup = copy.deepcopy(tree)
+            self._persist(STARTUP)
+
+    def delete_startup(self, origin: Origin) -> None:
+        """delete-config of startup (the extension): an empty startup configuration."""
+        self._check_writable(STARTUP, origin.session_id)
+        self.startup = empty_tree()
+        self._persist(STARTUP)
+
+    def save(self, origin: Origin) -> None:
+        """copy running-config startup-config (cisco-ia save-config, CLI ``write``)."""
+        self._check_writable(STARTUP, origin.session_id)
+        self.startup = self.running
+        self._persist(STARTUP)
+
+    # -- the pipeline -----------------------------------------------------------------------------------------
+    def commit_tree(self, new: etree._Element, origin: Origin) -> Transaction:
+        """check -> swap -> persist -> apply -> notify. Raises StoreError if a subscriber vetoes."""
+        old = self.running
+        txn = Transaction(old, new, diff(old, new, self.schema), origin)
+        accepted: list[Subscriber] = []
+        for sub in self._subscribers:
+            vetoes = sub.check(txn)
+            if vetoes:
+                for done in accepted:
+                    done.abort(txn)
+                raise StoreError(vetoes)
+            accepted.append(sub)
+        candidate_follows = not self.candidate_dirty
+        self.running = new
+        if candidate_follows:
+            self.candidate = new
+        self._persist(RUNNING)
+        for sub in self._subscribers:
+            try:
+                sub.apply(txn)
+            except Exception:  # apply may not veto; a broken subscriber must not corrupt the commit
+                log.exception("subscriber %r failed to apply a committed change", sub)
+        for listener in self._listeners:
+            try:
+                listener(txn)
+            except Exception:
+                log.exception("commit listener failed")
+        return txn
+
+    def _persist(self, ds: str) -> None:
+        path = self.paths.startup if ds == STARTUP else self.paths.running if ds == RUNNING else None
+        if path is not None:
+            write_tree(path, self.tree(ds))

@@ -1,0 +1,76 @@
+"""Parsing of the parameters shared by the base operations (targets, sources, enums, filters)."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from agent.datastore.store import CANDIDATE, RUNNING, STARTUP
+from agent.datastore.transaction import Origin
+from agent.netconf.errors import ErrorTag
+from agent.netconf.faults import bad_element, missing_element, protocol_error, unknown_element
+from agent.netconf.registry import RpcContext
+from agent.netconf.xmlio import NC_NS, qn
+
+DATASTORE_NAMES = (RUNNING, CANDIDATE, STARTUP)
+
+
+def child(op: etree._Element, name: str, ns: str = NC_NS) -> etree._Element | None:
+    """The first child ``name`` of ``op`` in namespace ``ns``."""
+    return op.find(qn(ns, name))
+
+
+def only_known(op: etree._Element, allowed: set[str], where: str) -> None:
+    """Refuse parameters the operation does not define (RFC 6241: unknown-element)."""
+    for c in op:
+        if isinstance(c.tag, str) and c.tag not in allowed:
+            raise unknown_element(etree.QName(c).localname, where)
+
+
+def origin(ctx: RpcContext) -> Origin:
+    """Who is making a change, for transactions and notifications."""
+    s = ctx.session
+    return Origin(s.session_id, s.user, "netconf", s.source_host)
+
+
+def datastore(ctx: RpcContext, op: etree._Element, param: str, *, allow_config: bool = False) -> str | etree._Element:
+    """The datastore named by ``<param><running/></param>`` (or the inline ``<config>`` if allowed)."""
+    where = etree.QName(op).localname
+    holder = child(op, param)
+    if holder is None:
+        raise missing_element(param, where)
+    inner = [c for c in holder if isinstance(c.tag, str)]
+    if len(inner) != 1:
+        raise bad_element(param, f"<{param}> must name exactly one datastore")
+    el = inner[0]
+    q = etree.QName(el)
+    if allow_config and q.localname == "config" and q.namespace in (NC_NS, None):
+        return el
+    if q.namespace != NC_NS or q.localname not in DATASTORE_NAMES:
+        if q.localname == "url":
+            raise protocol_error(ErrorTag.OPERATION_NOT_SUPPORTED, "the :url capability is not supported", element="url")
+        raise bad_element(param, f"<{q.localname}> is not a datastore")
+    if q.localname == STARTUP and not ctx.services.extensions:
+        raise protocol_error(
+            ErrorTag.INVALID_VALUE,
+            "the startup datastore is not available over NETCONF (no :startup capability); use cisco-ia save-config",
+            element=param,
+        )
+    return q.localname
+
+
+def datastore_name(ctx: RpcContext, op: etree._Element, param: str) -> str:
+    """Like :func:`datastore` but an inline config is not accepted."""
+    ds = datastore(ctx, op, param)
+    assert isinstance(ds, str)
+    return ds
+
+
+def choice(op: etree._Element, name: str, allowed: tuple[str, ...], default: str, ns: str = NC_NS) -> str:
+    """An enumerated parameter such as ``<default-operation>``."""
+    el = child(op, name, ns)
+    if el is None:
+        return default
+    value = (el.text or "").strip()
+    if value not in allowed:
+        raise bad_element(name, f'"{value}" is not a valid {name}; expected one of {", ".join(allowed)}')
+    return value

@@ -1,0 +1,61 @@
+"""What the generic NETCONF layer needs from the device it serves, gathered in one value per device."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from agent.datastore.store import Stores
+from agent.limits import Limits
+from agent.netconf.capabilities import module_capabilities, protocol_capabilities
+from agent.netconf.registry import Registry
+from agent.yang.schema import Schema
+
+if TYPE_CHECKING:
+    from agent.netconf.session import NetconfSession
+
+
+@dataclass(eq=False)
+class SessionTable:
+    """Live sessions by id. Ids are unique for the life of the device and never reused."""
+
+    _next: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    sessions: dict[int, NetconfSession] = field(default_factory=dict)
+
+    def allocate(self) -> int:
+        """A new session id (also used by the CLI and other faces so ids stay unique device-wide)."""
+        return next(self._next)
+
+    def add(self, session: NetconfSession) -> None:
+        """Register a session that finished its hello."""
+        self.sessions[session.session_id] = session
+
+    def remove(self, session_id: int) -> None:
+        """Forget a closed session."""
+        self.sessions.pop(session_id, None)
+
+    def get(self, session_id: int) -> NetconfSession | None:
+        """The live session with ``session_id``."""
+        return self.sessions.get(session_id)
+
+
+@dataclass(eq=False)
+class NetconfServices:
+    """A device as the NETCONF layer sees it."""
+
+    schema: Schema
+    stores: Stores
+    limits: Limits
+    registry: Registry
+    extensions: bool = False
+    sessions: SessionTable = field(default_factory=SessionTable)
+    session_ended_hooks: list[Callable[[int], None]] = field(default_factory=list)
+
+    def capabilities(self) -> list[str]:
+        """Every capability of our hello, protocol first, then registry extras, then modules."""
+        caps = protocol_capabilities(self.extensions)
+        caps += [c for c in self.registry.capabilities if c not in caps]
+        caps += module_capabilities(self.schema)
+        return caps

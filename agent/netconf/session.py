@@ -1,0 +1,307 @@
+"""One NETCONF session: hello exchange, framing switch, rpc parsing and in-order dispatch (RFC 6241/6242).
+
+The session is independent of SSH: it is fed bytes with :meth:`NetconfSession.data_received` and writes bytes
+through a :class:`Transport`, so tests and other transports can drive it directly. Requests are queued and
+handled one at a time in arrival order (pipelined requests get in-order replies, RFC 6241 §4.1); the queue is
+bounded and reading pauses when it is full.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from lxml import etree
+
+from agent.netconf.errors import ErrorTag, ErrorType, RpcError, missing_message_id, rpc_reply, rpc_reply_with_errors
+from agent.netconf.faults import RpcFault
+from agent.netconf.framing import ChunkFramer, EomFramer, Framer, FramingError
+from agent.netconf.registry import RpcContext
+from agent.netconf.xmlio import NC_NS, XmlError, parse_message, qn, serialize
+
+if TYPE_CHECKING:
+    from agent.netconf.services import NetconfServices
+
+log = logging.getLogger(__name__)
+
+BASE_10 = "urn:ietf:params:netconf:base:1.0"
+BASE_11 = "urn:ietf:params:netconf:base:1.1"
+
+
+class Transport(Protocol):
+    """The byte pipe under a session (an SSH channel in production)."""
+
+    def write(self, data: bytes) -> None:
+        """Send bytes to the peer."""
+        ...
+
+    def close(self) -> None:
+        """Close the pipe; the session's ``connection_lost`` follows."""
+        ...
+
+    def pause_reading(self) -> None:
+        """Stop delivering data until resumed (backpressure)."""
+        ...
+
+    def resume_reading(self) -> None:
+        """Deliver data again."""
+        ...
+
+
+@dataclass(slots=True)
+class SessionStats:
+    """Counters that ietf-netconf-monitoring reports per session."""
+
+    in_rpcs: int = 0
+    in_bad_rpcs: int = 0
+    out_rpc_errors: int = 0
+    out_notifications: int = 0
+
+
+@dataclass(eq=False)
+class NetconfSession:
+    """Protocol state of one session. ``services`` holds the device's stores, schema and registry."""
+
+    session_id: int
+    user: str
+    services: NetconfServices
+    transport: Transport
+    source_host: str | None = None
+    login_time: float = field(default_factory=time.time)
+    client_capabilities: tuple[str, ...] = ()
+    stats: SessionStats = field(default_factory=SessionStats)
+    on_close: Callable[[NetconfSession], None] | None = None
+
+    def __post_init__(self) -> None:
+        limits = self.services.limits
+        self._framer: Framer = EomFramer(limits)
+        self._hello_done = False
+        self._closing = False
+        self._closed = False
+        self._queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=limits.max_rpc_queue)
+        self._paused = False
+        self._worker: asyncio.Task[None] | None = None
+        self._hello_timer: asyncio.TimerHandle | None = None
+        self.after_reply: list[Callable[[], Awaitable[None] | None]] = []
+
+    # -- lifecycle --------------------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Send our hello and start the request worker."""
+        self.transport.write(self._framer.encode(self.hello_bytes()))
+        self._worker = asyncio.get_running_loop().create_task(self._run())
+        timeout = self.services.limits.hello_timeout_s
+        if timeout > 0:
+            self._hello_timer = asyncio.get_running_loop().call_later(timeout, self._hello_timeout)
+
+    def hello_bytes(self) -> bytes:
+        """Our ``<hello>``: one capability per line, as IOS XE writes it."""
+        caps = "".join(f"<capability>{_escape(c)}</capability>\n" for c in self.services.capabilities())
+        return (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<hello xmlns="{NC_NS}">\n<capabilities>\n{caps}'
+            f"</capabilities>\n<session-id>{self.session_id}</session-id></hello>"
+        ).encode()
+
+    def _hello_timeout(self) -> None:
+        if not self._hello_done:
+            log.info("session %d: no hello within the time limit; closing", self.session_id)
+            self.close()
+
+    def close(self) -> None:
+        """Close the session now (kill-session, errors, shutdown)."""
+        if self._closed:
+            return
+        self._closing = True
+        self.transport.close()
+
+    def connection_lost(self) -> None:
+        """The transport is gone: stop the worker and release what the session held."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._hello_timer is not None:
+            self._hello_timer.cancel()
+        if self._worker is not None:
+            self._worker.cancel()
+        if self.on_close is not None:
+            self.on_close(self)
+
+    @property
+    def is_closed(self) -> bool:
+        """True once the transport has gone."""
+        return self._closed
+
+    # -- input ------------------------------------------------------------------------------------------------
+    def data_received(self, data: bytes) -> None:
+        """Feed bytes from the peer."""
+        if self._closing:
+            return
+        try:
+            messages = self._framer.feed(data)
+        except FramingError as exc:
+            log.info("session %d: framing error (%s); closing", self.session_id, exc)
+            self.close()
+            return
+        for msg in messages:
+            if not self._hello_done:
+                self._handle_hello(msg)
+                if self._closing:
+                    return
+                continue
+            try:
+                self._queue.put_nowait(msg)
+            except asyncio.QueueFull:  # pragma: no cover - reading is paused before this can happen
+                self.close()
+                return
+        if self._queue.full() and not self._paused:
+            self._paused = True
+            self.transport.pause_reading()
+
+    def _handle_hello(self, msg: bytes) -> None:
+        try:
+            root = parse_message(msg, self.services.limits)
+        except XmlError as exc:
+            log.info("session %d: bad hello (%s); closing", self.session_id, exc)
+            self.close()
+            return
+        if root.tag != qn(NC_NS, "hello") or root.find(qn(NC_NS, "session-id")) is not None:
+            log.info("session %d: first message is not a valid client hello; closing", self.session_id)
+            self.close()
+            return
+        caps = tuple(
+            (c.text or "").strip() for c in root.iterfind(f"{{{NC_NS}}}capabilities/{{{NC_NS}}}capability")
+        )
+        if BASE_10 not in caps and BASE_11 not in caps:
+            log.info("session %d: client offers no common base capability; closing", self.session_id)
+            self.close()
+            return
+        self.client_capabilities = caps
+        self._hello_done = True
+        if self._hello_timer is not None:
+            self._hello_timer.cancel()
+        if BASE_11 in caps:
+            self._framer = ChunkFramer(self.services.limits)
+
+    # -- processing -------------------------------------------------------------------------------------------
+    async def _run(self) -> None:
+        while True:
+            msg = await self._queue.get()
+            if self._paused and not self._queue.full():
+                self._paused = False
+                self.transport.resume_reading()
+            reply = await self.handle_message(msg)
+            if reply is not None:
+                self.send(reply)
+            for action in self.after_reply:
+                result = action()
+                if result is not None:
+                    await result
+            self.after_reply.clear()
+
+    def send(self, el: etree._Element) -> None:
+        """Frame and send one message (a reply or a notification)."""
+        if self._closed:
+            return
+        self.transport.write(self._framer.encode(serialize(el)))
+
+    async def handle_message(self, msg: bytes) -> etree._Element | None:
+        """Parse and execute one request; return the reply element (or None when the session is being closed)."""
+        try:
+            root = parse_message(msg, self.services.limits)
+        except XmlError as exc:
+            self.stats.in_bad_rpcs += 1
+            self.stats.out_rpc_errors += 1
+            err = RpcError(ErrorType.RPC, ErrorTag.MALFORMED_MESSAGE, message=str(exc))
+            self.send(rpc_reply_with_errors([err]))
+            self.close()
+            return None
+        if root.tag != qn(NC_NS, "rpc"):
+            self.stats.in_bad_rpcs += 1
+            self.stats.out_rpc_errors += 1
+            name = etree.QName(root).localname
+            return rpc_reply_with_errors(
+                [
+                    RpcError(
+                        ErrorType.RPC,
+                        ErrorTag.UNKNOWN_ELEMENT,
+                        message=f"expected <rpc>, got <{name}>",
+                        info=(("bad-element", name),),
+                    )
+                ]
+            )
+        if root.get("message-id") is None:
+            self.stats.in_bad_rpcs += 1
+            self.stats.out_rpc_errors += 1
+            return rpc_reply_with_errors([missing_message_id()], root.attrib, root.nsmap)
+        ops = [c for c in root if isinstance(c.tag, str)]
+        if len(ops) != 1:
+            self.stats.in_bad_rpcs += 1
+            self.stats.out_rpc_errors += 1
+            text = "the <rpc> has no operation" if not ops else "the <rpc> has more than one operation"
+            tag = ErrorTag.MISSING_ELEMENT if not ops else ErrorTag.UNKNOWN_ELEMENT
+            bad = "rpc" if not ops else etree.QName(ops[1]).localname
+            return rpc_reply_with_errors(
+                [RpcError(ErrorType.RPC, tag, message=text, info=(("bad-element", bad),))], root.attrib, root.nsmap
+            )
+        return await self.dispatch(root, ops[0])
+
+    async def dispatch(self, rpc: etree._Element, op: etree._Element) -> etree._Element:
+        """Run the handler of ``op`` and build the reply."""
+        self.stats.in_rpcs += 1
+        handler = self.services.registry.lookup(op.tag)
+        try:
+            if handler is None:
+                raise self._unsupported(op)
+            children = await handler(RpcContext(self, self.services, rpc), op)
+        except RpcFault as fault:
+            self.stats.out_rpc_errors += 1
+            return rpc_reply_with_errors(fault.errors, rpc.attrib, rpc.nsmap)
+        except Exception:
+            log.exception("session %d: internal error in %s", self.session_id, op.tag)
+            self.stats.out_rpc_errors += 1
+            err = RpcError(ErrorType.APPLICATION, ErrorTag.OPERATION_FAILED, message="internal error; see the agent log")
+            return rpc_reply_with_errors([err], rpc.attrib, rpc.nsmap)
+        return rpc_reply(rpc, children)
+
+    def _unsupported(self, op: etree._Element) -> RpcFault:
+        q = etree.QName(op)
+        ns = q.namespace or ""
+        if ns == NC_NS or op.tag in self.services.schema.rpcs:
+            return RpcFault(
+                [
+                    RpcError(
+                        ErrorType.PROTOCOL,
+                        ErrorTag.OPERATION_NOT_SUPPORTED,
+                        message=f"the operation {q.localname} is not supported",
+                        info=(("bad-element", q.localname),),
+                    )
+                ]
+            )
+        if ns not in self.services.schema.ns_to_prefix:
+            return RpcFault(
+                [
+                    RpcError(
+                        ErrorType.RPC,
+                        ErrorTag.UNKNOWN_NAMESPACE,
+                        message=f'no module with namespace "{ns}" is supported',
+                        info=(("bad-element", q.localname), ("bad-namespace", ns)),
+                    )
+                ]
+            )
+        return RpcFault(
+            [
+                RpcError(
+                    ErrorType.RPC,
+                    ErrorTag.UNKNOWN_ELEMENT,
+                    message=f"unknown operation {q.localname}",
+                    info=(("bad-element", q.localname),),
+                )
+            ]
+        )
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

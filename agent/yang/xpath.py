@@ -1,0 +1,1060 @@
+"""YANG XPath (RFC 7950 §6.4) over our lxml data trees: must, when, leafref paths and NETCONF xpath filters.
+
+lxml evaluates plain XPath 1.0; YANG XPath differs in three ways, which :func:`compile_xpath` bridges by
+rewriting the expression once (the result is cached) and evaluating it with lxml:
+
+* **Names.** A name test is written with the prefixes of the defining module, and an *unprefixed* name means
+  the module's own namespace (``default_ns``). Unprefixed name tests on the element axes get a private prefix
+  bound to ``default_ns``; with ``default_ns=None`` (NETCONF ``<filter type="xpath">``, RFC 6241 §8.9 and
+  XPath 1.0 §2.3) they stay unprefixed and so match elements in no namespace. Attribute and namespace axis
+  names are never given the default namespace. A prefix not in ``prefixes`` is an :class:`XPathError`.
+* **The root.** A datastore is a single wrapper element (any tag) whose children are the top-level data nodes,
+  and **the wrapper is always the document root element** of the tree being evaluated. It stands for the
+  YANG root node: an absolute path ``/p:top/...`` is rewritten to ``/*/p:top/...``, a lone ``/`` to ``/*``
+  and a leading ``//`` to ``/*//``. ``..`` from a top-level node therefore reaches the wrapper, as it reaches
+  the root in YANG.
+* **Functions.** ``current()``, ``deref()``, ``derived-from()``, ``derived-from-or-self()``, ``re-match()``,
+  ``enum-value()`` and ``bit-is-set()`` (RFC 7950 §10) are bound per compiled expression through lxml's
+  ``extensions`` argument, so no process-global function namespace is touched. Everything that varies per
+  evaluation (the ``current()`` node, the identity map, the deref resolver) reaches them through a context
+  variable set around each evaluation. Any other function outside the XPath 1.0 core library, and variable
+  references (YANG defines none), are rejected when compiling.
+
+The expression is tokenized and parsed by the full XPath 1.0 grammar (including the §3.7 lexical rules
+that decide whether ``*`` and ``and``/``or``/``div``/``mod`` are operators or name tests), so syntax errors,
+unknown prefixes, unknown functions and wrong argument counts are reported at compile time with the position.
+Inputs are bounded: :data:`MAX_EXPR_CHARS`, :data:`MAX_TOKENS` and :data:`MAX_NESTING`.
+
+Everything here is a pure function of its arguments; nothing is mutated.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from lxml import etree
+
+__all__ = [
+    "MAX_EXPR_CHARS",
+    "MAX_NESTING",
+    "MAX_TOKENS",
+    "CompiledXPath",
+    "XPathError",
+    "compile_xpath",
+]
+
+MAX_EXPR_CHARS = 4096  # longest expression accepted
+MAX_TOKENS = 1024  # most XPath tokens in one expression
+MAX_NESTING = 32  # deepest nesting of ( ) and [ ]
+_CACHE_SIZE = 4096  # compiled expressions kept (must/when/leafref of a whole schema fit)
+
+DerefResolver = Callable[[etree._Element], list[etree._Element]]
+
+
+class XPathError(Exception):
+    """An expression that cannot be compiled or evaluated (syntax, unknown prefix, unsupported function)."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Tokenizer (XPath 1.0 §3.7)
+
+_AXES = frozenset(
+    {
+        "ancestor",
+        "ancestor-or-self",
+        "attribute",
+        "child",
+        "descendant",
+        "descendant-or-self",
+        "following",
+        "following-sibling",
+        "namespace",
+        "parent",
+        "preceding",
+        "preceding-sibling",
+        "self",
+    }
+)
+_NODE_TYPES = frozenset({"comment", "text", "processing-instruction", "node"})
+_OPERATOR_NAMES = frozenset({"and", "or", "div", "mod"})
+_WS = " \t\r\n"
+_NCNAME = re.compile(r"(?:[^\W\d]|_)[\w.\-\u00b7]*")  # letters/_ first; then letters, digits, . - _ and ·
+_NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
+
+# min, max (None: unbounded) argument counts
+_CORE_FUNCTIONS: dict[str, tuple[int, int | None]] = {
+    "last": (0, 0),
+    "position": (0, 0),
+    "count": (1, 1),
+    "id": (1, 1),
+    "local-name": (0, 1),
+    "namespace-uri": (0, 1),
+    "name": (0, 1),
+    "string": (0, 1),
+    "concat": (2, None),
+    "starts-with": (2, 2),
+    "contains": (2, 2),
+    "substring-before": (2, 2),
+    "substring-after": (2, 2),
+    "substring": (2, 3),
+    "string-length": (0, 1),
+    "normalize-space": (0, 1),
+    "translate": (3, 3),
+    "boolean": (1, 1),
+    "not": (1, 1),
+    "true": (0, 0),
+    "false": (0, 0),
+    "lang": (1, 1),
+    "number": (0, 1),
+    "sum": (1, 1),
+    "floor": (1, 1),
+    "ceiling": (1, 1),
+    "round": (1, 1),
+}
+_YANG_FUNCTIONS: dict[str, tuple[int, int | None]] = {
+    "current": (0, 0),
+    "deref": (1, 1),
+    "derived-from": (2, 2),
+    "derived-from-or-self": (2, 2),
+    "re-match": (2, 2),
+    "enum-value": (1, 1),
+    "bit-is-set": (2, 2),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    """One token. ``kind`` is the token text for punctuation, else lit/num/var/name/nodetype/func/axis/op."""
+
+    kind: str
+    text: str
+    pos: int
+    end: int
+    prefix: str | None = None  # for name tests, function names and variables
+    local: str = ""
+
+
+def _err(src: str, pos: int, msg: str) -> XPathError:
+    return XPathError(f"{msg} at position {pos} in XPath {src!r}")
+
+
+def _tokenize(src: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    n = len(src)
+    i = 0
+
+    def operator_context() -> bool:
+        # §3.7: a preceding token that is not @ :: ( [ , or an Operator makes * and NCNames operators.
+        if not toks:
+            return False
+        prev = toks[-1]
+        return prev.kind not in ("@", "::", "(", "[", ",", "op")
+
+    def skip_ws(j: int) -> int:
+        while j < n and src[j] in _WS:
+            j += 1
+        return j
+
+    while True:
+        i = skip_ws(i)
+        if i >= n:
+            break
+        if len(toks) >= MAX_TOKENS:
+            raise _err(src, i, f"expression has more than {MAX_TOKENS} tokens")
+        c = src[i]
+        nxt = src[i + 1] if i + 1 < n else ""
+        if c in "\"'":
+            j = src.find(c, i + 1)
+            if j < 0:
+                raise _err(src, i, "unterminated string literal")
+            toks.append(_Tok("lit", src[i : j + 1], i, j + 1, local=src[i + 1 : j]))
+            i = j + 1
+        elif c.isdigit() or (c == "." and nxt.isdigit()):
+            m = _NUMBER.match(src, i)
+            assert m is not None
+            toks.append(_Tok("num", m.group(), i, m.end()))
+            i = m.end()
+        elif c == ".":
+            t = ".." if nxt == "." else "."
+            toks.append(_Tok(t, t, i, i + len(t)))
+            i += len(t)
+        elif c in "()[],@":
+            toks.append(_Tok(c, c, i, i + 1))
+            i += 1
+        elif c == ":" and nxt == ":":
+            toks.append(_Tok("::", "::", i, i + 2))
+            i += 2
+        elif c == "/":
+            t = "//" if nxt == "/" else "/"
+            toks.append(_Tok("op", t, i, i + len(t)))
+            i += len(t)
+        elif c in "|+-=":
+            toks.append(_Tok("op", c, i, i + 1))
+            i += 1
+        elif c == "!" and nxt == "=":
+            toks.append(_Tok("op", "!=", i, i + 2))
+            i += 2
+        elif c in "<>":
+            t = c + "=" if nxt == "=" else c
+            toks.append(_Tok("op", t, i, i + len(t)))
+            i += len(t)
+        elif c == "*":
+            if operator_context():
+                toks.append(_Tok("op", "*", i, i + 1))
+            else:
+                toks.append(_Tok("name", "*", i, i + 1, local="*"))
+            i += 1
+        elif c == "$":
+            m = _NCNAME.match(src, i + 1)
+            if m is None:
+                raise _err(src, i, "'$' not followed by a variable name")
+            j = m.end()
+            prefix, local = None, m.group()
+            if j + 1 < n and src[j] == ":" and src[j + 1] != ":":
+                m2 = _NCNAME.match(src, j + 1)
+                if m2 is None:
+                    raise _err(src, j, "bad variable name")
+                prefix, local, j = local, m2.group(), m2.end()
+            toks.append(_Tok("var", src[i:j], i, j, prefix, local))
+            i = j
+        else:
+            m = _NCNAME.match(src, i)
+            if m is None:
+                raise _err(src, i, f"unexpected character {c!r}")
+            name, j = m.group(), m.end()
+            if operator_context():
+                if name not in _OPERATOR_NAMES:
+                    raise _err(src, i, f"expected an operator, found {name!r}")
+                toks.append(_Tok("op", name, i, j))
+                i = j
+                continue
+            k = skip_ws(j)
+            if src.startswith("::", k):
+                if name not in _AXES:
+                    raise _err(src, i, f"unknown axis {name!r}")
+                toks.append(_Tok("axis", name, i, j, local=name))
+                i = j
+                continue
+            prefix: str | None = None
+            local = name
+            if j < n and src[j] == ":" and j + 1 < n and src[j + 1] != ":":
+                if src[j + 1] == "*":
+                    toks.append(_Tok("name", src[i : j + 2], i, j + 2, name, "*"))
+                    i = j + 2
+                    continue
+                m2 = _NCNAME.match(src, j + 1)
+                if m2 is None:
+                    raise _err(src, j, "bad qualified name")
+                prefix, local, j = name, m2.group(), m2.end()
+                k = skip_ws(j)
+            if k < n and src[k] == "(":
+                kind = "nodetype" if prefix is None and name in _NODE_TYPES else "func"
+                toks.append(_Tok(kind, src[i:j], i, j, prefix, local))
+            else:
+                toks.append(_Tok("name", src[i:j], i, j, prefix, local))
+            i = j
+    return toks
+
+
+# --------------------------------------------------------------------------------------------------
+# Parser (XPath 1.0 grammar); it validates and records what the rewrite needs
+
+
+@dataclass(slots=True)
+class _Call:
+    tok: _Tok
+    args: list[tuple[int, int]]  # token index ranges [start, end) of each argument
+
+
+@dataclass(slots=True)
+class _Parsed:
+    names: list[tuple[int, str]] = field(default_factory=list)  # token index of a name test, its axis
+    roots: dict[int, str] = field(default_factory=dict)  # token index of a leading / or // -> replacement
+    calls: list[_Call] = field(default_factory=list)
+    variables: list[_Tok] = field(default_factory=list)
+
+
+_STEP_START = frozenset({"name", "nodetype", "axis", "@", ".", ".."})
+
+
+class _Parser:
+    def __init__(self, src: str, toks: list[_Tok]) -> None:
+        self.src = src
+        self.toks = toks
+        self.i = 0
+        self.depth = 0
+        self.out = _Parsed()
+
+    # helpers
+    def _peek(self) -> _Tok | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def _is(self, kind: str, *texts: str) -> bool:
+        t = self._peek()
+        return t is not None and t.kind == kind and (not texts or t.text in texts)
+
+    def _fail(self, what: str) -> XPathError:
+        t = self._peek()
+        if t is None:
+            return _err(self.src, len(self.src), f"unexpected end of expression, expected {what}")
+        return _err(self.src, t.pos, f"unexpected {t.text!r}, expected {what}")
+
+    def _expect(self, kind: str) -> _Tok:
+        t = self._peek()
+        if t is None or t.kind != kind:
+            raise self._fail(repr(kind))
+        self.i += 1
+        return t
+
+    # grammar
+    def parse(self) -> _Parsed:
+        if not self.toks:
+            raise _err(self.src, 0, "empty expression")
+        self._expr()
+        if self.i != len(self.toks):
+            raise self._fail("an operator or the end of the expression")
+        return self.out
+
+    def _expr(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            t = self._peek()
+            raise _err(self.src, t.pos if t else 0, f"expression nested deeper than {MAX_NESTING}")
+        self._binary(0)
+        self.depth -= 1
+
+    _LEVELS = (("or",), ("and",), ("=", "!="), ("<", ">", "<=", ">="), ("+", "-"), ("*", "div", "mod"))
+
+    def _binary(self, level: int) -> None:
+        if level == len(self._LEVELS):
+            self._unary()
+            return
+        self._binary(level + 1)
+        while self._is("op", *self._LEVELS[level]):
+            self.i += 1
+            self._binary(level + 1)
+
+    def _unary(self) -> None:
+        while self._is("op", "-"):
+            self.i += 1
+        self._path()
+        while self._is("op", "|"):
+            self.i += 1
+            self._path()
+
+    def _starts_step(self) -> bool:
+        t = self._peek()
+        return t is not None and t.kind in _STEP_START
+
+    def _path(self) -> None:
+        t = self._peek()
+        if t is None:
+            raise self._fail("an expression")
+        if t.kind == "op" and t.text in ("/", "//"):
+            index = self.i
+            self.i += 1
+            if t.text == "//":
+                self.out.roots[index] = "/*//"
+                self._relative()
+            elif self._starts_step():
+                self.out.roots[index] = "/*/"
+                self._relative()
+            else:
+                self.out.roots[index] = "/*"
+        elif self._starts_step():
+            self._relative()
+        elif t.kind in ("var", "lit", "num", "func", "("):
+            self._primary()
+            while self._is("["):
+                self._predicate()
+            if self._is("op", "/", "//"):
+                self.i += 1
+                self._relative()
+        else:
+            raise self._fail("an expression")
+
+    def _relative(self) -> None:
+        self._step()
+        while self._is("op", "/", "//"):
+            self.i += 1
+            self._step()
+
+    def _step(self) -> None:
+        t = self._peek()
+        if t is None:
+            raise self._fail("a location step")
+        if t.kind in (".", ".."):
+            self.i += 1
+            return
+        axis = "child"
+        if t.kind == "axis":
+            axis = t.text
+            self.i += 1
+            self._expect("::")
+        elif t.kind == "@":
+            axis = "attribute"
+            self.i += 1
+        t = self._peek()
+        if t is not None and t.kind == "name":
+            self.out.names.append((self.i, axis))
+            self.i += 1
+        elif t is not None and t.kind == "nodetype":
+            self.i += 1
+            self._expect("(")
+            if t.text == "processing-instruction" and self._is("lit"):
+                self.i += 1
+            self._expect(")")
+        else:
+            raise self._fail("a node test")
+        while self._is("["):
+            self._predicate()
+
+    def _predicate(self) -> None:
+        self._expect("[")
+        self._expr()
+        self._expect("]")
+
+    def _primary(self) -> None:
+        t = self._peek()
+        assert t is not None
+        if t.kind == "var":
+            self.out.variables.append(t)
+            self.i += 1
+        elif t.kind in ("lit", "num"):
+            self.i += 1
+        elif t.kind == "(":
+            self.i += 1
+            self._expr()
+            self._expect(")")
+        else:  # func
+            self.i += 1
+            self._expect("(")
+            call = _Call(t, [])
+            if not self._is(")"):
+                while True:
+                    start = self.i
+                    self._expr()
+                    call.args.append((start, self.i))
+                    if not self._is(","):
+                        break
+                    self.i += 1
+            self._expect(")")
+            self.out.calls.append(call)
+
+
+# --------------------------------------------------------------------------------------------------
+# Evaluation environment and the YANG functions
+
+
+@dataclass(frozen=True, slots=True)
+class _Env:
+    current: etree._Element
+    identities: Mapping[str, set[str]] | None
+    resolver: DerefResolver | None
+
+
+_ENV: contextvars.ContextVar[_Env] = contextvars.ContextVar("yang_xpath_env")
+# cores being evaluated in this context: lxml serialises calls of one XPath object with a lock, so a nested
+# evaluation of the same expression (from a deref resolver, say) must use a fresh evaluator or it deadlocks
+_ACTIVE: contextvars.ContextVar[tuple[_Core, ...]] = contextvars.ContextVar("yang_xpath_active", default=())
+
+
+def _number_to_string(v: float) -> str:
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "Infinity" if v > 0 else "-Infinity"
+    if v == int(v):
+        return str(int(v))
+    return format(Decimal(repr(v)), "f")
+
+
+def _node_string(node: Any) -> str:
+    if isinstance(node, etree._Element):
+        return "".join(node.itertext()) if isinstance(node.tag, str) else (node.text or "")
+    return str(node)
+
+
+def _to_string(value: Any) -> str:
+    """XPath string() of an argument value."""
+    if isinstance(value, list):
+        return _node_string(value[0]) if value else ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float | int):
+        return _number_to_string(float(value))
+    return str(value)
+
+
+def _node_list(fn: str, value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise XPathError(f"{fn}() needs a node-set as its first argument")
+    return value
+
+
+def _value_owner(node: Any) -> etree._Element | None:
+    """The element whose namespace declarations apply to ``node``'s value."""
+    if isinstance(node, etree._Element):
+        return node
+    getparent = getattr(node, "getparent", None)
+    return getparent() if getparent is not None else None
+
+
+def _fn_current(_ctx: Any) -> list[etree._Element]:
+    return [_ENV.get().current]
+
+
+def _fn_deref(_ctx: Any, nodes: Any) -> list[etree._Element]:
+    env = _ENV.get()
+    if env.resolver is None:  # compile_xpath refuses this; kept for safety
+        raise XPathError("deref() needs a deref_resolver")
+    for node in _node_list("deref", nodes):
+        el = _value_owner(node)
+        if el is None:
+            return []
+        result = list(env.resolver(el))
+        for r in result:
+            if not isinstance(r, etree._Element):
+                raise XPathError("deref_resolver must return elements")
+        return result
+    return []
+
+
+def _fn_re_match(_ctx: Any, subject: Any, pattern: Any) -> bool:
+    return _xsd_regex(_to_string(pattern)).fullmatch(_to_string(subject)) is not None
+
+
+def _fn_enum_value(_ctx: Any, nodes: Any) -> float:
+    # The enum's assigned value lives in the schema, which the data tree does not carry.
+    _node_list("enum-value", nodes)
+    return math.nan
+
+
+def _fn_bit_is_set(_ctx: Any, nodes: Any, bit: Any) -> bool:
+    nodes = _node_list("bit-is-set", nodes)
+    if not nodes:
+        return False
+    return _to_string(bit) in _node_string(nodes[0]).split()
+
+
+def _identity_clark(text: str, nsmap: Mapping[str | None, str], default_ns: str | None) -> str | None:
+    prefix, sep, local = text.strip().rpartition(":")
+    if not local:
+        return None
+    ns = nsmap.get(prefix) if sep else default_ns
+    if ns is None:
+        return None
+    return f"{{{ns}}}{local}"
+
+
+def _make_derived_from(
+    prefixes: Mapping[str, str], default_ns: str | None, or_self: bool
+) -> Callable[[Any, Any, Any], bool]:
+    fn = "derived-from-or-self" if or_self else "derived-from"
+
+    def derived_from(_ctx: Any, nodes: Any, identity: Any) -> bool:
+        env = _ENV.get()
+        name = _to_string(identity)
+        base = _identity_clark(name, prefixes, default_ns)
+        if base is None:
+            raise XPathError(f"{fn}(): cannot resolve identity {name!r}")
+        derived = (env.identities or {}).get(base, ())
+        for node in _node_list(fn, nodes):
+            owner = _value_owner(node)
+            if owner is None:
+                continue
+            value = _identity_clark(_node_string(node), owner.nsmap, owner.nsmap.get(None))
+            if value is None:
+                continue
+            if (or_self and value == base) or (value != base and value in derived):
+                return True
+        return False
+
+    return derived_from
+
+
+# --------------------------------------------------------------------------------------------------
+# Compilation
+
+
+@dataclass(eq=False, slots=True)
+class _Core:
+    """The cached, evaluation-independent part of a compiled expression."""
+
+    rewritten: str
+    namespaces: dict[str, str]
+    extensions: dict[tuple[None, str], Callable[..., Any]]
+    functions: frozenset[str]  # YANG functions used
+    xpath: etree.XPath
+
+    def new_evaluator(self) -> etree.XPath:
+        return etree.XPath(self.rewritten, namespaces=self.namespaces, extensions=self.extensions)
+
+
+def _private_prefix(prefixes: Mapping[str, str]) -> str:
+    base = "yang-default"
+    name, n = base, 0
+    while name in prefixes:
+        n += 1
+        name = f"{base}{n}"
+    return name
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _compile_core(src: str, prefix_items: frozenset[tuple[str, str]], default_ns: str | None) -> _Core:
+    if len(src) > MAX_EXPR_CHARS:
+        raise XPathError(f"XPath expression longer than {MAX_EXPR_CHARS} characters")
+    prefixes = dict(prefix_items)
+    toks = _tokenize(src)
+    parsed = _Parser(src, toks).parse()
+
+    if parsed.variables:
+        v = parsed.variables[0]
+        raise _err(src, v.pos, f"variable reference {v.text} is not supported (YANG defines no variables)")
+
+    replacements: dict[int, str] = dict(parsed.roots)
+    used_prefixes: set[str] = set()
+    private = _private_prefix(prefixes)
+    uses_default = False
+    for index, axis in parsed.names:
+        t = toks[index]
+        if t.prefix is not None:
+            if t.prefix not in prefixes:
+                raise _err(src, t.pos, f"unknown prefix {t.prefix!r}")
+            used_prefixes.add(t.prefix)
+        elif t.local != "*" and default_ns is not None and axis not in ("attribute", "namespace"):
+            replacements[index] = f"{private}:{t.local}"
+            uses_default = True
+
+    functions: set[str] = set()
+    for call in parsed.calls:
+        t = call.tok
+        if t.prefix is not None:
+            raise _err(src, t.pos, f"unsupported function {t.text}()")
+        arity = _CORE_FUNCTIONS.get(t.local) or _YANG_FUNCTIONS.get(t.local)
+        if arity is None:
+            raise _err(src, t.pos, f"unsupported function {t.local}()")
+        low, high = arity
+        if len(call.args) < low or (high is not None and len(call.args) > high):
+            want = str(low) if low == high else f"{low}..{'' if high is None else high}"
+            raise _err(src, t.pos, f"{t.local}() takes {want} arguments, {len(call.args)} given")
+        if t.local in _YANG_FUNCTIONS:
+            functions.add(t.local)
+        if t.local in ("derived-from", "derived-from-or-self"):
+            start, end = call.args[1]
+            if end - start == 1 and toks[start].kind == "lit":
+                name = toks[start].local.strip()
+                prefix, sep, _ = name.rpartition(":")
+                if sep and prefix not in prefixes:
+                    raise _err(src, toks[start].pos, f"unknown prefix {prefix!r} in identity {name!r}")
+                if not sep and default_ns is None:
+                    raise _err(src, toks[start].pos, f"identity {name!r} needs a prefix")
+
+    pieces: list[str] = []
+    last = 0
+    for index, t in enumerate(toks):
+        pieces.append(src[last : t.pos])
+        pieces.append(replacements.get(index, t.text))
+        last = t.end
+    pieces.append(src[last:])
+    rewritten = "".join(pieces)
+
+    namespaces = {p: prefixes[p] for p in sorted(used_prefixes)}
+    if uses_default:
+        assert default_ns is not None
+        namespaces[private] = default_ns
+    extensions: dict[tuple[None, str], Callable[..., Any]] = {}
+    for fn in functions:
+        if fn == "current":
+            extensions[(None, fn)] = _fn_current
+        elif fn == "deref":
+            extensions[(None, fn)] = _fn_deref
+        elif fn == "re-match":
+            extensions[(None, fn)] = _fn_re_match
+        elif fn == "enum-value":
+            extensions[(None, fn)] = _fn_enum_value
+        elif fn == "bit-is-set":
+            extensions[(None, fn)] = _fn_bit_is_set
+        else:
+            extensions[(None, fn)] = _make_derived_from(prefixes, default_ns, fn == "derived-from-or-self")
+    try:
+        xp = etree.XPath(rewritten, namespaces=namespaces, extensions=extensions)
+    except etree.XPathError as e:  # the parser above should have caught it; report lxml's view
+        raise XPathError(f"invalid XPath {src!r}: {e}") from e
+    return _Core(rewritten, namespaces, extensions, frozenset(functions), xp)
+
+
+def _xpath_boolean(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float | int):
+        return value != 0 and not math.isnan(value)
+    if isinstance(value, str | list):
+        return len(value) > 0
+    return bool(value)
+
+
+@dataclass(frozen=True)
+class CompiledXPath:
+    """A YANG XPath expression ready to run on a data tree whose root element is the datastore wrapper.
+
+    ``source`` is the expression as written, ``rewritten`` what lxml evaluates. Instances are cheap; the lxml
+    evaluator behind them is cached and shared.
+    """
+
+    source: str
+    rewritten: str
+    _core: _Core = field(repr=False, compare=False)
+    _identities: Mapping[str, set[str]] | None = field(default=None, repr=False, compare=False)
+    _resolver: DerefResolver | None = field(default=None, repr=False, compare=False)
+
+    def evaluate(self, context: etree._Element, *, current: etree._Element | None = None) -> object:
+        """The raw lxml result: bool, float, str, or a list (node-set) in document order.
+
+        ``context`` is the context node; ``current`` the node ``current()`` returns (default: ``context``).
+        """
+        core = self._core
+        active = _ACTIVE.get()
+        evaluator = core.new_evaluator() if core in active else core.xpath
+        env_token = _ENV.set(_Env(context if current is None else current, self._identities, self._resolver))
+        active_token = _ACTIVE.set((*active, core))
+        try:
+            return evaluator(context)
+        except etree.XPathError as e:
+            raise XPathError(f"cannot evaluate XPath {self.source!r}: {e}") from e
+        finally:
+            _ACTIVE.reset(active_token)
+            _ENV.reset(env_token)
+
+    def boolean(self, context: etree._Element, *, current: etree._Element | None = None) -> bool:
+        """XPath ``boolean()`` of the result (what must and when need)."""
+        return _xpath_boolean(self.evaluate(context, current=current))
+
+    def nodes(
+        self, context: etree._Element, *, current: etree._Element | None = None
+    ) -> list[etree._Element]:
+        """The resulting node-set, which must contain only elements (an empty node-set is fine)."""
+        result = self.evaluate(context, current=current)
+        if not isinstance(result, list):
+            raise XPathError(f"XPath {self.source!r} gives a {type(result).__name__}, not a node-set")
+        for item in result:
+            if not (isinstance(item, etree._Element) and isinstance(item.tag, str)):
+                raise XPathError(f"XPath {self.source!r} selects non-element nodes")
+        return result
+
+
+def compile_xpath(
+    expr: str,
+    prefixes: Mapping[str, str],
+    default_ns: str | None,
+    *,
+    identities: Mapping[str, set[str]] | None = None,
+    deref_resolver: DerefResolver | None = None,
+) -> CompiledXPath:
+    """Compile a YANG XPath expression (must, when, leafref path) or a NETCONF xpath filter.
+
+    ``prefixes`` maps prefix -> namespace (a ``None`` or empty key, as in an lxml ``nsmap``, is ignored:
+    XPath never applies a default namespace from declarations). ``default_ns`` is the namespace of unprefixed
+    names: the defining module's, or ``None`` for NETCONF filters (unprefixed names then match elements in no
+    namespace).
+    ``identities`` maps the Clark name of each identity to the Clark names of every identity derived from it
+    (transitively) and is required by ``derived-from()``/``derived-from-or-self()``; ``deref_resolver`` maps a
+    leafref (or instance-identifier) element to the elements it refers to and is required by ``deref()``.
+
+    Raises :class:`XPathError` for syntax errors, unknown prefixes, unsupported functions or variables, wrong
+    argument counts, and a function used without the mapping it needs.
+    """
+    items = frozenset((p, ns) for p, ns in prefixes.items() if p)
+    core = _compile_core(expr, items, default_ns)
+    if "deref" in core.functions and deref_resolver is None:
+        raise XPathError(f"XPath {expr!r} uses deref() but no deref_resolver was given")
+    if identities is None and {"derived-from", "derived-from-or-self"} & core.functions:
+        raise XPathError(f"XPath {expr!r} uses derived-from() but no identity map was given")
+    return CompiledXPath(expr, core.rewritten, core, identities, deref_resolver)
+
+
+# --------------------------------------------------------------------------------------------------
+# XSD regular expressions (XML Schema Part 2, appendix F) -> Python re, for re-match()
+
+_SINGLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t"}
+_XSD_SPACE = ((0x20, 0x20), (0x09, 0x0A), (0x0D, 0x0D))
+_NAME_START = (
+    (ord(":"), ord(":")),
+    (ord("A"), ord("Z")),
+    (ord("_"), ord("_")),
+    (ord("a"), ord("z")),
+    (0xC0, 0xD6),
+    (0xD8, 0xF6),
+    (0xF8, 0x2FF),
+    (0x370, 0x37D),
+    (0x37F, 0x1FFF),
+    (0x200C, 0x200D),
+    (0x2070, 0x218F),
+    (0x2C00, 0x2FEF),
+    (0x3001, 0xD7FF),
+    (0xF900, 0xFDCF),
+    (0xFDF0, 0xFFFD),
+    (0x10000, 0xEFFFF),
+)
+_NAME_CHAR = (
+    *_NAME_START,
+    (ord("-"), ord(".")),
+    (ord("0"), ord("9")),
+    (0xB7, 0xB7),
+    (0x300, 0x36F),
+    (0x203F, 0x2040),
+)
+_BLOCKS = {
+    "BasicLatin": (0x0000, 0x007F),
+    "Latin-1Supplement": (0x0080, 0x00FF),
+    "LatinExtended-A": (0x0100, 0x017F),
+    "LatinExtended-B": (0x0180, 0x024F),
+    "IPAExtensions": (0x0250, 0x02AF),
+    "SpacingModifierLetters": (0x02B0, 0x02FF),
+    "CombiningDiacriticalMarks": (0x0300, 0x036F),
+    "Greek": (0x0370, 0x03FF),
+    "Cyrillic": (0x0400, 0x04FF),
+    "Armenian": (0x0530, 0x058F),
+    "Hebrew": (0x0590, 0x05FF),
+    "Arabic": (0x0600, 0x06FF),
+    "GeneralPunctuation": (0x2000, 0x206F),
+    "CJKUnifiedIdeographs": (0x4E00, 0x9FFF),
+    "PrivateUse": (0xE000, 0xF8FF),
+}
+
+
+@functools.cache
+def _category_ranges() -> dict[str, tuple[tuple[int, int], ...]]:
+    """Unicode general category (two letters) -> code point ranges; computed once, on first use."""
+    table: dict[str, list[tuple[int, int]]] = {}
+    start, current = 0, unicodedata.category("\x00")
+    for cp in range(1, 0x110000):
+        cat = unicodedata.category(chr(cp))
+        if cat != current:
+            table.setdefault(current, []).append((start, cp - 1))
+            start, current = cp, cat
+    table.setdefault(current, []).append((start, 0x10FFFF))
+    return {k: tuple(v) for k, v in table.items()}
+
+
+def _merge(ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return tuple(out)
+
+
+def _complement(ranges: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    out: list[tuple[int, int]] = []
+    nxt = 0
+    for lo, hi in _merge(list(ranges)):
+        if lo > nxt:
+            out.append((nxt, lo - 1))
+        nxt = hi + 1
+    if nxt <= 0x10FFFF:
+        out.append((nxt, 0x10FFFF))
+    return tuple(out)
+
+
+@functools.cache
+def _property_ranges(name: str) -> tuple[tuple[int, int], ...]:
+    if name.startswith("Is"):
+        block = _BLOCKS.get(name[2:])
+        if block is None:
+            raise XPathError(f"unsupported Unicode block \\p{{{name}}} in regular expression")
+        return (block,)
+    table = _category_ranges()
+    if len(name) == 1 and name in "LMNPZSC":
+        return _merge([r for cat, rs in table.items() if cat[0] == name for r in rs])
+    if len(name) == 2 and name[0] in "LMNPZSC" and name[1].islower():
+        return table.get(name, ())
+    raise XPathError(f"unknown character property \\p{{{name}}} in regular expression")
+
+
+@functools.cache
+def _word_ranges() -> tuple[tuple[int, int], ...]:
+    # XSD \w: every character except punctuation, separators and "other" (\p{P}, \p{Z}, \p{C})
+    return _merge([r for c in "LMNS" for r in _property_ranges(c)])
+
+
+def _class_char(cp: int) -> str:
+    ch = chr(cp)
+    if ch.isascii() and ch.isalnum():
+        return ch
+    if cp < 0x100:
+        return f"\\x{cp:02x}"
+    if cp < 0x10000:
+        return f"\\u{cp:04x}"
+    return f"\\U{cp:08x}"
+
+
+def _ranges_text(ranges: tuple[tuple[int, int], ...]) -> str:
+    return "".join(
+        _class_char(lo) if lo == hi else f"{_class_char(lo)}-{_class_char(hi)}" for lo, hi in ranges
+    )
+
+
+class _RegexTranslator:
+    def __init__(self, pattern: str) -> None:
+        self.p = pattern
+        self.i = 0
+
+    def fail(self, msg: str) -> XPathError:
+        return XPathError(f"invalid regular expression {self.p!r}: {msg} at position {self.i}")
+
+    def translate(self) -> str:
+        out: list[str] = []
+        p = self.p
+        after_atom = False
+        while self.i < len(p):
+            c = p[self.i]
+            if c in "*+?":
+                if not after_atom:
+                    raise self.fail(f"quantifier {c!r} without an atom")
+                out.append(c)
+                self.i += 1
+                after_atom = False
+                continue
+            if c == "{" and after_atom:
+                m = re.compile(r"\{(\d+)(,(\d*))?\}").match(p, self.i)
+                if m is None:
+                    raise self.fail("bad quantifier")
+                out.append(m.group())
+                self.i = m.end()
+                after_atom = False
+                continue
+            after_atom = True
+            if c == "\\":
+                kind, text = self.escape()
+                out.append(re.escape(text) if kind == "char" else f"[{text}]")
+            elif c == "[":
+                out.append(self.char_class())
+            elif c == ".":
+                out.append("[^\\n\\r]")
+                self.i += 1
+            elif c == "(":
+                if p.startswith("(?", self.i):
+                    raise self.fail("'(?' is not XSD syntax")
+                out.append("(")
+                self.i += 1
+                after_atom = False
+            elif c == "|":
+                out.append("|")
+                self.i += 1
+                after_atom = False
+            elif c == ")":
+                out.append(")")
+                self.i += 1
+            else:
+                out.append(re.escape(c))
+                self.i += 1
+        return "".join(out)
+
+    def escape(self) -> tuple[str, str]:
+        """Parse ``\\x`` at self.i: ("char", literal) or ("class", text usable inside [ ])."""
+        p = self.p
+        if self.i + 1 >= len(p):
+            raise self.fail("trailing backslash")
+        c = p[self.i + 1]
+        self.i += 2
+        if c in _SINGLE_ESCAPES:
+            return "char", _SINGLE_ESCAPES[c]
+        if c == "d":
+            return "class", "\\d"
+        if c == "D":
+            return "class", "\\D"
+        simple = {
+            "s": _merge(list(_XSD_SPACE)),
+            "i": _merge(list(_NAME_START)),
+            "c": _merge(list(_NAME_CHAR)),
+        }
+        if c.lower() in simple:
+            ranges = simple[c.lower()]
+            return "class", _ranges_text(ranges if c.islower() else _complement(ranges))
+        if c in "wW":
+            ranges = _word_ranges()
+            return "class", _ranges_text(ranges if c == "w" else _complement(ranges))
+        if c in "pP":
+            m = re.compile(r"\{([A-Za-z0-9\-]+)\}").match(p, self.i)
+            if m is None:
+                raise self.fail(f"bad \\{c}{{...}}")
+            self.i = m.end()
+            ranges = _property_ranges(m.group(1))
+            return "class", _ranges_text(ranges if c == "p" else _complement(ranges))
+        if c.isalnum():
+            raise self.fail(f"unknown escape \\{c}")
+        return "char", c
+
+    def class_atom(self) -> tuple[str, str]:
+        """One character (``("char", c)``) or class escape inside a character class."""
+        c = self.p[self.i]
+        if c == "\\":
+            return self.escape()
+        self.i += 1
+        return "char", c
+
+    def char_class(self) -> str:
+        p = self.p
+        self.i += 1  # [
+        negated = p.startswith("^", self.i)
+        if negated:
+            self.i += 1
+        items: list[str] = []
+        subtract: str | None = None
+        first = True
+        while True:
+            if self.i >= len(p):
+                raise self.fail("unterminated character class")
+            c = p[self.i]
+            if c == "]" and not first:
+                self.i += 1
+                break
+            if c == "-" and p.startswith("-[", self.i) and not first:
+                self.i += 1
+                subtract = self.char_class()
+                if not p.startswith("]", self.i):
+                    raise self.fail("class subtraction must end the class")
+                self.i += 1
+                break
+            if c == "[":
+                raise self.fail("'[' must be escaped in a character class")
+            first = False
+            kind, text = self.class_atom()
+            if kind == "class":
+                items.append(text)
+                continue
+            if p.startswith("-", self.i) and self.i + 1 < len(p) and p[self.i + 1] not in "[]":
+                self.i += 1
+                kind2, hi = self.class_atom()
+                if kind2 != "char" or ord(hi) < ord(text):
+                    raise self.fail("bad character range")
+                items.append(f"{_class_char(ord(text))}-{_class_char(ord(hi))}")
+            else:
+                items.append(_class_char(ord(text)))
+        if not items:
+            raise self.fail("empty character class")
+        base = f"[{'^' if negated else ''}{''.join(items)}]"
+        return base if subtract is None else f"(?:(?!{subtract}){base})"
+
+
+@functools.lru_cache(maxsize=512)
+def _xsd_regex(pattern: str) -> re.Pattern[str]:
+    """Compile an XSD regular expression; use ``fullmatch`` (XSD patterns are implicitly anchored)."""
+    if len(pattern) > MAX_EXPR_CHARS:
+        raise XPathError(f"regular expression longer than {MAX_EXPR_CHARS} characters")
+    text = _RegexTranslator(pattern).translate()
+    try:
+        return re.compile(text)
+    except re.error as e:
+        raise XPathError(f"invalid regular expression {pattern!r}: {e}") from e
