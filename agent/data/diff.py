@@ -42,7 +42,7 @@ def _identity(el: etree._Element, snode: SchemaNode | None) -> tuple[str, ...]:
     if snode is None:
         return (el.tag,)
     if snode.kind is Kind.LIST:
-        return (el.tag, *((next(el.iterchildren(k), None) or el).text or "" for k in snode.keys))
+        return (el.tag, *(el.findtext(k) or "" for k in snode.keys))
     if snode.kind is Kind.LEAF_LIST:
         return (el.tag, el.text or "")
     return (el.tag,)

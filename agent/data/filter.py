@@ -269,10 +269,25 @@ def _index(parent: etree._Element, entry_match: str, leaf_match: str) -> dict[st
 # -------------------------------------------------------------------------------------------------- building
 
 
-def _copy(d: etree._Element) -> etree._Element:
-    c = copy.deepcopy(d)
-    c.tail = None
-    return c
+def _declarations(d: etree._Element, scope: dict[str | None, str]) -> dict[str | None, str]:
+    """The namespace mappings in scope at ``d`` that ``scope`` (the output's) lacks.
+
+    They cover element names and also prefixes used only in values (identityref ``x:foo``), which lxml's copy
+    would otherwise drop.
+    """
+    return {p: u for p, u in d.nsmap.items() if scope.get(p) != u}
+
+
+def _append(out: etree._Element, d: etree._Element, scope: dict[str | None, str]) -> None:
+    """Append a copy of the whole subtree ``d`` to ``out`` (without its tail)."""
+    if len(d):
+        c = copy.deepcopy(d)  # C-level copy; prefixes declared above d are in the output's scope already
+        c.tail = None
+        out.append(c)
+    else:  # a leaf: cheaper than a deep copy, which builds a document per call
+        attrib = d.attrib
+        el = etree.SubElement(out, d.tag, dict(attrib) if attrib else None, _declarations(d, scope) or None)
+        el.text = d.text
 
 
 def _build_children(
@@ -282,28 +297,27 @@ def _build_children(
     snode: SchemaNode | None,
     scope: dict[str | None, str],
 ) -> None:
-    """Append to ``out`` the selected children of ``parent``, keys of a list entry first, then data order."""
+    """Append to ``out`` the selected children of ``parent``, keys of a list entry first, then data order.
+
+    ``scope`` is the namespace mapping in force at ``out``; each partly selected element re-declares what its
+    data counterpart has in scope and ``out`` lacks, so copied subtrees keep every prefix their values use.
+    """
     done: set[etree._Element] = set()
     if snode is not None and snode.kind is Kind.LIST:
         for key in snode.keys:
             leaf = next(parent.iterchildren(key), None)
             if leaf is not None:
-                out.append(_copy(leaf))
+                _append(out, leaf, scope)
                 done.add(leaf)
     for child in parent.iterchildren(tag=etree.Element):
         s = sel.get(child)
         if s is None or child in done:
             continue
         if s is True:
-            out.append(_copy(child))
+            _append(out, child, scope)
             continue
+        nsmap = _declarations(child, scope)
+        attrib = child.attrib
+        el = etree.SubElement(out, child.tag, dict(attrib) if attrib else None, nsmap or None)
         cnode = snode.child(child.tag) if snode is not None else None
-        ns = split_clark(child.tag)[0]
-        prefix = child.prefix
-        nsmap = None
-        child_scope = scope
-        if ns and scope.get(prefix) != ns:
-            nsmap = {prefix: ns}
-            child_scope = {**scope, prefix: ns}
-        el = etree.SubElement(out, child.tag, attrib=dict(child.attrib), nsmap=nsmap)
-        _build_children(el, child, s, cnode, child_scope)
+        _build_children(el, child, s, cnode, {**scope, **nsmap} if nsmap else scope)

@@ -73,6 +73,7 @@ class Stores:
         self.locks = LockTable()
         self._subscribers: list[Subscriber] = []
         self._listeners: list[Callable[[Transaction], None]] = []
+        self._normalizers: list[Callable[[etree._Element], None]] = []
         self.running = empty_tree()
         self.candidate = empty_tree()
         self.startup = empty_tree()
@@ -100,6 +101,8 @@ class Stores:
 
     def _loaded(self, config: etree._Element, what: str) -> etree._Element:
         result = load_config(config, self.schema, max_elements=self.limits.max_edit_elements)
+        if result.tree is not None:
+            self._normalize(result.tree)
         errors = result.errors or (validate(result.tree, self.schema) if result.tree is not None else ())
         if errors or result.tree is None:
             raise StoreError([DataError(e.tag, f"{what}: {e.message}", e.path, e.path_ns) for e in errors])
@@ -109,6 +112,16 @@ class Stores:
     def subscribe(self, subscriber: Subscriber) -> None:
         """Add a subscriber that can veto and then follows every running commit."""
         self._subscribers.append(subscriber)
+
+    def normalize_with(self, fn: Callable[[etree._Element], None]) -> None:
+        """Run ``fn`` on every new tree before it is validated and stored (it may rewrite values in place,
+        e.g. hash a clear-text secret); trees reaching it are always fresh copies."""
+        self._normalizers.append(fn)
+
+    def _normalize(self, tree: etree._Element) -> etree._Element:
+        for fn in self._normalizers:
+            fn(tree)
+        return tree
 
     def listen(self, callback: Callable[[Transaction], None]) -> None:
         """Be told after each commit (notifications); a listener cannot veto."""
@@ -209,6 +222,7 @@ class Stores:
         )
         if result.tree is None:
             raise StoreError(result.errors)
+        self._normalize(result.tree)
         if test_option != "set" or ds == RUNNING:
             problems = validate(result.tree, self.schema)
             if problems:
@@ -260,6 +274,7 @@ class Stores:
         result = load_config(config, self.schema, max_elements=self.limits.max_edit_elements)
         if result.tree is None or result.errors:
             raise StoreError(result.errors)
+        self._normalize(result.tree)
         problems = validate(result.tree, self.schema)
         if problems:
             raise StoreError(problems)

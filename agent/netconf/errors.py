@@ -3,11 +3,11 @@
 An error is a plain immutable value (:class:`RpcError`) that any layer can build and return; it becomes XML
 only at the edge, in :func:`render_rpc_error`, so no code path has to carry half-built reply trees around.
 
-Two details clients depend on are handled here once. ``<error-path>`` is an XPath whose prefixes must resolve,
-so every prefix the path uses is declared on the element itself (wherever the error is later placed, the path
-stays meaningful). ``<rpc-reply>`` echoes every attribute of the ``<rpc>`` (RFC 6241 §4.2) including namespaced
-ones such as ``nc:message-id`` with their ``xmlns:nc`` declaration, which is what IOS XE does and what ncclient
-matches replies by.
+Two details clients depend on are handled here once. ``<error-path>`` is an XPath whose prefixes must
+resolve, so every prefix the path uses is declared on the element itself (wherever the error is later placed,
+the path stays meaningful). ``<rpc-reply>`` echoes every attribute of the ``<rpc>`` (RFC 6241 §4.2),
+namespaced ones such as ``nc:message-id`` included, with their ``xmlns:nc`` declaration: IOS XE does so, and
+ncclient matches replies to requests by that attribute.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Literal
 
@@ -27,8 +27,8 @@ _NO_ATTRS: Mapping[str, str] = MappingProxyType({})
 _NO_NSMAP: Mapping[str | None, str] = MappingProxyType({})
 
 
-class ErrorType(str, Enum):
-    """The conceptual layer an error comes from (RFC 6241 §4.3 ``error-type``)."""
+class ErrorType(StrEnum):
+    """The conceptual layer an error comes from (RFC 6241 §4.3 ``error-type``); a ``str`` subclass."""
 
     TRANSPORT = "transport"
     RPC = "rpc"
@@ -36,8 +36,8 @@ class ErrorType(str, Enum):
     APPLICATION = "application"
 
 
-class ErrorTag(str, Enum):
-    """Every ``error-tag`` RFC 6241 Appendix A defines."""
+class ErrorTag(StrEnum):
+    """Every ``error-tag`` RFC 6241 Appendix A defines (20, one of them deprecated); a ``str`` subclass."""
 
     IN_USE = "in-use"
     INVALID_VALUE = "invalid-value"
@@ -68,9 +68,9 @@ class RpcError:
     ``path`` is an XPath (RFC 6241 ``error-path``) and ``path_ns`` maps each prefix it uses to its namespace.
     ``info`` holds simple ``<error-info>`` children as ``(name, text)``: a local name (``bad-element``,
     ``bad-attribute``, ``bad-namespace``, ``session-id``, ``ok-element`` …) is put in the NETCONF base
-    namespace, a Clark name ``{ns}name`` in its own. ``info_elements`` adds arbitrary elements after those (for
-    example Cisco's ``<detail xmlns="http://cisco.com/yang/cisco-ia">``); they are copied when rendered, never
-    moved. ``path_ns`` is left out of the hash because dicts are unhashable.
+    namespace, a Clark name ``{ns}name`` in its own. ``info_elements`` adds arbitrary elements after those
+    (for example Cisco's ``<detail xmlns="http://cisco.com/yang/cisco-ia">``); they are copied when rendered,
+    never moved. ``path_ns`` is left out of the hash because dicts are unhashable.
     """
 
     type: ErrorType
@@ -136,10 +136,10 @@ def rpc_reply_with_errors(
 
 
 def rpc_reply(rpc_el: etree._Element, children: Iterable[etree._Element] | None = None) -> etree._Element:
-    """Build the ``<rpc-reply>`` answering ``rpc_el``: ``<ok/>`` when ``children`` is None, else copies of them.
+    """Build the ``<rpc-reply>`` answering ``rpc_el``: ``<ok/>`` if ``children`` is None, else copies of them.
 
-    Children are deep-copied because appending an lxml element moves it out of its tree, and a reply built from
-    a datastore's elements must never take them away from the datastore.
+    Children are deep-copied because appending an lxml element moves it out of its tree, and a reply built
+    from a datastore's elements must never take them away from the datastore.
     """
     reply = _reply_envelope(rpc_el.attrib, rpc_el.nsmap)
     if children is None:
@@ -152,9 +152,9 @@ def rpc_reply(rpc_el: etree._Element, children: Iterable[etree._Element] | None 
 def _reply_envelope(rpc_attrs: Mapping[str, str], rpc_nsmap: Mapping[str | None, str]) -> etree._Element:
     """An empty ``<rpc-reply>`` in the base namespace carrying the request's attributes and prefixes.
 
-    The default namespace comes first so lxml writes ``<rpc-reply xmlns=…>`` rather than picking another prefix
-    bound to the same URI (such as ``nc``); the request's own default namespace is dropped, since unprefixed
-    attributes are in no namespace and the reply's elements must be in the base one.
+    The default namespace comes first so lxml writes ``<rpc-reply xmlns=…>`` rather than picking another
+    prefix bound to the same URI (such as ``nc``); the request's own default namespace is dropped, since
+    unprefixed attributes are in no namespace and the reply's elements must be in the base one.
     """
     nsmap: dict[str | None, str] = {None: NC_NS}
     nsmap.update((prefix, uri) for prefix, uri in rpc_nsmap.items() if prefix is not None)

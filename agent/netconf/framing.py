@@ -76,12 +76,14 @@ class EomFramer:
         """Append the end-of-message delimiter.
 
         Raises:
-            ValueError: ``msg`` contains the delimiter itself (possible inside an XML comment or a CDATA
-                section), which base:1.0 cannot frame.
+            ValueError: the peer would see the delimiter earlier than intended, because ``msg`` contains it
+                (possible inside an XML comment or a CDATA section) or ends with ``]]>``; base:1.0 cannot
+                frame such a message.
         """
-        if EOM_DELIMITER in msg:
-            raise ValueError("message contains the base:1.0 end-of-message delimiter ]]>]]>")
-        return msg + EOM_DELIMITER
+        framed = msg + EOM_DELIMITER
+        if framed.find(EOM_DELIMITER) != len(msg):
+            raise ValueError("message cannot be framed in base:1.0: it would end before the delimiter")
+        return framed
 
     def _fail(self, reason: str) -> NoReturn:
         self._failed = True

@@ -15,7 +15,8 @@ from lxml import etree
 if TYPE_CHECKING:
     from agent.netconf.session import NetconfSession
 
-#: What a handler returns: None for ``<ok/>``, otherwise the children of ``<rpc-reply>``.
+#: What a handler returns: None for ``<ok/>``, otherwise the children of ``<rpc-reply>`` — fresh elements the
+#: reply may take over (never elements still inside a datastore).
 Reply = Iterable[etree._Element] | None
 Handler = Callable[["RpcContext", etree._Element], Awaitable[Reply]]
 

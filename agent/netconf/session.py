@@ -264,7 +264,11 @@ class NetconfSession:
             self.stats.out_rpc_errors += 1
             err = RpcError(ErrorType.APPLICATION, ErrorTag.OPERATION_FAILED, message="internal error; see the agent log")
             return rpc_reply_with_errors([err], rpc.attrib, rpc.nsmap)
-        return rpc_reply(rpc, children)
+        if children is None:
+            return rpc_reply(rpc)
+        reply = rpc_reply(rpc, [])
+        reply.extend(children)
+        return reply
 
     def _unsupported(self, op: etree._Element) -> RpcFault:
         q = etree.QName(op)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import copy
-
 from lxml import etree
 
 from agent.data.defaults import MODES, WD_NS, apply_with_defaults
 from agent.data.filter import FilterError, subtree_filter
+from agent.data.wire import wire_copy
 from agent.netconf.errors import ErrorTag
 from agent.netconf.faults import bad_element, protocol_error
 from agent.netconf.operations.params import child, choice, datastore_name, only_known
@@ -25,7 +24,7 @@ def select(ctx: RpcContext, tree: etree._Element, op: etree._Element) -> etree._
     flt = child(op, "filter")
     data = etree.Element(qn(NC_NS, "data"))
     if flt is None:
-        data.extend(_copies(tree))
+        data.extend(wire_copy(c) for c in tree)
         return data
     kind = flt.get("type", "subtree")
     if kind != "subtree":
@@ -34,12 +33,8 @@ def select(ctx: RpcContext, tree: etree._Element, op: etree._Element) -> etree._
         result = subtree_filter(tree, flt, ctx.services.schema)
     except FilterError as exc:
         raise bad_element("filter", str(exc)) from exc
-    data.extend(list(result))
+    data.extend(wire_copy(c) for c in result)
     return data
-
-
-def _copies(tree: etree._Element) -> list[etree._Element]:
-    return [copy.deepcopy(c) for c in tree]
 
 
 async def get_config(ctx: RpcContext, op: etree._Element) -> Reply:

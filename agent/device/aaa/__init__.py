@@ -1,0 +1,1 @@
+"""Authentication, authorization and accounting of the device."""

@@ -1,0 +1,31 @@
+"""Namespaces and module set of the Cisco IOS XE 17.12 models this device serves."""
+
+from __future__ import annotations
+
+NATIVE_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
+AAA_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"
+SNMP_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-snmp"
+CRYPTO_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-crypto"
+RPC_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-rpc"
+IA_NS = "http://cisco.com/yang/cisco-ia"
+
+#: Modules compiled at start-up (their imports and submodules come along).
+MODULES = (
+    "Cisco-IOS-XE-native",
+    "Cisco-IOS-XE-aaa",
+    "Cisco-IOS-XE-snmp",
+    "Cisco-IOS-XE-crypto",
+    "Cisco-IOS-XE-rpc",
+    "cisco-ia",
+    "ietf-netconf-with-defaults",
+)
+
+
+def n(name: str) -> str:
+    """Clark tag of a native-namespace element."""
+    return f"{{{NATIVE_NS}}}{name}"
+
+
+def a(name: str) -> str:
+    """Clark tag of an aaa-namespace element."""
+    return f"{{{AAA_NS}}}{name}"

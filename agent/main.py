@@ -1,0 +1,195 @@
+"""Command line, wiring and lifetime of the agent: argv -> Settings -> one Device -> serve until signalled.
+
+This is the only module that knows every layer; each layer below receives what it needs as arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncssh
+
+from agent.datastore.persist import atomic_write
+from agent.datastore.store import StorePaths, Stores
+from agent.device import rpcs
+from agent.device.aaa.login import Login
+from agent.device.bootstrap import bootstrap_config, random_password
+from agent.device.keys import KeyStore
+from agent.device.names import MODULES
+from agent.device.secrets import hash_clear_secrets
+from agent.limits import DEFAULT_LIMITS, Limits
+from agent.netconf.operations import register_base
+from agent.netconf.registry import Registry
+from agent.netconf.server import NetconfServer
+from agent.netconf.services import NetconfServices
+from agent.yang.loader import default_search_path, load_schema
+from agent.yang.schema import Schema
+
+log = logging.getLogger("agent")
+
+BOOTSTRAP_KEY_LABEL = "Router.lab.local"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the command line and environment decide."""
+
+    state_dir: Path
+    host: str = "127.0.0.1"
+    netconf_port: int = 8830
+    ssh_port: int = 8022
+    admin_user: str | None = None
+    admin_password: str | None = None
+    netconf_extensions: bool = False
+    persist_running: bool = False
+    log_level: str = "INFO"
+
+
+def default_state_dir() -> Path:
+    """``$XDG_STATE_HOME/iosxe-agent``, default ``~/.local/state/iosxe-agent``."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "iosxe-agent"
+
+
+def yang_dir() -> Path:
+    """Our YANG modules: beside the package in a checkout, under ``share/`` when installed from a wheel."""
+    for candidate in (
+        Path(__file__).resolve().parent.parent / "yang",
+        Path(sys.prefix) / "share" / "iosxe-agent" / "yang",
+    ):
+        if (candidate / "Cisco-IOS-XE-native.yang").exists():
+            return candidate
+    raise SystemExit("iosxe-agent: cannot find the YANG modules (yang/)")
+
+
+def parse_args(argv: list[str] | None = None) -> Settings:
+    """Build Settings from the command line and ``IOSXE_AGENT_ADMIN_USER`` / ``IOSXE_AGENT_ADMIN_PASSWORD``."""
+    p = argparse.ArgumentParser(prog="iosxe-agent", description="Cisco IOS XE 17 management-plane agent")
+    p.add_argument("--state-dir", type=Path, default=None, help="state directory (default %(default)s)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--netconf-port", type=int, default=8830, help="NETCONF over SSH port (0: any free port)")
+    p.add_argument("--ssh-port", type=int, default=8022, help="device SSH port (CLI, SCP)")
+    p.add_argument("--admin-user", default=os.environ.get("IOSXE_AGENT_ADMIN_USER"))
+    p.add_argument("--admin-password", default=os.environ.get("IOSXE_AGENT_ADMIN_PASSWORD"))
+    p.add_argument(
+        "--netconf-extensions",
+        action="store_true",
+        help="also offer what IOS XE lacks: the :startup capability (and later confirmed commit)",
+    )
+    p.add_argument("--persist-running", action="store_true", help="restore running (not startup) after a restart")
+    p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    ns = p.parse_args(argv)
+    return Settings(
+        state_dir=ns.state_dir or default_state_dir(),
+        host=ns.host,
+        netconf_port=ns.netconf_port,
+        ssh_port=ns.ssh_port,
+        admin_user=ns.admin_user,
+        admin_password=ns.admin_password,
+        netconf_extensions=ns.netconf_extensions,
+        persist_running=ns.persist_running,
+        log_level=ns.log_level,
+    )
+
+
+class Device:
+    """One simulated router: its schema handle, datastores, keys and listeners (no process-global state)."""
+
+    def __init__(self, settings: Settings, schema: Schema, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.settings = settings
+        self.limits = limits
+        state = settings.state_dir
+        state.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(state, 0o700)
+        self.keys = KeyStore(state / "keys")
+        self.stores = Stores(
+            schema,
+            limits,
+            StorePaths(state / "startup-config.xml", state / "running-config.xml", settings.persist_running),
+        )
+        self.stores.normalize_with(hash_clear_secrets)
+        self.registry = Registry()
+        register_base(self.registry, extensions=settings.netconf_extensions)
+        rpcs.register(self.registry)
+        self.services = NetconfServices(schema, self.stores, limits, self.registry, settings.netconf_extensions)
+        self.netconf: NetconfServer | None = None
+        self.netconf_port = 0
+        self.generated_password: str | None = None
+
+    def load(self) -> None:
+        """Load startup (writing the bootstrap configuration on first start) into running."""
+
+        def bootstrap() -> object:
+            user = self.settings.admin_user or "admin"
+            password = self.settings.admin_password
+            if not password:
+                password = self.generated_password = random_password()
+            self.keys.load_or_generate(BOOTSTRAP_KEY_LABEL)
+            return bootstrap_config(user, password)
+
+        self.stores.load(bootstrap)  # type: ignore[arg-type]
+
+    async def start(self) -> None:
+        """Start the NETCONF listener."""
+        host_key = self._netconf_host_key()
+        self.netconf = NetconfServer(self.services, Login(self.stores), [host_key])
+        self.netconf_port = await self.netconf.start(self.settings.host, self.settings.netconf_port)
+
+    def _netconf_host_key(self) -> asyncssh.SSHKey:
+        """NETCONF has its own host key file, so zeroizing device RSA keys never locks automation out."""
+        path = self.settings.state_dir / "netconf-hostkey.pem"
+        if path.exists():
+            return asyncssh.read_private_key(path)
+        key = asyncssh.generate_private_key("ssh-rsa", key_size=2048)
+        atomic_write(path, key.export_private_key("pkcs8-pem"), mode=0o600)
+        return key
+
+    async def stop(self) -> None:
+        """Stop every listener."""
+        if self.netconf is not None:
+            await self.netconf.stop()
+
+
+async def serve(settings: Settings) -> None:
+    """Run one device until SIGINT/SIGTERM."""
+    schema = load_schema(default_search_path(yang_dir()), MODULES)
+    device = Device(settings, schema)
+    device.load()
+    await device.start()
+    user = settings.admin_user or "admin"
+    print(f"iosxe-agent: NETCONF on {settings.host}:{device.netconf_port}; state in {settings.state_dir}", flush=True)
+    if device.generated_password:
+        print(f"iosxe-agent: first start: admin user {user!r}, password {device.generated_password!r}", flush=True)
+        print("iosxe-agent: (shown once; it is stored only as a type-9 hash)", flush=True)
+    elif settings.admin_password:
+        print(f"iosxe-agent: admin user {user!r} with the password from --admin-password/environment", flush=True)
+    else:
+        print("iosxe-agent: users come from the stored startup-config", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await device.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    settings = parse_args(argv)
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)
+    try:
+        asyncio.run(serve(settings))
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Shared fixtures: the agent as a real process on ephemeral loopback ports with a temporary state dir."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from ncclient import manager
+
+ADMIN_USER = "admin"
+ADMIN_PASSWORD = "Adm1n-pass"
+_READY = re.compile(r"NETCONF on ([0-9.]+):(\d+)")
+
+
+@dataclass
+class AgentProcess:
+    """A running agent and how to reach it."""
+
+    state_dir: Path
+    extra_args: tuple[str, ...] = ()
+    host: str = "127.0.0.1"
+    netconf_port: int = 0
+    proc: subprocess.Popen[str] | None = None
+    output: list[str] = field(default_factory=list)
+
+    def start(self) -> None:
+        cmd = [
+            sys.executable, "-m", "agent", "--state-dir", str(self.state_dir), "--netconf-port", "0",
+            "--ssh-port", "0", "--admin-user", ADMIN_USER, "--admin-password", ADMIN_PASSWORD,
+            "--log-level", "INFO", *self.extra_args,
+        ]  # fmt: skip
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        deadline = time.monotonic() + 60
+        assert self.proc.stdout is not None
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError("agent exited during start-up:\n" + "".join(self.output))
+            self.output.append(line)
+            m = _READY.search(line)
+            if m:
+                self.netconf_port = int(m.group(2))
+                return
+        raise RuntimeError("agent did not start in time:\n" + "".join(self.output))
+
+    def stop(self) -> int:
+        if self.proc is None:
+            return 0
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        self.proc = None
+        return rc
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def connect(self, *, user: str = ADMIN_USER, password: str = ADMIN_PASSWORD, **kw: object) -> manager.Manager:
+        params = {"device_params": {"name": "iosxe"}, "timeout": 60, **kw}
+        return manager.connect(
+            host=self.host,
+            port=self.netconf_port,
+            username=user,
+            password=password,
+            hostkey_verify=False,
+            allow_agent=False,
+            look_for_keys=False,
+            **params,
+        )
+
+
+def _spawn(tmp_path_factory: pytest.TempPathFactory, *args: str) -> AgentProcess:
+    agent = AgentProcess(tmp_path_factory.mktemp("state") / "agent", tuple(args))
+    agent.start()
+    return agent
+
+
+@pytest.fixture(scope="module")
+def agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AgentProcess]:
+    """One agent shared by a test module (tests use their own names so they do not collide)."""
+    a = _spawn(tmp_path_factory)
+    yield a
+    a.stop()
+
+
+@pytest.fixture
+def fresh_agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., AgentProcess]]:
+    """A factory of agents of the test's own, with extra command-line arguments."""
+    started: list[AgentProcess] = []
+
+    def make(*args: str) -> AgentProcess:
+        a = _spawn(tmp_path_factory, *args)
+        started.append(a)
+        return a
+
+    yield make
+    for a in started:
+        a.stop()
+
+
+@pytest.fixture
+def nc(agent: AgentProcess) -> Iterator[manager.Manager]:
+    """An ncclient session (iosxe device handler) to the shared agent."""
+    m = agent.connect()
+    yield m
+    if m.connected:
+        m.close_session()
