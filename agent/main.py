@@ -6,6 +6,7 @@ This is the only module that knows every layer; each layer below receives what i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import asyncio
 import logging
 import os
@@ -164,12 +165,21 @@ async def serve(settings: Settings) -> None:
     device.load()
     await device.start()
     user = settings.admin_user or "admin"
-    print(f"iosxe-agent: NETCONF on {settings.host}:{device.netconf_port}; state in {settings.state_dir}", flush=True)
+    print(
+        f"iosxe-agent: NETCONF on {settings.host}:{device.netconf_port}; state in {settings.state_dir}",
+        flush=True,
+    )
     if device.generated_password:
-        print(f"iosxe-agent: first start: admin user {user!r}, password {device.generated_password!r}", flush=True)
+        print(
+            f"iosxe-agent: first start: admin user {user!r}, password {device.generated_password!r}",
+            flush=True,
+        )
         print("iosxe-agent: (shown once; it is stored only as a type-9 hash)", flush=True)
     elif settings.admin_password:
-        print(f"iosxe-agent: admin user {user!r} with the password from --admin-password/environment", flush=True)
+        print(
+            f"iosxe-agent: admin user {user!r} with the password from --admin-password/environment",
+            flush=True,
+        )
     else:
         print("iosxe-agent: users come from the stored startup-config", flush=True)
     stop = asyncio.Event()
@@ -185,10 +195,8 @@ def main(argv: list[str] | None = None) -> None:
     settings = parse_args(argv)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(settings))
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

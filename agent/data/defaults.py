@@ -67,7 +67,7 @@ def _fill(el: etree._Element, snode: SchemaNode, tagged: bool) -> None:
     if snode.kind is Kind.MODULE:
         return
     for cnode in _in_effect(snode, present):
-        if cnode.tag in present or not cnode.config and snode.config:
+        if cnode.tag in present or (not cnode.config and snode.config):
             continue
         if cnode.kind is Kind.LEAF and cnode.default:
             leaf = etree.Element(cnode.tag)

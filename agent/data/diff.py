@@ -70,7 +70,12 @@ def diff(old: etree._Element, new: etree._Element, schema: Schema) -> tuple[Chan
 
 
 def _diff_children(
-    old: etree._Element, new: etree._Element, snode: SchemaNode, path: str, ns: dict[str, str], out: list[Change]
+    old: etree._Element,
+    new: etree._Element,
+    snode: SchemaNode,
+    path: str,
+    ns: dict[str, str],
+    out: list[Change],
 ) -> None:
     old_index = {_identity(c, snode.child(c.tag)): c for c in old if isinstance(c.tag, str)}
     seen: set[tuple[str, ...]] = set()

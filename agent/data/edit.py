@@ -103,9 +103,7 @@ class _Editor:
             raise EditAborted
 
     # -- entry ------------------------------------------------------------------------------------------------
-    def edit_children(
-        self, target: etree._Element, snode: SchemaNode, edit: etree._Element, op: Op, loc: _Loc
-    ) -> None:
+    def edit_children(self, target: etree._Element, snode: SchemaNode, edit: etree._Element, op: Op, loc: _Loc) -> None:
         for child in edit:
             if not isinstance(child.tag, str):
                 continue  # comments and processing instructions carry no data
@@ -222,7 +220,7 @@ class _Editor:
             existing = None
         if existing is None:
             if op is Op.NONE and not _requests_creation(el):
-                if _has_deletes(el):
+                if not _only_removes(el):
                     self.fail("data-missing", f"{here.path} does not exist", here)
                 return
             node = etree.Element(snode.tag, nsmap=None)
@@ -418,7 +416,12 @@ class _Editor:
         return insert, anchor
 
     def _anchor(
-        self, parent: etree._Element, snode: SchemaNode, anchor: str, el_nsmap: Mapping[str | None, str], here: _Loc
+        self,
+        parent: etree._Element,
+        snode: SchemaNode,
+        anchor: str,
+        el_nsmap: Mapping[str | None, str],
+        here: _Loc,
     ) -> etree._Element | None:
         if snode.kind is Kind.LEAF_LIST:
             found = next((c for c in parent.iterchildren(snode.tag) if (c.text or "") == anchor), None)
@@ -432,7 +435,10 @@ class _Editor:
                 here,
                 app_tag="missing-instance",
                 error_type="protocol",
-                info=(("bad-attribute", "key" if snode.kind is Kind.LIST else "value"), ("bad-element", snode.name)),
+                info=(
+                    ("bad-attribute", "key" if snode.kind is Kind.LIST else "value"),
+                    ("bad-element", snode.name),
+                ),
             )
         return found
 
@@ -470,7 +476,12 @@ class _Editor:
         self._touched[id(parent)] = (parent, snode)
 
     def _move(
-        self, parent: etree._Element, snode: SchemaNode, el: etree._Element, position: tuple[str, str | None], loc: _Loc
+        self,
+        parent: etree._Element,
+        snode: SchemaNode,
+        el: etree._Element,
+        position: tuple[str, str | None],
+        loc: _Loc,
     ) -> None:
         where, anchor = position
         ref: etree._Element | None = None
@@ -596,8 +607,10 @@ def _requests_creation(el: etree._Element) -> bool:
     return any(d.get(OPERATION) in ("merge", "replace", "create") for d in el.iter() if isinstance(d.tag, str))
 
 
-def _has_deletes(el: etree._Element) -> bool:
-    return any(d.get(OPERATION) == "delete" for d in el.iter() if isinstance(d.tag, str))
+def _only_removes(el: etree._Element) -> bool:
+    """True when the subtree's only explicit operations are ``remove`` (nothing to do if the node is absent)."""
+    ops = {d.get(OPERATION) for d in el.iter() if isinstance(d.tag, str)} - {None}
+    return ops == {"remove"}
 
 
 def _has_content(node: etree._Element, snode: SchemaNode) -> bool:
@@ -611,9 +624,7 @@ def _strip_edit_attrs(el: etree._Element) -> None:
             d.attrib.pop(attr, None)
 
 
-def _parse_key_predicates(
-    text: str, snode: SchemaNode, nsmap: Mapping[str | None, str]
-) -> tuple[str, ...] | None:
+def _parse_key_predicates(text: str, snode: SchemaNode, nsmap: Mapping[str | None, str]) -> tuple[str, ...] | None:
     """Parse a yang:key attribute value such as ``[ex:name='fred'][ex:id='2']`` into key values in key order."""
     values: dict[str, str] = {}
     rest = text.strip()

@@ -98,9 +98,7 @@ def filter_is_empty(filter_el: etree._Element) -> bool:
     return not any(isinstance(c.tag, str) for c in filter_el)
 
 
-def subtree_filter(
-    data: etree._Element, filter_el: etree._Element, schema: Schema | None = None
-) -> etree._Element:
+def subtree_filter(data: etree._Element, filter_el: etree._Element, schema: Schema | None = None) -> etree._Element:
     """Apply the subtree filter ``filter_el`` to the children of the wrapper ``data``.
 
     Returns a new element with ``data``'s tag, attributes and namespace declarations whose children are the

@@ -141,7 +141,11 @@ class _Validator:
                 seen[key] = entry
 
     def _check_absent(
-        self, el: etree._Element, snode: SchemaNode, present: dict[str, list[etree._Element]], path: tuple[str, dict[str, str]]
+        self,
+        el: etree._Element,
+        snode: SchemaNode,
+        present: dict[str, list[etree._Element]],
+        path: tuple[str, dict[str, str]],
     ) -> None:
         """Mandatory nodes, mandatory choices and min-elements among the children that are not there."""
         for child in _active_schema_children(snode, present):

@@ -136,9 +136,7 @@ class Stores:
     def _check_writable(self, ds: str, session_id: int) -> None:
         h = self.locks.blocks(ds, session_id)
         if h is not None:
-            raise StoreError(
-                [DataError("in-use", _lock_message(ds, h), info=(("session-id", str(h.session_id)),))]
-            )
+            raise StoreError([DataError("in-use", _lock_message(ds, h), info=(("session-id", str(h.session_id)),))])
 
     def lock(self, ds: str, session_id: int, user: str) -> None:
         """RFC 6241 §7.5: refuse if held, or if the candidate has changes not yet committed."""
@@ -172,7 +170,9 @@ class Stores:
         """RFC 6241 §7.6: only the holder may unlock; releasing the candidate lock discards its changes."""
         h = self.locks.holder(ds)
         if h is None or h.session_id != session_id:
-            msg = f"the {ds} datastore is not locked" if h is None else f"the {ds} lock is held by session {h.session_id}"
+            msg = (
+                f"the {ds} datastore is not locked" if h is None else f"the {ds} lock is held by session {h.session_id}"
+            )
             raise StoreError(
                 [
                     DataError(
@@ -210,7 +210,9 @@ class Stores:
             StoreError: the edit failed and no datastore changed.
         """
         if ds == STARTUP:
-            raise StoreError([DataError("operation-not-supported", "startup cannot be edited directly", error_type="protocol")])
+            raise StoreError(
+                [DataError("operation-not-supported", "startup cannot be edited directly", error_type="protocol")]
+            )
         self._check_writable(ds, origin.session_id)
         result: EditResult = apply_edit(
             self.tree(ds),

@@ -208,12 +208,7 @@ def _split_md5(stored: str) -> str | None:
     if not stored.startswith(MD5_MAGIC):
         return None
     salt, sep, digest = stored[len(MD5_MAGIC) :].partition("$")
-    ok = (
-        sep == "$"
-        and 0 < len(salt) <= MD5_MAX_SALT
-        and len(digest) == 22
-        and _CISCO_CHARS.issuperset(salt + digest)
-    )
+    ok = sep == "$" and 0 < len(salt) <= MD5_MAX_SALT and len(digest) == 22 and _CISCO_CHARS.issuperset(salt + digest)
     return salt if ok else None
 
 
@@ -223,12 +218,7 @@ def _split_salted(encryption: str, stored: str) -> str | None:
     if not stored.startswith(prefix):
         return None
     salt, sep, digest = stored[len(prefix) :].partition("$")
-    ok = (
-        sep == "$"
-        and len(salt) == SALT_LEN
-        and len(digest) == _HASH_LEN
-        and _CISCO_CHARS.issuperset(salt + digest)
-    )
+    ok = sep == "$" and len(salt) == SALT_LEN and len(digest) == _HASH_LEN and _CISCO_CHARS.issuperset(salt + digest)
     return salt if ok else None
 
 

@@ -72,7 +72,11 @@ class _SubsystemSession(asyncssh.SSHServerSession[bytes]):
         assert self._chan is not None
         services = self._server.services
         if len(services.sessions.sessions) >= services.limits.max_netconf_sessions:
-            log.warning("refusing NETCONF session for %s: %d sessions open", self._user, len(services.sessions.sessions))
+            log.warning(
+                "refusing NETCONF session for %s: %d sessions open",
+                self._user,
+                len(services.sessions.sessions),
+            )
             self._chan.close()
             return
         session = NetconfSession(

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Protocol
 
 from lxml import etree
 
-from agent.netconf.errors import ErrorTag, ErrorType, RpcError, missing_message_id, rpc_reply, rpc_reply_with_errors
+from agent.netconf.errors import (
+    ErrorTag,
+    ErrorType,
+    RpcError,
+    missing_message_id,
+    rpc_reply,
+    rpc_reply_with_errors,
+)
 from agent.netconf.faults import RpcFault
 from agent.netconf.framing import ChunkFramer, EomFramer, Framer, FramingError
 from agent.netconf.registry import RpcContext
@@ -171,9 +178,7 @@ class NetconfSession:
             log.info("session %d: first message is not a valid client hello; closing", self.session_id)
             self.close()
             return
-        caps = tuple(
-            (c.text or "").strip() for c in root.iterfind(f"{{{NC_NS}}}capabilities/{{{NC_NS}}}capability")
-        )
+        caps = tuple((c.text or "").strip() for c in root.iterfind(f"{{{NC_NS}}}capabilities/{{{NC_NS}}}capability"))
         if BASE_10 not in caps and BASE_11 not in caps:
             log.info("session %d: client offers no common base capability; closing", self.session_id)
             self.close()
@@ -244,7 +249,9 @@ class NetconfSession:
             tag = ErrorTag.MISSING_ELEMENT if not ops else ErrorTag.UNKNOWN_ELEMENT
             bad = "rpc" if not ops else etree.QName(ops[1]).localname
             return rpc_reply_with_errors(
-                [RpcError(ErrorType.RPC, tag, message=text, info=(("bad-element", bad),))], root.attrib, root.nsmap
+                [RpcError(ErrorType.RPC, tag, message=text, info=(("bad-element", bad),))],
+                root.attrib,
+                root.nsmap,
             )
         return await self.dispatch(root, ops[0])
 
@@ -262,7 +269,9 @@ class NetconfSession:
         except Exception:
             log.exception("session %d: internal error in %s", self.session_id, op.tag)
             self.stats.out_rpc_errors += 1
-            err = RpcError(ErrorType.APPLICATION, ErrorTag.OPERATION_FAILED, message="internal error; see the agent log")
+            err = RpcError(
+                ErrorType.APPLICATION, ErrorTag.OPERATION_FAILED, message="internal error; see the agent log"
+            )
             return rpc_reply_with_errors([err], rpc.attrib, rpc.nsmap)
         if children is None:
             return rpc_reply(rpc)

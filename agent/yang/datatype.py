@@ -164,9 +164,7 @@ def _string(v: str, t: TypeSpec) -> str:
     _check_length(len(v), v, t)
     for p in t.patterns:
         if pattern_matches(p.regex, v) is p.invert:
-            raise TypeMismatch(
-                p.error_message or f'"{v}" does not match the pattern {p.regex!r}', p.error_app_tag
-            )
+            raise TypeMismatch(p.error_message or f'"{v}" does not match the pattern {p.regex!r}', p.error_app_tag)
     return v
 
 
@@ -187,9 +185,7 @@ def _binary(raw: str, t: TypeSpec) -> str:
     return base64.b64encode(data).decode()
 
 
-def _identityref(
-    v: str, t: TypeSpec, nsmap: Mapping[str | None, str], identities: Mapping[str, Identity]
-) -> str:
+def _identityref(v: str, t: TypeSpec, nsmap: Mapping[str | None, str], identities: Mapping[str, Identity]) -> str:
     prefix, sep, name = v.rpartition(":")
     ns = nsmap.get(prefix if sep else None)
     if ns is None:

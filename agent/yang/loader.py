@@ -212,9 +212,7 @@ class _Builder:
                 continue
             if kind is Kind.CHOICE and ckind is not Kind.CASE:
                 # shorthand case: wrap in a synthetic case so every data node under a choice has a CASE parent
-                case = SchemaNode(
-                    kind=Kind.CASE, name=child.arg, ns=ns, module=node.module, prefix=prefix, parent=node
-                )
+                case = SchemaNode(kind=Kind.CASE, name=child.arg, ns=ns, module=node.module, prefix=prefix, parent=node)
                 case.children.append(self._node(child, case))
                 node.children.append(case)
             else:

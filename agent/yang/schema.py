@@ -35,9 +35,7 @@ class Kind(enum.Enum):
     NOTIFICATION = "notification"
 
 
-DATA_KINDS = frozenset(
-    {Kind.CONTAINER, Kind.LIST, Kind.LEAF, Kind.LEAF_LIST, Kind.ANYXML, Kind.ANYDATA}
-)
+DATA_KINDS = frozenset({Kind.CONTAINER, Kind.LIST, Kind.LEAF, Kind.LEAF_LIST, Kind.ANYXML, Kind.ANYDATA})
 
 
 def clark(ns: str, name: str) -> str:

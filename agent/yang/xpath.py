@@ -738,9 +738,7 @@ class CompiledXPath:
         """XPath ``boolean()`` of the result (what must and when need)."""
         return _xpath_boolean(self.evaluate(context, current=current))
 
-    def nodes(
-        self, context: etree._Element, *, current: etree._Element | None = None
-    ) -> list[etree._Element]:
+    def nodes(self, context: etree._Element, *, current: etree._Element | None = None) -> list[etree._Element]:
         """The resulting node-set, which must contain only elements (an empty node-set is fine)."""
         result = self.evaluate(context, current=current)
         if not isinstance(result, list):
@@ -900,9 +898,7 @@ def _class_char(cp: int) -> str:
 
 
 def _ranges_text(ranges: tuple[tuple[int, int], ...]) -> str:
-    return "".join(
-        _class_char(lo) if lo == hi else f"{_class_char(lo)}-{_class_char(hi)}" for lo, hi in ranges
-    )
+    return "".join(_class_char(lo) if lo == hi else f"{_class_char(lo)}-{_class_char(hi)}" for lo, hi in ranges)
 
 
 class _RegexTranslator:

@@ -52,7 +52,9 @@ def local_user(running: etree._Element, name: str, *, case_sensitive: bool = Tru
         if secret is not None:
             return LocalUser(name, privilege, secret.findtext(n("encryption")), secret.findtext(n("secret")))
         if password is not None:
-            return LocalUser(name, privilege, password.findtext(n("encryption")) or "0", password.findtext(n("password")))
+            return LocalUser(
+                name, privilege, password.findtext(n("encryption")) or "0", password.findtext(n("password"))
+            )
         return LocalUser(name, privilege, None, None)
     return None
 

@@ -1,4 +1,4 @@
-"""edit-config, copy-config, delete-config and validate (RFC 6241 §7.2–§7.4, §8.6)."""
+"""edit-config, copy-config, delete-config and validate (RFC 6241 §7.2 to §7.4, §8.6)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ def _config_element(op: etree._Element) -> etree._Element:
     cfg = child(op, "config")
     if cfg is None:
         if child(op, "url") is not None:
-            raise protocol_error(ErrorTag.OPERATION_NOT_SUPPORTED, "the :url capability is not supported", element="url")
+            raise protocol_error(
+                ErrorTag.OPERATION_NOT_SUPPORTED, "the :url capability is not supported", element="url"
+            )
         raise missing_element("config", etree.QName(op).localname)
     return cfg
 
@@ -31,7 +33,9 @@ async def edit_config(ctx: RpcContext, op: etree._Element) -> Reply:
         raise protocol_error(ErrorTag.INVALID_VALUE, "edit-config cannot target startup", element="target")
     default_op = choice(op, "default-operation", ("merge", "replace", "none"), "merge")
     test_option = choice(op, "test-option", ("test-then-set", "set", "test-only"), "test-then-set")
-    error_option = choice(op, "error-option", ("stop-on-error", "continue-on-error", "rollback-on-error"), "stop-on-error")
+    error_option = choice(
+        op, "error-option", ("stop-on-error", "continue-on-error", "rollback-on-error"), "stop-on-error"
+    )
     config = _config_element(op)
     try:
         partial = ctx.services.stores.edit(

@@ -47,7 +47,9 @@ def datastore(ctx: RpcContext, op: etree._Element, param: str, *, allow_config: 
         return el
     if q.namespace != NC_NS or q.localname not in DATASTORE_NAMES:
         if q.localname == "url":
-            raise protocol_error(ErrorTag.OPERATION_NOT_SUPPORTED, "the :url capability is not supported", element="url")
+            raise protocol_error(
+                ErrorTag.OPERATION_NOT_SUPPORTED, "the :url capability is not supported", element="url"
+            )
         raise bad_element(param, f"<{q.localname}> is not a datastore")
     if q.localname == STARTUP and not ctx.services.extensions:
         raise protocol_error(

@@ -28,7 +28,12 @@ def select(ctx: RpcContext, tree: etree._Element, op: etree._Element) -> etree._
         return data
     kind = flt.get("type", "subtree")
     if kind != "subtree":
-        raise protocol_error(ErrorTag.BAD_ATTRIBUTE, f'filter type "{kind}" is not supported', element="filter", bad_attribute="type")
+        raise protocol_error(
+            ErrorTag.BAD_ATTRIBUTE,
+            f'filter type "{kind}" is not supported',
+            element="filter",
+            bad_attribute="type",
+        )
     try:
         result = subtree_filter(tree, flt, ctx.services.schema)
     except FilterError as exc:

@@ -29,7 +29,9 @@ async def kill_session(ctx: RpcContext, op: etree._Element) -> Reply:
         raise protocol_error(ErrorTag.INVALID_VALUE, f'"{text}" is not a valid session-id', element="session-id")
     target = int(text)
     if target == ctx.session.session_id:
-        raise protocol_error(ErrorTag.INVALID_VALUE, "a session cannot kill itself; use close-session", element="session-id")
+        raise protocol_error(
+            ErrorTag.INVALID_VALUE, "a session cannot kill itself; use close-session", element="session-id"
+        )
     victim = ctx.services.sessions.get(target)
     if victim is None:
         raise protocol_error(ErrorTag.INVALID_VALUE, f"no session with id {target}", element="session-id")
