@@ -6,8 +6,8 @@ This is the only module that knows every layer; each layer below receives what i
 from __future__ import annotations
 
 import argparse
-import contextlib
 import asyncio
+import contextlib
 import logging
 import os
 import signal
