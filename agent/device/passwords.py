@@ -40,6 +40,7 @@ MD5_MAGIC = "$1$"
 MD5_MAX_SALT = 8
 _MD5_IOS_SALT_LEN = 4  # IOS writes type 5 secrets with 4 salt characters ($1$mERr$...)
 _MD5_ROUNDS = 1000
+_MD5_DIGEST_LEN = 22  # crypt(3) encoding of the 16-byte digest
 
 TYPE8_ITERATIONS = 20_000
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 16384, 1, 1
@@ -69,8 +70,7 @@ def type7_encode(plain: str, seed: int | None = None) -> str:
         seed = secrets.randbelow(_TYPE7_IOS_MAX_SEED + 1)
     if not 0 <= seed <= TYPE7_MAX_SEED:
         raise ValueError(f"type 7 seed must be 0-{TYPE7_MAX_SEED}, got {seed}")
-    data = plain.encode("utf-8")
-    return f"{seed:02d}" + bytes(_type7_xor(data, seed)).hex().upper()
+    return f"{seed:02d}" + _type7_xor(plain.encode("utf-8"), seed).hex().upper()
 
 
 def type7_decode(text: str) -> str:
@@ -84,7 +84,7 @@ def type7_decode(text: str) -> str:
         raise ValueError("type 7 text must start with a two-digit seed 00-52")
     if len(hex_text) % 2 or not _HEX_DIGITS.issuperset(hex_text):
         raise ValueError("type 7 text must continue with pairs of hex digits")
-    return bytes(_type7_xor(bytes.fromhex(hex_text), int(seed_text))).decode("utf-8")
+    return _type7_xor(bytes.fromhex(hex_text), int(seed_text)).decode("utf-8")
 
 
 def md5_crypt(plain: str, salt: str | None = None) -> str:
@@ -208,7 +208,12 @@ def _split_md5(stored: str) -> str | None:
     if not stored.startswith(MD5_MAGIC):
         return None
     salt, sep, digest = stored[len(MD5_MAGIC) :].partition("$")
-    ok = sep == "$" and 0 < len(salt) <= MD5_MAX_SALT and len(digest) == 22 and _CISCO_CHARS.issuperset(salt + digest)
+    ok = (
+        sep == "$"
+        and 0 < len(salt) <= MD5_MAX_SALT
+        and len(digest) == _MD5_DIGEST_LEN
+        and _CISCO_CHARS.issuperset(salt + digest)
+    )
     return salt if ok else None
 
 

@@ -210,7 +210,13 @@ class NetconfSession:
         """Frame and send one message (a reply or a notification)."""
         if self._closed:
             return
-        self.transport.write(self._framer.encode(serialize(el)))
+        try:
+            framed = self._framer.encode(serialize(el))
+        except ValueError:  # a 1.0 message containing "]]>]]>" cannot be framed; never send a corrupt stream
+            log.error("session %d: reply cannot be framed with end-of-message framing; closing", self.session_id)
+            self.close()
+            return
+        self.transport.write(framed)
 
     async def handle_message(self, msg: bytes) -> etree._Element | None:
         """Parse and execute one request; return the reply element (or None when the session is being closed)."""

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""NETCONF benchmark: starts its own agent on loopback and prints median and spread, never asserts.
+
+Measures, with ncclient (iosxe handler) as the client:
+  * session set-up: TCP + SSH + auth + hello exchange (connect() until the manager is usable);
+  * get-config of running, small (bootstrap configuration) and with 10,000 usernames;
+  * edit-config of one leaf to candidate followed by commit (small datastore).
+Usage: tools/bench/netconf_bench.py [--rounds N] [--users N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ncclient import manager
+
+NATIVE = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
+PASSWORD = "Bench-pass-1"
+# a well-formed type-9 hash so that loading 10,000 users does not spend minutes in scrypt
+HASH = "$9$AAAAAAAAAAAAAA$98TL7I2NJnM8PHS7XqDxOe569kXm8FUzMdMc/E6wP2Y"
+
+
+def start_agent(state: Path) -> tuple[subprocess.Popen[str], int]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "agent", "--state-dir", str(state), "--netconf-port", "0", "--ssh-port", "0",
+         "--admin-password", PASSWORD, "--log-level", "WARNING"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        m = re.search(r"NETCONF on [0-9.]+:(\d+)", line)
+        if m:
+            return proc, int(m.group(1))
+    raise SystemExit("agent did not start")
+
+
+def connect(port: int) -> manager.Manager:
+    return manager.connect(
+        host="127.0.0.1", port=port, username="admin", password=PASSWORD, hostkey_verify=False,
+        allow_agent=False, look_for_keys=False, device_params={"name": "iosxe"}, timeout=600,
+    )  # fmt: skip
+
+
+def measure(label: str, rounds: int, fn: Callable[[], object]) -> None:
+    samples = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t0) * 1000)
+    samples.sort()
+    p90 = samples[min(len(samples) - 1, int(round(0.9 * (len(samples) - 1))))]
+    print(
+        f"{label:<42} n={rounds:<4} median {statistics.median(samples):9.2f} ms   "
+        f"min {samples[0]:9.2f}  p90 {p90:9.2f}  max {samples[-1]:9.2f}",
+        flush=True,
+    )
+
+
+def users_config(count: int) -> str:
+    entries = "".join(
+        f"<username><name>user{i:05d}</name><privilege>1</privilege>"
+        f"<secret><encryption>9</encryption><secret>{HASH}</secret></secret></username>"
+        for i in range(count)
+    )
+    return (
+        f'<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><native xmlns="{NATIVE}">{entries}</native></config>'
+    )
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rounds", type=int, default=30)
+    p.add_argument("--users", type=int, default=10_000)
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, port = start_agent(Path(tmp) / "state")
+        try:
+            measure("session set-up (connect + hello)", args.rounds, lambda: connect(port).close_session())
+            m = connect(port)
+            measure("get-config running (bootstrap config)", args.rounds, lambda: m.get_config("running"))
+            counter = iter(range(10**9))
+
+            def edit_commit() -> None:
+                leaf = f"<ip><ssh><time-out>{next(counter) % 120 + 1}</time-out></ssh></ip>"
+                cfg = f'<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><native xmlns="{NATIVE}">{leaf}</native></config>'
+                m.edit_config(target="candidate", config=cfg)
+                m.commit()
+
+            measure("edit-config one leaf + commit", args.rounds, edit_commit)
+            t0 = time.perf_counter()
+            m.edit_config(target="running", config=users_config(args.users))
+            print(
+                f"{'load ' + str(args.users) + ' usernames (one edit-config)':<42} {(time.perf_counter() - t0) * 1000:9.2f} ms"
+            )
+            size = len(m.get_config("running").xml)
+            measure(f"get-config running ({args.users} users, {size / 1e6:.1f} MB)", max(5, args.rounds // 3),
+                    lambda: m.get_config("running"))  # fmt: skip
+            measure(f"edit-config one leaf + commit ({args.users} users)", max(5, args.rounds // 3), edit_commit)
+            m.close_session()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
