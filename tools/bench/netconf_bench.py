@@ -5,24 +5,29 @@ Measures, with ncclient (iosxe handler) as the client:
   * session set-up: TCP + SSH + auth + hello exchange (connect() until the manager is usable);
   * get-config of running, small (bootstrap configuration) and with 10,000 usernames;
   * edit-config of one leaf to candidate followed by commit (small datastore).
+Lines marked [raw] use a minimal asyncssh client (rawclient.py): ncclient polls its socket every 100 ms, which
+puts a ~100 ms floor under every ncclient request whatever the server does.
 Usage: tools/bench/netconf_bench.py [--rounds N] [--users N]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from ncclient import manager
+from rawclient import RawNetconf
 
 NATIVE = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
+NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 PASSWORD = "Bench-pass-1"
 # a well-formed type-9 hash so that loading 10,000 users does not spend minutes in scrypt
 HASH = "$9$AAAAAAAAAAAAAA$98TL7I2NJnM8PHS7XqDxOe569kXm8FUzMdMc/E6wP2Y"
@@ -55,8 +60,13 @@ def measure(label: str, rounds: int, fn: Callable[[], object]) -> None:
         t0 = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - t0) * 1000)
+    report(label, samples)
+
+
+def report(label: str, samples: list[float]) -> None:
+    rounds = len(samples)
     samples.sort()
-    p90 = samples[min(len(samples) - 1, int(round(0.9 * (len(samples) - 1))))]
+    p90 = samples[min(len(samples) - 1, round(0.9 * (len(samples) - 1)))]
     print(
         f"{label:<42} n={rounds:<4} median {statistics.median(samples):9.2f} ms   "
         f"min {samples[0]:9.2f}  p90 {p90:9.2f}  max {samples[-1]:9.2f}",
@@ -75,6 +85,37 @@ def users_config(count: int) -> str:
     )
 
 
+async def measure_raw(label: str, rounds: int, fn: Callable[[], Awaitable[object]]) -> None:
+    samples = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        await fn()
+        samples.append((time.perf_counter() - t0) * 1000)
+    report(label, samples)
+
+
+async def raw_suite(port: int, rounds: int, tag: str) -> None:
+    """The same operations through a client without polling latency: what the server itself costs."""
+
+    async def setup() -> None:
+        s = await RawNetconf.open("127.0.0.1", port, "admin", PASSWORD)
+        await s.close()
+
+    await measure_raw(f"[raw] session set-up + close{tag}", rounds, setup)
+    s = await RawNetconf.open("127.0.0.1", port, "admin", PASSWORD)
+    get = "<get-config><source><running/></source></get-config>"
+    await measure_raw(f"[raw] get-config running{tag}", rounds, lambda: s.rpc(get))
+    counter = iter(range(10**9))
+
+    async def edit_commit() -> None:
+        leaf = f"<native xmlns='{NATIVE}'><ip><ssh><time-out>{next(counter) % 120 + 1}</time-out></ssh></ip></native>"
+        await s.rpc(f"<edit-config><target><candidate/></target><config>{leaf}</config></edit-config>")
+        await s.rpc("<commit/>")
+
+    await measure_raw(f"[raw] edit-config one leaf + commit{tag}", rounds, edit_commit)
+    await s.close()
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rounds", type=int, default=30)
@@ -83,6 +124,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         proc, port = start_agent(Path(tmp) / "state")
         try:
+            asyncio.run(raw_suite(port, args.rounds, " (bootstrap config)"))
             measure("session set-up (connect + hello)", args.rounds, lambda: connect(port).close_session())
             m = connect(port)
             measure("get-config running (bootstrap config)", args.rounds, lambda: m.get_config("running"))
@@ -90,21 +132,21 @@ def main() -> None:
 
             def edit_commit() -> None:
                 leaf = f"<ip><ssh><time-out>{next(counter) % 120 + 1}</time-out></ssh></ip>"
-                cfg = f'<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><native xmlns="{NATIVE}">{leaf}</native></config>'
+                cfg = f'<config xmlns="{NC}"><native xmlns="{NATIVE}">{leaf}</native></config>'
                 m.edit_config(target="candidate", config=cfg)
                 m.commit()
 
             measure("edit-config one leaf + commit", args.rounds, edit_commit)
             t0 = time.perf_counter()
             m.edit_config(target="running", config=users_config(args.users))
-            print(
-                f"{'load ' + str(args.users) + ' usernames (one edit-config)':<42} {(time.perf_counter() - t0) * 1000:9.2f} ms"
-            )
+            label = f"load {args.users} usernames (one edit-config)"
+            print(f"{label:<42} {(time.perf_counter() - t0) * 1000:9.2f} ms")
             size = len(m.get_config("running").xml)
             measure(f"get-config running ({args.users} users, {size / 1e6:.1f} MB)", max(5, args.rounds // 3),
                     lambda: m.get_config("running"))  # fmt: skip
             measure(f"edit-config one leaf + commit ({args.users} users)", max(5, args.rounds // 3), edit_commit)
             m.close_session()
+            asyncio.run(raw_suite(port, max(5, args.rounds // 3), f" ({args.users} users)"))
         finally:
             proc.terminate()
             proc.wait(timeout=20)
