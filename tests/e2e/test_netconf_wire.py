@@ -174,6 +174,7 @@ class WireSession:
         self.reader: asyncssh.SSHReader[bytes] = reader
         self.deframer = Deframer()
         self.eof = False
+        self.received = bytearray()  # every byte the server sent, before de-framing
         self.server_hello_raw = b""
         self.server_hello: etree._Element | None = None
 
@@ -205,6 +206,7 @@ class WireSession:
         if not data:
             self.eof = True
             raise SessionClosed("the server closed the channel")
+        self.received += data
         self.deframer.feed(data)
 
     async def recv(self, timeout: float = 10.0) -> bytes:
@@ -360,7 +362,5 @@ async def assert_unharmed(agent, before: bytes) -> None:
 
 def rss_kib(pid: int) -> tuple[int, int]:
     """(VmRSS, VmHWM) of a process in KiB."""
-    fields = dict(
-        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
-    )
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
     return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
