@@ -26,7 +26,7 @@ from agent.netconf.errors import (
     rpc_reply_with_errors,
 )
 from agent.netconf.faults import RpcFault
-from agent.netconf.framing import ChunkFramer, EomFramer, Framer, FramingError
+from agent.netconf.framing import EOM_DELIMITER, ChunkFramer, EomFramer, Framer, FramingError
 from agent.netconf.registry import RpcContext
 from agent.netconf.xmlio import NC_NS, XmlError, parse_message, qn, serialize
 
@@ -86,6 +86,7 @@ class NetconfSession:
     def __post_init__(self) -> None:
         limits = self.services.limits
         self._framer: Framer = EomFramer(limits)
+        self._pre_hello = bytearray()
         self._hello_done = False
         self._closing = False
         self._closed = False
@@ -146,6 +147,10 @@ class NetconfSession:
         """Feed bytes from the peer."""
         if self._closing:
             return
+        if not self._hello_done:
+            data = self._take_hello(data)
+            if not self._hello_done:
+                return
         try:
             messages = self._framer.feed(data)
         except FramingError as exc:
@@ -153,11 +158,6 @@ class NetconfSession:
             self.close()
             return
         for msg in messages:
-            if not self._hello_done:
-                self._handle_hello(msg)
-                if self._closing:
-                    return
-                continue
             try:
                 self._queue.put_nowait(msg)
             except asyncio.QueueFull:  # pragma: no cover - reading is paused before this can happen
@@ -166,6 +166,20 @@ class NetconfSession:
         if self._queue.full() and not self._paused:
             self._paused = True
             self.transport.pause_reading()
+
+    def _take_hello(self, data: bytes) -> bytes:
+        """Collect the client's EOM-framed hello; return what follows it, to be read with the negotiated framing."""
+        self._pre_hello += data
+        end = self._pre_hello.find(EOM_DELIMITER)
+        if end < 0:
+            if len(self._pre_hello) > self.services.limits.max_message_bytes:
+                log.info("session %d: hello larger than the message limit; closing", self.session_id)
+                self.close()
+            return b""
+        hello, rest = bytes(self._pre_hello[:end]), bytes(self._pre_hello[end + len(EOM_DELIMITER) :])
+        self._pre_hello = bytearray()
+        self._handle_hello(hello)
+        return rest if not self._closing else b""
 
     def _handle_hello(self, msg: bytes) -> None:
         try:
@@ -225,7 +239,9 @@ class NetconfSession:
         except XmlError as exc:
             self.stats.in_bad_rpcs += 1
             self.stats.out_rpc_errors += 1
-            err = RpcError(ErrorType.RPC, ErrorTag.MALFORMED_MESSAGE, message=str(exc))
+            # malformed-message is new in base:1.1 and must not be sent to base:1.0-only clients (RFC 6241 App. A)
+            tag = ErrorTag.MALFORMED_MESSAGE if BASE_11 in self.client_capabilities else ErrorTag.OPERATION_FAILED
+            err = RpcError(ErrorType.RPC, tag, message=str(exc))
             self.send(rpc_reply_with_errors([err]))
             self.close()
             return None
@@ -236,14 +252,14 @@ class NetconfSession:
             return rpc_reply_with_errors(
                 [
                     RpcError(
-                        ErrorType.RPC,
+                        ErrorType.PROTOCOL,
                         ErrorTag.UNKNOWN_ELEMENT,
                         message=f"expected <rpc>, got <{name}>",
                         info=(("bad-element", name),),
                     )
                 ]
             )
-        if root.get("message-id") is None:
+        if root.get("message-id") is None and root.get(qn(NC_NS, "message-id")) is None:
             self.stats.in_bad_rpcs += 1
             self.stats.out_rpc_errors += 1
             return rpc_reply_with_errors([missing_message_id()], root.attrib, root.nsmap)
@@ -255,7 +271,7 @@ class NetconfSession:
             tag = ErrorTag.MISSING_ELEMENT if not ops else ErrorTag.UNKNOWN_ELEMENT
             bad = "rpc" if not ops else etree.QName(ops[1]).localname
             return rpc_reply_with_errors(
-                [RpcError(ErrorType.RPC, tag, message=text, info=(("bad-element", bad),))],
+                [RpcError(ErrorType.PROTOCOL, tag, message=text, info=(("bad-element", bad),))],
                 root.attrib,
                 root.nsmap,
             )
@@ -303,7 +319,7 @@ class NetconfSession:
             return RpcFault(
                 [
                     RpcError(
-                        ErrorType.RPC,
+                        ErrorType.PROTOCOL,
                         ErrorTag.UNKNOWN_NAMESPACE,
                         message=f'no module with namespace "{ns}" is supported',
                         info=(("bad-element", q.localname), ("bad-namespace", ns)),
@@ -313,7 +329,7 @@ class NetconfSession:
         return RpcFault(
             [
                 RpcError(
-                    ErrorType.RPC,
+                    ErrorType.PROTOCOL,
                     ErrorTag.UNKNOWN_ELEMENT,
                     message=f"unknown operation {q.localname}",
                     info=(("bad-element", q.localname),),
