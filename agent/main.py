@@ -17,6 +17,7 @@ from pathlib import Path
 
 import asyncssh
 
+from agent.cli.session import run_cli
 from agent.datastore.persist import atomic_write
 from agent.datastore.store import StorePaths, Stores
 from agent.device import rpcs
@@ -24,7 +25,11 @@ from agent.device.aaa.login import Login
 from agent.device.bootstrap import bootstrap_config, random_password
 from agent.device.keys import KeyStore
 from agent.device.names import MODULES
+from agent.device.reconciler import Reconciler
 from agent.device.secrets import hash_clear_secrets
+from agent.device.sessions import SessionRegistry
+from agent.device.ssh_policy import derive_policy
+from agent.device.ssh_service import SshService
 from agent.limits import DEFAULT_LIMITS, Limits
 from agent.netconf.operations import register_base
 from agent.netconf.registry import Registry
@@ -123,6 +128,9 @@ class Device:
         self.netconf: NetconfServer | None = None
         self.netconf_port = 0
         self.generated_password: str | None = None
+        self.sessions = SessionRegistry()
+        self.ssh = SshService(self.keys, self.stores, self.sessions, settings.host, settings.ssh_port, run_cli)
+        self.reconciler = Reconciler(self.ssh)
 
     def load(self) -> None:
         """Load startup (writing the bootstrap configuration on first start) into running."""
@@ -138,7 +146,9 @@ class Device:
         self.stores.load(bootstrap)  # type: ignore[arg-type]
 
     async def start(self) -> None:
-        """Start the NETCONF listener."""
+        """Start the device SSH server (if a host key exists) and the NETCONF listener."""
+        self.stores.subscribe(self.reconciler)
+        await self.ssh.apply(derive_policy(self.stores.running))
         host_key = self._netconf_host_key()
         self.netconf = NetconfServer(self.services, Login(self.stores), [host_key])
         self.netconf_port = await self.netconf.start(self.settings.host, self.settings.netconf_port)
@@ -156,6 +166,7 @@ class Device:
         """Stop every listener."""
         if self.netconf is not None:
             await self.netconf.stop()
+        await self.ssh.stop()
 
 
 async def serve(settings: Settings) -> None:
@@ -165,6 +176,8 @@ async def serve(settings: Settings) -> None:
     device.load()
     await device.start()
     user = settings.admin_user or "admin"
+    ssh = f"SSH on {settings.host}:{device.ssh.port}" if device.ssh.enabled else "SSH disabled (no RSA key)"
+    print(f"iosxe-agent: {ssh}", flush=True)
     print(
         f"iosxe-agent: NETCONF on {settings.host}:{device.netconf_port}; state in {settings.state_dir}",
         flush=True,

@@ -7,8 +7,10 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import IO
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from ncclient import manager
 ADMIN_USER = "admin"
 ADMIN_PASSWORD = "Adm1n-pass"
 _READY = re.compile(r"NETCONF on ([0-9.]+):(\d+)")
+_SSH = re.compile(r"SSH on ([0-9.]+):(\d+)")
 
 
 @dataclass
@@ -28,6 +31,7 @@ class AgentProcess:
     extra_args: tuple[str, ...] = ()
     host: str = "127.0.0.1"
     netconf_port: int = 0
+    ssh_port: int = 0
     proc: subprocess.Popen[str] | None = None
     output: list[str] = field(default_factory=list)
 
@@ -46,9 +50,13 @@ class AgentProcess:
             if not line:
                 raise RuntimeError("agent exited during start-up:\n" + "".join(self.output))
             self.output.append(line)
+            ssh = _SSH.search(line)
+            if ssh:
+                self.ssh_port = int(ssh.group(2))
             m = _READY.search(line)
             if m:
                 self.netconf_port = int(m.group(2))
+                threading.Thread(target=self._drain, args=(self.proc.stdout,), daemon=True).start()
                 return
         raise RuntimeError("agent did not start in time:\n" + "".join(self.output))
 
@@ -66,7 +74,18 @@ class AgentProcess:
 
     def restart(self) -> None:
         self.stop()
+        self.output.clear()
         self.start()
+
+    def log_text(self) -> str:
+        """Everything the agent printed so far (stdout and stderr)."""
+        time.sleep(0.2)  # let the drain thread catch up with what was just logged
+        return "".join(self.output)
+
+    def _drain(self, stream: IO[str]) -> None:
+        """Keep reading the agent's output so a full pipe never blocks its logging."""
+        for line in stream:
+            self.output.append(line)
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None

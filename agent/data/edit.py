@@ -55,6 +55,21 @@ class EditResult:
     changed: bool = False
 
 
+class _TooBig(EditAborted):
+    """The edit exceeds the element budget: refused as a whole, whatever the error-option."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Position:
+    """Where an ordered-by user entry goes: ``where`` is first/last/before/after; ``anchor`` the yang:key or
+    yang:value text as sent; ``keys`` the anchor's canonical key values (the value, for a leaf-list), or None
+    when the attribute could not be parsed."""
+
+    where: str
+    anchor: str | None = None
+    keys: tuple[str, ...] | None = None
+
+
 @dataclass(slots=True)
 class _Loc:
     """Where in the data tree an edit step is: its instance path and the prefixes the path uses."""
@@ -92,7 +107,7 @@ class _Editor:
         self.budget = max_elements
         self.identities = identities
         self._index: dict[tuple[int, str], dict[tuple[str, ...], etree._Element]] = {}
-        self._touched: dict[int, tuple[etree._Element, SchemaNode]] = {}
+        self._touched: dict[tuple[int, str], tuple[etree._Element, SchemaNode]] = {}
 
     # -- error handling ---------------------------------------------------------------------------------------
     def fail(self, tag: str, message: str, loc: _Loc | None, **kw: object) -> None:
@@ -109,16 +124,19 @@ class _Editor:
                 continue  # comments and processing instructions carry no data
             self.budget -= 1
             if self.budget < 0:
-                self.fail("too-big", "the edit has more elements than the agent accepts", loc)
-                return
+                # a limit, not a data error: no part of an over-sized edit is applied, and continue-on-error
+                # must not report one error per remaining element
+                path = loc.path if loc.parts else None
+                self.errors.append(DataError("too-big", "the edit has more elements than the agent accepts", path))
+                raise _TooBig
             cnode = snode.child(child.tag)
             if cnode is None:
                 self._unknown(child, snode, loc)
                 continue
             try:
                 self.edit_node(target, cnode, child, op, loc)
-            except EditAborted:
-                if self.error_option is not ErrorOption.CONTINUE:
+            except EditAborted as exc:
+                if self.error_option is not ErrorOption.CONTINUE or isinstance(exc, _TooBig):
                     raise
 
     def _unknown(self, child: etree._Element, snode: SchemaNode, loc: _Loc) -> None:
@@ -198,7 +216,7 @@ class _Editor:
         op: Op,
         here: _Loc,
         existing: etree._Element | None,
-        position: tuple[str, str | None] | None = None,
+        position: _Position | None = None,
     ) -> None:
         if op in (Op.DELETE, Op.REMOVE):
             if existing is None:
@@ -213,11 +231,11 @@ class _Editor:
         if snode.kind in (Kind.ANYXML, Kind.ANYDATA):
             new = copy.deepcopy(el)
             _strip_edit_attrs(new)
-            self._place(target, snode, new, existing, position)
+            self._place(target, snode, new, existing, position, here)
             return
+        replaced: etree._Element | None = None
         if op is Op.REPLACE and existing is not None:
-            self._detach(target, existing, snode)
-            existing = None
+            replaced, existing = existing, None  # swapped for the new node in _place, keeping its position
         if existing is None:
             if op is Op.NONE and not _requests_creation(el):
                 if not _only_removes(el):
@@ -230,7 +248,7 @@ class _Editor:
             self.edit_children(node, snode, el, Op.MERGE if op is Op.REPLACE else op, here)
             if op is Op.NONE and not _has_content(node, snode):
                 return
-            self._place(target, snode, node, None, position)
+            self._place(target, snode, node, replaced, position, here)
             return
         if position is not None and snode.ordered_by_user:
             self._move(target, snode, existing, position, here)
@@ -327,7 +345,7 @@ class _Editor:
 
     # -- values and keys --------------------------------------------------------------------------------------
     def _value(self, snode: SchemaNode, el: etree._Element, here: _Loc) -> str | None:
-        if len(el):
+        if any(isinstance(c.tag, str) for c in el):
             self.fail(
                 "invalid-value" if snode.kind is Kind.LEAF else "bad-element",
                 f"{here.path} is a leaf and cannot have child elements",
@@ -337,7 +355,9 @@ class _Editor:
             return None
         assert snode.type is not None
         try:
-            return canonical(el.text, snode.type, el.nsmap, self.identities)
+            # comments and processing instructions inside a value are not part of it (nor do they end it)
+            text = el.text if len(el) == 0 else "".join(el.itertext())
+            return canonical(text, snode.type, el.nsmap, self.identities)
         except TypeMismatch as exc:
             self.fail(
                 "invalid-value",
@@ -379,7 +399,7 @@ class _Editor:
         return index
 
     # -- ordered-by user --------------------------------------------------------------------------------------
-    def _position(self, el: etree._Element, snode: SchemaNode, here: _Loc) -> tuple[str, str | None] | None:
+    def _position(self, el: etree._Element, snode: SchemaNode, here: _Loc) -> _Position | None:
         insert = el.get(INSERT)
         if insert is None:
             return None
@@ -413,25 +433,44 @@ class _Editor:
                 info=(("bad-attribute", name), ("bad-element", snode.name)),
             )
             return None
-        return insert, anchor
+        if insert not in ("before", "after") or anchor is None:
+            return _Position(insert)
+        # the anchor is resolved against the edit element's namespaces and compared in canonical form
+        return _Position(insert, anchor, self._anchor_keys(anchor, snode, el.nsmap))
+
+    def _anchor_keys(self, anchor: str, snode: SchemaNode, nsmap: Mapping[str | None, str]) -> tuple[str, ...] | None:
+        if snode.kind is Kind.LEAF_LIST:
+            raw: tuple[str, ...] | None = (anchor,)
+            types = [snode.type]
+        else:
+            raw = _parse_key_predicates(anchor, snode, nsmap)
+            types = [k.type if (k := snode.child(tag)) is not None else None for tag in snode.keys]
+        if raw is None:
+            return None
+        try:
+            return tuple(
+                canonical(v, t, nsmap, self.identities) if t is not None else v for v, t in zip(raw, types, strict=True)
+            )
+        except TypeMismatch:
+            return None
 
     def _anchor(
         self,
         parent: etree._Element,
         snode: SchemaNode,
-        anchor: str,
-        el_nsmap: Mapping[str | None, str],
+        position: _Position,
         here: _Loc,
     ) -> etree._Element | None:
-        if snode.kind is Kind.LEAF_LIST:
-            found = next((c for c in parent.iterchildren(snode.tag) if (c.text or "") == anchor), None)
-        else:
-            keys = _parse_key_predicates(anchor, snode, el_nsmap)
-            found = self._entry_index(parent, snode).get(keys) if keys is not None else None
+        keys = position.keys
+        found: etree._Element | None = None
+        if keys is not None and snode.kind is Kind.LEAF_LIST:
+            found = next((c for c in parent.iterchildren(snode.tag) if (c.text or "") == keys[0]), None)
+        elif keys is not None:
+            found = self._entry_index(parent, snode).get(keys)
         if found is None:
             self.fail(
                 "bad-attribute",
-                f'the insert anchor "{anchor}" does not exist',
+                f'the insert anchor "{position.anchor}" does not exist',
                 here,
                 app_tag="missing-instance",
                 error_type="protocol",
@@ -449,44 +488,55 @@ class _Editor:
         snode: SchemaNode,
         new: etree._Element,
         replaced: etree._Element | None,
-        position: tuple[str, str | None] | None,
+        position: _Position | None,
         loc: _Loc | None = None,
     ) -> None:
-        """Insert ``new`` under ``parent`` at its schema position (or user position) and enforce choices."""
+        """Insert ``new`` under ``parent`` at its schema position (or user position) and enforce choices.
+
+        ``replaced`` (an existing instance ``new`` replaces) keeps its place unless a position is given.
+        """
+        if position is not None and not snode.ordered_by_user:
+            position = None
+        ref: etree._Element | None = None
+        if position is not None and position.where in ("before", "after"):
+            ref = self._anchor(parent, snode, position, loc or _Loc())  # before touching the tree
+            if ref is None:
+                return
+            if ref is replaced:
+                position = None
         self.changed = True
         if replaced is not None:
+            if position is None:
+                replaced.addprevious(new)
             self._detach(parent, replaced, snode)
         self._clear_other_cases(parent, snode)
-        if position is not None and snode.ordered_by_user:
-            where, anchor = position
+        if position is not None:
             siblings = list(parent.iterchildren(snode.tag))
-            if where == "first" and siblings:
+            if position.where == "first" and siblings:
                 siblings[0].addprevious(new)
-            elif where in ("before", "after") and anchor is not None:
-                ref = self._anchor(parent, snode, anchor, new.nsmap, loc or _Loc())
-                if ref is None:
-                    return
-                (ref.addprevious if where == "before" else ref.addnext)(new)
+            elif ref is not None:
+                (ref.addprevious if position.where == "before" else ref.addnext)(new)
             else:
                 insert_in_schema_order(parent, snode, new)
-        else:
+        elif replaced is None:
             insert_in_schema_order(parent, snode, new)
         if snode.kind is Kind.LIST:
             self._entry_index(parent, snode)[_entry_keys(new, snode)] = new
-        self._touched[id(parent)] = (parent, snode)
+            # one record per (parent, list): a parent can gain entries of several lists in one edit
+            self._touched[(id(parent), snode.tag)] = (parent, snode)
 
     def _move(
         self,
         parent: etree._Element,
         snode: SchemaNode,
         el: etree._Element,
-        position: tuple[str, str | None],
+        position: _Position,
         loc: _Loc,
     ) -> None:
-        where, anchor = position
+        where = position.where
         ref: etree._Element | None = None
-        if where in ("before", "after") and anchor is not None:
-            ref = self._anchor(parent, snode, anchor, el.nsmap, loc)
+        if where in ("before", "after"):
+            ref = self._anchor(parent, snode, position, loc)
             if ref is None or ref is el:
                 return
         self.changed = True

@@ -127,8 +127,11 @@ def canonical(
 def _integer(v: str, t: TypeSpec) -> str:
     if not _INT_RE.fullmatch(v):
         raise TypeMismatch(f'"{v}" is not a valid {t.base}')
-    n = int(v)
     lo, hi = _INT_BOUNDS[t.base]
+    digits = v.lstrip("+-").lstrip("0") or "0"
+    if len(digits) > 20:  # beyond any YANG integer (and int() refuses more than 4300 digits with ValueError)
+        raise TypeMismatch(f'"{v}" is out of range for {t.base} ({lo}..{hi})')
+    n = -int(digits) if v.startswith("-") else int(digits)
     if not lo <= n <= hi:
         raise TypeMismatch(f'"{v}" is out of range for {t.base} ({lo}..{hi})')
     if t.ranges and not any(a <= n <= b for a, b in t.ranges):
@@ -151,6 +154,8 @@ def _decimal(v: str, t: TypeSpec) -> str:
         raise TypeMismatch(f'"{v}" is out of range for decimal64')
     if t.ranges and not any(Decimal(a) <= d <= Decimal(b) for a, b in t.ranges):
         raise TypeMismatch(t.range_error or f'"{v}" is out of range; allowed: {_fmt_ranges(t.ranges)}')
+    if d == 0:
+        return "0.0"  # RFC 7950 §9.3.2: zero is "0.0", whatever its sign
     text = format(d.normalize(), "f")
     return text if "." in text else text + ".0"
 

@@ -145,6 +145,8 @@ class _Builder:
                 elif kind is not None:
                     root.children.append(self._node(stmt, root))
         _index_children(root)
+        for op in (*rpcs.values(), *notifs.values()):
+            _index_children(op)  # RPC input/output and notification content are looked up by tag too
         self._collect_identities()
         self._resolve_leafrefs()
         modules = self._module_infos()

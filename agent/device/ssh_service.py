@@ -1,0 +1,351 @@
+"""The device's own SSH server (CLI shell, exec commands, later SCP), driven by the committed configuration.
+
+asyncssh does the protocol; this module decides policy. The current :class:`SshPolicy` is swapped in by the
+reconciler after each commit: listener-wide options (host key, login time, ciphers, key exchange) go through
+``SSHAcceptor.update()`` and apply to new connections, while per-connection decisions (retries, maxstartups,
+users, keys, vty lines) read the policy and the running configuration live on every attempt. Existing sessions
+are never disturbed by a configuration change, as on IOS. The server exists only while a usable RSA host key
+does (``%SSH-5-ENABLED`` / ``%SSH-5-DISABLED``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import asyncssh
+from asyncssh.kex import get_default_kex_algs
+
+from agent.datastore.store import Stores
+from agent.device.aaa.login import LoginResult, check_login, exec_privilege, local_user
+from agent.device.keys import KeyStore
+from agent.device.names import n
+from agent.device.sessions import SessionInfo, SessionRegistry
+from agent.device.ssh_policy import SshPolicy, VtyLine
+
+log = logging.getLogger(__name__)
+syslog = logging.getLogger("agent.syslog")
+
+SERVER_VERSION = "Cisco-1.25"
+_DH_2048_ONLY = (
+    b"diffie-hellman-group14-sha256",
+    b"diffie-hellman-group14-sha1",
+    b"diffie-hellman-group14-sha256@ssh.com",
+)
+_GEX = (b"diffie-hellman-group-exchange-sha256", b"diffie-hellman-group-exchange-sha1")
+
+#: What runs a session once it is authenticated: (process, session record, service) -> awaitable.
+ShellRunner = Callable[[asyncssh.SSHServerProcess[str], SessionInfo, "SshService"], Awaitable[None]]
+
+
+def key_hash(key: asyncssh.SSHKey) -> str:
+    """IOS ``key-hash``: upper-case hex MD5 of the public key blob (``ssh-keygen -E md5`` without colons)."""
+    return hashlib.md5(key.public_data, usedforsecurity=False).hexdigest().upper()
+
+
+def kex_algorithms(dh_min: int) -> list[str]:
+    """Key exchanges allowed for ``ip ssh dh min size``: 4096 drops 2048-bit groups and group exchange."""
+    algs = [a for a in get_default_kex_algs() if not a.startswith(b"gss-")]
+    if dh_min >= 4096:
+        algs = [a for a in algs if a not in _DH_2048_ONLY and a not in _GEX and a != b"rsa2048-sha256"]
+    return [a.decode("ascii") for a in algs]
+
+
+class SshService:
+    """One device's SSH listener and the policy it follows."""
+
+    def __init__(
+        self,
+        keys: KeyStore,
+        stores: Stores,
+        registry: SessionRegistry,
+        host: str,
+        port: int,
+        shell: ShellRunner,
+        login_timeout_cap: float = 120.0,
+    ) -> None:
+        self.keys = keys
+        self.stores = stores
+        self.registry = registry
+        self.host = host
+        self.port = port
+        self.shell = shell
+        self.policy = SshPolicy()
+        self.unauthenticated = 0
+        self.session_end_hooks: list[Callable[[SessionInfo], None]] = []
+        self._acceptor: asyncssh.SSHAcceptor | None = None
+        self._host_key_label: str | None = None
+        self._lock = asyncio.Lock()
+        self._cap = login_timeout_cap
+
+    # -- policy ---------------------------------------------------------------------------------------------------
+    @property
+    def enabled(self) -> bool:
+        """True while the server is listening."""
+        return self._acceptor is not None
+
+    @property
+    def host_key_label(self) -> str | None:
+        """The label of the RSA key the server presents (None while disabled)."""
+        return self._host_key_label
+
+    def _choose_host_key(self) -> tuple[str, asyncssh.SSHKey] | None:
+        """``ip ssh rsa keypair-name`` if set (and present), otherwise the first RSA key generated."""
+        wanted = self.policy.keypair_name
+        labels = [wanted] if wanted else self.keys.labels()
+        for label in labels:
+            if label is None:
+                continue
+            key = self.keys.load(label)
+            if key is not None:
+                return label, key
+        return None
+
+    def _options(self, key: asyncssh.SSHKey) -> dict[str, Any]:
+        p = self.policy
+        options: dict[str, Any] = {
+            "server_host_keys": [key],
+            "login_timeout": float(p.auth_timeout),
+            "kex_algs": kex_algorithms(p.dh_min),
+        }
+        options["encryption_algs"] = list(p.ciphers) if p.ciphers else ()
+        return options
+
+    async def apply(self, policy: SshPolicy) -> None:
+        """Follow a new policy: start, stop or update the listener as the host key and options require."""
+        self.policy = policy
+        await self.sync()
+
+    def apply_soon(self, policy: SshPolicy) -> None:
+        """Swap the policy now (new connections see it at once) and resync the listener in the background."""
+        self.policy = policy
+        chosen = self._choose_host_key()
+        if self._acceptor is not None and chosen is not None and chosen[0] == self._host_key_label:
+            self._acceptor.update(**self._options(chosen[1]))  # synchronous: in force for the next connection
+            return
+        asyncio.get_running_loop().create_task(self.sync())
+
+    async def sync(self) -> None:
+        """Bring the listener in line with the policy and the key store."""
+        async with self._lock:
+            chosen = self._choose_host_key()
+            if chosen is None:
+                if self._acceptor is not None:
+                    self._acceptor.close()
+                    await self._acceptor.wait_closed()
+                    self._acceptor = None
+                    self._host_key_label = None
+                    syslog.info("%SSH-5-DISABLED: SSH 2.0 has been disabled")
+                return
+            label, key = chosen
+            if self._acceptor is None:
+                self._acceptor = await asyncssh.listen(
+                    self.host,
+                    self.port,
+                    server_factory=lambda: _Connection(self),
+                    process_factory=self._run_process,
+                    server_version=SERVER_VERSION,
+                    allow_scp=False,
+                    x11_forwarding=False,
+                    agent_forwarding=False,
+                    reuse_address=True,
+                    **self._options(key),
+                )
+                self.port = int(self._acceptor.sockets[0].getsockname()[1])
+                self._host_key_label = label
+                syslog.info("%SSH-5-ENABLED: SSH 2.0 has been enabled")
+            else:
+                self._acceptor.update(**self._options(key))
+                self._host_key_label = label
+
+    async def stop(self) -> None:
+        """Close the listener (sessions end with the process)."""
+        if self._acceptor is not None:
+            self._acceptor.close()
+            await self._acceptor.wait_closed()
+            self._acceptor = None
+
+    # -- helpers the connections use ------------------------------------------------------------------------------
+    def ssh_line_block(self) -> VtyLine | None:
+        """The first vty block that accepts SSH (whose login list authenticates new connections)."""
+        return next((v for v in self.policy.vty if "ssh" in v.transport), None)
+
+    def free_line(self) -> tuple[VtyLine, str] | None:
+        """A vty line that accepts SSH and carries no session, lowest number first."""
+        busy = self.registry.lines_in_use()
+        for block in self.policy.vty:
+            if "ssh" not in block.transport:
+                continue
+            for i in range(block.count):
+                name = block.name(i)
+                if name not in busy:
+                    return block, name
+        return None
+
+    def authorized_key_hashes(self, user: str) -> set[str]:
+        """The ``key-hash`` values of ``ip ssh pubkey-chain`` / ``username user``."""
+        running = self.stores.running
+        path = f"{n('native')}/{n('ip')}/{n('ssh')}/{n('pubkey-chain')}/{n('username')}"
+        for entry in running.iterfind(path):
+            if entry.findtext(n("name")) == user:
+                return {(h.findtext(n("key-hash-value")) or "").upper() for h in entry.iterfind(n("key-hash"))}
+        return set()
+
+    async def _run_process(self, process: asyncssh.SSHServerProcess[str]) -> None:
+        conn: _Connection = process.get_extra_info("connection").get_owner()  # type: ignore[assignment]
+        await conn.run_session(process)
+
+
+class _Connection(asyncssh.SSHServer):
+    """Per-connection policy: counting, authentication, vty allocation."""
+
+    def __init__(self, service: SshService) -> None:
+        self.service = service
+        self.conn: asyncssh.SSHServerConnection | None = None
+        self.peer: str | None = None
+        self.authenticated = False
+        self.failures = 0
+        self.user = ""
+        self.login: LoginResult | None = None
+        self.block: VtyLine | None = None
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
+        peer = conn.get_extra_info("peername")
+        self.peer = peer[0] if peer else None
+        svc = self.service
+        svc.unauthenticated += 1
+        self.block = svc.ssh_line_block()
+        if self.block is None:
+            asyncio.get_running_loop().call_soon(
+                conn.disconnect, asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "No vty line accepts SSH"
+            )
+        elif svc.unauthenticated > svc.policy.maxstartups:
+            asyncio.get_running_loop().call_soon(
+                conn.disconnect, asyncssh.DISC_TOO_MANY_CONNECTIONS, "Too many connections"
+            )
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.authenticated:
+            self.service.unauthenticated -= 1
+            self.authenticated = True  # count once
+
+    def begin_auth(self, username: str) -> bool:
+        self.user = username
+        return True
+
+    def auth_completed(self) -> None:
+        if not self.authenticated:
+            self.service.unauthenticated -= 1
+        self.authenticated = True
+        limit = self.service.policy.peruser_limit
+        if limit is not None and self.service.registry.count_for(self.user) >= limit and self.conn is not None:
+            asyncio.get_running_loop().call_soon(
+                self.conn.disconnect, asyncssh.DISC_TOO_MANY_CONNECTIONS, "Per-user session limit reached"
+            )
+
+    # -- password and keyboard-interactive ------------------------------------------------------------------------
+    def password_auth_supported(self) -> bool:
+        return True
+
+    async def validate_password(self, username: str, password: str) -> bool:
+        return await self._check(username, password)
+
+    def kbdint_auth_supported(self) -> bool:
+        return True
+
+    def get_kbdint_challenge(
+        self, username: str, lang: str, submethods: str
+    ) -> tuple[str, str, str, list[tuple[str, bool]]]:
+        return "", "", "", [("Password: ", False)]
+
+    async def validate_kbdint_response(self, username: str, responses: list[str]) -> bool:
+        return await self._check(username, responses[0] if responses else "")
+
+    async def _check(self, username: str, password: str) -> bool:
+        block = self.block
+        result = await check_login(
+            self.service.stores.running,
+            username,
+            password,
+            list_name=block.login_list if block else "default",
+            line=block,
+        )
+        if result.ok:
+            self.login = result
+            return True
+        self.failures += 1
+        log.info("device SSH login failed for %r from %s (%d)", username, self.peer, self.failures)
+        if self.failures >= self.service.policy.auth_retries and self.conn is not None:
+            asyncio.get_running_loop().call_soon(
+                self.conn.disconnect, asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "Too many authentication failures"
+            )
+        return False
+
+    # -- public key -----------------------------------------------------------------------------------------------
+    def public_key_auth_supported(self) -> bool:
+        return True
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        ok = key_hash(key) in self.service.authorized_key_hashes(username)
+        if ok:
+            entry = local_user(self.service.stores.running, username)
+            self.login = LoginResult(True, entry.privilege if entry else 1, "publickey")
+        return ok
+
+    # -- the session ----------------------------------------------------------------------------------------------
+    async def run_session(self, process: asyncssh.SSHServerProcess[str]) -> None:
+        svc = self.service
+        line = svc.free_line()
+        if line is None:
+            process.stderr.write("% All vty lines are busy\r\n")
+            process.exit(1)
+            return
+        block, name = line
+        login = self.login or LoginResult(True)
+        privilege = exec_privilege(svc.stores.running, self.user, block, login)
+        conn = process.get_extra_info("connection")
+        info = svc.registry.add(
+            "ssh",
+            self.user,
+            self.peer,
+            cipher_in=str(conn.get_extra_info("recv_cipher") or ""),
+            cipher_out=str(conn.get_extra_info("send_cipher") or ""),
+            mac_in=str(conn.get_extra_info("recv_mac") or ""),
+            mac_out=str(conn.get_extra_info("send_mac") or ""),
+            line=name,
+            privilege=privilege,
+            mode="exec" if process.command else "shell",
+        )
+        if svc.policy.logging_events:
+            syslog.info(
+                "%%SSH-5-SSH2_USERAUTH: User '%s' authentication for SSH2 Session from %s (tty = %s) using crypto "
+                "cipher '%s', hmac '%s' Succeeded",
+                self.user,
+                self.peer,
+                name.split()[-1],
+                info.cipher_in,
+                info.mac_in,
+            )
+        try:
+            await svc.shell(process, info, svc)
+        finally:
+            svc.registry.remove(info)
+            if svc.policy.logging_events:
+                syslog.info(
+                    "%%SSH-5-SSH2_CLOSE: SSH2 Session from %s (tty = %s) for user '%s' using crypto cipher '%s', "
+                    "hmac '%s' closed",
+                    self.peer,
+                    name.split()[-1],
+                    self.user,
+                    info.cipher_in,
+                    info.mac_in,
+                )
+            for hook in svc.session_end_hooks:
+                try:
+                    hook(info)
+                except Exception:
+                    log.exception("session-end hook failed")
