@@ -10,9 +10,9 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import IO
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import pytest
 from ncclient import manager
