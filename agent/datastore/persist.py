@@ -6,6 +6,7 @@ temporary file in the same directory, fsync it, rename it over the target, then 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -21,7 +22,11 @@ _PARSER = etree.XMLParser(
 def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Replace ``path`` with ``data`` atomically and durably; the file gets permissions ``mode``."""
     tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    # a temporary file left by a crash keeps its old permissions if reopened (and could be a symlink):
+    # start from a fresh file so ``mode`` holds
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         view = memoryview(data)
         while view:

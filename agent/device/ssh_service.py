@@ -280,9 +280,8 @@ class _Connection(asyncssh.SSHServer):
         self.failures += 1
         log.info("device SSH login failed for %r from %s (%d)", username, self.peer, self.failures)
         if self.failures >= self.service.policy.auth_retries and self.conn is not None:
-            asyncio.get_running_loop().call_soon(
-                self.conn.disconnect, asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "Too many authentication failures"
-            )
+            # at once, before the failure reply: the client must not get another attempt
+            self.conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "Too many authentication failures")
         return False
 
     # -- public key -----------------------------------------------------------------------------------------------
