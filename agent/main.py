@@ -27,7 +27,7 @@ from agent.device.keys import KeyStore
 from agent.device.names import MODULES
 from agent.device.reconciler import Reconciler
 from agent.device.secrets import hash_clear_secrets
-from agent.device.sessions import SessionRegistry
+from agent.device.sessions import SessionInfo, SessionRegistry
 from agent.device.ssh_policy import derive_policy
 from agent.device.ssh_service import SshService
 from agent.limits import DEFAULT_LIMITS, Limits
@@ -35,6 +35,7 @@ from agent.netconf.operations import register_base
 from agent.netconf.registry import Registry
 from agent.netconf.server import NetconfServer
 from agent.netconf.services import NetconfServices
+from agent.netconf.session import NetconfSession
 from agent.yang.loader import default_search_path, load_schema
 from agent.yang.schema import Schema
 
@@ -131,6 +132,19 @@ class Device:
         self.sessions = SessionRegistry()
         self.ssh = SshService(self.keys, self.stores, self.sessions, settings.host, settings.ssh_port, run_cli)
         self.reconciler = Reconciler(self.ssh)
+        self._netconf_records: dict[int, SessionInfo] = {}
+        self.services.session_started_hooks.append(self._netconf_started)
+        self.services.session_ended_hooks.append(self._netconf_ended)
+
+    def _netconf_started(self, session: NetconfSession) -> None:
+        """NETCONF sessions are device sessions too (``show users`` lists them)."""
+        record = self.sessions.add("netconf", session.user, session.source_host, mode="netconf", privilege=15)
+        self._netconf_records[session.session_id] = record
+
+    def _netconf_ended(self, session_id: int) -> None:
+        record = self._netconf_records.pop(session_id, None)
+        if record is not None:
+            self.sessions.remove(record)
 
     def load(self) -> None:
         """Load startup (writing the bootstrap configuration on first start) into running."""

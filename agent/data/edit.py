@@ -127,7 +127,8 @@ class _Editor:
                 # a limit, not a data error: no part of an over-sized edit is applied, and continue-on-error
                 # must not report one error per remaining element
                 path = loc.path if loc.parts else None
-                self.errors.append(DataError("too-big", "the edit has more elements than the agent accepts", path))
+                message = "the edit has more elements than the agent accepts"
+                self.errors.append(DataError("too-big", message, path, dict(loc.ns) if path else {}))
                 raise _TooBig
             cnode = snode.child(child.tag)
             if cnode is None:

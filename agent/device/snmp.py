@@ -50,7 +50,7 @@ InBytes, 2 OutBytes, 5 Elapsed) and RFC 1213 (tcpConnEntry = tcp.13.1, column 1 
 captured ``debug snmp packet`` output shows exactly these six objects, instances and order.
 
 tcpConnState: the guide's trap for an SSH session the client closed with ``exit`` carries 4, which in TCP-MIB
-numbering would be synReceived — impossible for a session that ran. IOS puts its own TCB state code there
+numbering would be synReceived — impossible for a session that ran. So IOS evidently sends its own TCB code
 (``show tcp`` names CLOSED, LISTEN, SYNSENT, SYNRCVD, ESTAB, FINWAIT1, FINWAIT2, CLOSEWAIT, LASTACK, CLOSING,
 TIMEWAIT = 0 … 10; the trap fires while the TCB is still ESTAB = 4). :class:`SessionEnd` takes that name
 (default ``ESTAB``) and the trap carries its code, so the default reproduces the guide. This mapping is inferred

@@ -89,6 +89,8 @@ class _SubsystemSession(asyncssh.SSHServerSession[bytes]):
         )
         self._session = session
         services.sessions.add(session)
+        for hook in services.session_started_hooks:
+            hook(session)
         log.info("NETCONF session %d opened by %s from %s", session.session_id, self._user, self._peer)
         session.start()
 

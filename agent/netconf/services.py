@@ -51,6 +51,7 @@ class NetconfServices:
     registry: Registry
     extensions: bool = False
     sessions: SessionTable = field(default_factory=SessionTable)
+    session_started_hooks: list[Callable[[NetconfSession], None]] = field(default_factory=list)
     session_ended_hooks: list[Callable[[int], None]] = field(default_factory=list)
 
     def capabilities(self) -> list[str]:
