@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,14 +21,15 @@ import asyncssh
 from agent.cli.session import run_cli
 from agent.datastore.persist import atomic_write
 from agent.datastore.store import StorePaths, Stores
-from agent.device import rpcs
+from agent.device import crypto_rpc, rpcs
 from agent.device.aaa.login import Login
 from agent.device.bootstrap import bootstrap_config, random_password
-from agent.device.keys import KeyStore
+from agent.device.keys import KeyEvent, KeyStore
 from agent.device.names import MODULES
 from agent.device.reconciler import Reconciler
 from agent.device.secrets import hash_clear_secrets
 from agent.device.sessions import SessionInfo, SessionRegistry
+from agent.device.snmp import SessionEnd, TrapSender, tty_trap_targets
 from agent.device.ssh_policy import derive_policy
 from agent.device.ssh_service import SshService
 from agent.limits import DEFAULT_LIMITS, Limits
@@ -125,6 +127,7 @@ class Device:
         self.registry = Registry()
         register_base(self.registry, extensions=settings.netconf_extensions)
         rpcs.register(self.registry)
+        crypto_rpc.register(self.registry, self.keys)
         self.services = NetconfServices(schema, self.stores, limits, self.registry, settings.netconf_extensions)
         self.netconf: NetconfServer | None = None
         self.netconf_port = 0
@@ -132,9 +135,38 @@ class Device:
         self.sessions = SessionRegistry()
         self.ssh = SshService(self.keys, self.stores, self.sessions, settings.host, settings.ssh_port, run_cli)
         self.reconciler = Reconciler(self.ssh)
+        self.traps = TrapSender(agent_address=settings.host)
+        self.ssh.session_end_hooks.append(self._send_tty_traps)
+        self.keys.subscribe(self._keys_changed)
         self._netconf_records: dict[int, SessionInfo] = {}
         self.services.session_started_hooks.append(self._netconf_started)
         self.services.session_ended_hooks.append(self._netconf_ended)
+
+    def _keys_changed(self, event: KeyEvent) -> None:
+        """A generated or zeroized key may turn the SSH server on or off (``%SSH-5-ENABLED/DISABLED``)."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return  # before the loop runs (bootstrap): start() syncs the SSH server anyway
+        self.ssh.sync_soon()
+
+    def _send_tty_traps(self, info: SessionInfo) -> None:
+        """``snmp-server enable traps tty``: one trap per host when a device SSH session ends."""
+        targets = tty_trap_targets(self.stores.running)
+        if not targets:
+            return
+        end = SessionEnd(
+            username=info.user,
+            peer_address=info.peer or "0.0.0.0",
+            peer_port=info.peer_port,
+            local_address=info.local_address or self.settings.host,
+            local_port=info.local_port,
+            line=info.line or "vty 0",
+            bytes_in=info.bytes_in,
+            bytes_out=info.bytes_out,
+            elapsed_s=max(0.0, time.time() - info.started),
+        )
+        self.traps.schedule(targets, end)
 
     def _netconf_started(self, session: NetconfSession) -> None:
         """NETCONF sessions are device sessions too (``show users`` lists them)."""
@@ -181,6 +213,7 @@ class Device:
         if self.netconf is not None:
             await self.netconf.stop()
         await self.ssh.stop()
+        await self.traps.aclose()
 
 
 async def serve(settings: Settings) -> None:

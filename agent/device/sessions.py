@@ -16,6 +16,9 @@ class SessionInfo:
     kind: str  # "ssh" (device shell/exec/scp) or "netconf"
     user: str
     peer: str | None
+    peer_port: int = 0
+    local_address: str = ""
+    local_port: int = 0
     version: str = "2.0"
     cipher_in: str = ""
     cipher_out: str = ""

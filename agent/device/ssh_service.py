@@ -79,6 +79,7 @@ class SshService:
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._host_key_label: str | None = None
         self._lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
         self._cap = login_timeout_cap
 
     # -- policy ---------------------------------------------------------------------------------------------------
@@ -126,7 +127,13 @@ class SshService:
         if self._acceptor is not None and chosen is not None and chosen[0] == self._host_key_label:
             self._acceptor.update(**self._options(chosen[1]))  # synchronous: in force for the next connection
             return
-        asyncio.get_running_loop().create_task(self.sync())
+        self.sync_soon()
+
+    def sync_soon(self) -> None:
+        """Resync the listener in the background (after a key was generated or zeroized, or a new host key)."""
+        task = asyncio.get_running_loop().create_task(self.sync())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def sync(self) -> None:
         """Bring the listener in line with the policy and the key store."""
@@ -307,10 +314,15 @@ class _Connection(asyncssh.SSHServer):
         login = self.login or LoginResult(True)
         privilege = exec_privilege(svc.stores.running, self.user, block, login)
         conn = process.get_extra_info("connection")
+        peer = conn.get_extra_info("peername") or ("", 0)
+        sock = conn.get_extra_info("sockname") or ("", 0)
         info = svc.registry.add(
             "ssh",
             self.user,
             self.peer,
+            peer_port=int(peer[1]),
+            local_address=str(sock[0]),
+            local_port=int(sock[1]),
             cipher_in=str(conn.get_extra_info("recv_cipher") or ""),
             cipher_out=str(conn.get_extra_info("send_cipher") or ""),
             mac_in=str(conn.get_extra_info("recv_mac") or ""),
