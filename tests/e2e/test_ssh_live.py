@@ -288,3 +288,21 @@ def test_no_secret_or_private_key_in_the_logs(agent) -> None:
     assert "Wrong-Secret-xyz" not in text
     assert "PRIVATE KEY" not in text
     assert "%SSH-5-SSH2_USERAUTH" in text
+
+
+def test_no_secret_in_logs_at_debug_level(fresh_agent) -> None:
+    agent = fresh_agent("--log-level", "DEBUG")
+    commit(
+        agent,
+        "<username><name>dbg</name><privilege>15</privilege>"
+        "<secret><encryption>0</encryption><secret>Debug-Secret-77</secret></secret></username>",
+    )
+    asyncio.run(ssh_run(agent, "dbg", "Debug-Secret-77"))
+    with pytest.raises(asyncssh.PermissionDenied):
+        asyncio.run(ssh_run(agent, "dbg", "Not-The-Secret-88"))
+    m = agent.connect(user="dbg", password="Debug-Secret-77")
+    m.close_session()
+    text = agent.log_text()
+    for secret in ("Debug-Secret-77", "Not-The-Secret-88", PASSWORD, "PRIVATE KEY"):
+        assert secret not in text
+    assert "DEBUG" in text

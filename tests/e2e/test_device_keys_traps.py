@@ -1,0 +1,111 @@
+"""Keys switch the device SSH server on and off; a closed SSH session sends exactly one tty trap."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import asyncssh
+import pytest
+from lxml import etree
+
+NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
+IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
+RPC = "http://cisco.com/ns/yang/Cisco-IOS-XE-rpc"
+SNMP = "http://cisco.com/ns/yang/Cisco-IOS-XE-snmp"
+PASSWORD = "Adm1n-pass"
+TS_LINE_USER = "1.3.6.1.4.1.9.2.9.2.1.18"
+
+
+def _receiver_module() -> ModuleType:
+    key = "_iosxe_test_peer_snmp_receiver"
+    if key not in sys.modules:
+        path = Path(__file__).resolve().parents[1] / "peers" / "snmp_receiver.py"
+        spec = importlib.util.spec_from_file_location(key, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module
+        spec.loader.exec_module(module)
+    return sys.modules[key]
+
+
+def crypto(agent, body: str) -> str:
+    m = agent.connect()
+    try:
+        reply = m.dispatch(etree.fromstring(f'<crypto xmlns="{RPC}">{body}</crypto>'))
+        return etree.fromstring(reply.xml.encode()).findtext(f"{{{RPC}}}result") or ""
+    finally:
+        m.close_session()
+
+
+def commit(agent, body: str) -> None:
+    m = agent.connect()
+    try:
+        m.edit_config(target="running", config=f'<config xmlns="{NC}"><native xmlns="{IOS}">{body}</native></config>')
+    finally:
+        m.close_session()
+
+
+async def login(agent) -> tuple[str, str]:
+    async with asyncssh.connect(
+        "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
+    ) as conn:
+        fingerprint = conn.get_server_host_key().get_fingerprint()
+        result = await conn.run("show privilege", timeout=20)
+        return str(result.stdout), fingerprint
+
+
+def test_zeroize_disables_ssh_and_generate_enables_it(fresh_agent) -> None:
+    agent = fresh_agent()
+    _, before = asyncio.run(login(agent))
+    text = crypto(agent, "<key><zeroize><rsa>Router.lab.local</rsa></zeroize></key>")
+    assert "Router.lab.local" in text
+    with pytest.raises(OSError):
+        asyncio.run(asyncio.wait_for(login(agent), 10))
+    assert "%SSH-5-DISABLED: SSH 2.0 has been disabled" in agent.log_text()
+    text = crypto(agent, "<generate><rsa><general-keys/><modulus>2048</modulus></rsa></generate>")
+    assert "The name for the keys will be: Router.lab.local" in text
+    out, after = asyncio.run(login(agent))
+    assert "privilege level is 15" in out
+    assert after != before
+    assert agent.log_text().count("%SSH-5-ENABLED: SSH 2.0 has been enabled") >= 2
+
+
+def test_keypair_name_selects_the_host_key_and_waits_for_it(fresh_agent) -> None:
+    agent = fresh_agent()
+    commit(agent, "<ip><ssh><rsa><keypair-name>SSHKEY</keypair-name></rsa></ssh></ip>")
+    with pytest.raises(OSError):
+        asyncio.run(asyncio.wait_for(login(agent), 10))
+    crypto(agent, "<generate><rsa><label>SSHKEY</label><modulus>2048</modulus></rsa></generate>")
+    out, _ = asyncio.run(login(agent))
+    assert "privilege level is 15" in out
+
+
+@pytest.mark.parametrize("version", ["1", "2c"])
+async def test_one_tty_trap_per_closed_session(fresh_agent, version: str) -> None:
+    agent = await asyncio.to_thread(fresh_agent)
+    receiver = _receiver_module().TrapReceiver(["public"])
+    await receiver.start()
+    try:
+        await asyncio.to_thread(
+            commit,
+            agent,
+            f'<snmp-server><host-config xmlns="{SNMP}"><ip-community-port><ip-address>127.0.0.1</ip-address>'
+            f"<community-or-user>public</community-or-user><udp-port>{receiver.port}</udp-port>"
+            f"<version>{version}</version><trap-enable><tty/></trap-enable></ip-community-port></host-config>"
+            f'<enable xmlns="{SNMP}"><enable-choice><traps><tty/></traps></enable-choice></enable></snmp-server>',
+        )
+        out, _ = await login(agent)
+        assert "privilege level is 15" in out
+        traps = await receiver.wait_for(1, timeout=15)
+        await asyncio.sleep(1.0)  # a second trap for the same session would arrive by now
+        assert len(receiver.traps) == 1
+        trap = traps[0]
+        assert trap.version == version
+        assert trap.trap_oid == "1.3.6.1.4.1.9.0.1"
+        assert trap.value(TS_LINE_USER) == b"admin"
+    finally:
+        receiver.stop()
