@@ -70,16 +70,24 @@ def _fill(el: etree._Element, snode: SchemaNode, tagged: bool) -> None:
         if cnode.tag in present or (not cnode.config and snode.config):
             continue
         if cnode.kind is Kind.LEAF and cnode.default:
-            leaf = etree.Element(cnode.tag)
+            leaf = _new_child(el, cnode)
             leaf.text = cnode.default[0] or None
             if tagged:
                 leaf.set(DEFAULT_ATTR, "true")
             insert_in_schema_order(el, cnode, leaf)
         elif cnode.kind is Kind.CONTAINER and not cnode.presence:
-            holder = etree.Element(cnode.tag)
+            holder = _new_child(el, cnode)
             _fill(holder, cnode, tagged)
             if len(holder):
                 insert_in_schema_order(el, cnode, holder)
+            else:
+                el.remove(holder)
+
+
+def _new_child(parent: etree._Element, snode: SchemaNode) -> etree._Element:
+    """Created in place so it reuses the namespace declarations in scope (wire form, no invented prefixes)."""
+    same = etree.QName(parent).namespace == snode.ns
+    return etree.SubElement(parent, snode.tag, nsmap=None if same else {None: snode.ns})
 
 
 def _trim(el: etree._Element, snode: SchemaNode) -> None:

@@ -62,6 +62,11 @@ def _step(snode: SchemaNode | None, el: etree._Element) -> tuple[str, str, str]:
     return f"{snode.prefix}:{snode.name}{pred}", snode.prefix, snode.ns
 
 
+def _same(a: etree._Element, b: etree._Element) -> bool:
+    """Byte-equal subtrees (serialised in C): lets the diff skip the unchanged entries of a long list."""
+    return etree.tostring(a) == etree.tostring(b)
+
+
 def diff(old: etree._Element, new: etree._Element, schema: Schema) -> tuple[Change, ...]:
     """Changes that turn datastore tree ``old`` into ``new`` (both wrappers of top-level nodes), in tree order."""
     out: list[Change] = []
@@ -77,11 +82,23 @@ def _diff_children(
     ns: dict[str, str],
     out: list[Change],
 ) -> None:
-    old_index = {_identity(c, snode.child(c.tag)): c for c in old if isinstance(c.tag, str)}
+    old_kids = [c for c in old if isinstance(c.tag, str)]
+    new_kids = [c for c in new if isinstance(c.tag, str)]
+    # Siblings are in canonical order, so unchanged runs line up: skip the byte-equal head and tail and match
+    # by identity only in between (one edited leaf among 10,000 list entries costs 10,000 C-level compares).
+    head = 0
+    while head < min(len(old_kids), len(new_kids)) and _same(old_kids[head], new_kids[head]):
+        head += 1
+    tail = 0
+    while tail < min(len(old_kids), len(new_kids)) - head and _same(
+        old_kids[len(old_kids) - 1 - tail], new_kids[len(new_kids) - 1 - tail]
+    ):
+        tail += 1
+    old_kids = old_kids[head : len(old_kids) - tail]
+    new_kids = new_kids[head : len(new_kids) - tail]
+    old_index = {_identity(c, snode.child(c.tag)): c for c in old_kids}
     seen: set[tuple[str, ...]] = set()
-    for c in new:
-        if not isinstance(c.tag, str):
-            continue
+    for c in new_kids:
         cnode = snode.child(c.tag)
         ident = _identity(c, cnode)
         seen.add(ident)
@@ -96,7 +113,7 @@ def _diff_children(
                 cnode is not None and cnode.kind is not Kind.LEAF and etree.tostring(before) != etree.tostring(c)
             ):
                 out.append(Change(ChangeOp.REPLACE, cpath, tuple(cns.items()), before, c))
-        elif cnode.kind is not Kind.LEAF_LIST:
+        elif cnode.kind is not Kind.LEAF_LIST and not _same(before, c):
             _diff_children(before, c, cnode, cpath, cns, out)
     for ident, c in old_index.items():
         if ident not in seen:

@@ -242,12 +242,13 @@ class _Editor:
                 if not _only_removes(el):
                     self.fail("data-missing", f"{here.path} does not exist", here)
                 return
-            node = etree.Element(snode.tag, nsmap=None)
+            node = _attach_new(target, snode)
             if snode.kind is Kind.LIST:
                 for key_tag, value in zip(snode.keys, self._key_values(snode, el, here) or (), strict=False):
                     etree.SubElement(node, key_tag).text = value
             self.edit_children(node, snode, el, Op.MERGE if op is Op.REPLACE else op, here)
             if op is Op.NONE and not _has_content(node, snode):
+                target.remove(node)
                 return
             self._place(target, snode, node, replaced, position, here)
             return
@@ -282,7 +283,7 @@ class _Editor:
                 existing.text = value or None
                 self.changed = True
             return
-        new = etree.Element(snode.tag)
+        new = _attach_new(target, snode)
         new.text = value or None
         self._place(target, snode, new, None, None)
 
@@ -325,7 +326,7 @@ class _Editor:
             if position is not None and snode.ordered_by_user:
                 self._move(target, snode, existing, position, loc)
             return
-        new = etree.Element(snode.tag)
+        new = _attach_new(target, snode)
         new.text = value or None
         self._place(target, snode, new, None, position, loc)
 
@@ -502,6 +503,8 @@ class _Editor:
         if position is not None and position.where in ("before", "after"):
             ref = self._anchor(parent, snode, position, loc or _Loc())  # before touching the tree
             if ref is None:
+                if new.getparent() is parent:
+                    parent.remove(new)  # created in place: take it out again
                 return
             if ref is replaced:
                 position = None
@@ -512,7 +515,7 @@ class _Editor:
             self._detach(parent, replaced, snode)
         self._clear_other_cases(parent, snode)
         if position is not None:
-            siblings = list(parent.iterchildren(snode.tag))
+            siblings = [s for s in parent.iterchildren(snode.tag) if s is not new]
             if position.where == "first" and siblings:
                 siblings[0].addprevious(new)
             elif ref is not None:
@@ -606,11 +609,21 @@ def apply_edit(
 
 def load_config(config: etree._Element, schema: Schema, *, max_elements: int = 1_000_000) -> EditResult:
     """Turn a complete ``<config>`` (copy-config source, a file) into a canonical datastore tree."""
-    empty = etree.Element(config.tag if isinstance(config.tag, str) else f"{{{NC_NS}}}config")
+    empty = etree.Element(f"{{{NC_NS}}}config", nsmap={None: NC_NS})
     return apply_edit(empty, config, schema, default_operation="merge", max_elements=max_elements)
 
 
 # -- helpers ----------------------------------------------------------------------------------------------------
+def _attach_new(parent: etree._Element, snode: SchemaNode) -> etree._Element:
+    """A new instance of ``snode`` created inside ``parent`` (at the end; ``_place`` moves it into position).
+
+    Creating it in place lets it reuse the namespace declarations in scope, so stored trees stay in the wire
+    form a device sends (each module's subtree declaring its namespace once, as the default).
+    """
+    parent_ns = etree.QName(parent).namespace
+    return etree.SubElement(parent, snode.tag, nsmap=None if parent_ns == snode.ns else {None: snode.ns})
+
+
 def _find_child(parent: etree._Element, tag: str) -> etree._Element | None:
     return next(parent.iterchildren(tag), None)
 

@@ -10,6 +10,8 @@ from agent.yang.schema import SchemaNode
 def insert_in_schema_order(parent: etree._Element, snode: SchemaNode, new: etree._Element) -> None:
     """Insert ``new`` (an instance of ``snode``) after the last sibling whose schema position is not later.
 
+    ``new`` may already be a child of ``parent`` (created in place); it is then moved.
+
     Scanning from the end makes appending in schema order (the common case: building or loading a tree) O(1).
     """
     owner = snode.data_parent
@@ -17,7 +19,7 @@ def insert_in_schema_order(parent: etree._Element, snode: SchemaNode, new: etree
     idx = snode.order_index
     for pos in range(len(parent) - 1, -1, -1):
         sib = parent[pos]
-        if not isinstance(sib.tag, str):
+        if sib is new or not isinstance(sib.tag, str):
             continue
         s = data.get(sib.tag)
         if s is None or s.order_index <= idx:

@@ -12,8 +12,6 @@ from pathlib import Path
 
 from lxml import etree
 
-from agent.data.wire import wire_copy
-
 _PARSER = etree.XMLParser(
     resolve_entities=False, load_dtd=False, no_network=True, remove_blank_text=True, huge_tree=True
 )
@@ -45,8 +43,7 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
 
 def write_tree(path: Path, tree: etree._Element) -> None:
     """Store a datastore tree as indented XML."""
-    clean = wire_copy(tree)
-    atomic_write(path, etree.tostring(clean, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+    atomic_write(path, etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
 def read_tree(path: Path) -> etree._Element | None:

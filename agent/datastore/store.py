@@ -74,6 +74,7 @@ class Stores:
         self._subscribers: list[Subscriber] = []
         self._listeners: list[Callable[[Transaction], None]] = []
         self._normalizers: list[Callable[[etree._Element], None]] = []
+        self._last_valid: etree._Element | None = None
         self.running = empty_tree()
         self.candidate = empty_tree()
         self.startup = empty_tree()
@@ -226,7 +227,7 @@ class Stores:
             raise StoreError(result.errors)
         self._normalize(result.tree)
         if test_option != "set" or ds == RUNNING:
-            problems = validate(result.tree, self.schema)
+            problems = self._validate(result.tree)
             if problems:
                 raise StoreError(problems)
         if test_option == "test-only":
@@ -243,7 +244,7 @@ class Stores:
     def commit(self, origin: Origin) -> None:
         """Make the candidate the running configuration (RFC 6241 §8.3.4.1)."""
         self._check_writable(RUNNING, origin.session_id)
-        problems = validate(self.candidate, self.schema)
+        problems = self._validate(self.candidate)
         if problems:
             raise StoreError(problems)
         self.commit_tree(self.candidate, origin)
@@ -263,7 +264,7 @@ class Stores:
 
     def validate_ds(self, ds: str) -> None:
         """<validate> of a datastore. Raises StoreError with every problem."""
-        problems = validate(self.tree(ds), self.schema)
+        problems = self._validate(self.tree(ds))
         if problems:
             raise StoreError(problems)
 
@@ -306,6 +307,16 @@ class Stores:
         self._check_writable(STARTUP, origin.session_id)
         self.startup = self.running
         self._persist(STARTUP)
+
+    def _validate(self, tree: etree._Element) -> tuple[DataError, ...]:
+        """Validate ``tree``, remembering the last tree found valid: stored trees are never mutated, so the
+        commit of a candidate that its edit already validated need not walk it again."""
+        if tree is self._last_valid:
+            return ()
+        problems = validate(tree, self.schema)
+        if not problems:
+            self._last_valid = tree
+        return problems
 
     # -- the pipeline -----------------------------------------------------------------------------------------
     def commit_tree(self, new: etree._Element, origin: Origin) -> Transaction:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from lxml import etree
 
 from agent.data.defaults import MODES, WD_NS, apply_with_defaults
@@ -23,8 +25,11 @@ def select(ctx: RpcContext, tree: etree._Element, op: etree._Element) -> etree._
     tree = apply_with_defaults(tree, ctx.services.schema, mode)
     flt = child(op, "filter")
     data = etree.Element(qn(NC_NS, "data"))
+    # stored trees are already in wire form, so a plain (C-speed) copy will do; with-defaults tags need the
+    # namespace-normalising copy so the wd: prefix is declared where it is used
+    copy_of = copy.deepcopy if mode == "explicit" else wire_copy
     if flt is None:
-        data.extend(wire_copy(c) for c in tree)
+        data.extend(copy_of(c) for c in tree)
         return data
     kind = flt.get("type", "subtree")
     if kind != "subtree":
@@ -38,7 +43,7 @@ def select(ctx: RpcContext, tree: etree._Element, op: etree._Element) -> etree._
         result = subtree_filter(tree, flt, ctx.services.schema)
     except FilterError as exc:
         raise bad_element("filter", str(exc)) from exc
-    data.extend(wire_copy(c) for c in result)
+    data.extend([wire_copy(c) for c in result] if mode != "explicit" else list(result))
     return data
 
 
