@@ -1,11 +1,14 @@
-"""The capability URIs of our ``<hello>``, derived from what is implemented and which modules are loaded.
+"""The capability URIs of our ``<hello>``: what is implemented, in the order an IOS XE 17.12 box lists them.
 
-Only capabilities the agent really implements are listed. Module capabilities follow RFC 6020 §5.6.4 and IOS
-XE's practice: YANG 1.0 modules appear in the hello; YANG 1.1 modules only in the YANG library (RFC 7950 §5.6.4).
+Base capabilities are always there; every other protocol capability is offered by the code that implements it
+(it appends the URI to ``Registry.capabilities`` when it registers its operations), so the hello can never
+claim something the agent does not do. Module capabilities follow RFC 6020 §5.6.4 and IOS XE's practice:
+YANG 1.0 modules appear in the hello, YANG 1.1 modules only in the YANG library (RFC 7950 §5.6.4).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import quote
 
 from agent.yang.schema import Schema
@@ -15,26 +18,67 @@ BASE_10 = "urn:ietf:params:netconf:base:1.0"
 BASE_11 = "urn:ietf:params:netconf:base:1.1"
 WRITABLE_RUNNING = CAP + "writable-running:1.0"
 CANDIDATE = CAP + "candidate:1.0"
+CONFIRMED_COMMIT = CAP + "confirmed-commit:1.1"
 ROLLBACK_ON_ERROR = CAP + "rollback-on-error:1.0"
 VALIDATE_10 = CAP + "validate:1.0"
 VALIDATE_11 = CAP + "validate:1.1"
 STARTUP = CAP + "startup:1.0"
+XPATH = CAP + "xpath:1.0"
+NOTIFICATION = CAP + "notification:1.0"
+INTERLEAVE = CAP + "interleave:1.0"
+PARTIAL_LOCK = CAP + "partial-lock:1.0"
 WITH_DEFAULTS = CAP + "with-defaults:1.0?basic-mode=explicit&also-supported=report-all-tagged,report-all"
+WITH_OPERATIONAL_DEFAULTS = (
+    CAP + "with-operational-defaults:1.0?basic-mode=explicit&also-supported=report-all-tagged,report-all"
+)
+YANG_LIBRARY_10 = CAP + "yang-library:1.0"
+YANG_LIBRARY_11 = CAP + "yang-library:1.1"
+
+#: The 17.12.1 order (capability-c8000v.xml); the two extensions sit where RFC 6241 servers usually put them.
+ORDER = (
+    BASE_10,
+    BASE_11,
+    WRITABLE_RUNNING,
+    CANDIDATE,
+    CONFIRMED_COMMIT,
+    ROLLBACK_ON_ERROR,
+    VALIDATE_10,
+    VALIDATE_11,
+    STARTUP,
+    XPATH,
+    NOTIFICATION,
+    INTERLEAVE,
+    PARTIAL_LOCK,
+    WITH_DEFAULTS,
+    WITH_OPERATIONAL_DEFAULTS,
+    YANG_LIBRARY_10,
+    YANG_LIBRARY_11,
+)
+#: Implemented by the core itself (framing, datastores, edit-config, validate, with-defaults on retrieval).
+CORE = (BASE_10, BASE_11, WRITABLE_RUNNING, CANDIDATE, ROLLBACK_ON_ERROR, VALIDATE_10, VALIDATE_11, WITH_DEFAULTS)
 
 
-def protocol_capabilities(extensions: bool) -> list[str]:
-    """The protocol capabilities, in the order a 17.12 box lists them; ``:startup`` only with extensions."""
-    caps = [BASE_10, BASE_11, WRITABLE_RUNNING, CANDIDATE, ROLLBACK_ON_ERROR, VALIDATE_10, VALIDATE_11]
-    if extensions:
-        caps.append(STARTUP)
-    caps.append(WITH_DEFAULTS)
-    return caps
+def _rank(uri: str) -> int:
+    stem = uri.split("?", 1)[0]
+    for i, known in enumerate(ORDER):
+        if known.split("?", 1)[0] == stem:
+            return i
+    return len(ORDER)
+
+
+def protocol_capabilities(offered: Iterable[str]) -> list[str]:
+    """The core capabilities plus ``offered`` ones, without duplicates, in IOS XE's order."""
+    caps: list[str] = []
+    for uri in (*CORE, *offered):
+        if uri not in caps:
+            caps.append(uri)
+    return sorted(caps, key=_rank)
 
 
 def module_capabilities(schema: Schema) -> list[str]:
     """``ns?module=M&revision=R[&features=…][&deviations=…]`` for each implemented YANG 1.0 module."""
     caps = []
-    for info in sorted(schema.modules.values(), key=lambda m: m.name):
+    for info in sorted(schema.modules.values(), key=lambda m: m.ns):
         if info.is_submodule or info.yang_version == "1.1" or not info.implemented:
             continue
         uri = f"{info.ns}?module={quote(info.name)}"

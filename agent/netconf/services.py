@@ -56,7 +56,4 @@ class NetconfServices:
 
     def capabilities(self) -> list[str]:
         """Every capability of our hello, protocol first, then registry extras, then modules."""
-        caps = protocol_capabilities(self.extensions)
-        caps += [c for c in self.registry.capabilities if c not in caps]
-        caps += module_capabilities(self.schema)
-        return caps
+        return protocol_capabilities(self.registry.capabilities) + module_capabilities(self.schema)

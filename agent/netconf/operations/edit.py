@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from agent.datastore.store import RUNNING, STARTUP, StoreError
+from agent.netconf import capabilities
 from agent.netconf.errors import ErrorTag
 from agent.netconf.faults import fault_from, missing_element, protocol_error
 from agent.netconf.operations.params import child, choice, datastore, datastore_name, only_known, origin
@@ -103,3 +104,4 @@ def register(registry: Registry, extensions: bool) -> None:
     registry.register(qn(NC_NS, "validate"), validate)
     if extensions:
         registry.register(qn(NC_NS, "delete-config"), delete_config)
+        registry.capabilities.append(capabilities.STARTUP)
