@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from lxml import etree
+
 from agent.datastore.store import Stores
 from agent.limits import Limits
 from agent.netconf.capabilities import module_capabilities, protocol_capabilities
@@ -52,6 +54,9 @@ class NetconfServices:
     extensions: bool = False
     sessions: SessionTable = field(default_factory=SessionTable)
     session_started_hooks: list[Callable[[NetconfSession], None]] = field(default_factory=list)
+    #: Producers of state data (config false) that <get> returns beside running: each returns top-level
+    #: elements (e.g. ietf-netconf-monitoring ``netconf-state``), built fresh on every call.
+    state_providers: list[Callable[[], list[etree._Element]]] = field(default_factory=list)
     session_ended_hooks: list[Callable[[int], None]] = field(default_factory=list)
 
     def capabilities(self) -> list[str]:

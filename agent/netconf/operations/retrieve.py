@@ -55,9 +55,14 @@ async def get_config(ctx: RpcContext, op: etree._Element) -> Reply:
 
 
 async def get(ctx: RpcContext, op: etree._Element) -> Reply:
-    """<get>: the running configuration plus state data (this device has no config-false nodes in scope)."""
+    """<get>: the running configuration plus the state data of every state provider."""
     only_known(op, _GET_PARAMS, "get")
-    return [select(ctx, ctx.services.stores.running, op)]
+    tree = ctx.services.stores.running
+    if ctx.services.state_providers:
+        tree = copy.deepcopy(tree)
+        for provider in ctx.services.state_providers:
+            tree.extend(provider())
+    return [select(ctx, tree, op)]
 
 
 def register(registry: Registry) -> None:
