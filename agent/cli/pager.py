@@ -1,0 +1,84 @@
+"""Output filters (``| include|exclude|begin|section|count``) and ``--More--`` paging, as pure functions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MORE = " --More-- "
+FILTERS = ("include", "exclude", "begin", "section", "count")
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFilter:
+    """One ``| kind REGEX`` stage."""
+
+    kind: str
+    pattern: str
+
+
+def split_pipe(line: str) -> tuple[str, list[OutputFilter] | str]:
+    """Split ``cmd | inc x`` into the command and its filters; a bad filter gives an error column (as text)."""
+    if "|" not in line:
+        return line, []
+    command, *stages = line.split("|")
+    filters: list[OutputFilter] = []
+    offset = len(command) + 1
+    for stage in stages:
+        words = stage.split(None, 1)
+        if not words:
+            return command, f"{offset}"
+        kinds = [k for k in FILTERS if k.startswith(words[0].lower())]
+        if len(kinds) != 1:
+            return command, f"{offset + len(stage) - len(stage.lstrip())}"
+        if kinds[0] != "count" and len(words) < 2:
+            return command, "incomplete"
+        filters.append(OutputFilter(kinds[0], words[1].strip() if len(words) > 1 else ""))
+        offset += len(stage) + 1
+    return command.rstrip(), filters
+
+
+def apply_filters(text: str, filters: list[OutputFilter]) -> str:
+    """Run the output of a command through its filters (IOS regular expressions are close to Python's)."""
+    lines = text.split("\n")
+    for f in filters:
+        try:
+            rx = re.compile(f.pattern)
+        except re.error:
+            rx = re.compile(re.escape(f.pattern))
+        if f.kind == "include":
+            lines = [ln for ln in lines if rx.search(ln)]
+        elif f.kind == "exclude":
+            lines = [ln for ln in lines if not rx.search(ln)]
+        elif f.kind == "begin":
+            start = next((i for i, ln in enumerate(lines) if rx.search(ln)), len(lines))
+            lines = lines[start:]
+        elif f.kind == "section":
+            lines = _section(lines, rx)
+        elif f.kind == "count":
+            matched = [ln for ln in lines if ln and (not f.pattern or rx.search(ln))]
+            return f"Number of lines which match regexp = {len(matched)}"
+    return "\n".join(lines)
+
+
+def _section(lines: list[str], rx: re.Pattern[str]) -> list[str]:
+    """Top-level lines that match, each with the indented lines of its block."""
+    out: list[str] = []
+    keep = False
+    for ln in lines:
+        if ln and not ln[0].isspace():
+            keep = bool(rx.search(ln))
+        elif not ln.strip():
+            keep = keep and False
+        if keep:
+            out.append(ln)
+    return out
+
+
+def pages(text: str, length: int) -> list[str]:
+    """Split output into screens of ``length - 1`` lines (``terminal length 0``: one page)."""
+    lines = text.split("\n")
+    if length <= 0 or len(lines) < length:
+        return [text]
+    size = max(1, length - 1)
+    return ["\n".join(lines[i : i + size]) for i in range(0, len(lines), size)]
