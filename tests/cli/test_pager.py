@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from agent.cli.pager import OutputFilter, apply_filters, pages, split_pipe
 
-CONFIG = "hostname R1\n!\nip ssh time-out 60\nip ssh version 2\n!\nline vty 0 4\n transport input ssh\n exec-timeout 5 0\n!\nend"
+CONFIG = (
+    "hostname R1\n!\nip ssh time-out 60\nip ssh version 2\n!\n"
+    "line vty 0 4\n transport input ssh\n exec-timeout 5 0\n!\nend"
+)
 
 
 def test_split_pipe() -> None:
