@@ -306,3 +306,83 @@ def test_no_secret_in_logs_at_debug_level(fresh_agent) -> None:
     for secret in ("Debug-Secret-77", "Not-The-Secret-88", PASSWORD, "PRIVATE KEY"):
         assert secret not in text
     assert "DEBUG" in text
+
+
+def test_line_privilege_level_sets_the_exec_level(fresh_agent) -> None:
+    agent = fresh_agent()
+    commit(
+        agent,
+        "<line><vty><first>0</first><last>4</last><privilege><level><number>7</number></level></privilege></vty></line>",
+    )
+    assert "Current privilege level is 7" in asyncio.run(ssh_run(agent, "admin", PASSWORD))
+
+
+def test_login_authentication_uses_the_named_method_list(fresh_agent) -> None:
+    agent = fresh_agent()
+    commit(
+        agent,
+        f'<aaa><authentication xmlns="{AAA}"><login><name>VTYLIST</name><a1><local-case/></a1></login>'
+        "</authentication></aaa><line><vty><first>0</first><last>4</last><login><authentication>VTYLIST</authentication>"
+        "</login></vty></line>",
+    )
+    assert "privilege level is 15" in asyncio.run(ssh_run(agent, "admin", PASSWORD))
+    with pytest.raises(asyncssh.PermissionDenied):  # local-case: user names match exactly
+        asyncio.run(ssh_run(agent, "ADMIN", PASSWORD))
+
+
+def test_without_aaa_new_model_the_line_login_local_decides(fresh_agent) -> None:
+    agent = fresh_agent()
+    commit(agent, '<aaa><new-model xmlns="' + AAA + '" nc:operation="delete"/></aaa>')
+    with pytest.raises(asyncssh.PermissionDenied):  # no login local and no line password: nobody logs in
+        asyncio.run(ssh_run(agent, "admin", PASSWORD))
+    commit(agent, "<line><vty><first>0</first><last>4</last><login><local/></login></vty></line>")
+    assert "privilege level is 15" in asyncio.run(ssh_run(agent, "admin", PASSWORD))
+
+
+def test_per_user_session_limit(fresh_agent) -> None:
+    agent = fresh_agent()
+    commit(agent, "<ip><ssh><server><peruser><session><limit>1</limit></session></peruser></server></ssh></ip>")
+
+    async def scenario() -> None:
+        async with asyncssh.connect(
+            "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
+        ) as first:
+            proc = await first.create_process(term_type="vt100")
+            await asyncio.wait_for(proc.stdout.readuntil("#"), 20)
+            with pytest.raises((asyncssh.DisconnectError, asyncssh.ChannelOpenError)):
+                async with asyncssh.connect(
+                    "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
+                ) as second:
+                    await second.run("show privilege", timeout=10)
+            proc.stdin.write("exit\n")
+
+    asyncio.run(scenario())
+
+
+def test_enable_secret_raises_a_level_1_user(fresh_agent) -> None:
+    agent = fresh_agent()
+    commit(
+        agent,
+        "<enable><secret><type>0</type><secret>Enable-Me-1</secret></secret></enable>"
+        "<username><name>op</name><privilege>1</privilege>"
+        "<secret><encryption>0</encryption><secret>Op-pass-1</secret></secret></username>",
+    )
+
+    async def scenario() -> str:
+        async with asyncssh.connect(
+            "127.0.0.1", agent.ssh_port, username="op", password="Op-pass-1", known_hosts=None
+        ) as conn:
+            proc = await conn.create_process(term_type="vt100")
+            await asyncio.wait_for(proc.stdout.readuntil(">"), 20)
+            proc.stdin.write("enable\n")
+            await asyncio.wait_for(proc.stdout.readuntil("Password: "), 20)
+            proc.stdin.write("Enable-Me-1\n")
+            prompt = await asyncio.wait_for(proc.stdout.readuntil("#"), 20)
+            proc.stdin.write("show privilege\n")
+            out = await asyncio.wait_for(proc.stdout.readuntil("#"), 20)
+            proc.stdin.write("exit\n")
+            return prompt + out
+
+    out = asyncio.run(scenario())
+    assert "Router#" in out
+    assert "Current privilege level is 15" in out
