@@ -25,6 +25,10 @@ class Limits:
     idle_timeout_s: float = 0.0  # 0: no idle limit on NETCONF sessions (IOS XE default)
     max_rpc_queue: int = 32  # rpcs read ahead of processing per session (pipelining)
     max_reply_bytes: int = 512 * 1024 * 1024
+    max_flash_bytes: int = 64 * 1024 * 1024  # everything in the device's flash: directory
+    max_replay_events: int = 1000  # notifications kept for RFC 5277 replay (create-subscription startTime)
+    max_notification_queue: int = 1000  # notifications waiting for one subscriber before it is dropped as too slow
+    max_notification_backlog_bytes: int = 4 * 1024 * 1024  # unsent bytes on a transport before notifications wait
 
 
 DEFAULT_LIMITS = Limits()

@@ -24,8 +24,9 @@ from agent.datastore.store import StorePaths, Stores
 from agent.device import crypto_rpc, rpcs
 from agent.device.aaa.login import Login
 from agent.device.bootstrap import bootstrap_config, random_password
+from agent.device.files import Flash
 from agent.device.keys import KeyEvent, KeyStore
-from agent.device.names import MODULES
+from agent.device.names import MODULES, schema_url
 from agent.device.reconciler import Reconciler
 from agent.device.secrets import hash_clear_secrets
 from agent.device.sessions import SessionInfo, SessionRegistry
@@ -33,7 +34,11 @@ from agent.device.snmp import SessionEnd, TrapSender, tty_trap_targets
 from agent.device.ssh_policy import derive_policy
 from agent.device.ssh_service import SshService
 from agent.limits import DEFAULT_LIMITS, Limits
-from agent.netconf.operations import register_base
+from agent.netconf import monitoring
+from agent.netconf.notifications import NotificationBus
+from agent.netconf.operations import datastore as datastore_ops
+from agent.netconf.operations import register_base, subscription
+from agent.netconf.operations import schema as schema_ops
 from agent.netconf.registry import Registry
 from agent.netconf.server import NetconfServer
 from agent.netconf.services import NetconfServices
@@ -126,9 +131,15 @@ class Device:
         self.stores.normalize_with(hash_clear_secrets)
         self.registry = Registry()
         register_base(self.registry, extensions=settings.netconf_extensions)
-        rpcs.register(self.registry)
+        rpcs.register(self.registry, Flash(state / "flash", limits.max_flash_bytes))
         crypto_rpc.register(self.registry, self.keys)
+        self.notifications = NotificationBus(limits)  # RFC 5277 NETCONF stream, RFC 6470 events
+        subscription.register(self.registry, self.notifications)
+        self.stores.listen(self.notifications.on_commit)
+        self.stores.confirm.listeners.append(datastore_ops.confirm_notifier(self.notifications))
+        schema_ops.register(self.registry, schema)  # get-schema; yang-library 1.0/1.1 in the hello
         self.services = NetconfServices(schema, self.stores, limits, self.registry, settings.netconf_extensions)
+        monitoring.install(self.services, schema_url=schema_url)  # netconf-state, modules-state, yang-library
         self.netconf: NetconfServer | None = None
         self.netconf_port = 0
         self.generated_password: str | None = None
@@ -141,6 +152,9 @@ class Device:
         self._netconf_records: dict[int, SessionInfo] = {}
         self.services.session_started_hooks.append(self._netconf_started)
         self.services.session_ended_hooks.append(self._netconf_ended)
+        self.services.session_started_hooks.append(self.notifications.session_started)
+        self.services.session_ended_hooks.append(self.notifications.session_ended)
+        self.services.state_providers.append(self.notifications.streams_state)
 
     def _keys_changed(self, event: KeyEvent) -> None:
         """A generated or zeroized key may turn the SSH server on or off (``%SSH-5-ENABLED/DISABLED``)."""

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from agent.data.errors import DataError
 from agent.data.order import insert_in_schema_order
 from agent.yang.schema import Kind, Schema, SchemaNode
 
@@ -99,3 +100,51 @@ def _trim(el: etree._Element, snode: SchemaNode) -> None:
             el.remove(child)
         elif cnode.kind in (Kind.CONTAINER, Kind.LIST):
             _trim(child, cnode)
+
+
+def resolve_default_tags(
+    config: etree._Element, schema: Schema, *, edit: bool
+) -> tuple[etree._Element, tuple[DataError, ...]]:
+    """Handle ``wd:default`` attributes in edit or copy content (RFC 6243 §4.5: a client may send back what a
+    ``report-all-tagged`` reply gave it).
+
+    ``wd:default="true"`` on a leaf holding its schema default means "at its default", which in our explicit
+    basic-mode is "not configured": in an edit (``edit=True``) the leaf becomes ``nc:operation="remove"``
+    (an explicit ``delete`` is kept), in a complete configuration (copy-config) it is dropped. The tag on any
+    other node, or on a leaf whose value is not its default, is ``invalid-value``; ``false`` is ignored. Returns
+    ``config`` itself when it carries no tag, otherwise a changed copy; with errors, the caller must refuse.
+    """
+    if not config.xpath("boolean(.//@wd:default)", namespaces={"wd": WD_NS}):
+        return config, ()
+    out = copy.deepcopy(config)
+    errors: list[DataError] = []
+    op_attr = "{urn:ietf:params:xml:ns:netconf:base:1.0}operation"
+    for el in out.xpath(".//*[@wd:default]", namespaces={"wd": WD_NS}):
+        value = el.attrib.pop(DEFAULT_ATTR).strip()
+        name = etree.QName(el).localname
+        if value in ("false", "0"):
+            continue
+        if value not in ("true", "1"):
+            info = (("bad-attribute", "default"), ("bad-element", name))
+            errors.append(DataError("bad-attribute", f'wd:default="{value}" is not a boolean', info=info))
+            continue
+        tags: list[str] = []
+        cur: etree._Element | None = el
+        while cur is not None and cur is not out:
+            tags.append(cur.tag)
+            cur = cur.getparent()
+        snode = schema.node_for(tags[::-1])
+        if snode is None or snode.kind is not Kind.LEAF or not snode.default:
+            msg = f"wd:default is only allowed on a leaf that has a default value, not on <{name}>"
+            errors.append(DataError("invalid-value", msg, info=(("bad-element", name),)))
+            continue
+        if (el.text or "").strip() != snode.default[0]:
+            msg = f'<{name}> is tagged wd:default but "{(el.text or "").strip()}" is not its default value'
+            errors.append(DataError("invalid-value", msg, info=(("bad-element", name),)))
+            continue
+        parent = el.getparent()
+        if not edit and parent is not None:
+            parent.remove(el)
+        elif el.get(op_attr) != "delete":
+            el.set(op_attr, "remove")
+    return out, tuple(errors)

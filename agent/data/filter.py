@@ -54,7 +54,7 @@ from lxml import etree
 
 from agent.yang.schema import Kind, Schema, SchemaNode, split_clark
 
-__all__ = ["FilterError", "filter_is_empty", "subtree_filter"]
+__all__ = ["FilterError", "Selection", "build_selection", "filter_is_empty", "subtree_filter", "subtree_selection"]
 
 
 class FilterError(ValueError):
@@ -69,6 +69,9 @@ class FilterError(ValueError):
 # What a sibling set selects below one data node: True = the whole subtree; a dict = these children, each with
 # its own selection. Dict keys are data elements (lxml keeps one proxy per node while it is referenced).
 _Sel: TypeAlias = Literal[True] | dict[etree._Element, "_Sel"]
+#: What a filter selects among the children of a data wrapper (the XPath filter builds one too, so both kinds
+#: of filter produce their output with the same :func:`build_selection`).
+Selection: TypeAlias = dict[etree._Element, _Sel]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,12 +107,26 @@ def subtree_filter(data: etree._Element, filter_el: etree._Element, schema: Sche
     Returns a new element with ``data``'s tag, attributes and namespace declarations whose children are the
     selected data nodes (copies). Raises :class:`FilterError` for a malformed filter.
     """
+    return build_selection(data, subtree_selection(data, filter_el), schema)
+
+
+def subtree_selection(data: etree._Element, filter_el: etree._Element) -> Selection:
+    """What the subtree filter ``filter_el`` selects among the children of the wrapper ``data``.
+
+    Raises :class:`FilterError` for a malformed filter.
+    """
     try:
         selected = _evaluate(data, _parse_filter(filter_el), root=True)
     except RecursionError:
         raise FilterError("filter is nested too deeply", _local(filter_el.tag)) from None
+    return selected if isinstance(selected, dict) else {}
+
+
+def build_selection(data: etree._Element, selected: Selection, schema: Schema | None = None) -> etree._Element:
+    """A new element with ``data``'s tag, attributes and namespace declarations holding copies of the
+    ``selected`` data nodes (list entries output in part get their keys first; siblings keep data order)."""
     out = etree.Element(data.tag, attrib=dict(data.attrib), nsmap=data.nsmap)
-    if isinstance(selected, dict) and selected:
+    if selected:
         root_schema = schema.root if schema is not None else None
         _build_children(out, data, selected, root_schema, dict(data.nsmap))
     return out

@@ -15,6 +15,7 @@ ATTRIBUTE_PREFIXES = {
     "urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults": "wd",
     "urn:ietf:params:xml:ns:netconf:base:1.0": "nc",
     "urn:ietf:params:xml:ns:yang:1": "yang",
+    "urn:ietf:params:xml:ns:yang:ietf-origin": "or",  # NMDA or:origin="or:intended" (the value uses it too)
 }
 
 

@@ -4,6 +4,21 @@ NETCONF, the CLI, SCP, rollback and the bootstrap all change configuration throu
 copy, validate it, let subscribers check it, swap it in, persist it, then let subscribers apply it. Each
 datastore is an lxml tree that is never mutated in place once stored (a new tree replaces it), so readers can
 hold a reference while writers work, and a failed operation leaves every datastore byte-identical.
+
+Locks: a global lock (RFC 6241) held by another session makes a datastore read-only for everyone else; a
+partial lock (RFC 5717) protects the subtrees of the running nodes it selected, so another session's
+transaction that would create, change or delete anything in them is refused with ``in-use``. Partial locks are
+checked in :meth:`Stores.commit_tree` against the transaction's diff, so every face is subject to them (a CLI
+configuration session too, once it commits through here with its own session id); the only transactions exempt
+are the system's own (origin session 0: the bootstrap, and the revert of an unconfirmed commit, which must
+always succeed).
+A CLI takes no lock in configuration mode: a NETCONF write to nodes a CLI user is changing is not refused,
+the last commit wins (there is no CLI configuration mode yet; when it comes it commits each line through here,
+so the same rule holds, and a NETCONF partial lock refuses a CLI line that touches a locked node).
+
+Confirmed commit (RFC 6241 §8.4) and the timed rollback of a configuration replace live in
+:class:`~agent.datastore.confirm.ConfirmedCommit` (``Stores.confirm``); their reverts are ordinary
+transactions of this pipeline, so the device services follow them.
 """
 
 from __future__ import annotations
@@ -21,12 +36,29 @@ from agent.data.diff import diff
 from agent.data.edit import EditResult, apply_edit, load_config
 from agent.data.errors import DataError
 from agent.data.validate import validate
-from agent.datastore.locks import LockHolder, LockTable
+from agent.datastore.confirm import (
+    DEFAULT_TIMEOUT_S,
+    TIMED_ROLLBACK,
+    ConfirmedCommit,
+    ConfirmError,
+    LoopScheduler,
+    Scheduler,
+)
+from agent.datastore.locks import (
+    LockedNode,
+    LockHolder,
+    LockTable,
+    PartialLock,
+    find_node,
+    instance_identifier,
+    node_key,
+)
 from agent.datastore.persist import read_tree, write_tree
 from agent.datastore.subscriber import Subscriber
 from agent.datastore.transaction import Origin, Transaction
 from agent.limits import Limits
 from agent.yang.schema import Schema
+from agent.yang.xpath import XPathError, compile_xpath
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +81,10 @@ def empty_tree() -> etree._Element:
     return etree.Element(ROOT_TAG, nsmap={None: NC_NS})
 
 
+def _denied(message: str, session_id: int) -> DataError:
+    return DataError("lock-denied", message, error_type="protocol", info=(("session-id", str(session_id)),))
+
+
 def _lock_message(ds: str, h: LockHolder) -> str:
     since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(h.since))
     return f"the configuration database {ds} is locked by session {h.session_id} {h.user} on since {since}"
@@ -62,15 +98,23 @@ class StorePaths:
     running: Path | None
     load_running: bool = False
 
+    @property
+    def confirm_backup(self) -> Path | None:
+        """Where the configuration from before an unconfirmed commit waits (beside running-config)."""
+        return self.running.with_name("confirmed-commit-backup.xml") if self.running is not None else None
+
 
 class Stores:
     """The three datastores of one device, their locks and their subscribers."""
 
-    def __init__(self, schema: Schema, limits: Limits, paths: StorePaths) -> None:
+    def __init__(self, schema: Schema, limits: Limits, paths: StorePaths, scheduler: Scheduler | None = None) -> None:
         self.schema = schema
         self.limits = limits
         self.paths = paths
         self.locks = LockTable()
+        #: The pending confirmed commit / timed rollback; ``confirm.listeners`` is the hook for
+        #: netconf-confirmed-commit notifications.
+        self.confirm = ConfirmedCommit(scheduler or LoopScheduler(), self._revert_to, self._keep_backup)
         self._subscribers: list[Subscriber] = []
         self._listeners: list[Callable[[Transaction], None]] = []
         self._normalizers: list[Callable[[etree._Element], None]] = []
@@ -97,6 +141,16 @@ class Stores:
             running = read_tree(self.paths.running)
             if running is not None:
                 source = self._loaded(running, f"{self.paths.running}")
+        backup_path = self.paths.confirm_backup
+        backup = read_tree(backup_path) if backup_path is not None else None
+        if backup is not None:
+            # the agent stopped while a commit waited for confirmation: that commit was never confirmed
+            # (RFC 6241 §8.4.1), so a restored running configuration is the one from before it
+            if self.paths.load_running:
+                log.warning("restoring the configuration from before an unconfirmed commit")
+                source = self._loaded(backup, f"{backup_path}")
+            assert backup_path is not None
+            backup_path.unlink(missing_ok=True)
         self.commit_tree(copy.deepcopy(source), Origin())
         self.candidate = self.running
 
@@ -140,7 +194,20 @@ class Stores:
             raise StoreError([DataError("in-use", _lock_message(ds, h), info=(("session-id", str(h.session_id)),))])
 
     def lock(self, ds: str, session_id: int, user: str) -> None:
-        """RFC 6241 §7.5: refuse if held, or if the candidate has changes not yet committed."""
+        """RFC 6241 §7.5: refuse if held, or if the candidate has changes not yet committed; RFC 5717: running
+        cannot be locked while another session holds a partial lock of it."""
+        if ds == RUNNING:
+            partial = self.locks.partial_holder_other_than(session_id)
+            if partial is not None:
+                raise StoreError(
+                    [
+                        _denied(
+                            f"the configuration database {ds} is partially locked by session "
+                            f"{partial.session_id} {partial.user} (lock-id {partial.lock_id})",
+                            partial.session_id,
+                        )
+                    ]
+                )
         h = self.locks.holder(ds)
         if h is not None:
             raise StoreError(
@@ -189,10 +256,118 @@ class Stores:
             self.discard()
 
     def session_ended(self, session_id: int) -> None:
-        """Release a finished session's locks; a candidate it locked loses its uncommitted changes."""
+        """Release a finished session's locks (partial ones too); a candidate it locked loses its uncommitted
+        changes; its non-persistent confirmed commit is reverted. Calling it twice is harmless."""
         held = self.locks.release_all(session_id)
         if CANDIDATE in held:
             self.discard()
+        self.confirm.session_ended(session_id)
+
+    # -- partial locks (RFC 5717) -----------------------------------------------------------------------------
+    def partial_lock(self, session_id: int, user: str, selects: list[tuple[str, dict[str, str]]]) -> PartialLock:
+        """Lock the running nodes each XPath ``select`` (with its prefix map) finds, with their subtrees.
+
+        Raises:
+            StoreError: invalid-value (bad expression, not a node-set, not a datastore node); operation-failed
+                with app-tag no-matches (nothing selected); lock-denied (running is globally locked by another
+                session, or another session's partial lock holds a selected node, an ancestor or a descendant).
+        """
+        holder = self.locks.blocks(RUNNING, session_id)
+        if holder is not None:
+            raise StoreError([_denied(_lock_message(RUNNING, holder), holder.session_id)])
+        running = self.running
+        found: dict[tuple[tuple[str, ...], ...], LockedNode] = {}
+        for expr, prefixes in selects:
+            try:
+                result = compile_xpath(expr, prefixes, None).evaluate(running)
+            except XPathError as exc:
+                raise StoreError(
+                    [DataError("invalid-value", str(exc), info=(("bad-element", "select"),), error_type="protocol")]
+                ) from exc
+            if not isinstance(result, list):
+                raise StoreError(
+                    [
+                        DataError(
+                            "invalid-value",
+                            f"select {expr!r} does not give a node-set",
+                            app_tag="not-a-node-set",
+                            info=(("bad-element", "select"),),
+                        )
+                    ]
+                )
+            for node in result:
+                if not isinstance(node, etree._Element) or not isinstance(node.tag, str) or node is running:
+                    raise StoreError(
+                        [
+                            DataError(
+                                "invalid-value",
+                                f"select {expr!r} selects something that is not a configuration data node",
+                                app_tag="not-a-datastore-node",
+                                info=(("bad-element", "select"),),
+                            )
+                        ]
+                    )
+                key = node_key(node, self.schema)
+                if key not in found:
+                    path, path_ns = instance_identifier(node, self.schema)
+                    found[key] = LockedNode(key, path, path_ns)
+        if not found:
+            raise StoreError(
+                [DataError("operation-failed", "the select expressions match no node", app_tag="no-matches")]
+            )
+        for node in found.values():
+            conflict = self.locks.partial_conflict(node.key, session_id)
+            if conflict is not None:
+                other, held = conflict
+                since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(other.since))
+                raise StoreError(
+                    [
+                        _denied(
+                            f"{held.path} is partially locked by session {other.session_id} {other.user} "
+                            f"(lock-id {other.lock_id}) on since {since}",
+                            other.session_id,
+                        )
+                    ]
+                )
+        return self.locks.add_partial(session_id, user, [e for e, _ in selects], found.values())
+
+    def partial_unlock(self, session_id: int, lock_id: int) -> None:
+        """Release partial lock ``lock_id``; only its owner may (invalid-value otherwise, RFC 5717 §2.4.2)."""
+        lock = self.locks.partial(lock_id)
+        if lock is None or lock.session_id != session_id:
+            raise StoreError(
+                [
+                    DataError(
+                        "invalid-value",
+                        f"lock-id {lock_id} is not a partial lock of this session",
+                        info=(("bad-element", "lock-id"),),
+                        error_type="protocol",
+                    )
+                ]
+            )
+        self.locks.remove_partial(lock_id)
+
+    def _check_partial_locks(self, txn: Transaction) -> None:
+        """Refuse a transaction of a session that touches a node another session partially locked."""
+        for change in txn.changes:
+            el = change.new if change.new is not None else change.old
+            if el is None:
+                continue
+            conflict = self.locks.partial_conflict(node_key(el, self.schema), txn.origin.session_id)
+            if conflict is not None:
+                lock, node = conflict
+                raise StoreError(
+                    [
+                        DataError(
+                            "in-use",
+                            f"{node.path} is partially locked by session {lock.session_id} {lock.user} "
+                            f"(lock-id {lock.lock_id})",
+                            path=node.path,
+                            path_ns=dict(node.path_ns),
+                            info=(("session-id", str(lock.session_id)),),
+                        )
+                    ]
+                )
 
     # -- writes -----------------------------------------------------------------------------------------------
     def edit(
@@ -241,15 +416,99 @@ class Stores:
             self.candidate_editor = origin.session_id
         return result.errors
 
-    def commit(self, origin: Origin) -> None:
-        """Make the candidate the running configuration (RFC 6241 §8.3.4.1)."""
+    def commit(
+        self,
+        origin: Origin,
+        *,
+        confirmed: bool = False,
+        confirm_timeout: float = DEFAULT_TIMEOUT_S,
+        persist: str | None = None,
+        persist_id: str | None = None,
+    ) -> None:
+        """Make the candidate the running configuration (RFC 6241 §8.3.4.1).
+
+        With ``confirmed`` it is a confirmed commit (RFC 6241 §8.4): running reverts after ``confirm_timeout``
+        seconds unless confirmed; a plain commit (with ``persist_id`` when the pending one was given
+        ``persist``) confirms. Every check happens before anything changes: a refused or failed commit arms,
+        extends and confirms nothing.
+        """
         self._check_writable(RUNNING, origin.session_id)
+        try:
+            plan = self.confirm.check_commit(origin.session_id, confirmed=confirmed, persist_id=persist_id)
+        except ConfirmError as exc:
+            raise StoreError(exc.errors) from exc
         problems = self._validate(self.candidate)
         if problems:
             raise StoreError(problems)
+        backup = self.running
         self.commit_tree(self.candidate, origin)
         self.candidate_dirty = False
         self.candidate_editor = None
+        self.confirm.committed(plan, backup=backup, origin=origin, timeout_s=confirm_timeout, persist=persist)
+
+    def cancel_commit(self, origin: Origin, persist_id: str | None = None) -> None:
+        """<cancel-commit> (RFC 6241 §8.4.4.1): revert the pending confirmed commit now."""
+        try:
+            self.confirm.check_cancel(origin.session_id, persist_id)
+        except ConfirmError as exc:
+            raise StoreError(exc.errors) from exc
+        h = self.locks.blocks(RUNNING, origin.session_id)
+        if h is not None:
+            raise StoreError(
+                [DataError("in-use", _lock_message(RUNNING, h), info=(("session-id", str(h.session_id)),))]
+            )
+        self.confirm.cancel(origin)
+
+    # -- timed rollback (a configuration replace that reverts unless confirmed) -------------------------------
+    def timed_replace(self, tree: etree._Element, origin: Origin, timeout_s: float) -> None:
+        """Replace running with the checked ``tree`` and revert after ``timeout_s`` seconds unless confirmed
+        (:meth:`confirm_timed`). A second one while the first waits restarts the timer and keeps the
+        configuration from before the first as the one to revert to."""
+        self._check_writable(RUNNING, origin.session_id)
+        try:
+            plan = self.confirm.check_timed()
+        except ConfirmError as exc:
+            raise StoreError(exc.errors) from exc
+        backup = self.running
+        self.commit_tree(copy.deepcopy(tree), origin)
+        self.confirm.committed(plan, backup=backup, origin=origin, timeout_s=timeout_s, kind=TIMED_ROLLBACK)
+
+    def confirm_timed(self, origin: Origin) -> None:
+        """Keep the configuration of a pending timed rollback."""
+        try:
+            self.confirm.confirm_timed(origin)
+        except ConfirmError as exc:
+            raise StoreError(exc.errors) from exc
+
+    def revert_timed(self, origin: Origin) -> None:
+        """Revert a pending timed rollback now."""
+        try:
+            self.confirm.timed()
+        except ConfirmError as exc:
+            raise StoreError(exc.errors) from exc
+        self._check_writable(RUNNING, origin.session_id)
+        self.confirm.cancel(origin)
+
+    def reset_timed(self, origin: Origin, timeout_s: float, *, idle: bool = False) -> None:
+        """Restart a pending timed rollback's timer (``idle``: it restarts again on every change)."""
+        try:
+            self.confirm.reset_timed(timeout_s, idle=idle, origin=origin)
+        except ConfirmError as exc:
+            raise StoreError(exc.errors) from exc
+
+    def _revert_to(self, backup: etree._Element) -> None:
+        """Commit the configuration from before an unconfirmed change, as the system (no lock applies)."""
+        self.commit_tree(backup, Origin())
+
+    def _keep_backup(self, backup: etree._Element | None) -> None:
+        """Keep the revert target on disk while a change waits, so a restart never keeps an unconfirmed one."""
+        path = self.paths.confirm_backup
+        if path is None:
+            return
+        if backup is None:
+            path.unlink(missing_ok=True)
+        else:
+            write_tree(path, backup)
 
     def discard_changes(self, session_id: int) -> None:
         """<discard-changes>: refused while another session holds the candidate lock."""
@@ -323,6 +582,8 @@ class Stores:
         """check -> swap -> persist -> apply -> notify. Raises StoreError if a subscriber vetoes."""
         old = self.running
         txn = Transaction(old, new, diff(old, new, self.schema), origin)
+        if origin.session_id and self.locks.has_partial:
+            self._check_partial_locks(txn)
         accepted: list[Subscriber] = []
         for sub in self._subscribers:
             vetoes = sub.check(txn)
@@ -336,6 +597,10 @@ class Stores:
         if candidate_follows:
             self.candidate = new
         self._persist(RUNNING)
+        if self.locks.has_partial:
+            self.locks.prune_partial(lambda key: find_node(new, key, self.schema) is not None)
+        if origin.session_id:
+            self.confirm.activity()
         for sub in self._subscribers:
             try:
                 sub.apply(txn)

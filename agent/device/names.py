@@ -18,7 +18,21 @@ MODULES = (
     "Cisco-IOS-XE-rpc",
     "cisco-ia",
     "ietf-netconf-with-defaults",
+    "ietf-netconf-monitoring",  # netconf-state, get-schema (RFC 6022)
+    "ietf-yang-library",  # modules-state, yang-library (RFC 7895, RFC 8525)
+    "ietf-netconf-nmda",  # imports ietf-datastores and ietf-origin (conformance "import", as on 17.12)
+    "ietf-netconf-notifications",
+    "notifications",
+    "nc-notifications",
 )
+
+#: Where IOS XE 17.12 says its schemas are (modules-state ``schema``); clients download them with get-schema.
+SCHEMA_URL = "http://localhost:8008/restconf/tailf/modules/"
+
+
+def schema_url(name: str, revision: str | None) -> str:
+    """The ``schema`` URL a 17.12 box lists for a (sub)module in modules-state."""
+    return SCHEMA_URL + name + (f"/{revision}" if revision else "")
 
 
 def n(name: str) -> str:

@@ -39,6 +39,10 @@ class _ChannelTransport:
     def close(self) -> None:
         self._chan.close()
 
+    def write_buffer_size(self) -> int:
+        """Bytes written but not yet sent (notification delivery waits while this is large)."""
+        return int(self._chan.get_write_buffer_size())
+
     def pause_reading(self) -> None:
         self._chan.pause_reading()
 

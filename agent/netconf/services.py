@@ -12,6 +12,7 @@ from lxml import etree
 from agent.datastore.store import Stores
 from agent.limits import Limits
 from agent.netconf.capabilities import module_capabilities, protocol_capabilities
+from agent.netconf.monitoring import NetconfStatistics
 from agent.netconf.registry import Registry
 from agent.yang.schema import Schema
 
@@ -58,6 +59,8 @@ class NetconfServices:
     #: elements (e.g. ietf-netconf-monitoring ``netconf-state``), built fresh on every call.
     state_providers: list[Callable[[], list[etree._Element]]] = field(default_factory=list)
     session_ended_hooks: list[Callable[[int], None]] = field(default_factory=list)
+    #: server-wide RFC 6022 counters (netconf-state/statistics)
+    statistics: NetconfStatistics = field(default_factory=NetconfStatistics)
 
     def capabilities(self) -> list[str]:
         """Every capability of our hello, protocol first, then registry extras, then modules."""

@@ -95,11 +95,15 @@ class NetconfSession:
         self._worker: asyncio.Task[None] | None = None
         self._hello_timer: asyncio.TimerHandle | None = None
         self.after_reply: list[Callable[[], Awaitable[None] | None]] = []
+        #: why the session ended (RFC 6470 termination-reason) and who killed it; "dropped" unless close() says
+        self.termination_reason = "dropped"
+        self.killed_by: int | None = None
 
     # -- lifecycle --------------------------------------------------------------------------------------------
     def start(self) -> None:
         """Send our hello and start the request worker."""
         self.transport.write(self._framer.encode(self.hello_bytes()))
+        self.services.statistics.in_sessions += 1  # RFC 6022: counted when our hello is sent
         self._worker = asyncio.get_running_loop().create_task(self._run())
         timeout = self.services.limits.hello_timeout_s
         if timeout > 0:
@@ -116,12 +120,14 @@ class NetconfSession:
     def _hello_timeout(self) -> None:
         if not self._hello_done:
             log.info("session %d: no hello within the time limit; closing", self.session_id)
-            self.close()
+            self.close("timeout")
 
-    def close(self) -> None:
-        """Close the session now (kill-session, errors, shutdown)."""
+    def close(self, reason: str = "other", killed_by: int | None = None) -> None:
+        """Close the session now (kill-session, errors, shutdown); ``reason`` is the RFC 6470 termination-reason."""
         if self._closed:
             return
+        if not self._closing:
+            self.termination_reason, self.killed_by = reason, killed_by
         self._closing = True
         self.transport.close()
 
@@ -134,6 +140,7 @@ class NetconfSession:
             self._hello_timer.cancel()
         if self._worker is not None:
             self._worker.cancel()
+        self.services.statistics.session_ended(self)
         if self.on_close is not None:
             self.on_close(self)
 
@@ -174,7 +181,7 @@ class NetconfSession:
         if end < 0:
             if len(self._pre_hello) > self.services.limits.max_message_bytes:
                 log.info("session %d: hello larger than the message limit; closing", self.session_id)
-                self.close()
+                self.close("bad-hello")
             return b""
         hello, rest = bytes(self._pre_hello[:end]), bytes(self._pre_hello[end + len(EOM_DELIMITER) :])
         self._pre_hello = bytearray()
@@ -186,16 +193,16 @@ class NetconfSession:
             root = parse_message(msg, self.services.limits)
         except XmlError as exc:
             log.info("session %d: bad hello (%s); closing", self.session_id, exc)
-            self.close()
+            self.close("bad-hello")
             return
         if root.tag != qn(NC_NS, "hello") or root.find(qn(NC_NS, "session-id")) is not None:
             log.info("session %d: first message is not a valid client hello; closing", self.session_id)
-            self.close()
+            self.close("bad-hello")
             return
         caps = tuple((c.text or "").strip() for c in root.iterfind(f"{{{NC_NS}}}capabilities/{{{NC_NS}}}capability"))
         if BASE_10 not in caps and BASE_11 not in caps:
             log.info("session %d: client offers no common base capability; closing", self.session_id)
-            self.close()
+            self.close("bad-hello")
             return
         self.client_capabilities = caps
         self._hello_done = True

@@ -6,8 +6,10 @@ rewriting the expression once (the result is cached) and evaluating it with lxml
 * **Names.** A name test is written with the prefixes of the defining module, and an *unprefixed* name means
   the module's own namespace (``default_ns``). Unprefixed name tests on the element axes get a private prefix
   bound to ``default_ns``; with ``default_ns=None`` (NETCONF ``<filter type="xpath">``, RFC 6241 §8.9 and
-  XPath 1.0 §2.3) they stay unprefixed and so match elements in no namespace. Attribute and namespace axis
-  names are never given the default namespace. A prefix not in ``prefixes`` is an :class:`XPathError`.
+  XPath 1.0 §2.3) they stay unprefixed and so match elements in no namespace; with
+  ``default_ns=ANY_NAMESPACE`` they match that local name in any namespace (the ConfD / IOS XE leniency that
+  ``/native/hostname`` filters rely on). Attribute and namespace axis names are never given the default
+  namespace. A prefix not in ``prefixes`` is an :class:`XPathError`.
 * **The root.** A datastore is a single wrapper element (any tag) whose children are the top-level data nodes,
   and **the wrapper is always the document root element** of the tree being evaluated. It stands for the
   YANG root node: an absolute path ``/p:top/...`` is rewritten to ``/*/p:top/...``, a lone ``/`` to ``/*``
@@ -43,6 +45,7 @@ from typing import Any
 from lxml import etree
 
 __all__ = [
+    "ANY_NAMESPACE",
     "MAX_EXPR_CHARS",
     "MAX_NESTING",
     "MAX_TOKENS",
@@ -55,6 +58,7 @@ MAX_EXPR_CHARS = 4096  # longest expression accepted
 MAX_TOKENS = 1024  # most XPath tokens in one expression
 MAX_NESTING = 32  # deepest nesting of ( ) and [ ]
 _CACHE_SIZE = 4096  # compiled expressions kept (must/when/leafref of a whole schema fit)
+ANY_NAMESPACE = "*"  # default_ns value: unprefixed element name tests match that local name in any namespace
 
 DerefResolver = Callable[[etree._Element], list[etree._Element]]
 
@@ -631,8 +635,11 @@ def _compile_core(src: str, prefix_items: frozenset[tuple[str, str]], default_ns
                 raise _err(src, t.pos, f"unknown prefix {t.prefix!r}")
             used_prefixes.add(t.prefix)
         elif t.local != "*" and default_ns is not None and axis not in ("attribute", "namespace"):
-            replacements[index] = f"{private}:{t.local}"
-            uses_default = True
+            if default_ns == ANY_NAMESPACE:
+                replacements[index] = f"*[local-name()='{t.local}']"
+            else:
+                replacements[index] = f"{private}:{t.local}"
+                uses_default = True
 
     functions: set[str] = set()
     for call in parsed.calls:

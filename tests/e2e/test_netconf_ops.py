@@ -395,7 +395,12 @@ def test_kill_session(agent) -> None:
 # -- unknown and unsupported ------------------------------------------------------------------------------------
 def test_unimplemented_cisco_rpc_answers_operation_not_supported(nc) -> None:
     with pytest.raises(RPCError) as exc:
-        nc.dispatch(etree.fromstring('<checkpoint xmlns="http://cisco.com/yang/cisco-ia"/>'))
+        nc.dispatch(
+            etree.fromstring(
+                '<default xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-rpc"><interface>GigabitEthernet1</interface>'
+                "</default>"
+            )
+        )
     assert exc.value.tag == "operation-not-supported"
 
 

@@ -357,7 +357,7 @@ def test_identityref_hand_built() -> None:
 def test_native_types_are_resolved_to_builtins(ios: Any) -> None:
     seen = set()
     for node in ios.schema.root.walk():
-        if node.type is not None:
+        if node.type is not None and not node.module.startswith("ietf-"):  # IETF state data has identityrefs
             seen.add(node.type.base)
             for m in node.type.members:
                 seen.add(m.base)

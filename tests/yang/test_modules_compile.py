@@ -72,6 +72,8 @@ MODULES = [
     ("Cisco-IOS-XE-rpc", "module", NS + "Cisco-IOS-XE-rpc", "ios-xe-rpc", "2022-11-01", "1.1"),
     ("Cisco-IOS-XE-crypto-rpc", "submodule", "Cisco-IOS-XE-rpc", "ios-xe-rpc", "2022-11-01", "1.1"),
     ("cisco-ia", "module", "http://cisco.com/yang/cisco-ia", "cisco-ia", "2021-11-01", None),
+    ("notifications", "module", "urn:ietf:params:xml:ns:netconf:notification:1.0", "ncEvent", "2008-07-14", None),
+    ("nc-notifications", "module", "urn:ietf:params:xml:ns:netmod:notification", "manageEvent", "2008-07-14", None),
 ]
 
 BAD_CONFIG = {
@@ -93,8 +95,8 @@ BAD_CONFIG = {
 
 BAD_RPC = {
     "rpc_bad_crypto_modulus.xml": "out of the allowed range",
-    "rpc_bad_copy_old_names.xml": 'Node "_source" not found',
-    "rpc_bad_copy_missing_destination.xml": 'Mandatory node "destination-drop-node-name"',
+    "rpc_bad_copy_both_names.xml": 'Data for both cases "source-drop-node-name" and "_source"',
+    "rpc_bad_copy_missing_destination.xml": 'Mandatory choice "destination-choice"',
     "rpc_bad_copy_pattern.xml": "Unsatisfied pattern",
     "rpc_bad_rollback_no_url.xml": 'Mandatory node "target-url"',
     "rpc_bad_default_empty.xml": 'Mandatory choice "default-choice"',
@@ -309,8 +311,8 @@ FACTS = [
     (NATIVE, "native/crypto/key/pubkey-chain/rsa/named-key", ("key",), "name"),
     ("Cisco-IOS-XE-rpc", "crypto/input/generate/rsa", ("presence",), "true"),
     ("Cisco-IOS-XE-rpc", "crypto/input/generate/rsa/modulus", ("type", "range"), "360..4096"),
-    ("Cisco-IOS-XE-rpc", "copy/input/source-drop-node-name", ("mandatory",), "true"),
-    ("Cisco-IOS-XE-rpc", "copy/input/destination-drop-node-name", ("mandatory",), "true"),
+    ("Cisco-IOS-XE-rpc", "copy/input/_source", ("status",), "deprecated"),
+    ("Cisco-IOS-XE-rpc", "copy/input/_destination", ("status",), "deprecated"),
     ("Cisco-IOS-XE-rpc", "delete/input/filename-drop-node-name", ("mandatory",), "true"),
     ("cisco-ia", "rollback/input/target-url", ("mandatory",), "true"),
     ("cisco-ia", "rollback/input/verbose", ("default",), "false"),
@@ -370,6 +372,16 @@ def test_choices(ctx: Any) -> None:
     assert name == "interface-choice"
     name, _ = choice_of("Cisco-IOS-XE-rpc", "default/input/interface")
     assert name == "default-choice"
+    # copy's arguments under their 17.x names or (deprecated) 16.x names; each choice is mandatory
+    for leaf, old, choice in (
+        ("source-drop-node-name", "_source", "source-choice"),
+        ("destination-drop-node-name", "_destination", "destination-choice"),
+    ):
+        name, cases = choice_of("Cisco-IOS-XE-rpc", f"copy/input/{leaf}")
+        assert (name, cases) == (choice, [leaf, old])
+        copy_input = node_at(ctx, "Cisco-IOS-XE-rpc", "copy/input")
+        stmt = next(c for c in copy_input.i_children if c.arg == choice)
+        assert _arg(stmt, "mandatory") == "true"
 
 
 def test_augmented_nodes_take_the_augmenting_namespace(ctx: Any) -> None:

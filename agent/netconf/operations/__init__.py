@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.netconf.operations import datastore, edit, locking, retrieve, session
+from agent.netconf.operations import datastore, edit, locking, nmda, partial_lock, retrieve, session
 from agent.netconf.registry import Registry
 
 
@@ -10,6 +10,8 @@ def register_base(registry: Registry, *, extensions: bool) -> None:
     """Serve every RFC 6241 operation the agent implements."""
     retrieve.register(registry)
     edit.register(registry, extensions)
-    datastore.register(registry)
+    datastore.register(registry, extensions)
     locking.register(registry)
+    partial_lock.register(registry)
     session.register(registry)
+    nmda.register(registry)

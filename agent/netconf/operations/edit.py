@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from lxml import etree
 
+from agent.data.defaults import resolve_default_tags
 from agent.datastore.store import RUNNING, STARTUP, StoreError
 from agent.netconf import capabilities
 from agent.netconf.errors import ErrorTag
 from agent.netconf.faults import fault_from, missing_element, protocol_error
-from agent.netconf.operations.params import child, choice, datastore, datastore_name, only_known, origin
+from agent.netconf.operations.params import (
+    child,
+    choice,
+    datastore,
+    datastore_name,
+    only_known,
+    origin,
+    with_defaults_mode,
+)
 from agent.netconf.registry import Registry, Reply, RpcContext
-from agent.netconf.xmlio import NC_NS, qn
+from agent.netconf.xmlio import NC_NS, WD_NS, qn
 
 _EDIT_PARAMS = {qn(NC_NS, n) for n in ("target", "default-operation", "test-option", "error-option", "config", "url")}
 
@@ -26,6 +35,14 @@ def _config_element(op: etree._Element) -> etree._Element:
     return cfg
 
 
+def _untagged(ctx: RpcContext, config: etree._Element, *, edit: bool) -> etree._Element:
+    """``config`` with its RFC 6243 ``wd:default`` tags resolved (see :func:`resolve_default_tags`)."""
+    config, errors = resolve_default_tags(config, ctx.services.schema, edit=edit)
+    if errors:
+        raise fault_from(errors)
+    return config
+
+
 async def edit_config(ctx: RpcContext, op: etree._Element) -> Reply:
     """<edit-config> on running or candidate."""
     only_known(op, _EDIT_PARAMS, "edit-config")
@@ -37,7 +54,7 @@ async def edit_config(ctx: RpcContext, op: etree._Element) -> Reply:
     error_option = choice(
         op, "error-option", ("stop-on-error", "continue-on-error", "rollback-on-error"), "stop-on-error"
     )
-    config = _config_element(op)
+    config = _untagged(ctx, _config_element(op), edit=True)
     try:
         partial = ctx.services.stores.edit(
             target,
@@ -55,10 +72,18 @@ async def edit_config(ctx: RpcContext, op: etree._Element) -> Reply:
 
 
 async def copy_config(ctx: RpcContext, op: etree._Element) -> Reply:
-    """<copy-config>: datastore to datastore, or an inline <config> to a datastore."""
-    only_known(op, {qn(NC_NS, "target"), qn(NC_NS, "source")}, "copy-config")
+    """<copy-config>: datastore to datastore, or an inline <config> to a datastore.
+
+    RFC 6243 adds ``<with-defaults>``; its mode is checked, but it shapes only what is written to a ``<url>``
+    target (as Netopeer2 does), and targets here are always datastores (no :url): a datastore keeps what was
+    configured, so copying never turns defaults into configuration, whatever the mode.
+    """
+    only_known(op, {qn(NC_NS, "target"), qn(NC_NS, "source"), qn(WD_NS, "with-defaults")}, "copy-config")
+    with_defaults_mode(op)
     target = datastore_name(ctx, op, "target")
     source = datastore(ctx, op, "source", allow_config=True)
+    if isinstance(source, etree._Element):
+        source = _untagged(ctx, source, edit=False)
     stores = ctx.services.stores
     try:
         tree = stores.parse_config(source) if isinstance(source, etree._Element) else stores.tree(source)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from lxml import etree
 
+from agent.data.defaults import MODES as WITH_DEFAULTS_MODES
 from agent.datastore.store import CANDIDATE, RUNNING, STARTUP
 from agent.datastore.transaction import Origin
 from agent.netconf.errors import ErrorTag
 from agent.netconf.faults import bad_element, missing_element, protocol_error, unknown_element
 from agent.netconf.registry import RpcContext
-from agent.netconf.xmlio import NC_NS, qn
+from agent.netconf.xmlio import NC_NS, WD_NS, qn
 
 DATASTORE_NAMES = (RUNNING, CANDIDATE, STARTUP)
 
@@ -75,4 +76,21 @@ def choice(op: etree._Element, name: str, allowed: tuple[str, ...], default: str
     value = (el.text or "").strip()
     if value not in allowed:
         raise bad_element(name, f'"{value}" is not a valid {name}; expected one of {", ".join(allowed)}')
+    return value
+
+
+def with_defaults_mode(op: etree._Element) -> str:
+    """The RFC 6243 ``<with-defaults>`` mode of a request (``explicit``, our basic-mode, when absent).
+
+    A value that names no mode we support is ``invalid-value`` (RFC 6243 §4.5.1).
+    """
+    el = child(op, "with-defaults", WD_NS)
+    if el is None:
+        return "explicit"
+    value = (el.text or "").strip()
+    if value not in WITH_DEFAULTS_MODES:
+        raise protocol_error(
+            ErrorTag.INVALID_VALUE,
+            f'"{value}" is not a with-defaults mode; expected one of {", ".join(WITH_DEFAULTS_MODES)}',
+        )
     return value

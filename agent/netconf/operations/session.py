@@ -14,7 +14,8 @@ from agent.netconf.xmlio import NC_NS, qn
 async def close_session(ctx: RpcContext, op: etree._Element) -> Reply:
     """<close-session>: reply <ok/>, then end the session (its locks are released on close)."""
     only_known(op, set(), "close-session")
-    ctx.session.after_reply.append(ctx.session.close)
+    session = ctx.session
+    session.after_reply.append(lambda: session.close("closed"))
     return None
 
 
@@ -35,7 +36,7 @@ async def kill_session(ctx: RpcContext, op: etree._Element) -> Reply:
     victim = ctx.services.sessions.get(target)
     if victim is None:
         raise protocol_error(ErrorTag.INVALID_VALUE, f"no session with id {target}", element="session-id")
-    victim.close()
+    victim.close("killed", killed_by=ctx.session.session_id)
     ctx.services.stores.session_ended(target)
     return None
 

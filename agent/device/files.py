@@ -1,0 +1,182 @@
+"""The device's ``flash:`` file system: the directory ``flash/`` in the state dir, and the file URLs of IOS.
+
+Every name a client gives is checked before the file system is touched: no ``..``, no absolute path, no NUL
+or backslash, no component that is a symbolic link (so nothing outside ``flash/`` is ever read or written,
+whatever was planted inside it), at most :data:`MAX_NAME` characters. Files are written atomically (temporary
+file, fsync, rename, fsync dir) with mode 0600, and the whole directory is bounded by
+``Limits.max_flash_bytes``: a write that would pass the bound is refused and changes nothing.
+
+Configuration files in flash: hold the XML form of a datastore (a ``<config>`` wrapper, as
+``startup-config.xml``). :func:`decode_config` is the seam where the IOS text form (``show running-config``
+lines) will be accepted once ``device/cli_map`` can parse a whole file; until then such a file is refused with
+a clear message.
+
+Error texts are the IOS console's (``%Error opening flash:x (No such file or directory)``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from agent.datastore.persist import atomic_write
+from agent.netconf.xmlio import NC_NS, make_parser
+
+MAX_NAME = 255
+#: URL prefixes that name the flash file system (on a C8000v ``bootflash:`` is the device and ``flash:`` an alias).
+FLASH_PREFIXES = ("flash:", "bootflash:")
+RUNNING = "running-config"
+STARTUP = "startup-config"
+_RUNNING_ALIASES = (RUNNING, "system:running-config", "system:/running-config")
+_STARTUP_ALIASES = (STARTUP, "nvram:startup-config", "nvram:/startup-config")
+
+
+class FlashError(Exception):
+    """A file operation failed; the message is what IOS prints for it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Url:
+    """A parsed IOS file URL: ``kind`` is running, startup, flash (``name`` relative to flash:) or other."""
+
+    kind: str
+    name: str = ""
+    text: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_url(text: str) -> Url:
+    """Classify an IOS source/destination: ``running-config``, ``startup-config``, ``flash:NAME`` or other."""
+    t = text.strip()
+    if t in _RUNNING_ALIASES:
+        return Url("running", text=RUNNING)
+    if t in _STARTUP_ALIASES:
+        return Url("startup", text=STARTUP)
+    for prefix in FLASH_PREFIXES:
+        if t.startswith(prefix):
+            name = t[len(prefix) :].lstrip("/")
+            return Url("flash", name, f"flash:{name}")
+    return Url("other", text=t)
+
+
+class Flash:
+    """The flash: directory of one device, bounded in size."""
+
+    def __init__(self, root: Path, max_bytes: int) -> None:
+        self.root = root
+        self.max_bytes = max_bytes
+
+    def _dir(self) -> Path:
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return self.root
+
+    def resolve(self, name: str) -> Path:
+        """The path of flash file ``name``; raises FlashError for a name that could leave flash:."""
+        shown = f"flash:{name}"
+        if not name or len(name) > MAX_NAME or "\0" in name or "\\" in name or name.startswith("/"):
+            raise FlashError(f"%Error parsing filename ({shown}) (Invalid argument)")
+        parts = name.split("/")
+        if any(p in ("", ".", "..") for p in parts):
+            raise FlashError(f"%Error parsing filename ({shown}) (Invalid argument)")
+        root = self._dir()
+        path = root
+        for i, part in enumerate(parts):
+            path = path / part
+            try:
+                st = os.lstat(path)
+            except FileNotFoundError:
+                if i < len(parts) - 1:
+                    raise FlashError(f"%Error opening {shown} (No such file or directory)") from None
+                break
+            if stat.S_ISLNK(st.st_mode):
+                raise FlashError(f"%Error opening {shown} (Permission denied)")
+            if i < len(parts) - 1 and not stat.S_ISDIR(st.st_mode):
+                raise FlashError(f"%Error opening {shown} (Not a directory)")
+        return path
+
+    def exists(self, name: str) -> bool:
+        """True when flash file ``name`` exists (as a regular file)."""
+        try:
+            return self.resolve(name).is_file()
+        except FlashError:
+            return False
+
+    def names(self) -> list[str]:
+        """The regular files directly in flash: (not in subdirectories, no hidden temporary files)."""
+        root = self._dir()
+        return sorted(
+            e.name for e in os.scandir(root) if e.is_file(follow_symlinks=False) and not e.name.startswith(".")
+        )
+
+    def usage(self, *, excluding: Path | None = None) -> int:
+        """Bytes used by every regular file below flash: (symbolic links are not followed)."""
+        total = 0
+        for dirpath, _dirs, files in os.walk(self._dir()):
+            for f in files:
+                p = Path(dirpath) / f
+                if excluding is not None and p == excluding:
+                    continue
+                with contextlib.suppress(FileNotFoundError):
+                    st = os.lstat(p)
+                    if stat.S_ISREG(st.st_mode):
+                        total += st.st_size
+        return total
+
+    def read(self, name: str) -> bytes:
+        """The content of flash file ``name`` (never through a symbolic link)."""
+        path = self.resolve(name)
+        shown = f"flash:{name}"
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        except FileNotFoundError:
+            raise FlashError(f"%Error opening {shown} (No such file or directory)") from None
+        except OSError as exc:
+            raise FlashError(f"%Error opening {shown} ({os.strerror(exc.errno or errno.EIO)})") from None
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise FlashError(f"%Error opening {shown} (Is a directory)")
+            data = f.read(self.max_bytes + 1)
+        if len(data) > self.max_bytes:
+            raise FlashError(f"%Error reading {shown} (File too large)")
+        return data
+
+    def write(self, name: str, data: bytes) -> None:
+        """Create or replace flash file ``name`` atomically (mode 0600), within the size bound."""
+        path = self.resolve(name)
+        shown = f"flash:{name}"
+        if path.is_dir():
+            raise FlashError(f"%Error opening {shown} (Is a directory)")
+        if self.usage(excluding=path) + len(data) > self.max_bytes:
+            raise FlashError(f"%Error writing {shown} (No space left on device)")
+        try:
+            atomic_write(path, data, mode=0o600)
+        except OSError as exc:
+            raise FlashError(f"%Error writing {shown} ({os.strerror(exc.errno or errno.EIO)})") from None
+
+
+def encode_config(tree: etree._Element) -> bytes:
+    """A datastore tree as the bytes of a configuration file (the stored XML form)."""
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def decode_config(data: bytes, shown: str) -> etree._Element:
+    """The ``<config>`` element of a configuration file; raises FlashError when it is not one we can read."""
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"<"):
+        # the seam for IOS text configurations (device/cli_map will parse them)
+        raise FlashError(f"%Error parsing {shown} (text configuration files are not supported yet; use XML)")
+    try:
+        root = etree.fromstring(data, make_parser())
+    except etree.XMLSyntaxError as exc:
+        raise FlashError(f"%Error parsing {shown} ({exc})") from None
+    if root.tag != f"{{{NC_NS}}}config":
+        raise FlashError(f"%Error parsing {shown} (not a configuration: the root element must be <config>)")
+    return root
