@@ -18,7 +18,8 @@ from pathlib import Path
 
 import asyncssh
 
-from agent.cli.session import run_cli
+from agent.cli.context import CliDevice
+from agent.cli.shell import run_cli
 from agent.datastore.persist import atomic_write
 from agent.datastore.store import StorePaths, Stores
 from agent.device import crypto_rpc, rpcs
@@ -26,6 +27,7 @@ from agent.device.aaa.login import Login
 from agent.device.bootstrap import bootstrap_config, random_password
 from agent.device.files import Flash
 from agent.device.keys import KeyEvent, KeyStore
+from agent.device.logbuffer import LogBuffer
 from agent.device.names import MODULES, schema_url
 from agent.device.reconciler import Reconciler
 from agent.device.secrets import hash_clear_secrets
@@ -144,7 +146,10 @@ class Device:
         self.netconf_port = 0
         self.generated_password: str | None = None
         self.sessions = SessionRegistry()
-        self.ssh = SshService(self.keys, self.stores, self.sessions, settings.host, settings.ssh_port, run_cli)
+        self.log = LogBuffer()
+        self.ssh = SshService(self.keys, self.stores, self.sessions, settings.host, settings.ssh_port, self._run_cli)
+        self.cli = CliDevice(self.stores, self.keys, self.sessions, self.ssh, self.log)
+        self.ssh.debug = self.cli.debug  # `debug ip ssh` in any CLI session turns on the service's debug lines
         self.reconciler = Reconciler(self.ssh)
         self.traps = TrapSender(agent_address=settings.host)
         self.ssh.session_end_hooks.append(self._send_tty_traps)
@@ -155,6 +160,10 @@ class Device:
         self.services.session_started_hooks.append(self.notifications.session_started)
         self.services.session_ended_hooks.append(self.notifications.session_ended)
         self.services.state_providers.append(self.notifications.streams_state)
+
+    async def _run_cli(self, process: asyncssh.SSHServerProcess[str], info: SessionInfo, service: SshService) -> None:
+        """The IOS shell on an authenticated device SSH session."""
+        await run_cli(process, info, service, device=self.cli)
 
     def _keys_changed(self, event: KeyEvent) -> None:
         """A generated or zeroized key may turn the SSH server on or off (``%SSH-5-ENABLED/DISABLED``)."""
@@ -180,6 +189,7 @@ class Device:
             bytes_out=info.bytes_out,
             elapsed_s=max(0.0, time.time() - info.started),
         )
+        self.traps.debug = "snmp" in self.cli.debug  # `debug snmp packet`
         self.traps.schedule(targets, end)
 
     def _netconf_started(self, session: NetconfSession) -> None:

@@ -1,7 +1,8 @@
-"""The exec shell on the device's SSH port: prompt, privilege, idle time-out and the first exec commands.
+"""The IOS shell on the device's SSH port: the session loop, line-editor keys, paging and the exec timeout.
 
-This is the session loop; commands are small pure functions of the session state that return text, so the
-configuration-mode CLI can grow beside them without touching the I/O here.
+Everything IOS-specific about *what* a line means lives in :mod:`agent.cli.exec_cmds` (exec commands),
+:mod:`agent.cli.config_mode` (configuration mode) and :mod:`agent.device.cli_map` (the command table); this
+module only moves text between them and the terminal.
 """
 
 from __future__ import annotations
@@ -9,173 +10,196 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from functools import lru_cache
 
 import asyncssh
 
-from agent.device.names import n
-from agent.device.passwords import verify
+from agent.cli import config_mode
+from agent.cli.context import CliDevice, CliSession
+from agent.cli.exec_cmds import CONFIG_MODE, exec_tree
+from agent.cli.pager import MORE, apply_filters, pages, split_pipe
+from agent.cli.parser import Error, Node, complete_word, help_lines, match
 from agent.device.sessions import SessionInfo
 
 log = logging.getLogger(__name__)
 
-INVALID = "% Invalid input detected at '^' marker."
+_HELP = "\x00help:"
+_CTRL_Z = "\x00ctrl-z"
 
 
-@dataclass(slots=True)
-class ExecState:
-    """What a command may read or change about its session."""
-
-    info: SessionInfo
-    hostname: Callable[[], str]
-    enable_secret: Callable[[], tuple[str, str] | None]
-    done: bool = False
-    output: list[str] = field(default_factory=list)
-
-    @property
-    def prompt(self) -> str:
-        """``Router>`` at level 1 (or 0), ``Router#`` above, as IOS shows it."""
-        return f"{self.hostname()}{'#' if self.info.privilege > 1 else '>'}"
+@lru_cache(maxsize=1)
+def _exec_root() -> Node:
+    return exec_tree()
 
 
-def _show_privilege(state: ExecState, args: list[str]) -> str:
-    return f"Current privilege level is {state.info.privilege}"
+class _Terminal:
+    """Writes with IOS line ends and counts bytes; reads lines with the exec timeout."""
 
+    def __init__(self, process: asyncssh.SSHServerProcess[str], info: SessionInfo, idle: float | None) -> None:
+        self.process = process
+        self.info = info
+        self.idle = idle
+        self.editor = process.get_terminal_type() is not None
 
-def _exit(state: ExecState, args: list[str]) -> str:
-    state.done = True
-    return ""
-
-
-def _disable(state: ExecState, args: list[str]) -> str:
-    state.info.privilege = 1
-    return ""
-
-
-def _terminal(state: ExecState, args: list[str]) -> str:
-    return ""
-
-
-def _words_match(words: list[str], pattern: tuple[str, ...]) -> bool:
-    """IOS abbreviation: each typed word is a prefix of the command word (``sh priv``, ``term len 0``)."""
-    if len(words) < len(pattern):
-        return False
-    return all(p.startswith(w.lower()) for w, p in zip(words, pattern, strict=False))
-
-
-COMMANDS: list[tuple[tuple[str, ...], Callable[[ExecState, list[str]], str]]] = [
-    (("show", "privilege"), _show_privilege),
-    (("exit",), _exit),
-    (("logout",), _exit),
-    (("quit",), _exit),
-    (("disable",), _disable),
-    (("terminal", "length"), _terminal),
-    (("terminal", "width"), _terminal),
-]
-
-
-def execute(state: ExecState, line: str) -> str | None:
-    """Run one exec command line and return its output; None when the command is ``enable`` (needs I/O)."""
-    words = line.split()
-    if not words:
-        return ""
-    if _words_match(words, ("enable",)) and len(words) <= 2:
-        return None
-    for pattern, fn in COMMANDS:
-        if _words_match(words, pattern):
-            return fn(state, words[len(pattern) :])
-    column = len(state.prompt) + (len(line) - len(line.lstrip()))
-    return " " * column + "^\n" + INVALID + "\n"
-
-
-async def _enable(process: asyncssh.SSHServerProcess[str], state: ExecState, timeout: float | None) -> str:
-    secret = state.enable_secret()
-    if state.info.privilege >= 15:
-        return ""
-    if secret is None:
-        return "% No password set"
-    for _ in range(3):
-        process.stdout.write("Password: ")
-        editor = process.channel
-        with contextlib.suppress(AttributeError, asyncssh.Error):  # no line editor (no pty): nothing to hide
-            editor.set_echo(False)
-        typed = await asyncio.wait_for(process.stdin.readline(), timeout)
-        with contextlib.suppress(AttributeError, asyncssh.Error):
-            editor.set_echo(True)
-        process.stdout.write("\r\n")
-        if await asyncio.to_thread(verify, secret[0], secret[1], typed.rstrip("\r\n")):
-            state.info.privilege = 15
-            return ""
-    return "% Bad secrets\n"
-
-
-def enable_secret_of(running_getter: Callable[[], object]) -> Callable[[], tuple[str, str] | None]:
-    """``enable secret`` (preferred) or ``enable password`` of the live running configuration."""
-
-    def get() -> tuple[str, str] | None:
-        running = running_getter()
-        enable = running.find(f"{n('native')}/{n('enable')}")  # type: ignore[attr-defined]
-        if enable is None:
-            return None
-        secret = enable.find(n("secret"))
-        if secret is not None and secret.findtext(n("secret")):
-            return secret.findtext(n("type")) or "0", secret.findtext(n("secret")) or ""
-        password = enable.find(n("password"))
-        if password is not None and password.findtext(n("secret")):
-            return password.findtext(n("type")) or "0", password.findtext(n("secret")) or ""
-        return None
-
-    return get
-
-
-async def run_exec_session(
-    process: asyncssh.SSHServerProcess[str], state: ExecState, idle_timeout: float | None
-) -> None:
-    """The interactive loop (or one ``ssh host command``), until exit, idle time-out or disconnect."""
-    info = state.info
-
-    def write(text: str) -> None:
+    def write(self, text: str) -> None:
         if text:
-            text = text.replace("\r\n", "\n").replace("\n", "\r\n")
-            info.bytes_out += len(text)
-            process.stdout.write(text)
+            text = text.replace("\r\n", "\n")
+            if not self.editor:  # the asyncssh line editor turns "\n" into "\r\n" itself
+                text = text.replace("\n", "\r\n")
+            self.info.bytes_out += len(text)
+            self.process.stdout.write(text)
 
+    async def readline(self) -> str:
+        line = await asyncio.wait_for(self.process.stdin.readline(), self.idle)
+        self.info.bytes_in += len(line)
+        return line
+
+    async def ask(self, prompt: str, echo: bool) -> str:
+        self.write(prompt)
+        if not echo:
+            with contextlib.suppress(AttributeError, asyncssh.Error):
+                self.process.channel.set_echo(False)
+        try:
+            answer = await self.readline()
+        finally:
+            if not echo:
+                with contextlib.suppress(AttributeError, asyncssh.Error):
+                    self.process.channel.set_echo(True)
+                self.write("\n")
+        return answer.rstrip("\r\n")
+
+    async def key(self) -> str:
+        """One keystroke (for ``--More--``), with line editing off while it is read."""
+        with contextlib.suppress(AttributeError, asyncssh.Error):
+            self.process.channel.set_line_mode(False)
+        try:
+            return await asyncio.wait_for(self.process.stdin.read(1), self.idle)
+        finally:
+            with contextlib.suppress(AttributeError, asyncssh.Error):
+                self.process.channel.set_line_mode(True)
+
+
+def line_idle_timeout(device: CliDevice, line: str | None) -> float | None:
+    """``exec-timeout`` of the vty block that holds ``line`` in seconds; None when it is 0 (never)."""
+    for block in device.ssh.policy.vty:
+        for i in range(block.count):
+            if block.name(i) == line:
+                return float(block.exec_timeout) or None
+    return 600.0
+
+
+async def run_command(s: CliSession, line: str) -> str:
+    """Run one exec-mode line (with ``|`` filters) and return its output (no paging)."""
+    command, filters = split_pipe(line)
+    if isinstance(filters, str):
+        if filters == "incomplete":
+            return Error("incomplete").render(0)
+        return Error("invalid", int(filters)).render(len(s.prompt()))
+    found = match(_exec_root(), command, s.privilege)
+    if isinstance(found, Error):
+        return found.render(len(s.prompt()))
+    result = await found.node.handler(s, found.args)
+    if result is CONFIG_MODE:
+        config_mode.enter(s)
+        return "Enter configuration commands, one per line.  End with CNTL/Z."
+    text = str(result or "")
+    return apply_filters(text, filters) if filters else text
+
+
+async def _page(term: _Terminal, s: CliSession, text: str) -> None:
+    screens = pages(text, s.length)
+    for i, screen in enumerate(screens):
+        term.write(screen + "\n")
+        if i == len(screens) - 1:
+            break
+        term.write(MORE)
+        key = await term.key()
+        term.write("\r" + " " * len(MORE) + "\r")
+        if key in ("q", "Q", "\x03"):
+            break
+
+
+def _bind_keys(term: _Terminal, s: CliSession) -> None:
+    """``?`` help, Tab completion and Ctrl-Z, through the asyncssh line editor (pty sessions only)."""
+    chan = term.process.channel
+
+    def root() -> Node | None:
+        return None if s.modes else _exec_root()
+
+    def on_help(line: str, pos: int) -> tuple[str, int]:
+        return _HELP + line, -1
+
+    def on_tab(line: str, pos: int) -> tuple[str, int] | bool:
+        tree = root()
+        done = complete_word(tree, line, s.privilege) if tree is not None else None
+        return (done, len(done)) if done else False
+
+    def on_ctrl_z(line: str, pos: int) -> tuple[str, int] | bool:
+        return (_CTRL_Z, -1) if s.modes else False
+
+    with contextlib.suppress(AttributeError, asyncssh.Error):
+        chan.register_key("?", on_help)
+        chan.register_key("\t", on_tab)
+        chan.register_key("\x1a", on_ctrl_z)
+
+
+async def run_cli(
+    process: asyncssh.SSHServerProcess[str], info: SessionInfo, service: object, *, device: CliDevice
+) -> None:
+    """The shell of one authenticated session on line ``info.line`` (or one ``ssh host COMMAND``)."""
+    term = _Terminal(process, info, line_idle_timeout(device, info.line))
+    s = CliSession(device, info, term.ask)
+    monitor = device.log.subscribe(lambda text: term.write(text + "\n") if s.monitor else None)
     try:
         if process.command is not None:
-            out = execute(state, process.command)
-            write((out or "") + ("\n" if out else ""))
+            term.write(await run_command(s, process.command) + "\n")
             process.exit(0)
             return
-        write("\n")
-        while not state.done:
-            write(state.prompt)
+        if term.editor:
+            _bind_keys(term, s)
+        term.write("\n")
+        restore: str | None = None
+        while not s.done:
+            term.write(s.prompt())
+            if restore:
+                with contextlib.suppress(AttributeError, asyncssh.Error):
+                    process.channel.set_input(restore, len(restore))
+                restore = None
             try:
-                line = await asyncio.wait_for(process.stdin.readline(), idle_timeout)
+                raw = await term.readline()
             except TimeoutError:
-                write("\n")
+                term.write("\n")
                 break
             except asyncssh.TerminalSizeChanged:
                 continue
-            if not line:
+            except asyncssh.SignalReceived as sig:
+                restore = _special_key(term, s, str(sig.signal))
+                continue
+            if not raw:
                 break
-            info.bytes_in += len(line)
-            line = line.rstrip("\r\n")
-            out = execute(state, line)
-            if out is None:
-                out = await _enable(process, state, idle_timeout)
-            write(out + ("\n" if out and not out.endswith("\n") else ""))
+            line = raw.rstrip("\r\n")
+            out = await config_mode.handle(s, line, run_command) if s.modes else await run_command(s, line)
+            if out:
+                await _page(term, s, out.rstrip("\n")) if not s.modes else term.write(out.rstrip("\n") + "\n")
         process.exit(0)
-    except (asyncssh.BreakReceived, asyncssh.SignalReceived):
-        process.exit(0)
-    except (asyncssh.DisconnectError, BrokenPipeError, ConnectionError):
-        pass
+    except (asyncssh.BreakReceived, BrokenPipeError, ConnectionError, asyncssh.DisconnectError):
+        with contextlib.suppress(Exception):
+            process.exit(0)
+    finally:
+        monitor()
 
 
-def line_idle_timeout(vty: tuple[object, ...], line: str | None) -> float | None:
-    """``exec-timeout`` of the vty block that holds ``line`` in seconds; None when it is 0 (never)."""
-    for block in vty:
-        for i in range(block.count):  # type: ignore[attr-defined]
-            if block.name(i) == line:  # type: ignore[attr-defined]
-                return float(block.exec_timeout) or None  # type: ignore[attr-defined]
-    return 600.0
+def _special_key(term: _Terminal, s: CliSession, signal: str) -> str | None:
+    """Handle ``?`` (print help; returns the input to put back after the prompt) or Ctrl-Z (leave config)."""
+    with contextlib.suppress(AttributeError, asyncssh.Error):
+        term.process.channel.clear_input()
+    if signal.startswith(_HELP):
+        line = signal[len(_HELP) :]
+        tree = None if s.modes else _exec_root()
+        lines = help_lines(tree, line, s.privilege) if tree is not None else config_mode.help_lines(s, line)
+        term.write(line + "?\n" + "\n".join(lines) + "\n\n")
+        return line
+    if signal == _CTRL_Z:
+        term.write("^Z\n")
+        config_mode.leave(s)
+    return None

@@ -76,6 +76,8 @@ class SshService:
         self.policy = SshPolicy()
         self.unauthenticated = 0
         self.session_end_hooks: list[Callable[[SessionInfo], None]] = []
+        self.debug: set[str] = set()  # shared with the CLI: "ssh" turns on `debug ip ssh` lines
+        self._connections = 0
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._host_key_label: str | None = None
         self._lock = asyncio.Lock()
@@ -218,12 +220,22 @@ class _Connection(asyncssh.SSHServer):
         self.user = ""
         self.login: LoginResult | None = None
         self.block: VtyLine | None = None
+        self.number = 0
+
+    def _debug(self, text: str, *args: object) -> None:
+        """A `debug ip ssh` line (to the logging buffer and monitoring terminals) when debugging is on."""
+        if "ssh" in self.service.debug:
+            syslog.info(text, *args)
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
         peer = conn.get_extra_info("peername")
         self.peer = peer[0] if peer else None
         svc = self.service
+        self.number = svc._connections
+        svc._connections += 1
+        self._debug("SSH%d: starting SSH control process", self.number)
+        self._debug("SSH%d: sent protocol version id SSH-2.0-%s", self.number, SERVER_VERSION)
         svc.unauthenticated += 1
         self.block = svc.ssh_line_block()
         if self.block is None:
@@ -236,6 +248,7 @@ class _Connection(asyncssh.SSHServer):
             )
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._debug("SSH%d: Session disconnected - error 0x00", self.number)
         if not self.authenticated:
             self.service.unauthenticated -= 1
             self.authenticated = True  # count once
@@ -245,6 +258,16 @@ class _Connection(asyncssh.SSHServer):
         return True
 
     def auth_completed(self) -> None:
+        if self.conn is not None and "ssh" in self.service.debug:
+            info = self.conn.get_extra_info
+            self._debug("SSH%d: protocol version id is - %s", self.number, info("client_version"))
+            self._debug(
+                "SSH2 %d: kex: client->server enc:%s mac:%s", self.number, info("recv_cipher"), info("recv_mac")
+            )
+            self._debug(
+                "SSH2 %d: kex: server->client enc:%s mac:%s", self.number, info("send_cipher"), info("send_mac")
+            )
+            self._debug("SSH2 %d: authentication successful for %s", self.number, self.user)
         if not self.authenticated:
             self.service.unauthenticated -= 1
         self.authenticated = True
