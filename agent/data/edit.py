@@ -106,7 +106,8 @@ class _Editor:
         self.changed = False
         self.budget = max_elements
         self.identities = identities
-        self._index: dict[tuple[int, str], dict[tuple[str, ...], etree._Element]] = {}
+        # keyed by id(parent): the parent is kept in the value so its id cannot be reused by another element
+        self._index: dict[tuple[int, str], tuple[etree._Element, dict[tuple[str, ...], etree._Element]]] = {}
         self._touched: dict[tuple[int, str], tuple[etree._Element, SchemaNode]] = {}
 
     # -- error handling ---------------------------------------------------------------------------------------
@@ -392,12 +393,11 @@ class _Editor:
 
     def _entry_index(self, parent: etree._Element, snode: SchemaNode) -> dict[tuple[str, ...], etree._Element]:
         key = (id(parent), snode.tag)
-        index = self._index.get(key)
-        if index is None:
-            index = {}
-            for entry in parent.iterchildren(snode.tag):
-                index[_entry_keys(entry, snode)] = entry
-            self._index[key] = index
+        cached = self._index.get(key)
+        if cached is not None:
+            return cached[1]
+        index = {_entry_keys(entry, snode): entry for entry in parent.iterchildren(snode.tag)}
+        self._index[key] = (parent, index)
         return index
 
     # -- ordered-by user --------------------------------------------------------------------------------------

@@ -289,7 +289,7 @@ class _Matcher:
                 yield from self._choices(kind, i, pre)
                 return
             for word in kind.words:
-                rank = self.keyword(i, word, pre)
+                rank = self.keyword(i, word, pre, kind.exact)
                 if rank is not None:
                     yield i + 1, kind.value_of(word), (rank,)
             return

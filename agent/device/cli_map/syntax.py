@@ -103,16 +103,6 @@ class Number:
 
 
 @dataclass(frozen=True, slots=True)
-class Hex:
-    """Hexadecimal digits (stored in upper case)."""
-
-    help: str = "Hex"
-
-    def convert(self, text: str) -> str | None:
-        return text.upper() if _HEX.fullmatch(text) else None
-
-
-@dataclass(frozen=True, slots=True)
 class Rest:
     """Everything to the end of the line (IOS ``LINE``), internal spacing kept."""
 
@@ -123,10 +113,12 @@ class Rest:
 @dataclass(frozen=True, slots=True)
 class Choice:
     """One of fixed words, matched like keywords (abbreviations, ambiguity); ``values`` are the stored forms when
-    they differ from the words shown (``RO`` -> ``ro``)."""
+    they differ from the words shown (``RO`` -> ``ro``). ``exact`` words must be typed in full: used where a free
+    name may stand instead, so that a name which happens to abbreviate the word reads back as the name."""
 
     words: tuple[str, ...]
     values: tuple[str, ...] = ()
+    exact: bool = False  # no abbreviations: beside a free name (``group TAC`` names a group, not tacacs+)
 
     def value_of(self, word: str) -> str:
         return self.values[self.words.index(word)] if self.values else word
@@ -187,7 +179,7 @@ class Interface:
         return kind, number
 
 
-ArgType = Word | Number | Hex | Rest | Choice | Interface
+ArgType = Word | Number | Rest | Choice | Interface
 
 
 # -- syntax nodes ---------------------------------------------------------------------------------------------------
@@ -317,7 +309,7 @@ class Command:
     mode: Mode
     syntax: Seq
     anchor: str = ""
-    enters: str | None = None
+    enters: Mode | None = None
     collect: str | None = None  # enters a key data mode ("ssh-key", "ssh-key-discard", "crypto-key")
     replace_anchor: bool = False  # re-entering the command redefines the whole anchor (method lists, hosts)
     no: str = "auto"

@@ -123,13 +123,14 @@ def _flag(word: str, path: str) -> Kw:
 
 
 def _group(path: str, groups: tuple[str, ...] = SERVER_GROUPS) -> Seq:
-    """``group {tacacs+|radius|ldap|NAME}``: the well-known groups abbreviate like keywords."""
-    return seq("group", Alt((Arg(path, Choice(groups)), Arg(path, Word()))))
+    """``group {tacacs+|radius|ldap|NAME}``; the group keywords must be spelled out, so that a group called
+    ``TAC`` or ``rad`` reads back as itself."""
+    return seq("group", Alt((Arg(path, Choice(groups, exact=True)), Arg(path, Word()))))
 
 
 def _list_name(path: str) -> Alt:
-    """``{default | LIST-NAME}``."""
-    return Alt((Arg(path, Choice(("default",))), Arg(path, Word())))
+    """``{default | LIST-NAME}`` (``default`` spelled out, for the same reason)."""
+    return Alt((Arg(path, Choice(("default",), exact=True)), Arg(path, Word())))
 
 
 def _chain(method: Callable[[str], Node], count: int = 4) -> Seq:

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from agent.data import edit as edit_module
 from agent.data.edit import apply_edit
 from agent.data.validate import validate
 from agent.data.wire import wire_copy
@@ -91,20 +90,3 @@ def _prune(el: etree._Element, snode: SchemaNode) -> None:
 @pytest.fixture(scope="session")
 def trees() -> Any:
     return Trees(_helpers())
-
-
-@pytest.fixture(autouse=True)
-def _pin_edit_index_parents(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Work around a bug of agent/data/edit.py (reported, not ours to fix here): ``_Editor._entry_index`` caches
-    list entries under ``(id(parent), tag)`` without keeping the parent's lxml proxy alive, so once the proxy is
-    freed another element with the same list tag (``{aaa}server`` under ``tacacs`` and under ``radius``,
-    ``{native}username`` under ``native`` and under ``pubkey-chain``) can get its id and the stale index, and a
-    merge onto a non-empty tree then adds a duplicate entry, depending on allocation timing. Keeping every parent
-    alive for the editor's lifetime makes ids unique, so these tests see apply_edit's intended behaviour."""
-    original = edit_module._Editor._entry_index
-
-    def pinned(self: Any, parent: etree._Element, snode: SchemaNode) -> Any:
-        self.__dict__.setdefault("_pinned_parents", []).append(parent)
-        return original(self, parent, snode)
-
-    monkeypatch.setattr(edit_module._Editor, "_entry_index", pinned)

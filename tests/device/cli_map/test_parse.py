@@ -541,7 +541,7 @@ def test_abbreviations(trees: Any) -> None:
         </secret></username>
         <ip><ssh><time-out>60</time-out><ssh-version>2</ssh-version></ssh></ip>""",
     )
-    tree, _ = run(trees, ["aaa authe log def gr tac local", "line vty 0 4", "tr in ss tel"])
+    tree, _ = run(trees, ["aaa authe log default gr tacacs+ local", "line vty 0 4", "tr in ss tel"])
     same(
         trees,
         tree,
@@ -550,6 +550,18 @@ def test_abbreviations(trees: Any) -> None:
         </login></authentication></aaa><line><vty><first>0</first><last>4</last><transport><input><input>ssh</input>
         <input>telnet</input></input></transport></vty></line>""",
     )
+
+
+def test_group_and_list_names_that_abbreviate_keywords_stay_names(trees: Any) -> None:
+    tree, _ = run(trees, ["aaa group server tacacs+ TAC", "aaa authentication login def group TAC group rad local"])
+    same(
+        trees,
+        tree,
+        f"""<aaa><group xmlns="{AAA}"><server><tacacsplus><name>TAC</name></tacacsplus></server></group>
+        <authentication xmlns="{AAA}"><login><name>def</name><a1><group>TAC</group></a1><a2><group>rad</group></a2>
+        <a3><local/></a3></login></authentication></aaa>""",
+    )
+    assert "aaa authentication login def group TAC group rad local\n" in render_config(tree)
 
 
 @pytest.mark.parametrize(

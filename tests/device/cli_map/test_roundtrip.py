@@ -108,9 +108,9 @@ def test_every_table_path_is_in_the_schema(trees: Any) -> None:
                         presence_seen.add(_tag_path(n))
     assert checked > 300
     assert presence_seen <= PRESENCE
-    for path in PRESENCE:  # and every one listed is one
-        node = _follow(trees.schema.root, ("{http://cisco.com/ns/yang/Cisco-IOS-XE-native}native", *path))
-        assert node.presence, path
+    for tags in PRESENCE:  # and every one listed is one
+        node = _follow(trees.schema.root, ("{http://cisco.com/ns/yang/Cisco-IOS-XE-native}native", *tags))
+        assert node.presence, tags
 
 
 def _ancestry(node: SchemaNode) -> list[SchemaNode]:
@@ -232,7 +232,7 @@ def _chain(draw: st.DrawFn, methods: list[str], groups: list[str]) -> str:
     return out
 
 
-LIST_NAME = st.one_of(st.just("default"), NAME)
+LIST_NAME = st.one_of(st.just("default"), st.just("def"), NAME)
 
 
 @st.composite
@@ -240,7 +240,7 @@ def aaa(draw: st.DrawFn) -> str:
     parts = []
     if draw(st.booleans()):
         parts.append(t("new-model", "", AAA))
-    groups = ["tacacs+", "radius", "ldap", "QGRP"]
+    groups = ["tacacs+", "radius", "ldap", "QGRP", "TAC", "rad"]  # names that abbreviate keywords stay names
     if draw(st.booleans()):
         # server groups first (commands authorization/accounting may name a tacacs+ group)
         body = v("name", "QGRP")
@@ -297,7 +297,7 @@ def aaa(draw: st.DrawFn) -> str:
             body = draw(maybe(st.just(t("broadcast")))) + draw(maybe(st.just(t("logger"))))
             count = draw(st.integers(0, 4))
             for i in range(1, count + 1):
-                body += t(f"group{i}", v("group", draw(st.sampled_from(["tacacs+", "radius", "QGRP"]))))
+                body += t(f"group{i}", v("group", draw(st.sampled_from(["tacacs+", "radius", "QGRP", "rad"]))))
             inner = t(action, body)
         acct += t("exec", v("name", draw(LIST_NAME)) + inner)
     if draw(st.booleans()):

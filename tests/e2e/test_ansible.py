@@ -1,0 +1,115 @@
+"""samples/ansible/netconf_playbook.yml, run with ``ansible-playbook`` against a live agent.
+
+The playbook uses ``ansible.netcommon.netconf_get`` (subtree filter on native/hostname), ``netconf_config``
+(``ip ssh time-out`` on candidate with ``commit: true``, twice, the second time unchanged) and ``netconf_rpc``
+(cisco-ia ``save-config``), over ``ansible_connection=ansible.netcommon.netconf``. The PyPI ``ansible`` package
+bundles ansible.netcommon; the modules run on the controller and need ncclient, plus xmltodict for
+``display: native``. No network is used: the inventory names only the agent on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "ansible"
+PLAYBOOK = SAMPLE / "netconf_playbook.yml"
+IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
+NS = {"ios": IOS}
+SSH_FILTER = f'<native xmlns="{IOS}"><ip><ssh><time-out/></ssh></ip></native>'
+ADMIN_USER = "admin"
+ADMIN_PASSWORD = "Adm1n-pass"
+
+
+def write_inventory(path: Path, port: int) -> Path:
+    path.write_text(
+        "[iosxe]\n"
+        f"r1 ansible_host=127.0.0.1 ansible_port={port}\n\n"
+        "[iosxe:vars]\n"
+        "ansible_connection=ansible.netcommon.netconf\n"
+        "ansible_network_os=cisco.ios.ios\n"
+        f"ansible_user={ADMIN_USER}\n"
+        f"ansible_password={ADMIN_PASSWORD}\n"
+        "ansible_netconf_host_key_checking=false\n"
+        f"ansible_python_interpreter={sys.executable}\n"
+    )
+    return path
+
+
+def ansible_env(tmp_path: Path) -> dict[str, str]:
+    """Ansible confined to the test's directory: its config, temp files and persistent-connection sockets."""
+    home = tmp_path / "ah"
+    return {
+        **os.environ,
+        "ANSIBLE_CONFIG": str(SAMPLE / "ansible.cfg"),
+        "ANSIBLE_HOME": str(home),
+        "ANSIBLE_LOCAL_TEMP": str(home / "tmp"),
+        "ANSIBLE_PERSISTENT_CONTROL_PATH_DIR": str(home / "pc"),
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_FORCE_COLOR": "0",
+        "ANSIBLE_DEPRECATION_WARNINGS": "0",
+        "PYTHONWARNINGS": "ignore",
+    }
+
+
+def run_ansible(tool: str, *args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", f"ansible.cli.{tool}", *args],
+        cwd=SAMPLE,
+        env=ansible_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def time_out(agent) -> str | None:
+    with agent.connect() as m:
+        root = etree.fromstring(m.get_config("running", filter=("subtree", SSH_FILTER)).xml.encode())
+    return root.findtext(".//ios:ssh/ios:time-out", namespaces=NS)
+
+
+def test_playbook_reads_edits_commits_and_saves(fresh_agent, tmp_path) -> None:
+    agent = fresh_agent()
+    assert time_out(agent) is None  # the factory default has no time-out (basic-mode explicit)
+    inventory = write_inventory(tmp_path / "inventory.ini", agent.netconf_port)
+
+    result = run_ansible("playbook", "-i", str(inventory), str(PLAYBOOK), "-e", "ssh_timeout=57", tmp_path=tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "hostname is Router" in output
+    assert "r1 : ok=7 changed=1 unreachable=0 failed=0" in " ".join(output.split()), output
+
+    # the committed change is in running, as another client sees it
+    assert time_out(agent) == "57"
+    # and save-config wrote startup: the time-out survives a reload
+    agent.restart()
+    assert time_out(agent) == "57"
+
+
+def test_playbook_failure_surfaces_the_device_error(fresh_agent, tmp_path) -> None:
+    agent = fresh_agent()
+    inventory = write_inventory(tmp_path / "inventory.ini", agent.netconf_port)
+    result = run_ansible("playbook", "-i", str(inventory), str(PLAYBOOK), "-e", "ssh_timeout=121", tmp_path=tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "out of range" in output, output
+    assert time_out(agent) is None
+
+
+@pytest.mark.parametrize("inventory", ["inventory.ini", None])
+def test_inventory_names_the_netconf_connection(tmp_path, inventory: str | None) -> None:
+    path = SAMPLE / inventory if inventory else write_inventory(tmp_path / "generated.ini", 830)
+    result = run_ansible("inventory", "-i", str(path), "--host", "r1", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    host = json.loads(result.stdout)
+    assert host["ansible_connection"] == "ansible.netcommon.netconf"
+    # [group:vars] values of an INI inventory are strings; the netconf plugin reads the option as a boolean
+    assert str(host["ansible_netconf_host_key_checking"]).lower() == "false"
+    assert host["ansible_user"] == ADMIN_USER
