@@ -167,7 +167,8 @@ class NetconfServer:
             server_version=self._server_version,
             encoding=None,
             login_timeout=self.services.limits.login_timeout_s,
-            allow_pty=False,
+            allow_pty=True,  # scrapli-netconf's system transport runs `ssh -tt … -s netconf`; a refused pty ends it
+            line_editor=False,
             x11_forwarding=False,
             agent_forwarding=False,
             keepalive_interval=0,

@@ -25,7 +25,6 @@ from lxml import etree
 from ncclient.operations.rpc import RPCError
 from netconf import error as netconf_error
 from netconf.client import NetconfSSHSession
-from scrapli.exceptions import ScrapliConnectionError
 from scrapli_netconf.driver import AsyncNetconfDriver, NetconfDriver
 
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
@@ -84,18 +83,9 @@ class _SyncAsyncDriver:
             self._loop.close()
 
 
-# The NETCONF listener refuses every pty-req (asyncssh.listen(..., allow_pty=False) in agent/netconf/server.py).
-# scrapli's system transport runs `ssh -tt ... -s netconf`; with -tt a refused pty is fatal to OpenSSH, so it never
-# reaches the hello. A real 17.12 box grants the pty and scrapli-netconf's system transport (its default) works.
-_PTY_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=ScrapliConnectionError,
-    reason="BUG: the NETCONF SSH server refuses pty-req (allow_pty=False), so OpenSSH `ssh -tt -s netconf` "
-    "(scrapli-netconf transport='system', its default) closes the channel before the hello; IOS XE grants it",
-)
 SCRAPLI_VARIANTS = [
-    pytest.param(("system", "1.1"), id="system-base11", marks=_PTY_BUG),
-    pytest.param(("system", "1.0"), id="system-base10", marks=_PTY_BUG),
+    pytest.param(("system", "1.1"), id="system-base11"),
+    pytest.param(("system", "1.0"), id="system-base10"),
     pytest.param(("asyncssh", "1.1"), id="asyncssh-base11"),
     pytest.param(("asyncssh", "1.0"), id="asyncssh-base10"),
 ]
