@@ -11,6 +11,12 @@ Configuration files in flash: hold the XML form of a datastore (a ``<config>`` w
 lines) will be accepted once ``device/cli_map`` can parse a whole file; until then such a file is refused with
 a clear message.
 
+Large files (SCP uploads, images) are streamed: :meth:`Flash.open_write` returns a :class:`FlashWriter` that
+writes a hidden temporary file beside the target (``.~NAME.XXXXXXXX``, a name no client can give) and renames it
+over the target only on :meth:`FlashWriter.commit`; an aborted or killed transfer leaves no partial file, and
+:meth:`Flash.clean_partials` removes the temporaries a crash left behind. :meth:`Flash.open_read` reads without
+loading a file into memory; :meth:`Flash.entries` and :meth:`Flash.delete` serve ``dir`` and ``delete``.
+
 Error texts are the IOS console's (``%Error opening flash:x (No such file or directory)``).
 """
 
@@ -19,9 +25,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -29,6 +37,8 @@ from agent.datastore.persist import atomic_write
 from agent.netconf.xmlio import NC_NS, make_parser
 
 MAX_NAME = 255
+#: Prefix of the temporary files of streamed writes; names a client gives may not start with it.
+TEMP_PREFIX = ".~"
 #: URL prefixes that name the flash file system (on a C8000v ``bootflash:`` is the device and ``flash:`` an alias).
 FLASH_PREFIXES = ("flash:", "bootflash:")
 RUNNING = "running-config"
@@ -84,7 +94,7 @@ class Flash:
         if not name or len(name) > MAX_NAME or "\0" in name or "\\" in name or name.startswith("/"):
             raise FlashError(f"%Error parsing filename ({shown}) (Invalid argument)")
         parts = name.split("/")
-        if any(p in ("", ".", "..") for p in parts):
+        if any(p in ("", ".", "..") or p.startswith(TEMP_PREFIX) for p in parts):
             raise FlashError(f"%Error parsing filename ({shown}) (Invalid argument)")
         root = self._dir()
         path = root
@@ -160,6 +170,170 @@ class Flash:
             atomic_write(path, data, mode=0o600)
         except OSError as exc:
             raise FlashError(f"%Error writing {shown} ({os.strerror(exc.errno or errno.EIO)})") from None
+
+    # -- streaming, listing, deleting (SCP, dir, delete, copy) -----------------------------------------------------
+    def stat(self, name: str) -> os.stat_result:
+        """``lstat`` of flash file ``name`` (a regular file or a directory; never a symbolic link)."""
+        shown = f"flash:{name}"
+        path = self.resolve(name)
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            raise FlashError(f"%Error opening {shown} (No such file or directory)") from None
+        if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+            raise FlashError(f"%Error opening {shown} (Permission denied)")
+        return st
+
+    def open_read(self, name: str) -> BinaryIO:
+        """Flash file ``name`` opened for reading (unbuffered, never through a symbolic link)."""
+        path = self.resolve(name)
+        shown = f"flash:{name}"
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        except FileNotFoundError:
+            raise FlashError(f"%Error opening {shown} (No such file or directory)") from None
+        except OSError as exc:
+            raise FlashError(f"%Error opening {shown} ({os.strerror(exc.errno or errno.EIO)})") from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise FlashError(f"%Error opening {shown} (Is a directory)")
+        return os.fdopen(fd, "rb", buffering=0)
+
+    def open_write(self, name: str) -> FlashWriter:
+        """Start writing flash file ``name``: nothing named ``name`` changes until ``commit()``."""
+        path = self.resolve(name)
+        if path.is_dir():
+            raise FlashError(f"%Error opening flash:{name} (Is a directory)")
+        return FlashWriter(self, name, path, self.max_bytes - self.usage(excluding=path))
+
+    def entries(self) -> list[FlashEntry]:
+        """The files and directories directly in flash: (no hidden or temporary files), by name."""
+        out = []
+        with os.scandir(self._dir()) as it:
+            for e in it:
+                if e.name.startswith("."):
+                    continue
+                st = e.stat(follow_symlinks=False)
+                if stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode):
+                    out.append(FlashEntry(e.name, st.st_size, st.st_mtime, stat.S_ISDIR(st.st_mode), st.st_ino))
+        return sorted(out, key=lambda e: e.name)
+
+    def delete(self, name: str) -> None:
+        """Remove flash file ``name`` (IOS ``delete``; directories are not removed)."""
+        path = self.resolve(name)
+        shown = f"flash:{name}"
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            raise FlashError(f"%Error deleting {shown} (No such file or directory)") from None
+        if stat.S_ISDIR(st.st_mode):
+            raise FlashError(f"%Error deleting {shown} (Is a directory)")
+        try:
+            os.unlink(path)
+        except OSError as exc:
+            raise FlashError(f"%Error deleting {shown} ({os.strerror(exc.errno or errno.EIO)})") from None
+
+    def free(self) -> int:
+        """Bytes that may still be written to flash:."""
+        return max(0, self.max_bytes - self.usage())
+
+    def clean_partials(self) -> int:
+        """Remove temporary files of writes that never finished (a crash during a transfer); returns how many."""
+        removed = 0
+        for dirpath, _dirs, files in os.walk(self._dir()):
+            for f in files:
+                if f.startswith(TEMP_PREFIX):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(Path(dirpath) / f)
+                        removed += 1
+        return removed
+
+
+@dataclass(frozen=True, slots=True)
+class FlashEntry:
+    """One line of ``dir flash:``."""
+
+    name: str
+    size: int
+    mtime: float
+    is_dir: bool
+    inode: int
+
+
+class FlashWriter:
+    """A flash file being written: data goes to a hidden temporary file (mode 0600) beside the target, bounded
+    by the free space when it was opened; :meth:`commit` makes it the file (fsync, rename, fsync dir), :meth:`abort`
+    throws it away. Writes may come at any offset (SFTP clients send out of order)."""
+
+    def __init__(self, flash: Flash, name: str, path: Path, budget: int) -> None:
+        self.flash = flash
+        self.name = name
+        self.path = path
+        self.shown = f"flash:{name}"
+        self.size = 0
+        self.done = False
+        self._budget = budget
+        self.tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(4)}")
+        try:
+            self._fd: int | None = os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except OSError as exc:
+            raise FlashError(f"%Error opening {self.shown} ({os.strerror(exc.errno or errno.EIO)})") from None
+
+    def write(self, data: bytes, offset: int | None = None) -> int:
+        """Write ``data`` at ``offset`` (default: the end); refuses to pass the flash size bound."""
+        if self._fd is None:
+            raise FlashError(f"%Error writing {self.shown} (Bad file descriptor)")
+        at = self.size if offset is None else offset
+        end = at + len(data)
+        if end > self._budget:
+            raise FlashError(f"%Error writing {self.shown} (No space left on device)")
+        view = memoryview(data)
+        try:
+            while view:
+                written = os.pwrite(self._fd, view, at)
+                view = view[written:]
+                at += written
+        except OSError as exc:
+            raise FlashError(f"%Error writing {self.shown} ({os.strerror(exc.errno or errno.EIO)})") from None
+        self.size = max(self.size, end)
+        return len(data)
+
+    def commit(self) -> None:
+        """Make the written data the file ``name`` (atomically and durably), if it still fits in flash:."""
+        if self._fd is None:
+            raise FlashError(f"%Error writing {self.shown} (Bad file descriptor)")
+        try:
+            os.fsync(self._fd)
+        finally:
+            os.close(self._fd)
+            self._fd = None
+        try:
+            others = self.flash.usage(excluding=self.path) - self.size  # the temporary file counts once
+            if others + self.size > self.flash.max_bytes:
+                raise FlashError(f"%Error writing {self.shown} (No space left on device)")
+            os.replace(self.tmp, self.path)
+            dir_fd = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        except OSError as exc:
+            self.abort()
+            raise FlashError(f"%Error writing {self.shown} ({os.strerror(exc.errno or errno.EIO)})") from None
+        except FlashError:
+            self.abort()
+            raise
+        self.done = True
+
+    def abort(self) -> None:
+        """Throw the written data away (the file ``name`` is as it was)."""
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.tmp)
+        self.done = True
 
 
 def encode_config(tree: etree._Element) -> bytes:
