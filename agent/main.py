@@ -148,7 +148,9 @@ class Device:
         self.sessions = SessionRegistry()
         self.log = LogBuffer()
         self.ssh = SshService(self.keys, self.stores, self.sessions, settings.host, settings.ssh_port, self._run_cli)
-        self.cli = CliDevice(self.stores, self.keys, self.sessions, self.ssh, self.log)
+        self.cli = CliDevice(
+            self.stores, self.keys, self.sessions, self.ssh, self.log, session_ids=self.services.sessions.allocate
+        )
         self.ssh.debug = self.cli.debug  # `debug ip ssh` in any CLI session turns on the service's debug lines
         self.reconciler = Reconciler(self.ssh)
         self.traps = TrapSender(agent_address=settings.host)

@@ -30,6 +30,7 @@ class CliDevice:
     sessions: SessionRegistry
     ssh: SshService
     log: LogBuffer
+    session_ids: Callable[[], int] = field(default=lambda: 0)  # device-wide ids, shared with NETCONF sessions
     debug: set[str] = field(default_factory=set)  # "ssh", "scp", "snmp": device-wide, as IOS debugging is
     started: float = field(default_factory=time.time)
 
@@ -65,6 +66,11 @@ class CliSession:
     monitor: bool = False
     modes: list[Any] = field(default_factory=list)  # config-mode contexts; empty = exec mode
     done: bool = False
+    session_id: int = 0  # device-wide (locks, notifications): never equal to a NETCONF session's id
+
+    def __post_init__(self) -> None:
+        if not self.session_id:
+            self.session_id = self.device.session_ids()
 
     @property
     def privilege(self) -> int:
@@ -73,7 +79,7 @@ class CliSession:
 
     def origin(self) -> Origin:
         """Who changes configuration from this session (for transactions and notifications)."""
-        return Origin(self.info.number, self.info.user, "cli", self.info.peer)
+        return Origin(self.session_id, self.info.user, "cli", self.info.peer)
 
     def prompt(self) -> str:
         """``Router>``, ``Router#``, ``Router(config)#``, ``Router(config-line)#`` …"""

@@ -337,3 +337,23 @@ def test_question_mark_help_and_tab_completion(agent) -> None:
     helped, completed = asyncio.run(with_shell(agent, scenario))
     assert "privilege" in helped and "running-config" in helped
     assert "show privilege" in completed
+
+
+def test_cli_respects_a_netconf_lock_on_running(fresh_agent) -> None:
+    agent = fresh_agent()
+    m = agent.connect()
+    try:
+        m.lock("running")
+
+        async def locked(shell: Shell) -> str:
+            await shell.cmd("conf t", "(config)#")
+            out = await shell.cmd("hostname Blocked", "(config)#")
+            await shell.cmd("end", "#")
+            return out
+
+        out = asyncio.run(with_shell(agent, locked))
+        assert f"locked by session {m.session_id}" in out
+        m.unlock("running")
+    finally:
+        m.close_session()
+    assert netconf_hostname(agent) == "Router"
