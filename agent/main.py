@@ -28,8 +28,9 @@ from agent.device.bootstrap import bootstrap_config, random_password
 from agent.device.files import Flash
 from agent.device.keys import KeyEvent, KeyStore
 from agent.device.logbuffer import LogBuffer
-from agent.device.names import MODULES, schema_url
+from agent.device.names import MODULES, enabled_features, schema_url
 from agent.device.reconciler import Reconciler
+from agent.device.scp import DeviceFiles
 from agent.device.secrets import hash_clear_secrets
 from agent.device.sessions import SessionInfo, SessionRegistry
 from agent.device.snmp import SessionEnd, TrapSender, tty_trap_targets
@@ -66,6 +67,8 @@ class Settings:
     netconf_extensions: bool = False
     persist_running: bool = False
     log_level: str = "INFO"
+    sftp: bool = False
+    flash_size_mb: int | None = None
 
 
 def default_state_dir() -> Path:
@@ -101,6 +104,8 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     )
     p.add_argument("--persist-running", action="store_true", help="restore running (not startup) after a restart")
     p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    p.add_argument("--sftp", action="store_true", help="also serve SFTP (IOS XE has none: scp -O uses SCP)")
+    p.add_argument("--flash-size", type=int, default=None, metavar="MB", help="size of flash: (default 64 MB)")
     ns = p.parse_args(argv)
     return Settings(
         state_dir=ns.state_dir or default_state_dir(),
@@ -112,6 +117,8 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         netconf_extensions=ns.netconf_extensions,
         persist_running=ns.persist_running,
         log_level=ns.log_level,
+        sftp=ns.sftp,
+        flash_size_mb=ns.flash_size,
     )
 
 
@@ -133,7 +140,10 @@ class Device:
         self.stores.normalize_with(hash_clear_secrets)
         self.registry = Registry()
         register_base(self.registry, extensions=settings.netconf_extensions)
-        rpcs.register(self.registry, Flash(state / "flash", limits.max_flash_bytes))
+        flash_bytes = settings.flash_size_mb * 1024 * 1024 if settings.flash_size_mb else limits.max_flash_bytes
+        flash = Flash(state / "flash", flash_bytes)
+        flash.clean_partials()  # temporary files of transfers a crash interrupted
+        rpcs.register(self.registry, flash)
         crypto_rpc.register(self.registry, self.keys)
         self.notifications = NotificationBus(limits)  # RFC 5277 NETCONF stream, RFC 6470 events
         subscription.register(self.registry, self.notifications)
@@ -147,7 +157,16 @@ class Device:
         self.generated_password: str | None = None
         self.sessions = SessionRegistry()
         self.log = LogBuffer()
-        self.ssh = SshService(self.keys, self.stores, self.sessions, settings.host, settings.ssh_port, self._run_cli)
+        self.ssh = SshService(
+            self.keys,
+            self.stores,
+            self.sessions,
+            settings.host,
+            settings.ssh_port,
+            self._run_cli,
+            files=DeviceFiles(flash, self.stores, session_ids=self.services.sessions.allocate),
+            sftp=settings.sftp,
+        )
         self.cli = CliDevice(
             self.stores, self.keys, self.sessions, self.ssh, self.log, session_ids=self.services.sessions.allocate
         )
@@ -244,7 +263,7 @@ class Device:
 
 async def serve(settings: Settings) -> None:
     """Run one device until SIGINT/SIGTERM."""
-    schema = load_schema(default_search_path(yang_dir()), MODULES)
+    schema = load_schema(default_search_path(yang_dir()), MODULES, enabled_features(settings.netconf_extensions))
     device = Device(settings, schema)
     device.load()
     await device.start()

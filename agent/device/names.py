@@ -22,9 +22,21 @@ MODULES = (
     "ietf-yang-library",  # modules-state, yang-library (RFC 7895, RFC 8525)
     "ietf-netconf-nmda",  # imports ietf-datastores and ietf-origin (conformance "import", as on 17.12)
     "ietf-netconf-notifications",
-    "notifications",
-    "nc-notifications",
+    "ietf-netconf",  # implemented, announced with the features below, as 17.12 does
 )
+# RFC 5277's `notifications` / `nc-notifications` (yang/) are not loaded: a 17.12 box lists neither, in its hello
+# or its library; create-subscription is served without them.
+
+#: ietf-netconf features this device supports (17.12's list); the extensions add confirmed-commit and startup.
+NETCONF_FEATURES = ("writable-running", "candidate", "rollback-on-error", "validate", "xpath")
+EXTENSION_FEATURES = ("confirmed-commit", "startup")
+
+
+def enabled_features(extensions: bool) -> dict[str, tuple[str, ...]]:
+    """Per-module supported features for the loader (ietf-netconf depends on ``--netconf-extensions``)."""
+    netconf = NETCONF_FEATURES + (EXTENSION_FEATURES if extensions else ())
+    return {"ietf-netconf": netconf}
+
 
 #: Where IOS XE 17.12 says its schemas are (modules-state ``schema``); clients download them with get-schema.
 SCHEMA_URL = "http://localhost:8008/restconf/tailf/modules/"

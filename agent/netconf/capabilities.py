@@ -76,15 +76,16 @@ def protocol_capabilities(offered: Iterable[str]) -> list[str]:
 
 
 def module_capabilities(schema: Schema) -> list[str]:
-    """``ns?module=M&revision=R[&features=…][&deviations=…]`` for each implemented YANG 1.0 module."""
+    """``ns?module=M&revision=R[&features=…][&deviations=…]`` for each YANG 1.0 module, implemented or only
+    imported (17.12 announces ietf-inet-types and ietf-yang-types, which its library lists as ``import``)."""
     caps = []
     for info in sorted(schema.modules.values(), key=lambda m: m.ns):
-        if info.is_submodule or info.yang_version == "1.1" or not info.implemented:
+        if info.is_submodule or info.yang_version == "1.1":
             continue
         uri = f"{info.ns}?module={quote(info.name)}"
         if info.revision:
             uri += f"&revision={info.revision}"
-        if info.features:
+        if info.features and info.implemented:
             uri += "&features=" + ",".join(info.features)
         if info.deviations:
             uri += "&deviations=" + ",".join(info.deviations)

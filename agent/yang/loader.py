@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -62,8 +62,13 @@ def default_search_path(yang_dir: Path) -> list[Path]:
     return dirs
 
 
-def load_schema(search_dirs: Sequence[Path], module_names: Iterable[str]) -> Schema:
+def load_schema(
+    search_dirs: Sequence[Path], module_names: Iterable[str], features: Mapping[str, Iterable[str]] | None = None
+) -> Schema:
     """Compile ``module_names`` (found on ``search_dirs``) and return the compact schema.
+
+    ``features`` names, per module, the features the server supports; a module not named there supports all
+    the features it defines (what the hello and the YANG library then report).
 
     Raises:
         SchemaLoadError: a module is missing or pyang reports an error-level problem.
@@ -85,15 +90,16 @@ def load_schema(search_dirs: Sequence[Path], module_names: Iterable[str]) -> Sch
     ]
     if problems:
         raise SchemaLoadError("\n".join(problems))
-    return _Builder(ctx, wanted).build()
+    return _Builder(ctx, wanted, {k: tuple(v) for k, v in (features or {}).items()}).build()
 
 
 class _Builder:
     """Walks pyang statements once and produces SchemaNodes."""
 
-    def __init__(self, ctx: Any, wanted: list[Any]) -> None:
+    def __init__(self, ctx: Any, wanted: list[Any], features: Mapping[str, tuple[str, ...]]) -> None:
         self.ctx = ctx
         self.wanted = wanted
+        self.features = features
         self.identities: dict[str, Identity] = {}
         self._ns_cache: dict[str, tuple[str, str]] = {}
         self._prefix_cache: dict[int, dict[str, str]] = {}
@@ -341,7 +347,11 @@ class _Builder:
                 yang_version=_arg(mod, "yang-version") or "1",
                 path=str(getattr(mod.pos, "ref", "")),
                 submodules=subs,
-                features=tuple(f.arg for f in mod.search("feature")),
+                features=tuple(
+                    f.arg
+                    for f in mod.search("feature")
+                    if mod.arg not in self.features or f.arg in self.features[mod.arg]
+                ),
                 deviations=tuple(
                     m.arg for m in self.ctx.modules.values() if _deviates(m, mod.arg) and m.keyword == "module"
                 ),
