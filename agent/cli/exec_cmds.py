@@ -10,7 +10,7 @@ import asyncio
 import datetime as dt
 import time
 
-from agent.cli import show
+from agent.cli import file_cmds, show, ssh_client
 from agent.cli.context import CliSession
 from agent.cli.parser import Node, add
 from agent.datastore.store import StoreError
@@ -278,4 +278,6 @@ def exec_tree() -> Node:
     add(root, "debug snmp packet", debug_snmp, "SNMP packets", 15)
     add(root, "undebug all", undebug_all, "Disable all debugging", 15)
     add(root, "no debug all", undebug_all, "Disable all debugging", 15)
+    file_cmds.register(root)  # dir, more, delete, copy SRC DST (flash:, running-config, startup-config, scp://)
+    ssh_client.register(root)  # ssh -l WORD [-p <1-65535>] WORD
     return root

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import asyncssh
 
-from agent.cli import config_mode
+from agent.cli import config_mode, ssh_client
 from agent.cli.context import CliDevice, CliSession
 from agent.cli.exec_cmds import CONFIG_MODE, exec_tree
 from agent.cli.pager import MORE, apply_filters, pages, split_pipe
@@ -149,6 +149,7 @@ async def run_cli(
     """The shell of one authenticated session on line ``info.line`` (or one ``ssh host COMMAND``)."""
     term = _Terminal(process, info, line_idle_timeout(device, info.line))
     s = CliSession(device, info, term.ask)
+    ssh_client.attach(s, term)  # the outgoing ssh command borrows this terminal
     monitor = device.log.subscribe(lambda text: term.write(text + "\n") if s.monitor else None)
     try:
         if process.command is not None:
@@ -175,18 +176,33 @@ async def run_cli(
             except asyncssh.SignalReceived as sig:
                 restore = _special_key(term, s, str(sig.signal))
                 continue
+            except asyncssh.BreakReceived:
+                _interrupt(term, s)
+                continue
             if not raw:
                 break
             line = raw.rstrip("\r\n")
-            out = await config_mode.handle(s, line, run_command) if s.modes else await run_command(s, line)
-            if out:
-                await _page(term, s, out.rstrip("\n")) if not s.modes else term.write(out.rstrip("\n") + "\n")
+            try:
+                out = await config_mode.handle(s, line, run_command) if s.modes else await run_command(s, line)
+                if out:
+                    await _page(term, s, out.rstrip("\n")) if not s.modes else term.write(out.rstrip("\n") + "\n")
+            except asyncssh.BreakReceived:  # Ctrl-C at a question (enable's Password:, a [confirm]) aborts it
+                _interrupt(term, s)
         process.exit(0)
-    except (asyncssh.BreakReceived, BrokenPipeError, ConnectionError, asyncssh.DisconnectError):
+    except (BrokenPipeError, ConnectionError, asyncssh.DisconnectError):
         with contextlib.suppress(Exception):
             process.exit(0)
     finally:
         monitor()
+
+
+def _interrupt(term: _Terminal, s: CliSession) -> None:
+    """Ctrl-C: abandon the line or question; in configuration mode it also ends it, as on IOS."""
+    with contextlib.suppress(AttributeError, asyncssh.Error):
+        term.process.channel.clear_input()
+    term.write("\n")
+    if s.modes:
+        config_mode.leave(s)
 
 
 def _special_key(term: _Terminal, s: CliSession, signal: str) -> str | None:

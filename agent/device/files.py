@@ -308,8 +308,7 @@ class FlashWriter:
             os.close(self._fd)
             self._fd = None
         try:
-            others = self.flash.usage(excluding=self.path) - self.size  # the temporary file counts once
-            if others + self.size > self.flash.max_bytes:
+            if self._committed(excluding=self.path) + self.size > self.flash.max_bytes:
                 raise FlashError(f"%Error writing {self.shown} (No space left on device)")
             os.replace(self.tmp, self.path)
             dir_fd = os.open(self.path.parent, os.O_RDONLY)
@@ -324,6 +323,20 @@ class FlashWriter:
             self.abort()
             raise
         self.done = True
+
+    def _committed(self, excluding: Path) -> int:
+        """Bytes of the finished files in flash: (other transfers still in progress do not count)."""
+        total = 0
+        for dirpath, _dirs, files in os.walk(self.flash.root):
+            for f in files:
+                p = Path(dirpath) / f
+                if f.startswith(TEMP_PREFIX) or p == excluding:
+                    continue
+                with contextlib.suppress(FileNotFoundError):
+                    st = os.lstat(p)
+                    if stat.S_ISREG(st.st_mode):
+                        total += st.st_size
+        return total
 
     def abort(self) -> None:
         """Throw the written data away (the file ``name`` is as it was)."""

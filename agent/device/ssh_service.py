@@ -1,4 +1,4 @@
-"""The device's own SSH server (CLI shell, exec commands, later SCP), driven by the committed configuration.
+"""The device's own SSH server (CLI shell, exec commands, SCP), driven by the committed configuration.
 
 asyncssh does the protocol; this module decides policy. The current :class:`SshPolicy` is swapped in by the
 reconciler after each commit: listener-wide options (host key, login time, ciphers, key exchange) go through
@@ -6,6 +6,11 @@ reconciler after each commit: listener-wide options (host key, login time, ciphe
 users, keys, vty lines) read the policy and the running configuration live on every attempt. Existing sessions
 are never disturbed by a configuration change, as on IOS. The server exists only while a usable RSA host key
 does (``%SSH-5-ENABLED`` / ``%SSH-5-DISABLED``).
+
+Every session channel gets a :class:`~agent.device.scp.DeviceSession` (from ``session_requested``): shell and
+exec run the CLI, ``scp`` commands the IOS file system of :mod:`agent.device.scp`, and the SFTP subsystem is
+refused unless ``sftp`` (``--sftp``). asyncssh only asks ``session_requested`` when no process/session/SFTP
+factory is given to ``listen``, so those live on the session object, not in the listener options.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from agent.datastore.store import Stores
 from agent.device.aaa.login import LoginResult, check_login, exec_privilege, local_user
 from agent.device.keys import KeyStore
 from agent.device.names import n
+from agent.device.scp import DeviceFiles, DeviceSession
 from agent.device.sessions import SessionInfo, SessionRegistry
 from agent.device.ssh_policy import SshPolicy, VtyLine
 
@@ -66,6 +72,8 @@ class SshService:
         port: int,
         shell: ShellRunner,
         login_timeout_cap: float = 120.0,
+        files: DeviceFiles | None = None,
+        sftp: bool = False,
     ) -> None:
         self.keys = keys
         self.stores = stores
@@ -83,6 +91,8 @@ class SshService:
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
         self._cap = login_timeout_cap
+        self.files = files  # the IOS file system SCP serves (flash:, running-config, startup-config)
+        self.sftp = sftp  # --sftp: serve the SFTP subsystem too (IOS XE has none)
 
     # -- policy ---------------------------------------------------------------------------------------------------
     @property
@@ -154,10 +164,8 @@ class SshService:
                 self._acceptor = await asyncssh.listen(
                     self.host,
                     self.port,
-                    server_factory=lambda: _Connection(self),
-                    process_factory=self._run_process,
+                    server_factory=lambda: _Connection(self),  # its session_requested() runs CLI, SCP, SFTP
                     server_version=SERVER_VERSION,
-                    allow_scp=False,
                     x11_forwarding=False,
                     agent_forwarding=False,
                     reuse_address=True,
@@ -326,6 +334,9 @@ class _Connection(asyncssh.SSHServer):
         return ok
 
     # -- the session ----------------------------------------------------------------------------------------------
+    def session_requested(self) -> DeviceSession:
+        return DeviceSession(self.service._run_process, self, self.service.sftp)
+
     async def run_session(self, process: asyncssh.SSHServerProcess[str]) -> None:
         svc = self.service
         line = svc.free_line()

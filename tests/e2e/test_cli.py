@@ -357,3 +357,15 @@ def test_cli_respects_a_netconf_lock_on_running(fresh_agent) -> None:
     finally:
         m.close_session()
     assert netconf_hostname(agent) == "Router"
+
+
+def test_ctrl_c_abandons_the_line_and_keeps_the_session(agent) -> None:
+    async def scenario(shell: Shell) -> str:
+        shell.proc.stdin.write("show priv\x03")
+        await shell.until("#")
+        await shell.cmd("conf t", "(config)#")
+        shell.proc.stdin.write("\x03")
+        await shell.until("Router#")
+        return await shell.cmd("show privilege", "#")
+
+    assert "Current privilege level is 15" in asyncio.run(with_shell(agent, scenario))
