@@ -248,6 +248,11 @@ async def copy(s: CliSession, args: tuple[str, ...]) -> str:
             remote_dst = ScpUrl(
                 dest, remote_dst.password, remote_dst.host, remote_dst.port, remote_dst.path, remote_dst.text
             )
+        name = (await s.ask(f"Destination filename [{remote_dst.path}]? ", True)).strip()
+        if name:
+            remote_dst = ScpUrl(
+                remote_dst.user, remote_dst.password, remote_dst.host, remote_dst.port, name, remote_dst.text
+            )
         return await _scp_upload(s, files, src, remote_dst)
 
     assert dst is not None
@@ -291,7 +296,7 @@ async def _local_copy(s: CliSession, files: DeviceFiles, src: Url, dst: Url) -> 
                 data = f.read(files.limits.max_config_bytes + 1)
         else:
             data = files.render(src.kind)
-        files.apply(dst.kind, data, s.origin())
+        await files.aapply(dst.kind, data, s.origin())
     except ConfigFileError as exc:
         return "\n".join(exc.lines)
     except FlashError as exc:

@@ -562,7 +562,7 @@ class Stores:
         self._persist(STARTUP)
 
     def save(self, origin: Origin) -> None:
-        """copy running-config startup-config (cisco-ia save-config, CLI ``write``)."""
+        """Copy running to startup (a device's save RPC, the CLI's ``write``)."""
         self._check_writable(STARTUP, origin.session_id)
         self.startup = self.running
         self._persist(STARTUP)

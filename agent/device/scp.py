@@ -64,9 +64,10 @@ import stat
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, cast
 
 import asyncssh
+from asyncssh.channel import SSHChannel
 from lxml import etree
 
 from agent.datastore.store import RUNNING, STARTUP, StoreError
@@ -170,37 +171,45 @@ class DeviceFiles:
 
     def apply(self, kind: str, data: bytes, origin: Origin) -> None:
         """Write a configuration file: merge into running, or replace startup. Raises ConfigFileError."""
+        self.commit(kind, self.prepare(kind, data), origin)
+
+    async def aapply(self, kind: str, data: bytes, origin: Origin) -> None:
+        """:meth:`apply` with the parsing (seconds for a big file) in a worker thread, the commit on the loop."""
+        config = await asyncio.to_thread(self.prepare, kind, data)
+        self.commit(kind, config, origin)
+
+    def prepare(self, kind: str, data: bytes) -> etree._Element:
+        """The ``<config>`` a configuration file stands for (pure: reads the running snapshot, changes nothing):
+        IOS text parsed with the CLI table (on top of running for running-config, of nothing for startup), or
+        the XML ``<config>`` form. Raises ConfigFileError."""
         shown = "running-config" if kind == "running" else "startup-config"
         if len(data) > self.limits.max_config_bytes:
             raise ConfigFileError(f"%Error writing {shown} (File too large)")
-        head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-        try:
-            if head.startswith(b"<"):
-                config = decode_config(data, shown)
-                if kind == "running":
-                    self.stores.edit(RUNNING, config, origin, default_operation="merge")
-                else:
-                    self.stores.replace(STARTUP, self.stores.parse_config(config), origin)
-                return
+        if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
             try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise ConfigFileError(f"%Error copying {shown} (not a text configuration file)") from None
-            base = self.stores.running if kind == "running" else None
-            edit, errors = parse_config_text(text, base)
-            if errors:
-                raise line_errors(shown, errors)
+                return decode_config(data, shown)
+            except FlashError as exc:
+                raise ConfigFileError(str(exc)) from None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ConfigFileError(f"%Error copying {shown} (not a text configuration file)") from None
+        edit, errors = parse_config_text(text, self.stores.running if kind == "running" else None)
+        if errors:
+            raise line_errors(shown, errors)
+        return edit
+
+    def commit(self, kind: str, config: etree._Element, origin: Origin) -> None:
+        """Merge ``config`` into running, or make it startup after validation (the one commit pipeline)."""
+        shown = "running-config" if kind == "running" else "startup-config"
+        try:
             if kind == "running":
-                self.stores.edit(RUNNING, edit, origin, default_operation="merge")
+                self.stores.edit(RUNNING, config, origin, default_operation="merge")
             else:
-                self.stores.replace(STARTUP, self.stores.parse_config(edit), origin)
+                self.stores.replace(STARTUP, self.stores.parse_config(config), origin)
         except StoreError as exc:
             message = "; ".join(e.message for e in exc.errors) or "invalid configuration"
             raise ConfigFileError(f"%Error copying {shown} ({message})") from None
-        except ConfigFileError:
-            raise
-        except FlashError as exc:
-            raise ConfigFileError(str(exc)) from None
 
 
 # -- who may copy ---------------------------------------------------------------------------------------------------
@@ -376,8 +385,9 @@ class DeviceSession(asyncssh.SSHServerProcess[Any]):
         self.allow_sftp = allow_sftp
         self.files_server: ScpServer | None = None
 
-    def _start_files(self, chan: asyncssh.SSHServerChannel[bytes]) -> ScpServer:
-        self.files_server = ScpServer(chan, self, self.owner)
+    def _start_files(self, chan: SSHChannel[bytes]) -> ScpServer:
+        # a server channel, possibly behind asyncssh's line-editor wrapper (which is not a subclass)
+        self.files_server = ScpServer(cast("asyncssh.SSHServerChannel[bytes]", chan), self, self.owner)
         return self.files_server
 
     def subsystem_requested(self, subsystem: str) -> bool:
@@ -484,7 +494,7 @@ class ScpServer(asyncssh.SFTPServer):
         "permission denied" classes: asyncssh's glob turns those into "No matches found"."""
         if self.source:
             return asyncssh.SFTPFailure(text)
-        classes: dict[str, type[asyncssh.SFTPError]] = {
+        classes: dict[str, Callable[[str], asyncssh.SFTPError]] = {
             "denied": asyncssh.SFTPPermissionDenied,
             "missing": asyncssh.SFTPNoSuchFile,
             "unsupported": asyncssh.SFTPOpUnsupported,
@@ -582,7 +592,7 @@ class ScpServer(asyncssh.SFTPServer):
             if writing:
                 f = _ConfigWrite(url, self.files.limits.max_config_bytes)
             else:
-                f = _MemoryRead(url, self._snapshots.pop(url.kind, None) or self.files.render(url.kind))
+                f = _MemoryRead(url, self._snapshots.pop(url.kind, b"") or self.files.render(url.kind))
         elif not url.name:
             raise self._error(f"%Error opening {url} (Is a directory)", "isdir")
         elif writing:
@@ -653,7 +663,7 @@ class ScpServer(asyncssh.SFTPServer):
             self._session_id = self.files.session_ids()
         origin = Origin(self._session_id, self.owner.user, "scp", self.owner.peer)
         try:
-            self.files.apply(file_obj.url.kind, bytes(file_obj.buf), origin)
+            await self.files.aapply(file_obj.url.kind, bytes(file_obj.buf), origin)
         except ConfigFileError as exc:
             for line in exc.lines:
                 log.info("SCP to %s: %s", file_obj.url, line)

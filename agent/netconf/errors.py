@@ -69,7 +69,7 @@ class RpcError:
     ``info`` holds simple ``<error-info>`` children as ``(name, text)``: a local name (``bad-element``,
     ``bad-attribute``, ``bad-namespace``, ``session-id``, ``ok-element`` …) is put in the NETCONF base
     namespace, a Clark name ``{ns}name`` in its own. ``info_elements`` adds arbitrary elements after those
-    (for example Cisco's ``<detail xmlns="http://cisco.com/yang/cisco-ia">``); they are copied when rendered,
+    (for example a vendor's own ``<detail>`` element in its namespace); they are copied when rendered,
     never moved. ``path_ns`` is left out of the hash because dicts are unhashable.
     """
 

@@ -462,6 +462,12 @@ def test_copy_scp_url_to_flash_through_the_device_ssh_client(scp_agent, tmp_path
         out += await shell.cmd(f"copy {url} flash:wrong.bin", "]? ")
         out += await shell.cmd("", "Password: ")
         out += await shell.cmd("not-the-password")
+        up = f"scp://admin@127.0.0.1:{agent.ssh_port}/flash:img-up.bin"
+        out += await shell.cmd(f"copy flash:img.bin {up}", "]? ")
+        out += await shell.cmd("", "]? ")
+        out += await shell.cmd("", "]? ")
+        out += await shell.cmd("", "Password: ")
+        out += await shell.cmd(PASSWORD)
         out += await shell.cmd("show logging | include SCP")
         return out
 
@@ -471,6 +477,9 @@ def test_copy_scp_url_to_flash_through_the_device_ssh_client(scp_agent, tmp_path
     assert sha256(flash_dir(agent) / "img-copy.bin") == sha256(src)
     assert f"%Error opening scp://admin@127.0.0.1:{agent.ssh_port}/flash:img.bin (Permission denied)" in out
     assert not (flash_dir(agent) / "wrong.bin").exists()
+    assert "Address or name of remote host [127.0.0.1]? " in out
+    assert "Destination filename [flash:img-up.bin]? " in out
+    assert sha256(flash_dir(agent) / "img-up.bin") == sha256(src)  # uploaded to itself over SCP
     assert "SCP: [" in out and "send C0600 700000 flash:img.bin" in out  # debug ip scp
 
 

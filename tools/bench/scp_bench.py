@@ -5,14 +5,17 @@ sshd on the same machine (the reference), with the OpenSSH ``scp -O`` client for
 The agent runs with ``--flash-size`` large enough for the file and ``ip scp server enable`` committed over NETCONF;
 the upload goes to ``flash:bench.bin`` (streamed to a temporary file, fsync, rename) and the download reads it
 back. The reference is a private sshd (``-f CONFIG -D -e``) on a free loopback port with a temporary host key and
-``AuthorizedKeysFile`` in a temporary directory (public-key login as the current user; run as root, as sshd wants
-for privilege separation, which also needs ``/run/sshd``: created when missing). Each figure is the median of
+``AuthorizedKeysFile`` in a temporary directory, public-key login. As root, sshd runs as root (privilege separation
+needs the ``sshd`` account, which Debian's package creates, and ``/run/sshd``, created here when missing); with
+``--sshd-user NAME`` it runs unprivileged as that account instead (no privilege separation account needed) and the
+client logs in as NAME; not as root, it runs as the current user. Each figure is the median of
 ``--rounds`` wall-clock times of the whole ``scp`` command (connection set-up included) and the SHA-256 of every
 copy is checked. When no sshd is installed the reference is skipped: Debian's package is ``openssh-server``
 (``--sshd PATH`` takes a binary from elsewhere, e.g. extracted with ``apt-get download openssh-server`` and
 ``dpkg-deb -x``).
 
-Usage: tools/bench/scp_bench.py [--size-mb 100] [--rounds 3] [--cipher NAME] [--sshd PATH]
+Usage (from the repository root): tools/bench/scp_bench.py [--size-mb 100] [--rounds 3] [--cipher NAME]
+       [--sshd PATH] [--sshd-user NAME]
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import argparse
 import asyncio
 import hashlib
 import os
+import pwd
 import re
 import shutil
 import socket
@@ -136,13 +140,22 @@ def find_sshd(given: str | None) -> str | None:
     )
 
 
-def bench_sshd(sshd: str, src: Path, tmp: Path, rounds: int, cipher: list[str]) -> tuple[list[float], list[float]]:
+def bench_sshd(
+    sshd: str, src: Path, tmp: Path, rounds: int, cipher: list[str], run_as: str | None
+) -> tuple[list[float], list[float]]:
     d = tmp / "sshd"
     d.mkdir(mode=0o700)
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(d / "hostkey")], check=True)
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(d / "client")], check=True)
     shutil.copy(d / "client.pub", d / "authorized_keys")
-    os.makedirs("/run/sshd", mode=0o755, exist_ok=True)  # Debian's privilege separation directory
+    prefix: list[str] = []
+    if run_as is not None:  # unprivileged sshd: it must own its files
+        account = pwd.getpwnam(run_as)
+        for path in (d, *d.iterdir()):
+            os.chown(path, account.pw_uid, account.pw_gid)
+        prefix = ["runuser", "-u", run_as, "--"]
+    elif os.geteuid() == 0:
+        os.makedirs("/run/sshd", mode=0o755, exist_ok=True)  # Debian's privilege separation directory
     port = free_port()
     (d / "sshd_config").write_text(
         f"Port {port}\nListenAddress 127.0.0.1\nHostKey {d / 'hostkey'}\nPidFile {d / 'sshd.pid'}\n"
@@ -151,7 +164,10 @@ def bench_sshd(sshd: str, src: Path, tmp: Path, rounds: int, cipher: list[str]) 
         "Subsystem sftp internal-sftp\n"
     )
     daemon = subprocess.Popen(
-        [sshd, "-f", str(d / "sshd_config"), "-D", "-e"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [*prefix, sshd, "-f", str(d / "sshd_config"), "-D", "-e"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 10
@@ -163,9 +179,9 @@ def bench_sshd(sshd: str, src: Path, tmp: Path, rounds: int, cipher: list[str]) 
                 if s.connect_ex(("127.0.0.1", port)) == 0:
                     break
             time.sleep(0.1)
-        user = os.environ.get("USER") or "root"
+        user = run_as or pwd.getpwuid(os.geteuid()).pw_name
         base = ["scp", "-O", "-P", str(port), "-i", str(d / "client"), "-o", "IdentitiesOnly=yes", *SSH_OPTS, *cipher]
-        dst = tmp / "sshd-dst.bin"
+        dst = d / "dst.bin"
         ups, downs = [], []
         for _ in range(rounds):
             ups.append(timed([*base, str(src), f"{user}@127.0.0.1:{dst}"]))
@@ -185,6 +201,14 @@ def bench_sshd(sshd: str, src: Path, tmp: Path, rounds: int, cipher: list[str]) 
             daemon.wait()
 
 
+def _has_account(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
 def rate(size: int, samples: list[float]) -> float:
     return size / (1 << 20) / statistics.median(samples)
 
@@ -195,6 +219,7 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--cipher", default=None, help="scp -c CIPHER for both servers (default: what they negotiate)")
     p.add_argument("--sshd", default=None, help="path of the OpenSSH sshd for the reference")
+    p.add_argument("--sshd-user", default=None, help="as root: run the reference sshd unprivileged as this account")
     args = p.parse_args()
     cipher = ["-c", args.cipher] if args.cipher else []
     with tempfile.TemporaryDirectory(prefix="scp-bench-") as tmpname:
@@ -215,10 +240,14 @@ def main() -> None:
         if sshd is None:
             print("  OpenSSH sshd: not installed (Debian package openssh-server); no reference figures", flush=True)
             return
-        if os.geteuid() != 0:
-            print("  OpenSSH sshd: the reference needs root (privilege separation); skipped", flush=True)
+        if os.geteuid() == 0 and args.sshd_user is None and not _has_account("sshd"):
+            print(
+                "  OpenSSH sshd: as root it needs the 'sshd' privilege separation account (created by Debian's "
+                "openssh-server); pass --sshd-user NAME to run it unprivileged",
+                flush=True,
+            )
             return
-        ref = bench_sshd(sshd, src, tmp, args.rounds, cipher)
+        ref = bench_sshd(sshd, src, tmp, args.rounds, cipher, args.sshd_user if os.geteuid() == 0 else None)
         ref_up, ref_down = rate(size, ref[0]), rate(size, ref[1])
         print(f"  OpenSSH sshd       upload {ref_up:8.1f} MB/s   download {ref_down:8.1f} MB/s", flush=True)
         print(f"  agent / sshd       upload {agent_up / ref_up:8.2f}        download {agent_down / ref_down:8.2f}")

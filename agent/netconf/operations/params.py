@@ -55,7 +55,8 @@ def datastore(ctx: RpcContext, op: etree._Element, param: str, *, allow_config: 
     if q.localname == STARTUP and not ctx.services.extensions:
         raise protocol_error(
             ErrorTag.INVALID_VALUE,
-            "the startup datastore is not available over NETCONF (no :startup capability); use cisco-ia save-config",
+            "the startup datastore is not available over NETCONF (no :startup capability); save with the device's "
+            "save-config RPC",
             element=param,
         )
     return q.localname
