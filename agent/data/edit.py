@@ -220,15 +220,7 @@ class _Editor:
         existing: etree._Element | None,
         position: _Position | None = None,
     ) -> None:
-        if op in (Op.DELETE, Op.REMOVE):
-            if existing is None:
-                if op is Op.DELETE:
-                    self.fail("data-missing", f"{here.path} does not exist", here)
-                return
-            self._remove(target, existing, snode)
-            return
-        if op is Op.CREATE and existing is not None:
-            self.fail("data-exists", f"{here.path} already exists", here)
+        if self._delete_or_refuse(target, snode, op, existing, here):
             return
         if snode.kind in (Kind.ANYXML, Kind.ANYDATA):
             new = copy.deepcopy(el)
@@ -257,27 +249,36 @@ class _Editor:
             self._move(target, snode, existing, position, here)
         self.edit_children(existing, snode, el, op, here)
 
+    def _delete_or_refuse(
+        self, target: etree._Element, snode: SchemaNode, op: Op, existing: etree._Element | None, here: _Loc
+    ) -> bool:
+        """The operations decided by whether the node exists: delete/remove it, or refuse create on an existing
+        node and ``none`` on a missing leaf (RFC 6241 §7.2). True when the operation is settled here."""
+        if op in (Op.DELETE, Op.REMOVE):
+            if existing is not None:
+                self._remove(target, existing, snode)
+            elif op is Op.DELETE:
+                self.fail("data-missing", f"{here.path} does not exist", here)
+            return True
+        if op is Op.CREATE and existing is not None:
+            self.fail("data-exists", f"{here.path} already exists", here)
+            return True
+        if op is Op.NONE and snode.kind in (Kind.LEAF, Kind.LEAF_LIST):
+            if existing is None:
+                self.fail("data-missing", f"{here.path} does not exist", here)
+            return True
+        return False
+
     def _edit_leaf(self, target: etree._Element, snode: SchemaNode, el: etree._Element, op: Op, here: _Loc) -> None:
         existing = _find_child(target, snode.tag)
         if snode.is_key:
             self._check_key_unchanged(existing, snode, el, op, here)
             return
         if op in (Op.DELETE, Op.REMOVE):
-            if existing is None:
-                if op is Op.DELETE:
-                    self.fail("data-missing", f"{here.path} does not exist", here)
-                return
-            self._remove(target, existing, snode)
+            self._delete_or_refuse(target, snode, op, existing, here)
             return
         value = self._value(snode, el, here)
-        if value is None:
-            return
-        if op is Op.CREATE and existing is not None:
-            self.fail("data-exists", f"{here.path} already exists", here)
-            return
-        if op is Op.NONE:
-            if existing is None:
-                self.fail("data-missing", f"{here.path} does not exist", here)
+        if value is None or self._delete_or_refuse(target, snode, op, existing, here):
             return
         if existing is not None:
             if existing.text != value and not (existing.text is None and value == ""):
@@ -309,19 +310,7 @@ class _Editor:
         loc = _Loc((*here.parts[:-1], f"{here.parts[-1]}[.={_quote(value)}]"), here.ns)
         existing = next((c for c in target.iterchildren(snode.tag) if (c.text or "") == value), None)
         position = self._position(el, snode, loc)
-        if op in (Op.DELETE, Op.REMOVE):
-            if existing is None:
-                if op is Op.DELETE:
-                    self.fail("data-missing", f"{loc.path} does not exist", loc)
-                return
-            self._remove(target, existing, snode)
-            return
-        if op is Op.CREATE and existing is not None:
-            self.fail("data-exists", f"{loc.path} already exists", loc)
-            return
-        if op is Op.NONE:
-            if existing is None:
-                self.fail("data-missing", f"{loc.path} does not exist", loc)
+        if self._delete_or_refuse(target, snode, op, existing, loc):
             return
         if existing is not None:
             if position is not None and snode.ordered_by_user:
