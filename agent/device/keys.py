@@ -433,11 +433,9 @@ class KeyStore:
         exportable: bool = False,
     ) -> GenerateResult:
         """``crypto key generate rsa …`` in the calling thread (blocking: use :meth:`agenerate_rsa` on a loop)."""
-        plan = plan_generate(
-            label, hostname=hostname, domain=domain, modulus=modulus, usage_keys=usage_keys, exportable=exportable
-        )
-        if isinstance(plan, Refusal):
-            return GenerateResult(False, plan.message + "\n", error=plan.message)
+        plan = _plan_or_refusal(label, hostname, domain, modulus, usage_keys, exportable)
+        if isinstance(plan, GenerateResult):
+            return plan
         result, event = self._execute_generate(plan)
         self._announce(event)
         return result
@@ -453,11 +451,9 @@ class KeyStore:
         exportable: bool = False,
     ) -> GenerateResult:
         """:meth:`generate_rsa` with key generation and file I/O in a worker thread."""
-        plan = plan_generate(
-            label, hostname=hostname, domain=domain, modulus=modulus, usage_keys=usage_keys, exportable=exportable
-        )
-        if isinstance(plan, Refusal):
-            return GenerateResult(False, plan.message + "\n", error=plan.message)
+        plan = _plan_or_refusal(label, hostname, domain, modulus, usage_keys, exportable)
+        if isinstance(plan, GenerateResult):
+            return plan
         result, event = await asyncio.to_thread(self._execute_generate, plan)
         self._announce(event)
         return result
@@ -555,3 +551,20 @@ class KeyStore:
     def load_or_generate(self, label: str, modulus: int = DEFAULT_MODULUS) -> asyncssh.SSHKey:
         """The key pair ``label``, generating it first if it does not exist."""
         return self.load(label) or self.generate(label, modulus)
+
+
+def _plan_or_refusal(
+    label: str | None,
+    hostname: str | None,
+    domain: str | None,
+    modulus: int | None,
+    usage_keys: bool,
+    exportable: bool,
+) -> GeneratePlan | GenerateResult:
+    """The generation plan, or the refusal already shaped as the result the caller returns."""
+    plan = plan_generate(
+        label, hostname=hostname, domain=domain, modulus=modulus, usage_keys=usage_keys, exportable=exportable
+    )
+    if isinstance(plan, Refusal):
+        return GenerateResult(False, plan.message + "\n", error=plan.message)
+    return plan
