@@ -142,20 +142,10 @@ class Flash:
 
     def read(self, name: str) -> bytes:
         """The content of flash file ``name`` (never through a symbolic link)."""
-        path = self.resolve(name)
-        shown = f"flash:{name}"
-        try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-        except FileNotFoundError:
-            raise FlashError(f"%Error opening {shown} (No such file or directory)") from None
-        except OSError as exc:
-            raise FlashError(f"%Error opening {shown} ({os.strerror(exc.errno or errno.EIO)})") from None
-        with os.fdopen(fd, "rb") as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-                raise FlashError(f"%Error opening {shown} (Is a directory)")
+        with self.open_read(name) as f:
             data = f.read(self.max_bytes + 1)
         if len(data) > self.max_bytes:
-            raise FlashError(f"%Error reading {shown} (File too large)")
+            raise FlashError(f"%Error reading flash:{name} (File too large)")
         return data
 
     def write(self, name: str, data: bytes) -> None:
