@@ -14,37 +14,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from agentproc import PASSWORD, start_agent
 from ncclient import manager
 from rawclient import RawNetconf
 
 NATIVE = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-PASSWORD = "Bench-pass-1"
 # a well-formed type-9 hash so that loading 10,000 users does not spend minutes in scrypt
 HASH = "$9$AAAAAAAAAAAAAA$98TL7I2NJnM8PHS7XqDxOe569kXm8FUzMdMc/E6wP2Y"
-
-
-def start_agent(state: Path) -> tuple[subprocess.Popen[str], int]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "agent", "--state-dir", str(state), "--netconf-port", "0", "--ssh-port", "0",
-         "--admin-password", PASSWORD, "--log-level", "WARNING"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        m = re.search(r"NETCONF on [0-9.]+:(\d+)", line)
-        if m:
-            return proc, int(m.group(1))
-    raise SystemExit("agent did not start")
 
 
 def connect(port: int) -> manager.Manager:
@@ -122,7 +105,7 @@ def main() -> None:
     p.add_argument("--users", type=int, default=10_000)
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        proc, port = start_agent(Path(tmp) / "state")
+        proc, port, _ = start_agent(Path(tmp) / "state")
         try:
             asyncio.run(raw_suite(port, args.rounds, " (bootstrap config)"))
             measure("session set-up (connect + hello)", args.rounds, lambda: connect(port).close_session())

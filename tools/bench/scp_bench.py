@@ -25,19 +25,17 @@ import asyncio
 import hashlib
 import os
 import pwd
-import re
 import shutil
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from agentproc import PASSWORD, start_agent
 from rawclient import RawNetconf
 
-PASSWORD = "Bench-pass-1"
 NATIVE = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 SSH_OPTS = [
     "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
@@ -78,22 +76,6 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> float:
 
 
 # -- the agent --------------------------------------------------------------------------------------------------------
-def start_agent(state: Path, flash_mb: int) -> tuple[subprocess.Popen[str], int, int]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "agent", "--state-dir", str(state), "--netconf-port", "0", "--ssh-port", "0",
-         "--admin-password", PASSWORD, "--log-level", "WARNING", "--flash-size", str(flash_mb)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    assert proc.stdout is not None
-    ssh_port = 0
-    for line in proc.stdout:
-        m = re.search(r"SSH on [0-9.]+:(\d+)", line)
-        if m:
-            ssh_port = int(m.group(1))
-        m = re.search(r"NETCONF on [0-9.]+:(\d+)", line)
-        if m:
-            return proc, int(m.group(1)), ssh_port
-    raise SystemExit("agent did not start")
 
 
 async def enable_scp(netconf_port: int) -> None:
@@ -108,7 +90,7 @@ async def enable_scp(netconf_port: int) -> None:
 def bench_agent(src: Path, tmp: Path, rounds: int, cipher: list[str]) -> tuple[list[float], list[float]] | None:
     state = tmp / "agent"
     size_mb = src.stat().st_size // (1 << 20)
-    proc, netconf_port, ssh_port = start_agent(state, flash_mb=2 * size_mb + 64)
+    proc, netconf_port, ssh_port = start_agent(state, "--flash-size", str(2 * size_mb + 64))
     try:
         asyncio.run(enable_scp(netconf_port))
         prefix, env = password_prefix(tmp)

@@ -11,39 +11,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import asyncssh
+from agentproc import PASSWORD, start_agent
 from rawclient import RawNetconf
 
-PASSWORD = "Bench-pass-1"
 NATIVE = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 CIPHERS = ("aes128-ctr", "aes256-ctr")
-
-
-def start_agent(state: Path) -> tuple[subprocess.Popen[str], int, int]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "agent", "--state-dir", str(state), "--netconf-port", "0", "--ssh-port", "0",
-         "--admin-password", PASSWORD, "--log-level", "WARNING"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    assert proc.stdout is not None
-    ssh_port = 0
-    for line in proc.stdout:
-        m = re.search(r"SSH on [0-9.]+:(\d+)", line)
-        if m:
-            ssh_port = int(m.group(1))
-        m = re.search(r"NETCONF on [0-9.]+:(\d+)", line)
-        if m:
-            return proc, int(m.group(1)), ssh_port
-    raise SystemExit("agent did not start")
 
 
 async def login(port: int, cipher: str) -> None:
