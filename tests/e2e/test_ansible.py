@@ -10,7 +10,6 @@ bundles ansible.netcommon; the modules run on the controller and need ncclient, 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -42,27 +41,11 @@ def write_inventory(path: Path, port: int) -> Path:
     return path
 
 
-def ansible_env(tmp_path: Path) -> dict[str, str]:
-    """Ansible confined to the test's directory: its config, temp files and persistent-connection sockets."""
-    home = tmp_path / "ah"
-    return {
-        **os.environ,
-        "ANSIBLE_CONFIG": str(SAMPLE / "ansible.cfg"),
-        "ANSIBLE_HOME": str(home),
-        "ANSIBLE_LOCAL_TEMP": str(home / "tmp"),
-        "ANSIBLE_PERSISTENT_CONTROL_PATH_DIR": str(home / "pc"),
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_FORCE_COLOR": "0",
-        "ANSIBLE_DEPRECATION_WARNINGS": "0",
-        "PYTHONWARNINGS": "ignore",
-    }
-
-
-def run_ansible(tool: str, *args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def run_ansible(tool: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", f"ansible.cli.{tool}", *args],
         cwd=SAMPLE,
-        env=ansible_env(tmp_path),
+        env=env,
         capture_output=True,
         text=True,
         timeout=300,
@@ -75,12 +58,12 @@ def time_out(agent) -> str | None:
     return root.findtext(".//ios:ssh/ios:time-out", namespaces=NS)
 
 
-def test_playbook_reads_edits_commits_and_saves(fresh_agent, tmp_path) -> None:
+def test_playbook_reads_edits_commits_and_saves(ansible_env, fresh_agent, tmp_path) -> None:
     agent = fresh_agent()
     assert time_out(agent) is None  # the factory default has no time-out (basic-mode explicit)
     inventory = write_inventory(tmp_path / "inventory.ini", agent.netconf_port)
 
-    result = run_ansible("playbook", "-i", str(inventory), str(PLAYBOOK), "-e", "ssh_timeout=57", tmp_path=tmp_path)
+    result = run_ansible("playbook", "-i", str(inventory), str(PLAYBOOK), "-e", "ssh_timeout=57", env=ansible_env())
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "hostname is Router" in output
@@ -93,10 +76,10 @@ def test_playbook_reads_edits_commits_and_saves(fresh_agent, tmp_path) -> None:
     assert time_out(agent) == "57"
 
 
-def test_playbook_failure_surfaces_the_device_error(fresh_agent, tmp_path) -> None:
+def test_playbook_failure_surfaces_the_device_error(ansible_env, fresh_agent, tmp_path) -> None:
     agent = fresh_agent()
     inventory = write_inventory(tmp_path / "inventory.ini", agent.netconf_port)
-    result = run_ansible("playbook", "-i", str(inventory), str(PLAYBOOK), "-e", "ssh_timeout=121", tmp_path=tmp_path)
+    result = run_ansible("playbook", "-i", str(inventory), str(PLAYBOOK), "-e", "ssh_timeout=121", env=ansible_env())
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "out of range" in output, output
@@ -104,9 +87,9 @@ def test_playbook_failure_surfaces_the_device_error(fresh_agent, tmp_path) -> No
 
 
 @pytest.mark.parametrize("inventory", ["inventory.ini", None])
-def test_inventory_names_the_netconf_connection(tmp_path, inventory: str | None) -> None:
+def test_inventory_names_the_netconf_connection(ansible_env, tmp_path, inventory: str | None) -> None:
     path = SAMPLE / inventory if inventory else write_inventory(tmp_path / "generated.ini", 830)
-    result = run_ansible("inventory", "-i", str(path), "--host", "r1", tmp_path=tmp_path)
+    result = run_ansible("inventory", "-i", str(path), "--host", "r1", env=ansible_env())
     assert result.returncode == 0, result.stderr
     host = json.loads(result.stdout)
     assert host["ansible_connection"] == "ansible.netcommon.netconf"

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
 import sys
 import time
@@ -35,6 +34,10 @@ ADMIN_PASSWORD = "Adm1n-pass"
 FILTER = f'<native xmlns="{IOS}"><ip><ssh/></ip><line/></native>'
 
 pytestmark = pytest.mark.timeout(600)
+
+
+#: Ansible prints task results as JSON, so the tests read them instead of scraping text.
+JSON_RESULTS = {"ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json", "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1"}
 
 
 def write_inventory(
@@ -58,30 +61,12 @@ def write_inventory(
     return path
 
 
-def ansible_env(tmp_path: Path) -> dict[str, str]:
-    """Ansible confined to the test's directory, with JSON results on stdout."""
-    home = tmp_path / "ah"
-    return {
-        **os.environ,
-        "ANSIBLE_CONFIG": str(SAMPLE / "ansible.cfg"),
-        "ANSIBLE_HOME": str(home),
-        "ANSIBLE_LOCAL_TEMP": str(home / "tmp"),
-        "ANSIBLE_PERSISTENT_CONTROL_PATH_DIR": str(home / "pc"),
-        "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
-        "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1",
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_FORCE_COLOR": "0",
-        "ANSIBLE_DEPRECATION_WARNINGS": "0",
-        "PYTHONWARNINGS": "ignore",
-    }
-
-
-def run_ansible(tool: str, *args: str, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], dict, float]:
+def run_ansible(tool: str, *args: str, env: dict[str, str]) -> tuple[subprocess.CompletedProcess[str], dict, float]:
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", f"ansible.cli.{tool}", *args],
         cwd=SAMPLE,
-        env=ansible_env(tmp_path),
+        env=env,
         capture_output=True,
         text=True,
         timeout=300,
@@ -113,12 +98,18 @@ def netconf_view(agent) -> dict[str, str | None]:
     }
 
 
-def test_cli_playbook_configures_saves_is_idempotent_and_gathers_facts(fresh_agent, tmp_path) -> None:
+def test_cli_playbook_configures_saves_is_idempotent_and_gathers_facts(ansible_env, fresh_agent, tmp_path) -> None:
     agent = fresh_agent()
     assert netconf_view(agent)["time-out"] is None
     inventory = write_inventory(tmp_path / "inventory.ini", agent.ssh_port)
 
-    first, report, first_time = run_ansible("playbook", "-i", str(inventory), str(PLAYBOOK), tmp_path=tmp_path)
+    first, report, first_time = run_ansible(
+        "playbook",
+        "-i",
+        str(inventory),
+        str(PLAYBOOK),
+        env=ansible_env(**JSON_RESULTS),
+    )
     assert first.returncode == 0, first.stdout + first.stderr
     assert report["stats"]["r1"]["changed"] == 2 and report["stats"]["r1"]["failures"] == 0, report["stats"]
     tasks = task_results(report)
@@ -143,7 +134,13 @@ def test_cli_playbook_configures_saves_is_idempotent_and_gathers_facts(fresh_age
     assert netconf_view(agent) == expected
 
     # idempotence: the second run changes (and saves) nothing
-    second, report, second_time = run_ansible("playbook", "-i", str(inventory), str(PLAYBOOK), tmp_path=tmp_path)
+    second, report, second_time = run_ansible(
+        "playbook",
+        "-i",
+        str(inventory),
+        str(PLAYBOOK),
+        env=ansible_env(**JSON_RESULTS),
+    )
     assert second.returncode == 0, second.stdout + second.stderr
     assert report["stats"]["r1"]["changed"] == 0, report["stats"]
     print(f"ansible-playbook over network_cli: first run {first_time:.1f}s, second run {second_time:.1f}s")
@@ -166,7 +163,7 @@ async def _configure(port: int, lines: list[str]) -> None:
         proc.stdin.write("exit\n")
 
 
-def test_level_1_user_is_enabled_and_device_errors_fail_the_task(fresh_agent, tmp_path) -> None:
+def test_level_1_user_is_enabled_and_device_errors_fail_the_task(ansible_env, fresh_agent, tmp_path) -> None:
     agent = fresh_agent()
     asyncio.run(_configure(agent.ssh_port, ["username op privilege 1 secret 0 Op-pass1", "enable secret 0 En-pass1"]))
     inventory = write_inventory(tmp_path / "op.ini", agent.ssh_port, "op", "Op-pass1", "En-pass1")
@@ -174,7 +171,7 @@ def test_level_1_user_is_enabled_and_device_errors_fail_the_task(fresh_agent, tm
     # become: enable: Router> → enable → Password: → show privilege says 15
     ok, report, _ = run_ansible(
         "adhoc", "-i", str(inventory), "r1", "-m", "cisco.ios.ios_command", "-a", "commands='show privilege'",
-        tmp_path=tmp_path,
+        env=ansible_env(**JSON_RESULTS),
     )  # fmt: skip
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert task_results(report)["cisco.ios.ios_command"]["stdout"] == ["Current privilege level is 15"]
@@ -182,7 +179,7 @@ def test_level_1_user_is_enabled_and_device_errors_fail_the_task(fresh_agent, tm
     # a line the device refuses: IOS's caret error matches cisco.ios's error regexes, the task fails, nothing changes
     bad, report, _ = run_ansible(
         "adhoc", "-i", str(inventory), "r1", "-m", "cisco.ios.ios_config", "-a", "lines='ip ssh time-out 121'",
-        tmp_path=tmp_path,
+        env=ansible_env(**JSON_RESULTS),
     )  # fmt: skip
     assert bad.returncode != 0
     result = task_results(report)["cisco.ios.ios_config"]
