@@ -134,10 +134,9 @@ def test_connection_closed_after_authentication_retries(fresh_agent, retries: in
         )  # fmt: skip
         conn.close()
 
-    with pytest.raises((asyncssh.PermissionDenied, asyncssh.DisconnectError)) as exc:
+    with pytest.raises((asyncssh.PermissionDenied, asyncssh.DisconnectError)):
         asyncio.run(attempt())
-    assert _WrongPasswords.asked == retries
-    assert "Too many authentication failures" in str(exc.value) or _WrongPasswords.asked == retries
+    assert _WrongPasswords.asked == retries  # the server hung up after exactly that many wrong passwords
 
 
 def test_cipher_outside_server_algorithm_encryption_is_refused(fresh_agent) -> None:
