@@ -23,7 +23,8 @@ from agent.cli.shell import run_cli
 from agent.datastore.persist import atomic_write
 from agent.datastore.store import StorePaths, Stores
 from agent.device import crypto_rpc, rpcs
-from agent.device.aaa.login import Login
+from agent.device.aaa.authorization import Login
+from agent.device.aaa.network import NetworkAaa
 from agent.device.bootstrap import bootstrap_config, random_password
 from agent.device.files import Flash
 from agent.device.keys import KeyEvent, KeyStore
@@ -156,6 +157,7 @@ class Device:
         self.netconf_port = 0
         self.generated_password: str | None = None
         self.sessions = SessionRegistry()
+        self.aaa = NetworkAaa()  # TACACS+ / RADIUS clients and counters, shared by NETCONF and device SSH logins
         self.log = LogBuffer()
         self.ssh = SshService(
             self.keys,
@@ -166,6 +168,7 @@ class Device:
             self._run_cli,
             files=DeviceFiles(flash, self.stores, session_ids=self.services.sessions.allocate),
             sftp=settings.sftp,
+            network=self.aaa,
         )
         self.cli = CliDevice(
             self.stores, self.keys, self.sessions, self.ssh, self.log, session_ids=self.services.sessions.allocate
@@ -241,7 +244,7 @@ class Device:
         self.stores.subscribe(self.reconciler)
         await self.ssh.apply(derive_policy(self.stores.running))
         host_key = self._netconf_host_key()
-        self.netconf = NetconfServer(self.services, Login(self.stores), [host_key])
+        self.netconf = NetconfServer(self.services, Login(self.stores, self.aaa), [host_key])
         self.netconf_port = await self.netconf.start(self.settings.host, self.settings.netconf_port)
 
     def _netconf_host_key(self) -> asyncssh.SSHKey:

@@ -10,14 +10,15 @@ import asyncio
 import datetime as dt
 import time
 
-from agent.cli import file_cmds, show, ssh_client
+from agent.cli import file_cmds, show, show_aaa, ssh_client
 from agent.cli.context import CliSession
 from agent.cli.parser import Node, add
 from agent.datastore.store import StoreError
+from agent.device.aaa.login import enable_secret
+from agent.device.aaa.servers import radius_servers, tacacs_servers
 from agent.device.cli_map.render import render_running_config
 from agent.device.keys import render_mypubkey_rsa
 from agent.device.logbuffer import show_logging as render_logging
-from agent.device.names import n
 from agent.device.passwords import verify
 
 CONFIG_MODE = object()  # returned by ``configure terminal``: the shell enters configuration mode
@@ -59,6 +60,17 @@ async def show_ip_ssh(s: CliSession, args: tuple[str, ...]) -> str:
     return show.show_ip_ssh(svc.policy, svc.enabled, s.device.keys.info(label) if label else None)
 
 
+async def show_tacacs(s: CliSession, args: tuple[str, ...]) -> str:
+    network = s.device.ssh.network
+    return show_aaa.show_tacacs(network.known(tacacs_servers(s.device.running)))
+
+
+async def show_aaa_servers(s: CliSession, args: tuple[str, ...]) -> str:
+    running = s.device.running
+    network = s.device.ssh.network
+    return show_aaa.show_aaa_servers(network.known([*radius_servers(running), *tacacs_servers(running)]))
+
+
 async def show_mypubkey(s: CliSession, args: tuple[str, ...]) -> str:
     return render_mypubkey_rsa(s.device.keys.keys())
 
@@ -90,7 +102,7 @@ async def enable(s: CliSession, args: tuple[str, ...]) -> str:
     if s.privilege >= level:
         s.info.privilege = level
         return ""
-    secret = enable_secret(s)
+    secret = enable_secret(s.device.running)
     if secret is None:
         return "% No password set"
     for _ in range(3):
@@ -103,17 +115,6 @@ async def enable(s: CliSession, args: tuple[str, ...]) -> str:
 
 async def _verify(secret: tuple[str, str], typed: str) -> bool:
     return await asyncio.to_thread(verify, secret[0], secret[1], typed)
-
-
-def enable_secret(s: CliSession) -> tuple[str, str] | None:
-    """``enable secret`` (preferred) or ``enable password`` of running, as (type, stored)."""
-    enable = s.device.running.find(f"{n('native')}/{n('enable')}")
-    if enable is None:
-        return None
-    for holder in (enable.find(n("secret")), enable.find(n("password"))):
-        if holder is not None and holder.findtext(n("secret")):
-            return holder.findtext(n("type")) or "0", holder.findtext(n("secret")) or ""
-    return None
 
 
 async def terminal_length(s: CliSession, args: tuple[str, ...]) -> str:
@@ -254,6 +255,8 @@ def exec_tree() -> Node:
     add(root, "show running-config", show_running, "Current operating configuration", 15)
     add(root, "show startup-config", show_startup, "Contents of startup configuration", 15)
     add(root, "show crypto key mypubkey rsa", show_mypubkey, "Show RSA public keys", 15)
+    add(root, "show tacacs", show_tacacs, "Shows tacacs+ server statistics", 15)
+    add(root, "show aaa servers", show_aaa_servers, "Server information", 15)
     add(root, "show logging", show_logging, "Show the contents of logging buffers", 15)
     add(root, "clear logging", clear_logging, "Clear logging buffer", 15)
     for word in ("exit", "logout", "quit"):

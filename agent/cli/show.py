@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from agent.device.keys import KeyInfo, secsh_public_key_lines
-from agent.device.sessions import SessionInfo
+from agent.device.sessions import VTY_BASE, SessionInfo
 from agent.device.ssh_policy import SshPolicy
 
 # -- show ip ssh ----------------------------------------------------------------------------------------------
@@ -142,7 +142,6 @@ def show_ssh(sessions: Iterable[SessionInfo]) -> str:
 
 # -- show users -----------------------------------------------------------------------------------------------
 
-VTY_BASE = 2  # absolute line number of vty 0 (con 0 is 0, aux 0 is 1), as 17.x IOL prints it
 _VTY = re.compile(r"vty (\d+)")
 
 

@@ -7,6 +7,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+VTY_BASE = 2  # absolute line number of vty 0 (con 0 is 0, aux 0 is 1), as 17.x IOL prints it and TACACS+ names it
+
 
 @dataclass(eq=False, slots=True)
 class SessionInfo:

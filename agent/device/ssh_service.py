@@ -19,17 +19,22 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import asyncssh
 from asyncssh.kex import get_default_kex_algs
 
 from agent.datastore.store import Stores
-from agent.device.aaa.login import LoginResult, check_login, exec_privilege, local_user
+from agent.device.aaa.accounting import ExecAccounting
+from agent.device.aaa.authorization import ExecGrant, authorize_exec
+from agent.device.aaa.conversation import Conversation, Question
+from agent.device.aaa.login import LoginRequest, LoginResult, check_login, local_user
+from agent.device.aaa.network import Converse, NetworkAaa
 from agent.device.keys import KeyStore
 from agent.device.names import n
 from agent.device.scp import DeviceFiles, DeviceSession
-from agent.device.sessions import SessionInfo, SessionRegistry
+from agent.device.sessions import VTY_BASE, SessionInfo, SessionRegistry
 from agent.device.ssh_policy import SshPolicy, VtyLine
 
 log = logging.getLogger(__name__)
@@ -74,6 +79,7 @@ class SshService:
         login_timeout_cap: float = 120.0,
         files: DeviceFiles | None = None,
         sftp: bool = False,
+        network: NetworkAaa | None = None,
     ) -> None:
         self.keys = keys
         self.stores = stores
@@ -93,6 +99,8 @@ class SshService:
         self._cap = login_timeout_cap
         self.files = files  # the IOS file system SCP serves (flash:, running-config, startup-config)
         self.sftp = sftp  # --sftp: serve the SFTP subsystem too (IOS XE has none)
+        self.network = network or NetworkAaa()  # TACACS+ / RADIUS servers and their counters
+        self.accounting = ExecAccounting(stores, self.network)
 
     # -- policy ---------------------------------------------------------------------------------------------------
     @property
@@ -229,6 +237,9 @@ class _Connection(asyncssh.SSHServer):
         self.login: LoginResult | None = None
         self.block: VtyLine | None = None
         self.number = 0
+        self.request: LoginRequest | None = None
+        self.grant: ExecGrant | None = None
+        self.conversation: Conversation[bool] | None = None
 
     def _debug(self, text: str, *args: object) -> None:
         """A `debug ip ssh` line (to the logging buffer and monitoring terminals) when debugging is on."""
@@ -257,6 +268,8 @@ class _Connection(asyncssh.SSHServer):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._debug("SSH%d: Session disconnected - error 0x00", self.number)
+        if self.conversation is not None:
+            self.conversation.close()
         if not self.authenticated:
             self.service.unauthenticated -= 1
             self.authenticated = True  # count once
@@ -300,20 +313,44 @@ class _Connection(asyncssh.SSHServer):
     ) -> tuple[str, str, str, list[tuple[str, bool]]]:
         return "", "", "", [("Password: ", False)]
 
-    async def validate_kbdint_response(self, username: str, responses: list[str]) -> bool:
-        return await self._check(username, responses[0] if responses else "")
+    async def validate_kbdint_response(
+        self, username: str, responses: list[str]
+    ) -> bool | tuple[str, str, str, list[tuple[str, bool]]]:
+        """The first round carries the password; a TACACS+ server may then ask more (ChPass), one round each."""
+        answer = responses[0] if responses else None
+        if self.conversation is not None and self.conversation.waiting:
+            outcome = await self.conversation.answer(answer)
+        else:
+            password = answer or ""
+            self.conversation = Conversation(lambda converse: self._check(username, password, converse))
+            outcome = await self.conversation.begin()
+        if isinstance(outcome, Question):
+            return "", outcome.instructions, "", [(outcome.prompt, outcome.echo)]
+        self.conversation = None
+        return bool(outcome)
 
-    async def _check(self, username: str, password: str) -> bool:
+    def _login_port(self) -> str:
+        """The TACACS+ port name of the line this login will get (``tty2`` is vty 0, as IOS numbers lines)."""
+        free = self.service.free_line()
+        return f"tty{VTY_BASE + int(free[1].split()[-1])}" if free else "tty0"
+
+    async def _check(self, username: str, password: str, converse: Converse | None = None) -> bool:
         block = self.block
-        result = await check_login(
-            self.service.stores.running,
+        self.request = LoginRequest(
             username,
             password,
-            list_name=block.login_list if block else "default",
             line=block,
+            list_name=block.login_list if block else "default",
+            port=self._login_port(),
+            rem_addr=self.peer or "",
+            converse=converse,
         )
+        running = self.service.stores.running
+        result = await check_login(running, self.request, self.service.network)
         if result.ok:
-            self.login = result
+            # authorize now, so that SCP on this connection knows the level a server granted
+            self.grant = await authorize_exec(running, result, self.request, self.service.network)
+            self.login = replace(result, privilege=self.grant.privilege) if self.grant.allowed else result
             return True
         self.failures += 1
         log.info("device SSH login failed for %r from %s (%d)", username, self.peer, self.failures)
@@ -346,7 +383,14 @@ class _Connection(asyncssh.SSHServer):
             return
         block, name = line
         login = self.login or LoginResult(True)
-        privilege = exec_privilege(svc.stores.running, self.user, block, login)
+        port = f"tty{VTY_BASE + int(name.split()[-1])}"
+        request = LoginRequest(self.user, "", line=block, port=port, rem_addr=self.peer or "")
+        grant = self.grant or await authorize_exec(svc.stores.running, login, request, svc.network)
+        if not grant.allowed:
+            process.stdout.write("% Authorization failed.\r\n")
+            process.exit(1)
+            return
+        privilege = grant.privilege
         conn = process.get_extra_info("connection")
         peer = conn.get_extra_info("peername") or ("", 0)
         sock = conn.get_extra_info("sockname") or ("", 0)
@@ -375,9 +419,12 @@ class _Connection(asyncssh.SSHServer):
                 info.cipher_in,
                 info.mac_in,
             )
+        record = None
         try:
+            record = await svc.accounting.session_started(self.user, port, self.peer or "", privilege)
             await svc.shell(process, info, svc)
         finally:
+            svc.accounting.session_ended(self.user, record)
             svc.registry.remove(info)
             if svc.policy.logging_events:
                 syslog.info(

@@ -3,32 +3,22 @@
 IOS semantics: the methods of a list are tried in order; a method that *answers* (accept or reject) ends the
 search, a method that cannot answer (ERROR: no server reachable, no such database) passes to the next one.
 ``local`` rejects an unknown user rather than falling through. Without ``aaa new-model`` a vty line logs in with
-``login local`` (the user database) or its line password. NETCONF only admits privilege-15 users.
+``login local`` (the user database) or its line password. ``group`` methods ask TACACS+ / RADIUS servers
+(:mod:`agent.device.aaa.network`); ``enable`` and ``line`` check the enable secret and the vty line's password.
 """
 
 from __future__ import annotations
 
 import asyncio
-import enum
-import logging
 from dataclasses import dataclass
 
 from lxml import etree
 
-from agent.datastore.store import Stores
+from agent.device.aaa.network import Converse, NetworkAaa
+from agent.device.aaa.servers import group_servers, slot_methods
 from agent.device.names import a, n
 from agent.device.passwords import verify
 from agent.device.ssh_policy import VtyLine
-
-log = logging.getLogger(__name__)
-
-
-class Verdict(enum.Enum):
-    """The outcome of one method."""
-
-    PASS = "pass"
-    FAIL = "fail"
-    ERROR = "error"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +37,8 @@ class LoginResult:
 
     ok: bool
     privilege: int = 1
-    method: str | None = None
+    method: str | None = None  # local, none, enable, line, tacacs+, radius, publickey
+    avpairs: tuple[str, ...] = ()  # a RADIUS Access-Accept's Cisco-AVPairs, for exec authorization
 
 
 def local_user(running: etree._Element, name: str, *, case_sensitive: bool = True) -> LocalUser | None:
@@ -83,18 +74,33 @@ def login_methods(running: etree._Element, list_name: str = "default") -> list[s
     if aaa is None or aaa.find(a("new-model")) is None:
         return ["local"]
     for login in aaa.iterfind(f"{a('authentication')}/{a('login')}"):
-        if login.findtext(a("name")) != list_name:
-            continue
-        methods = []
-        for slot in ("a1", "a2", "a3", "a4"):
-            holder = login.find(a(slot))
-            if holder is None or len(holder) == 0:
-                continue
-            method = holder[0]
-            local = etree.QName(method).localname
-            methods.append(f"{local}:{(method.text or '').strip()}" if local in ("group", "cache") else local)
-        return methods or ["local"]
+        if login.findtext(a("name")) == list_name:
+            return list(slot_methods(login, ("a1", "a2", "a3", "a4"))) or ["local"]
     return ["local"]
+
+
+def enable_secret(running: etree._Element) -> tuple[str, str] | None:
+    """``enable secret`` (preferred) or ``enable password`` of running, as (type, stored)."""
+    enable = running.find(f"{n('native')}/{n('enable')}")
+    if enable is None:
+        return None
+    for holder in (enable.find(n("secret")), enable.find(n("password"))):
+        if holder is not None and holder.findtext(n("secret")):
+            return holder.findtext(n("type")) or "0", holder.findtext(n("secret")) or ""
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class LoginRequest:
+    """Who is logging in, from where, and how to ask them more (a TACACS+ password change)."""
+
+    user: str
+    password: str
+    line: VtyLine | None = None  # None: NETCONF
+    list_name: str = "default"
+    port: str = "tty0"  # the TACACS+ port / RADIUS NAS-Port name
+    rem_addr: str = ""
+    converse: Converse | None = None
 
 
 async def _local(running: etree._Element, user: str, password: str, *, case_sensitive: bool) -> LoginResult | None:
@@ -105,30 +111,53 @@ async def _local(running: etree._Element, user: str, password: str, *, case_sens
     return LoginResult(ok, entry.privilege, "local")
 
 
-async def _method(method: str, running: etree._Element, user: str, password: str) -> LoginResult | None:
+async def _stored(secret: tuple[str, str] | None, password: str, method: str) -> LoginResult | None:
+    """``enable`` / ``line``: a configured password answers; none configured is an ERROR (next method)."""
+    if secret is None:
+        return None
+    ok = await asyncio.to_thread(verify, secret[0], secret[1], password)
+    return LoginResult(ok, 1, method)
+
+
+async def _method(
+    method: str, running: etree._Element, request: LoginRequest, network: NetworkAaa | None
+) -> LoginResult | None:
     """One method's answer, or None for ERROR (try the next method)."""
+    user, password = request.user, request.password
     if method in ("local", "local-case"):
         return await _local(running, user, password, case_sensitive=method == "local-case")
     if method == "none":
         entry = local_user(running, user, case_sensitive=False)
         return LoginResult(True, entry.privilege if entry else 1, "none")
-    return None  # group/cache/enable/line methods answer once their servers are implemented
+    if method == "enable":
+        return await _stored(enable_secret(running), password, "enable")
+    if method == "line":
+        line = request.line
+        return await _stored(line.line_password if line else None, password, "line")
+    if method.startswith("group:") and network is not None:
+        servers = group_servers(running, method.removeprefix("group:"))
+        answer = await network.authenticate(
+            servers, user, password, converse=request.converse, port=request.port, rem_addr=request.rem_addr
+        )
+        if answer is None:
+            return None
+        return LoginResult(answer.accepted, 1, answer.protocol, answer.avpairs)
+    return None  # cache and kerberos methods cannot answer on this device
 
 
-async def check_login(
-    running: etree._Element, user: str, password: str, *, list_name: str = "default", line: VtyLine | None = None
-) -> LoginResult:
-    """Authenticate ``user`` as a login on ``line`` (None: NETCONF) with the running configuration."""
+async def check_login(running: etree._Element, request: LoginRequest, network: NetworkAaa | None = None) -> LoginResult:
+    """Authenticate a login on ``request.line`` (None: NETCONF) with the running configuration."""
+    line = request.line
     if line is not None and not aaa_new_model(running):
         if line.login_local:
-            return await _local(running, user, password, case_sensitive=False) or LoginResult(False)
+            return await _local(running, request.user, request.password, case_sensitive=False) or LoginResult(False)
         if line.line_password is not None:
             kind, stored = line.line_password
-            ok = await asyncio.to_thread(verify, kind, stored, password)
+            ok = await asyncio.to_thread(verify, kind, stored, request.password)
             return LoginResult(ok, 1, "line")
         return LoginResult(False)  # IOS: "Password required, but none set"
-    for method in login_methods(running, list_name):
-        result = await _method(method, running, user, password)
+    for method in login_methods(running, request.list_name):
+        result = await _method(method, running, request, network)
         if result is not None:
             return result
     return LoginResult(False)
@@ -139,19 +168,3 @@ def exec_privilege(running: etree._Element, user: str, line: VtyLine | None, aut
     if line is not None and line.privilege is not None:
         return line.privilege
     return authenticated.privilege
-
-
-class Login:
-    """The NETCONF authenticator: the default login list, privilege 15 required, live configuration."""
-
-    def __init__(self, stores: Stores, required_privilege: int = 15) -> None:
-        self._stores = stores
-        self._required = required_privilege
-
-    async def authenticate(self, user: str, password: str, peer: str | None) -> bool:
-        """True when the login list accepts ``user``/``password`` and the user has the required privilege."""
-        result = await check_login(self._stores.running, user, password)
-        if result.ok and result.privilege < self._required:
-            log.info("NETCONF login of %r refused: privilege %d < %d", user, result.privilege, self._required)
-            return False
-        return result.ok

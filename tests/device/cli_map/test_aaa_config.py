@@ -1,0 +1,93 @@
+"""AAA servers and method lists as the device reads them from configuration typed in IOS syntax."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from agent.device.aaa.radius import RadiusServer
+from agent.device.aaa.servers import (
+    accounting_exec,
+    authorization_exec,
+    group_servers,
+    radius_servers,
+    tacacs_servers,
+)
+from agent.device.aaa.tacacs import TacacsServer
+from agent.device.cli_map import parse_config_text
+from agent.device.passwords import type7_encode
+
+CONFIG = f"""
+aaa new-model
+aaa group server tacacs+ TAC
+ server name T2
+ server name T1
+aaa group server radius RAD
+ server name R1
+aaa authentication login default group TAC local
+aaa authentication login VTY group tacacs+ group radius local-case none
+aaa authorization exec default group TAC local if-authenticated
+aaa accounting exec default start-stop group TAC group radius
+tacacs-server timeout 7
+tacacs server T1
+ address ipv4 127.0.0.1
+ key 7 {type7_encode("tac-key-1")}
+ port 4949
+tacacs server T2
+ address ipv4 127.0.0.2
+ timeout 2
+tacacs-server key shared-key
+radius-server timeout 3
+radius-server retransmit 1
+radius server R1
+ address ipv4 127.0.0.1 auth-port 18120 acct-port 18130
+ key rad-key
+radius server R2
+ address ipv4 127.0.0.9
+ retransmit 4
+"""
+
+
+def running(trees: Any, text: str = CONFIG) -> etree._Element:
+    edit, errors = parse_config_text(text)
+    assert not errors, errors
+    return trees.apply(trees.empty(), edit)
+
+
+def test_tacacs_servers_take_their_own_settings_then_the_globals(trees: Any) -> None:
+    t1, t2 = tacacs_servers(running(trees))
+    assert t1 == TacacsServer("T1", "127.0.0.1", 4949, "tac-key-1", 7.0)  # type 7 key decoded
+    assert t2 == TacacsServer("T2", "127.0.0.2", 49, "shared-key", 2.0)  # global key, own timeout
+
+
+def test_radius_servers_with_ports_key_and_retransmit(trees: Any) -> None:
+    r1, r2 = radius_servers(running(trees))
+    assert r1 == RadiusServer("R1", "127.0.0.1", 18120, 18130, "rad-key", 3.0, 1)
+    assert r2 == RadiusServer("R2", "127.0.0.9", 1812, 1813, "", 3.0, 4)
+
+
+def test_group_members_in_server_name_order(trees: Any) -> None:
+    tree = running(trees)
+    assert [s.name for s in group_servers(tree, "TAC")] == ["T2", "T1"]
+    assert [s.name for s in group_servers(tree, "tacacs+")] == ["T1", "T2"]
+    assert [s.name for s in group_servers(tree, "RAD")] == ["R1"]
+    assert [s.name for s in group_servers(tree, "radius")] == ["R1", "R2"]
+    assert group_servers(tree, "NOSUCH") == []
+
+
+def test_authorization_and_accounting_lists(trees: Any) -> None:
+    tree = running(trees)
+    author = authorization_exec(tree)
+    assert author is not None
+    assert author.methods == ("group:TAC", "local", "if-authenticated")
+    assert authorization_exec(tree, "OTHER") is None
+    acct = accounting_exec(tree)
+    assert acct is not None
+    assert (acct.action, acct.groups) == ("start-stop", ("TAC", "radius"))
+
+
+def test_lists_need_aaa_new_model(trees: Any) -> None:
+    tree = running(trees, CONFIG.replace("aaa new-model\n", ""))
+    assert authorization_exec(tree) is None
+    assert accounting_exec(tree) is None
