@@ -1,9 +1,8 @@
 """``show tacacs`` and ``show aaa servers``: the AAA servers' state and counters, in IOS XE's layout (pure).
 
-The counters are the agent's own (:class:`~agent.device.aaa.network.ServerCounters`): one TACACS+ connection per
-exchange, so socket opens = closes = exchanges, and an exchange that got no usable answer (refused, timed out,
-bad key) counts as a socket error. IOS's finer RADIUS counters (retransmissions, throttling, dot1x) have no
-counterpart here and print as 0.
+The counters are the agent's own (:class:`~agent.device.aaa.network.ServerCounters`; TACACS+ sockets and packets
+from :class:`~agent.device.aaa.tacacs.Traffic`, one connection per exchange). IOS's finer counters (socket aborts,
+RADIUS retransmissions, throttling, dot1x) have no counterpart here and print as 0.
 """
 
 from __future__ import annotations
@@ -28,18 +27,19 @@ def show_tacacs(servers: Sequence[ServerCounters]) -> str:
     for s in servers:
         if s.protocol != "tacacs+":
             continue
+        t = s.traffic
         rows = [
             ("Server name", s.name),
             ("Server address", s.host),
             ("Server port", str(s.auth_port)),
-            ("Socket opens", f"{s.socket_opens:>10}"),
-            ("Socket closes", f"{s.socket_opens:>10}"),
+            ("Socket opens", f"{t.opens:>10}"),
+            ("Socket closes", f"{t.closes:>10}"),
             ("Socket aborts", f"{0:>10}"),
-            ("Socket errors", f"{s.failed:>10}"),
-            ("Socket Timeouts", f"{0:>10}"),
-            ("Failed Connect Attempts", f"{s.failed:>10}"),
-            ("Total Packets Sent", f"{s.socket_opens - s.failed:>10}"),
-            ("Total Packets Recv", f"{s.socket_opens - s.failed:>10}"),
+            ("Socket errors", f"{t.errors:>10}"),
+            ("Socket Timeouts", f"{t.timeouts:>10}"),
+            ("Failed Connect Attempts", f"{t.failed_connects:>10}"),
+            ("Total Packets Sent", f"{t.sent:>10}"),
+            ("Total Packets Recv", f"{t.received:>10}"),
         ]
         lines = ["Tacacs+ Server -  public  :"]
         lines += [f"{label:>26}: {value}" for label, value in rows]

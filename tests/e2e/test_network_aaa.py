@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -324,6 +325,10 @@ def test_show_tacacs_and_show_aaa_servers_count_the_exchanges(fresh_agent, tacac
     text = cli(agent, "show tacacs")  # admin logs in through the server too
     assert "Server name: TAC1" in text and "Server address: 127.0.0.1" in text
     assert f"Server port: {tacacs.port}" in text
+    # viewer: START + REPLY(GETPASS) + CONTINUE + REPLY(FAIL); ops15 and admin: the same plus one authorization
+    # exchange each; four sessions before "show tacacs" ran, each on its own socket
+    assert re.search(r"Socket opens:\s+5\n", text), text
+    assert re.search(r"Total Packets Sent:\s+8\n", text) and re.search(r"Total Packets Recv:\s+8\n", text), text
     servers = cli(agent, "show aaa servers")
     assert f"TACACS+: id 1, priority 1, host 127.0.0.1, auth-port {tacacs.port}" in servers
     # authentication: viewer rejected; ops15 and admin (twice) accepted

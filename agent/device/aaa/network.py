@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from agent.device.aaa import radius, tacacs
 from agent.device.aaa.radius import RadiusError, RadiusServer
 from agent.device.aaa.servers import AaaServer
-from agent.device.aaa.tacacs import TacacsError, TacacsServer
+from agent.device.aaa.tacacs import TacacsError, TacacsServer, Traffic
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,7 @@ class ServerCounters:
     state_since: float = field(default_factory=time.monotonic)
     dead_count: int = 0
     cleared: float = field(default_factory=time.monotonic)
+    traffic: Traffic = field(default_factory=Traffic)  # TACACS+ sockets and packets
 
     def mark(self, answered: bool) -> None:
         """Track UP/DEAD transitions: a server that failed to answer is DEAD until it answers again."""
@@ -79,15 +80,30 @@ class ServerCounters:
             if not answered:
                 self.dead_count += 1
 
-    @property
-    def socket_opens(self) -> int:
-        """TACACS+ opens one connection per exchange (no single-connection)."""
-        return self.authen.requests + self.author.requests + self.account.requests
+    def answered(self, kind: str, started: float, accepted: bool) -> None:
+        """Count an exchange (``authen``, ``author`` or ``account``) the server answered, and log the counters."""
+        exchange: Exchange = getattr(self, kind)
+        self.mark(True)
+        exchange.last_ms = (time.monotonic() - started) * 1000
+        if accepted:
+            exchange.accepts += 1
+        else:
+            exchange.rejects += 1
+        log.info(
+            "%s server %s %s %s in %.0f ms (requests %d, accepts %d, rejects %d, errors %d)",
+            self.protocol, self.name, kind, "accept" if accepted else "reject", exchange.last_ms,
+            exchange.requests, exchange.accepts, exchange.rejects, exchange.errors,
+        )  # fmt: skip
 
-    @property
-    def failed(self) -> int:
-        """Exchanges that got no usable answer."""
-        return self.authen.errors + self.author.errors + self.account.errors
+    def unanswered(self, kind: str, why: Exception) -> None:
+        """Count an exchange that got no usable answer (the caller moves on to the next server)."""
+        exchange: Exchange = getattr(self, kind)
+        exchange.errors += 1
+        self.mark(False)
+        log.warning(
+            "%s server %s (%s) did not answer %s: %s (requests %d, errors %d)",
+            self.protocol, self.name, self.host, kind, why, exchange.requests, exchange.errors,
+        )  # fmt: skip
 
 
 def _ports(server: AaaServer) -> tuple[int, int]:
@@ -134,25 +150,25 @@ class NetworkAaa:
             started = time.monotonic()
             try:
                 if isinstance(server, TacacsServer):
-                    answer = await self._tacacs_login(server, user, password, converse, port, rem_addr)
+                    answer = await self._tacacs_login(server, user, password, converse, port, rem_addr, record.traffic)
                 else:
                     answer = await self._radius_login(server, user, password, rem_addr)
             except (TacacsError, RadiusError) as exc:
-                record.authen.errors += 1
-                record.mark(False)
-                log.warning("AAA server %s (%s) did not answer for %r: %s", server.name, server.host, user, exc)
+                record.unanswered("authen", exc)
                 continue
-            record.mark(True)
-            record.authen.last_ms = (time.monotonic() - started) * 1000
-            if answer.accepted:
-                record.authen.accepts += 1
-            else:
-                record.authen.rejects += 1
+            record.answered("authen", started, answer.accepted)
             return answer
         return None
 
     async def _tacacs_login(
-        self, server: TacacsServer, user: str, password: str, converse: Converse | None, port: str, rem_addr: str
+        self,
+        server: TacacsServer,
+        user: str,
+        password: str,
+        converse: Converse | None,
+        port: str,
+        rem_addr: str,
+        traffic: Traffic,
     ) -> Answer:
         """An ASCII login: the first password prompt gets the password the user already typed; any further
         question (an expired password's ChPass dialogue) goes to the user through ``converse``, or aborts."""
@@ -165,7 +181,7 @@ class NetworkAaa:
                 return given.pop()
             return await converse(prompt, echo) if converse is not None else None
 
-        result = await tacacs.authenticate_ascii(server, user, relay, port=port, rem_addr=rem_addr)
+        result = await tacacs.authenticate_ascii(server, user, relay, port=port, rem_addr=rem_addr, traffic=traffic)
         accepted = result.status is tacacs.AuthenStatus.PASS
         return Answer(accepted, "tacacs+", server.name, message=result.server_msg)
 
@@ -188,18 +204,15 @@ class NetworkAaa:
             record.author.requests += 1
             started = time.monotonic()
             try:
-                result = await tacacs.authorize(server, user, ("service=shell", "cmd="), port=port, rem_addr=rem_addr)
+                result = await tacacs.authorize(
+                    server, user, ("service=shell", "cmd="), port=port, rem_addr=rem_addr, traffic=record.traffic
+                )
             except TacacsError as exc:
-                record.author.errors += 1
-                record.mark(False)
-                log.warning("TACACS+ server %s did not answer exec authorization: %s", server.name, exc)
+                record.unanswered("author", exc)
                 continue
-            record.mark(True)
-            record.author.last_ms = (time.monotonic() - started) * 1000
+            record.answered("author", started, result.passed)
             if not result.passed:
-                record.author.rejects += 1
                 return False, None
-            record.author.accepts += 1
             level = result.value("priv-lvl")
             return True, int(level) if level is not None and level.isdigit() else None
         return None
@@ -226,6 +239,7 @@ class NetworkAaa:
                         port=record_args.port,
                         rem_addr=record_args.rem_addr,
                         priv_lvl=record_args.privilege,
+                        traffic=record.traffic,
                     )
                 else:
                     await radius.account(
@@ -237,17 +251,13 @@ class NetworkAaa:
                         calling_station=record_args.rem_addr,
                     )
             except (TacacsError, RadiusError) as exc:
-                record.account.errors += 1
-                record.mark(False)
-                log.warning("accounting server %s did not answer: %s", server.name, exc)
+                record.unanswered("account", exc)
                 continue
-            record.mark(True)
-            record.account.accepts += 1
+            record.answered("account", started, True)
             if start:
                 record.acct_starts_ok += 1
             else:
                 record.acct_stops_ok += 1
-            record.account.last_ms = (time.monotonic() - started) * 1000
             return True
         return False
 

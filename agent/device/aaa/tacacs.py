@@ -338,14 +338,30 @@ class TacacsServer:
     timeout: float = 5.0  # seconds, bounds connect + the whole exchange
 
 
+@dataclass
+class Traffic:
+    """Socket and packet counts of one server, summed over its sessions (what ``show tacacs`` prints)."""
+
+    opens: int = 0
+    closes: int = 0
+    errors: int = 0  # refused, reset or closed by the server
+    timeouts: int = 0
+    failed_connects: int = 0
+    sent: int = 0
+    received: int = 0
+
+
 class _Session:
     """One TACACS+ session on its own TCP connection: numbers the packets, checks and reveals the replies.
 
     All network waits draw on one budget of ``server.timeout`` seconds.
     """
 
-    def __init__(self, server: TacacsServer, packet_type: PacketType, version: int) -> None:
+    def __init__(
+        self, server: TacacsServer, packet_type: PacketType, version: int, traffic: Traffic | None = None
+    ) -> None:
         self.server = server
+        self.traffic = traffic or Traffic()
         self.packet_type = packet_type
         self.version = version
         self.key = server.key.encode()
@@ -367,22 +383,31 @@ class _Session:
             async with asyncio.timeout(max(self.budget, 0.0)):
                 return await step
         except TimeoutError:
+            self.traffic.timeouts += 1
             raise self.fail(f"no answer within {self.server.timeout:g} s") from None
         except asyncio.IncompleteReadError:
+            self.traffic.errors += 1
             raise self.fail("closed the connection") from None
         except OSError as exc:
+            self.traffic.errors += 1
             raise self.fail(exc.strerror or type(exc).__name__) from None
         finally:
             self.budget -= time.monotonic() - started
 
     async def __aenter__(self) -> _Session:
-        self.reader, self.writer = await self._bounded(asyncio.open_connection(self.server.host, self.server.port))
+        try:
+            self.reader, self.writer = await self._bounded(asyncio.open_connection(self.server.host, self.server.port))
+        except TacacsError:
+            self.traffic.failed_connects += 1
+            raise
+        self.traffic.opens += 1
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         if self.writer is not None:
+            self.traffic.closes += 1
             self.writer.close()
             with contextlib.suppress(OSError, TimeoutError):
                 async with asyncio.timeout(_CLOSE_GRACE):
@@ -395,6 +420,7 @@ class _Session:
         self.seq_no += 1
         header = Header(self.version, self.packet_type, self.seq_no, self.flags, self.session_id, len(body))
         self.writer.write(encode_packet(header, body, self.key))
+        self.traffic.sent += 1
         await self._bounded(self.writer.drain())
 
     async def receive(self) -> bytes:
@@ -414,6 +440,7 @@ class _Session:
         if header.length > MAX_BODY:
             raise self.fail(f"reply of {header.length} bytes exceeds {MAX_BODY}")
         raw = await self._bounded(self.reader.readexactly(header.length))
+        self.traffic.received += 1
         self.seq_no = header.seq_no
         if self.flags & FLAG_UNENCRYPTED:
             return raw
@@ -490,6 +517,7 @@ async def authenticate_ascii(
     rem_addr: str = "",
     priv_lvl: int = 1,
     max_rounds: int = 16,
+    traffic: Traffic | None = None,
 ) -> AuthenResult:
     """ASCII login: START with ``user`` (may be "": the server then asks for it), then answer each GETUSER /
     GETPASS / GETDATA prompt through ``converse`` — which is how ChPass ("Your password has expired") works.
@@ -502,7 +530,7 @@ async def authenticate_ascii(
         start = _start(user, port, rem_addr, priv_lvl, AuthenType.ASCII)
     except ValueError as exc:
         return AuthenResult(AuthenStatus.FAIL, str(exc))
-    async with _Session(server, PacketType.AUTHEN, VERSION_DEFAULT) as session:
+    async with _Session(server, PacketType.AUTHEN, VERSION_DEFAULT, traffic) as session:
         reply = await session.exchange(start, decode_authen_reply)
         prompts = 0
         while reply.status in _PROMPTS:
@@ -518,7 +546,14 @@ async def authenticate_ascii(
 
 
 async def authenticate_pap(
-    server: TacacsServer, user: str, password: str, *, port: str = "tty0", rem_addr: str = "", priv_lvl: int = 1
+    server: TacacsServer,
+    user: str,
+    password: str,
+    *,
+    port: str = "tty0",
+    rem_addr: str = "",
+    priv_lvl: int = 1,
+    traffic: Traffic | None = None,
 ) -> AuthenResult:
     """PAP: one START (minor version 1) carrying the password; a server asking for more is a FAIL with its
     message (e.g. an expired password, which PAP cannot change)."""
@@ -526,7 +561,7 @@ async def authenticate_pap(
         start = _start(user, port, rem_addr, priv_lvl, AuthenType.PAP, password)
     except ValueError as exc:
         return AuthenResult(AuthenStatus.FAIL, str(exc))
-    async with _Session(server, PacketType.AUTHEN, VERSION_ONE) as session:
+    async with _Session(server, PacketType.AUTHEN, VERSION_ONE, traffic) as session:
         reply = await session.exchange(start, decode_authen_reply)
         if reply.status in _PROMPTS:
             return AuthenResult(AuthenStatus.FAIL, reply.server_msg)
@@ -562,6 +597,7 @@ async def authorize(
     rem_addr: str = "",
     authen_method: int = AuthenMethod.TACACSPLUS,
     priv_lvl: int = 1,
+    traffic: Traffic | None = None,
 ) -> AuthorResult:
     """One authorization REQUEST, e.g. ``args=("service=shell", "cmd=")`` for exec authorization.
 
@@ -570,7 +606,7 @@ async def authorize(
     """
     request = Request(authen_method, priv_lvl, AuthenType.ASCII, AuthenService.LOGIN, user, port, rem_addr, tuple(args))
     body = encode_author_request(request)
-    async with _Session(server, PacketType.AUTHOR, VERSION_DEFAULT) as session:
+    async with _Session(server, PacketType.AUTHOR, VERSION_DEFAULT, traffic) as session:
         response = await session.exchange(body, decode_author_response)
     if response.status in (AuthorStatus.PASS_ADD, AuthorStatus.PASS_REPL):
         return AuthorResult(True, response.args, response.server_msg)
@@ -591,6 +627,7 @@ async def account(
     port: str = "tty0",
     rem_addr: str = "",
     priv_lvl: int = 1,
+    traffic: Traffic | None = None,
 ) -> None:
     """One accounting record, START or STOP, e.g. ``args=("task_id=5", "timezone=UTC", "service=shell",
     "start_time=...")``. Returns once the server answered SUCCESS; ERROR, FOLLOW or no reply raise TacacsError."""
@@ -598,7 +635,7 @@ async def account(
         AuthenMethod.TACACSPLUS, priv_lvl, AuthenType.ASCII, AuthenService.LOGIN, user, port, rem_addr, tuple(args)
     )
     body = encode_acct_request(AcctFlag.START if start else AcctFlag.STOP, request)
-    async with _Session(server, PacketType.ACCT, VERSION_DEFAULT) as session:
+    async with _Session(server, PacketType.ACCT, VERSION_DEFAULT, traffic) as session:
         reply = await session.exchange(body, decode_acct_reply)
     if reply.status != AcctStatus.SUCCESS:
         raise session.fail(f"accounting status {_status_name(AcctStatus, reply.status)} {reply.server_msg!r}")
