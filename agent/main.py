@@ -41,6 +41,7 @@ from agent.limits import DEFAULT_LIMITS, Limits
 from agent.netconf import monitoring
 from agent.netconf.notifications import NotificationBus
 from agent.netconf.operations import datastore as datastore_ops
+from agent.netconf.operations import push as push_ops
 from agent.netconf.operations import register_base, subscription
 from agent.netconf.operations import schema as schema_ops
 from agent.netconf.registry import Registry
@@ -184,6 +185,7 @@ class Device:
         self.services.session_started_hooks.append(self.notifications.session_started)
         self.services.session_ended_hooks.append(self.notifications.session_ended)
         self.services.state_providers.append(self.notifications.streams_state)
+        self.push = push_ops.install(self.registry, self.services)  # dynamic subscriptions (yang-push)
 
     async def _run_cli(self, process: asyncssh.SSHServerProcess[str], info: SessionInfo, service: SshService) -> None:
         """The IOS shell on an authenticated device SSH session."""

@@ -23,6 +23,11 @@ MODULES = (
     "ietf-netconf-nmda",  # imports ietf-datastores and ietf-origin (conformance "import", as on 17.12)
     "ietf-netconf-notifications",
     "ietf-netconf",  # implemented, announced with the features below, as 17.12 does
+    # dynamic subscriptions (yang-push): the draft-era modules 17.12 announces, with its two deviation modules
+    "ietf-event-notifications",
+    "ietf-yang-push",
+    "cisco-xe-ietf-event-notifications-deviation",
+    "cisco-xe-ietf-yang-push-deviation",
 )
 # RFC 5277's `notifications` / `nc-notifications` (yang/) are not loaded: a 17.12 box lists neither, in its hello
 # or its library; create-subscription is served without them.

@@ -26,6 +26,7 @@ STARTUP = CAP + "startup:1.0"
 XPATH = CAP + "xpath:1.0"
 NOTIFICATION = CAP + "notification:1.0"
 INTERLEAVE = CAP + "interleave:1.0"
+NOTIFICATION_11 = CAP + "notification:1.1"  # dynamic subscriptions (establish-subscription, yang-push)
 PARTIAL_LOCK = CAP + "partial-lock:1.0"
 WITH_DEFAULTS = CAP + "with-defaults:1.0?basic-mode=explicit&also-supported=report-all-tagged,report-all"
 WITH_OPERATIONAL_DEFAULTS = (
@@ -53,7 +54,10 @@ ORDER = (
     WITH_OPERATIONAL_DEFAULTS,
     YANG_LIBRARY_10,
     YANG_LIBRARY_11,
+    NOTIFICATION_11,  # 17.12 sends it last of all, even after the module capabilities
 )
+#: Sent after the module capabilities, where 17.12 puts them.
+TRAILING = (NOTIFICATION_11,)
 #: Implemented by the core itself (framing, datastores, edit-config, validate, with-defaults on retrieval).
 CORE = (BASE_10, BASE_11, WRITABLE_RUNNING, CANDIDATE, ROLLBACK_ON_ERROR, VALIDATE_10, VALIDATE_11, WITH_DEFAULTS)
 

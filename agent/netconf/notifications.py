@@ -350,15 +350,23 @@ class Subscription:
             self.bus._finished(self)
 
     async def _send(self, message: etree._Element) -> None:
-        backlog = getattr(self.session.transport, "write_buffer_size", None)
-        if backlog is not None:
-            while backlog() > self.bus.limits.max_notification_backlog_bytes and not self.session.is_closed:
-                await asyncio.sleep(_POLL_S)
-        if self.session.is_closed:
+        if not await deliver(self.session, message, self.bus.limits):
             self.cancel()
-            return
-        self.session.send(message)
-        self.session.stats.out_notifications += 1
+
+
+async def deliver(session: NetconfSession, message: etree._Element, limits: Limits) -> bool:
+    """Send one ``<notification>`` on ``session`` once its transport holds at most
+    ``limits.max_notification_backlog_bytes`` unsent bytes, so a subscriber that reads slowly makes its sender wait
+    instead of piling up bytes in memory. False if the session closed first (nothing sent)."""
+    backlog = getattr(session.transport, "write_buffer_size", None)
+    if backlog is not None:
+        while backlog() > limits.max_notification_backlog_bytes and not session.is_closed:
+            await asyncio.sleep(_POLL_S)
+    if session.is_closed:
+        return False
+    session.send(message)
+    session.stats.out_notifications += 1
+    return True
 
 
 class NotificationBus:

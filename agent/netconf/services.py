@@ -11,7 +11,7 @@ from lxml import etree
 
 from agent.datastore.store import Stores
 from agent.limits import Limits
-from agent.netconf.capabilities import module_capabilities, protocol_capabilities
+from agent.netconf.capabilities import TRAILING, module_capabilities, protocol_capabilities
 from agent.netconf.monitoring import NetconfStatistics
 from agent.netconf.registry import Registry
 from agent.yang.schema import Schema
@@ -63,5 +63,8 @@ class NetconfServices:
     statistics: NetconfStatistics = field(default_factory=NetconfStatistics)
 
     def capabilities(self) -> list[str]:
-        """Every capability of our hello, protocol first, then registry extras, then modules."""
-        return protocol_capabilities(self.registry.capabilities) + module_capabilities(self.schema)
+        """Every capability of our hello, protocol first, then registry extras, then modules (then the stray
+        protocol capabilities 17.12 sends last)."""
+        protocol = protocol_capabilities(self.registry.capabilities)
+        first = [c for c in protocol if c not in TRAILING]
+        return first + module_capabilities(self.schema) + [c for c in protocol if c in TRAILING]

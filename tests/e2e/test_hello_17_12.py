@@ -57,8 +57,9 @@ IOS_XE_17_12_PROTOCOL_CAPABILITIES = (
 NOTIFICATION_11 = CAP + "notification:1.1"
 EXTENSIONS = {CAP + "startup:1.0", CAP + "confirmed-commit:1.1"}
 
-# capability-c8000v.xml (17.12.1): the module capabilities of the IETF, IANA and cisco-ia modules, the only
-# families of announced modules this agent could load (Cisco-IOS-XE-* are YANG 1.1 and so only in the library).
+# capability-c8000v.xml (17.12.1): the module capabilities of the IETF, IANA and cisco-ia modules and of the two
+# Cisco deviation modules of the subscription modules, the only announced modules this agent could load
+# (Cisco-IOS-XE-* are YANG 1.1 and so only in the library).
 IOS_XE_17_12_MODULE_CAPABILITIES = {
     "cisco-ia": "http://cisco.com/yang/cisco-ia?module=cisco-ia&revision=2021-11-01",
     "ietf-netconf": "urn:ietf:params:xml:ns:netconf:base:1.0?module=ietf-netconf&revision=2011-06-01"
@@ -85,6 +86,16 @@ IOS_XE_17_12_MODULE_CAPABILITIES = {
     "&revision=2016-08-05",
     "ietf-yang-smiv2": "urn:ietf:params:xml:ns:yang:ietf-yang-smiv2?module=ietf-yang-smiv2&revision=2012-06-22",
     "ietf-yang-types": "urn:ietf:params:xml:ns:yang:ietf-yang-types?module=ietf-yang-types&revision=2013-07-15",
+    # dynamic subscriptions (notification:1.1): the draft-era modules and Cisco's deviations of them
+    "ietf-event-notifications": "urn:ietf:params:xml:ns:yang:ietf-event-notifications"
+    "?module=ietf-event-notifications&revision=2016-10-27&features=json,configured-subscriptions"
+    "&deviations=cisco-xe-ietf-event-notifications-deviation,cisco-xe-ietf-yang-push-deviation",
+    "ietf-yang-push": "urn:ietf:params:xml:ns:yang:ietf-yang-push?module=ietf-yang-push&revision=2021-03-01"
+    "&features=on-change&deviations=cisco-xe-ietf-yang-push-deviation",
+    "cisco-xe-ietf-event-notifications-deviation": "http://cisco.com/ns/yang/cisco-xe-ietf-event-notifications-deviation"
+    "?module=cisco-xe-ietf-event-notifications-deviation&revision=2018-12-03",
+    "cisco-xe-ietf-yang-push-deviation": "http://cisco.com/ns/yang/cisco-xe-ietf-yang-push-deviation"
+    "?module=cisco-xe-ietf-yang-push-deviation&revision=2018-12-03",
 }
 
 
@@ -209,16 +220,6 @@ def lib_modules(agent) -> dict[str, dict[str, object]]:
 # ---------------------------------------------------------------------------------------------------------------
 # Protocol capabilities
 # ---------------------------------------------------------------------------------------------------------------
-def test_protocol_capabilities_through_yang_library_are_the_17_12_list_in_order(default_caps) -> None:
-    expected = [c for c in IOS_XE_17_12_PROTOCOL_CAPABILITIES if c != NOTIFICATION_11]
-    assert without_set_ids(protocol(default_caps)) == expected
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: 17.12 ends its hello with urn:ietf:params:netconf:capability:notification:1.1 (issue 4 item 1: "
-    "'notification 1.0/1.1'); the agent does not offer it (agent/netconf/capabilities.py has no such URI)",
-)
 def test_protocol_capabilities_are_exactly_the_17_12_list_in_order(default_caps) -> None:
     assert without_set_ids(protocol(default_caps)) == list(IOS_XE_17_12_PROTOCOL_CAPABILITIES)
 
@@ -227,6 +228,7 @@ def test_protocol_capabilities_come_before_module_capabilities(default_caps) -> 
     # 17.12 lists all protocol capabilities first (but the stray notification:1.1 at its very end).
     kinds = [c.startswith("urn:ietf:params:netconf:") for c in default_caps if c != NOTIFICATION_11]
     assert kinds == sorted(kinds, reverse=True)
+    assert default_caps[-1] == NOTIFICATION_11
     assert len(default_caps) == len(set(default_caps)), "a capability is sent twice"
 
 

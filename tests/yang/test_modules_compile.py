@@ -44,6 +44,7 @@ yangcheck = _load_yangcheck()
 
 NS = "http://cisco.com/ns/yang/"
 NATIVE = "Cisco-IOS-XE-native"
+IETF = "urn:ietf:params:xml:ns:yang:"
 
 # (module, kind, namespace or belongs-to, prefix, revision, yang-version)
 MODULES = [
@@ -74,6 +75,24 @@ MODULES = [
     ("cisco-ia", "module", "http://cisco.com/yang/cisco-ia", "cisco-ia", "2021-11-01", None),
     ("notifications", "module", "urn:ietf:params:xml:ns:netconf:notification:1.0", "ncEvent", "2008-07-14", None),
     ("nc-notifications", "module", "urn:ietf:params:xml:ns:netmod:notification", "manageEvent", "2008-07-14", None),
+    ("ietf-event-notifications", "module", IETF + "ietf-event-notifications", "notif-bis", "2016-10-27", None),
+    ("ietf-yang-push", "module", IETF + "ietf-yang-push", "yp", "2021-03-01", None),
+    (
+        "cisco-xe-ietf-event-notifications-deviation",
+        "module",
+        NS + "cisco-xe-ietf-event-notifications-deviation",
+        "notif-bis-devs",
+        "2018-12-03",
+        None,
+    ),
+    (
+        "cisco-xe-ietf-yang-push-deviation",
+        "module",
+        NS + "cisco-xe-ietf-yang-push-deviation",
+        "yp-devs",
+        "2018-12-03",
+        None,
+    ),
 ]
 
 BAD_CONFIG = {
@@ -195,6 +214,22 @@ def test_module_identity(
         assert _arg(mod, "belongs-to", "prefix") == prefix
     assert mod.search("revision")[0].arg == revision  # newest revision first
     assert _arg(mod, "yang-version") == version
+
+
+def test_subscription_modules_as_17_12_deviates_them(ctx: Any) -> None:
+    rpcs = [r.arg for r in ctx.get_module("ietf-event-notifications").i_children if r.keyword == "rpc"]
+    assert rpcs == ["establish-subscription", "create-subscription", "delete-subscription", "kill-subscription"]
+    params = [c.arg for c in node_at(ctx, "ietf-event-notifications", "establish-subscription/input").i_children]
+    assert params == ["stream", "encoding", "filter-type", "update-trigger"]
+    dampening = node_at(ctx, "ietf-event-notifications", "establish-subscription/input/dampening-period")
+    assert _arg(dampening, "type", "range") == "0"
+    assert (
+        node_at(ctx, "ietf-event-notifications", "establish-subscription/input/period").i_module.arg == "ietf-yang-push"
+    )
+    for leaf in ("xpath-filter", "subtree-filter", "period"):
+        node_at(ctx, "ietf-event-notifications", f"establish-subscription/input/{leaf}")
+    push = {c.arg for c in node_at(ctx, "ietf-yang-push", "push-update").i_children}
+    assert {"subscription-id", "datastore-contents-xml"} <= push
 
 
 def test_native_top_level_order(ctx: Any) -> None:
