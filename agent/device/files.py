@@ -7,9 +7,8 @@ file, fsync, rename, fsync dir) with mode 0600, and the whole directory is bound
 ``Limits.max_flash_bytes``: a write that would pass the bound is refused and changes nothing.
 
 Configuration files in flash: hold the XML form of a datastore (a ``<config>`` wrapper, as
-``startup-config.xml``). :func:`decode_config` is the seam where the IOS text form (``show running-config``
-lines) will be accepted once ``device/cli_map`` can parse a whole file; until then such a file is refused with
-a clear message.
+``startup-config.xml``), read by :func:`decode_config`, or IOS text (``show running-config`` lines), which
+:mod:`agent.device.config_files` parses with the CLI table.
 
 Large files (SCP uploads, images) are streamed: :meth:`Flash.open_write` returns a :class:`FlashWriter` that
 writes a hidden temporary file beside the target (``.~NAME.XXXXXXXX``, a name no client can give) and renames it
@@ -348,8 +347,7 @@ def decode_config(data: bytes, shown: str) -> etree._Element:
     """The ``<config>`` element of a configuration file; raises FlashError when it is not one we can read."""
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head.startswith(b"<"):
-        # the seam for IOS text configurations (device/cli_map will parse them)
-        raise FlashError(f"%Error parsing {shown} (text configuration files are not supported yet; use XML)")
+        raise FlashError(f"%Error parsing {shown} (not an XML configuration)")
     try:
         root = etree.fromstring(data, make_parser())
     except etree.XMLSyntaxError as exc:

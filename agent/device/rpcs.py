@@ -41,7 +41,7 @@ copy                ``copy SRC DST`` between running-config, startup-config and 
                     systems (tftp:, ftp:, scp:, http(s):, harddisk: …) are operation-not-supported.
 ==================  ==============================================================================================
 
-Files in flash: are the XML form of a configuration (``<config>``); see :mod:`agent.device.files`.
+Files in flash: hold a configuration as XML (``<config>``) or as IOS text; see :mod:`agent.device.config_files`.
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ from datetime import datetime
 from lxml import etree
 
 from agent.datastore.store import RUNNING, STARTUP, StoreError
-from agent.device.files import Flash, FlashError, Url, decode_config, encode_config, parse_url
+from agent.device.config_files import read_config
+from agent.device.files import Flash, FlashError, Url, encode_config, parse_url
 from agent.device.names import IA_NS, RPC_NS
 from agent.netconf.errors import ErrorTag, ErrorType, RpcError
 from agent.netconf.faults import RpcFault, fault_from, missing_element, protocol_error, unknown_element
@@ -271,7 +272,7 @@ class CiscoRpcs:
             elif dst.kind == "startup":
                 stores.replace(STARTUP, self._load(ctx, src, "source-drop-node-name"), who)
             else:  # into running-config: merge, as IOS copy does
-                source = stores.startup if src.kind == "startup" else self._config(src)
+                source = stores.startup if src.kind == "startup" else self._config(src, stores.running)
                 stores.edit(RUNNING, source, who, default_operation="merge")
         except FlashError as exc:
             raise _failed(str(exc)) from exc
@@ -287,9 +288,10 @@ class CiscoRpcs:
     def _read_flash(self, url: Url) -> bytes:
         return self.flash.read(url.name)
 
-    def _config(self, url: Url) -> etree._Element:
-        """The ``<config>`` of a flash file (not yet checked against the schema)."""
-        return decode_config(self.flash.read(url.name), str(url))
+    def _config(self, url: Url, base: etree._Element | None) -> etree._Element:
+        """The ``<config>`` of a flash file, XML or IOS text on top of ``base`` (not yet checked against the
+        schema)."""
+        return read_config(self.flash.read(url.name), str(url), base)
 
     def _load(self, ctx: RpcContext, url: Url, element: str) -> etree._Element:
         """A complete, checked configuration from ``url`` (for replace)."""
@@ -298,7 +300,7 @@ class CiscoRpcs:
             raise _not_supported(f"%Error opening {url} (file system not supported by this device)", element)
         try:
             if url.kind == "flash":
-                return stores.parse_config(self._config(url))
+                return stores.parse_config(self._config(url, None))
             return stores.parse_config(stores.tree(self._ds(url)))
         except FlashError as exc:
             raise _failed(str(exc)) from exc

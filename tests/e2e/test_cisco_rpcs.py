@@ -13,6 +13,8 @@ import pytest
 from lxml import etree
 from ncclient.operations.rpc import RPCError
 
+from agent.device.cli_map.render import render_running_config
+
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 IA = "http://cisco.com/yang/cisco-ia"
@@ -153,14 +155,44 @@ def test_flash_is_not_left_through_a_symlink(agent, m) -> None:
     assert outside.read_text() == "secret"
 
 
-def test_a_text_configuration_file_is_refused_for_now(agent, m) -> None:
+def write_flash(agent, text: str) -> str:
     name = uniq("cli")
     flash = agent.state_dir / "flash"
     flash.mkdir(exist_ok=True)
-    (flash / name).write_text("hostname FromText\n")
+    (flash / name).write_text(text)
+    return f"flash:{name}"
+
+
+def running_text(m) -> str:
+    """Running as IOS text (``show running-config``), rendered from a get-config reply."""
+    data = etree.fromstring(m.get_config("running").xml.encode()).find("nc:data", NS)
+    return render_running_config(data)
+
+
+def test_an_ios_text_file_in_flash_merges_into_running(agent, m) -> None:
+    before = domain(m)
+    url = write_flash(agent, "hostname FromText\n!\nend\n")
+    assert call(m, copy(url, "running-config")) == "RPC request successful"
+    assert hostname(m) == "FromText" and domain(m) == before  # a merge
+
+
+def test_a_text_file_with_a_bad_line_changes_nothing(agent, m) -> None:
+    set_hostname(m, "Untouched")
+    url = write_flash(agent, "hostname Changed\nip ssh frobnicate 3\n")
     with pytest.raises(RPCError) as exc:
-        call(m, copy(f"flash:{name}", "running-config"))
-    assert "not supported yet" in (exc.value.message or "")
+        call(m, copy(url, "running-config"))
+    assert "line 2 'ip ssh frobnicate 3'" in (exc.value.message or "")
+    assert hostname(m) == "Untouched"
+
+
+def test_rollback_to_an_ios_text_file_replaces_running(agent, m) -> None:
+    set_hostname(m, "Textual")
+    text = running_text(m)
+    assert "ip domain name" in text
+    url = write_flash(agent, "\n".join(line for line in text.splitlines() if not line.startswith("ip domain name")))
+    set_hostname(m, "Later")
+    assert call(m, ia("rollback", f"<target-url>{url}</target-url>")) == "Total number of passes: 1\nRollback Done"
+    assert hostname(m) == "Textual" and domain(m) is None  # the file's configuration, whole
 
 
 # -- checkpoint / rollback / revert --------------------------------------------------------------------------------
