@@ -104,11 +104,12 @@ class LoginRequest:
 
 
 async def _local(running: etree._Element, user: str, password: str, *, case_sensitive: bool) -> LoginResult | None:
+    method = "local-case" if case_sensitive else "local"
     entry = local_user(running, user, case_sensitive=case_sensitive)
     if entry is None or entry.stored is None or entry.encryption is None:
-        return LoginResult(False)
+        return LoginResult(False, method=method)
     ok = await asyncio.to_thread(verify, entry.encryption, entry.stored, password)
-    return LoginResult(ok, entry.privilege, "local")
+    return LoginResult(ok, entry.privilege, method)
 
 
 async def _stored(secret: tuple[str, str] | None, password: str, method: str) -> LoginResult | None:

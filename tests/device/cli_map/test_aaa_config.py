@@ -6,6 +6,8 @@ from typing import Any
 
 from lxml import etree
 
+from agent.device.aaa.login import LoginRequest, check_login
+from agent.device.aaa.network import NetworkAaa
 from agent.device.aaa.radius import RadiusServer
 from agent.device.aaa.servers import (
     accounting_exec,
@@ -17,6 +19,7 @@ from agent.device.aaa.servers import (
 from agent.device.aaa.tacacs import TacacsServer
 from agent.device.cli_map import parse_config_text
 from agent.device.passwords import type7_encode
+from agent.device.ssh_policy import VtyLine, derive_policy
 
 CONFIG = f"""
 aaa new-model
@@ -91,3 +94,22 @@ def test_lists_need_aaa_new_model(trees: Any) -> None:
     tree = running(trees, CONFIG.replace("aaa new-model\n", ""))
     assert authorization_exec(tree) is None
     assert accounting_exec(tree) is None
+
+
+async def login(tree: etree._Element, user: str, password: str, line: VtyLine | None = None) -> tuple[bool, str]:
+    result = await check_login(tree, LoginRequest(user, password, line=line), NetworkAaa())
+    return result.ok, result.method or ""
+
+
+async def test_enable_line_and_none_methods_in_order(trees: Any) -> None:
+    base = "aaa new-model\nenable secret 0 En-secret-1\nline vty 0 4\n password 0 Line-pw-1\n"
+    tree = running(trees, base + "aaa authentication login default group tacacs+ enable none\n")
+    # no tacacs server configured: the group errors, enable answers (and its rejection is final)
+    assert await login(tree, "anyone", "En-secret-1") == (True, "enable")
+    assert await login(tree, "anyone", "wrong") == (False, "enable")
+    tree = running(trees, base + "aaa authentication login default line local\n")
+    line = derive_policy(tree).vty[0]
+    assert await login(tree, "anyone", "Line-pw-1", line) == (True, "line")
+    assert await login(tree, "admin", "x", None) == (False, "local")  # NETCONF has no line: next method
+    tree = running(trees, "aaa new-model\naaa authentication login default enable none\n")
+    assert await login(tree, "anyone", "whatever") == (True, "none")  # no enable secret: ERROR, then none
