@@ -148,15 +148,28 @@ def nc(agent: AgentProcess) -> Iterator[manager.Manager]:
 _NAME = "_iosxe_pure_test_helpers"
 
 
-def _helpers() -> ModuleType:
-    """tests/cisco_schema.py, loaded once per run whichever conftest asks first."""
-    if _NAME not in sys.modules:
-        spec = importlib.util.spec_from_file_location(_NAME, Path(__file__).resolve().parent / "cisco_schema.py")
+def _load_file(key: str, path: Path) -> ModuleType:
+    """A helper module outside any package, loaded once per run under ``key`` (pytest runs in importlib mode, so
+    test files cannot import each other by name)."""
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, path)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
-        sys.modules[_NAME] = module
+        sys.modules[key] = module
         spec.loader.exec_module(module)
-    return sys.modules[_NAME]
+    return sys.modules[key]
+
+
+def _helpers() -> ModuleType:
+    """tests/cisco_schema.py, loaded once per run whichever conftest asks first."""
+    return _load_file(_NAME, Path(__file__).resolve().parent / "cisco_schema.py")
+
+
+@pytest.fixture(scope="session")
+def peers() -> Callable[[str], ModuleType]:
+    """Loads a module of tests/peers/ by name: the TACACS+ server, the freeradius runner, the SNMP receiver."""
+    folder = Path(__file__).resolve().parent / "peers"
+    return lambda name: _load_file(f"_iosxe_test_peer_{name}", folder / f"{name}.py")
 
 
 @pytest.fixture(scope="session")

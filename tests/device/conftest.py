@@ -3,40 +3,24 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import queue
 import re
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-_PEERS = Path(__file__).resolve().parents[1] / "peers"
-
-
-def _load(name: str) -> ModuleType:
-    """A module from tests/peers/, loaded once per run (pytest runs in importlib mode: no package imports)."""
-    key = f"_iosxe_test_peer_{name}"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, _PEERS / f"{name}.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
-
 
 @pytest.fixture
-def snmp_receiver_module() -> ModuleType:
+def snmp_receiver_module(peers: Callable[[str], ModuleType]) -> ModuleType:
     """tests/peers/snmp_receiver.py."""
-    return _load("snmp_receiver")
+    return peers("snmp_receiver")
 
 
 @pytest.fixture

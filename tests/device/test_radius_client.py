@@ -6,13 +6,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import importlib.util
 import socket
 import struct
-import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from pathlib import Path
 from types import ModuleType
 from typing import Any, cast
 
@@ -29,22 +26,10 @@ USERS = {"admin": ("Adm1n-pw", 15), "oper": ("0per-pw", 1), "carol": (LONG_PASSW
 REQUEST_AUTH = bytes(range(16))
 
 
-def _peer_module() -> ModuleType:
-    """tests/peers/freeradius.py, under the same sys.modules key as tests/device/conftest.py's ``_load``."""
-    key = "_iosxe_test_peer_freeradius"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, Path(__file__).resolve().parents[1] / "peers/freeradius.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
-
-
 @pytest.fixture(scope="module")
-def freeradius(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def freeradius(tmp_path_factory: pytest.TempPathFactory, peers: Callable[[str], ModuleType]) -> Iterator[Any]:
     """One FreeRADIUS for the module: users admin (15), oper (1), carol (15, a long password)."""
-    with _peer_module().FreeRadius(tmp_path_factory.mktemp("freeradius"), SECRET, USERS) as server:
+    with peers("freeradius").FreeRadius(tmp_path_factory.mktemp("freeradius"), SECRET, USERS) as server:
         yield server
 
 

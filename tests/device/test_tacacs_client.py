@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import importlib.util
 import json
 import socket
 import struct
-import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -53,19 +51,6 @@ USERS = {
 }
 
 
-def _peer_module() -> ModuleType:
-    """tests/peers/tacacs_server.py, loaded once (pytest runs in importlib mode: no package imports)."""
-    key = "_iosxe_test_peer_tacacs_server"
-    if key not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "peers" / "tacacs_server.py"
-        spec = importlib.util.spec_from_file_location(key, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
-
-
 class Peer:
     """A running in-process peer and what a test reads back from it."""
 
@@ -84,7 +69,7 @@ class Peer:
         return json.loads((self.workdir / "cfg.json").read_text())
 
 
-async def _start_peer(workdir: Path, key: str) -> Peer:
+async def _start_peer(module: ModuleType, workdir: Path, key: str) -> Peer:
     config = {
         "key": key,
         "users": USERS,
@@ -92,14 +77,14 @@ async def _start_peer(workdir: Path, key: str) -> Peer:
         "authen_log": str(workdir / "authen.jsonl"),
     }
     (workdir / "cfg.json").write_text(json.dumps(config))
-    server = _peer_module().TacacsPeer(workdir / "cfg.json")
+    server = module.TacacsPeer(workdir / "cfg.json")
     await server.start()
     return Peer(server, workdir)
 
 
 @pytest.fixture
-async def peer(tmp_path: Path) -> AsyncIterator[Peer]:
-    running = await _start_peer(tmp_path, KEY)
+async def peer(tmp_path: Path, peers: Callable[[str], ModuleType]) -> AsyncIterator[Peer]:
+    running = await _start_peer(peers("tacacs_server"), tmp_path, KEY)
     try:
         yield running
     finally:
@@ -299,8 +284,8 @@ async def test_accounting_start_and_stop(peer: Peer) -> None:
     assert {(r["port"], r["rem_addr"]) for r in records} == {("tty2", "192.0.2.9")}
 
 
-async def test_unencrypted_when_both_sides_have_no_key(tmp_path: Path) -> None:
-    plain = await _start_peer(tmp_path, "")
+async def test_unencrypted_when_both_sides_have_no_key(tmp_path: Path, peers: Callable[[str], ModuleType]) -> None:
+    plain = await _start_peer(peers("tacacs_server"), tmp_path, "")
     try:
         assert (await authenticate_pap(plain.at(key=""), "alice", "alice-pw")).status is AuthenStatus.PASS
         assert (await authorize(plain.at(key=""), "alice", ("service=shell",))).value("priv-lvl") == "15"

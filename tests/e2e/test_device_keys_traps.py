@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
 
 import asyncssh
 import pytest
@@ -18,18 +14,6 @@ RPC = "http://cisco.com/ns/yang/Cisco-IOS-XE-rpc"
 SNMP = "http://cisco.com/ns/yang/Cisco-IOS-XE-snmp"
 PASSWORD = "Adm1n-pass"
 TS_LINE_USER = "1.3.6.1.4.1.9.2.9.2.1.18"
-
-
-def _receiver_module() -> ModuleType:
-    key = "_iosxe_test_peer_snmp_receiver"
-    if key not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "peers" / "snmp_receiver.py"
-        spec = importlib.util.spec_from_file_location(key, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
 
 
 def crypto(agent, body: str) -> str:
@@ -85,9 +69,9 @@ def test_keypair_name_selects_the_host_key_and_waits_for_it(fresh_agent) -> None
 
 
 @pytest.mark.parametrize("version", ["1", "2c"])
-async def test_one_tty_trap_per_closed_session(fresh_agent, version: str) -> None:
+async def test_one_tty_trap_per_closed_session(fresh_agent, peers, version: str) -> None:
     agent = await asyncio.to_thread(fresh_agent)
-    receiver = _receiver_module().TrapReceiver(["public"])
+    receiver = peers("snmp_receiver").TrapReceiver(["public"])
     await receiver.start()
     try:
         await asyncio.to_thread(

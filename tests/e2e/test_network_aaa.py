@@ -9,14 +9,13 @@ asyncssh and ncclient.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import re
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -102,20 +101,9 @@ def tacacs(tmp_path: Path) -> Iterator[Tacacs]:
     peer.stop()
 
 
-def _freeradius_module() -> ModuleType:
-    name = "_iosxe_test_peer_freeradius"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, PEERS / "freeradius.py")
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 @pytest.fixture
-def radius(tmp_path: Path) -> Iterator[object]:
-    server = _freeradius_module().FreeRadius(
+def radius(tmp_path: Path, peers: Callable[[str], ModuleType]) -> Iterator[object]:
+    server = peers("freeradius").FreeRadius(
         tmp_path / "radius", RADIUS_SECRET, {"rad15": ("Rad-15-pw", 15), "rad1": ("Rad-1-pw", 1)}
     )
     server.start()
