@@ -303,7 +303,28 @@ class _Connection(asyncssh.SSHServer):
         return True
 
     async def validate_password(self, username: str, password: str) -> bool:
-        return await self._check(username, password)
+        """A server that asks for a new password (ChPass) turns into SSH's own password change request."""
+        asked: list[str] = []
+
+        async def decline(prompt: str, echo: bool) -> str | None:
+            asked.append(prompt)
+            return None
+
+        ok = await self._check(username, password, decline, count_failure=False)
+        if not ok and asked:
+            raise asyncssh.PasswordChangeRequired(asked[0].rstrip().rsplit("\n", 1)[0] or "Password expired")
+        if not ok:
+            self._failed(username)
+        return ok
+
+    async def change_password(self, username: str, old_password: str, new_password: str) -> bool:
+        """The client's answer to the change request: the old password logs in, the new one answers every
+        question the server asks next (new password, re-entered)."""
+
+        async def answer(prompt: str, echo: bool) -> str | None:
+            return new_password
+
+        return await self._check(username, old_password, answer)
 
     def kbdint_auth_supported(self) -> bool:
         return True
@@ -334,7 +355,9 @@ class _Connection(asyncssh.SSHServer):
         free = self.service.free_line()
         return f"tty{VTY_BASE + int(free[1].split()[-1])}" if free else "tty0"
 
-    async def _check(self, username: str, password: str, converse: Converse | None = None) -> bool:
+    async def _check(
+        self, username: str, password: str, converse: Converse | None = None, *, count_failure: bool = True
+    ) -> bool:
         block = self.block
         self.request = LoginRequest(
             username,
@@ -352,12 +375,17 @@ class _Connection(asyncssh.SSHServer):
             self.grant = await authorize_exec(running, result, self.request, self.service.network)
             self.login = replace(result, privilege=self.grant.privilege) if self.grant.allowed else result
             return True
+        if count_failure:
+            self._failed(username)
+        return False
+
+    def _failed(self, username: str) -> None:
+        """Count a failed attempt; the last one allowed by ``authentication-retries`` ends the connection."""
         self.failures += 1
         log.info("device SSH login failed for %r from %s (%d)", username, self.peer, self.failures)
         if self.failures >= self.service.policy.auth_retries and self.conn is not None:
             # at once, before the failure reply: the client must not get another attempt
             self.conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "Too many authentication failures")
-        return False
 
     # -- public key -----------------------------------------------------------------------------------------------
     def public_key_auth_supported(self) -> bool:

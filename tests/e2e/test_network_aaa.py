@@ -379,3 +379,23 @@ def test_radius_accounting_records(fresh_agent, radius) -> None:
     kinds = [str(r.get("Acct-Status-Type")) for r in records]
     assert kinds[:2] == ["Start", "Stop"], records
     assert records[0]["Acct-Session-Id"] == records[1]["Acct-Session-Id"]
+
+
+def test_chpass_through_the_password_method_with_openssh(fresh_agent, tacacs: Tacacs) -> None:
+    agent = fresh_agent()
+    configure(agent, *tacacs_config(tacacs, "aaa authorization exec default group TACG local"))
+    child = openssh(agent, "expired", method="password")
+    child.expect("assword: ")
+    child.sendline("Old-pw-1")
+    child.expect("Your password has expired.")  # SSH_MSG_USERAUTH_PASSWD_CHANGEREQ with the server's words
+    child.expect("old password: ")
+    child.sendline("Old-pw-1")
+    child.expect("new password: ")
+    child.sendline("Via-password-2")
+    child.expect("new password: ")  # OpenSSH's "Retype …'s new password:"
+    child.sendline("Via-password-2")
+    child.expect("Router#")
+    child.sendline("exit")
+    child.close()
+    assert tacacs.user("expired")["password"] == "Via-password-2"
+    assert netconf_login(agent, "expired", "Via-password-2")
