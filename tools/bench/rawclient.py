@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Sequence
 
 import asyncssh
 
@@ -15,6 +16,10 @@ HELLO = (
     b'<?xml version="1.0" encoding="UTF-8"?><hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">'
     b"<capabilities><capability>urn:ietf:params:netconf:base:1.1</capability></capabilities></hello>]]>]]>"
 )
+
+
+class RpcFailed(Exception):
+    """The server answered an RPC with ``<rpc-error>``: a benchmark must not time a failure as a success."""
 
 
 class RawNetconf:
@@ -26,8 +31,22 @@ class RawNetconf:
         self._next_id = 1
 
     @classmethod
-    async def open(cls, host: str, port: int, user: str, password: str) -> RawNetconf:
-        conn = await asyncssh.connect(host, port, username=user, password=password, known_hosts=None)
+    async def open(
+        cls,
+        host: str,
+        port: int,
+        user: str,
+        password: str | None = None,
+        client_keys: Sequence[asyncssh.SSHKey] = (),
+    ) -> RawNetconf:
+        """Connect, authenticate (password, or the already loaded ``client_keys``) and exchange hellos.
+
+        Keys are passed loaded, never as paths: asyncssh would re-read and parse a key file on every connection.
+        """
+        conn = await asyncssh.connect(
+            host, port, username=user, password=password, client_keys=list(client_keys) or None,
+            known_hosts=None, agent_path=None,
+        )  # fmt: skip
         writer, reader, _ = await conn.open_session(subsystem="netconf", encoding=None)
         self = cls(conn, reader, writer)
         while b"]]>]]>" not in self._buf:
@@ -42,6 +61,13 @@ class RawNetconf:
         data = msg.encode()
         self._writer.write(b"\n#%d\n" % len(data) + data + b"\n##\n")
         return await self._read_message()
+
+    async def ok(self, body: str) -> bytes:
+        """:meth:`rpc`, raising :class:`RpcFailed` (with the start of the reply) if the reply is an error."""
+        reply = await self.rpc(body)
+        if b"<rpc-error" in reply or b":rpc-error" in reply:
+            raise RpcFailed(reply[:600].decode(errors="replace"))
+        return reply
 
     async def _read_message(self) -> bytes:
         out = b""
