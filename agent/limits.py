@@ -7,28 +7,79 @@ operator can tighten them and the error a client gets always names the limit it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+
+
+class LimitError(ValueError):
+    """A ``NAME=VALUE`` override that names no limit or gives a value the limit cannot take."""
 
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Upper bounds on sizes, counts and waits. Defaults suit a single simulated router."""
+    """Upper bounds on sizes, counts and waits. Defaults suit a single simulated router.
+
+    Waits are in seconds; a wait of 0 means "no bound" (only where IOS XE has none by default: the idle time).
+    The device SSH port takes its connection bounds from the running configuration instead, as IOS does
+    (``ip ssh maxstartups``, ``ip ssh time-out``, ``ip ssh authentication-retries``, ``ip ssh server peruser
+    session limit``, ``exec-timeout``); these fields bound the NETCONF port and the layers both ports share.
+    """
 
     max_message_bytes: int = 64 * 1024 * 1024  # one NETCONF message after de-framing
     max_chunk_bytes: int = 16 * 1024 * 1024  # one RFC 6242 chunk (the RFC allows up to 4294967295)
     max_xml_depth: int = 256  # element nesting in any parsed document
     max_edit_elements: int = 200_000  # elements in one <config> of edit-config / copy-config
     max_netconf_sessions: int = 64
-    max_unauthenticated: int = 16  # SSH connections that have not finished authentication
-    login_timeout_s: float = 120.0
-    hello_timeout_s: float = 60.0
-    idle_timeout_s: float = 0.0  # 0: no idle limit on NETCONF sessions (IOS XE default)
+    max_sessions_per_user: int = 64  # NETCONF sessions one user name may hold at once
+    max_unauthenticated: int = 16  # NETCONF SSH connections that have not finished authentication (MaxStartups)
+    max_auth_tries: int = 3  # failed NETCONF passwords per connection (IOS ``ip ssh authentication-retries`` 3)
+    login_timeout_s: float = 120.0  # TCP accept to SSH authentication done (IOS ``ip ssh time-out`` 120)
+    hello_timeout_s: float = 60.0  # NETCONF subsystem start to the client's <hello>
+    idle_timeout_s: float = 0.0  # no complete NETCONF request for this long ends a session; 0: never (IOS XE)
     max_rpc_queue: int = 32  # rpcs read ahead of processing per session (pipelining)
     max_reply_bytes: int = 512 * 1024 * 1024
     max_flash_bytes: int = 64 * 1024 * 1024  # everything in the device's flash: directory
+    max_transfer_bytes: int = 64 * 1024 * 1024  # one file copied to flash: by SCP (flash: size bounds it too)
+    max_config_file_bytes: int = 4 * 1024 * 1024  # a running-/startup-config file copied in, parsed in memory
     max_replay_events: int = 1000  # notifications kept for RFC 5277 replay (create-subscription startTime)
     max_notification_queue: int = 1000  # notifications waiting for one subscriber before it is dropped as too slow
     max_notification_backlog_bytes: int = 4 * 1024 * 1024  # unsent bytes on a transport before notifications wait
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def limit_names() -> list[str]:
+    """Every limit's name, as ``--limit NAME=VALUE`` takes it."""
+    return [f.name for f in fields(Limits)]
+
+
+def with_overrides(base: Limits, overrides: Iterable[str]) -> Limits:
+    """``base`` with each ``NAME=VALUE`` applied (``--limit max_netconf_sessions=8``).
+
+    Counts and sizes take a non-negative integer (``_`` separators allowed), waits a non-negative number of
+    seconds. Anything else is refused with a message that names the limit, so a typo never starts an agent
+    with a default the operator meant to change.
+
+    Raises:
+        LimitError: an unknown name, a missing ``=``, or a value of the wrong kind or sign.
+    """
+    types = {f.name: f.type for f in fields(Limits)}
+    changes: dict[str, int | float] = {}
+    for item in overrides:
+        name, sep, text = item.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep:
+            raise LimitError(f"limit {item!r}: expected NAME=VALUE")
+        if name not in types:
+            raise LimitError(f"unknown limit {name!r}; known limits: {', '.join(limit_names())}")
+        kind = int if types[name] in (int, "int") else float
+        try:
+            value = kind(text.strip())
+        except ValueError:
+            wanted = "an integer" if kind is int else "a number of seconds"
+            raise LimitError(f"limit {name}: {text.strip()!r} is not {wanted}") from None
+        if not value >= 0:  # also refuses NaN
+            raise LimitError(f"limit {name}: {text.strip()!r} is not a non-negative number")
+        changes[name] = value
+    return replace(base, **changes)

@@ -37,7 +37,7 @@ from agent.device.sessions import SessionInfo, SessionRegistry
 from agent.device.snmp import SessionEnd, TrapSender, tty_trap_targets
 from agent.device.ssh_policy import derive_policy
 from agent.device.ssh_service import SshService
-from agent.limits import DEFAULT_LIMITS, Limits
+from agent.limits import DEFAULT_LIMITS, LimitError, Limits, limit_names, with_overrides
 from agent.netconf import monitoring
 from agent.netconf.notifications import NotificationBus
 from agent.netconf.operations import datastore as datastore_ops
@@ -71,6 +71,7 @@ class Settings:
     log_level: str = "INFO"
     sftp: bool = False
     flash_size_mb: int | None = None
+    limits: Limits = DEFAULT_LIMITS
 
 
 def default_state_dir() -> Path:
@@ -108,7 +109,18 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     p.add_argument("--sftp", action="store_true", help="also serve SFTP (IOS XE has none: scp -O uses SCP)")
     p.add_argument("--flash-size", type=int, default=None, metavar="MB", help="size of flash: (default 64 MB)")
+    p.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override one bound (repeatable), e.g. max_netconf_sessions=8; names: " + ", ".join(limit_names()),
+    )
     ns = p.parse_args(argv)
+    try:
+        limits = with_overrides(DEFAULT_LIMITS, ns.limit)
+    except LimitError as exc:
+        p.error(str(exc))
     return Settings(
         state_dir=ns.state_dir or default_state_dir(),
         host=ns.host,
@@ -121,6 +133,7 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         log_level=ns.log_level,
         sftp=ns.sftp,
         flash_size_mb=ns.flash_size,
+        limits=limits,
     )
 
 
@@ -269,7 +282,7 @@ class Device:
 async def serve(settings: Settings) -> None:
     """Run one device until SIGINT/SIGTERM."""
     schema = load_schema(default_search_path(yang_dir()), MODULES, enabled_features(settings.netconf_extensions))
-    device = Device(settings, schema)
+    device = Device(settings, schema, settings.limits)
     device.load()
     await device.start()
     user = settings.admin_user or "admin"

@@ -42,7 +42,9 @@ The texts a client sees (``scp`` prints them after ``scp: ``):
 * ``%Error opening NAME (Is a directory)`` -- reading or writing the flash: directory as a file;
 * ``%Error parsing filename (NAME) (Invalid argument)`` -- a name that could leave flash: or is not UTF-8;
 * ``%Error writing NAME (No space left on device)`` -- the flash: size bound (``Limits.max_flash_bytes``);
-* ``%Error writing NAME (File too large)`` -- a configuration file over :attr:`TransferLimits.max_config_bytes`;
+* ``%Error writing NAME (File too large)`` -- a configuration file over :attr:`TransferLimits.max_config_bytes`
+  (``Limits.max_config_file_bytes``), or a flash: file over :attr:`TransferLimits.max_file_bytes`
+  (``Limits.max_transfer_bytes``);
 * ``%Error copying NAME (N invalid line(s), nothing changed: line L 'TEXT': % Invalid input detected at '^'
   marker.; …)`` -- a configuration file with lines that are not commands (also ``% Incomplete command.``,
   ``% Ambiguous command``, and IOS's own messages such as ``%SSH: Failed to decode the Key Value``);
@@ -77,6 +79,7 @@ from agent.device.cli_map.parse import LineError, format_error, parse_config_tex
 from agent.device.cli_map.render import render_running_config
 from agent.device.files import Flash, FlashError, FlashWriter, Url, decode_config, parse_url
 from agent.device.names import a, n
+from agent.limits import Limits
 
 if TYPE_CHECKING:
     from agent.datastore.store import Stores
@@ -98,6 +101,12 @@ class TransferLimits:
     max_config_bytes: int = 4 * 1024 * 1024  # a running-config/startup-config file held in memory to be parsed
     transfer_timeout_s: float = 3600.0  # one file, from open to close
     idle_s: float = 300.0  # no data moving on an open file
+    max_file_bytes: int = 64 * 1024 * 1024  # one file uploaded to flash: (the flash: size bounds it as well)
+
+    @classmethod
+    def from_limits(cls, limits: Limits) -> TransferLimits:
+        """The transfer bounds the device's :class:`~agent.limits.Limits` name (``--limit``)."""
+        return cls(max_config_bytes=limits.max_config_file_bytes, max_file_bytes=limits.max_transfer_bytes)
 
 
 # -- the file system both SCP and the CLI use ---------------------------------------------------------------------
@@ -146,7 +155,7 @@ class DeviceFiles:
     ) -> None:
         self.flash = flash
         self.stores = stores
-        self.limits = limits or TransferLimits()
+        self.limits = limits or TransferLimits.from_limits(stores.limits)
         #: device-wide session ids (shared with NETCONF and the CLI) for the origin of an SCP change, so an SCP
         #: session is never taken for the holder of a NETCONF lock
         self.session_ids = session_ids or (lambda: 0)
@@ -330,12 +339,16 @@ class _FlashWrite(_Open):
 
     writing = True
 
-    def __init__(self, url: Url, writer: FlashWriter) -> None:
+    def __init__(self, url: Url, writer: FlashWriter, limit: int) -> None:
         super().__init__(url)
         self.writer = writer
+        self.limit = limit
         self.failed = False
 
     def write(self, offset: int, data: bytes) -> None:
+        if offset + len(data) > self.limit:
+            self.failed = True
+            raise asyncssh.SFTPFailure(f"%Error writing {self.url} (File too large)")
         try:
             self.writer.write(data, offset)
         except FlashError as exc:
@@ -599,7 +612,7 @@ class ScpServer(asyncssh.SFTPServer):
             if pflags & asyncssh.FXF_EXCL and self.files.flash.exists(url.name):
                 raise asyncssh.SFTPFileAlreadyExists(f"%Error opening {url} (File exists)")
             try:
-                f = _FlashWrite(url, self.files.flash.open_write(url.name))
+                f = _FlashWrite(url, self.files.flash.open_write(url.name), self.files.limits.max_file_bytes)
             except FlashError as exc:
                 raise self._error(str(exc), "isdir" if "directory" in str(exc) else "failure") from None
         else:

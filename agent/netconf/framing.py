@@ -25,6 +25,10 @@ class FramingError(Exception):
     """The peer broke RFC 6242 framing or exceeded a size limit; the stream cannot be trusted any more."""
 
 
+class FramingTooBig(FramingError):
+    """A message or chunk is larger than a :class:`~agent.limits.Limits` bound (the client gets ``too-big``)."""
+
+
 class Framer(Protocol):
     """What a NETCONF session needs from a framing mode (base:1.0 end-of-message or base:1.1 chunked)."""
 
@@ -62,14 +66,21 @@ class EomFramer:
         start = 0
         while (end := buffer.find(EOM_DELIMITER, search_from)) >= 0:
             if end - start > self._max_message:
-                self._fail(f"message of {end - start} bytes exceeds the limit of {self._max_message}")
+                self._fail(
+                    f"message of {end - start} bytes exceeds the limit of {self._max_message} (max_message_bytes)",
+                    FramingTooBig,
+                )
             with memoryview(buffer) as view:
                 messages.append(bytes(view[start:end]))
             start = search_from = end + len(EOM_DELIMITER)
         del buffer[:start]
         # An incomplete message may still end with up to 5 bytes of a delimiter that is not yet complete.
         if len(buffer) > self._max_message + len(EOM_DELIMITER) - 1:
-            self._fail(f"message exceeds {self._max_message} bytes without an end-of-message delimiter")
+            self._fail(
+                f"message exceeds the limit of {self._max_message} bytes (max_message_bytes) without an "
+                "end-of-message delimiter",
+                FramingTooBig,
+            )
         return messages
 
     def encode(self, msg: bytes) -> bytes:
@@ -85,10 +96,10 @@ class EomFramer:
             raise ValueError("message cannot be framed in base:1.0: it would end before the delimiter")
         return framed
 
-    def _fail(self, reason: str) -> NoReturn:
+    def _fail(self, reason: str, kind: type[FramingError] = FramingError) -> NoReturn:
         self._failed = True
         self._buffer.clear()
-        raise FramingError(reason)
+        raise kind(reason)
 
 
 class _State(enum.Enum):
@@ -206,11 +217,13 @@ class ChunkFramer:
         if self._digits > _MAX_CHUNK_DIGITS or self._size > MAX_CHUNK_SIZE:
             self._fail(f"chunk-size exceeds the RFC 6242 maximum of {MAX_CHUNK_SIZE}")
         if self._size > self._max_chunk:
-            self._fail(f"chunk-size {self._size} exceeds the limit of {self._max_chunk} bytes")
+            self._fail(
+                f"chunk-size {self._size} exceeds the limit of {self._max_chunk} bytes (max_chunk_bytes)", FramingTooBig
+            )
 
     def _start_chunk(self) -> None:
         if len(self._message) + self._size > self._max_message:
-            self._fail(f"message exceeds the limit of {self._max_message} bytes")
+            self._fail(f"message exceeds the limit of {self._max_message} bytes (max_message_bytes)", FramingTooBig)
         self._state = _State.DATA
 
     def _finish_message(self) -> bytes:
@@ -223,10 +236,10 @@ class ChunkFramer:
         if byte != wanted:
             self._fail(f"{reason}, got {bytes([byte])!r}")
 
-    def _fail(self, reason: str) -> NoReturn:
+    def _fail(self, reason: str, kind: type[FramingError] = FramingError) -> NoReturn:
         self._failed = True
         self._message.clear()
-        raise FramingError(reason)
+        raise kind(reason)
 
 
 def _check_usable(failed: bool) -> None:

@@ -2,12 +2,21 @@
 
 This is the only NETCONF module that touches sockets. Who may log in is decided by an :class:`Authenticator`
 supplied by the device, so the generic layer never knows about usernames, privilege levels or AAA.
+
+The listener enforces the connection bounds of :class:`~agent.limits.Limits`, as OpenSSH's ``MaxStartups``,
+``MaxAuthTries`` and ``LoginGraceTime`` do: at most ``max_unauthenticated`` connections may be between TCP accept
+and a successful login (the rest are disconnected at once, so a flood of half-open or slow-loris connections
+cannot starve real clients), ``max_auth_tries`` wrong passwords end a connection, and ``login_timeout_s`` ends
+one that has not logged in. Session channels are counted from the moment they are opened (not when the hello
+completes), so a burst of channels cannot slip past ``max_netconf_sessions`` or ``max_sessions_per_user``; a
+refused channel gets an SSH "administratively prohibited" reply whose text names the limit.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -75,14 +84,6 @@ class _SubsystemSession(asyncssh.SSHServerSession[bytes]):
     def session_started(self) -> None:
         assert self._chan is not None
         services = self._server.services
-        if len(services.sessions.sessions) >= services.limits.max_netconf_sessions:
-            log.warning(
-                "refusing NETCONF session for %s: %d sessions open",
-                self._user,
-                len(services.sessions.sessions),
-            )
-            self._chan.close()
-            return
         session = NetconfSession(
             session_id=services.sessions.allocate(),
             user=self._user,
@@ -106,6 +107,7 @@ class _SubsystemSession(asyncssh.SSHServerSession[bytes]):
         return False
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._server.channel_closed(self._user)
         if self._session is not None:
             self._session.connection_lost()
 
@@ -118,11 +120,33 @@ class _SSHServer(asyncssh.SSHServer):
         self._conn: asyncssh.SSHServerConnection | None = None
         self._peer: str | None = None
         self._user = ""
+        self._pending = False  # counted in the server's unauthenticated connections
+        self._failures = 0
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self._conn = conn
         peer = conn.get_extra_info("peername")
         self._peer = peer[0] if peer else None
+        limit = self._server.services.limits.max_unauthenticated
+        if self._server.unauthenticated >= limit:  # not counted: it is on its way out
+            log.warning("NETCONF connection from %s refused: %d unauthenticated connections", self._peer, limit)
+            text = f"Too many unauthenticated connections (max_unauthenticated={limit})"
+            asyncio.get_running_loop().call_soon(conn.disconnect, asyncssh.DISC_TOO_MANY_CONNECTIONS, text)
+            return
+        self._pending = True
+        self._server.unauthenticated += 1
+
+    def _settled(self) -> None:
+        """Leave the unauthenticated count (authenticated or gone), exactly once."""
+        if self._pending:
+            self._pending = False
+            self._server.unauthenticated -= 1
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._settled()
+
+    def auth_completed(self) -> None:
+        self._settled()
 
     def begin_auth(self, username: str) -> bool:
         self._user = username
@@ -134,10 +158,17 @@ class _SSHServer(asyncssh.SSHServer):
     async def validate_password(self, username: str, password: str) -> bool:
         ok = await self._server.authenticator.authenticate(username, password, self._peer)
         if not ok:
-            log.info("NETCONF login failed for %r from %s", username, self._peer)
+            self._failures += 1
+            log.info("NETCONF login failed for %r from %s (%d)", username, self._peer, self._failures)
+            tries = self._server.services.limits.max_auth_tries
+            if self._failures >= tries and self._conn is not None:
+                # before the failure reply goes out, so the client gets no further attempt
+                text = f"Too many authentication failures (max_auth_tries={tries})"
+                self._conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, text)
         return ok
 
     def session_requested(self) -> asyncssh.SSHServerSession[bytes]:
+        self._server.open_channel(self._user)  # raises ChannelOpenError at a session limit
         return _SubsystemSession(self._server, self._user, self._peer)
 
 
@@ -156,6 +187,35 @@ class NetconfServer:
         self._host_keys = list(host_keys)
         self._server_version = server_version
         self._acceptor: asyncssh.SSHAcceptor | None = None
+        #: connections between TCP accept and a successful login
+        self.unauthenticated = 0
+        #: open session channels per user (each may become a NETCONF session)
+        self._channels: Counter[str] = Counter()
+
+    def open_channel(self, user: str) -> None:
+        """Count a new session channel of ``user``, or refuse it at ``max_netconf_sessions`` /
+        ``max_sessions_per_user``.
+
+        Raises:
+            asyncssh.ChannelOpenError: a session limit is reached; the text names it.
+        """
+        limits = self.services.limits
+        total = sum(self._channels.values())
+        if total >= limits.max_netconf_sessions:
+            text = f"Too many NETCONF sessions (max_netconf_sessions={limits.max_netconf_sessions})"
+        elif self._channels[user] >= limits.max_sessions_per_user:
+            text = f"Too many NETCONF sessions for {user} (max_sessions_per_user={limits.max_sessions_per_user})"
+        else:
+            self._channels[user] += 1
+            return
+        log.warning("NETCONF session refused for %s: %s", user, text)
+        raise asyncssh.ChannelOpenError(asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED, text)
+
+    def channel_closed(self, user: str) -> None:
+        """A session channel of ``user`` is gone."""
+        self._channels[user] -= 1
+        if self._channels[user] <= 0:
+            del self._channels[user]
 
     async def start(self, host: str, port: int) -> int:
         """Listen on ``host:port`` (port 0 picks a free one); returns the bound port."""

@@ -4,6 +4,12 @@ The session is independent of SSH: it is fed bytes with :meth:`NetconfSession.da
 through a :class:`Transport`, so tests and other transports can drive it directly. Requests are queued and
 handled one at a time in arrival order (pipelined requests get in-order replies, RFC 6241 §4.1); the queue is
 bounded and reading pauses when it is full.
+
+A peer that breaks a size bound gets a ``too-big`` ``<rpc-error>`` naming the limit before the session ends
+(other framing damage ends it silently: RFC 6242 has no way to resynchronise a broken stream).
+``hello_timeout_s`` ends a session whose hello never completes (a slow-loris hello included) and
+``idle_timeout_s``, when set, one that completes no request for that long (however many bytes of an unfinished
+one trickle in).
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from agent.netconf.errors import (
     rpc_reply_with_errors,
 )
 from agent.netconf.faults import RpcFault
-from agent.netconf.framing import EOM_DELIMITER, ChunkFramer, EomFramer, Framer, FramingError
+from agent.netconf.framing import EOM_DELIMITER, ChunkFramer, EomFramer, Framer, FramingError, FramingTooBig
 from agent.netconf.registry import RpcContext
 from agent.netconf.xmlio import NC_NS, XmlError, parse_message, qn, serialize
 
@@ -94,6 +100,7 @@ class NetconfSession:
         self._paused = False
         self._worker: asyncio.Task[None] | None = None
         self._hello_timer: asyncio.TimerHandle | None = None
+        self._idle_timer: asyncio.TimerHandle | None = None
         self.after_reply: list[Callable[[], Awaitable[None] | None]] = []
         #: why the session ended (RFC 6470 termination-reason) and who killed it; "dropped" unless close() says
         self.termination_reason = "dropped"
@@ -122,6 +129,19 @@ class NetconfSession:
             log.info("session %d: no hello within the time limit; closing", self.session_id)
             self.close("timeout")
 
+    def _arm_idle(self) -> None:
+        """(Re)start the idle clock: called when the hello completes and whenever a request is complete."""
+        timeout = self.services.limits.idle_timeout_s
+        if timeout <= 0 or self._closing:
+            return
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+        self._idle_timer = asyncio.get_running_loop().call_later(timeout, self._idle_timeout)
+
+    def _idle_timeout(self) -> None:
+        log.info("session %d: no request within idle_timeout_s; closing", self.session_id)
+        self.close("timeout")
+
     def close(self, reason: str = "other", killed_by: int | None = None) -> None:
         """Close the session now (kill-session, errors, shutdown); ``reason`` is the RFC 6470 termination-reason."""
         if self._closed:
@@ -136,8 +156,9 @@ class NetconfSession:
         if self._closed:
             return
         self._closed = True
-        if self._hello_timer is not None:
-            self._hello_timer.cancel()
+        for timer in (self._hello_timer, self._idle_timer):
+            if timer is not None:
+                timer.cancel()
         if self._worker is not None:
             self._worker.cancel()
         self.services.statistics.session_ended(self)
@@ -162,8 +183,12 @@ class NetconfSession:
             messages = self._framer.feed(data)
         except FramingError as exc:
             log.info("session %d: framing error (%s); closing", self.session_id, exc)
+            if isinstance(exc, FramingTooBig):  # other damage: RFC 6242 cannot resynchronise, so no reply
+                self.send(rpc_reply_with_errors([RpcError(ErrorType.RPC, ErrorTag.TOO_BIG, message=str(exc))]))
             self.close()
             return
+        if messages:
+            self._arm_idle()
         for msg in messages:
             try:
                 self._queue.put_nowait(msg)
@@ -208,6 +233,7 @@ class NetconfSession:
         self._hello_done = True
         if self._hello_timer is not None:
             self._hello_timer.cancel()
+        self._arm_idle()
         if BASE_11 in caps:
             self._framer = ChunkFramer(self.services.limits)
 
@@ -221,6 +247,7 @@ class NetconfSession:
             reply = await self.handle_message(msg)
             if reply is not None:
                 self.send(reply)
+            self._arm_idle()  # a long-running request is not idleness
             for action in self.after_reply:
                 result = action()
                 if result is not None:
@@ -231,8 +258,15 @@ class NetconfSession:
         """Frame and send one message (a reply or a notification)."""
         if self._closed:
             return
+        data = serialize(el)
+        limit = self.services.limits.max_reply_bytes
+        if len(data) > limit and el.tag == qn(NC_NS, "rpc-reply"):
+            log.warning("session %d: reply of %d bytes over max_reply_bytes", self.session_id, len(data))
+            message = f"the reply of {len(data)} bytes exceeds the limit of {limit} (max_reply_bytes)"
+            err = RpcError(ErrorType.APPLICATION, ErrorTag.TOO_BIG, message=message)
+            data = serialize(rpc_reply_with_errors([err], el.attrib, el.nsmap))
         try:
-            framed = self._framer.encode(serialize(el))
+            framed = self._framer.encode(data)
         except ValueError:  # a 1.0 message containing "]]>]]>" cannot be framed; never send a corrupt stream
             log.error("session %d: reply cannot be framed with end-of-message framing; closing", self.session_id)
             self.close()
@@ -246,9 +280,7 @@ class NetconfSession:
         except XmlError as exc:
             self.stats.in_bad_rpcs += 1
             self.stats.out_rpc_errors += 1
-            # malformed-message is new in base:1.1 and must not be sent to base:1.0-only clients (RFC 6241 App. A)
-            tag = ErrorTag.MALFORMED_MESSAGE if BASE_11 in self.client_capabilities else ErrorTag.OPERATION_FAILED
-            err = RpcError(ErrorType.RPC, tag, message=str(exc))
+            err = RpcError(ErrorType.RPC, self._malformed_tag(), message=str(exc))
             self.send(rpc_reply_with_errors([err]))
             self.close()
             return None
@@ -307,6 +339,10 @@ class NetconfSession:
         reply = rpc_reply(rpc, [])
         reply.extend(children)
         return reply
+
+    def _malformed_tag(self) -> ErrorTag:
+        """malformed-message is new in base:1.1 and must not be sent to base:1.0-only clients (RFC 6241 App. A)."""
+        return ErrorTag.MALFORMED_MESSAGE if BASE_11 in self.client_capabilities else ErrorTag.OPERATION_FAILED
 
     def _unsupported(self, op: etree._Element) -> RpcFault:
         q = etree.QName(op)

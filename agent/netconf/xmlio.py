@@ -75,7 +75,9 @@ def parse_message(data: bytes, limits: Limits) -> etree._Element:
     if not body:
         raise XmlError("empty message")
     if len(body) > limits.max_message_bytes:
-        raise XmlError(f"message of {len(body)} bytes exceeds the limit of {limits.max_message_bytes}")
+        raise XmlError(
+            f"message of {len(body)} bytes exceeds the limit of {limits.max_message_bytes} (max_message_bytes)"
+        )
     try:
         root = etree.fromstring(body, make_parser())
     except etree.XMLSyntaxError as err:
@@ -112,4 +114,4 @@ def _depth(root: etree._Element) -> int:
 
 
 def _depth_message(limit: int) -> str:
-    return f"XML elements are nested deeper than the limit of {limit} levels"
+    return f"XML elements are nested deeper than the limit of {limit} levels (max_xml_depth)"

@@ -91,7 +91,7 @@ _NODE_TYPES = frozenset({"comment", "text", "processing-instruction", "node"})
 _OPERATOR_NAMES = frozenset({"and", "or", "div", "mod"})
 _WS = " \t\r\n"
 _NCNAME = re.compile(r"(?:[^\W\d]|_)[\w.\-\u00b7]*")  # letters/_ first; then letters, digits, . - _ and ·
-_NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")  # XPath 1.0 digits are ASCII only
 
 # min, max (None: unbounded) argument counts
 _CORE_FUNCTIONS: dict[str, tuple[int, int | None]] = {
@@ -146,6 +146,11 @@ class _Tok:
     local: str = ""
 
 
+def _digit(ch: str) -> bool:
+    """An XPath 1.0 digit: ``[0-9]`` (``str.isdigit`` also accepts ``²`` and other Unicode digits)."""
+    return len(ch) == 1 and "0" <= ch <= "9"
+
+
 def _err(src: str, pos: int, msg: str) -> XPathError:
     return XPathError(f"{msg} at position {pos} in XPath {src!r}")
 
@@ -181,7 +186,7 @@ def _tokenize(src: str) -> list[_Tok]:
                 raise _err(src, i, "unterminated string literal")
             toks.append(_Tok("lit", src[i : j + 1], i, j + 1, local=src[i + 1 : j]))
             i = j + 1
-        elif c.isdigit() or (c == "." and nxt.isdigit()):
+        elif _digit(c) or (c == "." and _digit(nxt)):
             m = _NUMBER.match(src, i)
             assert m is not None
             toks.append(_Tok("num", m.group(), i, m.end()))

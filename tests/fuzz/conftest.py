@@ -1,0 +1,87 @@
+"""The fuzz suite's budget and fixtures.
+
+Every fuzz test takes its number of cases from the ``iosxe-fuzz`` hypothesis profile: a unit of 1,000 cases in
+CI, multiplied per target by how cheap its cases are (the suite as a whole runs about 30,000 cases in three
+minutes on two cores), and 50,000 in the long mode for local runs, ``IOSXE_FUZZ=long pytest tests/fuzz``
+(about 1.5 million cases; ``IOSXE_FUZZ_EXAMPLES=N`` sets any other unit). The profile is only registered
+here, never loaded, so hypothesis tests elsewhere in the suite keep their own settings. No example database is
+kept: every run starts from the seed hypothesis derives for the test, so a CI failure reproduces with the seed
+it prints.
+
+The targets run in-process against the real objects: a complete :class:`agent.main.Device` (datastores,
+registry, NETCONF services, the SCP file system) in a temporary state directory, driven without sockets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from agent.limits import Limits
+from agent.main import Device, Settings
+
+CI_EXAMPLES = 1000
+LONG_EXAMPLES = 50_000
+
+settings.register_profile(
+    "iosxe-fuzz",
+    max_examples=int(
+        os.environ.get("IOSXE_FUZZ_EXAMPLES")
+        or (LONG_EXAMPLES if os.environ.get("IOSXE_FUZZ") == "long" else CI_EXAMPLES)
+    ),
+    deadline=None,  # a shared 2-core CI machine has pauses; memory and time are bounded by the tests themselves
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+    print_blob=True,
+)
+
+_GEN = "_iosxe_fuzz_gen"
+
+#: small enough that random inputs reach every bound, large enough for every valid input the generators make
+FUZZ_LIMITS = Limits(max_message_bytes=256 * 1024, max_chunk_bytes=4096, max_xml_depth=64, max_edit_elements=500)
+
+
+@pytest.fixture(scope="session")
+def gen() -> ModuleType:
+    """tests/fuzz/gen.py (the input generators)."""
+    if _GEN not in sys.modules:
+        spec = importlib.util.spec_from_file_location(_GEN, Path(__file__).resolve().parent / "gen.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[_GEN] = module
+        spec.loader.exec_module(module)
+    return sys.modules[_GEN]
+
+
+@pytest.fixture(scope="session")
+def limits() -> Limits:
+    return FUZZ_LIMITS
+
+
+@pytest.fixture(scope="session")
+def loop() -> Iterator[asyncio.AbstractEventLoop]:
+    """One event loop for the whole suite: handlers may leave timers behind that must stay valid."""
+    loop = asyncio.new_event_loop()
+    yield loop
+    loop.close()
+
+
+@pytest.fixture(scope="module")
+def device(tmp_path_factory: pytest.TempPathFactory, helpers: Any, loop: asyncio.AbstractEventLoop) -> Iterator[Device]:
+    """A complete device with the bootstrap configuration, in-process and without listeners (one per module, so
+    what one target did to the configuration never steers another)."""
+    settings_ = Settings(state_dir=tmp_path_factory.mktemp("fuzz") / "state", admin_password="Fuzz-pass-1")
+    asyncio.set_event_loop(loop)
+    dev = Device(settings_, helpers.cisco_schema(), FUZZ_LIMITS)
+    dev.load()
+    yield dev
+    asyncio.set_event_loop(None)
