@@ -29,8 +29,9 @@ import asyncssh
 from agent.cli.context import CliSession
 from agent.cli.parser import Node, add
 from agent.datastore.store import StoreError
+from agent.device.config_files import ConfigFileError
 from agent.device.files import FlashError, Url
-from agent.device.scp import ConfigFileError, DeviceFiles
+from agent.device.scp import DeviceFiles
 
 CHUNK = 256 * 1024
 NO_FS = "%Error: the file system is not available"

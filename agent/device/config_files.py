@@ -11,11 +11,43 @@ from __future__ import annotations
 
 from lxml import etree
 
-from agent.device.cli_map.parse import parse_config_text
+from agent.device.cli_map.parse import LineError, format_error, parse_config_text
 from agent.device.files import FlashError, decode_config
-from agent.device.scp import ConfigFileError, line_errors
 
 _BLANK = b"\xef\xbb\xbf \t\r\n"
+
+
+class ConfigFileError(FlashError):
+    """A configuration file was refused as a whole; ``str()`` is one line (for SCP), ``lines`` IOS's detail."""
+
+    def __init__(self, summary: str, lines: list[str] | None = None) -> None:
+        super().__init__(summary)
+        self.lines = lines or [summary]
+
+
+def _short(error: LineError) -> str:
+    kind = error.error.kind
+    if kind == "invalid":
+        return "% Invalid input detected at '^' marker."
+    if kind == "incomplete":
+        return "% Incomplete command."
+    if kind == "ambiguous":
+        return "% Ambiguous command"
+    return error.error.message
+
+
+def line_errors(shown: str, errors: tuple[LineError, ...]) -> ConfigFileError:
+    """The refusal of a configuration file with lines that are not commands."""
+    parts = [f"line {e.lineno} '{e.line.strip()[:80]}': {_short(e)}" for e in errors[:5]]
+    if len(errors) > 5:
+        parts.append(f"and {len(errors) - 5} more")
+    summary = f"%Error copying {shown} ({len(errors)} invalid line(s), nothing changed: {'; '.join(parts)})"
+    detail: list[str] = []
+    for e in errors:
+        detail.append(f"Line {e.lineno}: {e.line}" if e.lineno else "At the end of the file:")
+        detail += [x for x in format_error(f"Line {e.lineno}: " if e.lineno else "", e.line, e.error) if x]
+    detail.append(f"%Error copying {shown}: {len(errors)} invalid line(s), nothing changed")
+    return ConfigFileError(summary, detail)
 
 
 def is_xml(data: bytes) -> bool:

@@ -75,9 +75,9 @@ from lxml import etree
 from agent.datastore.store import RUNNING, STARTUP, StoreError
 from agent.datastore.transaction import Origin
 from agent.device.aaa.login import LoginResult, aaa_new_model, local_user
-from agent.device.cli_map.parse import LineError, format_error, parse_config_text
 from agent.device.cli_map.render import render_running_config
-from agent.device.files import Flash, FlashError, FlashWriter, Url, decode_config, parse_url
+from agent.device.config_files import ConfigFileError, read_config
+from agent.device.files import Flash, FlashError, FlashWriter, Url, parse_url
 from agent.device.names import a, n
 from agent.limits import Limits
 
@@ -110,39 +110,6 @@ class TransferLimits:
 
 
 # -- the file system both SCP and the CLI use ---------------------------------------------------------------------
-class ConfigFileError(FlashError):
-    """A configuration file was refused as a whole; ``str()`` is one line (for SCP), ``lines`` IOS's detail."""
-
-    def __init__(self, summary: str, lines: list[str] | None = None) -> None:
-        super().__init__(summary)
-        self.lines = lines or [summary]
-
-
-def _short(error: LineError) -> str:
-    kind = error.error.kind
-    if kind == "invalid":
-        return "% Invalid input detected at '^' marker."
-    if kind == "incomplete":
-        return "% Incomplete command."
-    if kind == "ambiguous":
-        return "% Ambiguous command"
-    return error.error.message
-
-
-def line_errors(shown: str, errors: tuple[LineError, ...]) -> ConfigFileError:
-    """The refusal of a configuration file with lines that are not commands."""
-    parts = [f"line {e.lineno} '{e.line.strip()[:80]}': {_short(e)}" for e in errors[:5]]
-    if len(errors) > 5:
-        parts.append(f"and {len(errors) - 5} more")
-    summary = f"%Error copying {shown} ({len(errors)} invalid line(s), nothing changed: {'; '.join(parts)})"
-    detail: list[str] = []
-    for e in errors:
-        detail.append(f"Line {e.lineno}: {e.line}" if e.lineno else "At the end of the file:")
-        detail += [x for x in format_error(f"Line {e.lineno}: " if e.lineno else "", e.line, e.error) if x]
-    detail.append(f"%Error copying {shown}: {len(errors)} invalid line(s), nothing changed")
-    return ConfigFileError(summary, detail)
-
-
 class DeviceFiles:
     """The IOS file system of one device: flash: and the two configurations, with IOS's names and errors."""
 
@@ -194,19 +161,7 @@ class DeviceFiles:
         shown = "running-config" if kind == "running" else "startup-config"
         if len(data) > self.limits.max_config_bytes:
             raise ConfigFileError(f"%Error writing {shown} (File too large)")
-        if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-            try:
-                return decode_config(data, shown)
-            except FlashError as exc:
-                raise ConfigFileError(str(exc)) from None
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ConfigFileError(f"%Error copying {shown} (not a text configuration file)") from None
-        edit, errors = parse_config_text(text, self.stores.running if kind == "running" else None)
-        if errors:
-            raise line_errors(shown, errors)
-        return edit
+        return read_config(data, shown, self.stores.running if kind == "running" else None)
 
     def commit(self, kind: str, config: etree._Element, origin: Origin) -> None:
         """Merge ``config`` into running, or make it startup after validation (the one commit pipeline)."""
@@ -764,12 +719,10 @@ def attrs_mode(f: _Open) -> str:
 
 
 __all__ = [
-    "ConfigFileError",
     "DeviceFiles",
     "DeviceSession",
     "ScpServer",
     "TransferLimits",
-    "line_errors",
     "scp_refusal",
     "transfer_privilege",
 ]

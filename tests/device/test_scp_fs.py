@@ -16,9 +16,10 @@ from lxml import etree
 
 from agent.datastore.transaction import Origin
 from agent.device.aaa.login import LoginResult
+from agent.device.config_files import ConfigFileError
 from agent.device.files import Flash, FlashError, Url
 from agent.device.names import MODULES
-from agent.device.scp import ConfigFileError, TransferLimits, scp_refusal, transfer_privilege
+from agent.device.scp import TransferLimits, scp_refusal, transfer_privilege
 from agent.main import Device, Settings, yang_dir
 from agent.yang.loader import default_search_path, load_schema
 from agent.yang.schema import Schema
