@@ -13,6 +13,7 @@ import asyncssh
 import pytest
 from lxml import etree
 from ncclient.operations.rpc import RPCError
+from notification_client import nothing, take
 
 from agent.netconf.push import FIRST_ID, MAX_PER_SESSION, MIN_PERIOD_CS
 
@@ -69,27 +70,6 @@ def delete_rpc(sid: int) -> etree._Element:
 
 def kill_rpc(sid: int) -> etree._Element:
     return etree.fromstring(f'<kill-subscription xmlns="{EN}"><identifier>{sid}</identifier></kill-subscription>')
-
-
-def take(m, pred: Callable[[etree._Element], bool] = lambda _m: True, timeout: float = 10.0) -> etree._Element:
-    """The next notification on ``m`` that ``pred`` accepts (skipping others); fails after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    seen: list[str] = []
-    while (left := deadline - time.monotonic()) > 0:
-        n = m.take_notification(timeout=left)
-        if n is None:
-            break
-        msg = etree.fromstring(n.notification_xml.encode())
-        assert msg.tag == f"{{{NOTIF}}}notification" and msg[0].tag == f"{{{NOTIF}}}eventTime"
-        if pred(msg):
-            return msg
-        seen.append(etree.QName(msg[1]).localname)
-    raise AssertionError(f"no matching notification within {timeout} s; others: {seen}")
-
-
-def nothing(m, pred: Callable[[etree._Element], bool] = lambda _m: True, timeout: float = 2.5) -> None:
-    with pytest.raises(AssertionError, match="no matching notification"):
-        take(m, pred, timeout)
 
 
 def of(kind: str, sid: int) -> Callable[[etree._Element], bool]:

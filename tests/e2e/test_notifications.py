@@ -17,6 +17,7 @@ import asyncssh
 import pytest
 from lxml import etree
 from ncclient.operations.rpc import RPCError
+from notification_client import nothing, take
 
 from agent.yang.loader import ietf_module_dir
 
@@ -51,30 +52,6 @@ def name(msg: etree._Element) -> str:
 
 def event(msg: etree._Element) -> etree._Element:
     return msg[1]
-
-
-def take(m, pred: Callable[[etree._Element], bool] = lambda _m: True, timeout: float = 10.0) -> etree._Element:
-    """The next notification on ``m`` that ``pred`` accepts (skipping others); fails after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    seen: list[str] = []
-    while (left := deadline - time.monotonic()) > 0:
-        n = m.take_notification(timeout=left)
-        if n is None:
-            break
-        msg = etree.fromstring(n.notification_xml.encode())
-        assert etree.QName(msg).text == f"{{{NOTIF}}}notification"
-        assert msg[0].tag == f"{{{NOTIF}}}eventTime"
-        if pred(msg):
-            return msg
-        seen.append(name(msg))
-    raise AssertionError(f"no matching notification within {timeout} s; other notifications: {seen}")
-
-
-def nothing(m, pred: Callable[[etree._Element], bool] = lambda _m: True, timeout: float = 1.5) -> None:
-    """No notification that ``pred`` accepts arrives on ``m`` within ``timeout``."""
-    with pytest.raises(AssertionError, match="no matching notification"):
-        msg = take(m, pred, timeout)
-        raise RuntimeError(f"unexpected notification: {etree.tostring(msg).decode()}")
 
 
 def change_by(session_id: str) -> Callable[[etree._Element], bool]:
