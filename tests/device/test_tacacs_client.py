@@ -66,18 +66,11 @@ class Peer:
         return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
     def config(self) -> dict[str, Any]:
-        return json.loads((self.workdir / "cfg.json").read_text())
+        return json.loads((self.workdir / "tacacs.json").read_text())
 
 
 async def _start_peer(module: ModuleType, workdir: Path, key: str) -> Peer:
-    config = {
-        "key": key,
-        "users": USERS,
-        "accounting_log": str(workdir / "acct.jsonl"),
-        "authen_log": str(workdir / "authen.jsonl"),
-    }
-    (workdir / "cfg.json").write_text(json.dumps(config))
-    server = module.TacacsPeer(workdir / "cfg.json")
+    server = module.TacacsPeer(module.write_config(workdir, key, USERS))
     await server.start()
     return Peer(server, workdir)
 

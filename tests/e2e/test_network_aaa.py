@@ -36,20 +36,10 @@ RADIUS_SECRET = "rad-secret"
 class Tacacs:
     """The TACACS+ peer as its own process, with its config file, accounting and authentication logs."""
 
-    def __init__(self, workdir: Path, users: dict[str, dict[str, object]]) -> None:
+    def __init__(self, module: ModuleType, workdir: Path, users: dict[str, dict[str, object]]) -> None:
         self.workdir = workdir
-        self.config = workdir / "tacacs.json"
+        self.config = module.write_config(workdir, KEY, users)
         self.accounting = workdir / "acct.jsonl"
-        self.config.write_text(
-            json.dumps(
-                {
-                    "key": KEY,
-                    "users": users,
-                    "accounting_log": str(self.accounting),
-                    "authen_log": str(workdir / "authen.jsonl"),
-                }
-            )
-        )
         self.port = 0
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -86,8 +76,9 @@ class Tacacs:
 
 
 @pytest.fixture
-def tacacs(tmp_path: Path) -> Iterator[Tacacs]:
+def tacacs(tmp_path: Path, peers: Callable[[str], ModuleType]) -> Iterator[Tacacs]:
     peer = Tacacs(
+        peers("tacacs_server"),
         tmp_path,
         {
             "ops15": {"password": "Ops-15-pw", "priv-lvl": 15},

@@ -241,6 +241,14 @@ class Session:
         await self.write(struct.pack("!HHB", 0, 0, ACCT_SUCCESS))
 
 
+def write_config(folder: Path, key: str, users: dict[str, dict[str, Any]]) -> Path:
+    """A configuration file in ``folder`` (with the accounting and authentication logs beside it); its path."""
+    path = folder / "tacacs.json"
+    logs = {"accounting_log": str(folder / "acct.jsonl"), "authen_log": str(folder / "authen.jsonl")}
+    path.write_text(json.dumps({"key": key, "users": users, **logs}))
+    return path
+
+
 class TacacsPeer:
     """The server, on ``host``:``port`` (0 = pick one), configured from a JSON file it may write back."""
 

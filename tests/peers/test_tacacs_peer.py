@@ -12,9 +12,10 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -45,17 +46,11 @@ class Peer:
 
 
 @pytest.fixture
-def peer(tmp_path: Path) -> Iterator[Peer]:
+def peer(tmp_path: Path, peers: Callable[[str], ModuleType]) -> Iterator[Peer]:
     """The peer as a process on 127.0.0.1:<free port>; stopped with SIGTERM (it must exit 0)."""
-    config = {
-        "key": KEY,
-        "users": USERS,
-        "accounting_log": str(tmp_path / "acct.jsonl"),
-        "authen_log": str(tmp_path / "authen.jsonl"),
-    }
-    (tmp_path / "cfg.json").write_text(json.dumps(config))
+    config = peers("tacacs_server").write_config(tmp_path, KEY, USERS)
     port_file = tmp_path / "port"
-    cmd = [sys.executable, str(SERVER), "--config", str(tmp_path / "cfg.json"), "--host", "127.0.0.1",
+    cmd = [sys.executable, str(SERVER), "--config", str(config), "--host", "127.0.0.1",
            "--port", "0", "--port-file", str(port_file)]  # fmt: skip
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
