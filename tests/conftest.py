@@ -19,6 +19,8 @@ from typing import IO, Any
 import pytest
 from ncclient import manager
 
+_NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
+_IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 ADMIN_USER = "admin"
 ADMIN_PASSWORD = "Adm1n-pass"
 _READY = re.compile(r"NETCONF on ([0-9.]+):(\d+)")
@@ -104,6 +106,16 @@ class AgentProcess:
             look_for_keys=False,
             **params,
         )
+
+    def commit(self, body: str) -> None:
+        """Merge ``<native>body</native>`` through candidate and commit, as an automation client would."""
+        m = self.connect()
+        try:
+            config = f'<config xmlns="{_NC}" xmlns:nc="{_NC}"><native xmlns="{_IOS}">{body}</native></config>'
+            m.edit_config(target="candidate", config=config)
+            m.commit()
+        finally:
+            m.close_session()
 
 
 def _spawn(tmp_path_factory: pytest.TempPathFactory, *args: str) -> AgentProcess:

@@ -25,14 +25,6 @@ def crypto(agent, body: str) -> str:
         m.close_session()
 
 
-def commit(agent, body: str) -> None:
-    m = agent.connect()
-    try:
-        m.edit_config(target="running", config=f'<config xmlns="{NC}"><native xmlns="{IOS}">{body}</native></config>')
-    finally:
-        m.close_session()
-
-
 async def login(agent) -> tuple[str, str]:
     async with asyncssh.connect(
         "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
@@ -60,7 +52,7 @@ def test_zeroize_disables_ssh_and_generate_enables_it(fresh_agent) -> None:
 
 def test_keypair_name_selects_the_host_key_and_waits_for_it(fresh_agent) -> None:
     agent = fresh_agent()
-    commit(agent, "<ip><ssh><rsa><keypair-name>SSHKEY</keypair-name></rsa></ssh></ip>")
+    agent.commit("<ip><ssh><rsa><keypair-name>SSHKEY</keypair-name></rsa></ssh></ip>")
     with pytest.raises(OSError):
         asyncio.run(asyncio.wait_for(login(agent), 10))
     crypto(agent, "<generate><rsa><label>SSHKEY</label><modulus>2048</modulus></rsa></generate>")
@@ -75,8 +67,7 @@ async def test_one_tty_trap_per_closed_session(fresh_agent, peers, version: str)
     await receiver.start()
     try:
         await asyncio.to_thread(
-            commit,
-            agent,
+            agent.commit,
             f'<snmp-server><host-config xmlns="{SNMP}"><ip-community-port><ip-address>127.0.0.1</ip-address>'
             f"<community-or-user>public</community-or-user><udp-port>{receiver.port}</udp-port>"
             f"<version>{version}</version><trap-enable><tty/></trap-enable></ip-community-port></host-config>"

@@ -123,17 +123,8 @@ async def serves(agent) -> None:
     await s.close()
 
 
-def commit(agent, body: str) -> None:
-    m = agent.connect()
-    try:
-        m.edit_config(target="running", config=f'<config xmlns="{NC}"><native xmlns="{IOS}">{body}</native></config>')
-    finally:
-        m.close_session()
-
-
 def add_user(agent, name: str, privilege: int, password: str) -> None:
-    commit(
-        agent,
+    agent.commit(
         f"<username><name>{name}</name><privilege>{privilege}</privilege>"
         f"<secret><encryption>0</encryption><secret>{password}</secret></secret></username>",
     )
@@ -173,7 +164,7 @@ async def trickle(s: Wire, data: bytes, every: float) -> None:
 # -- slow and half-open connections -----------------------------------------------------------------------------
 def test_slow_loris_is_cut_at_the_login_time_on_both_ports(fresh_agent) -> None:
     agent = fresh_agent(*limits(login_timeout_s=3))
-    commit(agent, "<ip><ssh><time-out>3</time-out></ssh></ip>")  # the device port's own login time (IOS)
+    agent.commit("<ip><ssh><time-out>3</time-out></ssh></ip>")  # the device port's own login time (IOS)
     for port in (agent.netconf_port, agent.ssh_port):
         elapsed = seconds_until_closed(port, b"SSH-2.0-slowloris-sends-one-byte-per-second\r\n")
         assert 2 <= elapsed < 10, (port, elapsed)
@@ -265,7 +256,7 @@ class _WrongPasswords(asyncssh.SSHClient):
 @pytest.mark.parametrize("port_name", ["netconf_port", "ssh_port"])
 async def test_authentication_retries_are_enforced_on_both_ports(fresh_agent, port_name: str) -> None:
     agent = fresh_agent(*limits(max_auth_tries=2))
-    commit(agent, "<ip><ssh><authentication-retries>2</authentication-retries></ssh></ip>")
+    agent.commit("<ip><ssh><authentication-retries>2</authentication-retries></ssh></ip>")
     _WrongPasswords.asked = 0
     with pytest.raises((asyncssh.PermissionDenied, asyncssh.DisconnectError)):
         conn, _ = await asyncssh.create_connection(
@@ -386,10 +377,9 @@ def test_state_directory_and_key_files_are_private(agent) -> None:
 async def test_privilege_below_15_reaches_neither_netconf_nor_scp(fresh_agent, tmp_path: Path) -> None:
     agent = fresh_agent()
     add_user(agent, "op14", 14, "Op14-pass")
-    commit(
-        agent,
-        f"<ip><scp><server><enable/></server></scp></ip><aaa><authorization xmlns='{AAA}'><exec><name>default</name>"
-        "<a1><local/></a1></exec></authorization></aaa>",
+    agent.commit(
+        f"<ip><scp><server><enable/></server></scp></ip><aaa><authorization xmlns='{AAA}'><exec><name>default"
+        "</name><a1><local/></a1></exec></authorization></aaa>",
     )
     with pytest.raises((asyncssh.PermissionDenied, asyncssh.DisconnectError)):
         await Wire.open(agent, "op14", "Op14-pass")

@@ -36,15 +36,6 @@ def native(body: str) -> str:
     return f'<config xmlns="{NC}" xmlns:nc="{NC}"><native xmlns="{IOS}">{body}</native></config>'
 
 
-def commit(agent, body: str) -> None:
-    m = agent.connect()
-    try:
-        m.edit_config(target="candidate", config=native(body))
-        m.commit()
-    finally:
-        m.close_session()
-
-
 def running_native(agent, subtree: str) -> etree._Element:
     m = agent.connect()
     try:
@@ -70,8 +61,7 @@ def hostname(agent) -> str | None:
 
 
 def add_user(agent, name: str, privilege: int, password: str) -> None:
-    commit(
-        agent,
+    agent.commit(
         f"<username><name>{name}</name><privilege>{privilege}</privilege>"
         f"<secret><encryption>0</encryption><secret>{password}</secret></secret></username>",
     )
@@ -157,7 +147,7 @@ def scp_agent(fresh_agent):
     """An agent with the guide's configuration: the bootstrap AAA (aaa new-model, login and exec authorization
     local), a privilege-15 user, and ``ip scp server enable`` committed over NETCONF."""
     agent = fresh_agent()
-    commit(agent, SCP_ON)
+    agent.commit(SCP_ON)
     return agent
 
 
@@ -228,7 +218,7 @@ def test_without_ip_scp_server_enable_scp_is_refused(fresh_agent, tmp_path: Path
 def test_without_aaa_authorization_exec_scp_is_refused(scp_agent, tmp_path: Path) -> None:
     agent = scp_agent
     aaa = "http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"
-    commit(agent, f'<aaa><authorization xmlns="{aaa}" nc:operation="remove"/></aaa>')
+    agent.commit(f'<aaa><authorization xmlns="{aaa}" nc:operation="remove"/></aaa>')
     src = tmp_path / "x.cfg"
     src.write_text("x\n")
     up = scp(agent, tmp_path, str(src), remote("admin", "flash:x.cfg"))
@@ -241,7 +231,7 @@ def test_no_ip_scp_server_enable_refuses_the_next_transfer(scp_agent, tmp_path: 
     src = tmp_path / "x.cfg"
     src.write_text("x\n")
     assert scp(agent, tmp_path, str(src), remote("admin", "flash:first.cfg")).returncode == 0
-    commit(agent, SCP_OFF)
+    agent.commit(SCP_OFF)
     up = scp(agent, tmp_path, str(src), remote("admin", "flash:second.cfg"))
     assert up.returncode != 0 and "Permission denied" in up.stderr
     assert not (flash_dir(agent) / "second.cfg").exists()
@@ -257,10 +247,10 @@ def test_turning_scp_off_bites_on_an_open_connection(scp_agent, tmp_path: Path) 
             "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
         ) as conn:
             await asyncssh.scp(str(src), (conn, "flash:one.cfg"))
-            await asyncio.to_thread(commit, agent, SCP_OFF)
+            await asyncio.to_thread(agent.commit, SCP_OFF)
             with pytest.raises(asyncssh.SFTPError, match=r"%Error opening flash:two.cfg \(Permission denied\)"):
                 await asyncssh.scp(str(src), (conn, "flash:two.cfg"))
-            await asyncio.to_thread(commit, agent, SCP_ON)
+            await asyncio.to_thread(agent.commit, SCP_ON)
             await asyncssh.scp(str(src), (conn, "flash:three.cfg"))
 
     asyncio.run(scenario())
@@ -344,7 +334,7 @@ def test_sftp_option_serves_plain_scp_under_the_same_rules(fresh_agent, tmp_path
     src.write_bytes(os.urandom(300_000))
     refused = scp(agent, tmp_path, str(src), remote("admin", "flash:x.bin"), legacy=False)
     assert refused.returncode != 0  # no ip scp server enable yet
-    commit(agent, SCP_ON)
+    agent.commit(SCP_ON)
     up = scp(agent, tmp_path, str(src), remote("admin", "flash:x.bin"), legacy=False)
     assert up.returncode == 0, up.stderr
     assert sha256(flash_dir(agent) / "x.bin") == sha256(src)

@@ -27,15 +27,6 @@ def native(body: str) -> str:
     return f'<config xmlns="{NC}" xmlns:nc="{NC}"><native xmlns="{IOS}">{body}</native></config>'
 
 
-def commit(agent, body: str) -> None:
-    m = agent.connect()
-    try:
-        m.edit_config(target="candidate", config=native(body))
-        m.commit()
-    finally:
-        m.close_session()
-
-
 def uniq(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:6]}"
 
@@ -78,15 +69,14 @@ def test_admin_gets_level_15_and_the_privileged_prompt(agent) -> None:
 
 def test_user_added_by_netconf_logs_in_at_once_and_a_deleted_one_cannot(agent) -> None:
     name = uniq("u")
-    commit(
-        agent,
+    agent.commit(
         f"<username><name>{name}</name><privilege>1</privilege>"
         "<secret><encryption>0</encryption><secret>User-pass-1</secret></secret></username>",
     )
     out = asyncio.run(ssh_run(agent, name, "User-pass-1"))
     assert "Current privilege level is 1" in out
     assert asyncio.run(shell_prompt(agent, name, "User-pass-1")) == "Router>"
-    commit(agent, f'<username nc:operation="delete"><name>{name}</name></username>')
+    agent.commit(f'<username nc:operation="delete"><name>{name}</name></username>')
     with pytest.raises(asyncssh.PermissionDenied):
         asyncio.run(ssh_run(agent, name, "User-pass-1"))
 
@@ -98,13 +88,13 @@ def test_keyboard_interactive_login(agent) -> None:
 
 def test_hostname_change_shows_in_the_prompt(fresh_agent) -> None:
     agent = fresh_agent()
-    commit(agent, "<hostname>EdgeR1</hostname>")
+    agent.commit("<hostname>EdgeR1</hostname>")
     assert asyncio.run(shell_prompt(agent, "admin", PASSWORD)) == "EdgeR1#"
 
 
 def test_unauthenticated_connection_is_dropped_after_time_out(fresh_agent) -> None:
     agent = fresh_agent()
-    commit(agent, "<ip><ssh><time-out>2</time-out></ssh></ip>")
+    agent.commit("<ip><ssh><time-out>2</time-out></ssh></ip>")
     start = time.monotonic()
     with socket.create_connection(("127.0.0.1", agent.ssh_port), timeout=30) as s:
         s.sendall(b"SSH-2.0-Test_idle\r\n")
@@ -127,7 +117,7 @@ class _WrongPasswords(asyncssh.SSHClient):
 @pytest.mark.parametrize("retries", [1, 2])
 def test_connection_closed_after_authentication_retries(fresh_agent, retries: int) -> None:
     agent = fresh_agent()
-    commit(agent, f"<ip><ssh><authentication-retries>{retries}</authentication-retries></ssh></ip>")
+    agent.commit(f"<ip><ssh><authentication-retries>{retries}</authentication-retries></ssh></ip>")
     _WrongPasswords.asked = 0
 
     async def attempt() -> None:
@@ -144,7 +134,7 @@ def test_connection_closed_after_authentication_retries(fresh_agent, retries: in
 
 def test_cipher_outside_server_algorithm_encryption_is_refused(fresh_agent) -> None:
     agent = fresh_agent()
-    commit(agent, "<ip><ssh><server><algorithm><encryption><aes256-ctr/></encryption></algorithm></server></ssh></ip>")
+    agent.commit("<ip><ssh><server><algorithm><encryption><aes256-ctr/></encryption></algorithm></server></ssh></ip>")
     out = asyncio.run(ssh_run(agent, "admin", PASSWORD, encryption_algs=["aes256-ctr"]))
     assert "privilege level is 15" in out
     with pytest.raises(KEX_REFUSED):
@@ -154,7 +144,7 @@ def test_cipher_outside_server_algorithm_encryption_is_refused(fresh_agent) -> N
 def test_dh_min_4096_refuses_2048_bit_groups(fresh_agent) -> None:
     agent = fresh_agent()
     asyncio.run(ssh_run(agent, "admin", PASSWORD, kex_algs=["diffie-hellman-group14-sha256"]))
-    commit(agent, "<ip><ssh><dh><min><size>4096</size></min></dh></ssh></ip>")
+    agent.commit("<ip><ssh><dh><min><size>4096</size></min></dh></ssh></ip>")
     with pytest.raises(KEX_REFUSED):
         asyncio.run(ssh_run(agent, "admin", PASSWORD, kex_algs=["diffie-hellman-group14-sha256"]))
     asyncio.run(ssh_run(agent, "admin", PASSWORD, kex_algs=["diffie-hellman-group16-sha512"]))
@@ -168,8 +158,7 @@ def test_existing_session_survives_configuration_changes(fresh_agent) -> None:
             "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
         ) as conn:
             await asyncio.to_thread(
-                commit,
-                agent,
+                agent.commit,
                 "<ip><ssh><server><algorithm><encryption><aes192-ctr/></encryption></algorithm></server></ssh></ip>",
             )
             result = await conn.run("show privilege", timeout=20)
@@ -180,15 +169,14 @@ def test_existing_session_survives_configuration_changes(fresh_agent) -> None:
 
 def test_transport_input_none_refuses_ssh(fresh_agent) -> None:
     agent = fresh_agent()
-    commit(agent, "<line><vty><first>0</first><last>4</last><transport><input><none/></input></transport></vty></line>")
+    agent.commit("<line><vty><first>0</first><last>4</last><transport><input><none/></input></transport></vty></line>")
     with pytest.raises((asyncssh.DisconnectError, OSError)):
         asyncio.run(ssh_run(agent, "admin", PASSWORD))
 
 
 def test_vty_lines_limit_concurrent_shells(fresh_agent) -> None:
     agent = fresh_agent()
-    commit(
-        agent,
+    agent.commit(
         '<line><vty nc:operation="replace"><first>0</first>'
         "<transport><input><input>ssh</input></input></transport></vty></line>",
     )
@@ -213,8 +201,7 @@ def test_vty_lines_limit_concurrent_shells(fresh_agent) -> None:
 
 def test_exec_timeout_closes_an_idle_shell(fresh_agent) -> None:
     agent = fresh_agent()
-    commit(
-        agent,
+    agent.commit(
         "<line><vty><first>0</first><last>4</last><exec-timeout><minutes>0</minutes><seconds>2</seconds></exec-timeout></vty></line>",
     )
 
@@ -233,7 +220,7 @@ def test_exec_timeout_closes_an_idle_shell(fresh_agent) -> None:
 
 def test_maxstartups_limits_unauthenticated_connections(fresh_agent) -> None:
     agent = fresh_agent()
-    commit(agent, "<ip><ssh><maxstartups>2</maxstartups></ssh></ip>")
+    agent.commit("<ip><ssh><maxstartups>2</maxstartups></ssh></ip>")
     socks = []
     try:
         for _ in range(2):
@@ -266,8 +253,7 @@ def test_openssh_public_key_login_after_key_hash_commit(fresh_agent, tmp_path: P
     before = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
     assert before.returncode != 0
     digest = hashlib.md5(key.public_data).hexdigest().upper()
-    commit(
-        agent,
+    agent.commit(
         "<username><name>keyuser</name><privilege>15</privilege></username>"
         "<ip><ssh><pubkey-chain><username><name>keyuser</name>"
         f"<key-hash><key-type>ssh-rsa</key-type><key-hash-value>{digest}</key-hash-value></key-hash>"
@@ -294,8 +280,7 @@ def test_no_secret_or_private_key_in_the_logs(agent) -> None:
 
 def test_no_secret_in_logs_at_debug_level(fresh_agent) -> None:
     agent = fresh_agent("--log-level", "DEBUG")
-    commit(
-        agent,
+    agent.commit(
         "<username><name>dbg</name><privilege>15</privilege>"
         "<secret><encryption>0</encryption><secret>Debug-Secret-77</secret></secret></username>",
     )
@@ -312,8 +297,7 @@ def test_no_secret_in_logs_at_debug_level(fresh_agent) -> None:
 
 def test_line_privilege_level_sets_the_exec_level(fresh_agent) -> None:
     agent = fresh_agent()
-    commit(
-        agent,
+    agent.commit(
         "<line><vty><first>0</first><last>4</last><privilege><level><number>7</number></level></privilege></vty></line>",
     )
     assert "Current privilege level is 7" in asyncio.run(ssh_run(agent, "admin", PASSWORD))
@@ -321,8 +305,7 @@ def test_line_privilege_level_sets_the_exec_level(fresh_agent) -> None:
 
 def test_login_authentication_uses_the_named_method_list(fresh_agent) -> None:
     agent = fresh_agent()
-    commit(
-        agent,
+    agent.commit(
         f'<aaa><authentication xmlns="{AAA}"><login><name>VTYLIST</name><a1><local-case/></a1></login>'
         "</authentication></aaa><line><vty><first>0</first><last>4</last><login><authentication>VTYLIST</authentication>"
         "</login></vty></line>",
@@ -334,16 +317,16 @@ def test_login_authentication_uses_the_named_method_list(fresh_agent) -> None:
 
 def test_without_aaa_new_model_the_line_login_local_decides(fresh_agent) -> None:
     agent = fresh_agent()
-    commit(agent, '<aaa><new-model xmlns="' + AAA + '" nc:operation="delete"/></aaa>')
+    agent.commit('<aaa><new-model xmlns="' + AAA + '" nc:operation="delete"/></aaa>')
     with pytest.raises(asyncssh.PermissionDenied):  # no login local and no line password: nobody logs in
         asyncio.run(ssh_run(agent, "admin", PASSWORD))
-    commit(agent, "<line><vty><first>0</first><last>4</last><login><local/></login></vty></line>")
+    agent.commit("<line><vty><first>0</first><last>4</last><login><local/></login></vty></line>")
     assert "privilege level is 15" in asyncio.run(ssh_run(agent, "admin", PASSWORD))
 
 
 def test_per_user_session_limit(fresh_agent) -> None:
     agent = fresh_agent()
-    commit(agent, "<ip><ssh><server><peruser><session><limit>1</limit></session></peruser></server></ssh></ip>")
+    agent.commit("<ip><ssh><server><peruser><session><limit>1</limit></session></peruser></server></ssh></ip>")
 
     async def scenario() -> None:
         async with asyncssh.connect(
@@ -363,8 +346,7 @@ def test_per_user_session_limit(fresh_agent) -> None:
 
 def test_enable_secret_raises_a_level_1_user(fresh_agent) -> None:
     agent = fresh_agent()
-    commit(
-        agent,
+    agent.commit(
         "<enable><secret><type>0</type><secret>Enable-Me-1</secret></secret></enable>"
         "<username><name>op</name><privilege>1</privilege>"
         "<secret><encryption>0</encryption><secret>Op-pass-1</secret></secret></username>",
