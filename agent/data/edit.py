@@ -16,6 +16,7 @@ from lxml import etree
 
 from agent.data.errors import DataError, EditAborted
 from agent.data.order import insert_in_schema_order
+from agent.data.touched import Touched, touched_of
 from agent.yang.datatype import TypeMismatch, canonical
 from agent.yang.schema import Identity, Kind, Schema, SchemaNode, split_clark
 
@@ -48,11 +49,13 @@ class ErrorOption(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class EditResult:
-    """The edited copy (None when the edit failed as a whole) and every error found."""
+    """The edited copy (None when the edit failed as a whole), every error found, and which subtrees of the copy
+    the edit changed (``touched``: everything outside them is byte-identical to the original)."""
 
     tree: etree._Element | None
     errors: tuple[DataError, ...] = ()
     changed: bool = False
+    touched: Touched | None = None
 
 
 class _TooBig(EditAborted):
@@ -109,6 +112,12 @@ class _Editor:
         # keyed by id(parent): the parent is kept in the value so its id cannot be reused by another element
         self._index: dict[tuple[int, str], tuple[etree._Element, dict[tuple[str, ...], etree._Element]]] = {}
         self._touched: dict[tuple[int, str], tuple[etree._Element, SchemaNode]] = {}
+        #: elements whose children or values this edit changed, by id (the element kept so the id stays its
+        #: own), with the tags of the changed children
+        self.changed_at: dict[int, tuple[etree._Element, set[str]]] = {}
+
+    def _mark(self, el: etree._Element, tag: str) -> None:
+        self.changed_at.setdefault(id(el), (el, set()))[1].add(tag)
 
     # -- error handling ---------------------------------------------------------------------------------------
     def fail(self, tag: str, message: str, loc: _Loc | None, **kw: object) -> None:
@@ -284,6 +293,7 @@ class _Editor:
             if existing.text != value and not (existing.text is None and value == ""):
                 existing.text = value or None
                 self.changed = True
+                self._mark(target, snode.tag)  # the parent: a normalizer may rewrite a sibling (a secret's hash)
             return
         new = _attach_new(target, snode)
         new.text = value or None
@@ -488,6 +498,7 @@ class _Editor:
         """
         if position is not None and not snode.ordered_by_user:
             position = None
+        self._mark(parent, snode.tag)
         ref: etree._Element | None = None
         if position is not None and position.where in ("before", "after"):
             ref = self._anchor(parent, snode, position, loc or _Loc())  # before touching the tree
@@ -533,6 +544,7 @@ class _Editor:
             if ref is None or ref is el:
                 return
         self.changed = True
+        self._mark(parent, snode.tag)
         siblings = list(parent.iterchildren(snode.tag))
         if where == "first":
             if siblings[0] is not el:
@@ -548,6 +560,7 @@ class _Editor:
         self._detach(parent, el, snode)
 
     def _detach(self, parent: etree._Element, el: etree._Element, snode: SchemaNode) -> None:
+        self._mark(parent, snode.tag)
         if snode.kind is Kind.LIST:
             self._entry_index(parent, snode).pop(_entry_keys(el, snode), None)
         parent.remove(el)
@@ -593,7 +606,8 @@ def apply_edit(
     editor.finish()
     if editor.errors and editor.error_option is not ErrorOption.CONTINUE:
         return EditResult(None, tuple(editor.errors))
-    return EditResult(new, tuple(editor.errors), editor.changed)
+    touched = touched_of(new, editor.changed_at, schema)
+    return EditResult(new, tuple(editor.errors), editor.changed, touched)
 
 
 def load_config(config: etree._Element, schema: Schema, *, max_elements: int = 1_000_000) -> EditResult:

@@ -3,6 +3,11 @@
 Types and keys are already checked when values enter a tree (see :mod:`agent.data.edit`); this pass checks the
 constraints that depend on other nodes, so it runs on the complete candidate tree before a commit, on
 ``<validate>`` and before a running datastore is replaced.
+
+Given what the edits touched since a tree known to be valid (:mod:`agent.data.touched`), it checks the touched
+subtrees, plus every subtree holding a constraint that can read a changed node (:mod:`agent.data.reach`): a
+must, when or leafref elsewhere that refers to a touched node is evaluated, and unique lists with a touched entry
+are compared again. Everything else kept the outcome it had in the valid tree.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from functools import lru_cache
 from lxml import etree
 
 from agent.data.errors import DataError
+from agent.data.reach import Reach, reach
+from agent.data.touched import Touched, find_child
 from agent.yang.schema import Kind, Restriction, Schema, SchemaNode, split_clark
 from agent.yang.xpath import XPathError, compile_xpath
 
@@ -23,12 +30,13 @@ def _quote(value: str) -> str:
 
 
 class _Validator:
-    def __init__(self, schema: Schema, limit: int) -> None:
+    def __init__(self, schema: Schema, limit: int, touched: Touched | None = None) -> None:
         self.schema = schema
         self.errors: list[DataError] = []
         self.limit = limit
         self._derived = {k: v.derived for k, v in schema.identities.items()}
         self._plan = _plan(schema)
+        self._affected = _Affected(schema, self._plan, touched) if touched is not None else None
 
     def error(self, tag: str, message: str, path: tuple[str, dict[str, str]], app_tag: str | None = None) -> None:
         if len(self.errors) < self.limit:
@@ -61,8 +69,44 @@ class _Validator:
         if id(snode) in self._plan.absent:
             self._check_absent(el, snode, present, path)
 
+    def walk_touched(
+        self, el: etree._Element, snode: SchemaNode, path: tuple[str, dict[str, str]], touched: Touched
+    ) -> None:
+        """Check below ``el`` (whose child list the edits left as it was) only what the edits can have changed:
+        the touched children, the children holding a constraint that reads a changed node, and the unique
+        lists with a touched entry."""
+        assert self._affected is not None
+        visit: dict[int, tuple[etree._Element, SchemaNode, Touched | None]] = {}
+        for ident, sub in touched.children.items():
+            cnode = snode.child(ident[0])
+            if cnode is None or id(cnode) not in self._plan.walk:
+                continue
+            child = find_child(el, ident, cnode)
+            if child is None:  # not as the report says: check everything here
+                self.walk(el, snode, path)
+                return
+            visit[id(child)] = (child, cnode, sub)
+            if cnode.kind is Kind.LIST and cnode.unique:
+                self._check_unique(cnode, list(el.iterchildren(cnode.tag)), _Path(path, cnode))
+        for cnode in self._affected.revisit(snode):
+            for child in el.iterchildren(cnode.tag):
+                if id(child) not in visit:
+                    visit[id(child)] = (child, cnode, None)
+        if len(visit) > 1:
+            order = {id(c): i for i, c in enumerate(el)}
+            ordered = sorted(visit.values(), key=lambda v: order[id(v[0])])
+        else:
+            ordered = list(visit.values())
+        for child, cnode, inside in ordered:
+            self._node(child, cnode, _Path(path, cnode, child), el, inside)
+
     def _node(
-        self, el: etree._Element, snode: SchemaNode, path: tuple[str, dict[str, str]], parent: etree._Element
+        self,
+        el: etree._Element,
+        snode: SchemaNode,
+        path: tuple[str, dict[str, str]],
+        parent: etree._Element,
+        touched: Touched | None = None,
     ) -> None:
         for r in snode.when:
             if not self._true(r, snode, parent if r.context_is_parent else el):
@@ -87,7 +131,10 @@ class _Validator:
         if t is not None and t.base == "leafref" and t.require_instance and t.leafref_path:
             self._check_leafref(el, snode, path)
         if snode.kind in (Kind.CONTAINER, Kind.LIST):
-            self.walk(el, snode, path)
+            if touched is None or touched.whole:
+                self.walk(el, snode, path)
+            else:
+                self.walk_touched(el, snode, path, touched)
 
     def _check_leafref(self, el: etree._Element, snode: SchemaNode, path: tuple[str, dict[str, str]]) -> None:
         assert snode.type is not None and snode.type.leafref_path is not None
@@ -187,12 +234,35 @@ class _ValidationPlan:
 
     walk: frozenset[int]
     absent: frozenset[int]
+    #: by node id: how many data levels above the node the local constraints in its subtree can read
+    above: dict[int, int]
+    #: by node id: the reach of every constraint in its subtree that reads by absolute path
+    named: dict[int, tuple[Reach, ...]]
 
 
 @lru_cache(maxsize=8)
 def _plan(schema: Schema) -> _ValidationPlan:
     walk: set[int] = set()
     absent: set[int] = set()
+    above: dict[int, int] = {}
+    named: dict[int, tuple[Reach, ...]] = {}
+
+    def constraints(node: SchemaNode) -> None:
+        """``above`` and ``named`` of ``node`` from its own constraints and its children's."""
+        data_level = node.kind not in (Kind.CHOICE, Kind.CASE)
+        own: list[tuple[Reach, int]] = [(reach(r.xpath), 0) for r in node.musts]
+        # a choice's or case's when is evaluated at the data parent, one level above its data nodes
+        own += [(reach(r.xpath), 1 if r.context_is_parent or not data_level else 0) for r in node.when]
+        t = node.type
+        if t is not None and t.base == "leafref" and t.require_instance and t.leafref_path:
+            own.append((reach(t.leafref_path), 0))
+        levels = [r.up + extra for r, extra in own if r.up is not None]
+        reads = [r for r, _ in own if r.up is None]
+        for c in node.children:
+            levels.append(above[id(c)] - (1 if c.kind not in (Kind.CHOICE, Kind.CASE) else 0))
+            reads.extend(named[id(c)])
+        above[id(node)] = max(levels, default=0)
+        named[id(node)] = tuple(reads)
 
     def visit(node: SchemaNode) -> tuple[bool, bool]:
         needs_walk = bool(
@@ -219,10 +289,73 @@ def _plan(schema: Schema) -> _ValidationPlan:
             needs_walk = True
         if needs_walk:
             walk.add(id(node))
+        constraints(node)
         return needs_walk, needs_absent
 
     visit(schema.root)
-    return _ValidationPlan(frozenset(walk), frozenset(absent))
+    return _ValidationPlan(frozenset(walk), frozenset(absent), above, named)
+
+
+class _Affected:
+    """Which schema nodes' untouched instances must be checked again after the edits in ``touched``.
+
+    ``changed``: local names of nodes that may have appeared, gone or got a new value (every data child of a
+    whole node, with the subtree of each kind of child it reported); ``inside``: names of the nodes on the
+    touched paths (their string values may differ). A constraint reading by absolute path is affected when it
+    names a changed node, or reads the value of a node on a touched path.
+    """
+
+    def __init__(self, schema: Schema, plan: _ValidationPlan, touched: Touched) -> None:
+        self._plan = plan
+        self.changed: set[str] = set()
+        self.inside: set[str] = set()
+        self.everything = False
+        self._collect(touched, schema.root)
+        self._revisit: dict[int, list[SchemaNode]] = {}
+
+    def _collect(self, t: Touched, snode: SchemaNode | None) -> None:
+        if t.whole:
+            if snode is None:
+                self.everything = True
+                return
+            self.changed.update(c.name for c in _data_of(snode))
+            for tag in t.tags:
+                cnode = snode.child(tag)
+                if cnode is None:
+                    self.everything = True
+                    return
+                self.changed.update(_subtree_names(cnode))
+        for ident, sub in t.children.items():
+            self.inside.add(split_clark(ident[0])[1])
+            self._collect(sub, snode.child(ident[0]) if snode is not None else None)
+
+    def _reads_changed(self, r: Reach) -> bool:
+        if r.names is None or self.everything:
+            return True
+        return not self.changed.isdisjoint(r.names) or not self.inside.isdisjoint(r.values)
+
+    def revisit(self, snode: SchemaNode) -> list[SchemaNode]:
+        """The data children of ``snode`` whose untouched instances hold a constraint the edits may affect:
+        one that reads above the child, or by absolute path a changed node."""
+        found = self._revisit.get(id(snode))
+        if found is None:
+            found = [
+                c
+                for c in _data_of(snode)
+                if id(c) in self._plan.walk
+                and (self._plan.above[id(c)] > 0 or any(self._reads_changed(r) for r in self._plan.named[id(c)]))
+            ]
+            self._revisit[id(snode)] = found
+        return found
+
+
+@lru_cache(maxsize=4096)
+def _subtree_names(node: SchemaNode) -> frozenset[str]:
+    """Local names of ``node`` and of every data node below it."""
+    names = {node.name} if node.kind not in (Kind.CHOICE, Kind.CASE) else set()
+    for c in node.children:
+        names |= _subtree_names(c)
+    return frozenset(names)
 
 
 def _active_schema_children(snode: SchemaNode, present: dict[str, list[etree._Element]]) -> Iterator[SchemaNode]:
@@ -298,8 +431,16 @@ def _predicate(el: etree._Element, snode: SchemaNode) -> str:
     return ""
 
 
-def validate(tree: etree._Element, schema: Schema, *, max_errors: int = 100) -> tuple[DataError, ...]:
-    """Every constraint violation in the datastore ``tree`` (at most ``max_errors``); empty when valid."""
-    v = _Validator(schema, max_errors)
-    v.walk(tree, schema.root, ("", {}))
+def validate(
+    tree: etree._Element, schema: Schema, *, max_errors: int = 100, touched: Touched | None = None
+) -> tuple[DataError, ...]:
+    """Every constraint violation in the datastore ``tree`` (at most ``max_errors``); empty when valid.
+
+    ``touched``: ``tree`` is a valid tree changed only there (the edits' report); None checks everything.
+    """
+    v = _Validator(schema, max_errors, touched)
+    if touched is None or touched.whole:
+        v.walk(tree, schema.root, ("", {}))
+    else:
+        v.walk_touched(tree, schema.root, ("", {}), touched)
     return tuple(v.errors)

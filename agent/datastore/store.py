@@ -27,14 +27,17 @@ import copy
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from lxml import etree
 
 from agent.data.diff import diff
 from agent.data.edit import EditResult, apply_edit, load_config
 from agent.data.errors import DataError
+from agent.data.touched import Touched
 from agent.data.validate import validate
 from agent.datastore.confirm import (
     DEFAULT_TIMEOUT_S,
@@ -53,7 +56,7 @@ from agent.datastore.locks import (
     instance_identifier,
     node_key,
 )
-from agent.datastore.persist import read_tree, write_tree
+from agent.datastore.persist import OrderedWriter, PendingWrites, read_tree, serialize
 from agent.datastore.subscriber import Subscriber
 from agent.datastore.transaction import Origin, Transaction
 from agent.limits import Limits
@@ -61,11 +64,14 @@ from agent.yang.schema import Schema
 from agent.yang.xpath import XPathError, compile_xpath
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 NC_NS = "urn:ietf:params:xml:ns:netconf:base:1.0"
 ROOT_TAG = f"{{{NC_NS}}}config"
 RUNNING, CANDIDATE, STARTUP = "running", "candidate", "startup"
 DATASTORES = (RUNNING, CANDIDATE, STARTUP)
+#: How long a request waits for its configuration file to reach the disk before it reports a failure.
+PERSIST_TIMEOUT_S = 60.0
 
 
 class StoreError(Exception):
@@ -124,6 +130,10 @@ class Stores:
         self.startup = empty_tree()
         self.candidate_dirty = False
         self.candidate_editor: int | None = None
+        #: where the candidate may differ from running (merged edit reports), None when unknown
+        self._candidate_touched: Touched | None = None
+        self._writer = OrderedWriter()
+        self._pending: PendingWrites | None = None
 
     # -- start-up ---------------------------------------------------------------------------------------------
     def load(self, bootstrap: Callable[[], etree._Element]) -> None:
@@ -153,6 +163,7 @@ class Stores:
             backup_path.unlink(missing_ok=True)
         self.commit_tree(copy.deepcopy(source), Origin())
         self.candidate = self.running
+        self._candidate_touched = Touched()
 
     def _loaded(self, config: etree._Element, what: str) -> etree._Element:
         result = load_config(config, self.schema, max_elements=self.limits.max_edit_elements)
@@ -170,7 +181,10 @@ class Stores:
 
     def normalize_with(self, fn: Callable[[etree._Element], None]) -> None:
         """Run ``fn`` on every new tree before it is validated and stored (it may rewrite values in place,
-        e.g. hash a clear-text secret); trees reaching it are always fresh copies."""
+        e.g. hash a clear-text secret); trees reaching it are always fresh copies.
+
+        The commit's diff looks only where the edit changed something: ``fn`` may rewrite only values that sit
+        beside a value the edit wrote (the clear-secret hash does: the kind and the text share one parent)."""
         self._normalizers.append(fn)
 
     def _normalize(self, tree: etree._Element) -> etree._Element:
@@ -181,6 +195,26 @@ class Stores:
     def listen(self, callback: Callable[[Transaction], None]) -> None:
         """Be told after each commit (notifications); a listener cannot veto."""
         self._listeners.append(callback)
+
+    async def durably(self, operation: Callable[[], T]) -> T:
+        """Run a synchronous operation of this class with its writes deferred, then wait until they are on disk:
+        what a request handler calls so its reply goes out after the durable write and other sessions run
+        meanwhile. Writes reach the disk in the order the operations ran. ``operation`` must not await (it is
+        synchronous): every write it queues belongs to this request."""
+        pending = self._pending = PendingWrites()
+        try:
+            result = operation()
+        finally:
+            self._pending = None
+        await pending.done(PERSIST_TIMEOUT_S)
+        return result
+
+    def _written(self, future: Future[None]) -> None:
+        """Hand a queued write to the deferring request, or wait for it here (every synchronous caller)."""
+        if self._pending is not None:
+            self._pending.futures.append(future)
+        else:
+            future.result(timeout=PERSIST_TIMEOUT_S)
 
     # -- reads ------------------------------------------------------------------------------------------------
     def tree(self, ds: str) -> etree._Element:
@@ -401,16 +435,18 @@ class Stores:
         if result.tree is None:
             raise StoreError(result.errors)
         self._normalize(result.tree)
+        touched = result.touched if ds == RUNNING else self._candidate_touched_with(result.touched)
         if test_option != "set" or ds == RUNNING:
-            problems = self._validate(result.tree)
+            problems = self._validate(result.tree, touched)
             if problems:
                 raise StoreError(problems)
         if test_option == "test-only":
             return result.errors
         if ds == RUNNING:
             if result.changed:
-                self.commit_tree(result.tree, origin)
+                self.commit_tree(result.tree, origin, touched)
         elif result.changed:
+            self._candidate_touched = touched
             self.candidate = result.tree
             self.candidate_dirty = True
             self.candidate_editor = origin.session_id
@@ -437,11 +473,11 @@ class Stores:
             plan = self.confirm.check_commit(origin.session_id, confirmed=confirmed, persist_id=persist_id)
         except ConfirmError as exc:
             raise StoreError(exc.errors) from exc
-        problems = self._validate(self.candidate)
+        problems = self._validate(self.candidate, self._candidate_touched)
         if problems:
             raise StoreError(problems)
         backup = self.running
-        self.commit_tree(self.candidate, origin)
+        self.commit_tree(self.candidate, origin, self._candidate_touched)
         self.candidate_dirty = False
         self.candidate_editor = None
         self.confirm.committed(plan, backup=backup, origin=origin, timeout_s=confirm_timeout, persist=persist)
@@ -505,10 +541,7 @@ class Stores:
         path = self.paths.confirm_backup
         if path is None:
             return
-        if backup is None:
-            path.unlink(missing_ok=True)
-        else:
-            write_tree(path, backup)
+        self._written(self._writer.remove(path) if backup is None else self._writer.write(path, serialize(backup)))
 
     def discard_changes(self, session_id: int) -> None:
         """<discard-changes>: refused while another session holds the candidate lock."""
@@ -518,6 +551,7 @@ class Stores:
     def discard(self) -> None:
         """Reset the candidate to running (RFC 6241 §8.3.4.2)."""
         self.candidate = self.running
+        self._candidate_touched = Touched()
         self.candidate_dirty = False
         self.candidate_editor = None
 
@@ -549,6 +583,7 @@ class Stores:
             self.commit_tree(copy.deepcopy(tree), origin)
         elif target == CANDIDATE:
             self.candidate = copy.deepcopy(tree)
+            self._candidate_touched = None
             self.candidate_dirty = etree.tostring(self.candidate) != etree.tostring(self.running)
             self.candidate_editor = origin.session_id if self.candidate_dirty else None
         else:
@@ -567,21 +602,34 @@ class Stores:
         self.startup = self.running
         self._persist(STARTUP)
 
-    def _validate(self, tree: etree._Element) -> tuple[DataError, ...]:
+    def _candidate_touched_with(self, touched: Touched | None) -> Touched | None:
+        """Where a candidate edited further by an edit that reported ``touched`` differs from running."""
+        if self._candidate_touched is None or touched is None:
+            return None
+        merged = Touched()
+        merged.merge(self._candidate_touched)
+        merged.merge(touched)
+        return merged
+
+    def _validate(self, tree: etree._Element, touched: Touched | None = None) -> tuple[DataError, ...]:
         """Validate ``tree``, remembering the last tree found valid: stored trees are never mutated, so the
-        commit of a candidate that its edit already validated need not walk it again."""
+        commit of a candidate that its edit already validated need not walk it again. ``touched``: where
+        ``tree`` differs from running (always valid), so only what that can affect is checked."""
         if tree is self._last_valid:
             return ()
-        problems = validate(tree, self.schema)
+        problems = validate(tree, self.schema, touched=touched)
         if not problems:
             self._last_valid = tree
         return problems
 
     # -- the pipeline -----------------------------------------------------------------------------------------
-    def commit_tree(self, new: etree._Element, origin: Origin) -> Transaction:
-        """check -> swap -> persist -> apply -> notify. Raises StoreError if a subscriber vetoes."""
+    def commit_tree(self, new: etree._Element, origin: Origin, touched: Touched | None = None) -> Transaction:
+        """check -> swap -> persist -> apply -> notify. Raises StoreError if a subscriber vetoes.
+
+        ``touched``: where ``new`` differs from running, as the edits reported it (None: compare everything).
+        """
         old = self.running
-        txn = Transaction(old, new, diff(old, new, self.schema), origin)
+        txn = Transaction(old, new, diff(old, new, self.schema, touched), origin)
         if origin.session_id and self.locks.has_partial:
             self._check_partial_locks(txn)
         accepted: list[Subscriber] = []
@@ -596,6 +644,8 @@ class Stores:
         self.running = new
         if candidate_follows:
             self.candidate = new
+        # the candidate's report was against the running it was edited from
+        self._candidate_touched = Touched() if self.candidate is new else None
         self._persist(RUNNING)
         if self.locks.has_partial:
             self.locks.prune_partial(lambda key: find_node(new, key, self.schema) is not None)
@@ -616,4 +666,4 @@ class Stores:
     def _persist(self, ds: str) -> None:
         path = self.paths.startup if ds == STARTUP else self.paths.running if ds == RUNNING else None
         if path is not None:
-            write_tree(path, self.tree(ds))
+            self._written(self._writer.write(path, serialize(self.tree(ds))))

@@ -155,7 +155,8 @@ def _err(src: str, pos: int, msg: str) -> XPathError:
     return XPathError(f"{msg} at position {pos} in XPath {src!r}")
 
 
-def _tokenize(src: str) -> list[_Tok]:
+def tokenize(src: str) -> list[_Tok]:
+    """The XPath 1.0 tokens of ``src`` (also used to see which nodes a schema expression can read)."""
     toks: list[_Tok] = []
     n = len(src)
     i = 0
@@ -622,7 +623,7 @@ def _compile_core(src: str, prefix_items: frozenset[tuple[str, str]], default_ns
     if len(src) > MAX_EXPR_CHARS:
         raise XPathError(f"XPath expression longer than {MAX_EXPR_CHARS} characters")
     prefixes = dict(prefix_items)
-    toks = _tokenize(src)
+    toks = tokenize(src)
     parsed = _Parser(src, toks).parse()
 
     if parsed.variables:

@@ -51,13 +51,16 @@ async def commit(ctx: RpcContext, op: etree._Element) -> Reply:
     """<commit>: candidate becomes running, through the one commit pipeline (confirmed with the extensions)."""
     only_known(op, _CONFIRM_PARAMS if ctx.services.extensions else set(), "commit")
     confirmed = child(op, "confirmed") is not None
+    stores = ctx.services.stores
     try:
-        ctx.services.stores.commit(
-            origin(ctx),
-            confirmed=confirmed,
-            confirm_timeout=_timeout(op) if confirmed else DEFAULT_TIMEOUT_S,
-            persist=_text(op, "persist") if confirmed else None,
-            persist_id=_text(op, "persist-id"),
+        await stores.durably(
+            lambda: stores.commit(
+                origin(ctx),
+                confirmed=confirmed,
+                confirm_timeout=_timeout(op) if confirmed else DEFAULT_TIMEOUT_S,
+                persist=_text(op, "persist") if confirmed else None,
+                persist_id=_text(op, "persist-id"),
+            )
         )
     except StoreError as exc:
         raise fault_from(exc.errors) from exc
@@ -67,8 +70,9 @@ async def commit(ctx: RpcContext, op: etree._Element) -> Reply:
 async def cancel_commit(ctx: RpcContext, op: etree._Element) -> Reply:
     """<cancel-commit>: revert the pending confirmed commit (persistent ones from any session, by persist-id)."""
     only_known(op, {qn(NC_NS, "persist-id")}, "cancel-commit")
+    stores = ctx.services.stores
     try:
-        ctx.services.stores.cancel_commit(origin(ctx), _text(op, "persist-id"))
+        await stores.durably(lambda: stores.cancel_commit(origin(ctx), _text(op, "persist-id")))
     except StoreError as exc:
         raise fault_from(exc.errors) from exc
     return None

@@ -55,14 +55,17 @@ async def edit_config(ctx: RpcContext, op: etree._Element) -> Reply:
         op, "error-option", ("stop-on-error", "continue-on-error", "rollback-on-error"), "stop-on-error"
     )
     config = _untagged(ctx, _config_element(op), edit=True)
+    stores = ctx.services.stores
     try:
-        partial = ctx.services.stores.edit(
-            target,
-            config,
-            origin(ctx),
-            default_operation=default_op,
-            test_option=test_option,
-            error_option=error_option,
+        partial = await stores.durably(
+            lambda: stores.edit(
+                target,
+                config,
+                origin(ctx),
+                default_operation=default_op,
+                test_option=test_option,
+                error_option=error_option,
+            )
         )
     except StoreError as exc:
         raise fault_from(exc.errors) from exc
@@ -89,7 +92,7 @@ async def copy_config(ctx: RpcContext, op: etree._Element) -> Reply:
         tree = stores.parse_config(source) if isinstance(source, etree._Element) else stores.tree(source)
         if isinstance(source, str) and source != RUNNING:
             stores.parse_config(tree)  # a stored candidate/startup may not be valid; never copy an invalid one
-        stores.replace(target, tree, origin(ctx))
+        await stores.durably(lambda: stores.replace(target, tree, origin(ctx)))
     except StoreError as exc:
         raise fault_from(exc.errors) from exc
     return None

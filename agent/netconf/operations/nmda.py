@@ -206,12 +206,15 @@ async def edit_data(ctx: RpcContext, op: etree._Element) -> Reply:
     if tagged:
         raise fault_from(tagged)
     try:
-        partial = ctx.services.stores.edit(
-            ds,
-            config,
-            origin(ctx),
-            default_operation=default_op,
-            error_option="rollback-on-error",
+        stores = ctx.services.stores
+        partial = await stores.durably(
+            lambda: stores.edit(
+                ds,
+                config,
+                origin(ctx),
+                default_operation=default_op,
+                error_option="rollback-on-error",
+            )
         )
     except StoreError as exc:
         raise fault_from(exc.errors) from exc
