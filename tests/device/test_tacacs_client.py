@@ -43,12 +43,6 @@ from agent.device.aaa.tacacs import (
 )
 
 KEY = "s3cret"
-USERS = {
-    "alice": {"password": "alice-pw", "priv-lvl": 15, "expired": False},
-    "bob": {"password": "bob-pw", "priv-lvl": 1, "av": ["autocmd=show users"]},
-    "carol": {"password": "carol-pw", "priv-lvl": 15, "expired": True},
-    "mallory": {"password": "mallory-pw", "priv-lvl": 15, "author": "fail"},
-}
 
 
 class Peer:
@@ -70,7 +64,7 @@ class Peer:
 
 
 async def _start_peer(module: ModuleType, workdir: Path, key: str) -> Peer:
-    server = module.TacacsPeer(module.write_config(workdir, key, USERS))
+    server = module.TacacsPeer(module.write_config(workdir, key, module.SAMPLE_USERS))
     await server.start()
     return Peer(server, workdir)
 
@@ -223,12 +217,12 @@ async def test_chpass_conversation_with_a_mismatch(peer: Peer) -> None:
     assert "n3w-pw" not in (peer.workdir / "authen.jsonl").read_text()
 
 
-async def test_abort_gives_fail_and_changes_nothing(peer: Peer) -> None:
+async def test_abort_gives_fail_and_changes_nothing(peer: Peer, peers: Callable[[str], ModuleType]) -> None:
     user = Script("carol-pw", None)
     result = await authenticate_ascii(peer.at(), "carol", user)
     assert result.status is AuthenStatus.FAIL
     assert len(user.prompts) == 2
-    assert peer.config()["users"]["carol"] == USERS["carol"]
+    assert peer.config()["users"]["carol"] == peers("tacacs_server").SAMPLE_USERS["carol"]
     await _until(lambda: peer.records("authen.jsonl") != [])
     assert [r["result"] for r in peer.records("authen.jsonl")] == ["abort"]
 

@@ -241,6 +241,16 @@ class Session:
         await self.write(struct.pack("!HHB", 0, 0, ACCT_SUCCESS))
 
 
+#: The users the peer's own tests and the client tests run against: a level-15 user, a level-1 user with an extra
+#: AV pair, an expired password (ChPass), and a user whose authorization the server refuses.
+SAMPLE_USERS: dict[str, dict[str, Any]] = {
+    "alice": {"password": "alice-pw", "priv-lvl": 15, "expired": False},
+    "bob": {"password": "bob-pw", "priv-lvl": 1, "av": ["autocmd=show users"]},
+    "carol": {"password": "carol-pw", "priv-lvl": 15, "expired": True},
+    "mallory": {"password": "mallory-pw", "priv-lvl": 15, "author": "fail"},
+}
+
+
 def write_config(folder: Path, key: str, users: dict[str, dict[str, Any]]) -> Path:
     """A configuration file in ``folder`` (with the accounting and authentication logs beside it); its path."""
     path = folder / "tacacs.json"

@@ -24,12 +24,6 @@ from tacacs_plus.flags import TAC_PLUS_ACCT_FLAG_START, TAC_PLUS_AUTHEN_TYPE_PAP
 
 SERVER = Path(__file__).resolve().parent / "tacacs_server.py"
 KEY = "s3cret"
-USERS = {
-    "alice": {"password": "alice-pw", "priv-lvl": 15, "expired": False},
-    "bob": {"password": "bob-pw", "priv-lvl": 1, "av": ["autocmd=show users"]},
-    "carol": {"password": "carol-pw", "priv-lvl": 15, "expired": True},
-    "mallory": {"password": "mallory-pw", "priv-lvl": 15, "author": "fail"},
-}
 
 
 @dataclass
@@ -48,7 +42,8 @@ class Peer:
 @pytest.fixture
 def peer(tmp_path: Path, peers: Callable[[str], ModuleType]) -> Iterator[Peer]:
     """The peer as a process on 127.0.0.1:<free port>; stopped with SIGTERM (it must exit 0)."""
-    config = peers("tacacs_server").write_config(tmp_path, KEY, USERS)
+    module = peers("tacacs_server")
+    config = module.write_config(tmp_path, KEY, module.SAMPLE_USERS)
     port_file = tmp_path / "port"
     cmd = [sys.executable, str(SERVER), "--config", str(config), "--host", "127.0.0.1",
            "--port", "0", "--port-file", str(port_file)]  # fmt: skip
