@@ -10,6 +10,11 @@ from dataclasses import dataclass, field
 VTY_BASE = 2  # absolute line number of vty 0 (con 0 is 0, aux 0 is 1), as 17.x IOL prints it and TACACS+ names it
 
 
+def tty_name(line: str) -> str:
+    """The absolute name of a vty line (``vty 0`` -> ``tty2``): the port TACACS+ and RADIUS records carry."""
+    return f"tty{VTY_BASE + int(line.split()[-1])}"
+
+
 @dataclass(eq=False, slots=True)
 class SessionInfo:
     """One live session. Mutable counters; everything else is fixed when the session is registered."""

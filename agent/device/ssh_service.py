@@ -30,11 +30,12 @@ from agent.device.aaa.accounting import ExecAccounting
 from agent.device.aaa.authorization import ExecGrant, authorize_exec
 from agent.device.aaa.conversation import Conversation, Question
 from agent.device.aaa.login import LoginRequest, LoginResult, check_login, local_user
-from agent.device.aaa.network import Converse, NetworkAaa
+from agent.device.aaa.network import NetworkAaa
+from agent.device.aaa.tacacs import Converse
 from agent.device.keys import KeyStore
 from agent.device.names import n
 from agent.device.scp import DeviceFiles, DeviceSession
-from agent.device.sessions import VTY_BASE, SessionInfo, SessionRegistry
+from agent.device.sessions import SessionInfo, SessionRegistry, tty_name
 from agent.device.ssh_policy import SshPolicy, VtyLine
 
 log = logging.getLogger(__name__)
@@ -353,7 +354,7 @@ class _Connection(asyncssh.SSHServer):
     def _login_port(self) -> str:
         """The TACACS+ port name of the line this login will get (``tty2`` is vty 0, as IOS numbers lines)."""
         free = self.service.free_line()
-        return f"tty{VTY_BASE + int(free[1].split()[-1])}" if free else "tty0"
+        return tty_name(free[1]) if free else "tty0"
 
     async def _check(
         self, username: str, password: str, converse: Converse | None = None, *, count_failure: bool = True
@@ -411,7 +412,7 @@ class _Connection(asyncssh.SSHServer):
             return
         block, name = line
         login = self.login or LoginResult(True)
-        port = f"tty{VTY_BASE + int(name.split()[-1])}"
+        port = tty_name(name)
         request = LoginRequest(self.user, "", line=block, port=port, rem_addr=self.peer or "")
         grant = self.grant or await authorize_exec(svc.stores.running, login, request, svc.network)
         if not grant.allowed:

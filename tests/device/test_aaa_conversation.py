@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from agent.device.aaa.conversation import Conversation, Question
-from agent.device.aaa.network import Converse
+from agent.device.aaa.tacacs import Converse
 
 
 async def chpass(converse: Converse) -> str:

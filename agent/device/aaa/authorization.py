@@ -13,7 +13,6 @@ level 15, as on IOS XE.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -21,13 +20,12 @@ from lxml import etree
 from agent.datastore.store import Stores
 from agent.device.aaa.login import LoginRequest, LoginResult, check_login, exec_privilege, local_user
 from agent.device.aaa.network import NetworkAaa
+from agent.device.aaa.radius import privilege_of
 from agent.device.aaa.servers import authorization_exec, group_servers
 from agent.device.aaa.tacacs import TacacsServer
 from agent.device.ssh_policy import VtyLine
 
 log = logging.getLogger(__name__)
-
-_PRIV_LVL = re.compile(r"^shell:priv-lvl[=*](\d+)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,15 +35,6 @@ class ExecGrant:
     allowed: bool
     privilege: int = 1
     method: str | None = None
-
-
-def radius_privilege(avpairs: tuple[str, ...]) -> int | None:
-    """``shell:priv-lvl=N`` among a RADIUS reply's Cisco-AVPairs."""
-    for pair in avpairs:
-        m = _PRIV_LVL.match(pair.strip())
-        if m:
-            return min(int(m.group(1)), 15)
-    return None
 
 
 async def _group(
@@ -63,7 +52,7 @@ async def _group(
             granted, level = answer
             return ExecGrant(granted, min(level, 15) if level is not None else default, "tacacs+")
     if login.method == "radius" and any(not isinstance(s, TacacsServer) for s in servers):
-        level = radius_privilege(login.avpairs)
+        level = privilege_of(login.avpairs)
         return ExecGrant(True, level if level is not None else default, "radius")
     return None
 

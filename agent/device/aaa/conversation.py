@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from agent.device.aaa.network import Converse
+from agent.device.aaa.tacacs import Converse
 
 T = TypeVar("T")
 

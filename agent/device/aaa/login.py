@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from agent.device.aaa.network import Converse, NetworkAaa
+from agent.device.aaa.network import NetworkAaa
 from agent.device.aaa.servers import group_servers, slot_methods
+from agent.device.aaa.tacacs import Converse
 from agent.device.names import a, n
 from agent.device.passwords import verify
 from agent.device.ssh_policy import VtyLine

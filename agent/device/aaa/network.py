@@ -14,18 +14,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from agent.device.aaa import radius, tacacs
 from agent.device.aaa.radius import RadiusError, RadiusServer
 from agent.device.aaa.servers import AaaServer
-from agent.device.aaa.tacacs import TacacsError, TacacsServer, Traffic
+from agent.device.aaa.tacacs import Converse, TacacsError, TacacsServer, Traffic
 
 log = logging.getLogger(__name__)
-
-#: Asks the SSH user a further question during a TACACS+ login (prompt, echo) -> answer, or None to give up.
-Converse = Callable[[str, bool], Awaitable[str | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +31,7 @@ class Answer:
 
     accepted: bool
     protocol: str  # "tacacs+" or "radius"
-    server: str
     avpairs: tuple[str, ...] = ()  # RADIUS Cisco-AVPairs of an Access-Accept (used by exec authorization)
-    message: str = ""
 
 
 @dataclass
@@ -183,11 +178,11 @@ class NetworkAaa:
 
         result = await tacacs.authenticate_ascii(server, user, relay, port=port, rem_addr=rem_addr, traffic=traffic)
         accepted = result.status is tacacs.AuthenStatus.PASS
-        return Answer(accepted, "tacacs+", server.name, message=result.server_msg)
+        return Answer(accepted, "tacacs+")
 
     async def _radius_login(self, server: RadiusServer, user: str, password: str, rem_addr: str) -> Answer:
         result = await radius.authenticate(server, user, password, calling_station=rem_addr)
-        return Answer(result.accepted, "radius", server.name, result.avpairs if result.accepted else ())
+        return Answer(result.accepted, "radius", result.avpairs)  # a Reject carries no AVPairs
 
     async def authorize_exec(
         self, servers: Sequence[AaaServer], user: str, *, port: str = "tty0", rem_addr: str = ""

@@ -74,13 +74,18 @@ class RadiusResult:
     reply_message: str = ""
 
     def privilege(self) -> int | None:
-        """The exec privilege the server grants: the first ``shell:priv-lvl=N`` (or the optional form
-        ``shell:priv-lvl*N``) with 0 <= N <= 15; None when there is none, so the caller applies its default."""
-        for pair in self.avpairs:
-            match = _PRIV_LVL.fullmatch(pair.strip())
-            if match and int(match[1]) <= 15:
-                return int(match[1])
-        return None
+        """The exec privilege the server grants (see :func:`privilege_of`)."""
+        return privilege_of(self.avpairs)
+
+
+def privilege_of(avpairs: tuple[str, ...]) -> int | None:
+    """The exec privilege Cisco-AVPairs grant: the first ``shell:priv-lvl=N`` (or the optional form
+    ``shell:priv-lvl*N``) with 0 <= N <= 15; None when there is none, so the caller applies its default."""
+    for pair in avpairs:
+        match = _PRIV_LVL.fullmatch(pair.strip())
+        if match and int(match[1]) <= 15:
+            return int(match[1])
+    return None
 
 
 @functools.cache

@@ -68,105 +68,80 @@ def _address(server: etree._Element) -> str | None:
     return None
 
 
-def _tacacs_globals(running: etree._Element) -> tuple[int, str | None]:
+@dataclass(frozen=True, slots=True)
+class _Defaults:
+    """What a server entry that does not say otherwise gets: the globals, else IOS's defaults."""
+
+    timeout: int
+    retransmit: int
+    key: str | None
+
+
+def _tacacs_globals(running: etree._Element) -> _Defaults:
     glob = running.find(f"{n('native')}/{n('tacacs-server')}")
     if glob is None:
-        return DEFAULT_TIMEOUT, None
-    return _int(glob, a("timeout")) or DEFAULT_TIMEOUT, _key(glob.find(a("key")))
+        return _Defaults(DEFAULT_TIMEOUT, 0, None)
+    return _Defaults(_int(glob, a("timeout")) or DEFAULT_TIMEOUT, 0, _key(glob.find(a("key"))))
 
 
-def tacacs_servers(running: etree._Element) -> list[TacacsServer]:
-    """Every ``tacacs server NAME`` with an address, in configuration order."""
-    timeout, global_key = _tacacs_globals(running)
-    out = []
-    for entry in running.iterfind(f"{n('native')}/{n('tacacs')}/{a('server')}"):
-        host = _address(entry)
-        if host is None:
-            continue  # IOS skips a server without an address
-        key = _key(entry.find(a("key")))
-        out.append(
-            TacacsServer(
-                name=entry.findtext(a("name")) or host,
-                host=host,
-                port=_int(entry, a("port")) or TACACS_PORT,
-                key=key if key is not None else global_key or "",
-                timeout=float(_int(entry, a("timeout")) or timeout),
-            )
-        )
-    return out
-
-
-def _radius_globals(running: etree._Element) -> tuple[int, int, str | None]:
+def _radius_globals(running: etree._Element) -> _Defaults:
     glob = running.find(f"{n('native')}/{n('radius-server')}")
     if glob is None:
-        return DEFAULT_TIMEOUT, RADIUS_RETRANSMIT, None
+        return _Defaults(DEFAULT_TIMEOUT, RADIUS_RETRANSMIT, None)
     retransmit = _int(glob, a("retransmit"))
-    return (
+    return _Defaults(
         _int(glob, a("timeout")) or DEFAULT_TIMEOUT,
         RADIUS_RETRANSMIT if retransmit is None else retransmit,
         _key(glob.find(a("key")), "clear-key"),
     )
 
 
+def _tacacs(entry: etree._Element, name: str, host: str, d: _Defaults) -> TacacsServer:
+    """A ``tacacs server`` or a group's ``server-private`` entry."""
+    key = _key(entry.find(a("key")))
+    return TacacsServer(
+        name=name,
+        host=host,
+        port=_int(entry, a("port")) or TACACS_PORT,
+        key=key if key is not None else d.key or "",
+        timeout=float(_int(entry, a("timeout")) or d.timeout),
+    )
+
+
+def _radius(entry: etree._Element, name: str, host: str, ports: str, d: _Defaults) -> RadiusServer:
+    """A ``radius server`` (``ports`` = ``address/``: its ports sit under the address) or a group's
+    ``server-private`` entry (``ports`` = "": beside it)."""
+    key = _key(entry.find(a("key")))
+    retransmit = _int(entry, a("retransmit"))
+    return RadiusServer(
+        name=name,
+        host=host,
+        auth_port=_int(entry, ports + a("auth-port")) or RADIUS_AUTH_PORT,
+        acct_port=_int(entry, ports + a("acct-port")) or RADIUS_ACCT_PORT,
+        key=key if key is not None else d.key or "",
+        timeout=float(_int(entry, a("timeout")) or d.timeout),
+        retransmit=d.retransmit if retransmit is None else retransmit,
+    )
+
+
+def tacacs_servers(running: etree._Element) -> list[TacacsServer]:
+    """Every ``tacacs server NAME`` with an address (IOS skips one without), in configuration order."""
+    d = _tacacs_globals(running)
+    return [
+        _tacacs(entry, entry.findtext(a("name")) or host, host, d)
+        for entry in running.iterfind(f"{n('native')}/{n('tacacs')}/{a('server')}")
+        if (host := _address(entry)) is not None
+    ]
+
+
 def radius_servers(running: etree._Element) -> list[RadiusServer]:
     """Every ``radius server NAME`` with an address, in configuration order."""
-    timeout, retransmit, global_key = _radius_globals(running)
-    out = []
-    for entry in running.iterfind(f"{n('native')}/{n('radius')}/{a('server')}"):
-        host = _address(entry)
-        if host is None:
-            continue
-        key = _key(entry.find(a("key")))
-        own_retransmit = _int(entry, a("retransmit"))
-        out.append(
-            RadiusServer(
-                name=entry.findtext(a("id")) or host,
-                host=host,
-                auth_port=_int(entry, f"{a('address')}/{a('auth-port')}") or RADIUS_AUTH_PORT,
-                acct_port=_int(entry, f"{a('address')}/{a('acct-port')}") or RADIUS_ACCT_PORT,
-                key=key if key is not None else global_key or "",
-                timeout=float(_int(entry, a("timeout")) or timeout),
-                retransmit=retransmit if own_retransmit is None else own_retransmit,
-            )
-        )
-    return out
-
-
-def _private_tacacs(group: etree._Element, timeout: int, global_key: str | None) -> list[TacacsServer]:
-    out = []
-    for entry in group.iterfind(a("server-private")):
-        host = entry.findtext(a("name")) or ""
-        key = _key(entry.find(a("key")))
-        out.append(
-            TacacsServer(
-                name=host,
-                host=host,
-                port=_int(entry, a("port")) or TACACS_PORT,
-                key=key if key is not None else global_key or "",
-                timeout=float(_int(entry, a("timeout")) or _int(group, a("timeout")) or timeout),
-            )
-        )
-    return out
-
-
-def _private_radius(group: etree._Element, timeout: int, retransmit: int, global_key: str | None) -> list[RadiusServer]:
-    out = []
-    for entry in group.iterfind(a("server-private")):
-        host = entry.findtext(a("name")) or ""
-        key = _key(entry.find(a("key")))
-        own_retransmit = _int(entry, a("retransmit"))
-        out.append(
-            RadiusServer(
-                name=host,
-                host=host,
-                auth_port=_int(entry, a("auth-port")) or RADIUS_AUTH_PORT,
-                acct_port=_int(entry, a("acct-port")) or RADIUS_ACCT_PORT,
-                key=key if key is not None else global_key or "",
-                timeout=float(_int(entry, a("timeout")) or timeout),
-                retransmit=retransmit if own_retransmit is None else own_retransmit,
-            )
-        )
-    return out
+    d = _radius_globals(running)
+    return [
+        _radius(entry, entry.findtext(a("id")) or host, host, f"{a('address')}/", d)
+        for entry in running.iterfind(f"{n('native')}/{n('radius')}/{a('server')}")
+        if (host := _address(entry)) is not None
+    ]
 
 
 def group_servers(running: etree._Element, group: str) -> list[AaaServer]:
@@ -179,16 +154,21 @@ def group_servers(running: etree._Element, group: str) -> list[AaaServer]:
     for entry in running.iterfind(f"{groups}/{a('tacacsplus')}"):
         if entry.findtext(a("name")) == group:
             by_name = {s.name: s for s in tacacs_servers(running)}
-            members = [by_name[m] for m in _member_names(entry) if m in by_name]
-            timeout, global_key = _tacacs_globals(running)
-            return [*members, *_private_tacacs(entry, timeout, global_key)]
+            d = _tacacs_globals(running)
+            d = _Defaults(_int(entry, a("timeout")) or d.timeout, 0, d.key)  # the group's own timeout first
+            private = [_tacacs(p, host, host, d) for p in entry.iterfind(a("server-private")) if (host := _name(p))]
+            return [*(by_name[m] for m in _member_names(entry) if m in by_name), *private]
     for entry in running.iterfind(f"{groups}/{a('radius')}"):
         if entry.findtext(a("name")) == group:
             by_name = {s.name: s for s in radius_servers(running)}
-            members = [by_name[m] for m in _member_names(entry) if m in by_name]
-            timeout, retransmit, global_key = _radius_globals(running)
-            return [*members, *_private_radius(entry, timeout, retransmit, global_key)]
+            d = _radius_globals(running)
+            private = [_radius(p, host, host, "", d) for p in entry.iterfind(a("server-private")) if (host := _name(p))]
+            return [*(by_name[m] for m in _member_names(entry) if m in by_name), *private]
     return []
+
+
+def _name(entry: etree._Element) -> str:
+    return entry.findtext(a("name")) or ""
 
 
 def _member_names(group: etree._Element) -> list[str]:

@@ -113,3 +113,22 @@ async def test_enable_line_and_none_methods_in_order(trees: Any) -> None:
     assert await login(tree, "admin", "x", None) == (False, "local")  # NETCONF has no line: next method
     tree = running(trees, "aaa new-model\naaa authentication login default enable none\n")
     assert await login(tree, "anyone", "whatever") == (True, "none")  # no enable secret: ERROR, then none
+
+
+def test_private_servers_follow_the_named_members(trees: Any) -> None:
+    aaa = 'xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"'
+    tree = trees.tree(
+        f"<aaa><new-model {aaa}/><group {aaa}><server>"
+        "<tacacsplus><name>TP</name><server><name><name>T1</name></name></server>"
+        "<server-private><name>10.0.0.9</name><port>4900</port><key><key>pk</key></key></server-private>"
+        "<timeout>9</timeout></tacacsplus>"
+        "<radius><name>RP</name><server-private><name>10.0.0.8</name><auth-port>1645</auth-port>"
+        "<acct-port>1646</acct-port><retransmit>2</retransmit></server-private></radius>"
+        f"</server></group></aaa><tacacs><server {aaa}><name>T1</name><address><ipv4>127.0.0.1</ipv4></address>"
+        "</server></tacacs>"
+    )
+    assert group_servers(tree, "TP") == [
+        TacacsServer("T1", "127.0.0.1", 49, "", 5.0),
+        TacacsServer("10.0.0.9", "10.0.0.9", 4900, "pk", 9.0),  # the group's timeout
+    ]
+    assert group_servers(tree, "RP") == [RadiusServer("10.0.0.8", "10.0.0.8", 1645, 1646, "", 5.0, 2)]
