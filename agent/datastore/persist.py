@@ -46,11 +46,6 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
         os.close(dir_fd)
 
 
-def write_tree(path: Path, tree: etree._Element) -> None:
-    """Store a datastore tree as indented XML."""
-    atomic_write(path, serialize(tree))
-
-
 def serialize(tree: etree._Element) -> bytes:
     """A datastore tree as the indented XML document it is stored as."""
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -69,14 +64,11 @@ class OrderedWriter:
 
     def write(self, path: Path, data: bytes) -> Future[None]:
         """Queue an atomic, durable replacement of ``path`` with ``data``."""
-        return self._queue(atomic_write, path, data)
+        return self._pool.submit(atomic_write, path, data)
 
     def remove(self, path: Path) -> Future[None]:
         """Queue the removal of ``path`` (absent already is fine)."""
-        return self._queue(_unlink, path)
-
-    def _queue(self, fn: object, *args: object) -> Future[None]:
-        return self._pool.submit(fn, *args)  # type: ignore[arg-type]
+        return self._pool.submit(_unlink, path)
 
 
 class PendingWrites:

@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from agent.datastore import persist
-from agent.datastore.persist import atomic_write, read_tree, write_tree
+from agent.datastore.persist import atomic_write, read_tree, serialize
 from agent.device.names import AAA_NS, NATIVE_NS
 
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
@@ -93,7 +93,7 @@ def test_the_data_is_synced_before_the_rename(tmp_path: Path, monkeypatch: pytes
 def test_write_and_read_tree(ios: Any, tmp_path: Path) -> None:
     tree = ios.tree(f'<hostname>R1</hostname><aaa><new-model xmlns="{AAA_NS}"/></aaa>')
     path = tmp_path / "startup-config.xml"
-    write_tree(path, tree)
+    atomic_write(path, serialize(tree))
     text = path.read_text()
     assert text.startswith("<?xml version='1.0' encoding='UTF-8'?>\n")
     assert f'<native xmlns="{NATIVE_NS}">' in text and f'<new-model xmlns="{AAA_NS}"/>' in text
