@@ -153,11 +153,8 @@ async def check_login(running: etree._Element, request: LoginRequest, network: N
     if line is not None and not aaa_new_model(running):
         if line.login_local:
             return await _local(running, request.user, request.password, case_sensitive=False) or LoginResult(False)
-        if line.line_password is not None:
-            kind, stored = line.line_password
-            ok = await asyncio.to_thread(verify, kind, stored, request.password)
-            return LoginResult(ok, 1, "line")
-        return LoginResult(False)  # IOS: "Password required, but none set"
+        # no line password: IOS says "Password required, but none set"
+        return await _stored(line.line_password, request.password, "line") or LoginResult(False)
     for method in login_methods(running, request.list_name):
         result = await _method(method, running, request, network)
         if result is not None:
