@@ -19,10 +19,14 @@ class LimitError(ValueError):
 class Limits:
     """Upper bounds on sizes, counts and waits. Defaults suit a single simulated router.
 
-    Waits are in seconds; a wait of 0 means "no bound" (only where IOS XE has none by default: the idle time).
-    The device SSH port takes its connection bounds from the running configuration instead, as IOS does
-    (``ip ssh maxstartups``, ``ip ssh time-out``, ``ip ssh authentication-retries``, ``ip ssh server peruser
-    session limit``, ``exec-timeout``); these fields bound the NETCONF port and the layers both ports share.
+    Waits are in seconds; a wait of 0 means "no bound". The device SSH port takes its connection bounds from the
+    running configuration instead, as IOS does (``ip ssh maxstartups``, ``ip ssh time-out``, ``ip ssh
+    authentication-retries``, ``ip ssh server peruser session limit``, ``exec-timeout``); these fields bound the
+    NETCONF port and the layers both ports share. The OpenSSH-style admission defences (per-source and per-user
+    bounds, random early drop, the authenticated-idle time) apply to both ports, scaled on the device port to its
+    ``ip ssh maxstartups``. IOS XE 17.12 documents no idle time for NETCONF-YANG sessions (``netconf-yang ssh`` sets
+    only the port, ACLs and VRF; sessions end with ``clear netconf-yang session``); ``idle_timeout_s`` defaults to
+    one hour, as netconfd-pro and Brocade do, so forgotten sessions cannot hold the session slots for ever.
     """
 
     max_message_bytes: int = 64 * 1024 * 1024  # one NETCONF message after de-framing
@@ -30,12 +34,17 @@ class Limits:
     max_xml_depth: int = 256  # element nesting in any parsed document
     max_edit_elements: int = 200_000  # elements in one <config> of edit-config / copy-config
     max_netconf_sessions: int = 64
-    max_sessions_per_user: int = 64  # NETCONF sessions one user name may hold at once
+    max_sessions_per_user: int = 16  # NETCONF sessions one user name may hold at once (below the total: others get in)
     max_unauthenticated: int = 16  # NETCONF SSH connections that have not finished authentication (MaxStartups)
+    max_unauthenticated_per_source: int = 8  # of those, from one source address, on each port (PerSourceMaxStartups)
+    early_drop_start_percent: int = 50  # random early drop starts at this share of the bound above / maxstartups
+    early_drop_rate_percent: int = 30  # drop chance at the start, rising to 100 at the bound (MaxStartups 10:30:100)
+    max_connections_per_user: int = 16  # authenticated SSH connections one user name may hold, on each port
+    auth_idle_timeout_s: float = 60.0  # an authenticated SSH connection with no open channel is closed after this
     max_auth_tries: int = 3  # failed NETCONF passwords per connection (IOS ``ip ssh authentication-retries`` 3)
-    login_timeout_s: float = 120.0  # TCP accept to SSH authentication done (IOS ``ip ssh time-out`` 120)
+    login_timeout_s: float = 30.0  # NETCONF TCP accept to SSH authentication done (OpenSSH LoginGraceTime)
     hello_timeout_s: float = 60.0  # NETCONF subsystem start to the client's <hello>
-    idle_timeout_s: float = 0.0  # no complete NETCONF request for this long ends a session; 0: never (IOS XE)
+    idle_timeout_s: float = 3600.0  # no complete NETCONF request for this long ends a session; 0: never
     max_rpc_queue: int = 32  # rpcs read ahead of processing per session (pipelining)
     max_reply_bytes: int = 512 * 1024 * 1024
     max_flash_bytes: int = 64 * 1024 * 1024  # everything in the device's flash: directory
@@ -44,6 +53,14 @@ class Limits:
     max_replay_events: int = 1000  # notifications kept for RFC 5277 replay (create-subscription startTime)
     max_notification_queue: int = 1000  # notifications waiting for one subscriber before it is dropped as too slow
     max_notification_backlog_bytes: int = 4 * 1024 * 1024  # unsent bytes on a transport before notifications wait
+    max_pending_output_bytes: int = 4 * 1024 * 1024  # unsent bytes on a session before it stops reading (NETCONF, CLI)
+    stalled_output_timeout_s: float = 60.0  # a peer that leaves output above that bound this long is disconnected
+    max_rpc_attributes: int = 1024  # attributes plus namespace declarations on one <rpc> (all echoed on the reply)
+    max_message_elements: int = 250_000  # elements in one NETCONF message, counted before a tree is built
+    worker_parse_bytes: int = 1024 * 1024  # NETCONF messages at least this large are parsed off the event loop
+    worker_filter_size: int = 1000  # filters of this many elements (subtree) or characters (XPath) run off the loop
+    max_filter_regex_chars: int = 1024  # a CLI `| include` regex; a longer one is matched as literal text
+    max_filter_regex_bytes: int = 8 * 1024 * 1024  # RE2 program memory of one CLI filter regex
 
 
 DEFAULT_LIMITS = Limits()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import getpass
 import logging
 import os
 import signal
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import asyncssh
 
+from agent.admin_password import PASSWORD_ENV, PasswordSourceError, admin_password
 from agent.cli.context import CliDevice
 from agent.cli.shell import run_cli
 from agent.datastore.persist import atomic_write
@@ -25,18 +27,23 @@ from agent.datastore.store import StorePaths, Stores
 from agent.device import crypto_rpc, rpcs
 from agent.device.aaa.authorization import Login
 from agent.device.aaa.network import NetworkAaa
+from agent.device.aaa.quiet_mode import QuietLogin
+from agent.device.access import netconf_access, startup_report
 from agent.device.bootstrap import bootstrap_config, random_password
 from agent.device.files import Flash
 from agent.device.keys import KeyEvent, KeyStore
 from agent.device.logbuffer import LogBuffer
 from agent.device.names import MODULES, enabled_features, schema_url
+from agent.device.printable import PrintableCheck
 from agent.device.reconciler import Reconciler
+from agent.device.recovery import RecoveryError, recover_admin
 from agent.device.scp import DeviceFiles
 from agent.device.secrets import hash_clear_secrets
 from agent.device.sessions import SessionInfo, SessionRegistry
 from agent.device.snmp import SessionEnd, TrapSender, tty_trap_targets
 from agent.device.ssh_policy import derive_policy
 from agent.device.ssh_service import SshService
+from agent.device.state_lock import StateBusy, StateLock
 from agent.limits import DEFAULT_LIMITS, LimitError, Limits, limit_names, with_overrides
 from agent.netconf import monitoring
 from agent.netconf.notifications import NotificationBus
@@ -66,6 +73,10 @@ class Settings:
     ssh_port: int = 8022
     admin_user: str | None = None
     admin_password: str | None = None
+    #: where ``admin_password`` came from, for the start-up message (``--admin-password-file F`` …)
+    admin_password_source: str | None = None
+    #: ``--recover-admin [USER]``: the user to recover ("" for the admin user), None to run the agent
+    recover_admin: str | None = None
     netconf_extensions: bool = False
     persist_running: bool = False
     log_level: str = "INFO"
@@ -99,7 +110,23 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     p.add_argument("--netconf-port", type=int, default=8830, help="NETCONF over SSH port (0: any free port)")
     p.add_argument("--ssh-port", type=int, default=8022, help="device SSH port (CLI, SCP)")
     p.add_argument("--admin-user", default=os.environ.get("IOSXE_AGENT_ADMIN_USER"))
-    p.add_argument("--admin-password", default=os.environ.get("IOSXE_AGENT_ADMIN_PASSWORD"))
+    p.add_argument(
+        "--admin-password",
+        default=None,
+        help=f"the admin password (visible in ps: prefer --admin-password-file or {PASSWORD_ENV})",
+    )
+    p.add_argument(
+        "--admin-password-file", type=Path, default=None, metavar="FILE", help="read the admin password from FILE"
+    )
+    p.add_argument(
+        "--recover-admin",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="USER",
+        help="with the agent stopped: give USER (default: the admin user) privilege 15, a new password and a"
+        " NETCONF login in the stored configuration, then exit",
+    )
     p.add_argument(
         "--netconf-extensions",
         action="store_true",
@@ -121,13 +148,19 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         limits = with_overrides(DEFAULT_LIMITS, ns.limit)
     except LimitError as exc:
         p.error(str(exc))
+    try:
+        password, source = admin_password(ns.admin_password, ns.admin_password_file, os.environ.get(PASSWORD_ENV))
+    except PasswordSourceError as exc:
+        p.error(str(exc))
     return Settings(
         state_dir=ns.state_dir or default_state_dir(),
         host=ns.host,
         netconf_port=ns.netconf_port,
         ssh_port=ns.ssh_port,
         admin_user=ns.admin_user,
-        admin_password=ns.admin_password,
+        admin_password=password,
+        admin_password_source=source,
+        recover_admin=ns.recover_admin,
         netconf_extensions=ns.netconf_extensions,
         persist_running=ns.persist_running,
         log_level=ns.log_level,
@@ -153,6 +186,7 @@ class Device:
             StorePaths(state / "startup-config.xml", state / "running-config.xml", settings.persist_running),
         )
         self.stores.normalize_with(hash_clear_secrets)
+        self.stores.subscribe(PrintableCheck(schema))  # values IOS text cannot carry are refused (config injection)
         self.registry = Registry()
         register_base(self.registry, extensions=settings.netconf_extensions)
         flash_bytes = settings.flash_size_mb * 1024 * 1024 if settings.flash_size_mb else limits.max_flash_bytes
@@ -170,6 +204,7 @@ class Device:
         self.netconf: NetconfServer | None = None
         self.netconf_port = 0
         self.generated_password: str | None = None
+        self.first_start = False  # set by load() when it wrote the bootstrap configuration
         self.sessions = SessionRegistry()
         self.aaa = NetworkAaa()  # TACACS+ / RADIUS clients and counters, shared by NETCONF and device SSH logins
         self.log = LogBuffer()
@@ -180,6 +215,7 @@ class Device:
             settings.host,
             settings.ssh_port,
             self._run_cli,
+            limits=limits,  # per-source / per-user / idle admission bounds, shared with the NETCONF port
             files=DeviceFiles(flash, self.stores, session_ids=self.services.sessions.allocate),
             sftp=settings.sftp,
             network=self.aaa,
@@ -199,6 +235,7 @@ class Device:
         self.services.session_ended_hooks.append(self.notifications.session_ended)
         self.services.state_providers.append(self.notifications.streams_state)
         self.push = push_ops.install(self.registry, self.services)  # dynamic subscriptions (yang-push)
+        self.services.idle_exemptions += [self.notifications.subscribed, lambda sid: bool(self.push.of_session(sid))]
 
     async def _run_cli(self, process: asyncssh.SSHServerProcess[str], info: SessionInfo, service: SshService) -> None:
         """The IOS shell on an authenticated device SSH session."""
@@ -232,8 +269,22 @@ class Device:
         self.traps.schedule(targets, end)
 
     def _netconf_started(self, session: NetconfSession) -> None:
-        """NETCONF sessions are device sessions too (``show users`` lists them)."""
-        record = self.sessions.add("netconf", session.user, session.source_host, mode="netconf", privilege=15)
+        """NETCONF sessions are device sessions too (``show users`` lists them, ``clear netconf-yang session``
+        kills one as ``<kill-session>`` does: locks released, RFC 6470 killed-by the CLI session)."""
+
+        def kill(by: int) -> None:
+            session.close("killed", killed_by=by)
+            self.stores.session_ended(session.session_id)
+
+        record = self.sessions.add(
+            "netconf",
+            session.user,
+            session.source_host,
+            mode="netconf",
+            privilege=15,
+            session_id=session.session_id,
+            end=kill,
+        )
         self._netconf_records[session.session_id] = record
 
     def _netconf_ended(self, session_id: int) -> None:
@@ -245,6 +296,7 @@ class Device:
         """Load startup (writing the bootstrap configuration on first start) into running."""
 
         def bootstrap() -> object:
+            self.first_start = True
             user = self.settings.admin_user or "admin"
             password = self.settings.admin_password
             if not password:
@@ -259,7 +311,8 @@ class Device:
         self.stores.subscribe(self.reconciler)
         await self.ssh.apply(derive_policy(self.stores.running))
         host_key = self._netconf_host_key()
-        self.netconf = NetconfServer(self.services, Login(self.stores, self.aaa), [host_key])
+        login = QuietLogin(Login(self.stores, self.aaa), self.ssh.quiet, lambda: self.netconf_port)  # login block-for
+        self.netconf = NetconfServer(self.services, login, [host_key])
         self.netconf_port = await self.netconf.start(self.settings.host, self.settings.netconf_port)
 
     def _netconf_host_key(self) -> asyncssh.SSHKey:
@@ -285,26 +338,21 @@ async def serve(settings: Settings) -> None:
     device = Device(settings, schema, settings.limits)
     device.load()
     await device.start()
-    user = settings.admin_user or "admin"
     ssh = f"SSH on {settings.host}:{device.ssh.port}" if device.ssh.enabled else "SSH disabled (no RSA key)"
     print(f"iosxe-agent: {ssh}", flush=True)
+    report = startup_report(
+        netconf_access(device.stores.running),
+        first_start=device.first_start,
+        user=settings.admin_user or "admin",
+        generated=device.generated_password,
+        source=settings.admin_password_source,
+    )
+    for line in report:
+        print(f"iosxe-agent: {line}", flush=True)
     print(
         f"iosxe-agent: NETCONF on {settings.host}:{device.netconf_port}; state in {settings.state_dir}",
         flush=True,
     )
-    if device.generated_password:
-        print(
-            f"iosxe-agent: first start: admin user {user!r}, password {device.generated_password!r}",
-            flush=True,
-        )
-        print("iosxe-agent: (shown once; it is stored only as a type-9 hash)", flush=True)
-    elif settings.admin_password:
-        print(
-            f"iosxe-agent: admin user {user!r} with the password from --admin-password/environment",
-            flush=True,
-        )
-    else:
-        print("iosxe-agent: users come from the stored startup-config", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -313,13 +361,63 @@ async def serve(settings: Settings) -> None:
     await device.stop()
 
 
+def recover(settings: Settings) -> int:
+    """``--recover-admin [USER]``: reset one privilege-15 user in the stored configuration, print what changed.
+
+    The password comes from ``--admin-password-file`` / the environment / ``--admin-password``, else a prompt
+    on a terminal, else a random one printed once. Refused while an agent runs on the state directory.
+    """
+    user = settings.recover_admin or settings.admin_user or "admin"
+    state = settings.state_dir
+    if not state.is_dir():
+        print(f"iosxe-agent: no state directory {state}: a first start creates the admin user", file=sys.stderr)
+        return 1
+    password, generated = settings.admin_password, False
+    if password is None and sys.stdin.isatty():
+        password = getpass.getpass(f"New password for {user}: ")
+        if password != getpass.getpass("Re-enter the password: ") or not password:
+            print("iosxe-agent: the passwords differ or are empty; nothing changed", file=sys.stderr)
+            return 1
+    if password is None:
+        password, generated = random_password(), True
+    schema = load_schema(default_search_path(yang_dir()), MODULES, enabled_features(settings.netconf_extensions))
+    try:
+        with StateLock(state):
+            recovered = recover_admin(state, schema, settings.limits, user, password)
+    except (StateBusy, RecoveryError) as exc:
+        print(f"iosxe-agent: --recover-admin: {exc}; nothing changed", file=sys.stderr)
+        return 1
+    for done in recovered:
+        print(f"iosxe-agent: recovered {done.path}:", flush=True)
+        for change in done.changes:
+            print(f"iosxe-agent:   {change}", flush=True)
+    if generated:
+        print(f"iosxe-agent: user {user!r}, new password {password!r} (shown once; stored only as a type-9 hash)")
+    else:
+        source = settings.admin_password_source or "the prompt"
+        print(f"iosxe-agent: user {user!r} logs in with the password from {source}")
+    print("iosxe-agent: start the agent again to use it", flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     settings = parse_args(argv)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(settings))
+    if settings.recover_admin is not None:
+        sys.exit(recover(settings))
+    settings.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        lock = StateLock(settings.state_dir)
+        lock.acquire()
+    except StateBusy as exc:
+        sys.exit(f"iosxe-agent: {exc}")
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve(settings))
+    finally:
+        lock.release()
 
 
 if __name__ == "__main__":

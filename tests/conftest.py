@@ -38,14 +38,18 @@ class AgentProcess:
     ssh_port: int = 0
     proc: subprocess.Popen[str] | None = None
     output: list[str] = field(default_factory=list)
+    #: how the admin password reaches the agent: the environment, so it never shows in ps (a test may give
+    #: ``--admin-password-file F`` instead, with an empty ``password_env``)
+    password_args: tuple[str, ...] = ()
+    password_env: dict[str, str] = field(default_factory=lambda: {"IOSXE_AGENT_ADMIN_PASSWORD": ADMIN_PASSWORD})
 
     def start(self) -> None:
         cmd = [
             sys.executable, "-m", "agent", "--state-dir", str(self.state_dir), "--netconf-port", "0",
-            "--ssh-port", "0", "--admin-user", ADMIN_USER, "--admin-password", ADMIN_PASSWORD,
+            "--ssh-port", "0", "--admin-user", ADMIN_USER, *self.password_args,
             "--log-level", "INFO", *self.extra_args,
         ]  # fmt: skip
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.password_env}
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         deadline = time.monotonic() + 60
         assert self.proc.stdout is not None
@@ -118,8 +122,8 @@ class AgentProcess:
             m.close_session()
 
 
-def _spawn(tmp_path_factory: pytest.TempPathFactory, *args: str) -> AgentProcess:
-    agent = AgentProcess(tmp_path_factory.mktemp("state") / "agent", tuple(args))
+def _spawn(tmp_path_factory: pytest.TempPathFactory, *args: str, **fields: Any) -> AgentProcess:
+    agent = AgentProcess(tmp_path_factory.mktemp("state") / "agent", tuple(args), **fields)
     agent.start()
     return agent
 
@@ -134,11 +138,11 @@ def agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AgentProcess]:
 
 @pytest.fixture
 def fresh_agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., AgentProcess]]:
-    """A factory of agents of the test's own, with extra command-line arguments."""
+    """A factory of agents of the test's own, with extra command-line arguments (and AgentProcess fields)."""
     started: list[AgentProcess] = []
 
-    def make(*args: str) -> AgentProcess:
-        a = _spawn(tmp_path_factory, *args)
+    def make(*args: str, **fields: Any) -> AgentProcess:
+        a = _spawn(tmp_path_factory, *args, **fields)
         started.append(a)
         return a
 

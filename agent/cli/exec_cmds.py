@@ -20,6 +20,7 @@ from agent.device.cli_map.render import render_running_config
 from agent.device.keys import render_mypubkey_rsa
 from agent.device.logbuffer import show_logging as render_logging
 from agent.device.passwords import verify
+from agent.device.sessions import VTY_BASE, SessionInfo
 
 CONFIG_MODE = object()  # returned by ``configure terminal``: the shell enters configuration mode
 
@@ -84,6 +85,57 @@ async def clear_logging(s: CliSession, args: tuple[str, ...]) -> str:
     if answer.strip().lower() in ("", "y", "yes"):
         s.device.log.clear()
     return ""
+
+
+async def show_login(s: CliSession, args: tuple[str, ...]) -> str:
+    return show.show_login(s.device.ssh.quiet.status())
+
+
+async def show_netconf_sessions(s: CliSession, args: tuple[str, ...]) -> str:
+    locks = s.device.stores.locks
+    held = {ds: h.session_id for ds in ("running", "candidate", "startup") if (h := locks.holder(ds)) is not None}
+    return show.show_netconf_sessions(list(s.device.sessions), held)
+
+
+def _end(s: CliSession, info: SessionInfo | None) -> bool:
+    """End another session (or this one) as the CLI session ``s``; False when there is none to end."""
+    if info is None or info.end is None:
+        return False
+    info.end(s.session_id)
+    return True
+
+
+async def _clear_line(s: CliSession, line: str) -> str:
+    """``clear line``: IOS asks ``[confirm]`` and answers `` [OK]`` whether or not the line carries a session."""
+    answer = await s.ask("[confirm]", True)
+    if answer.strip().lower() not in ("", "y", "yes"):
+        return ""
+    _end(s, s.device.sessions.on_line(line))
+    return " [OK]"
+
+
+async def clear_line_vty(s: CliSession, args: tuple[str, ...]) -> str:
+    return await _clear_line(s, f"vty {int(args[0])}")
+
+
+async def clear_line_number(s: CliSession, args: tuple[str, ...]) -> str:
+    """``clear line N``: absolute line numbers (``0`` con, ``1`` aux, ``2`` vty 0 …)."""
+    number = int(args[0])
+    return await _clear_line(s, f"vty {number - VTY_BASE}" if number >= VTY_BASE else f"tty {number}")
+
+
+async def clear_ssh(s: CliSession, args: tuple[str, ...]) -> str:
+    """``clear ssh N``: end SSH connection N as ``show ssh`` numbers it."""
+    if _end(s, s.device.sessions.ssh_connection(int(args[0]))):
+        return ""
+    return f"% No SSH connection {int(args[0])}"
+
+
+async def clear_netconf_session(s: CliSession, args: tuple[str, ...]) -> str:
+    """``clear netconf-yang session ID``: kill a NETCONF session, as ``<kill-session>`` does."""
+    if _end(s, s.device.sessions.netconf_session(int(args[0]))):
+        return ""
+    return f"% Session {int(args[0])} does not exist"
 
 
 async def exit_session(s: CliSession, args: tuple[str, ...]) -> str:
@@ -259,6 +311,12 @@ def exec_tree() -> Node:
     add(root, "show aaa servers", show_aaa_servers, "Server information", 15)
     add(root, "show logging", show_logging, "Show the contents of logging buffers", 15)
     add(root, "clear logging", clear_logging, "Clear logging buffer", 15)
+    add(root, "show login", show_login, "Display Secure Login Configurations and State", 15)
+    add(root, "show netconf-yang sessions", show_netconf_sessions, "NETCONF-YANG sessions", 15)
+    add(root, "clear line vty <0-1869>", clear_line_vty, "Reset a terminal line", 15)
+    add(root, "clear line <0-1871>", clear_line_number, "Reset a terminal line", 15)
+    add(root, "clear ssh <0-2147483647>", clear_ssh, "Clear SSH connection", 15)
+    add(root, "clear netconf-yang session <1-4294967295>", clear_netconf_session, "Clear a NETCONF session", 15)
     for word in ("exit", "logout", "quit"):
         add(root, word, exit_session, "Exit from the EXEC")
     add(root, "enable", enable, "Turn on privileged commands")

@@ -2,6 +2,10 @@
 :mod:`agent.device.scp` (flash:/bootflash:, running-config, startup-config), plus ``copy scp://…`` through the
 device's own SSH client.
 
+Every file name they print — listed by ``dir``, echoed in a prompt or an error — goes through
+:func:`agent.cli.printable.printable`, so a name made of terminal escape sequences or newlines is shown, not
+obeyed (what ``more`` prints of a file's content is the content, as on IOS).
+
 What they print follows IOS (``Destination filename [x]?``, ``Delete filename [x]?`` / ``Delete flash:/x?
 [confirm]``, ``%Warning:There is a file already existing with this name`` / ``Do you want to over write?
 [confirm]``, ``1234 bytes copied in 0.012 secs (102833 bytes/sec)``). A configuration file copied to
@@ -22,12 +26,12 @@ import os
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import asyncssh
 
 from agent.cli.context import CliSession
 from agent.cli.parser import Node, add
+from agent.cli.printable import printable
 from agent.datastore.store import StoreError
 from agent.device.config_files import ConfigFileError
 from agent.device.files import FlashError, Url
@@ -100,27 +104,32 @@ async def dir_cmd(s: CliSession, args: tuple[str, ...]) -> str:
     url = files.locate(where)
     prefix = where.split(":", 1)[0] + ":" if ":" in where else "flash:"
     if url.kind != "flash":
-        return f"%Error opening {where} (No such file or directory)"
+        return printable(f"%Error opening {where} (No such file or directory)")
     if url.name:
         try:
             st = files.flash.stat(url.name)
         except FlashError as exc:
-            return str(exc)
+            return printable(str(exc))
         if not os.path.isdir(files.flash.resolve(url.name)):
-            lines = [f"Directory of {prefix}/{url.name}", ""]
-            lines.append(f"{st.st_ino:>6}  -rw- {st.st_size:>16}  {_ios_date(st.st_mtime)}  {url.name}")
+            lines = [printable(f"Directory of {prefix}/{url.name}"), ""]
+            lines.append(f"{st.st_ino:>6}  -rw- {st.st_size:>16}  {_ios_date(st.st_mtime)}  {printable(url.name)}")
             lines += ["", f"{files.flash.max_bytes} bytes total ({files.flash.free()} bytes free)"]
             return "\n".join(lines)
-        return f"%Error opening {where} (Is a directory)"
-    lines = [f"Directory of {prefix}/", ""]
+        return printable(f"%Error opening {where} (Is a directory)")
+    lines = [printable(f"Directory of {prefix}/"), ""]
     entries = files.flash.entries()
     for e in entries:
         perms = "drwx" if e.is_dir else "-rw-"
-        lines.append(f"{e.inode:>6}  {perms} {e.size:>16}  {_ios_date(e.mtime)}  {e.name}")
+        lines.append(f"{e.inode:>6}  {perms} {e.size:>16}  {_ios_date(e.mtime)}  {printable(e.name)}")
     if not entries:
         lines.append("No files in directory")
     lines += ["", f"{files.flash.max_bytes} bytes total ({files.flash.free()} bytes free)"]
     return "\n".join(lines)
+
+
+async def show_flash(s: CliSession, args: tuple[str, ...]) -> str:
+    """``show flash:``: the listing of ``dir flash:`` (with the same escaping of names)."""
+    return await dir_cmd(s, ("flash:",))
 
 
 async def more_cmd(s: CliSession, args: tuple[str, ...]) -> str:
@@ -132,16 +141,16 @@ async def more_cmd(s: CliSession, args: tuple[str, ...]) -> str:
     if url.kind in ("running", "startup"):
         return files.render(url.kind).decode("utf-8")
     if url.kind != "flash":
-        return f"%Error opening {args[0]} (No such file or directory)"
+        return printable(f"%Error opening {args[0]} (No such file or directory)")
     if not url.name:
-        return f"%Error opening {url} (Is a directory)"
+        return printable(f"%Error opening {url} (Is a directory)")
     try:
         with files.flash.open_read(url.name) as f:
             data = f.read(files.limits.max_config_bytes + 1)
     except FlashError as exc:
-        return str(exc)
+        return printable(str(exc))
     if len(data) > files.limits.max_config_bytes:
-        return f"%Error reading {url} (File too large)"
+        return printable(f"%Error reading {url} (File too large)")
     return data.decode("utf-8", "replace")
 
 
@@ -152,19 +161,19 @@ async def delete_cmd(s: CliSession, args: tuple[str, ...]) -> str:
         return NO_FS
     url = files.locate(args[0])
     if url.kind != "flash" or not url.name:
-        return f"%Error deleting {args[0]} (Permission denied)"
-    answer = (await s.ask(f"Delete filename [{url.name}]? ", True)).strip()
+        return printable(f"%Error deleting {args[0]} (Permission denied)")
+    answer = (await s.ask(printable(f"Delete filename [{url.name}]? "), True)).strip()
     if answer:
         url = files.locate(answer if ":" in answer else f"flash:{answer}")
         if url.kind != "flash" or not url.name:
-            return f"%Error deleting {answer} (Permission denied)"
-    confirm = (await s.ask(f"Delete flash:/{url.name}? [confirm]", True)).strip().lower()
+            return printable(f"%Error deleting {answer} (Permission denied)")
+    confirm = (await s.ask(printable(f"Delete flash:/{url.name}? [confirm]"), True)).strip().lower()
     if confirm not in ("", "y", "yes"):
         return ""
     try:
         files.flash.delete(url.name)
     except FlashError as exc:
-        return str(exc)
+        return printable(str(exc))
     return ""
 
 
@@ -197,33 +206,33 @@ async def copy(s: CliSession, args: tuple[str, ...]) -> str:
     src_text, dst_text = args
     remote_src, remote_dst = parse_scp_url(src_text), parse_scp_url(dst_text)
     if src_text.lower().startswith("scp:") and remote_src is None:
-        return f"%Error parsing {src_text} (Invalid argument)"
+        return printable(f"%Error parsing {src_text} (Invalid argument)")
     if dst_text.lower().startswith("scp:") and remote_dst is None:
-        return f"%Error parsing {dst_text} (Invalid argument)"
+        return printable(f"%Error parsing {dst_text} (Invalid argument)")
     src = None if remote_src else files.locate(src_text)
     dst = None if remote_dst else files.locate(dst_text)
     for url, text in ((src, src_text), (dst, dst_text)):
         if url is not None and url.kind == "other":
-            return f"%Error opening {text} (No such file or directory)"
+            return printable(f"%Error opening {text} (No such file or directory)")
     if remote_src and remote_dst:
         return "%Error: copying between two remote hosts is not supported"
     if src is not None and src.kind == "flash" and not src.name:
-        return f"%Error opening {src} (Is a directory)"
+        return printable(f"%Error opening {src} (Is a directory)")
 
     # the destination name, as IOS asks for it
     if dst is not None and dst.kind == "flash":
         default = dst.name or _basename(str(remote_src) if remote_src else (src.name or str(src)) if src else "")
-        answer = (await s.ask(f"Destination filename [{default}]? ", True)).strip()
+        answer = (await s.ask(printable(f"Destination filename [{default}]? "), True)).strip()
         name = answer or default
         dst = files.locate(name if ":" in name else f"flash:{name}")
         if dst.kind != "flash" or not dst.name:
-            return f"%Error opening {name} (Invalid argument)"
+            return printable(f"%Error opening {name} (Invalid argument)")
         try:
             files.flash.resolve(dst.name)
         except FlashError as exc:
-            return str(exc)
+            return printable(str(exc))
         if src is not None and src.kind == "flash" and src.name == dst.name:
-            return f"%Error copying {src} (Source and destination are the same)"
+            return printable(f"%Error copying {src} (Source and destination are the same)")
         if files.flash.exists(dst.name):
             confirm = await s.ask(
                 "%Warning:There is a file already existing with this name\nDo you want to over write? [confirm]", True
@@ -232,24 +241,26 @@ async def copy(s: CliSession, args: tuple[str, ...]) -> str:
                 return ""
     elif dst is not None:
         default = "running-config" if dst.kind == "running" else "startup-config"
-        answer = (await s.ask(f"Destination filename [{default}]? ", True)).strip()
+        answer = (await s.ask(printable(f"Destination filename [{default}]? "), True)).strip()
         if answer and files.locate(answer).kind != dst.kind:
-            return f"%Error opening {answer} (No such file or directory)"
+            return printable(f"%Error opening {answer} (No such file or directory)")
     else:
         assert remote_dst is not None
         if src is None or src.kind != "flash":
-            return f"%Error opening {remote_dst} (Operation not supported: copy a flash: file to an scp: URL)"
-        answer = (await s.ask(f"Address or name of remote host [{remote_dst.host}]? ", True)).strip()
+            return printable(
+                f"%Error opening {remote_dst} (Operation not supported: copy a flash: file to an scp: URL)"
+            )
+        answer = (await s.ask(printable(f"Address or name of remote host [{remote_dst.host}]? "), True)).strip()
         if answer:
             remote_dst = ScpUrl(
                 remote_dst.user, remote_dst.password, answer, remote_dst.port, remote_dst.path, remote_dst.text
             )
-        dest = (await s.ask(f"Destination username [{remote_dst.user or s.info.user}]? ", True)).strip()
+        dest = (await s.ask(printable(f"Destination username [{remote_dst.user or s.info.user}]? "), True)).strip()
         if dest:
             remote_dst = ScpUrl(
                 dest, remote_dst.password, remote_dst.host, remote_dst.port, remote_dst.path, remote_dst.text
             )
-        name = (await s.ask(f"Destination filename [{remote_dst.path}]? ", True)).strip()
+        name = (await s.ask(printable(f"Destination filename [{remote_dst.path}]? "), True)).strip()
         if name:
             remote_dst = ScpUrl(
                 remote_dst.user, remote_dst.password, remote_dst.host, remote_dst.port, name, remote_dst.text
@@ -259,7 +270,9 @@ async def copy(s: CliSession, args: tuple[str, ...]) -> str:
     assert dst is not None
     if remote_src is not None:
         if dst.kind != "flash":
-            return f"%Error opening {remote_src} (Operation not supported: copy an scp: URL to a flash: file)"
+            return printable(
+                f"%Error opening {remote_src} (Operation not supported: copy an scp: URL to a flash: file)"
+            )
         return await _scp_download(s, files, remote_src, dst)
     assert src is not None
     return await _local_copy(s, files, src, dst)
@@ -288,7 +301,7 @@ async def _local_copy(s: CliSession, files: DeviceFiles, src: Url, dst: Url) -> 
                     raise
                 count = len(data)
         except FlashError as exc:
-            return str(exc)
+            return printable(str(exc))
         return _copied(count, started)
     # into running-config (merge) or startup-config (replace)
     try:
@@ -299,9 +312,9 @@ async def _local_copy(s: CliSession, files: DeviceFiles, src: Url, dst: Url) -> 
             data = files.render(src.kind)
         await files.aapply(dst.kind, data, s.origin())
     except ConfigFileError as exc:
-        return "\n".join(exc.lines)
+        return "\n".join(printable(line) for line in exc.lines)
     except FlashError as exc:
-        return str(exc)
+        return printable(str(exc))
     if dst.kind == "startup":
         return _copied(len(data), started) + "\n[OK]"
     return _copied(len(data), started)
@@ -339,13 +352,13 @@ async def _connect(s: CliSession, url: ScpUrl) -> asyncssh.SSHClientConnection |
             30,
         )
     except asyncssh.PermissionDenied:
-        return f"%Error opening {url} (Permission denied)"
+        return printable(f"%Error opening {url} (Permission denied)")
     except TimeoutError:
-        return f"%Error opening {url} (Timed out)"
+        return printable(f"%Error opening {url} (Timed out)")
     except asyncssh.Error as exc:
-        return f"%Error opening {url} ({exc.reason})"
+        return printable(f"%Error opening {url} ({exc.reason})")
     except OSError as exc:
-        return f"%Error opening {url} ({exc.strerror or exc})"
+        return printable(f"%Error opening {url} ({exc.strerror or exc})")
 
 
 async def _scp_download(s: CliSession, files: DeviceFiles, url: ScpUrl, dst: Url) -> str:
@@ -357,14 +370,13 @@ async def _scp_download(s: CliSession, files: DeviceFiles, url: ScpUrl, dst: Url
         writer = files.flash.open_write(dst.name)
     except FlashError as exc:
         conn.close()
-        return str(exc)
-    budget = files.flash.max_bytes - files.flash.usage(excluding=writer.path)
-    seen: dict[str, Any] = {}
+        return printable(str(exc))
 
     def progress(srcpath: bytes, dstpath: bytes, copied: int, total: int) -> None:
-        seen["total"] = total
-        if total > budget:
-            raise asyncssh.SFTPFailure(f"%Error writing {dst} (No space left on device)")
+        try:
+            writer.reserve(total)  # asyncssh writes the temporary file itself: take its space before it does
+        except FlashError as exc:
+            raise asyncssh.SFTPFailure(str(exc)) from None
 
     try:
         async with conn:
@@ -377,16 +389,16 @@ async def _scp_download(s: CliSession, files: DeviceFiles, url: ScpUrl, dst: Url
         await asyncio.to_thread(writer.commit)
     except TimeoutError:
         writer.abort()
-        return f"%Error reading {url} (Timed out)"
+        return printable(f"%Error reading {url} (Timed out)")
     except asyncssh.SFTPError as exc:
         writer.abort()
-        return exc.reason if exc.reason.startswith("%") else f"%Error reading {url} ({exc.reason})"
+        return printable(exc.reason if exc.reason.startswith("%") else f"%Error reading {url} ({exc.reason})")
     except FlashError as exc:
         writer.abort()
-        return str(exc)
+        return printable(str(exc))
     except (OSError, asyncssh.Error) as exc:
         writer.abort()
-        return f"%Error reading {url} ({getattr(exc, 'reason', None) or exc})"
+        return printable(f"%Error reading {url} ({getattr(exc, 'reason', None) or exc})")
     except BaseException:
         writer.abort()
         raise
@@ -398,9 +410,9 @@ async def _scp_upload(s: CliSession, files: DeviceFiles, src: Url, url: ScpUrl) 
         st = files.flash.stat(src.name)
         path = files.flash.resolve(src.name)
     except FlashError as exc:
-        return str(exc)
+        return printable(str(exc))
     if os.path.isdir(path):
-        return f"%Error opening {src} (Is a directory)"
+        return printable(f"%Error opening {src} (Is a directory)")
     conn = await _connect(s, url)
     if isinstance(conn, str):
         return conn
@@ -409,11 +421,11 @@ async def _scp_upload(s: CliSession, files: DeviceFiles, src: Url, url: ScpUrl) 
         async with conn:
             await asyncio.wait_for(asyncssh.scp(str(path), (conn, url.path)), files.limits.transfer_timeout_s)
     except TimeoutError:
-        return f"%Error writing {url} (Timed out)"
+        return printable(f"%Error writing {url} (Timed out)")
     except asyncssh.SFTPError as exc:
-        return f"%Error writing {url} ({exc.reason})"
+        return printable(f"%Error writing {url} ({exc.reason})")
     except (OSError, asyncssh.Error) as exc:
-        return f"%Error writing {url} ({getattr(exc, 'reason', None) or exc})"
+        return printable(f"%Error writing {url} ({getattr(exc, 'reason', None) or exc})")
     finally:
         with contextlib.suppress(Exception):
             conn.close()
@@ -424,6 +436,7 @@ def register(root: Node) -> None:
     """Add the file-system commands to the exec command tree (privilege 15, as on IOS)."""
     add(root, "dir", dir_cmd, "List files on a filesystem", 15)
     add(root, "dir WORD", dir_cmd, "Directory or file name", 15)
+    add(root, "show flash:", show_flash, "display information about flash: file system", 15)
     add(root, "more WORD", more_cmd, "Display the contents of a file", 15)
     add(root, "delete WORD", delete_cmd, "Delete a file", 15)
     add(root, "copy running-config WORD", copy_from_running, "Copy to a file", 15)

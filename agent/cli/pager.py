@@ -1,9 +1,15 @@
-"""Output filters (``| include|exclude|begin|section|count``) and ``--More--`` paging, as pure functions."""
+"""Output filters (``| include|exclude|begin|section|count``) and ``--More--`` paging, as pure functions.
+
+Filters use IOS regular expressions on RE2 (:mod:`agent.cli.ios_regex`): each line is matched in time linear in
+its length, so no filter a user types can hold the event loop longer than a pass over the output.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from agent.cli.ios_regex import IosRegex, compile_ios
+from agent.limits import DEFAULT_LIMITS, Limits
 
 MORE = " --More-- "
 FILTERS = ("include", "exclude", "begin", "section", "count")
@@ -38,14 +44,11 @@ def split_pipe(line: str) -> tuple[str, list[OutputFilter] | str]:
     return command.rstrip(), filters
 
 
-def apply_filters(text: str, filters: list[OutputFilter]) -> str:
-    """Run the output of a command through its filters (IOS regular expressions are close to Python's)."""
+def apply_filters(text: str, filters: list[OutputFilter], limits: Limits = DEFAULT_LIMITS) -> str:
+    """Run the output of a command through its filters (``limits`` bounds each regex's length and memory)."""
     lines = text.split("\n")
     for f in filters:
-        try:
-            rx = re.compile(f.pattern)
-        except re.error:
-            rx = re.compile(re.escape(f.pattern))
+        rx = compile_ios(f.pattern, limits.max_filter_regex_chars, limits.max_filter_regex_bytes)
         if f.kind == "include":
             lines = [ln for ln in lines if rx.search(ln)]
         elif f.kind == "exclude":
@@ -61,7 +64,7 @@ def apply_filters(text: str, filters: list[OutputFilter]) -> str:
     return "\n".join(lines)
 
 
-def _section(lines: list[str], rx: re.Pattern[str]) -> list[str]:
+def _section(lines: list[str], rx: IosRegex) -> list[str]:
     """Top-level lines that match, each with the indented lines of its block."""
     out: list[str] = []
     keep = False

@@ -20,6 +20,7 @@ from agent.cli.exec_cmds import CONFIG_MODE, exec_tree
 from agent.cli.pager import MORE, apply_filters, pages, split_pipe
 from agent.cli.parser import Error, Node, complete_word, help_lines, match
 from agent.device.sessions import SessionInfo
+from agent.limits import Limits
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +34,20 @@ def _exec_root() -> Node:
 
 
 class _Terminal:
-    """Writes with IOS line ends and counts bytes; reads lines with the exec timeout."""
+    """Writes with IOS line ends and counts bytes; reads lines with the exec timeout; applies backpressure.
 
-    def __init__(self, process: asyncssh.SSHServerProcess[str], info: SessionInfo, idle: float | None) -> None:
+    Writes do not wait (a command's output is produced whole), but the shell calls :meth:`drain` before it
+    reads the next command: a client that sends commands and never reads their output stops being read once
+    ``max_pending_output_bytes`` are unsent, and is disconnected after ``stalled_output_timeout_s``.
+    """
+
+    def __init__(
+        self, process: asyncssh.SSHServerProcess[str], info: SessionInfo, idle: float | None, limits: Limits
+    ) -> None:
         self.process = process
         self.info = info
         self.idle = idle
+        self.limits = limits
         self.editor = process.get_terminal_type() is not None
 
     def write(self, text: str) -> None:
@@ -49,7 +58,34 @@ class _Terminal:
             self.info.bytes_out += len(text)
             self.process.stdout.write(text)
 
+    def backlogged(self) -> bool:
+        """True while more than ``max_pending_output_bytes`` wait for the client."""
+        return self.process.channel.get_write_buffer_size() > self.limits.max_pending_output_bytes
+
+    async def drain(self) -> None:
+        """Wait while the output is backlogged; abort the client's connection if it stays so too long.
+
+        Raises:
+            ConnectionError: the client read nothing for ``stalled_output_timeout_s``.
+        """
+        if not self.backlogged():
+            return
+        timeout = self.limits.stalled_output_timeout_s or None
+        try:
+            await asyncio.wait_for(self.process.stdout.drain(), timeout)
+        except TimeoutError:
+            conn = self.process.channel.get_connection()
+            log.warning(
+                "vty %s (%s) read no output for %g s (stalled_output_timeout_s); disconnecting",
+                self.info.line,
+                self.info.user,
+                self.limits.stalled_output_timeout_s,
+            )
+            conn.abort()
+            raise ConnectionError("the client stopped reading") from None
+
     async def readline(self) -> str:
+        await self.drain()
         line = await asyncio.wait_for(self.process.stdin.readline(), self.idle)
         self.info.bytes_in += len(line)
         return line
@@ -147,13 +183,17 @@ async def run_cli(
     process: asyncssh.SSHServerProcess[str], info: SessionInfo, service: object, *, device: CliDevice
 ) -> None:
     """The shell of one authenticated session on line ``info.line`` (or one ``ssh host COMMAND``)."""
-    term = _Terminal(process, info, line_idle_timeout(device, info.line))
+    term = _Terminal(process, info, line_idle_timeout(device, info.line), device.stores.limits)
     s = CliSession(device, info, term.ask)
     ssh_client.attach(s, term)  # the outgoing ssh command borrows this terminal
-    monitor = device.log.subscribe(lambda text: term.write(text + "\n") if s.monitor else None)
+    # log lines for `terminal monitor` are dropped, not queued, while the client is not reading
+    monitor = device.log.subscribe(
+        lambda text: term.write(text + "\n") if s.monitor and not term.backlogged() else None
+    )
     try:
         if process.command is not None:
             term.write(await run_command(s, process.command) + "\n")
+            await term.drain()
             process.exit(0)
             return
         if term.editor:

@@ -10,9 +10,12 @@ Sources (IOSXE-CLI-REFERENCE.md):
   body of ``show version`` and the 17.3 head (§2.6), ``show clock``'s leading ``*`` (unsynchronised clock).
 * IOS 15 capture only (no 17.x one exists, reference "Not found" 1): the ``show ssh`` table (§2.3). 17.x has no
   SSH v1, so only the ``%No SSHv2 …`` line is printed when no session is up.
-* our choice (UNVERIFIED): the idle-time form past 24 hours (``1d02h``, ``2w3d``), the ``Interface`` rows of
-  ``show users`` for NETCONF sessions (user, ``NETCONF``, idle, peer), the ``Hmac`` cell of an AEAD cipher
-  (asyncssh reports the cipher's name), the 17.12.1 compile line of the C8000V image.
+* Cisco's "IOS Login Enhancements" guide (no 17.x capture found): ``show login``, in its 15.x+ form (Normal-Mode
+  with the watch window's remaining time); the programmability guide: ``show netconf-yang sessions``.
+* our choice (UNVERIFIED): the ``global-lock`` cell when a session holds several locks (``R C``), the
+  ``every N`` wording of ``show login``, the idle-time form past 24 hours (``1d02h``, ``2w3d``), the ``Interface``
+  rows of ``show users`` for NETCONF sessions (user, ``NETCONF``, idle, peer), the ``Hmac`` cell of an AEAD
+  cipher (asyncssh reports the cipher's name), the 17.12.1 compile line of the C8000V image.
 
 The algorithm lists of ``show ip ssh`` are the ones this device's SSH server really offers (asyncssh's defaults,
 restricted as the service restricts them: ``ip ssh server algorithm encryption`` and ``ip ssh dh min size``),
@@ -26,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from agent.device.aaa.quiet_mode import QuietStatus
 from agent.device.keys import KeyInfo, secsh_public_key_lines
 from agent.device.sessions import VTY_BASE, SessionInfo
 from agent.device.ssh_policy import SshPolicy
@@ -331,3 +335,78 @@ def show_clock(now: datetime) -> str:
 def show_privilege(level: int) -> str:
     """``show privilege``."""
     return f"Current privilege level is {level}"
+
+
+# -- show login -----------------------------------------------------------------------------------------------------
+
+_PAD = "     "  # every line of `show login` is indented by five blanks
+
+
+def _logged(every: int | None, what: str) -> list[str]:
+    if every is None:
+        return []
+    head = "All" if every == 1 else f"Every {every}"
+    return [f"{head} {what} login is logged."]
+
+
+def show_login(status: QuietStatus) -> str:
+    """``show login``: the delay, the logging, the block-for parameters and the present mode of login quiet mode."""
+    p = status.policy
+    if p.delay is not None:
+        lines = [f"A login delay of {p.delay} seconds is applied."]
+    elif p.watching:
+        lines = [f"A default login delay of {p.effective_delay} seconds is applied."]
+    else:
+        lines = ["No login delay has been applied."]
+    lines.append("No Quiet-Mode access list has been configured.")
+    lines += _logged(p.success_log_every, "successful")
+    lines += _logged(p.failure_log_every, "failed")
+    lines.append("")
+    if not p.watching:
+        lines.append("Router NOT enabled to watch for login Attacks")
+        return "\n".join(_PAD + line if line else "" for line in lines)
+    lines += [
+        "Router enabled to watch for login Attacks.",
+        f"If more than {p.attempts} login failures occur in {p.within} seconds or less,",
+        f"logins will be disabled for {p.block_for} seconds.",
+        "",
+    ]
+    if status.quiet:
+        lines += [
+            "Router presently in Quiet-Mode.",
+            f"Will remain in Quiet-Mode for {status.remaining} seconds.",
+            "Denying logins from all sources.",
+        ]
+    else:
+        lines += [
+            "Router presently in Normal-Mode.",
+            f"Current Watch Window remaining time {status.remaining} seconds.",
+            f"Present login failure count {status.failures}.",
+        ]
+    return "\n".join(_PAD + line if line else "" for line in lines)
+
+
+# -- show netconf-yang sessions -------------------------------------------------------------------------------------
+
+_NETCONF_COLUMNS = (11, 13, 20, 21)
+_LOCK_LETTERS = (("running", "R"), ("candidate", "C"), ("startup", "S"))
+
+
+def show_netconf_sessions(sessions: Iterable[SessionInfo], locks: dict[str, int]) -> str:
+    """``show netconf-yang sessions``: one row per NETCONF session; ``locks`` maps each globally locked
+    datastore to the session-id holding it."""
+    netconf = sorted((s for s in sessions if s.kind == "netconf"), key=lambda s: s.session_id)
+    lines = [
+        "R: Global-lock on running datastore",
+        "C: Global-lock on candidate datastore",
+        "S: Global-lock on startup datastore",
+        "",
+        f"Number of sessions : {len(netconf)}",
+        "",
+        _row(("session-id", "transport", "username", "source-host", "global-lock"), _NETCONF_COLUMNS),
+        "-" * 80,
+    ]
+    for s in netconf:
+        held = " ".join(letter for ds, letter in _LOCK_LETTERS if locks.get(ds) == s.session_id) or "None"
+        lines.append(_row((str(s.session_id), "netconf-ssh", s.user, s.peer or "", held), _NETCONF_COLUMNS))
+    return "\n".join(lines)

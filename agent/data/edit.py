@@ -129,6 +129,7 @@ class _Editor:
 
     # -- entry ------------------------------------------------------------------------------------------------
     def edit_children(self, target: etree._Element, snode: SchemaNode, edit: etree._Element, op: Op, loc: _Loc) -> None:
+        cases: dict[int, tuple[SchemaNode, str]] = {}  # the case of each choice this edit's children write
         for child in edit:
             if not isinstance(child.tag, str):
                 continue  # comments and processing instructions carry no data
@@ -145,10 +146,35 @@ class _Editor:
                 self._unknown(child, snode, loc)
                 continue
             try:
-                self.edit_node(target, cnode, child, op, loc)
+                if self._one_case(cases, cnode, child, op, loc):
+                    self.edit_node(target, cnode, child, op, loc)
             except EditAborted as exc:
                 if self.error_option is not ErrorOption.CONTINUE or isinstance(exc, _TooBig):
                     raise
+
+    def _one_case(
+        self, cases: dict[int, tuple[SchemaNode, str]], cnode: SchemaNode, el: etree._Element, op: Op, loc: _Loc
+    ) -> bool:
+        """Refuse data for a second case of a choice among one parent's children (RFC 7950 §8.3.1: bad-element);
+        False when ``el`` is refused (and skipped, under continue-on-error).
+
+        Only nodes the edit writes count: deleting a node of one case while creating another is a change of
+        case, and so is creating a case in a later edit (the old case goes, RFC 7950 §7.9.6). The message is
+        yanglint's for the same data.
+        """
+        if (el.get(OPERATION) or op.value) in (Op.DELETE.value, Op.REMOVE.value):
+            return True
+        for choice, case in cnode.choice_ancestry():
+            first = cases.setdefault(id(choice), (case, cnode.name))
+            if first[0] is not case:
+                self.fail(
+                    "bad-element",
+                    f'Data for both cases "{first[0].name}" and "{case.name}" exist (choice {choice.name})',
+                    loc.child(cnode),
+                    info=(("bad-element", cnode.name),),
+                )
+                return False
+        return True
 
     def _unknown(self, child: etree._Element, snode: SchemaNode, loc: _Loc) -> None:
         ns, name = split_clark(child.tag)

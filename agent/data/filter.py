@@ -162,6 +162,8 @@ def _parse_set(elems: list[etree._Element]) -> _FSet:
             content.append(node)
         else:
             selection.append(node)
+    # Repeated identical leaves select nothing more: drop them, so a filter padded with copies costs its parse only.
+    content, selection = list(dict.fromkeys(content)), list(dict.fromkeys(selection))
     # Index only when several containment nodes address the same data nodes (e.g. many list entries by key).
     counts = Counter(n.match for n in containment)
     index_keys: list[tuple[str, str] | None] = []

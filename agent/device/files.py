@@ -4,7 +4,9 @@ Every name a client gives is checked before the file system is touched: no ``..`
 or backslash, no component that is a symbolic link (so nothing outside ``flash/`` is ever read or written,
 whatever was planted inside it), at most :data:`MAX_NAME` characters. Files are written atomically (temporary
 file, fsync, rename, fsync dir) with mode 0600, and the whole directory is bounded by
-``Limits.max_flash_bytes``: a write that would pass the bound is refused and changes nothing.
+``Limits.max_flash_bytes``: a write that would pass the bound is refused and changes nothing. The bound counts
+transfers still in progress: each streamed write reserves the space it has written (under one lock, shared with
+the SCP/SFTP worker threads), so two uploads that each fit alone cannot together fill flash: past its size.
 
 Configuration files in flash: hold the XML form of a datastore (a ``<config>`` wrapper, as
 ``startup-config.xml``), read by :func:`decode_config`, or IOS text (``show running-config`` lines), which
@@ -26,6 +28,7 @@ import errno
 import os
 import secrets
 import stat
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -33,9 +36,12 @@ from typing import BinaryIO
 from lxml import etree
 
 from agent.datastore.persist import atomic_write
-from agent.netconf.xmlio import NC_NS, make_parser
+from agent.netconf.xmlio import NC_NS, XmlError, make_parser
 
 MAX_NAME = 255
+#: Streamed writes reserve space in steps of this size (at most what is free), so a transfer walks the directory
+#: once per step rather than once per chunk.
+RESERVE_STEP = 1 << 20
 #: Prefix of the temporary files of streamed writes; names a client gives may not start with it.
 TEMP_PREFIX = ".~"
 #: URL prefixes that name the flash file system (on a C8000v ``bootflash:`` is the device and ``flash:`` an alias).
@@ -82,6 +88,10 @@ class Flash:
     def __init__(self, root: Path, max_bytes: int) -> None:
         self.root = root
         self.max_bytes = max_bytes
+        #: space reserved by the streamed writes in progress (bytes each may write before asking again)
+        self._reserved: dict[FlashWriter, int] = {}
+        #: held while space is counted and taken: a check and the write or rename it allows happen as one step
+        self._space = threading.Lock()
 
     def _dir(self) -> Path:
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -125,13 +135,14 @@ class Flash:
             e.name for e in os.scandir(root) if e.is_file(follow_symlinks=False) and not e.name.startswith(".")
         )
 
-    def usage(self, *, excluding: Path | None = None) -> int:
-        """Bytes used by every regular file below flash: (symbolic links are not followed)."""
+    def usage(self, *, excluding: Path | None = None, finished: bool = False) -> int:
+        """Bytes used by every regular file below flash: (symbolic links are not followed); ``finished``: only
+        by finished files (not the temporary files of transfers in progress)."""
         total = 0
         for dirpath, _dirs, files in os.walk(self._dir()):
             for f in files:
                 p = Path(dirpath) / f
-                if excluding is not None and p == excluding:
+                if (excluding is not None and p == excluding) or (finished and f.startswith(TEMP_PREFIX)):
                     continue
                 with contextlib.suppress(FileNotFoundError):
                     st = os.lstat(p)
@@ -153,12 +164,51 @@ class Flash:
         shown = f"flash:{name}"
         if path.is_dir():
             raise FlashError(f"%Error opening {shown} (Is a directory)")
-        if self.usage(excluding=path) + len(data) > self.max_bytes:
-            raise FlashError(f"%Error writing {shown} (No space left on device)")
-        try:
-            atomic_write(path, data, mode=0o600)
-        except OSError as exc:
-            raise FlashError(f"%Error writing {shown} ({os.strerror(exc.errno or errno.EIO)})") from None
+        with self._space:
+            if self._taken(excluding=path) + len(data) > self.max_bytes:
+                raise FlashError(f"%Error writing {shown} (No space left on device)")
+            try:
+                atomic_write(path, data, mode=0o600)
+            except OSError as exc:
+                raise FlashError(f"%Error writing {shown} ({os.strerror(exc.errno or errno.EIO)})") from None
+
+    # -- space: finished files plus the reservations of transfers in progress -------------------------------------
+    def _taken(self, excluding: Path, writer: FlashWriter | None = None) -> int:
+        """Bytes of finished files (but ``excluding``, the file a write replaces) plus every reservation other
+        than ``writer``'s. Called with ``_space`` held."""
+        others = sum(size for w, size in self._reserved.items() if w is not writer)
+        return self.usage(excluding=excluding, finished=True) + others
+
+    def reserve(self, writer: FlashWriter, end: int) -> None:
+        """Let ``writer`` hold ``end`` bytes, or raise FlashError when flash: (counting every transfer in
+        progress) has no room for them.
+
+        A transfer that finds no room is over: its data and reservation go at once, in the same step, as a
+        failing writer on a full disk deletes its file, so that of two uploads that cannot both fit the other
+        one still finishes (rather than both failing on each other's reservations)."""
+        with self._space:
+            held = self._reserved.get(writer, 0)
+            if end <= held:
+                return
+            room = self.max_bytes - self._taken(writer.path, writer)
+            if end > room:
+                self._reserved.pop(writer, None)
+                writer.drop_data()
+                raise FlashError(f"%Error writing {writer.shown} (No space left on device)")
+            self._reserved[writer] = min(room, -(-end // RESERVE_STEP) * RESERVE_STEP)
+
+    def finish(self, writer: FlashWriter, tmp: Path) -> None:
+        """Rename ``writer``'s temporary file over its target and drop its reservation, if it still fits."""
+        with self._space:
+            self._reserved.pop(writer, None)
+            if self._taken(writer.path) + writer.size > self.max_bytes:
+                raise FlashError(f"%Error writing {writer.shown} (No space left on device)")
+            os.replace(tmp, writer.path)
+
+    def release(self, writer: FlashWriter) -> None:
+        """Drop ``writer``'s reservation (an aborted transfer)."""
+        with self._space:
+            self._reserved.pop(writer, None)
 
     # -- streaming, listing, deleting (SCP, dir, delete, copy) -----------------------------------------------------
     def stat(self, name: str) -> os.stat_result:
@@ -193,7 +243,7 @@ class Flash:
         path = self.resolve(name)
         if path.is_dir():
             raise FlashError(f"%Error opening flash:{name} (Is a directory)")
-        return FlashWriter(self, name, path, self.max_bytes - self.usage(excluding=path))
+        return FlashWriter(self, name, path)
 
     def entries(self) -> list[FlashEntry]:
         """The files and directories directly in flash: (no hidden or temporary files), by name."""
@@ -223,8 +273,9 @@ class Flash:
             raise FlashError(f"%Error deleting {shown} ({os.strerror(exc.errno or errno.EIO)})") from None
 
     def free(self) -> int:
-        """Bytes that may still be written to flash:."""
-        return max(0, self.max_bytes - self.usage())
+        """Bytes that may still be written to flash: (transfers in progress hold what they reserved)."""
+        with self._space:
+            return max(0, self.max_bytes - self.usage(finished=True) - sum(self._reserved.values()))
 
     def clean_partials(self) -> int:
         """Remove temporary files of writes that never finished (a crash during a transfer); returns how many."""
@@ -250,18 +301,17 @@ class FlashEntry:
 
 
 class FlashWriter:
-    """A flash file being written: data goes to a hidden temporary file (mode 0600) beside the target, bounded
-    by the free space when it was opened; :meth:`commit` makes it the file (fsync, rename, fsync dir), :meth:`abort`
-    throws it away. Writes may come at any offset (SFTP clients send out of order)."""
+    """A flash file being written: data goes to a hidden temporary file (mode 0600) beside the target, within the
+    space it reserves from flash: as it grows; :meth:`commit` makes it the file (fsync, rename, fsync dir),
+    :meth:`abort` throws it away. Writes may come at any offset (SFTP clients send out of order)."""
 
-    def __init__(self, flash: Flash, name: str, path: Path, budget: int) -> None:
+    def __init__(self, flash: Flash, name: str, path: Path) -> None:
         self.flash = flash
         self.name = name
         self.path = path
         self.shown = f"flash:{name}"
         self.size = 0
         self.done = False
-        self._budget = budget
         self.tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(4)}")
         try:
             self._fd: int | None = os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
@@ -274,8 +324,7 @@ class FlashWriter:
             raise FlashError(f"%Error writing {self.shown} (Bad file descriptor)")
         at = self.size if offset is None else offset
         end = at + len(data)
-        if end > self._budget:
-            raise FlashError(f"%Error writing {self.shown} (No space left on device)")
+        self.flash.reserve(self, end)
         view = memoryview(data)
         try:
             while view:
@@ -287,6 +336,21 @@ class FlashWriter:
         self.size = max(self.size, end)
         return len(data)
 
+    def reserve(self, size: int) -> None:
+        """Hold room for ``size`` bytes written to :attr:`tmp` by someone else (an SCP client writing the file
+        itself); raises FlashError when flash: has none."""
+        self.flash.reserve(self, size)
+
+    def drop_data(self) -> None:
+        """Empty the temporary file of a transfer that found no room; later writes and the commit fail."""
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+        with contextlib.suppress(OSError):
+            os.truncate(self.tmp, 0)
+        self.size = 0
+
     def commit(self) -> None:
         """Make the written data the file ``name`` (atomically and durably), if it still fits in flash:."""
         if self._fd is None:
@@ -297,9 +361,7 @@ class FlashWriter:
             os.close(self._fd)
             self._fd = None
         try:
-            if self._committed(excluding=self.path) + self.size > self.flash.max_bytes:
-                raise FlashError(f"%Error writing {self.shown} (No space left on device)")
-            os.replace(self.tmp, self.path)
+            self.flash.finish(self, self.tmp)
             dir_fd = os.open(self.path.parent, os.O_RDONLY)
             try:
                 os.fsync(dir_fd)
@@ -313,20 +375,6 @@ class FlashWriter:
             raise
         self.done = True
 
-    def _committed(self, excluding: Path) -> int:
-        """Bytes of the finished files in flash: (other transfers still in progress do not count)."""
-        total = 0
-        for dirpath, _dirs, files in os.walk(self.flash.root):
-            for f in files:
-                p = Path(dirpath) / f
-                if f.startswith(TEMP_PREFIX) or p == excluding:
-                    continue
-                with contextlib.suppress(FileNotFoundError):
-                    st = os.lstat(p)
-                    if stat.S_ISREG(st.st_mode):
-                        total += st.st_size
-        return total
-
     def abort(self) -> None:
         """Throw the written data away (the file ``name`` is as it was)."""
         if self._fd is not None:
@@ -335,6 +383,7 @@ class FlashWriter:
             self._fd = None
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.tmp)
+        self.flash.release(self)
         self.done = True
 
 
@@ -344,7 +393,12 @@ def encode_config(tree: etree._Element) -> bytes:
 
 
 def decode_config(data: bytes, shown: str) -> etree._Element:
-    """The ``<config>`` element of a configuration file; raises FlashError when it is not one we can read."""
+    """The ``<config>`` element of a configuration file; raises FlashError when it is not one we can read.
+
+    A document type declaration is refused, internal or external: the parser never loads or expands one (the
+    resolver of :func:`make_parser` refuses an external DTD by raising its own error, which must not escape as
+    anything but this file's refusal), and a configuration has no use for one.
+    """
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head.startswith(b"<"):
         raise FlashError(f"%Error parsing {shown} (not an XML configuration)")
@@ -352,6 +406,10 @@ def decode_config(data: bytes, shown: str) -> etree._Element:
         root = etree.fromstring(data, make_parser())
     except etree.XMLSyntaxError as exc:
         raise FlashError(f"%Error parsing {shown} ({exc})") from None
+    except XmlError:
+        root = None  # an external DTD or entity: refused below like any DOCTYPE
+    if root is None or root.getroottree().docinfo.doctype or root.getroottree().docinfo.internalDTD is not None:
+        raise FlashError(f"%Error parsing {shown} (a DOCTYPE is not allowed in a configuration file)")
     if root.tag != f"{{{NC_NS}}}config":
         raise FlashError(f"%Error parsing {shown} (not a configuration: the root element must be <config>)")
     return root

@@ -79,6 +79,7 @@ from agent.device.cli_map.render import render_running_config
 from agent.device.config_files import ConfigFileError, read_config
 from agent.device.files import Flash, FlashError, FlashWriter, Url, parse_url
 from agent.device.names import a, n
+from agent.device.sessions import disconnects
 from agent.limits import Limits
 
 if TYPE_CHECKING:
@@ -420,6 +421,7 @@ class ScpServer(asyncssh.SFTPServer):
             line=free[1] if free else None,
             privilege=self._privilege(),
             mode="sftp" if self.sftp else "scp",
+            end=disconnects(conn),  # clear line vty N, clear ssh N
         )
 
     def finish(self) -> None:

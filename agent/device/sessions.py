@@ -1,11 +1,17 @@
-"""Every live session of the device (device SSH and NETCONF), for ``show ssh``, ``show users`` and traps."""
+"""Every live session of the device (device SSH and NETCONF), for ``show ssh``, ``show users``, traps and ``clear``.
+
+Each record may carry how to end its session (``end``), so the CLI's ``clear line vty N``, ``clear ssh N`` and
+``clear netconf-yang session ID`` end exactly the session they name without knowing what carries it.
+"""
 
 from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+
+import asyncssh
 
 VTY_BASE = 2  # absolute line number of vty 0 (con 0 is 0, aux 0 is 1), as 17.x IOL prints it and TACACS+ names it
 
@@ -13,6 +19,11 @@ VTY_BASE = 2  # absolute line number of vty 0 (con 0 is 0, aux 0 is 1), as 17.x 
 def tty_name(line: str) -> str:
     """The absolute name of a vty line (``vty 0`` -> ``tty2``): the port TACACS+ and RADIUS records carry."""
     return f"tty{VTY_BASE + int(line.split()[-1])}"
+
+
+def disconnects(conn: asyncssh.SSHServerConnection) -> Callable[[int], None]:
+    """The ``end`` of a session an SSH connection carries: drop the connection, as clearing an IOS line does."""
+    return lambda _by: conn.disconnect(asyncssh.DISC_BY_APPLICATION, "Line cleared")
 
 
 @dataclass(eq=False, slots=True)
@@ -39,6 +50,9 @@ class SessionInfo:
     bytes_out: int = 0
     privilege: int = 1
     mode: str = "shell"  # shell, exec, scp, netconf
+    session_id: int = 0  # the NETCONF session-id of a "netconf" session
+    #: ends the session (drops its connection); the argument is the session id of whoever ends it
+    end: Callable[[int], None] | None = field(default=None, repr=False)
 
 
 class SessionRegistry:
@@ -68,6 +82,19 @@ class SessionRegistry:
     def lines_in_use(self) -> set[str]:
         """Names of the vty lines that carry a session."""
         return {s.line for s in self._sessions.values() if s.line}
+
+    def on_line(self, line: str) -> SessionInfo | None:
+        """The session on a line (``vty 0``)."""
+        return next((s for s in self if s.line == line), None)
+
+    def ssh_connection(self, number: int) -> SessionInfo | None:
+        """The device SSH session ``show ssh`` numbers ``number``."""
+        found = self._sessions.get(number)
+        return found if found is not None and found.kind == "ssh" else None
+
+    def netconf_session(self, session_id: int) -> SessionInfo | None:
+        """The NETCONF session with this session-id."""
+        return next((s for s in self if s.kind == "netconf" and s.session_id == session_id), None)
 
     def count_for(self, user: str) -> int:
         """Device SSH sessions a user has open."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
@@ -31,12 +32,16 @@ from agent.device.aaa.authorization import ExecGrant, authorize_exec
 from agent.device.aaa.conversation import Conversation, Question
 from agent.device.aaa.login import LoginRequest, LoginResult, check_login, local_user
 from agent.device.aaa.network import NetworkAaa
+from agent.device.aaa.quiet_mode import Attempt, QuietMode, login_policy
 from agent.device.aaa.tacacs import Converse
 from agent.device.keys import KeyStore
 from agent.device.names import n
 from agent.device.scp import DeviceFiles, DeviceSession
-from agent.device.sessions import SessionInfo, SessionRegistry, tty_name
+from agent.device.sessions import SessionInfo, SessionRegistry, disconnects, tty_name
 from agent.device.ssh_policy import SshPolicy, VtyLine
+from agent.limits import DEFAULT_LIMITS, Limits
+from agent.netconf import admission
+from agent.netconf.admission import Admission, EarlyDrop, IdleGuard
 
 log = logging.getLogger(__name__)
 syslog = logging.getLogger("agent.syslog")
@@ -77,10 +82,11 @@ class SshService:
         host: str,
         port: int,
         shell: ShellRunner,
-        login_timeout_cap: float = 120.0,
+        limits: Limits = DEFAULT_LIMITS,
         files: DeviceFiles | None = None,
         sftp: bool = False,
         network: NetworkAaa | None = None,
+        draw: Callable[[], float] = random.random,
     ) -> None:
         self.keys = keys
         self.stores = stores
@@ -89,7 +95,9 @@ class SshService:
         self.port = port
         self.shell = shell
         self.policy = SshPolicy()
-        self.unauthenticated = 0
+        self.limits = limits  # the admission defences both SSH faces share (per source, per user, idle)
+        #: connections waiting to log in (by source, up to `ip ssh maxstartups`) and logged in (by user)
+        self.admission: Admission[_Connection] = Admission(draw)
         self.session_end_hooks: list[Callable[[SessionInfo], None]] = []
         self.debug: set[str] = set()  # shared with the CLI: "ssh" turns on `debug ip ssh` lines
         self._connections = 0
@@ -97,11 +105,15 @@ class SshService:
         self._host_key_label: str | None = None
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._cap = login_timeout_cap
         self.files = files  # the IOS file system SCP serves (flash:, running-config, startup-config)
         self.sftp = sftp  # --sftp: serve the SFTP subsystem too (IOS XE has none)
         self.network = network or NetworkAaa()  # TACACS+ / RADIUS servers and their counters
         self.accounting = ExecAccounting(stores, self.network)
+        #: login quiet mode (`login block-for`), shared with the NETCONF port's authenticator
+        self.quiet = QuietMode(
+            lambda: login_policy(stores.running),
+            schedule=lambda delay, callback: asyncio.get_running_loop().call_later(delay, callback),
+        )
 
     # -- policy ---------------------------------------------------------------------------------------------------
     @property
@@ -195,6 +207,27 @@ class SshService:
             self._acceptor = None
 
     # -- helpers the connections use ------------------------------------------------------------------------------
+    def admit(self, conn: _Connection) -> None:
+        """Admit a new TCP connection to the login phase, or disconnect it: ``ip ssh maxstartups`` stays the bound
+        of waiting connections (IOS), with the per-source bound and random early drop scaled to it."""
+        limits = self.limits
+        full = self.policy.maxstartups
+        drop = EarlyDrop.scaled(full, limits.early_drop_start_percent, limits.early_drop_rate_percent)
+        per_source = limits.max_unauthenticated_per_source
+        admission.admit(
+            self.admission,
+            conn,
+            drop,
+            per_source,
+            face="device SSH",
+            full=f"ip ssh maxstartups {full}",
+            per_source_name=f"max_unauthenticated_per_source={per_source}",
+        )
+
+    def logged_in(self, conn: _Connection, user: str) -> bool:
+        """Count an authenticated connection of ``user``; False (and disconnecting) at ``max_connections_per_user``."""
+        return admission.log_in(self.admission, conn, user, self.limits.max_connections_per_user, face="device SSH")
+
     def ssh_line_block(self) -> VtyLine | None:
         """The first vty block that accepts SSH (whose login list authenticates new connections)."""
         return next((v for v in self.policy.vty if "ssh" in v.transport), None)
@@ -232,7 +265,6 @@ class _Connection(asyncssh.SSHServer):
         self.service = service
         self.conn: asyncssh.SSHServerConnection | None = None
         self.peer: str | None = None
-        self.authenticated = False
         self.failures = 0
         self.user = ""
         self.login: LoginResult | None = None
@@ -241,6 +273,7 @@ class _Connection(asyncssh.SSHServer):
         self.request: LoginRequest | None = None
         self.grant: ExecGrant | None = None
         self.conversation: Conversation[bool] | None = None
+        self.idle = IdleGuard(service.limits.auth_idle_timeout_s, self._idle_timeout)
 
     def _debug(self, text: str, *args: object) -> None:
         """A `debug ip ssh` line (to the logging buffer and monitoring terminals) when debugging is on."""
@@ -256,27 +289,33 @@ class _Connection(asyncssh.SSHServer):
         svc._connections += 1
         self._debug("SSH%d: starting SSH control process", self.number)
         self._debug("SSH%d: sent protocol version id SSH-2.0-%s", self.number, SERVER_VERSION)
-        svc.unauthenticated += 1
         self.block = svc.ssh_line_block()
         if self.block is None:
-            asyncio.get_running_loop().call_soon(
-                conn.disconnect, asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "No vty line accepts SSH"
-            )
-        elif svc.unauthenticated > svc.policy.maxstartups:
-            asyncio.get_running_loop().call_soon(
-                conn.disconnect, asyncssh.DISC_TOO_MANY_CONNECTIONS, "Too many connections"
-            )
+            self.disconnect_soon("No vty line accepts SSH", asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE)
+        else:
+            svc.admit(self)
+
+    def disconnect_soon(self, text: str, code: int = asyncssh.DISC_TOO_MANY_CONNECTIONS) -> None:
+        """Disconnect once the current callback is done (asyncssh is mid-accept or mid-authentication when
+        admission decides)."""
+        if self.conn is not None:
+            asyncio.get_running_loop().call_soon(self.conn.disconnect, code, text)
+
+    def _idle_timeout(self) -> None:
+        limit = self.service.limits.auth_idle_timeout_s
+        log.info("device SSH connection of %s from %s closed: no session for %gs", self.user, self.peer, limit)
+        self.disconnect_soon(f"No session within auth_idle_timeout_s={limit:g}", asyncssh.DISC_BY_APPLICATION)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._debug("SSH%d: Session disconnected - error 0x00", self.number)
         if self.conversation is not None:
             self.conversation.close()
-        if not self.authenticated:
-            self.service.unauthenticated -= 1
-            self.authenticated = True  # count once
+        self.idle.close()
+        self.service.admission.gone(self)
 
     def begin_auth(self, username: str) -> bool:
         self.user = username
+        self.service.admission.engaged(self)  # past the key exchange: not an idle socket any more
         return True
 
     def auth_completed(self) -> None:
@@ -290,14 +329,13 @@ class _Connection(asyncssh.SSHServer):
                 "SSH2 %d: kex: server->client enc:%s mac:%s", self.number, info("send_cipher"), info("send_mac")
             )
             self._debug("SSH2 %d: authentication successful for %s", self.number, self.user)
-        if not self.authenticated:
-            self.service.unauthenticated -= 1
-        self.authenticated = True
+        if not self.service.logged_in(self, self.user):
+            return
         limit = self.service.policy.peruser_limit
-        if limit is not None and self.service.registry.count_for(self.user) >= limit and self.conn is not None:
-            asyncio.get_running_loop().call_soon(
-                self.conn.disconnect, asyncssh.DISC_TOO_MANY_CONNECTIONS, "Per-user session limit reached"
-            )
+        if limit is not None and self.service.registry.count_for(self.user) >= limit:
+            self.disconnect_soon("Per-user session limit reached")
+            return
+        self.idle.arm()
 
     # -- password and keyboard-interactive ------------------------------------------------------------------------
     def password_auth_supported(self) -> bool:
@@ -359,6 +397,10 @@ class _Connection(asyncssh.SSHServer):
     async def _check(
         self, username: str, password: str, converse: Converse | None = None, *, count_failure: bool = True
     ) -> bool:
+        quiet = self.service.quiet
+        if quiet.refuses():
+            log.info("device SSH login of %r from %s refused: login quiet mode", username, self.peer)
+            return False
         block = self.block
         self.request = LoginRequest(
             username,
@@ -375,7 +417,9 @@ class _Connection(asyncssh.SSHServer):
             # authorize now, so that SCP on this connection knows the level a server granted
             self.grant = await authorize_exec(running, result, self.request, self.service.network)
             self.login = replace(result, privilege=self.grant.privilege) if self.grant.allowed else result
+            quiet.succeeded(self._attempt(username))
             return True
+        await asyncio.sleep(quiet.delay)  # `login delay`
         if count_failure:
             self._failed(username)
         return False
@@ -384,6 +428,7 @@ class _Connection(asyncssh.SSHServer):
         """Count a failed attempt; the last one allowed by ``authentication-retries`` ends the connection."""
         self.failures += 1
         log.info("device SSH login failed for %r from %s (%d)", username, self.peer, self.failures)
+        self.service.quiet.failed(self._attempt(username))
         if self.failures >= self.service.policy.auth_retries and self.conn is not None:
             # at once, before the failure reply: the client must not get another attempt
             self.conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "Too many authentication failures")
@@ -392,16 +437,26 @@ class _Connection(asyncssh.SSHServer):
     def public_key_auth_supported(self) -> bool:
         return True
 
+    def _attempt(self, username: str) -> Attempt:
+        """This connection's login attempt, as the SEC_LOGIN messages name it."""
+        return Attempt(username, self.peer or "", self.service.port)
+
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        if self.service.quiet.refuses():
+            return False
         ok = key_hash(key) in self.service.authorized_key_hashes(username)
         if ok:
+            self.service.quiet.succeeded(self._attempt(username))
             entry = local_user(self.service.stores.running, username)
             self.login = LoginResult(True, entry.privilege if entry else 1, "publickey")
         return ok
 
     # -- the session ----------------------------------------------------------------------------------------------
-    def session_requested(self) -> DeviceSession:
-        return DeviceSession(self.service._run_process, self, self.service.sftp)
+    def session_requested(self) -> tuple[asyncssh.SSHServerChannel[str], DeviceSession]:
+        assert self.conn is not None
+        chan: asyncssh.SSHServerChannel[str] = self.conn.create_server_channel()
+        self.idle.hold(chan.wait_closed())  # the authenticated-idle clock stops while a channel is open
+        return chan, DeviceSession(self.service._run_process, self, self.service.sftp)
 
     async def run_session(self, process: asyncssh.SSHServerProcess[str]) -> None:
         svc = self.service
@@ -437,6 +492,7 @@ class _Connection(asyncssh.SSHServer):
             line=name,
             privilege=privilege,
             mode="exec" if process.command else "shell",
+            end=disconnects(conn),  # clear line vty N, clear ssh N
         )
         if svc.policy.logging_events:
             syslog.info(

@@ -3,25 +3,36 @@
 This is the only NETCONF module that touches sockets. Who may log in is decided by an :class:`Authenticator`
 supplied by the device, so the generic layer never knows about usernames, privilege levels or AAA.
 
-The listener enforces the connection bounds of :class:`~agent.limits.Limits`, as OpenSSH's ``MaxStartups``,
-``MaxAuthTries`` and ``LoginGraceTime`` do: at most ``max_unauthenticated`` connections may be between TCP accept
-and a successful login (the rest are disconnected at once, so a flood of half-open or slow-loris connections
-cannot starve real clients), ``max_auth_tries`` wrong passwords end a connection, and ``login_timeout_s`` ends
-one that has not logged in. Session channels are counted from the moment they are opened (not when the hello
-completes), so a burst of channels cannot slip past ``max_netconf_sessions`` or ``max_sessions_per_user``; a
-refused channel gets an SSH "administratively prohibited" reply whose text names the limit.
+The listener enforces the connection bounds of :class:`~agent.limits.Limits` the way OpenSSH does, so idle
+connections cannot lock administrators out (:mod:`agent.netconf.admission` decides): at most
+``max_unauthenticated`` connections may be between TCP accept and a successful login (``MaxStartups``), at most
+``max_unauthenticated_per_source`` of them from one address (``PerSourceMaxStartups``), with a random early drop
+from ``early_drop_start_percent`` of the bound on (``MaxStartups start:rate:full``) that spares a source's first
+waiting connection; when the table is full, the oldest waiting connection of the address holding the most makes
+room for an address that holds fewer. ``max_auth_tries`` wrong passwords end a connection and
+``login_timeout_s`` (30 s, OpenSSH's ``LoginGraceTime``) ends one that has not logged in. After the login, a user
+holds at most ``max_connections_per_user`` connections, and a connection with no open channel, or a channel that
+has not started the ``netconf`` subsystem, is closed after ``auth_idle_timeout_s``. Session channels are counted
+from the moment they are opened (not when the hello completes), so a burst of channels cannot slip past
+``max_netconf_sessions`` or ``max_sessions_per_user`` (16 of the 64, so one account cannot refuse every other
+administrator); a refused channel gets an SSH "administratively prohibited" reply whose text names the limit.
+A session then ends after ``idle_timeout_s`` without a request (an hour by default).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import asyncssh
 
+from agent.limits import Limits
+from agent.netconf import admission
+from agent.netconf.admission import Admission, EarlyDrop, IdleGuard
 from agent.netconf.services import NetconfServices
 from agent.netconf.session import NetconfSession
 
@@ -37,10 +48,23 @@ class Authenticator(Protocol):
 
 
 class _ChannelTransport:
-    """Adapts an asyncssh channel to the session's :class:`~agent.netconf.session.Transport`."""
+    """Adapts an asyncssh channel to the session's :class:`~agent.netconf.session.Transport`, with backpressure.
 
-    def __init__(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
+    The channel reports (``pause_writing``/``resume_writing``, through :class:`_SubsystemSession`) when more than
+    ``max_pending_output_bytes`` wait for the peer's SSH window; :meth:`drain` lets the session wait for that
+    instead of piling up replies. A peer that leaves the output stuck for ``stalled_output_timeout_s`` reads
+    nothing at all, and a clean close would wait for it for ever (asyncssh sends the channel close only after the
+    buffered data), so its whole SSH connection is aborted, as OpenSSH does with an unanswered ClientAlive.
+    """
+
+    def __init__(self, chan: asyncssh.SSHServerChannel[bytes], limits: Limits) -> None:
         self._chan = chan
+        self._stall_timeout = limits.stalled_output_timeout_s
+        self._writable = asyncio.Event()
+        self._writable.set()
+        self._stall_timer: asyncio.TimerHandle | None = None
+        high = limits.max_pending_output_bytes
+        chan.set_write_buffer_limits(high=high, low=high // 4)
 
     def write(self, data: bytes) -> None:
         self._chan.write(data)
@@ -58,6 +82,34 @@ class _ChannelTransport:
     def resume_reading(self) -> None:
         self._chan.resume_reading()
 
+    async def drain(self) -> None:
+        """Return once the pending output is back under the bound (at once if it is)."""
+        await self._writable.wait()
+
+    def pause_writing(self) -> None:
+        """The pending output passed ``max_pending_output_bytes``: start the stall clock."""
+        self._writable.clear()
+        if self._stall_timeout > 0 and self._stall_timer is None:
+            self._stall_timer = asyncio.get_running_loop().call_later(self._stall_timeout, self._stalled)
+
+    def resume_writing(self) -> None:
+        """The peer read enough: waiting writers go on and the stall clock stops."""
+        self._writable.set()
+        if self._stall_timer is not None:
+            self._stall_timer.cancel()
+            self._stall_timer = None
+
+    def _stalled(self) -> None:
+        self._stall_timer = None
+        conn = self._chan.get_connection()
+        log.warning(
+            "NETCONF peer %s read none of %d pending bytes for %g s (stalled_output_timeout_s); disconnecting",
+            conn.get_extra_info("peername"),
+            self._chan.get_write_buffer_size(),
+            self._stall_timeout,
+        )
+        conn.abort()
+
 
 class _SubsystemSession(asyncssh.SSHServerSession[bytes]):
     """One SSH channel; becomes a NETCONF session when the ``netconf`` subsystem is requested."""
@@ -66,11 +118,19 @@ class _SubsystemSession(asyncssh.SSHServerSession[bytes]):
         self._server = server
         self._user = user
         self._peer = peer
-        self._chan: asyncssh.SSHServerChannel[bytes] | None = None
+        self._transport: _ChannelTransport | None = None
         self._session: NetconfSession | None = None
 
     def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:  # type: ignore[override]
-        self._chan = chan
+        self._transport = _ChannelTransport(chan, self._server.services.limits)
+
+    def pause_writing(self) -> None:
+        if self._transport is not None:
+            self._transport.pause_writing()
+
+    def resume_writing(self) -> None:
+        if self._transport is not None:
+            self._transport.resume_writing()
 
     def shell_requested(self) -> bool:
         return False
@@ -82,13 +142,13 @@ class _SubsystemSession(asyncssh.SSHServerSession[bytes]):
         return subsystem == "netconf"
 
     def session_started(self) -> None:
-        assert self._chan is not None
+        assert self._transport is not None
         services = self._server.services
         session = NetconfSession(
             session_id=services.sessions.allocate(),
             user=self._user,
             services=services,
-            transport=_ChannelTransport(self._chan),
+            transport=self._transport,
             source_host=self._peer,
             on_close=self._server.session_closed,
         )
@@ -108,48 +168,57 @@ class _SubsystemSession(asyncssh.SSHServerSession[bytes]):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._server.channel_closed(self._user)
+        if self._transport is not None:
+            self._transport.resume_writing()  # stops the stall clock
         if self._session is not None:
             self._session.connection_lost()
 
 
 class _SSHServer(asyncssh.SSHServer):
-    """Per-connection SSH policy: password authentication through the device's authenticator."""
+    """Per-connection SSH policy: admission, password authentication through the device's authenticator, and the
+    authenticated-idle clock."""
 
     def __init__(self, server: NetconfServer) -> None:
         self._server = server
         self._conn: asyncssh.SSHServerConnection | None = None
         self._peer: str | None = None
         self._user = ""
-        self._pending = False  # counted in the server's unauthenticated connections
         self._failures = 0
+        self._idle = IdleGuard(server.services.limits.auth_idle_timeout_s, self._idle_timeout)
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self._conn = conn
         peer = conn.get_extra_info("peername")
         self._peer = peer[0] if peer else None
-        limit = self._server.services.limits.max_unauthenticated
-        if self._server.unauthenticated >= limit:  # not counted: it is on its way out
-            log.warning("NETCONF connection from %s refused: %d unauthenticated connections", self._peer, limit)
-            text = f"Too many unauthenticated connections (max_unauthenticated={limit})"
-            asyncio.get_running_loop().call_soon(conn.disconnect, asyncssh.DISC_TOO_MANY_CONNECTIONS, text)
-            return
-        self._pending = True
-        self._server.unauthenticated += 1
+        self._server.admit(self)
 
-    def _settled(self) -> None:
-        """Leave the unauthenticated count (authenticated or gone), exactly once."""
-        if self._pending:
-            self._pending = False
-            self._server.unauthenticated -= 1
+    @property
+    def peer(self) -> str | None:
+        """The client's address."""
+        return self._peer
+
+    def disconnect_soon(self, text: str, code: int = asyncssh.DISC_TOO_MANY_CONNECTIONS) -> None:
+        """Disconnect once the current callback is done (asyncssh is mid-accept or mid-authentication when
+        admission decides)."""
+        if self._conn is not None:
+            asyncio.get_running_loop().call_soon(self._conn.disconnect, code, text)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._settled()
+        self._idle.close()
+        self._server.admission.gone(self)
 
     def auth_completed(self) -> None:
-        self._settled()
+        if self._server.logged_in(self, self._user):
+            self._idle.arm()
+
+    def _idle_timeout(self) -> None:
+        limit = self._server.services.limits.auth_idle_timeout_s
+        log.info("NETCONF connection of %s from %s closed: no session for %gs", self._user, self._peer, limit)
+        self.disconnect_soon(f"No NETCONF session within auth_idle_timeout_s={limit:g}", asyncssh.DISC_BY_APPLICATION)
 
     def begin_auth(self, username: str) -> bool:
         self._user = username
+        self._server.admission.engaged(self)  # past the key exchange: not an idle socket any more
         return True
 
     def password_auth_supported(self) -> bool:
@@ -167,9 +236,20 @@ class _SSHServer(asyncssh.SSHServer):
                 self._conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, text)
         return ok
 
-    def session_requested(self) -> asyncssh.SSHServerSession[bytes]:
+    def session_requested(self) -> tuple[asyncssh.SSHServerChannel[bytes], asyncssh.SSHServerSession[bytes]]:
         self._server.open_channel(self._user)  # raises ChannelOpenError at a session limit
-        return _SubsystemSession(self._server, self._user, self._peer)
+        assert self._conn is not None
+        chan: asyncssh.SSHServerChannel[bytes] = self._conn.create_server_channel()
+        self._idle.hold(chan.wait_closed())
+        timeout = self._server.services.limits.auth_idle_timeout_s
+        if timeout > 0:  # a channel that never asks for the subsystem holds a session slot: it gets the same time
+            asyncio.get_running_loop().call_later(timeout, self._require_netconf, chan)
+        return chan, _SubsystemSession(self._server, self._user, self._peer)
+
+    def _require_netconf(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
+        if not chan.is_closing() and chan.get_subsystem() != "netconf":
+            log.info("NETCONF channel of %s from %s closed: no netconf subsystem started", self._user, self._peer)
+            chan.close()
 
 
 class NetconfServer:
@@ -181,16 +261,40 @@ class NetconfServer:
         authenticator: Authenticator,
         host_keys: Sequence[asyncssh.SSHKey],
         server_version: str = "Cisco-1.25",
+        draw: Callable[[], float] = random.random,
     ) -> None:
         self.services = services
         self.authenticator = authenticator
         self._host_keys = list(host_keys)
         self._server_version = server_version
         self._acceptor: asyncssh.SSHAcceptor | None = None
-        #: connections between TCP accept and a successful login
-        self.unauthenticated = 0
+        #: connections waiting to log in (by source) and logged-in connections (by user); ``draw`` is its dice
+        self.admission: Admission[_SSHServer] = Admission(draw)
         #: open session channels per user (each may become a NETCONF session)
         self._channels: Counter[str] = Counter()
+
+    def admit(self, conn: _SSHServer) -> None:
+        """Admit a new TCP connection to the login phase, or disconnect it (and a waiting one it displaces)."""
+        limits = self.services.limits
+        drop = EarlyDrop.scaled(
+            limits.max_unauthenticated, limits.early_drop_start_percent, limits.early_drop_rate_percent
+        )
+        per_source = limits.max_unauthenticated_per_source
+        admission.admit(
+            self.admission,
+            conn,
+            drop,
+            per_source,
+            face="NETCONF",
+            full=f"max_unauthenticated={limits.max_unauthenticated}",
+            per_source_name=f"max_unauthenticated_per_source={per_source}",
+        )
+
+    def logged_in(self, conn: _SSHServer, user: str) -> bool:
+        """Count an authenticated connection of ``user``; False (and disconnecting) at ``max_connections_per_user``."""
+        return admission.log_in(
+            self.admission, conn, user, self.services.limits.max_connections_per_user, face="NETCONF"
+        )
 
     def open_channel(self, user: str) -> None:
         """Count a new session channel of ``user``, or refuse it at ``max_netconf_sessions`` /

@@ -59,6 +59,9 @@ class NetconfServices:
     #: elements (e.g. ietf-netconf-monitoring ``netconf-state``), built fresh on every call.
     state_providers: list[Callable[[], list[etree._Element]]] = field(default_factory=list)
     session_ended_hooks: list[Callable[[int], None]] = field(default_factory=list)
+    #: A session for which one of these says True (by session id) is never idle: it is listening to a
+    #: subscription, and a quiet stream must not cost the subscriber its session (``idle_timeout_s``).
+    idle_exemptions: list[Callable[[int], bool]] = field(default_factory=list)
     #: server-wide RFC 6022 counters (netconf-state/statistics)
     statistics: NetconfStatistics = field(default_factory=NetconfStatistics)
 

@@ -10,6 +10,12 @@ A peer that breaks a size bound gets a ``too-big`` ``<rpc-error>`` naming the li
 ``hello_timeout_s`` ends a session whose hello never completes (a slow-loris hello included) and
 ``idle_timeout_s``, when set, one that completes no request for that long (however many bytes of an unfinished
 one trickle in).
+
+Backpressure: after each reply the worker waits while the peer leaves more than ``max_pending_output_bytes``
+unread, and reading stops meanwhile, so a client that pipelines requests and never reads the replies costs a
+bounded amount of memory (the transport disconnects it after ``stalled_output_timeout_s``). Messages of
+``worker_parse_bytes`` or more are parsed in a worker thread (libxml2 parses without the GIL), so one large
+request does not hold up the other sessions.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from lxml import etree
 
@@ -28,6 +34,7 @@ from agent.netconf.errors import (
     ErrorType,
     RpcError,
     missing_message_id,
+    rpc_attributes,
     rpc_reply,
     rpc_reply_with_errors,
 )
@@ -65,6 +72,19 @@ class Transport(Protocol):
         ...
 
 
+@runtime_checkable
+class DrainableTransport(Transport, Protocol):
+    """A transport that reports its unsent bytes and can wait for them to drain (the SSH channel does)."""
+
+    def write_buffer_size(self) -> int:
+        """Bytes written but not yet sent."""
+        ...
+
+    async def drain(self) -> None:
+        """Return once the unsent bytes are back under the transport's bound."""
+        ...
+
+
 @dataclass(slots=True)
 class SessionStats:
     """Counters that ietf-netconf-monitoring reports per session."""
@@ -96,8 +116,11 @@ class NetconfSession:
         self._hello_done = False
         self._closing = False
         self._closed = False
-        self._queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=limits.max_rpc_queue)
+        # not bounded by asyncio: one read may complete many small requests at once (an SSH packet can hold
+        # hundreds); reading pauses at max_rpc_queue, so at most one read's worth goes past it
+        self._queue: asyncio.Queue[bytes] = asyncio.Queue()
         self._paused = False
+        self._output_blocked = False
         self._worker: asyncio.Task[None] | None = None
         self._hello_timer: asyncio.TimerHandle | None = None
         self._idle_timer: asyncio.TimerHandle | None = None
@@ -139,6 +162,10 @@ class NetconfSession:
         self._idle_timer = asyncio.get_running_loop().call_later(timeout, self._idle_timeout)
 
     def _idle_timeout(self) -> None:
+        self._idle_timer = None
+        if any(exempt(self.session_id) for exempt in self.services.idle_exemptions):
+            self._arm_idle()  # a subscriber: look again after another idle time
+            return
         log.info("session %d: no request within idle_timeout_s; closing", self.session_id)
         self.close("timeout")
 
@@ -190,14 +217,18 @@ class NetconfSession:
         if messages:
             self._arm_idle()
         for msg in messages:
-            try:
-                self._queue.put_nowait(msg)
-            except asyncio.QueueFull:  # pragma: no cover - reading is paused before this can happen
-                self.close()
-                return
-        if self._queue.full() and not self._paused:
-            self._paused = True
-            self.transport.pause_reading()
+            self._queue.put_nowait(msg)
+        self._set_reading()
+
+    def _set_reading(self) -> None:
+        """Read from the peer unless the request queue is full or the peer is not reading our output."""
+        paused = self._output_blocked or self._queue.qsize() >= self.services.limits.max_rpc_queue
+        if paused != self._paused:
+            self._paused = paused
+            if paused:
+                self.transport.pause_reading()
+            else:
+                self.transport.resume_reading()
 
     def _take_hello(self, data: bytes) -> bytes:
         """Collect the client's EOM-framed hello; return what follows it, to be read with the negotiated framing."""
@@ -241,9 +272,7 @@ class NetconfSession:
     async def _run(self) -> None:
         while True:
             msg = await self._queue.get()
-            if self._paused and not self._queue.full():
-                self._paused = False
-                self.transport.resume_reading()
+            self._set_reading()
             reply = await self.handle_message(msg)
             if reply is not None:
                 self.send(reply)
@@ -253,6 +282,26 @@ class NetconfSession:
                 if result is not None:
                     await result
             self.after_reply.clear()
+            await self._wait_for_output()
+
+    async def _wait_for_output(self) -> None:
+        """Backpressure: while more than ``max_pending_output_bytes`` are unsent, read nothing and wait.
+
+        Transports without a buffer of their own (test captures) have nothing to wait for.
+        """
+        transport = self.transport
+        if not isinstance(transport, DrainableTransport):
+            return
+        if transport.write_buffer_size() <= self.services.limits.max_pending_output_bytes:
+            return
+        self._output_blocked = True
+        self._set_reading()
+        try:
+            await transport.drain()
+        finally:
+            self._output_blocked = False
+        if not self._closing:
+            self._set_reading()
 
     def send(self, el: etree._Element) -> None:
         """Frame and send one message (a reply or a notification)."""
@@ -264,7 +313,7 @@ class NetconfSession:
             log.warning("session %d: reply of %d bytes over max_reply_bytes", self.session_id, len(data))
             message = f"the reply of {len(data)} bytes exceeds the limit of {limit} (max_reply_bytes)"
             err = RpcError(ErrorType.APPLICATION, ErrorTag.TOO_BIG, message=message)
-            data = serialize(rpc_reply_with_errors([err], el.attrib, el.nsmap))
+            data = serialize(rpc_reply_with_errors([err], rpc_attributes(el), el.nsmap))
         try:
             framed = self._framer.encode(data)
         except ValueError:  # a 1.0 message containing "]]>]]>" cannot be framed; never send a corrupt stream
@@ -276,7 +325,7 @@ class NetconfSession:
     async def handle_message(self, msg: bytes) -> etree._Element | None:
         """Parse and execute one request; return the reply element (or None when the session is being closed)."""
         try:
-            root = parse_message(msg, self.services.limits)
+            root = await self._parse(msg)
         except XmlError as exc:
             self.stats.in_bad_rpcs += 1
             self.stats.out_rpc_errors += 1
@@ -298,10 +347,13 @@ class NetconfSession:
                     )
                 ]
             )
+        too_many = self._too_many_attributes(root)
+        if too_many is not None:
+            return too_many
         if root.get("message-id") is None and root.get(qn(NC_NS, "message-id")) is None:
             self.stats.in_bad_rpcs += 1
             self.stats.out_rpc_errors += 1
-            return rpc_reply_with_errors([missing_message_id()], root.attrib, root.nsmap)
+            return rpc_reply_with_errors([missing_message_id()], rpc_attributes(root), root.nsmap)
         ops = [c for c in root if isinstance(c.tag, str)]
         if len(ops) != 1:
             self.stats.in_bad_rpcs += 1
@@ -311,7 +363,7 @@ class NetconfSession:
             bad = "rpc" if not ops else etree.QName(ops[1]).localname
             return rpc_reply_with_errors(
                 [RpcError(ErrorType.PROTOCOL, tag, message=text, info=(("bad-element", bad),))],
-                root.attrib,
+                rpc_attributes(root),
                 root.nsmap,
             )
         return await self.dispatch(root, ops[0])
@@ -326,19 +378,40 @@ class NetconfSession:
             children = await handler(RpcContext(self, self.services, rpc), op)
         except RpcFault as fault:
             self.stats.out_rpc_errors += 1
-            return rpc_reply_with_errors(fault.errors, rpc.attrib, rpc.nsmap)
+            return rpc_reply_with_errors(fault.errors, rpc_attributes(rpc), rpc.nsmap)
         except Exception:
             log.exception("session %d: internal error in %s", self.session_id, op.tag)
             self.stats.out_rpc_errors += 1
             err = RpcError(
                 ErrorType.APPLICATION, ErrorTag.OPERATION_FAILED, message="internal error; see the agent log"
             )
-            return rpc_reply_with_errors([err], rpc.attrib, rpc.nsmap)
+            return rpc_reply_with_errors([err], rpc_attributes(rpc), rpc.nsmap)
         if children is None:
             return rpc_reply(rpc)
         reply = rpc_reply(rpc, [])
         reply.extend(children)
         return reply
+
+    async def _parse(self, msg: bytes) -> etree._Element:
+        """Parse one request; a large one in a worker thread, so the event loop keeps serving other sessions."""
+        limits = self.services.limits
+        if len(msg) >= limits.worker_parse_bytes:
+            return await asyncio.to_thread(parse_message, msg, limits)
+        return parse_message(msg, limits)
+
+    def _too_many_attributes(self, rpc: etree._Element) -> etree._Element | None:
+        """A ``too-big`` reply when ``rpc`` has more attributes and namespace declarations than
+        ``max_rpc_attributes`` (the reply would have to carry them all); it echoes only the message-id."""
+        limit = self.services.limits.max_rpc_attributes
+        count = len(rpc.attrib) + len(rpc.nsmap)  # both linear; a root element declares all of its nsmap
+        if count <= limit:
+            return None
+        self.stats.in_bad_rpcs += 1
+        self.stats.out_rpc_errors += 1
+        message = f"the <rpc> has {count} attributes and namespace declarations, over the limit of {limit}"
+        err = RpcError(ErrorType.RPC, ErrorTag.TOO_BIG, message=f"{message} (max_rpc_attributes)")
+        echo = {name: value for name in ("message-id", qn(NC_NS, "message-id")) if (value := rpc.get(name)) is not None}
+        return rpc_reply_with_errors([err], echo)
 
     def _malformed_tag(self) -> ErrorTag:
         """malformed-message is new in base:1.1 and must not be sent to base:1.0-only clients (RFC 6241 App. A)."""

@@ -8,6 +8,9 @@ resolver that refuses every external load before libxml2 touches it.
 
 A parser is built per call by :func:`make_parser` rather than shared at module level: lxml parsers must not be
 used from two threads at once, and parsing may run in a worker thread.
+
+Memory is bounded before a tree exists: an lxml tree costs about 130 bytes per element, so a 55 MB message of
+``<a/>`` would take 700 MB; :func:`parse_message` counts the elements first (``max_message_elements``).
 """
 
 from __future__ import annotations
@@ -41,13 +44,15 @@ def qn(ns: str, name: str) -> str:
     return f"{{{ns}}}{name}"
 
 
-def make_parser() -> etree.XMLParser:
+def make_parser(target: object | None = None) -> etree.XMLParser:
     """Return a new parser that never expands entities, loads a DTD, touches the network or reads a file.
 
     ``huge_tree=False`` keeps libxml2's own limits (nesting 256, text nodes 10 MB);
     ``remove_blank_text=False`` keeps whitespace as sent; ``collect_ids=False`` skips an unused ID table.
+    ``target`` receives the parser events instead of a tree being built.
     """
     parser = etree.XMLParser(
+        target=target,
         resolve_entities=False,
         load_dtd=False,
         no_network=True,
@@ -67,9 +72,10 @@ def parse_message(data: bytes, limits: Limits) -> etree._Element:
     references need a DTD to be declared; a DTD is refused outright, so libxml2 rejects them as undefined.
 
     Raises:
-        XmlError: the message is empty, larger than ``max_message_bytes``, not well-formed, has a DOCTYPE,
-            refers to an external resource, or nests elements deeper than ``max_xml_depth`` (and never deeper
-            than libxml2's 256, whatever the limit says).
+        XmlError: the message is empty, larger than ``max_message_bytes``, holds more than
+            ``max_message_elements`` elements, is not well-formed, has a DOCTYPE, refers to an external resource,
+            or nests elements deeper than ``max_xml_depth`` (and never deeper than libxml2's 256, whatever the
+            limit says).
     """
     body = data.lstrip(_XML_WHITESPACE)
     if not body:
@@ -78,6 +84,8 @@ def parse_message(data: bytes, limits: Limits) -> etree._Element:
         raise XmlError(
             f"message of {len(body)} bytes exceeds the limit of {limits.max_message_bytes} (max_message_bytes)"
         )
+    if not within_element_limit(body, limits.max_message_elements):
+        raise XmlError(f"the message holds more than {limits.max_message_elements} elements (max_message_elements)")
     try:
         root = etree.fromstring(body, make_parser())
     except etree.XMLSyntaxError as err:
@@ -99,6 +107,49 @@ def serialize(el: etree._Element) -> bytes:
     encoding="UTF-8"?>`` followed by a newline, and clients that compare transcripts notice the difference.
     """
     return XML_DECLARATION + b"\n" + etree.tostring(el, encoding="UTF-8", with_tail=False)
+
+
+def within_element_limit(body: bytes, limit: int) -> bool:
+    """True unless the XML text ``body`` holds more than ``limit`` elements; no tree is built.
+
+    Every element has exactly one start tag, a ``<`` not followed by ``/``, ``!`` or ``?``, so counting bytes
+    (C speed, linear) is exact unless a comment, CDATA section or processing instruction holds a raw ``<``;
+    only when that count is over the limit and such markup is present, a parser that builds no tree counts the
+    elements, stopping at the first one over the limit. Malformed text counts as within the limit: the real
+    parse reports it.
+    """
+    tags = body.count(b"<") - body.count(b"</") - body.count(b"<!") - body.count(b"<?")
+    if tags <= limit:
+        return True
+    if b"<!" not in body and b"<?" not in body:
+        return False
+    counter = _ElementCounter(limit)
+    try:
+        etree.fromstring(body, make_parser(target=counter))
+    except _TooManyElements:
+        return False
+    except (etree.XMLSyntaxError, XmlError):
+        pass
+    return True
+
+
+class _TooManyElements(Exception):
+    """Raised by :class:`_ElementCounter` to stop the parse."""
+
+
+class _ElementCounter:
+    """A parser target that only counts start tags and stops the parse past ``limit``."""
+
+    def __init__(self, limit: int) -> None:
+        self._left = limit
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        self._left -= 1
+        if self._left < 0:
+            raise _TooManyElements
+
+    def close(self) -> None:
+        return None
 
 
 def _depth(root: etree._Element) -> int:

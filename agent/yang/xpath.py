@@ -20,7 +20,8 @@ rewriting the expression once (the result is cached) and evaluating it with lxml
   ``extensions`` argument, so no process-global function namespace is touched. Everything that varies per
   evaluation (the ``current()`` node, the identity map, the deref resolver) reaches them through a context
   variable set around each evaluation. Any other function outside the XPath 1.0 core library, and variable
-  references (YANG defines none), are rejected when compiling.
+  references (YANG defines none), are rejected when compiling. ``re-match()`` runs on RE2
+  (:mod:`agent.yang.regex`), so a client's pattern cannot make an evaluation backtrack exponentially.
 
 The expression is tokenized and parsed by the full XPath 1.0 grammar (including the §3.7 lexical rules
 that decide whether ``*`` and ``and``/``or``/``div``/``mod`` are operators or name tests), so syntax errors,
@@ -36,13 +37,14 @@ import contextvars
 import functools
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from lxml import etree
+
+from agent.yang.regex import RegexError, compile_xsd
 
 __all__ = [
     "ANY_NAMESPACE",
@@ -539,7 +541,12 @@ def _fn_deref(_ctx: Any, nodes: Any) -> list[etree._Element]:
 
 
 def _fn_re_match(_ctx: Any, subject: Any, pattern: Any) -> bool:
-    return _xsd_regex(_to_string(pattern)).fullmatch(_to_string(subject)) is not None
+    # RE2 through agent.yang.regex: linear in the subject whatever a client writes as the pattern
+    try:
+        rx = compile_xsd(_to_string(pattern))
+    except RegexError as e:
+        raise XPathError(str(e)) from None
+    return rx.matches(_to_string(subject))
 
 
 def _fn_enum_value(_ctx: Any, nodes: Any) -> float:
@@ -790,280 +797,3 @@ def compile_xpath(
     if identities is None and {"derived-from", "derived-from-or-self"} & core.functions:
         raise XPathError(f"XPath {expr!r} uses derived-from() but no identity map was given")
     return CompiledXPath(expr, core.rewritten, core, identities, deref_resolver)
-
-
-# --------------------------------------------------------------------------------------------------
-# XSD regular expressions (XML Schema Part 2, appendix F) -> Python re, for re-match()
-
-_SINGLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t"}
-_XSD_SPACE = ((0x20, 0x20), (0x09, 0x0A), (0x0D, 0x0D))
-_NAME_START = (
-    (ord(":"), ord(":")),
-    (ord("A"), ord("Z")),
-    (ord("_"), ord("_")),
-    (ord("a"), ord("z")),
-    (0xC0, 0xD6),
-    (0xD8, 0xF6),
-    (0xF8, 0x2FF),
-    (0x370, 0x37D),
-    (0x37F, 0x1FFF),
-    (0x200C, 0x200D),
-    (0x2070, 0x218F),
-    (0x2C00, 0x2FEF),
-    (0x3001, 0xD7FF),
-    (0xF900, 0xFDCF),
-    (0xFDF0, 0xFFFD),
-    (0x10000, 0xEFFFF),
-)
-_NAME_CHAR = (
-    *_NAME_START,
-    (ord("-"), ord(".")),
-    (ord("0"), ord("9")),
-    (0xB7, 0xB7),
-    (0x300, 0x36F),
-    (0x203F, 0x2040),
-)
-_BLOCKS = {
-    "BasicLatin": (0x0000, 0x007F),
-    "Latin-1Supplement": (0x0080, 0x00FF),
-    "LatinExtended-A": (0x0100, 0x017F),
-    "LatinExtended-B": (0x0180, 0x024F),
-    "IPAExtensions": (0x0250, 0x02AF),
-    "SpacingModifierLetters": (0x02B0, 0x02FF),
-    "CombiningDiacriticalMarks": (0x0300, 0x036F),
-    "Greek": (0x0370, 0x03FF),
-    "Cyrillic": (0x0400, 0x04FF),
-    "Armenian": (0x0530, 0x058F),
-    "Hebrew": (0x0590, 0x05FF),
-    "Arabic": (0x0600, 0x06FF),
-    "GeneralPunctuation": (0x2000, 0x206F),
-    "CJKUnifiedIdeographs": (0x4E00, 0x9FFF),
-    "PrivateUse": (0xE000, 0xF8FF),
-}
-
-
-@functools.cache
-def _category_ranges() -> dict[str, tuple[tuple[int, int], ...]]:
-    """Unicode general category (two letters) -> code point ranges; computed once, on first use."""
-    table: dict[str, list[tuple[int, int]]] = {}
-    start, current = 0, unicodedata.category("\x00")
-    for cp in range(1, 0x110000):
-        cat = unicodedata.category(chr(cp))
-        if cat != current:
-            table.setdefault(current, []).append((start, cp - 1))
-            start, current = cp, cat
-    table.setdefault(current, []).append((start, 0x10FFFF))
-    return {k: tuple(v) for k, v in table.items()}
-
-
-def _merge(ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    out: list[tuple[int, int]] = []
-    for lo, hi in sorted(ranges):
-        if out and lo <= out[-1][1] + 1:
-            out[-1] = (out[-1][0], max(out[-1][1], hi))
-        else:
-            out.append((lo, hi))
-    return tuple(out)
-
-
-def _complement(ranges: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
-    out: list[tuple[int, int]] = []
-    nxt = 0
-    for lo, hi in _merge(list(ranges)):
-        if lo > nxt:
-            out.append((nxt, lo - 1))
-        nxt = hi + 1
-    if nxt <= 0x10FFFF:
-        out.append((nxt, 0x10FFFF))
-    return tuple(out)
-
-
-@functools.cache
-def _property_ranges(name: str) -> tuple[tuple[int, int], ...]:
-    if name.startswith("Is"):
-        block = _BLOCKS.get(name[2:])
-        if block is None:
-            raise XPathError(f"unsupported Unicode block \\p{{{name}}} in regular expression")
-        return (block,)
-    table = _category_ranges()
-    if len(name) == 1 and name in "LMNPZSC":
-        return _merge([r for cat, rs in table.items() if cat[0] == name for r in rs])
-    if len(name) == 2 and name[0] in "LMNPZSC" and name[1].islower():
-        return table.get(name, ())
-    raise XPathError(f"unknown character property \\p{{{name}}} in regular expression")
-
-
-@functools.cache
-def _word_ranges() -> tuple[tuple[int, int], ...]:
-    # XSD \w: every character except punctuation, separators and "other" (\p{P}, \p{Z}, \p{C})
-    return _merge([r for c in "LMNS" for r in _property_ranges(c)])
-
-
-def _class_char(cp: int) -> str:
-    ch = chr(cp)
-    if ch.isascii() and ch.isalnum():
-        return ch
-    if cp < 0x100:
-        return f"\\x{cp:02x}"
-    if cp < 0x10000:
-        return f"\\u{cp:04x}"
-    return f"\\U{cp:08x}"
-
-
-def _ranges_text(ranges: tuple[tuple[int, int], ...]) -> str:
-    return "".join(_class_char(lo) if lo == hi else f"{_class_char(lo)}-{_class_char(hi)}" for lo, hi in ranges)
-
-
-class _RegexTranslator:
-    def __init__(self, pattern: str) -> None:
-        self.p = pattern
-        self.i = 0
-
-    def fail(self, msg: str) -> XPathError:
-        return XPathError(f"invalid regular expression {self.p!r}: {msg} at position {self.i}")
-
-    def translate(self) -> str:
-        out: list[str] = []
-        p = self.p
-        after_atom = False
-        while self.i < len(p):
-            c = p[self.i]
-            if c in "*+?":
-                if not after_atom:
-                    raise self.fail(f"quantifier {c!r} without an atom")
-                out.append(c)
-                self.i += 1
-                after_atom = False
-                continue
-            if c == "{" and after_atom:
-                m = re.compile(r"\{(\d+)(,(\d*))?\}").match(p, self.i)
-                if m is None:
-                    raise self.fail("bad quantifier")
-                out.append(m.group())
-                self.i = m.end()
-                after_atom = False
-                continue
-            after_atom = True
-            if c == "\\":
-                kind, text = self.escape()
-                out.append(re.escape(text) if kind == "char" else f"[{text}]")
-            elif c == "[":
-                out.append(self.char_class())
-            elif c == ".":
-                out.append("[^\\n\\r]")
-                self.i += 1
-            elif c == "(":
-                if p.startswith("(?", self.i):
-                    raise self.fail("'(?' is not XSD syntax")
-                out.append("(")
-                self.i += 1
-                after_atom = False
-            elif c == "|":
-                out.append("|")
-                self.i += 1
-                after_atom = False
-            elif c == ")":
-                out.append(")")
-                self.i += 1
-            else:
-                out.append(re.escape(c))
-                self.i += 1
-        return "".join(out)
-
-    def escape(self) -> tuple[str, str]:
-        """Parse ``\\x`` at self.i: ("char", literal) or ("class", text usable inside [ ])."""
-        p = self.p
-        if self.i + 1 >= len(p):
-            raise self.fail("trailing backslash")
-        c = p[self.i + 1]
-        self.i += 2
-        if c in _SINGLE_ESCAPES:
-            return "char", _SINGLE_ESCAPES[c]
-        if c == "d":
-            return "class", "\\d"
-        if c == "D":
-            return "class", "\\D"
-        simple = {
-            "s": _merge(list(_XSD_SPACE)),
-            "i": _merge(list(_NAME_START)),
-            "c": _merge(list(_NAME_CHAR)),
-        }
-        if c.lower() in simple:
-            ranges = simple[c.lower()]
-            return "class", _ranges_text(ranges if c.islower() else _complement(ranges))
-        if c in "wW":
-            ranges = _word_ranges()
-            return "class", _ranges_text(ranges if c == "w" else _complement(ranges))
-        if c in "pP":
-            m = re.compile(r"\{([A-Za-z0-9\-]+)\}").match(p, self.i)
-            if m is None:
-                raise self.fail(f"bad \\{c}{{...}}")
-            self.i = m.end()
-            ranges = _property_ranges(m.group(1))
-            return "class", _ranges_text(ranges if c == "p" else _complement(ranges))
-        if c.isalnum():
-            raise self.fail(f"unknown escape \\{c}")
-        return "char", c
-
-    def class_atom(self) -> tuple[str, str]:
-        """One character (``("char", c)``) or class escape inside a character class."""
-        c = self.p[self.i]
-        if c == "\\":
-            return self.escape()
-        self.i += 1
-        return "char", c
-
-    def char_class(self) -> str:
-        p = self.p
-        self.i += 1  # [
-        negated = p.startswith("^", self.i)
-        if negated:
-            self.i += 1
-        items: list[str] = []
-        subtract: str | None = None
-        first = True
-        while True:
-            if self.i >= len(p):
-                raise self.fail("unterminated character class")
-            c = p[self.i]
-            if c == "]" and not first:
-                self.i += 1
-                break
-            if c == "-" and p.startswith("-[", self.i) and not first:
-                self.i += 1
-                subtract = self.char_class()
-                if not p.startswith("]", self.i):
-                    raise self.fail("class subtraction must end the class")
-                self.i += 1
-                break
-            if c == "[":
-                raise self.fail("'[' must be escaped in a character class")
-            first = False
-            kind, text = self.class_atom()
-            if kind == "class":
-                items.append(text)
-                continue
-            if p.startswith("-", self.i) and self.i + 1 < len(p) and p[self.i + 1] not in "[]":
-                self.i += 1
-                kind2, hi = self.class_atom()
-                if kind2 != "char" or ord(hi) < ord(text):
-                    raise self.fail("bad character range")
-                items.append(f"{_class_char(ord(text))}-{_class_char(ord(hi))}")
-            else:
-                items.append(_class_char(ord(text)))
-        if not items:
-            raise self.fail("empty character class")
-        base = f"[{'^' if negated else ''}{''.join(items)}]"
-        return base if subtract is None else f"(?:(?!{subtract}){base})"
-
-
-@functools.lru_cache(maxsize=512)
-def _xsd_regex(pattern: str) -> re.Pattern[str]:
-    """Compile an XSD regular expression; use ``fullmatch`` (XSD patterns are implicitly anchored)."""
-    if len(pattern) > MAX_EXPR_CHARS:
-        raise XPathError(f"regular expression longer than {MAX_EXPR_CHARS} characters")
-    text = _RegexTranslator(pattern).translate()
-    try:
-        return re.compile(text)
-    except re.error as e:
-        raise XPathError(f"invalid regular expression {pattern!r}: {e}") from e

@@ -77,13 +77,13 @@ def test_the_size_bound_refuses_a_write_and_commit(tmp_path: Path) -> None:
     with pytest.raises(FlashError, match=r"%Error writing flash:big.bin \(No space left on device\)"):
         w.write(b"y")
     w.abort()
-    # two writers that each fit, but not together: the second commit is refused
+    # two writers that each fit, but not together: the second is refused while the first is in progress
     a, b = flash.open_write("a.bin"), flash.open_write("b.bin")
     a.write(b"a" * 500)
-    b.write(b"b" * 500)
-    a.commit()
     with pytest.raises(FlashError, match="No space left on device"):
-        b.commit()
+        b.write(b"b" * 500)
+    b.abort()
+    a.commit()
     assert flash.names() == ["a.bin", "keep.bin"]
     assert flash.usage() == 900
 

@@ -219,7 +219,7 @@ def test_exec_timeout_closes_an_idle_shell(fresh_agent) -> None:
 
 
 def test_maxstartups_limits_unauthenticated_connections(fresh_agent) -> None:
-    agent = fresh_agent()
+    agent = fresh_agent("--limit", "early_drop_start_percent=100")  # the hard bound alone, no random early drop
     agent.commit("<ip><ssh><maxstartups>2</maxstartups></ssh></ip>")
     socks = []
     try:

@@ -151,6 +151,9 @@ class _Token:
 
 
 _WORD = re.compile(r"\S+")
+#: The characters :meth:`str.splitlines` ends a line at. Typed inside a ``LINE`` argument they would be stored,
+#: and then split the printed command in two in running-config (config injection), so they are invalid input.
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 #: The two header lines of ``show running-config`` output (a pasted or saved ``show`` is a valid file).
 _SHOW_HEADER = re.compile(r"\s*(Building configuration\.\.\.|Current configuration\s*:.*)\s*")
 
@@ -294,7 +297,12 @@ class _Matcher:
                     yield i + 1, kind.value_of(word), (rank,)
             return
         if isinstance(kind, Rest):
-            yield self.n, self.line[tok.start : self.tokens[-1].end], (4,) * (self.n - i)
+            text = self.line[tok.start : self.tokens[-1].end]
+            bad = _LINE_BREAK.search(text)
+            if bad is not None:
+                self.fail_at(tok.start + bad.start())
+                return
+            yield self.n, text, (4,) * (self.n - i)
             return
         if isinstance(kind, Interface):
             split = Interface.split(tok.text)

@@ -15,7 +15,9 @@ the prompt. The result is a pure function of the tree and the arguments (the clo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -38,11 +40,23 @@ from agent.device.cli_map.syntax import (
 from agent.device.cli_map.table import BY_ID, BY_MODE, CRYPTO_DATA, RENDER_PLAN
 from agent.device.cli_map.tree import NATIVE_TAG
 
-__all__ = ["IOS_VERSION", "render_config", "render_lines", "render_running_config"]
+__all__ = ["IOS_VERSION", "render_config", "render_lines", "render_running_config", "render_sourced"]
 
 IOS_VERSION = "17.12"
 _INTERFACES = frozenset(INTERFACE_TYPES)
-_Rendered = tuple[list[str], int] | None
+
+
+class _Printed(NamedTuple):
+    """What a syntax node printed: its tokens, how many data items they carry, and the data elements whose values
+    the tokens spell (so a caller can check that the parser reads exactly those values back)."""
+
+    tokens: list[str]
+    data: int
+    sources: list[etree._Element]
+
+
+_Rendered = _Printed | None
+_NOTHING = _Printed([], 0, [])
 
 
 def _child(el: etree._Element, tag: str) -> etree._Element | None:
@@ -79,15 +93,16 @@ def _arg(node: Arg, el: etree._Element, cmd: Command) -> _Rendered:
     kind = node.type
     if node.leaflist:
         parent = _find(el, tags[:-1])
-        values = [] if parent is None else [v.text or "" for v in parent.iterchildren(tags[-1])]
-        if not values:
+        entries = [] if parent is None else list(parent.iterchildren(tags[-1]))
+        if not entries:
             return None
+        values = [v.text or "" for v in entries]
         if isinstance(kind, Choice):
             words = [kind.word_of(v) for v in values]
             if any(w is None for w in words):
                 return None
-            return [w for w in words if w is not None], 1
-        return values, 1
+            return _Printed([w for w in words if w is not None], 1, entries)
+        return _Printed(values, 1, entries)
     target = _find(el, tags)
     if target is None:
         return None
@@ -96,13 +111,13 @@ def _arg(node: Arg, el: etree._Element, cmd: Command) -> _Rendered:
             if isinstance(choice.tag, str):
                 name = choice.tag.rpartition("}")[2]
                 if name in _INTERFACES:
-                    return [f"{name}{choice.text or ''}"], 1
+                    return _Printed([f"{name}{choice.text or ''}"], 1, [choice])
         return None
     text = target.text or ""
     if isinstance(kind, Choice):
         word = kind.word_of(text)
-        return None if word is None else ([word], 1)
-    return [text], 1
+        return None if word is None else _Printed([word], 1, [target])
+    return _Printed([text], 1, [target])
 
 
 def _render(node: Node, el: etree._Element, cmd: Command) -> _Rendered:
@@ -111,49 +126,49 @@ def _render(node: Node, el: etree._Element, cmd: Command) -> _Rendered:
     if node.parse_only:
         return None
     if isinstance(node, Kw):
+        sources: list[etree._Element] = []
         for path, value in node.set:
             target = _find(el, cmd.path(path))
             if target is None or (value is not None and (target.text or "") != value):
                 return None
-        return [node.display or node.word], 1 if node.set else 0
+            sources.append(target)
+        return _Printed([node.display or node.word], 1 if node.set else 0, sources)
     if isinstance(node, Arg):
         return _arg(node, el, cmd)
     if isinstance(node, Seq):
-        tokens: list[str] = []
-        used = 0
-        for item in node.items:
-            got = _render(item, el, cmd)
-            if got is None:
-                return None
-            tokens += got[0]
-            used += got[1]
-        return tokens, used
+        return _join(_render(item, el, cmd) for item in node.items)
     if isinstance(node, Opt):
         got = _render(node.item, el, cmd)
-        return got if got is not None and got[1] else ([], 0)
+        return got if got is not None and got.data else _NOTHING
     if isinstance(node, Alt):
         fallback: _Rendered = None
         for branch in node.branches:
             got = _render(branch, el, cmd)
             if got is not None:
-                if got[1]:
+                if got.data:
                     return got
                 fallback = fallback or got
         return fallback
     if isinstance(node, Many):
-        tokens = []
-        used = 0
-        count = 0
-        for item in node.items:
-            got = _render(item, el, cmd)
-            if got is not None and got[1]:
-                tokens += got[0]
-                used += got[1]
-                count += 1
-        return (tokens, used) if count >= node.min else None
+        parts = [got for got in (_render(item, el, cmd) for item in node.items) if got is not None and got.data]
+        return _join(parts) if len(parts) >= node.min else None
     if isinstance(node, Pad):
-        return [""], 0
+        return _Printed([""], 0, [])
     raise TypeError(node)
+
+
+def _join(parts: Iterable[_Rendered]) -> _Rendered:
+    """The parts printed one after the other; None if one of them cannot be printed."""
+    tokens: list[str] = []
+    data = 0
+    sources: list[etree._Element] = []
+    for part in parts:
+        if part is None:
+            return None
+        tokens += part.tokens
+        data += part.data
+        sources += part.sources
+    return _Printed(tokens, data, sources)
 
 
 def _words(node: Node) -> list[str]:
@@ -168,15 +183,22 @@ def _words(node: Node) -> list[str]:
     return []
 
 
-def _negated(cmd: Command, el: etree._Element) -> bool:
+def _negated(cmd: Command, el: etree._Element) -> list[etree._Element]:
+    """The leaves that make ``el`` print as the command's ``no`` form (``no ip domain lookup``), or none."""
+    found: list[etree._Element] = []
     for path, value in cmd.no_sets:
         target = _find(el, cmd.path(path))
         if target is None or (target.text or "") != value:
-            return False
-    return bool(cmd.no_sets)
+            return []
+        found.append(target)
+    return found
 
 
-def _command(cmd: Command, ctx: etree._Element, indent: str, out: list[str]) -> None:
+def _command(
+    cmd: Command, ctx: etree._Element, indent: str, out: list[str], sources: list[etree._Element] | None
+) -> None:
+    """Append the lines of ``cmd`` for the context element ``ctx`` to ``out`` (and, when ``sources`` is a list,
+    the data elements those lines print)."""
     if cmd.fixed:
         out.append(indent + " ".join(_words(cmd.syntax)))
         return
@@ -189,6 +211,8 @@ def _command(cmd: Command, ctx: etree._Element, indent: str, out: list[str]) -> 
         if cmd.render_as == "crypto-key":
             hex_el = _find(anchor, cmd.path("hex-data"))
             if hex_el is not None and hex_el.text:
+                if sources is not None:
+                    sources.append(hex_el)
                 out.append(indent + "key-string")
                 out.extend(CRYPTO_DATA.indent + line for line in crypto_key_lines(hex_el.text))
                 out.append(indent + "quit")
@@ -199,23 +223,28 @@ def _command(cmd: Command, ctx: etree._Element, indent: str, out: list[str]) -> 
             continue
         got = _render(cmd.syntax, anchor, cmd)
         if got is None:
-            if _negated(cmd, anchor):
+            negated = _negated(cmd, anchor)
+            if negated:
                 assert cmd.no_syntax is not None
+                if sources is not None:
+                    sources += negated
                 n = len(cmd.syntax.items) if cmd.no_len is None else cmd.no_len
                 head = [w for item in cmd.no_syntax.items[:n] for w in _words(item)]
                 out.append(indent + "no " + " ".join(head))
             continue
-        tokens, used = got
         block: list[str] = []
+        block_sources: list[etree._Element] | None = None if sources is None else []
         if cmd.enters is not None:
             for sub in BY_MODE[cmd.enters.name]:
-                _command(sub, anchor, cmd.enters.indent, block)
-            if not used and not block:
+                _command(sub, anchor, cmd.enters.indent, block, block_sources)
+            if not got.data and not block:
                 continue
-        elif not used:
+        elif not got.data:
             continue
-        out.append(indent + " ".join(tokens))
+        out.append(indent + " ".join(got.tokens))
         out.extend(block)
+        if sources is not None and block_sources is not None:
+            sources += got.sources + block_sources
         if cmd.block_end is not None:
             out.append(indent + cmd.block_end)
     if len(out) == start and cmd.default_line is not None:
@@ -230,9 +259,7 @@ def _native(tree: etree._Element | None) -> etree._Element | None:
     return _child(tree, NATIVE_TAG)
 
 
-def render_lines(tree: etree._Element | None, *, version: str = IOS_VERSION) -> list[str]:
-    """The configuration lines from ``version`` to ``end`` (no header), for the datastore ``tree`` (its
-    ``<config>`` root or the ``native`` element)."""
+def _lines(tree: etree._Element | None, version: str, sources: list[etree._Element] | None) -> list[str]:
     native = _native(tree)
     if native is None:
         native = etree.Element(NATIVE_TAG)
@@ -241,9 +268,24 @@ def render_lines(tree: etree._Element | None, *, version: str = IOS_VERSION) -> 
         if item == "!":
             out.append("!")
         else:
-            _command(BY_ID[item], native, "", out)
+            _command(BY_ID[item], native, "", out, sources)
     out.append("end")
     return out
+
+
+def render_lines(tree: etree._Element | None, *, version: str = IOS_VERSION) -> list[str]:
+    """The configuration lines from ``version`` to ``end`` (no header), for the datastore ``tree`` (its
+    ``<config>`` root or the ``native`` element)."""
+    return _lines(tree, version, None)
+
+
+def render_sourced(tree: etree._Element | None) -> tuple[str, list[etree._Element]]:
+    """:func:`render_config` of ``tree`` and the data elements (leaves, leaf-list entries, presence containers,
+    the chosen case of an interface) whose values the text spells, in the order printed. What the parser reads
+    back from the text must hold exactly these values: that is how a value that cannot be printed is found."""
+    sources: list[etree._Element] = []
+    text = "".join(line + "\n" for line in _lines(tree, IOS_VERSION, sources))
+    return text, sources
 
 
 def render_config(tree: etree._Element | None, *, version: str = IOS_VERSION) -> str:

@@ -75,6 +75,10 @@ PRESENCE: frozenset[tuple[str, ...]] = frozenset(
             (NATIVE_NS, "no-suppress-linenumber"),
         ),
         ((NATIVE_NS, "tacacs-server"), (AAA_NS, "directed-request")),
+        ((NATIVE_NS, "login"), (NATIVE_NS, "on-failure")),
+        ((NATIVE_NS, "login"), (NATIVE_NS, "on-failure"), (NATIVE_NS, "log")),
+        ((NATIVE_NS, "login"), (NATIVE_NS, "on-success")),
+        ((NATIVE_NS, "login"), (NATIVE_NS, "on-success"), (NATIVE_NS, "log")),
         (
             (NATIVE_NS, "snmp-server"),
             ("http://cisco.com/ns/yang/Cisco-IOS-XE-snmp", "enable"),
@@ -489,6 +493,35 @@ _add(
     no_sets=(("domain/lookup", "false"),),
 )
 _add("ip-domain-timeout", CONFIG, seq("ip", "domain", "timeout", Arg("domain/timeout", Number(1, 3600))), anchor="ip")
+
+# -- login (quiet mode: Cisco IOS Login Enhancements) ---------------------------------------------------------------
+_add(
+    "login-block-for",
+    CONFIG,
+    seq(
+        "login",
+        "block-for",
+        Arg("block-config/block-for", Number(1, 65535)),
+        "attempts",
+        Arg("block-config/attempts", Number(1, 65535)),
+        "within",
+        Arg("block-config/within", Number(1, 65535)),
+    ),
+    anchor="login",
+)
+_add("login-delay", CONFIG, seq("login", "delay", Arg("delay", Number(1, 10))), anchor="login")
+for _event in ("on-failure", "on-success"):
+    _add(
+        f"login-{_event}",
+        CONFIG,
+        seq(
+            "login",
+            Kw(_event, set=((_event, None),), replace=(_event,)),
+            Kw("log", set=((f"{_event}/log", None),)),
+            Opt(seq("every", Arg(f"{_event}/log/every", Number(1, 65535)))),
+        ),
+        anchor="login",
+    )
 
 # -- crypto key pubkey-chain rsa ------------------------------------------------------------------------------------
 _add(
@@ -1006,7 +1039,7 @@ UNMODELLED: dict[str, tuple[str, ...]] = {
     "config": (
         "access-list", "alias", "archive", "arp", "banner", "bfd", "bridge-domain", "call-home", "cdp", "class-map",
         "clock", "control-plane", "default", "define", "device-tracking", "diagnostic", "dot1x", "errdisable",
-        "event", "file", "flow", "hw-module", "interface", "ipv6", "key", "license", "lldp", "logging", "login",
+        "event", "file", "flow", "hw-module", "interface", "ipv6", "key", "license", "lldp", "logging",
         "mac", "memory", "monitor", "mpls", "netconf-yang", "ntp", "object-group", "parameter-map", "platform",
         "policy-map", "privilege", "process-cpu", "redundancy", "restconf", "route-map", "router", "service",
         "snmp", "spanning-tree", "subscriber", "track", "transceiver", "udld", "vlan", "vrf",
@@ -1055,6 +1088,10 @@ RENDER_PLAN: tuple[str, ...] = (
     "ip-domain-lookup",
     "ip-domain-timeout",
     "!",
+    "login-block-for",
+    "login-delay",
+    "login-on-failure",
+    "login-on-success",
     "!",
     "crypto-pubkey-chain",
     "!",

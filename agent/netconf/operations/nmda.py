@@ -39,7 +39,7 @@ from agent.netconf import capabilities
 from agent.netconf.errors import ErrorTag
 from agent.netconf.faults import RpcFault, fault_from, missing_element, protocol_error
 from agent.netconf.operations.params import child, choice, only_known, origin, with_defaults_mode
-from agent.netconf.operations.retrieve import Filter, selection
+from agent.netconf.operations.retrieve import Filter, filtered
 from agent.netconf.registry import Registry, Reply, RpcContext
 from agent.netconf.xmlio import qn
 from agent.yang.schema import Schema
@@ -174,7 +174,7 @@ async def get_data(ctx: RpcContext, op: etree._Element) -> Reply:
     else:
         tree = apply_with_defaults(ctx.services.stores.tree(ds), schema, mode)
 
-    chosen: Selection = selection(tree, flt, schema)
+    chosen: Selection = await filtered(ctx, tree, flt)
     if config_filter is not None:
         chosen = intersect(chosen, config_selection(tree, schema, config_filter))
     if matcher is not None:

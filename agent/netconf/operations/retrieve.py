@@ -9,6 +9,7 @@ give the same bytes.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -104,7 +105,25 @@ def selection(tree: etree._Element, flt: Filter | None, schema: Schema) -> Selec
         raise invalid_xpath(flt.param, str(exc)) from exc
 
 
-def select(ctx: RpcContext, tree: etree._Element, op: etree._Element) -> etree._Element:
+def _size(flt: Filter) -> int:
+    """Elements of a subtree filter (counted by libxml2) or characters of an XPath one."""
+    return int(flt.element.xpath("count(.//*)")) if flt.element is not None else len(flt.select)
+
+
+async def filtered(ctx: RpcContext, tree: etree._Element, flt: Filter | None) -> Selection:
+    """:func:`selection`, in a worker thread when the filter is large (``worker_filter_size``).
+
+    Evaluating a filter is Python work in proportion to its size; on the event loop a large one would hold up
+    every session. Reading ``tree`` there is safe: stored datastore trees are never changed in place (a commit
+    swaps in a new tree), and the request belongs to this session alone.
+    """
+    schema = ctx.services.schema
+    if flt is None or _size(flt) < ctx.services.limits.worker_filter_size:
+        return selection(tree, flt, schema)
+    return await asyncio.to_thread(selection, tree, flt, schema)
+
+
+async def select(ctx: RpcContext, tree: etree._Element, op: etree._Element) -> etree._Element:
     """Apply ``<filter>`` and ``<with-defaults>`` to ``tree`` and return a ``<data>`` element."""
     mode = with_defaults_mode(op)
     flt = parse_filter(child(op, "filter"))
@@ -117,7 +136,7 @@ def select(ctx: RpcContext, tree: etree._Element, op: etree._Element) -> etree._
         copy_of = copy.deepcopy if mode == "explicit" else wire_copy
         data.extend(copy_of(c) for c in tree)
         return data
-    result = build_selection(tree, selection(tree, flt, schema), schema)
+    result = build_selection(tree, await filtered(ctx, tree, flt), schema)
     data.extend([wire_copy(c) for c in result] if mode != "explicit" else list(result))
     return data
 
@@ -126,7 +145,7 @@ async def get_config(ctx: RpcContext, op: etree._Element) -> Reply:
     """<get-config>: configuration of one datastore."""
     only_known(op, _GET_CONFIG_PARAMS, "get-config")
     ds = datastore_name(ctx, op, "source")
-    return [select(ctx, ctx.services.stores.tree(ds), op)]
+    return [await select(ctx, ctx.services.stores.tree(ds), op)]
 
 
 async def get(ctx: RpcContext, op: etree._Element) -> Reply:
@@ -137,7 +156,7 @@ async def get(ctx: RpcContext, op: etree._Element) -> Reply:
         tree = copy.deepcopy(tree)
         for provider in ctx.services.state_providers:
             tree.extend(provider())
-    return [select(ctx, tree, op)]
+    return [await select(ctx, tree, op)]
 
 
 def register(registry: Registry) -> None:

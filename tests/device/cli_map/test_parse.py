@@ -57,6 +57,19 @@ CASES: list[tuple[list[str], str]] = [
     (["ip domain lookup"], "<ip><domain><lookup>true</lookup></domain></ip>"),
     (["ip domain timeout 3"], "<ip><domain><timeout>3</timeout></domain></ip>"),
     (
+        ["login block-for 100 attempts 3 within 60"],
+        "<login><block-config><block-for>100</block-for><attempts>3</attempts><within>60</within></block-config></login>",
+    ),
+    (["login block-for 100 attempts 3 within 60", "no login block-for"], ""),
+    (["login delay 2", "login delay 3"], "<login><delay>3</delay></login>"),
+    (["login delay 2", "no login delay"], ""),
+    (["login on-failure log"], "<login><on-failure><log/></on-failure></login>"),
+    (
+        ["login on-success log every 5", "login on-failure log", "no login on-failure log"],
+        "<login><on-success><log><every>5</every></log></on-success></login>",
+    ),
+    (["login on-success log every 5", "login on-success log"], "<login><on-success><log/></on-success></login>"),
+    (
         [f"username admin privilege 15 secret 9 {SECRET9}"],
         f"<username><name>admin</name><privilege>15</privilege><secret><encryption>9</encryption>"
         f"<secret>{SECRET9}</secret></secret></username>",

@@ -1,0 +1,185 @@
+"""Fuzzing the two linear-time regex engines against independent oracles.
+
+XSD (agent.yang.regex, YANG ``pattern`` and XPath ``re-match()``) against libxml2's XML Schema validator, the
+engine the agent used before: on every pattern of the modules the agent loads, with subjects drawn both at
+random and from the pattern itself (so matches are as common as misses), and on generated patterns that use
+every XSD construct (classes with ranges, negation and subtraction, multi-character escapes, categories,
+blocks, counted repetition). Subjects use characters whose Unicode properties have not changed since the
+Unicode 3.1 tables libxml2 carries.
+
+IOS (agent.cli.ios_regex, the CLI output filters) against Python's ``re`` on the patterns both syntaxes read
+alike (no ``_``, no braces, escapes only on punctuation): equal answers for ``search`` on every line.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from types import ModuleType
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from agent.cli.ios_regex import compile_ios
+from agent.limits import DEFAULT_LIMITS
+from agent.yang.regex import compile_xsd, translate
+from agent.yang.schema import TypeSpec
+
+FUZZ = settings.get_profile("iosxe-fuzz")
+XSD_NS = "http://www.w3.org/2001/XMLSchema"
+
+#: characters with the same general category in Unicode 3.1 (libxml2) and in Python's unicodedata
+SUBJECT_CHARS = "abcxyzAXYZ0159 \t\n\r-._:/%,()[]{}|^$*+?\\éüßΑλд\u0661\u0e01中\u00a0\u2028€\u00bd\u0300"
+
+
+@functools.lru_cache(maxsize=4096)
+def _libxml2_schema(pattern: str) -> etree.XMLSchema:
+    root = etree.Element(f"{{{XSD_NS}}}schema", nsmap={"xs": XSD_NS})
+    el = etree.SubElement(root, f"{{{XSD_NS}}}element", name="v")
+    restriction = etree.SubElement(etree.SubElement(el, f"{{{XSD_NS}}}simpleType"), f"{{{XSD_NS}}}restriction")
+    restriction.set("base", "xs:string")
+    etree.SubElement(restriction, f"{{{XSD_NS}}}pattern", value=pattern)
+    return etree.XMLSchema(root)
+
+
+def libxml2_matches(pattern: str, text: str) -> bool:
+    """The oracle: does libxml2's XML Schema validator accept ``text`` for a string type with ``pattern``?"""
+    probe = etree.Element("v")
+    probe.text = text
+    return bool(_libxml2_schema(pattern).validate(probe))
+
+
+_CP = r"(?:[0-9A-Za-z]|\\x\{[0-9A-F]+\})"  # one code point as agent.yang.regex writes it
+_PIECE = re.compile(rf"\[\^?(?:{_CP}(?:-{_CP})?)+\]|\\x\{{([0-9A-F]+)\}}")
+
+
+def _code_point(token: str) -> int:
+    return ord(token) if len(token) == 1 else int(token[3:-1], 16)
+
+
+def _draw_piece(m: re.Match[str]) -> str:
+    if m.group(1):
+        return re.escape(chr(int(m.group(1), 16)))
+    body = m.group()[1:-1]
+    negated = body.startswith("^")
+    ranges = [(_code_point(a), _code_point(b or a)) for a, b in re.findall(rf"({_CP})(?:-({_CP}))?", body.lstrip("^"))]
+    chars = [c for c in SUBJECT_CHARS if any(lo <= ord(c) <= hi for lo, hi in ranges) is not negated]
+    return "[" + "".join(map(re.escape, chars)) + "]" if chars else "[^\\s\\S]"
+
+
+def drawing_regex(pattern: str) -> str:
+    """Our translation as a Python regex over :data:`SUBJECT_CHARS` only: used to *draw* subjects that match
+    (hypothesis cannot draw from classes of a million code points), never as the oracle."""
+    return _PIECE.sub(_draw_piece, translate(pattern))
+
+
+def subjects(pattern: str) -> st.SearchStrategy[str]:
+    """Random strings, and strings the pattern should match (then perhaps cut or extended by one character)."""
+    drawn = st.from_regex(drawing_regex(pattern), fullmatch=True)
+    mutated = st.tuples(drawn, st.sampled_from(["", "a", "-", " "]), st.booleans()).map(
+        lambda t: (t[0][:-1] if t[2] else t[0]) + t[1]
+    )
+    return st.one_of(st.text(st.sampled_from(SUBJECT_CHARS), max_size=12), drawn, mutated)
+
+
+def _types(t: TypeSpec) -> list[TypeSpec]:
+    return [t, *(x for m in t.members for x in _types(m))]
+
+
+@functools.cache
+def schema_patterns(helpers: ModuleType) -> list[str]:
+    schema = helpers.cisco_schema()
+    roots = [schema.root, *schema.rpcs.values(), *schema.notifications.values()]
+    found = {p.regex for r in roots for n in r.walk() if n.type for t in _types(n.type) for p in t.patterns}
+    return sorted(found)
+
+
+@settings(FUZZ, max_examples=2 * FUZZ.max_examples)
+@given(st.data())
+def test_schema_patterns_agree_with_libxml2(helpers: ModuleType, data: st.DataObject) -> None:
+    pattern = data.draw(st.sampled_from(schema_patterns(helpers)), label="pattern")
+    text = data.draw(subjects(pattern), label="text")
+    assert compile_xsd(pattern).matches(text) is libxml2_matches(pattern, text)
+
+
+# -- generated XSD patterns --------------------------------------------------------------------------------------
+
+_CLASS_CHAR = st.sampled_from([*list("abcxyz0159AXZ"), "\\.", "\\-", "\\[", "\\]", "\\^", "\\\\", "é"])
+_CLASS_RANGE = st.sampled_from(["a-c", "x-z", "0-5", "A-Z", "a-z", "!-/", "à-ÿ"])
+_MULTI = st.sampled_from(
+    (r"\d \D \s \S \w \W \i \I \c \C \p{L} \p{Lu} \p{Ll} \p{Nd} \p{N} \p{P} \p{Z} \p{S} \P{L} \p{IsBasicLatin} "
+     r"\p{IsLatin-1Supplement} \P{IsBasicLatin} \p{IsThai} \p{IsGreek}").split()
+)  # fmt: skip
+_POS_GROUP = st.lists(st.one_of(_CLASS_CHAR, _CLASS_RANGE, _MULTI), min_size=1, max_size=4).map("".join)
+
+
+def _char_class(draw_sub: bool) -> st.SearchStrategy[str]:
+    group = st.tuples(st.sampled_from(["", "^"]), _POS_GROUP).map("".join)
+    if not draw_sub:
+        return group.map(lambda g: f"[{g}]")
+    return st.tuples(group, _POS_GROUP).map(lambda t: f"[{t[0]}-[{t[1]}]]")
+
+
+_ATOM = st.one_of(
+    st.sampled_from([*list("abcxyz0159 :/%é"), "\\.", "\\-", "\\(", "\\)", "\\|", "\\?", "\\*", "\\+", "\\n"]),
+    st.just("."),
+    _MULTI,
+    _char_class(False),
+    _char_class(True),
+)
+_QUANT = st.sampled_from(["", "", "", "?", "*", "+", "{0}", "{1}", "{2}", "{0,1}", "{1,3}", "{2,}"])
+
+
+def _xsd_regex(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    piece = st.tuples(st.one_of(_ATOM, inner.map(lambda r: f"({r})")), _QUANT).map("".join)
+    branch = st.lists(piece, max_size=4).map("".join)
+    return st.lists(branch, min_size=1, max_size=3).map("|".join)
+
+
+XSD_PATTERN = st.recursive(_xsd_regex(st.nothing()), _xsd_regex, max_leaves=6)
+
+
+@settings(FUZZ, max_examples=FUZZ.max_examples)
+@given(st.data())
+def test_generated_xsd_patterns_agree_with_libxml2(data: st.DataObject) -> None:
+    pattern = data.draw(XSD_PATTERN, label="pattern")
+    text = data.draw(subjects(pattern), label="text")
+    assert compile_xsd(pattern).matches(text) is libxml2_matches(pattern, text)
+
+
+# -- IOS patterns against Python re ------------------------------------------------------------------------------
+
+_IOS_ATOM = st.one_of(
+    st.sampled_from(list("abcxAX09 :/-,!")),
+    st.sampled_from(["\\.", "\\*", "\\+", "\\?", "\\(", "\\)", "\\[", "\\]", "\\|", "\\^", "\\$", "\\\\"]),
+    st.just("."),
+    st.tuples(
+        st.sampled_from(["", "^"]), st.lists(st.sampled_from([*list("abcx09 .:"), "a-c", "0-5"]), min_size=1)
+    ).map(lambda t: f"[{t[0]}{''.join(t[1])}]"),
+)
+
+
+def _ios_regex(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    quantified = st.tuples(st.one_of(_IOS_ATOM, inner.map(lambda r: f"({r})")), st.sampled_from(["", "*", "+", "?"]))
+    piece = st.one_of(quantified.map("".join), st.sampled_from(["^", "$"]))
+    branch = st.lists(piece, max_size=4).map("".join)
+    return st.lists(branch, min_size=1, max_size=3).map("|".join)
+
+
+IOS_PATTERN = st.recursive(_ios_regex(st.nothing()), _ios_regex, max_leaves=5)
+LINE = st.text(st.sampled_from("abcxyAX019 .:/-,!*+?()[]|^$\\é\t"), max_size=12)
+
+
+@settings(FUZZ, max_examples=3 * FUZZ.max_examples)
+@given(IOS_PATTERN, st.lists(LINE, min_size=1, max_size=4))
+def test_ios_patterns_agree_with_python_re(pattern: str, lines: list[str]) -> None:
+    try:
+        oracle = re.compile(pattern)
+    except re.error:
+        assume(False)
+        return
+    rx = compile_ios(pattern, DEFAULT_LIMITS.max_filter_regex_chars, DEFAULT_LIMITS.max_filter_regex_bytes)
+    assert not rx.literal, pattern
+    for line in lines:
+        assert rx.search(line) is (oracle.search(line) is not None), (pattern, line)
