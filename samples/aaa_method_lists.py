@@ -23,7 +23,7 @@ CONFIG = f"""
     </aaa>
     <tacacs>
       <server xmlns="{AAA}">
-        <name>TAC1</name><address><ipv4>10.0.0.10</ipv4></address>
+        <name>TAC1</name><address><ipv4>127.0.0.10</ipv4></address>
         <key><encryption>0</encryption><key>s3cret</key></key>
       </server>
     </tacacs>

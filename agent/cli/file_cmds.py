@@ -3,7 +3,7 @@
 device's own SSH client.
 
 Every file name they print — listed by ``dir``, echoed in a prompt or an error — goes through
-:func:`agent.cli.printable.printable`, so a name made of terminal escape sequences or newlines is shown, not
+:func:`agent.cli.escapes.printable`, so a name made of terminal escape sequences or newlines is shown, not
 obeyed (what ``more`` prints of a file's content is the content, as on IOS).
 
 What they print follows IOS (``Destination filename [x]?``, ``Delete filename [x]?`` / ``Delete flash:/x?
@@ -31,7 +31,7 @@ import asyncssh
 
 from agent.cli.context import CliSession
 from agent.cli.parser import Node, add
-from agent.cli.printable import printable
+from agent.cli.escapes import printable
 from agent.datastore.store import StoreError
 from agent.device.config_files import ConfigFileError
 from agent.device.files import FlashError, Url

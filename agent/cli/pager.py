@@ -24,17 +24,21 @@ class OutputFilter:
 
 
 def split_pipe(line: str) -> tuple[str, list[OutputFilter] | str]:
-    """Split ``cmd | inc x`` into the command and its filters; a bad filter gives an error column (as text)."""
+    """Split ``cmd | inc x`` into the command and its filters; a bad filter gives an error column (as text).
+
+    The first ``|`` ends the command. After it a ``|`` is regex alternation (``| include transport|Allowed``, as
+    IOS reads it) unless it follows white space and starts another filter (``| sec line | count``).
+    """
     if "|" not in line:
         return line, []
-    command, *stages = line.split("|")
+    command, _, rest = line.partition("|")
     filters: list[OutputFilter] = []
     offset = len(command) + 1
-    for stage in stages:
+    for stage in _stages(rest):
         words = stage.split(None, 1)
         if not words:
             return command, f"{offset}"
-        kinds = [k for k in FILTERS if k.startswith(words[0].lower())]
+        kinds = _kinds(words[0])
         if len(kinds) != 1:
             return command, f"{offset + len(stage) - len(stage.lstrip())}"
         if kinds[0] != "count" and len(words) < 2:
@@ -42,6 +46,24 @@ def split_pipe(line: str) -> tuple[str, list[OutputFilter] | str]:
         filters.append(OutputFilter(kinds[0], words[1].strip() if len(words) > 1 else ""))
         offset += len(stage) + 1
     return command.rstrip(), filters
+
+
+def _kinds(word: str) -> list[str]:
+    return [k for k in FILTERS if k.startswith(word.lower())]
+
+
+def _stages(rest: str) -> list[str]:
+    """``rest`` cut at each `` | KIND`` that starts a new filter stage (the ``|`` itself dropped)."""
+    stages: list[str] = []
+    start = 0
+    for i, c in enumerate(rest):
+        if c == "|" and i > start and rest[i - 1].isspace():
+            words = rest[i + 1 :].split(None, 1)
+            if words and len(_kinds(words[0])) == 1:
+                stages.append(rest[start:i])
+                start = i + 1
+    stages.append(rest[start:])
+    return stages
 
 
 def apply_filters(text: str, filters: list[OutputFilter], limits: Limits = DEFAULT_LIMITS) -> str:

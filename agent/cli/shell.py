@@ -139,7 +139,7 @@ async def run_command(s: CliSession, line: str) -> str:
         config_mode.enter(s)
         return "Enter configuration commands, one per line.  End with CNTL/Z."
     text = str(result or "")
-    return apply_filters(text, filters) if filters else text
+    return apply_filters(text, filters, s.device.stores.limits) if filters else text
 
 
 async def _page(term: _Terminal, s: CliSession, text: str) -> None:

@@ -509,7 +509,9 @@ class ScpServer(asyncssh.SFTPServer):
                 log.warning("SCP transfer of %s by %r timed out; channel closed", f.url, self.owner.user)
                 syslog.info("%%SCP-3-TIMEOUT: transfer of %s from %s timed out", f.url, self.owner.peer)
                 self._discard(f, "timed out")
-                self.channel.close()
+                # abort, not close: a clean close waits for unsent data, which a peer that stopped reading a
+                # download never takes (asyncssh's SCP source already waits for drain, so that data is bounded)
+                self.channel.abort()
                 return
         self._arm()
 

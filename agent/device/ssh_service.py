@@ -7,6 +7,12 @@ users, keys, vty lines) read the policy and the running configuration live on ev
 are never disturbed by a configuration change, as on IOS. The server exists only while a usable RSA host key
 does (``%SSH-5-ENABLED`` / ``%SSH-5-DISABLED``).
 
+Admission (:mod:`agent.netconf.admission`, shared with the NETCONF port): ``ip ssh maxstartups`` stays the bound on
+connections that have not logged in, with the OpenSSH-style per-source bound, random early drop (scaled to
+maxstartups) and eviction of a flooding address's oldest idle socket from :class:`~agent.limits.Limits`; a user
+holds at most ``max_connections_per_user`` authenticated connections, and one with no open channel is closed after
+``auth_idle_timeout_s``.
+
 Every session channel gets a :class:`~agent.device.scp.DeviceSession` (from ``session_requested``): shell and
 exec run the CLI, ``scp`` commands the IOS file system of :mod:`agent.device.scp`, and the SFTP subsystem is
 refused unless ``sftp`` (``--sftp``). asyncssh only asks ``session_requested`` when no process/session/SFTP

@@ -1,11 +1,11 @@
 """Who may hold a connection to an SSH face: OpenSSH-style defences against idle connections locking others out.
 
 An SSH port has to accept a TCP connection before it knows who is on the other end, and each accepted connection
-costs a slot until it logs in or times out. A bare global bound (OpenSSH ``MaxStartups``, IOS ``ip ssh
-maxstartups``) lets a few idle sockets refuse every real login until the login time runs out. The same goes for
-authenticated connections that never open a session, and for one user holding every session. This module decides
-admission for both SSH faces (the NETCONF listener and the device SSH port); it knows nothing of SSH libraries,
-users' privileges or the device, so each face feeds it its own bounds:
+costs a slot until it logs in or times out. A bare global bound (OpenSSH ``MaxStartups``) lets a few idle sockets
+refuse every real login until the login time runs out. The same goes for authenticated connections that never open
+a session, and for one user holding every session. This module decides admission for any SSH face (the NETCONF
+listener, and any other SSH port the agent serves); it knows nothing of SSH libraries, users' privileges or what
+runs behind the port, so each face feeds it its own bounds:
 
 * :class:`Admission` tracks connections that have not logged in yet, by source address. A new connection is
   refused when its source already holds ``per_source`` of them (OpenSSH ``PerSourceMaxStartups``); between the
@@ -51,8 +51,8 @@ class EarlyDrop:
 
     @classmethod
     def scaled(cls, full: int, start_percent: int, rate: int) -> EarlyDrop:
-        """``start`` as a percentage of ``full``, so one setting serves bounds of any size (the device port's
-        ``ip ssh maxstartups`` changes with the configuration). ``start_percent`` 100 disables early drop."""
+        """``start`` as a percentage of ``full``, so one setting serves bounds of any size (a face whose bound
+        follows its configuration included). ``start_percent`` 100 disables early drop."""
         full = max(0, full)
         start = min(full, max(1, math.ceil(full * min(start_percent, 100) / 100)))
         return cls(start=start, rate=min(max(rate, 0), 100), full=full)
@@ -259,7 +259,7 @@ class IdleGuard:
 
 def refusal_text(refusal: Refusal, source: str, waiting: int, *, full: str, per_source: str) -> str:
     """The disconnect text for a refused connection; ``full`` and ``per_source`` name the face's two bounds
-    (``max_unauthenticated=16`` on NETCONF, ``ip ssh maxstartups 10`` on the device port)."""
+    (``max_unauthenticated=16`` on NETCONF, the configured bound's own name on another face)."""
     if refusal is Refusal.PER_SOURCE:
         return f"Too many unauthenticated connections from {source} ({per_source})"
     if refusal is Refusal.EARLY_DROP:

@@ -18,6 +18,25 @@ def test_split_pipe() -> None:
         [OutputFilter("section", "line"), OutputFilter("count", "")],
     )
     assert split_pipe("show run | include")[1] == "incomplete"
+    assert split_pipe("show run |")[1] == "10"
+    assert split_pipe("show run | bogus x")[1] == "11"
+
+
+def test_bar_inside_a_filter_is_alternation() -> None:
+    """``| include transport|Allowed`` is one regex (a real 17.x capture); `` | KIND`` starts another stage."""
+    assert split_pipe("show line vty 0 | include transport|Allowed") == (
+        "show line vty 0",
+        [OutputFilter("include", "transport|Allowed")],
+    )
+    assert split_pipe("show run | include (a|aa)*b | count") == (
+        "show run",
+        [OutputFilter("include", "(a|aa)*b"), OutputFilter("count", "")],
+    )
+    assert split_pipe("show run | include a |x") == ("show run", [OutputFilter("include", "a |x")])
+    assert split_pipe("show run | include a | exc b | begin c") == (
+        "show run",
+        [OutputFilter("include", "a"), OutputFilter("exclude", "b"), OutputFilter("begin", "c")],
+    )
 
 
 def test_filters() -> None:

@@ -13,7 +13,7 @@ EXPECTED = {
     "scp_server_local_auth.py": ["<name>scpuser</name>", "<enable/>", "<local/>"],
     "ssh_timeout_retries.py": ["<time-out>60</time-out>", "<authentication-retries>2</authentication-retries>"],
     "user_with_secret.py": ["<name>netadmin</name>", "<encryption>9</encryption>"],
-    "aaa_method_lists.py": ["<name>VTY</name>", "<group>TAC</group>", "<ipv4>10.0.0.10</ipv4>"],
+    "aaa_method_lists.py": ["<name>VTY</name>", "<group>TAC</group>", "<ipv4>127.0.0.10</ipv4>"],
 }
 
 

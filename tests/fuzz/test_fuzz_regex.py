@@ -30,6 +30,7 @@ FUZZ = settings.get_profile("iosxe-fuzz")
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 
 #: characters with the same general category in Unicode 3.1 (libxml2) and in Python's unicodedata
+MAX_SUBJECT = 12  # characters: libxml2 (the oracle) backtracks, exponentially in the subject on some patterns
 SUBJECT_CHARS = "abcxyzAXYZ0159 \t\n\r-._:/%,()[]{}|^$*+?\\éüßΑλд\u0661\u0e01中\u00a0\u2028€\u00bd\u0300"
 
 
@@ -44,14 +45,23 @@ def _libxml2_schema(pattern: str) -> etree.XMLSchema:
 
 
 def libxml2_matches(pattern: str, text: str) -> bool:
-    """The oracle: does libxml2's XML Schema validator accept ``text`` for a string type with ``pattern``?"""
+    """The oracle: does libxml2's XML Schema validator accept ``text`` for a string type with ``pattern``?
+
+    libxml2 backtracks too, and gives up with an "internal error" on some nested repetitions: then it has no
+    answer, and the example is discarded.
+    """
     probe = etree.Element("v")
     probe.text = text
-    return bool(_libxml2_schema(pattern).validate(probe))
+    try:
+        return bool(_libxml2_schema(pattern).validate(probe))
+    except etree.XMLSchemaValidateError:
+        assume(False)
+        raise
 
 
 _CP = r"(?:[0-9A-Za-z]|\\x\{[0-9A-F]+\})"  # one code point as agent.yang.regex writes it
-_PIECE = re.compile(rf"\[\^?(?:{_CP}(?:-{_CP})?)+\]|\\x\{{([0-9A-F]+)\}}")
+_EMPTY_CLASS = "[^\\x00-\\x{10FFFF}]"  # how agent.yang.regex writes a class that matches nothing
+_PIECE = re.compile(rf"{re.escape(_EMPTY_CLASS)}|\[\^?(?:{_CP}(?:-{_CP})?)+\]|\\x\{{([0-9A-F]+)\}}")
 
 
 def _code_point(token: str) -> int:
@@ -61,11 +71,13 @@ def _code_point(token: str) -> int:
 def _draw_piece(m: re.Match[str]) -> str:
     if m.group(1):
         return re.escape(chr(int(m.group(1), 16)))
+    if m.group() == _EMPTY_CLASS:
+        return "#"  # any character outside SUBJECT_CHARS: the subject then cannot match, which is the point
     body = m.group()[1:-1]
     negated = body.startswith("^")
     ranges = [(_code_point(a), _code_point(b or a)) for a, b in re.findall(rf"({_CP})(?:-({_CP}))?", body.lstrip("^"))]
     chars = [c for c in SUBJECT_CHARS if any(lo <= ord(c) <= hi for lo, hi in ranges) is not negated]
-    return "[" + "".join(map(re.escape, chars)) + "]" if chars else "[^\\s\\S]"
+    return "[" + "".join(map(re.escape, chars)) + "]" if chars else "#"
 
 
 def drawing_regex(pattern: str) -> str:
@@ -76,11 +88,11 @@ def drawing_regex(pattern: str) -> str:
 
 def subjects(pattern: str) -> st.SearchStrategy[str]:
     """Random strings, and strings the pattern should match (then perhaps cut or extended by one character)."""
-    drawn = st.from_regex(drawing_regex(pattern), fullmatch=True)
+    drawn = st.from_regex(drawing_regex(pattern), fullmatch=True).map(lambda t: t[:MAX_SUBJECT])
     mutated = st.tuples(drawn, st.sampled_from(["", "a", "-", " "]), st.booleans()).map(
         lambda t: (t[0][:-1] if t[2] else t[0]) + t[1]
     )
-    return st.one_of(st.text(st.sampled_from(SUBJECT_CHARS), max_size=12), drawn, mutated)
+    return st.one_of(st.text(st.sampled_from(SUBJECT_CHARS), max_size=MAX_SUBJECT), drawn, mutated)
 
 
 def _types(t: TypeSpec) -> list[TypeSpec]:
@@ -95,7 +107,7 @@ def schema_patterns(helpers: ModuleType) -> list[str]:
     return sorted(found)
 
 
-@settings(FUZZ, max_examples=2 * FUZZ.max_examples)
+@settings(FUZZ, max_examples=FUZZ.max_examples)
 @given(st.data())
 def test_schema_patterns_agree_with_libxml2(helpers: ModuleType, data: st.DataObject) -> None:
     pattern = data.draw(st.sampled_from(schema_patterns(helpers)), label="pattern")
@@ -107,9 +119,13 @@ def test_schema_patterns_agree_with_libxml2(helpers: ModuleType, data: st.DataOb
 
 _CLASS_CHAR = st.sampled_from([*list("abcxyz0159AXZ"), "\\.", "\\-", "\\[", "\\]", "\\^", "\\\\", "é"])
 _CLASS_RANGE = st.sampled_from(["a-c", "x-z", "0-5", "A-Z", "a-z", "!-/", "à-ÿ"])
+# No \P{..}: libxml2 reads it as \p{..} inside [...] ([\P{L}] matches "a"), and after an alternative that can
+# start with the same character it loses it ("\da|\P{L}" refuses "0"); tests/yang/test_regex.py pins the XSD
+# meaning instead
 _MULTI = st.sampled_from(
-    (r"\d \D \s \S \w \W \i \I \c \C \p{L} \p{Lu} \p{Ll} \p{Nd} \p{N} \p{P} \p{Z} \p{S} \P{L} \p{IsBasicLatin} "
-     r"\p{IsLatin-1Supplement} \P{IsBasicLatin} \p{IsThai} \p{IsGreek}").split()
+    [r"\d", r"\D", r"\s", r"\S", r"\w", r"\W", r"\i", r"\I", r"\c", r"\C", r"\p{L}", r"\p{Lu}", r"\p{Ll}", r"\p{Nd}",
+     r"\p{N}", r"\p{P}", r"\p{Z}", r"\p{S}", r"\p{IsBasicLatin}", r"\p{IsLatin-1Supplement}", r"\p{IsThai}",
+     r"\p{IsGreek}"]
 )  # fmt: skip
 _POS_GROUP = st.lists(st.one_of(_CLASS_CHAR, _CLASS_RANGE, _MULTI), min_size=1, max_size=4).map("".join)
 
@@ -128,16 +144,23 @@ _ATOM = st.one_of(
     _char_class(False),
     _char_class(True),
 )
-_QUANT = st.sampled_from(["", "", "", "?", "*", "+", "{0}", "{1}", "{2}", "{0,1}", "{1,3}", "{2,}"])
+# Counted repetition only on single characters and classes, counts from 0 or 1: libxml2 mishandles counts on
+# groups that can be empty and minimum counts of 2 or more ("(a*){2}" refuses "", "()(){1,3}a*|." refuses "aa",
+# "(|[^a]{2,})." accepts "00": all pinned in tests/yang/test_regex.py); the modules' own patterns, with their
+# {2} {3} {4} {0,61} {1,127} on groups, are fuzzed against it above
+_QUANT = st.sampled_from(["", "", "", "?", "*", "+", "{0}", "{1}", "{0,1}", "{1,3}", "{0,}", "{1,}"])
+_GROUP_QUANT = st.sampled_from(["", "", "?", "*", "+"])
 
 
 def _xsd_regex(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-    piece = st.tuples(st.one_of(_ATOM, inner.map(lambda r: f"({r})")), _QUANT).map("".join)
+    piece = st.one_of(
+        st.tuples(_ATOM, _QUANT).map("".join), st.tuples(inner.map(lambda r: f"({r})"), _GROUP_QUANT).map("".join)
+    )
     branch = st.lists(piece, max_size=4).map("".join)
     return st.lists(branch, min_size=1, max_size=3).map("|".join)
 
 
-XSD_PATTERN = st.recursive(_xsd_regex(st.nothing()), _xsd_regex, max_leaves=6)
+XSD_PATTERN = st.recursive(_xsd_regex(st.nothing()), _xsd_regex, max_leaves=4)
 
 
 @settings(FUZZ, max_examples=FUZZ.max_examples)
@@ -145,6 +168,9 @@ XSD_PATTERN = st.recursive(_xsd_regex(st.nothing()), _xsd_regex, max_leaves=6)
 def test_generated_xsd_patterns_agree_with_libxml2(data: st.DataObject) -> None:
     pattern = data.draw(XSD_PATTERN, label="pattern")
     text = data.draw(subjects(pattern), label="text")
+    # \i and \c are the XML 1.0 fifth-edition name characters here, libxml2's are the older Letter tables: the
+    # two agree on Latin-1 only
+    assume(not re.search(r"\\[iIcC]", pattern) or all(ord(c) < 0x100 for c in text))
     assert compile_xsd(pattern).matches(text) is libxml2_matches(pattern, text)
 
 
@@ -171,7 +197,7 @@ IOS_PATTERN = st.recursive(_ios_regex(st.nothing()), _ios_regex, max_leaves=5)
 LINE = st.text(st.sampled_from("abcxyAX019 .:/-,!*+?()[]|^$\\é\t"), max_size=12)
 
 
-@settings(FUZZ, max_examples=3 * FUZZ.max_examples)
+@settings(FUZZ, max_examples=2 * FUZZ.max_examples)
 @given(IOS_PATTERN, st.lists(LINE, min_size=1, max_size=4))
 def test_ios_patterns_agree_with_python_re(pattern: str, lines: list[str]) -> None:
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -14,8 +15,9 @@ def start_agent(state: Path, *extra: str) -> tuple[subprocess.Popen[str], int, i
     """Run ``python -m agent`` and return (process, NETCONF port, device SSH port)."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "agent", "--state-dir", str(state), "--netconf-port", "0", "--ssh-port", "0",
-         "--admin-password", PASSWORD, "--log-level", "WARNING", *extra],
+         "--log-level", "WARNING", *extra],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "IOSXE_AGENT_ADMIN_PASSWORD": PASSWORD},  # never on the command line (ps shows it)
     )  # fmt: skip
     assert proc.stdout is not None
     ssh_port = 0
