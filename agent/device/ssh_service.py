@@ -32,6 +32,7 @@ from typing import Any
 import asyncssh
 from asyncssh.kex import get_default_kex_algs
 
+from agent import sshflow
 from agent.datastore.store import Stores
 from agent.device.aaa.accounting import ExecAccounting
 from agent.device.aaa.authorization import ExecGrant, authorize_exec
@@ -188,6 +189,7 @@ class SshService:
                 return
             label, key = chosen
             if self._acceptor is None:
+                sshflow.install()  # a peer that outwrites its session must not grow our buffers
                 self._acceptor = await asyncssh.listen(
                     self.host,
                     self.port,

@@ -30,6 +30,7 @@ from typing import Protocol
 
 import asyncssh
 
+from agent import sshflow
 from agent.limits import Limits
 from agent.netconf import admission
 from agent.netconf.admission import Admission, EarlyDrop, IdleGuard
@@ -323,6 +324,7 @@ class NetconfServer:
 
     async def start(self, host: str, port: int) -> int:
         """Listen on ``host:port`` (port 0 picks a free one); returns the bound port."""
+        sshflow.install()  # a peer that outwrites its session must not grow our buffers
         self._acceptor = await asyncssh.listen(
             host,
             port,

@@ -254,7 +254,8 @@ class _Translator:
         self.ranges_seen = 0  # work budget: ranges brought in by class escapes (MAX_CLASS_RANGES)
 
     def fail(self, msg: str) -> RegexError:
-        return RegexError(f"invalid regular expression {self.p!r}: {msg} at position {self.i}")
+        shown = self.p if len(self.p) <= 80 else self.p[:80] + "..."
+        return RegexError(f"invalid regular expression {shown!r}: {msg} at position {self.i}")
 
     def run(self) -> str:
         out: list[str] = []
@@ -263,12 +264,10 @@ class _Translator:
         depth = 0
         size = 0
         while self.i < len(p):
-            size += len(out[-1]) if out else 0
-            if size > MAX_TRANSLATED_CHARS:
-                raise RegexError(
-                    f"regular expression {p[:40]!r}... too complex: its classes expand beyond "
-                    f"{MAX_TRANSLATED_CHARS} characters"
-                )
+            if out:
+                size += len(out[-1])  # every pass below appends exactly one piece
+                if size > MAX_TRANSLATED_CHARS:
+                    raise self.fail(f"too complex: its classes expand beyond {MAX_TRANSLATED_CHARS} characters")
             c = p[self.i]
             if c in "*+?" or (c == "{" and after_atom):
                 if not after_atom:
@@ -297,7 +296,10 @@ class _Translator:
                 after_atom = True
         if depth:
             raise self.fail("unbalanced '('")
-        return "".join(out)
+        text = "".join(out)
+        if len(text) > MAX_TRANSLATED_CHARS:
+            raise self.fail(f"too complex: its classes expand beyond {MAX_TRANSLATED_CHARS} characters")
+        return text
 
     def quantifier(self) -> str:
         c = self.p[self.i]

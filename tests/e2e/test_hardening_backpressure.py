@@ -205,6 +205,51 @@ async def test_cli_client_that_never_reads_is_bounded_and_then_dropped(fresh_age
     assert "stalled_output_timeout_s" in agent.log_text()
 
 
+async def writes_until_blocked(writer, data: bytes | str, cap: int) -> int:
+    """Write ``data`` again and again, never reading; return how many bytes went out before the agent's flow
+    control stopped accepting them (a drain that waits 3 s), or fail once ``cap`` bytes were accepted."""
+    sent = 0
+    while sent < cap:
+        writer.write(data)
+        sent += len(data)
+        try:
+            await asyncio.wait_for(writer.drain(), 3)
+        except TimeoutError:
+            return sent
+    raise AssertionError(f"the agent accepted {sent} bytes of requests from a client that reads nothing")
+
+
+async def test_cli_input_faster_than_the_shell_is_stopped_by_the_window(fresh_agent) -> None:
+    """A client that pastes commands much faster than the CLI runs them and never reads: once what waits for
+    the shell fills the SSH window, the client's writes block (asyncssh alone would refill the window on each
+    pause/resume while megabytes wait, agent/sshflow.py), and the agent's memory stays flat."""
+    agent = fresh_agent()
+    conn = await asyncssh.connect("127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None)
+    proc = await conn.create_process(term_type="vt100", term_size=(200, 50))
+    await asyncio.wait_for(proc.stdout.readuntil("#"), 30)
+    base = rss_bytes(agent)
+    sent = await writes_until_blocked(proc.stdin, "show running-config\n" * 32, 200 * MB)
+    grown = rss_bytes(agent) - base
+    print(
+        f"\nCLI input flood: {sent / MB:.1f} MB accepted before the window closed; agent RSS grew {grown / MB:.1f} MB"
+    )
+    assert sent < 64 * MB and grown < 32 * MB
+    conn.abort()
+
+
+async def test_netconf_requests_faster_than_the_session_are_stopped_by_the_window(fresh_agent) -> None:
+    """The same for pipelined NETCONF requests whose replies are never read."""
+    agent = fresh_agent()
+    nc = await Netconf.open(agent)
+    base = rss_bytes(agent)
+    request = chunk(rpc("<get-config><source><running/></source></get-config>"))
+    sent = await writes_until_blocked(nc.writer, request * 64, 200 * MB)
+    grown = rss_bytes(agent) - base
+    print(f"\nNETCONF request flood: {sent / MB:.1f} MB accepted; agent RSS grew {grown / MB:.1f} MB")
+    assert sent < 64 * MB and grown < 32 * MB
+    nc.conn.abort()
+
+
 @pytest.mark.parametrize("count", [20_000, 100_000])
 async def test_many_rpc_attributes_are_refused_fast(agent, count: int) -> None:
     s = await Netconf.open(agent)

@@ -210,9 +210,9 @@ def _command(
     for anchor in _anchors(ctx, cmd.anchor_steps):
         if cmd.render_as == "crypto-key":
             hex_el = _find(anchor, cmd.path("hex-data"))
+            if hex_el is not None and sources is not None:
+                sources.append(hex_el)  # an empty key prints nothing: the parser must miss it, so it is refused
             if hex_el is not None and hex_el.text:
-                if sources is not None:
-                    sources.append(hex_el)
                 out.append(indent + "key-string")
                 out.extend(CRYPTO_DATA.indent + line for line in crypto_key_lines(hex_el.text))
                 out.append(indent + "quit")
