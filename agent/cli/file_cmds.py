@@ -30,8 +30,8 @@ from datetime import UTC, datetime
 import asyncssh
 
 from agent.cli.context import CliSession
-from agent.cli.parser import Node, add
 from agent.cli.escapes import printable
+from agent.cli.parser import Node, add
 from agent.datastore.store import StoreError
 from agent.device.config_files import ConfigFileError
 from agent.device.files import FlashError, Url

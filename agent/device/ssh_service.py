@@ -48,7 +48,7 @@ from agent.device.sessions import SessionInfo, SessionRegistry, disconnects, tty
 from agent.device.ssh_policy import SshPolicy, VtyLine
 from agent.limits import DEFAULT_LIMITS, Limits
 from agent.netconf import admission
-from agent.netconf.admission import Admission, EarlyDrop, IdleGuard
+from agent.netconf.admission import Admission, IdleGuard
 
 log = logging.getLogger(__name__)
 syslog = logging.getLogger("agent.syslog")
@@ -218,18 +218,9 @@ class SshService:
     def admit(self, conn: _Connection) -> None:
         """Admit a new TCP connection to the login phase, or disconnect it: ``ip ssh maxstartups`` stays the bound
         of waiting connections (IOS), with the per-source bound and random early drop scaled to it."""
-        limits = self.limits
         full = self.policy.maxstartups
-        drop = EarlyDrop.scaled(full, limits.early_drop_start_percent, limits.early_drop_rate_percent)
-        per_source = limits.max_unauthenticated_per_source
         admission.admit(
-            self.admission,
-            conn,
-            drop,
-            per_source,
-            face="device SSH",
-            full=f"ip ssh maxstartups {full}",
-            per_source_name=f"max_unauthenticated_per_source={per_source}",
+            self.admission, conn, self.limits, full, face="device SSH", full_name=f"ip ssh maxstartups {full}"
         )
 
     def logged_in(self, conn: _Connection, user: str) -> bool:

@@ -35,6 +35,8 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
+from agent.limits import Limits
+
 log = logging.getLogger(__name__)
 
 C = TypeVar("C", bound=Hashable)
@@ -283,11 +285,13 @@ class Door(Protocol):
 D = TypeVar("D", bound=Door)
 
 
-def admit(
-    admission: Admission[D], conn: D, drop: EarlyDrop, per_source: int, *, face: str, full: str, per_source_name: str
-) -> bool:
+def admit(admission: Admission[D], conn: D, limits: Limits, full: int, *, face: str, full_name: str) -> bool:
     """Admit a new TCP connection of ``face`` to the login phase, or disconnect it; a waiting connection it
-    displaces is disconnected too. ``full`` and ``per_source_name`` name the face's bounds in the refusal."""
+    displaces is disconnected too. ``full`` is the face's bound on waiting connections (early drop scales to it)
+    and ``full_name`` names it in the refusal; the per-source bound and the drop curve come from ``limits``."""
+    drop = EarlyDrop.scaled(full, limits.early_drop_start_percent, limits.early_drop_rate_percent)
+    per_source = limits.max_unauthenticated_per_source
+    per_source_name = f"max_unauthenticated_per_source={per_source}"
     source = conn.peer or ""
     waiting = admission.waiting
     verdict = admission.admit(conn, source, drop, per_source)
@@ -296,7 +300,7 @@ def admit(
         verdict.evict.disconnect_soon(f"Too many unauthenticated connections from {verdict.evict.peer}")
     if verdict.refusal is None:
         return True
-    text = refusal_text(verdict.refusal, source, waiting, full=full, per_source=per_source_name)
+    text = refusal_text(verdict.refusal, source, waiting, full=full_name, per_source=per_source_name)
     log.warning("%s connection from %s refused: %s", face, source, text)
     conn.disconnect_soon(text)
     return False

@@ -33,7 +33,7 @@ import asyncssh
 from agent import sshflow
 from agent.limits import Limits
 from agent.netconf import admission
-from agent.netconf.admission import Admission, EarlyDrop, IdleGuard
+from agent.netconf.admission import Admission, IdleGuard
 from agent.netconf.services import NetconfServices
 from agent.netconf.session import NetconfSession
 
@@ -277,19 +277,8 @@ class NetconfServer:
     def admit(self, conn: _SSHServer) -> None:
         """Admit a new TCP connection to the login phase, or disconnect it (and a waiting one it displaces)."""
         limits = self.services.limits
-        drop = EarlyDrop.scaled(
-            limits.max_unauthenticated, limits.early_drop_start_percent, limits.early_drop_rate_percent
-        )
-        per_source = limits.max_unauthenticated_per_source
-        admission.admit(
-            self.admission,
-            conn,
-            drop,
-            per_source,
-            face="NETCONF",
-            full=f"max_unauthenticated={limits.max_unauthenticated}",
-            per_source_name=f"max_unauthenticated_per_source={per_source}",
-        )
+        full = limits.max_unauthenticated
+        admission.admit(self.admission, conn, limits, full, face="NETCONF", full_name=f"max_unauthenticated={full}")
 
     def logged_in(self, conn: _SSHServer, user: str) -> bool:
         """Count an authenticated connection of ``user``; False (and disconnecting) at ``max_connections_per_user``."""

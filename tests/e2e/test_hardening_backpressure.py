@@ -18,15 +18,12 @@ from pathlib import Path
 import asyncssh
 import pytest
 from lxml import etree
+from raw_netconf import MB, Netconf, chunk
 
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 PASSWORD = "Adm1n-pass"
-HELLO = (
-    f'<hello xmlns="{NC}"><capabilities><capability>urn:ietf:params:netconf:base:1.1</capability>'
-    "</capabilities></hello>]]>]]>"
-).encode()
-MB = 1024 * 1024
+SUPPORT = Path(__file__).resolve().parents[1] / "support"  # raw_netconf for the child process
 
 
 def limits(**values: object) -> list[str]:
@@ -42,66 +39,8 @@ def rss_bytes(agent) -> int:
     raise AssertionError("no VmRSS")
 
 
-def chunk(msg: bytes) -> bytes:
-    """``msg`` framed in base:1.1 chunks of at most 1 MB."""
-    parts = (msg[i : i + MB] for i in range(0, len(msg), MB))
-    return b"".join(b"\n#%d\n" % len(part) + part for part in parts) + b"\n##\n"
-
-
 def rpc(body: str, message_id: str = "1", attrs: str = "") -> bytes:
     return f'<rpc xmlns="{NC}" message-id="{message_id}"{attrs}>{body}</rpc>'.encode()
-
-
-class Netconf:
-    """A raw base:1.1 NETCONF session that may read its replies, or never read anything."""
-
-    def __init__(self, conn: asyncssh.SSHClientConnection, writer, reader) -> None:
-        self.conn, self.writer, self.reader = conn, writer, reader
-        self.buf = b""
-
-    @classmethod
-    async def open(cls, agent) -> Netconf:
-        conn = await asyncio.wait_for(
-            asyncssh.connect("127.0.0.1", agent.netconf_port, username="admin", password=PASSWORD, known_hosts=None),
-            30,
-        )
-        writer, reader, _ = await conn.open_session(subsystem="netconf", encoding=None)
-        self = cls(conn, writer, reader)
-        while b"]]>]]>" not in self.buf:
-            self.buf += await asyncio.wait_for(reader.read(65536), 30)
-        self.buf = self.buf.split(b"]]>]]>", 1)[1]
-        writer.write(HELLO)
-        return self
-
-    async def call(self, msg: bytes, timeout: float = 60) -> etree._Element:
-        self.writer.write(chunk(msg))
-        return await self.reply(timeout)
-
-    async def reply(self, timeout: float = 60) -> etree._Element:
-        """The next message, de-chunked."""
-        out = b""
-        async with asyncio.timeout(timeout):
-            while True:
-                while self.buf.startswith(b"\n#"):
-                    if self.buf.startswith(b"\n##\n"):
-                        self.buf = self.buf[4:]
-                        return etree.fromstring(out.lstrip())
-                    end = self.buf.find(b"\n", 2)
-                    if end < 0:
-                        break
-                    size = int(self.buf[2:end])
-                    if len(self.buf) < end + 1 + size:
-                        break
-                    out += self.buf[end + 1 : end + 1 + size]
-                    self.buf = self.buf[end + 1 + size :]
-                data = await self.reader.read(1 << 20)
-                if not data:
-                    raise EOFError("closed")
-                self.buf += data
-
-    async def close(self) -> None:
-        self.conn.close()
-        await self.conn.wait_closed()
 
 
 def error_tags(reply: etree._Element) -> list[str]:
@@ -296,7 +235,8 @@ async def send_large_filter(port: int) -> None:
 
 async def test_large_filter_does_not_hold_up_other_sessions(agent) -> None:
     code = (
-        f"import asyncio, sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import {Path(__file__).stem} as t; "
+        f"import asyncio, sys; sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(SUPPORT)!r}]; "
+        f"import {Path(__file__).stem} as t; "
     )
     code += "asyncio.run(t.send_large_filter(int(sys.argv[1])))"
     sender = await asyncio.create_subprocess_exec(

@@ -15,7 +15,7 @@ from typing import Any
 
 import asyncssh
 import pytest
-from lxml import etree
+from datastores import running_xml
 from ncclient.operations.rpc import RPCError
 
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
@@ -28,17 +28,6 @@ ATTACK = "evil&#10;username root privilege 15 secret 0 x"
 
 def config(body: str) -> str:
     return f'<config xmlns="{NC}" xmlns:nc="{NC}"><native xmlns="{IOS}">{body}</native></config>'
-
-
-def running(agent: Any) -> bytes:
-    """The whole running configuration (c14n of get-config's <data>)."""
-    m = agent.connect()
-    try:
-        data = etree.fromstring(m.get_config("running").xml.encode()).find(f"{{{NC}}}data")
-        assert data is not None
-        return etree.tostring(data, method="c14n")
-    finally:
-        m.close_session()
 
 
 def refused(agent: Any, body: str, target: str = "candidate") -> RPCError:
@@ -94,14 +83,14 @@ def show_run(agent: Any) -> str:
 
 
 def test_the_newline_user_name_attack_is_refused_and_changes_nothing(agent: Any) -> None:
-    before, shown = running(agent), show_run(agent)
+    before, shown = running_xml(agent), show_run(agent)
     for target in ("candidate", "running"):
         err = refused(agent, f"<username><name>{ATTACK}</name><privilege>1</privilege></username>", target=target)
         assert (err.type, err.tag, err.severity) == ("application", "invalid-value", "error")
         assert err.message == REFUSED
         assert "username[" in (err.path or "") and "evil" in (err.path or "")
         assert "error_cli" in (err.info or "") and "http://cisco.com/yang/cisco-ia" in (err.info or "")
-    assert running(agent) == before
+    assert running_xml(agent) == before
     after = show_run(agent)
     assert after == shown
     assert "username root" not in after and "evil" not in after
@@ -111,16 +100,16 @@ def test_the_newline_user_name_attack_is_refused_and_changes_nothing(agent: Any)
     "name", ["bo b", "a&#9;b", "a&#13;b", "", "a&#x2028;b", "x&#10;"], ids=["space", "tab", "cr", "empty", "ls", "lf"]
 )
 def test_names_that_break_a_text_restore_are_refused(agent: Any, name: str) -> None:
-    before = running(agent)
+    before = running_xml(agent)
     err = refused(agent, f"<username><name>{name}</name><privilege>1</privilege></username>", target="running")
     assert err.tag == "invalid-value" and err.message == REFUSED
-    assert running(agent) == before
+    assert running_xml(agent) == before
 
 
 def test_line_values_and_keyword_collisions_are_refused_too(agent: Any) -> None:
     """Not a list of fields: a LINE value with a line break or a leading space, and a free word that the parser
     would read as the keyword before it, are refused the same way."""
-    before = running(agent)
+    before = running_xml(agent)
     for body in (
         f'<snmp-server><location xmlns="{SNMP}">lab&#10;username x privilege 15</location></snmp-server>',
         f'<snmp-server><contact xmlns="{SNMP}"> leading</contact></snmp-server>',
@@ -129,7 +118,7 @@ def test_line_values_and_keyword_collisions_are_refused_too(agent: Any) -> None:
     ):
         err = refused(agent, body)
         assert err.tag == "invalid-value" and err.message == REFUSED, body
-    assert running(agent) == before
+    assert running_xml(agent) == before
 
 
 def test_backup_and_restore_of_a_legal_configuration_restores_it_identically(agent: Any) -> None:
@@ -148,7 +137,7 @@ def test_backup_and_restore_of_a_legal_configuration_restores_it_identically(age
         )
     finally:
         m.close_session()
-    before = running(agent)
+    before = running_xml(agent)
 
     async def backup(shell: Shell) -> str:
         out = await shell.cmd("copy running-config flash:bk.cfg", "]? ")
@@ -168,7 +157,7 @@ def test_backup_and_restore_of_a_legal_configuration_restores_it_identically(age
         )
     finally:
         m.close_session()
-    assert running(agent) != before
+    assert running_xml(agent) != before
 
     async def restore(shell: Shell) -> str:
         out = await shell.cmd("copy flash:bk.cfg running-config", "]? ")
@@ -176,14 +165,14 @@ def test_backup_and_restore_of_a_legal_configuration_restores_it_identically(age
 
     out = cli(agent, restore)
     assert "bytes copied in" in out and "Invalid" not in out
-    assert running(agent) == before
+    assert running_xml(agent) == before
 
 
 def test_the_cli_refuses_a_line_break_inside_a_line_argument(agent: Any) -> None:
     """U+2028 ends a line for the file parser, so sent into ``snmp-server location`` it would split the command
     in running-config: the CLI refuses it with IOS's caret at the character. (With a terminal the line editor
     already drops the character; a session without one, as scripts open, passes lines through unchanged.)"""
-    before = running(agent)
+    before = running_xml(agent)
 
     async def session(shell: Shell) -> str:
         await shell.cmd("configure terminal")
@@ -196,4 +185,4 @@ def test_the_cli_refuses_a_line_break_inside_a_line_argument(agent: Any) -> None
     prompt = out.splitlines()[-1]  # no echo without a terminal: the caret line is relative to the prompt
     caret = next(line for line in out.splitlines() if line.strip() == "^")
     assert caret.index("^") == len(prompt) + len("snmp-server location lab")
-    assert running(agent) == before
+    assert running_xml(agent) == before

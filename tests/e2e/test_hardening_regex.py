@@ -16,6 +16,7 @@ import time
 import asyncssh
 import pytest
 from lxml import etree
+from raw_netconf import Netconf
 
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
@@ -30,10 +31,6 @@ BOMBS = [
     ("show running-config | count ((a*)*)*c", "admin"),
 ]
 ADMIN_PASSWORD = "Adm1n-pass"
-HELLO_10 = (
-    f'<hello xmlns="{NC}"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability>'
-    "</capabilities></hello>]]>]]>"
-).encode()
 ROUNDS = 20  # each bomb is typed this many times
 COMMAND_TIMEOUT_S = 20.0  # far above what each bomb takes now; the old engine never finished
 LATENCY_BOUND_S = 0.100  # the issue's "another session's get-config within 100 ms"
@@ -56,49 +53,15 @@ def users(agent) -> None:
         m.close_session()
 
 
-class RawNetconf:
-    """A base:1.0 NETCONF session on asyncssh, for latency figures (ncclient itself polls every 100 ms)."""
-
-    def __init__(self, conn: asyncssh.SSHClientConnection, writer, reader) -> None:
-        self.conn, self.writer, self.reader = conn, writer, reader
-        self.buf = b""
-
-    @classmethod
-    async def open(cls, agent) -> RawNetconf:
-        conn = await asyncssh.connect(
-            "127.0.0.1", agent.netconf_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
-        )
-        writer, reader, _ = await conn.open_session(subsystem="netconf", encoding=None)
-        self = cls(conn, writer, reader)
-        await self.message()  # the server's hello
-        writer.write(HELLO_10)
-        return self
-
-    async def message(self) -> bytes:
-        while b"]]>]]>" not in self.buf:
-            data = await asyncio.wait_for(self.reader.read(1 << 20), COMMAND_TIMEOUT_S)
-            if not data:
-                raise EOFError("session closed")
-            self.buf += data
-        msg, _, self.buf = self.buf.partition(b"]]>]]>")
-        return msg
-
-    async def get_config(self, message_id: int, select: str | None = None) -> tuple[float, etree._Element]:
-        """Seconds from sending a get-config of running (with an XPath filter) to having its whole reply."""
-        flt = "" if select is None else f'<filter type="xpath" xmlns:ios="{IOS}" select="{select}"/>'
-        start = time.perf_counter()
-        self.writer.write(
-            f'<rpc xmlns="{NC}" message-id="{message_id}"><get-config><source><running/></source>{flt}</get-config>'
-            "</rpc>]]>]]>".encode()
-        )
-        reply = etree.fromstring(await self.message())
-        took = time.perf_counter() - start
-        assert reply.find(f"{{{NC}}}data") is not None, etree.tostring(reply)
-        return took, reply
-
-    async def close(self) -> None:
-        self.conn.close()
-        await self.conn.wait_closed()
+async def get_config(session: Netconf, message_id: int, select: str | None = None) -> tuple[float, etree._Element]:
+    """Seconds from sending a get-config of running (with an XPath filter) to having its whole reply."""
+    flt = "" if select is None else f'<filter type="xpath" xmlns:ios="{IOS}" select="{select}"/>'
+    msg = f'<rpc xmlns="{NC}" message-id="{message_id}"><get-config><source><running/></source>{flt}</get-config></rpc>'
+    start = time.perf_counter()
+    reply = await session.call(msg.encode(), COMMAND_TIMEOUT_S)
+    took = time.perf_counter() - start
+    assert reply.find(f"{{{NC}}}data") is not None, etree.tostring(reply)
+    return took, reply
 
 
 async def _shell(agent, user: str) -> asyncssh.SSHClientProcess[str]:
@@ -119,8 +82,8 @@ async def _bombs_alongside_get_config(agent, user: str, commands: list[str]) -> 
     """Type the bombs ``ROUNDS`` times in one shell while a NETCONF session does get-config back to back; the
     seconds each bomb took to answer, and each get-config's latency."""
     proc = await _shell(agent, user)
-    other = await RawNetconf.open(agent)
-    await other.get_config(0)  # warm: the session is up and its first reply is out
+    other = await Netconf.open(agent, ADMIN_PASSWORD)
+    await get_config(other, 0)  # warm: the session is up and its first reply is out
     took: list[float] = []
 
     async def bombs() -> None:
@@ -135,7 +98,7 @@ async def _bombs_alongside_get_config(agent, user: str, commands: list[str]) -> 
     latencies: list[float] = []
     try:
         while not task.done():
-            took_s, reply = await other.get_config(len(latencies) + 1)
+            took_s, reply = await get_config(other, len(latencies) + 1)
             assert reply.find(f".//{{{IOS}}}hostname") is not None
             latencies.append(took_s)
         await task
@@ -185,10 +148,10 @@ def test_bomb_filters_still_filter(agent, users: None) -> None:
 
 def test_xpath_re_match_bomb_answers(agent, users: None) -> None:
     async def run() -> tuple[float, etree._Element, etree._Element]:
-        session = await RawNetconf.open(agent)
+        session = await Netconf.open(agent, ADMIN_PASSWORD)
         try:
-            took, none = await session.get_config(1, "/ios:native/ios:username[re-match(ios:name, '(a*)*b')]")
-            _, some = await session.get_config(2, "/ios:native/ios:username[re-match(ios:name, '(a|aa)+')]")
+            took, none = await get_config(session, 1, "/ios:native/ios:username[re-match(ios:name, '(a*)*b')]")
+            _, some = await get_config(session, 2, "/ios:native/ios:username[re-match(ios:name, '(a|aa)+')]")
             return took, none, some
         finally:
             await session.close()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import asyncssh
 import pytest
+from datastores import running_xml
 from lxml import etree
 
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
@@ -41,17 +42,6 @@ def running_native(agent, subtree: str) -> etree._Element:
     try:
         reply = m.get_config("running", filter=("subtree", f'<native xmlns="{IOS}">{subtree}</native>'))
         return etree.fromstring(reply.xml.encode())
-    finally:
-        m.close_session()
-
-
-def running_xml(agent) -> bytes:
-    """The whole running configuration (the <data> of a get-config), for before/after comparisons."""
-    m = agent.connect()
-    try:
-        data = etree.fromstring(m.get_config("running").xml.encode()).find(f"{{{NC}}}data")
-        assert data is not None
-        return etree.tostring(data, method="c14n")
     finally:
         m.close_session()
 
