@@ -21,7 +21,7 @@ def tty_name(line: str) -> str:
     return f"tty{VTY_BASE + int(line.split()[-1])}"
 
 
-def disconnects(conn: asyncssh.SSHServerConnection) -> Callable[[int], None]:
+def disconnects(conn: asyncssh.connection.SSHConnection) -> Callable[[int], None]:
     """The ``end`` of a session an SSH connection carries: drop the connection, as clearing an IOS line does."""
     return lambda _by: conn.disconnect(asyncssh.DISC_BY_APPLICATION, "Line cleared")
 

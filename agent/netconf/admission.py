@@ -269,8 +269,9 @@ def refusal_text(refusal: Refusal, source: str, waiting: int, *, full: str, per_
     return f"Too many unauthenticated connections ({full})"
 
 
-class Door(Protocol):
-    """What the face-level helpers need of a connection: its address and a way to turn it away."""
+class Door(Hashable, Protocol):
+    """What the face-level helpers need of a connection: its address and a way to turn it away (and, as a key of
+    the admission tables, a hash)."""
 
     @property
     def peer(self) -> str | None:
