@@ -35,7 +35,10 @@ def install() -> None:
         return
 
     def deliver(self: Any, data: Any, datatype: Any) -> None:
-        pending = _buffered(self) if self._recv_buf else 0
+        # asyncssh refills only below half the window: while the window is above that, nothing needs counting
+        # (keeps the per-packet path free of the sum over the buffer)
+        refill_due = self._recv_window < self._init_recv_window / 2
+        pending = _buffered(self) if refill_due and self._recv_buf else 0
         if not pending:
             original(self, data, datatype)
             return
