@@ -47,18 +47,27 @@ def local_user(running: etree._Element, name: str, *, case_sensitive: bool = Tru
     wanted = name if case_sensitive else name.casefold()
     for entry in running.iterfind(f"{n('native')}/{n('username')}"):
         stored = entry.findtext(n("name")) or ""
-        if (stored if case_sensitive else stored.casefold()) != wanted:
-            continue
-        privilege = int(entry.findtext(n("privilege")) or "1")
-        secret = entry.find(n("secret"))
-        password = entry.find(n("password"))
-        if secret is not None:
-            return LocalUser(stored, privilege, secret.findtext(n("encryption")), secret.findtext(n("secret")))
-        if password is not None:
-            encryption = password.findtext(n("encryption")) or "0"
-            return LocalUser(stored, privilege, encryption, password.findtext(n("password")))
-        return LocalUser(stored, privilege, None, None)
+        if (stored if case_sensitive else stored.casefold()) == wanted:
+            return _local_user_of(entry)
     return None
+
+
+def local_users(running: etree._Element) -> list[LocalUser]:
+    """Every ``username`` entry, in stored order (for questions about all users at once, read in one pass)."""
+    return [_local_user_of(entry) for entry in running.iterfind(f"{n('native')}/{n('username')}")]
+
+
+def _local_user_of(entry: etree._Element) -> LocalUser:
+    stored = entry.findtext(n("name")) or ""
+    privilege = int(entry.findtext(n("privilege")) or "1")
+    secret = entry.find(n("secret"))
+    password = entry.find(n("password"))
+    if secret is not None:
+        return LocalUser(stored, privilege, secret.findtext(n("encryption")), secret.findtext(n("secret")))
+    if password is not None:
+        encryption = password.findtext(n("encryption")) or "0"
+        return LocalUser(stored, privilege, encryption, password.findtext(n("password")))
+    return LocalUser(stored, privilege, None, None)
 
 
 def aaa_new_model(running: etree._Element) -> bool:
