@@ -272,10 +272,6 @@ class Device:
         """NETCONF sessions are device sessions too (``show users`` lists them, ``clear netconf-yang session``
         kills one as ``<kill-session>`` does: locks released, RFC 6470 killed-by the CLI session)."""
 
-        def kill(by: int) -> None:
-            session.close("killed", killed_by=by)
-            self.stores.session_ended(session.session_id)
-
         record = self.sessions.add(
             "netconf",
             session.user,
@@ -283,7 +279,7 @@ class Device:
             mode="netconf",
             privilege=15,
             session_id=session.session_id,
-            end=kill,
+            end=session.kill,
         )
         self._netconf_records[session.session_id] = record
 

@@ -286,7 +286,7 @@ class Door(Hashable, Protocol):
 D = TypeVar("D", bound=Door)
 
 
-def admit(admission: Admission[D], conn: D, limits: Limits, full: int, *, face: str, full_name: str) -> bool:
+def admit(admission: Admission[D], conn: D, limits: Limits, full: int, *, face: str, full_name: str) -> None:
     """Admit a new TCP connection of ``face`` to the login phase, or disconnect it; a waiting connection it
     displaces is disconnected too. ``full`` is the face's bound on waiting connections (early drop scales to it)
     and ``full_name`` names it in the refusal; the per-source bound and the drop curve come from ``limits``."""
@@ -299,12 +299,10 @@ def admit(admission: Admission[D], conn: D, limits: Limits, full: int, *, face: 
     if verdict.evict is not None:
         log.warning("%s connection from %s dropped to admit one from %s", face, verdict.evict.peer, source)
         verdict.evict.disconnect_soon(f"Too many unauthenticated connections from {verdict.evict.peer}")
-    if verdict.refusal is None:
-        return True
-    text = refusal_text(verdict.refusal, source, waiting, full=full_name, per_source=per_source_name)
-    log.warning("%s connection from %s refused: %s", face, source, text)
-    conn.disconnect_soon(text)
-    return False
+    if verdict.refusal is not None:
+        text = refusal_text(verdict.refusal, source, waiting, full=full_name, per_source=per_source_name)
+        log.warning("%s connection from %s refused: %s", face, source, text)
+        conn.disconnect_soon(text)
 
 
 def log_in(admission: Admission[D], conn: D, user: str, limit: int, *, face: str) -> bool:

@@ -25,7 +25,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
 from lxml import etree
 
@@ -121,6 +121,9 @@ class NetconfSession:
         self._queue: asyncio.Queue[bytes] = asyncio.Queue()
         self._paused = False
         self._output_blocked = False
+        #: transports without a buffer of their own (test captures) have nothing to wait for; decided once, a
+        #: runtime Protocol check costs more than the rest of the per-reply path
+        self._drainable = isinstance(self.transport, DrainableTransport)
         self._worker: asyncio.Task[None] | None = None
         self._hello_timer: asyncio.TimerHandle | None = None
         self._idle_timer: asyncio.TimerHandle | None = None
@@ -177,6 +180,12 @@ class NetconfSession:
             self.termination_reason, self.killed_by = reason, killed_by
         self._closing = True
         self.transport.close()
+
+    def kill(self, by: int) -> None:
+        """End this session as ``<kill-session>`` does (RFC 6241 §7.8.9): closed as killed by session ``by``, its
+        locks released and its pending changes discarded."""
+        self.close("killed", killed_by=by)
+        self.services.stores.session_ended(self.session_id)
 
     def connection_lost(self) -> None:
         """The transport is gone: stop the worker and release what the session held."""
@@ -289,9 +298,9 @@ class NetconfSession:
 
         Transports without a buffer of their own (test captures) have nothing to wait for.
         """
-        transport = self.transport
-        if not isinstance(transport, DrainableTransport):
+        if not self._drainable:
             return
+        transport = cast(DrainableTransport, self.transport)  # checked once in __post_init__
         if transport.write_buffer_size() <= self.services.limits.max_pending_output_bytes:
             return
         self._output_blocked = True

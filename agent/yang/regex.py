@@ -449,10 +449,9 @@ def compile_re2(text: str, max_mem: int) -> re2._Regexp:
 class XsdRegex:
     """A compiled XSD regular expression; :meth:`matches` answers in time linear in the subject."""
 
-    __slots__ = ("_rx", "pattern")
+    __slots__ = ("_rx",)
 
-    def __init__(self, pattern: str, rx: re2._Regexp) -> None:
-        self.pattern = pattern
+    def __init__(self, rx: re2._Regexp) -> None:
         self._rx = rx
 
     def matches(self, text: str) -> bool:
@@ -475,4 +474,4 @@ def compile_xsd(pattern: str) -> XsdRegex:
         rx = compile_re2(text, MAX_PROGRAM_BYTES)
     except RegexError as e:
         raise RegexError(f"{e} (pattern {pattern[:80]!r})") from None
-    return XsdRegex(pattern, rx)
+    return XsdRegex(rx)

@@ -36,8 +36,7 @@ async def kill_session(ctx: RpcContext, op: etree._Element) -> Reply:
     victim = ctx.services.sessions.get(target)
     if victim is None:
         raise protocol_error(ErrorTag.INVALID_VALUE, f"no session with id {target}", element="session-id")
-    victim.close("killed", killed_by=ctx.session.session_id)
-    ctx.services.stores.session_ended(target)
+    victim.kill(ctx.session.session_id)
     return None
 
 
