@@ -102,6 +102,11 @@ def yang_dir() -> Path:
     raise SystemExit("iosxe-agent: cannot find the YANG modules (yang/)")
 
 
+def compiled_schema(settings: Settings) -> Schema:
+    """The device's YANG schema with the features ``settings`` enable (serving and recovery both need it)."""
+    return load_schema(default_search_path(yang_dir()), MODULES, enabled_features(settings.netconf_extensions))
+
+
 def parse_args(argv: list[str] | None = None) -> Settings:
     """Build Settings from the command line and ``IOSXE_AGENT_ADMIN_USER`` / ``IOSXE_AGENT_ADMIN_PASSWORD``."""
     p = argparse.ArgumentParser(prog="iosxe-agent", description="Cisco IOS XE 17 management-plane agent")
@@ -330,7 +335,7 @@ class Device:
 
 async def serve(settings: Settings) -> None:
     """Run one device until SIGINT/SIGTERM."""
-    schema = load_schema(default_search_path(yang_dir()), MODULES, enabled_features(settings.netconf_extensions))
+    schema = compiled_schema(settings)
     device = Device(settings, schema, settings.limits)
     device.load()
     await device.start()
@@ -376,7 +381,7 @@ def recover(settings: Settings) -> int:
             return 1
     if password is None:
         password, generated = random_password(), True
-    schema = load_schema(default_search_path(yang_dir()), MODULES, enabled_features(settings.netconf_extensions))
+    schema = compiled_schema(settings)
     try:
         with StateLock(state):
             recovered = recover_admin(state, schema, settings.limits, user, password)
@@ -405,15 +410,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(recover(settings))
     settings.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
-        lock = StateLock(settings.state_dir)
-        lock.acquire()
+        with StateLock(settings.state_dir), contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve(settings))
     except StateBusy as exc:
         sys.exit(f"iosxe-agent: {exc}")
-    try:
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(serve(settings))
-    finally:
-        lock.release()
 
 
 if __name__ == "__main__":
