@@ -38,6 +38,8 @@ class AgentProcess:
     ssh_port: int = 0
     proc: subprocess.Popen[str] | None = None
     output: list[str] = field(default_factory=list)
+    #: signalled whenever the drain thread appends a line (see wait_for_output)
+    _printed: threading.Condition = field(default_factory=threading.Condition)
     #: how the admin password reaches the agent: the environment, so it never shows in ps (a test may give
     #: ``--admin-password-file F`` instead, with an empty ``password_env``)
     password_args: tuple[str, ...] = ()
@@ -90,10 +92,24 @@ class AgentProcess:
         time.sleep(0.2)  # let the drain thread catch up with what was just logged
         return "".join(self.output)
 
+    def wait_for_output(self, pattern: str, count: int = 1, timeout: float = 20) -> None:
+        """Wait until ``pattern`` (a regex) has appeared in ``count`` lines of the agent's output: the event a test
+        waits on when the agent finishes something asynchronously (e.g. releasing a closed session)."""
+        regex = re.compile(pattern)
+
+        def seen() -> bool:
+            return sum(1 for line in self.output if regex.search(line)) >= count
+
+        with self._printed:
+            if not self._printed.wait_for(seen, timeout):
+                raise AssertionError(f"agent never printed {pattern!r} {count} time(s):\n" + "".join(self.output[-40:]))
+
     def _drain(self, stream: IO[str]) -> None:
         """Keep reading the agent's output so a full pipe never blocks its logging."""
         for line in stream:
-            self.output.append(line)
+            with self._printed:
+                self.output.append(line)
+                self._printed.notify_all()
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None

@@ -213,11 +213,14 @@ async def test_half_open_connections_are_bounded_and_cut(fresh_agent) -> None:
 
 
 # -- session limits ---------------------------------------------------------------------------------------------
+CLOSED = r"NETCONF session \d+ closed"  # logged once the agent has released the session's slot
+
+
 async def test_netconf_session_limits(fresh_agent) -> None:
     agent = fresh_agent(*limits(max_netconf_sessions=3, max_sessions_per_user=2))
     add_user(agent, "ops15", 15, "Ops15-pass")
-    # the session add_user closed may still hold its slot for a moment
-    a1, a2 = await open_when_free(agent), await open_when_free(agent)
+    agent.wait_for_output(CLOSED)  # the session add_user closed holds its slot until the agent sees it go
+    a1, a2 = await Wire.open(agent), await Wire.open(agent)
     with pytest.raises(asyncssh.ChannelOpenError, match="max_sessions_per_user=2"):
         await Wire.open(agent)
     o1 = await Wire.open(agent, "ops15", "Ops15-pass")
@@ -226,21 +229,10 @@ async def test_netconf_session_limits(fresh_agent) -> None:
     for s in (a1, a2, o1):
         assert not errors(await s.rpc("<get-config><source><running/></source></get-config>"))
     await a1.close()
-    await (await open_when_free(agent)).close()  # a slot is free again
+    agent.wait_for_output(CLOSED, count=2)
+    await (await Wire.open(agent)).close()  # a slot is free again
     for s in (a2, o1):
         await s.close()
-
-
-async def open_when_free(agent, seconds: float = 10) -> Wire:
-    """A session as soon as a slot is free: the server frees one when it sees a closed channel go."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return await Wire.open(agent)
-        except asyncssh.ChannelOpenError:
-            if time.monotonic() > deadline:
-                raise
-            await asyncio.sleep(0.2)
 
 
 class _WrongPasswords(asyncssh.SSHClient):

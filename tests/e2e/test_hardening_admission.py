@@ -162,6 +162,7 @@ async def test_one_user_cannot_hold_every_netconf_session(fresh_agent) -> None:
     most max_sessions_per_user=16 of the 64, and another administrator logs in."""
     agent = fresh_agent()
     add_user(agent, "ops15", 15, "Ops15-pass")
+    agent.wait_for_output(r"NETCONF session \d+ closed")  # add_user's own session is released before we count
     async with asyncssh.connect(
         "127.0.0.1", agent.netconf_port, username="admin", password=PASSWORD, known_hosts=None
     ) as hog:
