@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 
 class LimitError(ValueError):
@@ -45,6 +46,7 @@ class Limits:
     login_timeout_s: float = 30.0  # NETCONF TCP accept to SSH authentication done (OpenSSH LoginGraceTime)
     hello_timeout_s: float = 60.0  # NETCONF subsystem start to the client's <hello>
     idle_timeout_s: float = 3600.0  # no complete NETCONF request for this long ends a session; 0: never
+    revert_minute_s: float = 60.0  # one minute of a cisco-ia revert timer (rollback, revert); tests shorten it
     max_rpc_queue: int = 32  # rpcs read ahead of processing per session (pipelining)
     max_reply_bytes: int = 512 * 1024 * 1024
     max_flash_bytes: int = 64 * 1024 * 1024  # everything in the device's flash: directory
@@ -82,7 +84,7 @@ def with_overrides(base: Limits, overrides: Iterable[str]) -> Limits:
         LimitError: an unknown name, a missing ``=``, or a value of the wrong kind or sign.
     """
     types = {f.name: f.type for f in fields(Limits)}
-    changes: dict[str, int | float] = {}
+    changes: dict[str, Any] = {}  # by field name, each value of that field's kind (checked below)
     for item in overrides:
         name, sep, text = item.partition("=")
         name = name.strip().replace("-", "_")

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from lxml import etree
+from namespaces import CRYPTO, NC, YANG_NS
 
 from agent.data.edit import EditResult, apply_edit, load_config
 from agent.data.wire import wire_copy
@@ -25,15 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 YANG_DIR = ROOT / "yang"
 DATA_DIR = ROOT / "tests" / "yang" / "data"
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-YANG_NS = "urn:ietf:params:xml:ns:yang:1"
-WD_NS = "urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults"
-CRYPTO_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-crypto"
 EDGE_NS = "urn:test:edge"
 CONFIG = clark(NC, "config")
 
 #: prefixes for ElementTree paths in assertions
-NSMAP = {"ios": NATIVE_NS, "ios-aaa": AAA_NS, "ios-snmp": SNMP_NS, "ios-crypto": CRYPTO_NS, "te": EDGE_NS}
+NSMAP = {"ios": NATIVE_NS, "ios-aaa": AAA_NS, "ios-snmp": SNMP_NS, "ios-crypto": CRYPTO, "te": EDGE_NS}
 
 # A module for what the Cisco subset does not exercise: decimal64, bits, binary, identityref, state data,
 # unique, mandatory, min-elements, composite keys, a choice with a default case, anydata, a typedef default.

@@ -17,12 +17,10 @@ from types import ModuleType
 from typing import IO, Any
 
 import pytest
+from agents import ADMIN_PASSWORD, ADMIN_USER
+from namespaces import native
 from ncclient import manager
 
-_NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-_IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-ADMIN_USER = "admin"
-ADMIN_PASSWORD = "Adm1n-pass"
 _READY = re.compile(r"NETCONF on ([0-9.]+):(\d+)")
 _SSH = re.compile(r"SSH on ([0-9.]+):(\d+)")
 
@@ -88,17 +86,19 @@ class AgentProcess:
         self.start()
 
     def log_text(self) -> str:
-        """Everything the agent printed so far (stdout and stderr)."""
-        time.sleep(0.2)  # let the drain thread catch up with what was just logged
-        return "".join(self.output)
+        """Everything the agent printed so far (stdout and stderr). A line the agent is still writing may be
+        missing: wait for the last line a check depends on with :meth:`wait_for_output` first."""
+        with self._printed:
+            return "".join(self.output)
 
-    def wait_for_output(self, pattern: str, count: int = 1, timeout: float = 20) -> None:
-        """Wait until ``pattern`` (a regex) has appeared in ``count`` lines of the agent's output: the event a test
-        waits on when the agent finishes something asynchronously (e.g. releasing a closed session)."""
+    def wait_for_output(self, pattern: str, count: int = 1, timeout: float = 20, after: int = 0) -> None:
+        """Wait until ``pattern`` (a regex) has appeared in ``count`` lines of the agent's output (from line
+        ``after`` on, e.g. ``len(agent.output)`` before a restart): the event a test waits on when the agent finishes
+        something asynchronously (e.g. releasing a closed session)."""
         regex = re.compile(pattern)
 
         def seen() -> bool:
-            return sum(1 for line in self.output if regex.search(line)) >= count
+            return sum(1 for line in self.output[after:] if regex.search(line)) >= count
 
         with self._printed:
             if not self._printed.wait_for(seen, timeout):
@@ -131,11 +131,30 @@ class AgentProcess:
         """Merge ``<native>body</native>`` through candidate and commit, as an automation client would."""
         m = self.connect()
         try:
-            config = f'<config xmlns="{_NC}" xmlns:nc="{_NC}"><native xmlns="{_IOS}">{body}</native></config>'
-            m.edit_config(target="candidate", config=config)
+            m.edit_config(target="candidate", config=native(body))
             m.commit()
         finally:
             m.close_session()
+
+
+# -- order and markers ------------------------------------------------------------------------------------------------
+_FUZZ = Path(__file__).resolve().parent / "fuzz"
+_E2E = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The fuzz targets are slow by design (a CPU budget of minutes, tests/fuzz/conftest.py), so they carry the
+    ``slow`` marker like the long end-to-end tests (``-m "not slow"`` for a quick run).
+
+    Longest first, each file's tests still together and in their own order: files holding slow tests, then the
+    other end-to-end files (seconds each, real agents), then the in-process ones (milliseconds). With several
+    workers (tools/test-all: pytest-xdist, one file per worker at a time, in this order) no long file starts
+    last and keeps one worker busy alone at the end."""
+    for item in items:
+        if _FUZZ in item.path.parents:
+            item.add_marker(pytest.mark.slow)
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: (item.path not in slow_files, _E2E not in item.path.parents))
 
 
 def _spawn(tmp_path_factory: pytest.TempPathFactory, *args: str, **fields: Any) -> AgentProcess:

@@ -3,16 +3,13 @@ pipeline, as IOS applies each configuration line (so a NETCONF session sees it i
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 
 from agent.cli.context import CliSession
-from agent.datastore.store import StoreError
+from agent.datastore.store import RUNNING, StoreError
 from agent.device.cli_map.parse import CONFIG_MODE, format_error, parse_line
 from agent.device.cli_map.syntax import Kw
 from agent.device.cli_map.table import BY_MODE
-
-syslog = logging.getLogger("agent.syslog")
 
 
 def enter(s: CliSession) -> None:
@@ -25,7 +22,7 @@ def leave(s: CliSession) -> None:
     if s.modes:
         s.modes = []
         line = (s.info.line or "vty 0").replace(" ", "")
-        syslog.info("%%SYS-5-CONFIG_I: Configured from console by %s on %s (%s)", s.info.user, line, s.info.peer)
+        s.device.log.emit(f"%SYS-5-CONFIG_I: Configured from console by {s.info.user} on {line} ({s.info.peer})")
 
 
 async def handle(s: CliSession, line: str, run_exec: Callable[[CliSession, str], Awaitable[str]]) -> str:
@@ -41,7 +38,7 @@ async def handle(s: CliSession, line: str, run_exec: Callable[[CliSession, str],
         return "\n".join(format_error(s.prompt(), line, result.error))
     if result.edit is not None:
         try:
-            s.device.stores.edit("running", result.edit, s.origin())
+            s.device.stores.edit(RUNNING, result.edit, s.origin())
         except StoreError as exc:
             return "\n".join(f"% {e.message}" for e in exc.errors)
     if result.mode.name == "exec":

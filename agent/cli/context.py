@@ -5,33 +5,35 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from agent.datastore.transaction import Origin
-from agent.device.names import n
+from agent.datastore.transaction import Face, Origin
+from agent.device import views
+from agent.device.debug import DebugFlags
 from agent.device.sessions import SessionInfo
 
 if TYPE_CHECKING:
     from agent.datastore.store import Stores
+    from agent.device.cli_map.parse import ModeContext
     from agent.device.keys import KeyStore
-    from agent.device.logbuffer import LogBuffer
+    from agent.device.logbuffer import DeviceLog
     from agent.device.sessions import SessionRegistry
     from agent.device.ssh_service import SshService
 
 
 @dataclass(eq=False)
 class CliDevice:
-    """The device as the shell sees it (built once in ``main``; shared by every CLI session)."""
+    """The device as the shell sees it (built once per device in ``agent.router``; shared by its CLI sessions)."""
 
     stores: Stores
     keys: KeyStore
     sessions: SessionRegistry
     ssh: SshService
-    log: LogBuffer
-    session_ids: Callable[[], int] = field(default=lambda: 0)  # device-wide ids, shared with NETCONF sessions
-    debug: set[str] = field(default_factory=set)  # "ssh", "scp", "snmp": device-wide, as IOS debugging is
+    log: DeviceLog
+    session_ids: Callable[[], int]  # device-wide ids, shared with NETCONF sessions; never the system's 0
+    debug: DebugFlags = field(default_factory=DebugFlags)  # device-wide, as IOS debugging is
     started: float = field(default_factory=time.time)
 
     @property
@@ -42,12 +44,12 @@ class CliDevice:
     @property
     def hostname(self) -> str:
         """``hostname`` of running (``Router`` when unset)."""
-        return self.running.findtext(f"{n('native')}/{n('hostname')}") or "Router"
+        return views.identity(self.running).hostname
 
     @property
     def domain(self) -> str | None:
         """``ip domain name`` of running."""
-        return self.running.findtext(f"{n('native')}/{n('ip')}/{n('domain')}/{n('name')}")
+        return views.identity(self.running).domain
 
 
 #: Asks the user a question on the terminal: (prompt, echo) -> the answer without the line end.
@@ -64,13 +66,13 @@ class CliSession:
     length: int = 24
     width: int = 80
     monitor: bool = False
-    modes: list[Any] = field(default_factory=list)  # config-mode contexts; empty = exec mode
+    modes: list[ModeContext] = field(default_factory=list)  # the configuration mode; empty = exec mode
     done: bool = False
-    session_id: int = 0  # device-wide (locks, notifications): never equal to a NETCONF session's id
+    #: device-wide (locks, notifications): never equal to another session's id, nor to the system's
+    session_id: int = field(init=False)
 
     def __post_init__(self) -> None:
-        if not self.session_id:
-            self.session_id = self.device.session_ids()
+        self.session_id = self.device.session_ids()
 
     @property
     def privilege(self) -> int:
@@ -79,7 +81,7 @@ class CliSession:
 
     def origin(self) -> Origin:
         """Who changes configuration from this session (for transactions and notifications)."""
-        return Origin(self.session_id, self.info.user, "cli", self.info.peer)
+        return Origin(session_id=self.session_id, user=self.info.user, face=Face.CLI, source_host=self.info.peer)
 
     def prompt(self) -> str:
         """``Router>``, ``Router#``, ``Router(config)#``, ``Router(config-line)#`` …"""

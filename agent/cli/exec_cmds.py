@@ -13,11 +13,11 @@ import time
 from agent.cli import file_cmds, show, show_aaa, ssh_client
 from agent.cli.context import CliSession
 from agent.cli.parser import Node, add
-from agent.datastore.store import StoreError
-from agent.device.aaa.login import enable_secret
-from agent.device.aaa.servers import radius_servers, tacacs_servers
+from agent.datastore.store import DATASTORES, StoreError
+from agent.device import views
 from agent.device.cli_map.render import render_running_config
-from agent.device.keys import render_mypubkey_rsa
+from agent.device.debug import Debug, show_debugging
+from agent.device.keys import default_label, render_mypubkey_rsa
 from agent.device.logbuffer import show_logging as render_logging
 from agent.device.passwords import verify
 from agent.device.sessions import VTY_BASE, SessionInfo
@@ -58,18 +58,18 @@ async def show_ssh(s: CliSession, args: tuple[str, ...]) -> str:
 async def show_ip_ssh(s: CliSession, args: tuple[str, ...]) -> str:
     svc = s.device.ssh
     label = svc.host_key_label
-    return show.show_ip_ssh(svc.policy, svc.enabled, s.device.keys.info(label) if label else None)
+    return show.show_ip_ssh(svc.view, svc.enabled, s.device.keys.info(label) if label else None)
 
 
 async def show_tacacs(s: CliSession, args: tuple[str, ...]) -> str:
     network = s.device.ssh.network
-    return show_aaa.show_tacacs(network.known(tacacs_servers(s.device.running)))
+    return show_aaa.show_tacacs(network.known(views.aaa(s.device.running).tacacs))
 
 
 async def show_aaa_servers(s: CliSession, args: tuple[str, ...]) -> str:
-    running = s.device.running
+    aaa = views.aaa(s.device.running)
     network = s.device.ssh.network
-    return show_aaa.show_aaa_servers(network.known([*radius_servers(running), *tacacs_servers(running)]))
+    return show_aaa.show_aaa_servers(network.known([*aaa.radius, *aaa.tacacs]))
 
 
 async def show_mypubkey(s: CliSession, args: tuple[str, ...]) -> str:
@@ -93,7 +93,7 @@ async def show_login(s: CliSession, args: tuple[str, ...]) -> str:
 
 async def show_netconf_sessions(s: CliSession, args: tuple[str, ...]) -> str:
     locks = s.device.stores.locks
-    held = {ds: h.session_id for ds in ("running", "candidate", "startup") if (h := locks.holder(ds)) is not None}
+    held = {ds: h.session_id for ds in DATASTORES if (h := locks.holder(ds)) is not None}
     return show.show_netconf_sessions(list(s.device.sessions), held)
 
 
@@ -154,7 +154,7 @@ async def enable(s: CliSession, args: tuple[str, ...]) -> str:
     if s.privilege >= level:
         s.info.privilege = level
         return ""
-    secret = enable_secret(s.device.running)
+    secret = views.aaa(s.device.running).enable_secret
     if secret is None:
         return "% No password set"
     for _ in range(3):
@@ -206,30 +206,29 @@ async def write_memory(s: CliSession, args: tuple[str, ...]) -> str:
 
 
 async def copy_run_start(s: CliSession, args: tuple[str, ...]) -> str:
-    answer = await s.ask("Destination filename [startup-config]? ", True)
-    if answer.strip() not in ("", "startup-config"):
-        return "%Error opening " + answer.strip() + " (No such file or directory)"
-    return await save(s)
+    """``copy running-config startup-config`` (its own keyword command, so ``copy run start`` is not taken for a
+    flash: file named ``start``): the one file-system copy, with its IOS dialogue."""
+    return await file_cmds.copy(s, ("running-config", "startup-config"))
 
 
 async def debug_ssh(s: CliSession, args: tuple[str, ...]) -> str:
-    s.device.debug.add("ssh")
-    return "Incoming ssh debugging is on"
+    return s.device.debug.turn_on(Debug.SSH)
 
 
 async def debug_scp(s: CliSession, args: tuple[str, ...]) -> str:
-    s.device.debug.add("scp")
-    return "Incoming scp debugging is on"
+    return s.device.debug.turn_on(Debug.SCP)
 
 
 async def debug_snmp(s: CliSession, args: tuple[str, ...]) -> str:
-    s.device.debug.add("snmp")
-    return "SNMP packet debugging is on"
+    return s.device.debug.turn_on(Debug.SNMP)
 
 
 async def undebug_all(s: CliSession, args: tuple[str, ...]) -> str:
-    s.device.debug.clear()
-    return "All possible debugging has been turned off"
+    return s.device.debug.all_off()
+
+
+async def show_debug(s: CliSession, args: tuple[str, ...]) -> str:
+    return show_debugging(s.device.debug)
 
 
 async def crypto_generate(s: CliSession, args: tuple[str, ...]) -> str:
@@ -258,7 +257,7 @@ async def crypto_generate(s: CliSession, args: tuple[str, ...]) -> str:
         i += 1
     prefix = ""
     if modulus is None:
-        name = label or (f"{s.device.hostname}.{s.device.domain}" if s.device.domain else None)
+        name = label or default_label(s.device.hostname, s.device.domain)
         if name is None:
             return "% Please define a domain-name first."
         prefix = (
@@ -338,6 +337,7 @@ def exec_tree() -> Node:
     add(root, "debug ip scp", debug_scp, "Secure Copy", 15)
     add(root, "debug snmp packet", debug_snmp, "SNMP packets", 15)
     add(root, "undebug all", undebug_all, "Disable all debugging", 15)
+    add(root, "show debugging", show_debug, "State of each debugging option", 15)
     add(root, "no debug all", undebug_all, "Disable all debugging", 15)
     file_cmds.register(root)  # dir, more, delete, copy SRC DST (flash:, running-config, startup-config, scp://)
     ssh_client.register(root)  # ssh -l WORD [-p <1-65535>] WORD

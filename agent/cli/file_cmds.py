@@ -1,6 +1,10 @@
 """File-system exec commands: ``dir``, ``more``, ``delete`` and ``copy`` over the IOS file system of
-:mod:`agent.device.scp` (flash:/bootflash:, running-config, startup-config), plus ``copy scp://…`` through the
-device's own SSH client.
+:mod:`agent.device.filesystem` (flash:/bootflash:, running-config, startup-config), plus ``copy scp://…`` through
+the device's own SSH client.
+
+``copy`` here is only IOS's dialogue (the questions, the confirmation, the ``bytes copied`` line): the copy itself
+is :meth:`agent.device.filesystem.DeviceFiles.copy`, the same one the NETCONF ``copy`` RPC runs, so a
+configuration copied to flash: is the same file whichever face copied it.
 
 Every file name they print — listed by ``dir``, echoed in a prompt or an error — goes through
 :func:`agent.cli.escapes.printable`, so a name made of terminal escape sequences or newlines is shown, not
@@ -32,12 +36,10 @@ import asyncssh
 from agent.cli.context import CliSession
 from agent.cli.escapes import printable
 from agent.cli.parser import Node, add
-from agent.datastore.store import StoreError
 from agent.device.config_files import ConfigFileError
-from agent.device.files import FlashError, Url
-from agent.device.scp import DeviceFiles
+from agent.device.files import FlashError
+from agent.device.filesystem import DeviceFiles, FileKind, Url, locate
 
-CHUNK = 256 * 1024
 NO_FS = "%Error: the file system is not available"
 
 
@@ -101,9 +103,9 @@ async def dir_cmd(s: CliSession, args: tuple[str, ...]) -> str:
     if files is None:
         return NO_FS
     where = args[0] if args else "flash:"
-    url = files.locate(where)
+    url = locate(where)
     prefix = where.split(":", 1)[0] + ":" if ":" in where else "flash:"
-    if url.kind != "flash":
+    if url.kind is not FileKind.FLASH:
         return printable(f"%Error opening {where} (No such file or directory)")
     if url.name:
         try:
@@ -137,20 +139,13 @@ async def more_cmd(s: CliSession, args: tuple[str, ...]) -> str:
     files = _files(s)
     if files is None:
         return NO_FS
-    url = files.locate(args[0])
-    if url.kind in ("running", "startup"):
-        return files.render(url.kind).decode("utf-8")
-    if url.kind != "flash":
+    url = locate(args[0])
+    if url.kind is FileKind.OTHER:
         return printable(f"%Error opening {args[0]} (No such file or directory)")
-    if not url.name:
-        return printable(f"%Error opening {url} (Is a directory)")
     try:
-        with files.flash.open_read(url.name) as f:
-            data = f.read(files.limits.max_config_bytes + 1)
+        data = files.read(url)
     except FlashError as exc:
         return printable(str(exc))
-    if len(data) > files.limits.max_config_bytes:
-        return printable(f"%Error reading {url} (File too large)")
     return data.decode("utf-8", "replace")
 
 
@@ -159,13 +154,13 @@ async def delete_cmd(s: CliSession, args: tuple[str, ...]) -> str:
     files = _files(s)
     if files is None:
         return NO_FS
-    url = files.locate(args[0])
-    if url.kind != "flash" or not url.name:
+    url = locate(args[0])
+    if url.kind is not FileKind.FLASH or not url.name:
         return printable(f"%Error deleting {args[0]} (Permission denied)")
     answer = (await s.ask(printable(f"Delete filename [{url.name}]? "), True)).strip()
     if answer:
-        url = files.locate(answer if ":" in answer else f"flash:{answer}")
-        if url.kind != "flash" or not url.name:
+        url = locate(answer if ":" in answer else f"flash:{answer}")
+        if url.kind is not FileKind.FLASH or not url.name:
             return printable(f"%Error deleting {answer} (Permission denied)")
     confirm = (await s.ask(printable(f"Delete flash:/{url.name}? [confirm]"), True)).strip().lower()
     if confirm not in ("", "y", "yes"):
@@ -199,7 +194,8 @@ async def copy_start_run(s: CliSession, args: tuple[str, ...]) -> str:
 
 
 async def copy(s: CliSession, args: tuple[str, ...]) -> str:
-    """``copy SRC DST`` between flash: files, running-config, startup-config and scp:// URLs."""
+    """``copy SRC DST`` between flash: files, running-config, startup-config and scp:// URLs: IOS's questions,
+    then the device file system's copy (or the device's SCP client for an scp:// side)."""
     files = _files(s)
     if files is None:
         return NO_FS
@@ -209,30 +205,33 @@ async def copy(s: CliSession, args: tuple[str, ...]) -> str:
         return printable(f"%Error parsing {src_text} (Invalid argument)")
     if dst_text.lower().startswith("scp:") and remote_dst is None:
         return printable(f"%Error parsing {dst_text} (Invalid argument)")
-    src = None if remote_src else files.locate(src_text)
-    dst = None if remote_dst else files.locate(dst_text)
-    for url, text in ((src, src_text), (dst, dst_text)):
-        if url is not None and url.kind == "other":
-            return printable(f"%Error opening {text} (No such file or directory)")
+    src = None if remote_src else locate(src_text)
+    dst = None if remote_dst else locate(dst_text)
+    try:  # a source that is no file, a destination on no file system: refused before any question
+        if src is not None:
+            files.check_file(src)
+        if dst is not None and dst.kind is FileKind.OTHER:
+            files.check_file(dst)
+    except FlashError as exc:
+        return printable(str(exc))
     if remote_src and remote_dst:
         return "%Error: copying between two remote hosts is not supported"
-    if src is not None and src.kind == "flash" and not src.name:
-        return printable(f"%Error opening {src} (Is a directory)")
 
     # the destination name, as IOS asks for it
-    if dst is not None and dst.kind == "flash":
+    if dst is not None and dst.kind is FileKind.FLASH:
         default = dst.name or _basename(str(remote_src) if remote_src else (src.name or str(src)) if src else "")
         answer = (await s.ask(printable(f"Destination filename [{default}]? "), True)).strip()
         name = answer or default
-        dst = files.locate(name if ":" in name else f"flash:{name}")
-        if dst.kind != "flash" or not dst.name:
+        dst = locate(name if ":" in name else f"flash:{name}")
+        if dst.kind is not FileKind.FLASH or not dst.name:
             return printable(f"%Error opening {name} (Invalid argument)")
-        try:
-            files.flash.resolve(dst.name)
+        try:  # refused before the overwrite question, as IOS does
+            if src is not None:
+                files.check_copy(src, dst)
+            else:
+                files.check_file(dst)
         except FlashError as exc:
             return printable(str(exc))
-        if src is not None and src.kind == "flash" and src.name == dst.name:
-            return printable(f"%Error copying {src} (Source and destination are the same)")
         if files.flash.exists(dst.name):
             confirm = await s.ask(
                 "%Warning:There is a file already existing with this name\nDo you want to over write? [confirm]", True
@@ -240,13 +239,12 @@ async def copy(s: CliSession, args: tuple[str, ...]) -> str:
             if confirm.strip().lower() not in ("", "y", "yes"):
                 return ""
     elif dst is not None:
-        default = "running-config" if dst.kind == "running" else "startup-config"
-        answer = (await s.ask(printable(f"Destination filename [{default}]? "), True)).strip()
-        if answer and files.locate(answer).kind != dst.kind:
+        answer = (await s.ask(printable(f"Destination filename [{dst}]? "), True)).strip()
+        if answer and locate(answer).kind is not dst.kind:
             return printable(f"%Error opening {answer} (No such file or directory)")
     else:
         assert remote_dst is not None
-        if src is None or src.kind != "flash":
+        if src is None or src.kind is not FileKind.FLASH:
             return printable(
                 f"%Error opening {remote_dst} (Operation not supported: copy a flash: file to an scp: URL)"
             )
@@ -269,7 +267,7 @@ async def copy(s: CliSession, args: tuple[str, ...]) -> str:
 
     assert dst is not None
     if remote_src is not None:
-        if dst.kind != "flash":
+        if dst.kind is not FileKind.FLASH:
             return printable(
                 f"%Error opening {remote_src} (Operation not supported: copy an scp: URL to a flash: file)"
             )
@@ -279,58 +277,19 @@ async def copy(s: CliSession, args: tuple[str, ...]) -> str:
 
 
 async def _local_copy(s: CliSession, files: DeviceFiles, src: Url, dst: Url) -> str:
+    """The device file system's copy, told the IOS way."""
     started = time.perf_counter()
-    if dst.kind == "startup" and src.kind == "running":
-        try:
-            files.stores.save(s.origin())
-        except StoreError as exc:
-            return "% " + "; ".join(e.message for e in exc.errors)
-        return "Building configuration...\n[OK]"
-    if dst.kind == "flash":
-        try:
-            if src.kind == "flash":
-                count = await asyncio.to_thread(_flash_to_flash, files, src.name, dst.name)
-            else:
-                data = files.render(src.kind)
-                writer = files.flash.open_write(dst.name)
-                try:
-                    writer.write(data)
-                    writer.commit()
-                except FlashError:
-                    writer.abort()
-                    raise
-                count = len(data)
-        except FlashError as exc:
-            return printable(str(exc))
-        return _copied(count, started)
-    # into running-config (merge) or startup-config (replace)
     try:
-        if src.kind == "flash":
-            with files.flash.open_read(src.name) as f:
-                data = f.read(files.limits.max_config_bytes + 1)
-        else:
-            data = files.render(src.kind)
-        await files.aapply(dst.kind, data, s.origin())
+        count = await files.copy(src, dst, s.origin())
     except ConfigFileError as exc:
         return "\n".join(printable(line) for line in exc.lines)
     except FlashError as exc:
         return printable(str(exc))
-    if dst.kind == "startup":
-        return _copied(len(data), started) + "\n[OK]"
-    return _copied(len(data), started)
-
-
-def _flash_to_flash(files: DeviceFiles, src: str, dst: str) -> int:
-    writer = files.flash.open_write(dst)
-    try:
-        with files.flash.open_read(src) as f:
-            while chunk := f.read(CHUNK):
-                writer.write(chunk)
-        writer.commit()
-    except BaseException:
-        writer.abort()
-        raise
-    return writer.size
+    if src.kind is FileKind.RUNNING and dst.kind is FileKind.STARTUP:
+        return "Building configuration...\n[OK]"
+    if dst.kind is FileKind.STARTUP:
+        return _copied(count, started) + "\n[OK]"
+    return _copied(count, started)
 
 
 async def _connect(s: CliSession, url: ScpUrl) -> asyncssh.SSHClientConnection | str:

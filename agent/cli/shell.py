@@ -49,6 +49,9 @@ class _Terminal:
         self.idle = idle
         self.limits = limits
         self.editor = process.get_terminal_type() is not None
+        chan = process.channel
+        #: asyncssh's line editor, which the server wraps every channel in and which works only on a terminal
+        self.line_editor = chan if self.editor and isinstance(chan, asyncssh.SSHLineEditorChannel) else None
 
     def write(self, text: str) -> None:
         if text:
@@ -92,32 +95,31 @@ class _Terminal:
 
     async def ask(self, prompt: str, echo: bool) -> str:
         self.write(prompt)
-        if not echo:
-            with contextlib.suppress(AttributeError, asyncssh.Error):
-                self.process.channel.set_echo(False)
+        if not echo and self.line_editor is not None:
+            self.line_editor.set_echo(False)
         try:
             answer = await self.readline()
         finally:
             if not echo:
-                with contextlib.suppress(AttributeError, asyncssh.Error):
-                    self.process.channel.set_echo(True)
+                if self.line_editor is not None:
+                    self.line_editor.set_echo(True)
                 self.write("\n")
         return answer.rstrip("\r\n")
 
     async def key(self) -> str:
         """One keystroke (for ``--More--``), with line editing off while it is read."""
-        with contextlib.suppress(AttributeError, asyncssh.Error):
-            self.process.channel.set_line_mode(False)
+        if self.line_editor is not None:
+            self.line_editor.set_line_mode(False)
         try:
             return await asyncio.wait_for(self.process.stdin.read(1), self.idle)
         finally:
-            with contextlib.suppress(AttributeError, asyncssh.Error):
-                self.process.channel.set_line_mode(True)
+            if self.line_editor is not None:
+                self.line_editor.set_line_mode(True)
 
 
 def line_idle_timeout(device: CliDevice, line: str | None) -> float | None:
     """``exec-timeout`` of the vty block that holds ``line`` in seconds; None when it is 0 (never)."""
-    for block in device.ssh.policy.vty:
+    for block in device.ssh.view.vty:
         for i in range(block.count):
             if block.name(i) == line:
                 return float(block.exec_timeout) or None
@@ -157,7 +159,9 @@ async def _page(term: _Terminal, s: CliSession, text: str) -> None:
 
 def _bind_keys(term: _Terminal, s: CliSession) -> None:
     """``?`` help, Tab completion and Ctrl-Z, through the asyncssh line editor (pty sessions only)."""
-    chan = term.process.channel
+    editor = term.line_editor
+    if editor is None:
+        return
 
     def root() -> Node | None:
         return None if s.modes else _exec_root()
@@ -173,15 +177,12 @@ def _bind_keys(term: _Terminal, s: CliSession) -> None:
     def on_ctrl_z(line: str, pos: int) -> tuple[str, int] | bool:
         return (_CTRL_Z, -1) if s.modes else False
 
-    with contextlib.suppress(AttributeError, asyncssh.Error):
-        chan.register_key("?", on_help)
-        chan.register_key("\t", on_tab)
-        chan.register_key("\x1a", on_ctrl_z)
+    editor.register_key("?", on_help)
+    editor.register_key("\t", on_tab)
+    editor.register_key("\x1a", on_ctrl_z)
 
 
-async def run_cli(
-    process: asyncssh.SSHServerProcess[str], info: SessionInfo, service: object, *, device: CliDevice
-) -> None:
+async def run_cli(process: asyncssh.SSHServerProcess[str], info: SessionInfo, *, device: CliDevice) -> None:
     """The shell of one authenticated session on line ``info.line`` (or one ``ssh host COMMAND``)."""
     term = _Terminal(process, info, line_idle_timeout(device, info.line), device.stores.limits)
     s = CliSession(device, info, term.ask)
@@ -196,15 +197,13 @@ async def run_cli(
             await term.drain()
             process.exit(0)
             return
-        if term.editor:
-            _bind_keys(term, s)
+        _bind_keys(term, s)
         term.write("\n")
         restore: str | None = None
         while not s.done:
             term.write(s.prompt())
-            if restore:
-                with contextlib.suppress(AttributeError, asyncssh.Error):
-                    process.channel.set_input(restore, len(restore))
+            if restore and term.line_editor is not None:
+                term.line_editor.set_input(restore, len(restore))
                 restore = None
             try:
                 raw = await term.readline()
@@ -238,8 +237,8 @@ async def run_cli(
 
 def _interrupt(term: _Terminal, s: CliSession) -> None:
     """Ctrl-C: abandon the line or question; in configuration mode it also ends it, as on IOS."""
-    with contextlib.suppress(AttributeError, asyncssh.Error):
-        term.process.channel.clear_input()
+    if term.line_editor is not None:
+        term.line_editor.clear_input()
     term.write("\n")
     if s.modes:
         config_mode.leave(s)
@@ -247,8 +246,8 @@ def _interrupt(term: _Terminal, s: CliSession) -> None:
 
 def _special_key(term: _Terminal, s: CliSession, signal: str) -> str | None:
     """Handle ``?`` (print help; returns the input to put back after the prompt) or Ctrl-Z (leave config)."""
-    with contextlib.suppress(AttributeError, asyncssh.Error):
-        term.process.channel.clear_input()
+    if term.line_editor is not None:
+        term.line_editor.clear_input()
     if signal.startswith(_HELP):
         line = signal[len(_HELP) :]
         tree = None if s.modes else _exec_root()

@@ -25,14 +25,16 @@ in the IOS layout, so what a client sees on the wire and what the CLI shows agre
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from agent.datastore.names import Datastore
+from agent.datastore.store import CANDIDATE, RUNNING, STARTUP
 from agent.device.aaa.quiet_mode import QuietStatus
 from agent.device.keys import KeyInfo, secsh_public_key_lines
 from agent.device.sessions import VTY_BASE, SessionInfo
-from agent.device.ssh_policy import SshPolicy
+from agent.device.views import SshView
 
 # -- show ip ssh ----------------------------------------------------------------------------------------------
 
@@ -59,7 +61,7 @@ def _names(algs: Iterable[bytes | str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def server_algorithms(policy: SshPolicy) -> SshAlgorithms:
+def server_algorithms(policy: SshView) -> SshAlgorithms:
     """What the device's SSH server offers under ``policy`` (the lists :mod:`agent.device.ssh_service` passes to
     asyncssh: default MACs and user-key algorithms, RSA host-key signatures, configured or default ciphers, and
     the key exchanges ``ip ssh dh min size`` leaves)."""
@@ -80,7 +82,7 @@ def server_algorithms(policy: SshPolicy) -> SshAlgorithms:
 
 
 def show_ip_ssh(
-    policy: SshPolicy,
+    policy: SshView,
     enabled: bool,
     host_key: KeyInfo | None,
     key_public_lines: Sequence[str] = (),
@@ -389,10 +391,10 @@ def show_login(status: QuietStatus) -> str:
 # -- show netconf-yang sessions -------------------------------------------------------------------------------------
 
 _NETCONF_COLUMNS = (11, 13, 20, 21)
-_LOCK_LETTERS = (("running", "R"), ("candidate", "C"), ("startup", "S"))
+_LOCK_LETTERS = ((RUNNING, "R"), (CANDIDATE, "C"), (STARTUP, "S"))
 
 
-def show_netconf_sessions(sessions: Iterable[SessionInfo], locks: dict[str, int]) -> str:
+def show_netconf_sessions(sessions: Iterable[SessionInfo], locks: Mapping[Datastore, int]) -> str:
     """``show netconf-yang sessions``: one row per NETCONF session; ``locks`` maps each globally locked
     datastore to the session-id holding it."""
     netconf = sorted((s for s in sessions if s.kind == "netconf"), key=lambda s: s.session_id)

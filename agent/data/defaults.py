@@ -7,28 +7,41 @@ Datastores store only what was configured (IOS XE's basic-mode is ``explicit``);
 from __future__ import annotations
 
 import copy
+import enum
 from collections.abc import Iterator
 
 from lxml import etree
 
 from agent.data.errors import DataError
 from agent.data.order import insert_in_schema_order
+from agent.data.tags import tag_of
 from agent.yang.schema import Kind, Schema, SchemaNode
 
 WD_NS = "urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults"
 DEFAULT_ATTR = f"{{{WD_NS}}}default"
-MODES = ("explicit", "report-all", "report-all-tagged", "trim")
 
 
-def apply_with_defaults(tree: etree._Element, schema: Schema, mode: str) -> etree._Element:
+class WithDefaults(enum.StrEnum):
+    """The with-defaults retrieval modes (RFC 6243 §3), as their wire text."""
+
+    EXPLICIT = "explicit"
+    REPORT_ALL = "report-all"
+    REPORT_ALL_TAGGED = "report-all-tagged"
+    TRIM = "trim"
+
+
+MODES = tuple(WithDefaults)
+
+
+def apply_with_defaults(tree: etree._Element, schema: Schema, mode: WithDefaults) -> etree._Element:
     """A copy of ``tree`` as with-defaults ``mode`` wants it (``explicit`` returns ``tree`` itself)."""
-    if mode == "explicit":
+    if mode == WithDefaults.EXPLICIT:
         return tree
     out = copy.deepcopy(tree)
-    if mode == "trim":
+    if mode == WithDefaults.TRIM:
         _trim(out, schema.root)
     else:
-        _fill(out, schema.root, tagged=mode == "report-all-tagged")
+        _fill(out, schema.root, tagged=mode == WithDefaults.REPORT_ALL_TAGGED)
     return out
 
 
@@ -131,7 +144,7 @@ def resolve_default_tags(
         tags: list[str] = []
         cur: etree._Element | None = el
         while cur is not None and cur is not out:
-            tags.append(cur.tag)
+            tags.append(tag_of(cur))
             cur = cur.getparent()
         snode = schema.node_for(tags[::-1])
         if snode is None or snode.kind is not Kind.LEAF or not snode.default:

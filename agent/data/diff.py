@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from agent.data.touched import Touched, find_child, identity
+from agent.data.tags import tag_of
+from agent.data.touched import Children, Touched, identity
 from agent.yang.schema import Kind, Schema, SchemaNode, split_clark
 
 
@@ -42,7 +43,7 @@ def _quote(value: str) -> str:
 
 def _step(snode: SchemaNode | None, el: etree._Element) -> tuple[str, str, str]:
     if snode is None:
-        ns, name = split_clark(el.tag)
+        ns, name = split_clark(tag_of(el))
         return f"{name}", "", ns
     pred = ""
     if snode.kind is Kind.LIST:
@@ -82,15 +83,18 @@ def _diff_touched(
 ) -> bool:
     """Compare only the touched children of a node whose child list the edits left as it was; False (nothing
     reported) when a touched child is missing on either side, so the caller compares everything instead."""
-    pairs: list[tuple[int, etree._Element, etree._Element, Touched]] = []
+    pairs: list[tuple[etree._Element, etree._Element, Touched]] = []
+    old_children, new_children = Children(old, touched), Children(new, touched)
     for ident, sub in touched.children.items():
         cnode = snode.child(ident[0])
-        before, after = find_child(old, ident, cnode), find_child(new, ident, cnode)
+        before, after = old_children.find(ident, cnode), new_children.find(ident, cnode)
         if before is None or after is None:
             return False
-        pairs.append((new.index(after), before, after, sub))
-    pairs.sort(key=lambda p: p[0])
-    for _, before, after, sub in pairs:
+        pairs.append((before, after, sub))
+    if len(pairs) > 1:
+        order = {id(c): i for i, c in enumerate(new)}  # one pass: new.index() per pair is quadratic in bulk
+        pairs.sort(key=lambda p: order[id(p[1])])
+    for before, after, sub in pairs:
         _compare(before, after, snode, path, ns, out, sub)
     return True
 
@@ -120,15 +124,15 @@ def _diff_children(
         tail += 1
     old_kids = old_kids[head : len(old_kids) - tail]
     new_kids = new_kids[head : len(new_kids) - tail]
-    old_index = {identity(c, snode.child(c.tag)): c for c in old_kids}
+    old_index = {identity(c, snode.child(tag_of(c))): c for c in old_kids}
     seen: set[tuple[str, ...]] = set()
     for c in new_kids:
-        ident = identity(c, snode.child(c.tag))
+        ident = identity(c, snode.child(tag_of(c)))
         seen.add(ident)
         _compare(old_index.get(ident), c, snode, path, ns, out)
     for ident, c in old_index.items():
         if ident not in seen:
-            cnode = snode.child(c.tag)
+            cnode = snode.child(tag_of(c))
             step, prefix, nsuri = _step(cnode, c)
             cns = {**ns, prefix: nsuri} if prefix and prefix not in ns else ns
             out.append(Change(ChangeOp.DELETE, f"{path}/{step}", tuple(cns.items()), c, None))
@@ -144,7 +148,7 @@ def _compare(
     touched: Touched | None = None,
 ) -> None:
     """Report how child ``c`` of the new tree differs from its counterpart ``before`` (None: it is new)."""
-    cnode = snode.child(c.tag)
+    cnode = snode.child(tag_of(c))
     step, prefix, nsuri = _step(cnode, c)
     cpath = f"{path}/{step}"
     cns = {**ns, prefix: nsuri} if prefix and prefix not in ns else ns

@@ -11,11 +11,13 @@ import copy
 import enum
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 from lxml import etree
 
 from agent.data.errors import DataError, EditAborted
 from agent.data.order import insert_in_schema_order
+from agent.data.tags import tag_of
 from agent.data.touched import Touched, touched_of
 from agent.yang.datatype import TypeMismatch, canonical
 from agent.yang.schema import Identity, Kind, Schema, SchemaNode, split_clark
@@ -45,6 +47,14 @@ class ErrorOption(enum.Enum):
     STOP = "stop-on-error"
     CONTINUE = "continue-on-error"
     ROLLBACK = "rollback-on-error"
+
+
+class _ErrorDetails(TypedDict, total=False):
+    """The optional fields of a :class:`DataError` an edit error may set."""
+
+    app_tag: str | None
+    info: tuple[tuple[str, str], ...]
+    error_type: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +130,9 @@ class _Editor:
         self.changed_at.setdefault(id(el), (el, set()))[1].add(tag)
 
     # -- error handling ---------------------------------------------------------------------------------------
-    def fail(self, tag: str, message: str, loc: _Loc | None, **kw: object) -> None:
+    def fail(self, tag: str, message: str, loc: _Loc | None, **details: Unpack[_ErrorDetails]) -> None:
         self.errors.append(
-            DataError(tag, message, loc.path if loc and loc.parts else None, dict(loc.ns) if loc else {}, **kw)  # type: ignore[arg-type]
+            DataError(tag, message, loc.path if loc and loc.parts else None, dict(loc.ns) if loc else {}, **details)
         )
         if self.error_option is not ErrorOption.CONTINUE:
             raise EditAborted
@@ -177,7 +187,7 @@ class _Editor:
         return True
 
     def _unknown(self, child: etree._Element, snode: SchemaNode, loc: _Loc) -> None:
-        ns, name = split_clark(child.tag)
+        ns, name = split_clark(tag_of(child))
         if snode.kind is Kind.MODULE and ns not in self.schema.ns_to_prefix:
             self.fail(
                 "unknown-namespace",
@@ -207,7 +217,7 @@ class _Editor:
                 f'"{raw}" is not a valid operation',
                 loc,
                 error_type="protocol",
-                info=(("bad-attribute", "operation"), ("bad-element", split_clark(el.tag)[1])),
+                info=(("bad-attribute", "operation"), ("bad-element", split_clark(tag_of(el))[1])),
             )
             return inherited
         if inherited in (Op.DELETE, Op.REMOVE) and op not in (Op.DELETE, Op.REMOVE):
@@ -217,7 +227,7 @@ class _Editor:
                 f'operation "{raw}" inside a node being deleted',
                 loc,
                 error_type="protocol",
-                info=(("bad-attribute", "operation"), ("bad-element", split_clark(el.tag)[1])),
+                info=(("bad-attribute", "operation"), ("bad-element", split_clark(tag_of(el))[1])),
             )
         return op
 
@@ -658,7 +668,7 @@ def _find_child(parent: etree._Element, tag: str) -> etree._Element | None:
 
 
 def _entry_keys(entry: etree._Element, snode: SchemaNode) -> tuple[str, ...]:
-    return tuple((_find_child(entry, k).text or "") if _find_child(entry, k) is not None else "" for k in snode.keys)
+    return tuple(entry.findtext(k) or "" for k in snode.keys)
 
 
 def _data_nodes_of(node: SchemaNode) -> Iterator[SchemaNode]:

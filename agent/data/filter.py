@@ -52,6 +52,7 @@ from typing import Literal, TypeAlias
 
 from lxml import etree
 
+from agent.data.tags import tag_of
 from agent.yang.schema import Kind, Schema, SchemaNode, split_clark
 
 __all__ = ["FilterError", "Selection", "build_selection", "filter_is_empty", "subtree_filter", "subtree_selection"]
@@ -66,12 +67,12 @@ class FilterError(ValueError):
         self.bad_element = bad_element
 
 
-# What a sibling set selects below one data node: True = the whole subtree; a dict = these children, each with
-# its own selection. Dict keys are data elements (lxml keeps one proxy per node while it is referenced).
-_Sel: TypeAlias = Literal[True] | dict[etree._Element, "_Sel"]
+#: What a sibling set selects below one data node: True = the whole subtree; a dict = these children, each with
+#: its own selection. Dict keys are data elements (lxml keeps one proxy per node while it is referenced).
+Sel: TypeAlias = Literal[True] | dict[etree._Element, "Sel"]
 #: What a filter selects among the children of a data wrapper (the XPath filter builds one too, so both kinds
 #: of filter produce their output with the same :func:`build_selection`).
-Selection: TypeAlias = dict[etree._Element, _Sel]
+Selection: TypeAlias = dict[etree._Element, Sel]
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +180,9 @@ def _parse_set(elems: list[etree._Element]) -> _FSet:
 
 
 def _parse_node(el: etree._Element) -> _FNode:
-    ns, local = split_clark(el.tag)
-    match = el.tag if ns else f"{{*}}{local}"
+    clark_name = tag_of(el)
+    ns, local = split_clark(clark_name)
+    match = clark_name if ns else f"{{*}}{local}"
     attrs = tuple((str(k), str(v)) for k, v in el.attrib.items())
     elems = [c for c in el if isinstance(c.tag, str)]
     if elems:
@@ -223,7 +225,7 @@ def _value_match(d: etree._Element, f: _FNode) -> bool:
     return name == f.qname[1] and d.nsmap.get(prefix) == f.qname[0]
 
 
-def _merge(a: _Sel | None, b: _Sel) -> _Sel:
+def _merge(a: Sel | None, b: Sel) -> Sel:
     if a is None:
         return b
     if a is True or b is True:
@@ -233,12 +235,12 @@ def _merge(a: _Sel | None, b: _Sel) -> _Sel:
     return a
 
 
-def _evaluate(parent: etree._Element, fset: _FSet, root: bool = False) -> _Sel | None:
+def _evaluate(parent: etree._Element, fset: _FSet, root: bool = False) -> Sel | None:
     """What sibling set ``fset`` selects among the children of ``parent`` (None: nothing).
 
     ``root`` marks the children of ``<filter>``: independent subtrees, no content-match conjunction.
     """
-    result: dict[etree._Element, _Sel] = {}
+    result: dict[etree._Element, Sel] = {}
     for cm in fset.content:
         found = False
         for d in parent.iterchildren(cm.match):
@@ -310,7 +312,7 @@ def _append(out: etree._Element, d: etree._Element, scope: dict[str | None, str]
 def _build_children(
     out: etree._Element,
     parent: etree._Element,
-    sel: dict[etree._Element, _Sel],
+    sel: dict[etree._Element, Sel],
     snode: SchemaNode | None,
     scope: dict[str | None, str],
 ) -> None:
@@ -336,5 +338,5 @@ def _build_children(
         nsmap = _declarations(child, scope)
         attrib = child.attrib
         el = etree.SubElement(out, child.tag, dict(attrib) if attrib else None, nsmap or None)
-        cnode = snode.child(child.tag) if snode is not None else None
+        cnode = snode.child(tag_of(child)) if snode is not None else None
         _build_children(el, child, s, cnode, {**scope, **nsmap} if nsmap else scope)

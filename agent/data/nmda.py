@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from lxml import etree
 
-from agent.data.defaults import apply_with_defaults
-from agent.data.filter import Selection
+from agent.data.defaults import WithDefaults, apply_with_defaults
+from agent.data.filter import Sel, Selection
+from agent.data.tags import tag_of
 from agent.yang.schema import Kind, Schema, SchemaNode
 
 __all__ = [
@@ -46,14 +46,12 @@ INTENDED = f"{{{OR_NS}}}intended"
 DEFAULT = f"{{{OR_NS}}}default"
 _MARK = "{urn:x-iosxe-agent:internal}configured"  # private: never leaves this module's callers' hands
 
-_Sel = Any  # Literal[True] | dict[etree._Element, _Sel] (see agent.data.filter)
-
 
 def operational_tree(
     running: etree._Element,
     state: Iterable[etree._Element],
     schema: Schema,
-    mode: str,
+    mode: WithDefaults,
     *,
     track_origin: bool,
 ) -> etree._Element:
@@ -87,14 +85,14 @@ def whole(data: etree._Element) -> Selection:
 
 def _select(
     el: etree._Element, snode: SchemaNode | None, config: bool, keep: Callable[[etree._Element, bool], bool]
-) -> _Sel | None:
+) -> Sel | None:
     """Select the nodes of ``el``'s subtree for which ``keep(node, is_config)`` holds, ancestors included."""
     children = _elements(el)
     if not children:
         return True if keep(el, config) else None
-    sub: dict[etree._Element, _Sel] = {}
+    sub: dict[etree._Element, Sel] = {}
     for c in children:
-        cnode = snode.child(c.tag) if snode is not None else None
+        cnode = snode.child(tag_of(c)) if snode is not None else None
         r = _select(c, cnode, config and (cnode.config if cnode is not None else config), keep)
         if r is not None:
             sub[c] = r
@@ -106,7 +104,7 @@ def _select(
 def _top(data: etree._Element, schema: Schema, keep: Callable[[etree._Element, bool], bool]) -> Selection:
     out: Selection = {}
     for top in _elements(data):
-        snode = schema.root.child(top.tag)
+        snode = schema.root.child(tag_of(top))
         r = _select(top, snode, snode.config if snode is not None else False, keep)
         if r is not None:
             out[top] = r
@@ -140,7 +138,7 @@ def intersect(a: Selection, b: Selection) -> Selection:
     return out
 
 
-def _intersect(x: _Sel, y: _Sel) -> _Sel | None:
+def _intersect(x: Sel, y: Sel) -> Sel | None:
     if x is True:
         return y
     if y is True:
@@ -160,13 +158,13 @@ def limit_depth(selection: Selection, depth: int | None) -> Selection:
     return {el: _limit_sel(el, s, depth) for el, s in selection.items()}
 
 
-def _limit_sel(el: etree._Element, s: _Sel, depth: int) -> _Sel:
+def _limit_sel(el: etree._Element, s: Sel, depth: int) -> Sel:
     if s is True:
         return _limit(el, depth)
     return {c: _limit_sel(c, cs, depth) for c, cs in s.items()}
 
 
-def _limit(el: etree._Element, depth: int) -> _Sel:
+def _limit(el: etree._Element, depth: int) -> Sel:
     children = _elements(el)
     if not children:
         return True
@@ -185,7 +183,7 @@ def finish_origins(out: etree._Element, schema: Schema, *, annotate: bool) -> No
     if out.get(_MARK) is not None:
         del out.attrib[_MARK]
     for top in _elements(out):
-        snode = schema.root.child(top.tag)
+        snode = schema.root.child(tag_of(top))
         is_config = snode is not None and snode.config
         if annotate and is_config:
             origin = _origin(top)
@@ -203,7 +201,7 @@ def _value(origin: str) -> str:
 
 def _walk(el: etree._Element, snode: SchemaNode | None, inherited: str | None, annotate: bool) -> None:
     for c in _elements(el):
-        cnode = snode.child(c.tag) if snode is not None else None
+        cnode = snode.child(tag_of(c)) if snode is not None else None
         if annotate and inherited is not None and cnode is not None and cnode.config:
             origin = _origin(c)
             carries = not (cnode.kind is Kind.CONTAINER and not cnode.presence)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from agent.data.tags import tag_of
 from agent.yang.schema import Kind, Schema, SchemaNode, split_clark
 
 Identity = tuple[str, ...]
@@ -23,13 +24,14 @@ Identity = tuple[str, ...]
 
 def identity(el: etree._Element, snode: SchemaNode | None) -> Identity:
     """What names ``el`` among its siblings: the tag, plus the keys of a list entry or a leaf-list's value."""
+    name = tag_of(el)
     if snode is None:
-        return (el.tag,)
+        return (name,)
     if snode.kind is Kind.LIST:
-        return (el.tag, *(el.findtext(k) or "" for k in snode.keys))
+        return (name, *(el.findtext(k) or "" for k in snode.keys))
     if snode.kind is Kind.LEAF_LIST:
-        return (el.tag, el.text or "")
-    return (el.tag,)
+        return (name, el.text or "")
+    return (name,)
 
 
 #: A list entry among its siblings by name and key values, in C (variables, so any value is safe to pass).
@@ -59,6 +61,37 @@ def find_child(parent: etree._Element, ident: tuple[str, ...], snode: SchemaNode
         variables[f"kval{i}"] = value
     found = query(parent, **variables)
     return found[0] if isinstance(found, list) and found and isinstance(found[0], etree._Element) else None
+
+
+#: More touched entries of one list than this under one parent, and :class:`Children` indexes the list once
+#: (one pass over its entries) instead of one scan of the siblings per entry (quadratic for a bulk edit); fewer,
+#: and each is found by one scan in C, which beats indexing 10,000 entries to find one.
+INDEX_ABOVE = 16
+
+
+class Children:
+    """The children of one element found by identity, for the touched children of one trie node."""
+
+    def __init__(self, parent: etree._Element, touched: Touched) -> None:
+        self.parent = parent
+        counts: dict[str, int] = {}
+        for ident in touched.children:
+            counts[ident[0]] = counts.get(ident[0], 0) + 1
+        self._many = {tag for tag, count in counts.items() if count > INDEX_ABOVE}
+        self._index: dict[str, dict[Identity, etree._Element]] = {}
+
+    def find(self, ident: Identity, snode: SchemaNode | None) -> etree._Element | None:
+        """Like :func:`find_child` (the first child with that identity), indexed for a list touched in bulk."""
+        tag = ident[0]
+        if tag not in self._many or snode is None or snode.kind not in (Kind.LIST, Kind.LEAF_LIST):
+            return find_child(self.parent, ident, snode)
+        index = self._index.get(tag)
+        if index is None:
+            index = {}
+            for child in self.parent.iterchildren(tag):
+                index.setdefault(identity(child, snode), child)
+            self._index[tag] = index
+        return index.get(ident)
 
 
 @dataclass(slots=True)
@@ -112,7 +145,7 @@ def _add(trie: Touched, path: list[etree._Element], tags: set[str], schema: Sche
     node = trie
     snode: SchemaNode | None = schema.root
     for step in path:
-        snode = snode.child(step.tag) if snode is not None else None
+        snode = snode.child(tag_of(step)) if snode is not None else None
         node = node.children.setdefault(identity(step, snode), Touched())
     node.whole = True
     node.tags |= tags

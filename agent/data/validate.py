@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal, overload
 
 from lxml import etree
 
 from agent.data.errors import DataError
 from agent.data.reach import Reach, reach
-from agent.data.touched import Touched, find_child
+from agent.data.touched import Children, Touched
 from agent.yang.schema import Kind, Restriction, Schema, SchemaNode, split_clark
 from agent.yang.xpath import XPathError, compile_xpath
 
@@ -38,7 +39,7 @@ class _Validator:
         self._plan = _plan(schema)
         self._affected = _Affected(schema, self._plan, touched) if touched is not None else None
 
-    def error(self, tag: str, message: str, path: tuple[str, dict[str, str]], app_tag: str | None = None) -> None:
+    def error(self, tag: str, message: str, path: PathArg, app_tag: str | None = None) -> None:
         if len(self.errors) < self.limit:
             self.errors.append(DataError(tag, message, path[0], dict(path[1]), app_tag=app_tag))
 
@@ -51,7 +52,7 @@ class _Validator:
             return True  # an expression we cannot evaluate must not block the user; the loader checked syntax
 
     # -- walk -------------------------------------------------------------------------------------------------
-    def walk(self, el: etree._Element, snode: SchemaNode, path: tuple[str, dict[str, str]]) -> None:
+    def walk(self, el: etree._Element, snode: SchemaNode, path: PathArg) -> None:
         present: dict[str, list[etree._Element]] = {}
         for child in el:
             if isinstance(child.tag, str):
@@ -69,24 +70,25 @@ class _Validator:
         if id(snode) in self._plan.absent:
             self._check_absent(el, snode, present, path)
 
-    def walk_touched(
-        self, el: etree._Element, snode: SchemaNode, path: tuple[str, dict[str, str]], touched: Touched
-    ) -> None:
+    def walk_touched(self, el: etree._Element, snode: SchemaNode, path: PathArg, touched: Touched) -> None:
         """Check below ``el`` (whose child list the edits left as it was) only what the edits can have changed:
         the touched children, the children holding a constraint that reads a changed node, and the unique
         lists with a touched entry."""
         assert self._affected is not None
         visit: dict[int, tuple[etree._Element, SchemaNode, Touched | None]] = {}
+        children = Children(el, touched)
+        unique_checked: set[int] = set()  # each unique list once, however many of its entries were touched
         for ident, sub in touched.children.items():
             cnode = snode.child(ident[0])
             if cnode is None or id(cnode) not in self._plan.walk:
                 continue
-            child = find_child(el, ident, cnode)
+            child = children.find(ident, cnode)
             if child is None:  # not as the report says: check everything here
                 self.walk(el, snode, path)
                 return
             visit[id(child)] = (child, cnode, sub)
-            if cnode.kind is Kind.LIST and cnode.unique:
+            if cnode.kind is Kind.LIST and cnode.unique and id(cnode) not in unique_checked:
+                unique_checked.add(id(cnode))
                 self._check_unique(cnode, list(el.iterchildren(cnode.tag)), _Path(path, cnode))
         for cnode in self._affected.revisit(snode):
             for child in el.iterchildren(cnode.tag):
@@ -104,7 +106,7 @@ class _Validator:
         self,
         el: etree._Element,
         snode: SchemaNode,
-        path: tuple[str, dict[str, str]],
+        path: PathArg,
         parent: etree._Element,
         touched: Touched | None = None,
     ) -> None:
@@ -136,7 +138,7 @@ class _Validator:
             else:
                 self.walk_touched(el, snode, path, touched)
 
-    def _check_leafref(self, el: etree._Element, snode: SchemaNode, path: tuple[str, dict[str, str]]) -> None:
+    def _check_leafref(self, el: etree._Element, snode: SchemaNode, path: PathArg) -> None:
         assert snode.type is not None and snode.type.leafref_path is not None
         try:
             targets = compile_xpath(snode.type.leafref_path, snode.prefixes, snode.ns).nodes(el, current=el)
@@ -151,7 +153,7 @@ class _Validator:
                 "instance-required",
             )
 
-    def _check_counts(self, snode: SchemaNode, count: int, path: tuple[str, dict[str, str]]) -> None:
+    def _check_counts(self, snode: SchemaNode, count: int, path: PathArg) -> None:
         if snode.max_elements is not None and count > snode.max_elements:
             self.error(
                 "operation-failed",
@@ -167,14 +169,14 @@ class _Validator:
                 "too-few-elements",
             )
 
-    def _check_unique(self, snode: SchemaNode, entries: list[etree._Element], path: tuple[str, dict[str, str]]) -> None:
+    def _check_unique(self, snode: SchemaNode, entries: list[etree._Element], path: PathArg) -> None:
         for spec in snode.unique:
             seen: dict[tuple[str, ...], etree._Element] = {}
             for entry in entries:
                 values = []
                 for desc in spec:
                     steps = [split_part(p, snode) for p in desc.split("/")]
-                    found = entry
+                    found: etree._Element | None = entry
                     for tag in steps:
                         found = next(found.iterchildren(tag), None) if found is not None else None
                     values.append(found.text or "" if found is not None else None)
@@ -196,7 +198,7 @@ class _Validator:
         el: etree._Element,
         snode: SchemaNode,
         present: dict[str, list[etree._Element]],
-        path: tuple[str, dict[str, str]],
+        path: PathArg,
     ) -> None:
         """Mandatory nodes, mandatory choices and min-elements among the children that are not there."""
         for child in _active_schema_children(snode, present):
@@ -397,23 +399,29 @@ class _Path:
 
     __slots__ = ("_el", "_node", "_parent", "_value")
 
-    def __init__(self, parent: object, node: SchemaNode, el: etree._Element | None = None) -> None:
+    def __init__(self, parent: PathArg, node: SchemaNode, el: etree._Element | None = None) -> None:
         self._parent = parent
         self._node = node
         self._el = el
         self._value: tuple[str, dict[str, str]] | None = None
 
-    def __getitem__(self, index: int) -> object:
+    @overload
+    def __getitem__(self, index: Literal[0]) -> str: ...
+    @overload
+    def __getitem__(self, index: Literal[1]) -> dict[str, str]: ...
+    def __getitem__(self, index: Literal[0, 1]) -> str | dict[str, str]:
         if self._value is None:
-            parent = self._parent
-            base = (parent[0], parent[1])  # type: ignore[index]
             predicate = _predicate(self._el, self._node) if self._el is not None else ""
-            self._value = _step(base, self._node, predicate)  # type: ignore[arg-type]
+            self._value = _step(self._parent, self._node, predicate)
         return self._value[index]
 
 
-def _step(path: tuple[str, dict[str, str]], node: SchemaNode, predicate: str = "") -> tuple[str, dict[str, str]]:
-    base, ns = path
+#: An instance path and the prefixes it uses, eager or built on demand.
+PathArg = tuple[str, dict[str, str]] | _Path
+
+
+def _step(path: PathArg, node: SchemaNode, predicate: str = "") -> tuple[str, dict[str, str]]:
+    base, ns = path[0], path[1]
     if node.prefix not in ns:
         ns = {**ns, node.prefix: node.ns}
     return f"{base}/{node.prefix}:{node.name}{predicate}", ns

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from agent.data.filter import Selection, build_selection
+from agent.data.filter import Sel, Selection, build_selection
 from agent.yang.schema import Schema
 from agent.yang.xpath import ANY_NAMESPACE, XPathError, compile_xpath
 
@@ -111,14 +111,14 @@ def xpath_selection(data: etree._Element, nodes: list[etree._Element]) -> Select
             cur = cur.getparent()
         if cur is None:
             continue  # not below the wrapper (cannot happen for a datastore root)
-        level: dict[etree._Element, object] = selection  # type: ignore[assignment]
+        level: dict[etree._Element, Sel] = selection
         for el in reversed(chain[1:]):
             sub = level.get(el)
             if sub is True:
                 break
             if sub is None:
                 sub = level[el] = {}
-            level = sub  # type: ignore[assignment]
+            level = sub
         else:
             level[chain[0]] = True
     return selection

@@ -40,8 +40,15 @@ from agent.datastore.transaction import Origin
 
 log = logging.getLogger(__name__)
 
-CONFIRMED_COMMIT = "confirmed-commit"
-TIMED_ROLLBACK = "timed-rollback"
+
+class PendingKind(enum.StrEnum):
+    """The two flavours of a change that reverts unless confirmed (see the module docstring)."""
+
+    CONFIRMED_COMMIT = "confirmed-commit"
+    TIMED_ROLLBACK = "timed-rollback"
+
+
+CONFIRMED_COMMIT, TIMED_ROLLBACK = PendingKind.CONFIRMED_COMMIT, PendingKind.TIMED_ROLLBACK
 DEFAULT_TIMEOUT_S = 600
 
 
@@ -94,7 +101,7 @@ class ConfirmNotice:
     for start and extend."""
 
     event: ConfirmEvent
-    kind: str
+    kind: PendingKind
     origin: Origin | None
     timeout_s: int | None = None
 
@@ -111,7 +118,7 @@ class ConfirmError(Exception):
 class Pending:
     """The change waiting for confirmation."""
 
-    kind: str
+    kind: PendingKind
     backup: etree._Element  # running as it was before the first confirmed commit
     origin: Origin  # who issued the latest (confirmed) commit
     session_id: int | None  # the session whose end reverts it (None: survives every session)
@@ -203,7 +210,7 @@ class ConfirmedCommit:
         origin: Origin,
         timeout_s: float = DEFAULT_TIMEOUT_S,
         persist: str | None = None,
-        kind: str = CONFIRMED_COMMIT,
+        kind: PendingKind = CONFIRMED_COMMIT,
     ) -> None:
         """Record a commit that succeeded under ``plan`` (``backup``: running just before it)."""
         if plan is Plan.PLAIN:
@@ -346,7 +353,9 @@ class ConfirmedCommit:
                 self._on_pending(None)
         return p
 
-    def _emit(self, event: ConfirmEvent, kind: str, origin: Origin | None, timeout_s: float | None = None) -> None:
+    def _emit(
+        self, event: ConfirmEvent, kind: PendingKind, origin: Origin | None, timeout_s: float | None = None
+    ) -> None:
         notice = ConfirmNotice(event, kind, origin, int(timeout_s) if timeout_s is not None else None)
         for listener in self.listeners:
             try:

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from agent.data.tags import tag_of
+from agent.data.touched import Identity, identity
+from agent.datastore.names import Datastore
 from agent.yang.schema import Kind, Schema, SchemaNode
 
-#: One level of a node's identity: ``(tag,)``, ``(tag, key1, key2 …)`` for a list entry, ``(tag, value)`` for a
-#: leaf-list entry.
-NodeStep = tuple[str, ...]
-#: A data node instance, from the top-level node down to it.
-NodeKey = tuple[NodeStep, ...]
+#: A data node instance: the identity of each level (:func:`agent.data.touched.identity`), top-level node first.
+NodeKey = tuple[Identity, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,14 +61,6 @@ def covers(a: NodeKey, b: NodeKey) -> bool:
     return a[:n] == b[:n]
 
 
-def _step(el: etree._Element, snode: SchemaNode | None) -> NodeStep:
-    if snode is not None and snode.kind is Kind.LIST:
-        return (el.tag, *(el.findtext(k) or "" for k in snode.keys))
-    if snode is not None and snode.kind is Kind.LEAF_LIST:
-        return (el.tag, el.text or "")
-    return (el.tag,)
-
-
 def _quote(value: str) -> str:
     return f"'{value}'" if "'" not in value else f'"{value}"'
 
@@ -86,11 +78,11 @@ def _ancestry(el: etree._Element) -> list[etree._Element]:
 
 def node_key(el: etree._Element, schema: Schema) -> NodeKey:
     """The identity of data node ``el`` within its datastore tree (the tree's root is the wrapper)."""
-    key: list[NodeStep] = []
+    key: list[Identity] = []
     snode: SchemaNode | None = schema.root
     for node in _ancestry(el):
-        snode = snode.child(node.tag) if snode is not None else None
-        key.append(_step(node, snode))
+        snode = snode.child(tag_of(node)) if snode is not None else None
+        key.append(identity(node, snode))
     return tuple(key)
 
 
@@ -101,7 +93,7 @@ def instance_identifier(el: etree._Element, schema: Schema) -> tuple[str, tuple[
     ns: dict[str, str] = {}
     snode: SchemaNode | None = schema.root
     for node in _ancestry(el):
-        snode = snode.child(node.tag) if snode is not None else None
+        snode = snode.child(tag_of(node)) if snode is not None else None
         if snode is None:  # not in the schema (cannot happen for a validated datastore): use the bare name
             parts.append(etree.QName(node).localname)
             continue
@@ -122,13 +114,13 @@ def instance_identifier(el: etree._Element, schema: Schema) -> tuple[str, tuple[
 
 def find_node(tree: etree._Element, key: NodeKey, schema: Schema) -> etree._Element | None:
     """The node of ``tree`` (a datastore wrapper) whose identity is ``key``, or None."""
-    node = tree
+    node: etree._Element | None = tree
     snode: SchemaNode | None = schema.root
     for step in key:
-        snode = snode.child(step[0]) if snode is not None else None
-        node = next((c for c in node.iterchildren(step[0]) if _step(c, snode) == step), None)
         if node is None:
             return None
+        snode = snode.child(step[0]) if snode is not None else None
+        node = next((c for c in node.iterchildren(step[0]) if identity(c, snode) == step), None)
     return node
 
 
@@ -137,20 +129,20 @@ class LockTable:
     decides what a lock forbids."""
 
     def __init__(self) -> None:
-        self._holders: dict[str, LockHolder] = {}
+        self._holders: dict[Datastore, LockHolder] = {}
         self._partial: dict[int, PartialLock] = {}
         self._lock_ids = itertools.count(1)
 
-    def holder(self, datastore: str) -> LockHolder | None:
+    def holder(self, datastore: Datastore) -> LockHolder | None:
         """The current holder of ``datastore``'s lock, if any."""
         return self._holders.get(datastore)
 
-    def blocks(self, datastore: str, session_id: int) -> LockHolder | None:
+    def blocks(self, datastore: Datastore, session_id: int) -> LockHolder | None:
         """The holder if someone *other* than ``session_id`` holds the lock."""
         h = self._holders.get(datastore)
         return h if h is not None and h.session_id != session_id else None
 
-    def acquire(self, datastore: str, session_id: int, user: str) -> LockHolder | None:
+    def acquire(self, datastore: Datastore, session_id: int, user: str) -> LockHolder | None:
         """Take the lock; returns the existing holder (and takes nothing) if it is already held."""
         h = self._holders.get(datastore)
         if h is not None:
@@ -158,7 +150,7 @@ class LockTable:
         self._holders[datastore] = LockHolder(session_id, user, time.time())
         return None
 
-    def release(self, datastore: str, session_id: int) -> bool:
+    def release(self, datastore: Datastore, session_id: int) -> bool:
         """Release a lock held by ``session_id``; False if that session does not hold it."""
         h = self._holders.get(datastore)
         if h is None or h.session_id != session_id:
@@ -166,7 +158,7 @@ class LockTable:
         del self._holders[datastore]
         return True
 
-    def release_all(self, session_id: int) -> list[str]:
+    def release_all(self, session_id: int) -> list[Datastore]:
         """Drop every lock of a session that ended (its partial locks too); returns the datastores it held
         globally."""
         held = [ds for ds, h in self._holders.items() if h.session_id == session_id]

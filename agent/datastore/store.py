@@ -9,12 +9,12 @@ Locks: a global lock (RFC 6241) held by another session makes a datastore read-o
 partial lock (RFC 5717) protects the subtrees of the running nodes it selected, so another session's
 transaction that would create, change or delete anything in them is refused with ``in-use``. Partial locks are
 checked in :meth:`Stores.commit_tree` against the transaction's diff, so every face is subject to them (a CLI
-configuration session too, once it commits through here with its own session id); the only transactions exempt
-are the system's own (origin session 0: the bootstrap, and the revert of an unconfirmed commit, which must
-always succeed).
-A CLI takes no lock in configuration mode: a NETCONF write to nodes a CLI user is changing is not refused,
-the last commit wins (there is no CLI configuration mode yet; when it comes it commits each line through here,
-so the same rule holds, and a NETCONF partial lock refuses a CLI line that touches a locked node).
+configuration line and an SCP upload too: each commits through here with its session's own id); the only
+transactions exempt are the system's own (:data:`~agent.datastore.transaction.SYSTEM`: the configuration loaded
+at start-up, the revert of an unconfirmed commit, password recovery), which must always succeed.
+A CLI takes no lock in configuration mode: each line commits at once, so a NETCONF write to nodes a CLI user is
+changing is not refused and the last commit wins, while a NETCONF partial lock refuses a CLI line that touches a
+locked node.
 
 Confirmed commit (RFC 6241 §8.4) and the timed rollback of a configuration replace live in
 :class:`~agent.datastore.confirm.ConfirmedCommit` (``Stores.confirm``); their reverts are ordinary
@@ -56,9 +56,10 @@ from agent.datastore.locks import (
     instance_identifier,
     node_key,
 )
+from agent.datastore.names import Datastore
 from agent.datastore.persist import OrderedWriter, PendingWrites, read_tree, serialize
 from agent.datastore.subscriber import Subscriber
-from agent.datastore.transaction import Origin, Transaction
+from agent.datastore.transaction import SYSTEM, Origin, Transaction
 from agent.limits import Limits
 from agent.yang.schema import Schema
 from agent.yang.xpath import XPathError, compile_xpath
@@ -68,8 +69,8 @@ T = TypeVar("T")
 
 NC_NS = "urn:ietf:params:xml:ns:netconf:base:1.0"
 ROOT_TAG = f"{{{NC_NS}}}config"
-RUNNING, CANDIDATE, STARTUP = "running", "candidate", "startup"
-DATASTORES = (RUNNING, CANDIDATE, STARTUP)
+RUNNING, CANDIDATE, STARTUP = Datastore.RUNNING, Datastore.CANDIDATE, Datastore.STARTUP
+DATASTORES = tuple(Datastore)
 #: How long a request waits for its configuration file to reach the disk before it reports a failure.
 PERSIST_TIMEOUT_S = 60.0
 
@@ -91,7 +92,7 @@ def _denied(message: str, session_id: int) -> DataError:
     return DataError("lock-denied", message, error_type="protocol", info=(("session-id", str(session_id)),))
 
 
-def _lock_message(ds: str, h: LockHolder) -> str:
+def _lock_message(ds: Datastore, h: LockHolder) -> str:
     since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(h.since))
     return f"the configuration database {ds} is locked by session {h.session_id} {h.user} on since {since}"
 
@@ -161,7 +162,7 @@ class Stores:
                 source = self._loaded(backup, f"{backup_path}")
             assert backup_path is not None
             backup_path.unlink(missing_ok=True)
-        self.commit_tree(copy.deepcopy(source), Origin())
+        self.commit_tree(copy.deepcopy(source), SYSTEM)
         self.candidate = self.running
         self._candidate_touched = Touched()
 
@@ -217,17 +218,17 @@ class Stores:
             future.result(timeout=PERSIST_TIMEOUT_S)
 
     # -- reads ------------------------------------------------------------------------------------------------
-    def tree(self, ds: str) -> etree._Element:
+    def tree(self, ds: Datastore) -> etree._Element:
         """The current tree of datastore ``ds`` (do not mutate it)."""
         return {RUNNING: self.running, CANDIDATE: self.candidate, STARTUP: self.startup}[ds]
 
     # -- locks ------------------------------------------------------------------------------------------------
-    def _check_writable(self, ds: str, session_id: int) -> None:
+    def _check_writable(self, ds: Datastore, session_id: int) -> None:
         h = self.locks.blocks(ds, session_id)
         if h is not None:
             raise StoreError([DataError("in-use", _lock_message(ds, h), info=(("session-id", str(h.session_id)),))])
 
-    def lock(self, ds: str, session_id: int, user: str) -> None:
+    def lock(self, ds: Datastore, session_id: int, user: str) -> None:
         """RFC 6241 §7.5: refuse if held, or if the candidate has changes not yet committed; RFC 5717: running
         cannot be locked while another session holds a partial lock of it."""
         if ds == RUNNING:
@@ -268,7 +269,7 @@ class Stores:
             )
         self.locks.acquire(ds, session_id, user)
 
-    def unlock(self, ds: str, session_id: int) -> None:
+    def unlock(self, ds: Datastore, session_id: int) -> None:
         """RFC 6241 §7.6: only the holder may unlock; releasing the candidate lock discards its changes."""
         h = self.locks.holder(ds)
         if h is None or h.session_id != session_id:
@@ -406,7 +407,7 @@ class Stores:
     # -- writes -----------------------------------------------------------------------------------------------
     def edit(
         self,
-        ds: str,
+        ds: Datastore,
         config: etree._Element,
         origin: Origin,
         *,
@@ -534,7 +535,7 @@ class Stores:
 
     def _revert_to(self, backup: etree._Element) -> None:
         """Commit the configuration from before an unconfirmed change, as the system (no lock applies)."""
-        self.commit_tree(backup, Origin())
+        self.commit_tree(backup, SYSTEM)
 
     def _keep_backup(self, backup: etree._Element | None) -> None:
         """Keep the revert target on disk while a change waits, so a restart never keeps an unconfirmed one."""
@@ -555,7 +556,7 @@ class Stores:
         self.candidate_dirty = False
         self.candidate_editor = None
 
-    def validate_ds(self, ds: str) -> None:
+    def validate_ds(self, ds: Datastore) -> None:
         """<validate> of a datastore. Raises StoreError with every problem."""
         problems = self._validate(self.tree(ds))
         if problems:
@@ -576,7 +577,7 @@ class Stores:
             raise StoreError(problems)
         return result.tree
 
-    def replace(self, target: str, tree: etree._Element, origin: Origin) -> None:
+    def replace(self, target: Datastore, tree: etree._Element, origin: Origin) -> None:
         """copy-config: replace ``target`` with an already checked tree."""
         self._check_writable(target, origin.session_id)
         if target == RUNNING:
@@ -630,7 +631,7 @@ class Stores:
         """
         old = self.running
         txn = Transaction(old, new, diff(old, new, self.schema, touched), origin)
-        if origin.session_id and self.locks.has_partial:
+        if not origin.is_system and self.locks.has_partial:
             self._check_partial_locks(txn)
         accepted: list[Subscriber] = []
         for sub in self._subscribers:
@@ -649,7 +650,7 @@ class Stores:
         self._persist(RUNNING)
         if self.locks.has_partial:
             self.locks.prune_partial(lambda key: find_node(new, key, self.schema) is not None)
-        if origin.session_id:
+        if not origin.is_system:
             self.confirm.activity()
         for sub in self._subscribers:
             try:
@@ -663,7 +664,7 @@ class Stores:
                 log.exception("commit listener failed")
         return txn
 
-    def _persist(self, ds: str) -> None:
+    def _persist(self, ds: Datastore) -> None:
         path = self.paths.startup if ds == STARTUP else self.paths.running if ds == RUNNING else None
         if path is not None:
             self._written(self._writer.write(path, serialize(self.tree(ds))))

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from agent.device.aaa.login import LocalUser, enable_secret, local_users, login_methods
-from agent.device.aaa.servers import AaaServer, authorization_exec, group_servers
+from agent.device import views
 from agent.device.aaa.tacacs import TacacsServer
-from agent.device.names import n
+from agent.device.views import AaaView
 
 NETCONF_PRIVILEGE = 15
 
@@ -45,74 +44,44 @@ def ios_methods(methods: list[str] | tuple[str, ...]) -> str:
     return " ".join(m.replace(":", " ", 1) for m in methods)
 
 
-@dataclass(frozen=True, slots=True)
-class _Aaa:
-    """The AAA facts the answer needs, each read from the configuration once (start-up asks for every user)."""
-
-    login: tuple[str, ...]  # the default login list
-    exec_methods: tuple[str, ...] | None  # the default exec authorization list; None: no authorization
-    exact: dict[str, LocalUser]  # user name -> entry (``local-case``)
-    folded: dict[str, LocalUser]  # case-folded name -> first entry (``local``)
-    servers: dict[str, list[AaaServer]]  # group -> its servers, for every group the two lists name
-    enable: bool  # an enable secret exists
-
-    @classmethod
-    def read(cls, running: etree._Element) -> _Aaa:
-        users = local_users(running)
-        folded: dict[str, LocalUser] = {}
-        for user in users:
-            folded.setdefault(user.name.casefold(), user)
-        login = tuple(login_methods(running))
-        authorization = authorization_exec(running)
-        exec_methods = authorization.methods if authorization is not None else None
-        groups = {m.removeprefix("group:") for m in (*login, *(exec_methods or ())) if m.startswith("group:")}
-        return cls(
-            login,
-            exec_methods,
-            {user.name: user for user in reversed(users)},
-            folded,
-            {group: group_servers(running, group) for group in groups},
-            enable_secret(running) is not None,
-        )
-
-
-def _login(aaa: _Aaa, user: str) -> tuple[str, int] | None:
+def _login(aaa: AaaView, user: str) -> tuple[str, int] | None:
     """The method that lets ``user`` in with their own password and the level it grants, None when refused."""
-    entry = aaa.folded.get(user.casefold())
-    for method in aaa.login:
+    entry = aaa.user(user, case_sensitive=False)
+    for method in aaa.login_methods():
         if method.startswith("group:"):
             continue  # without servers a group cannot answer; when they are down the next method answers
         if method in ("local", "local-case"):
-            exact = aaa.exact.get(user) if method == "local-case" else entry
+            exact = aaa.user(user) if method == "local-case" else entry
             if exact is None or exact.stored is None or exact.encryption is None:
                 return None
             return method, exact.privilege
         if method == "none":
             return method, entry.privilege if entry else 1
-        if method == "enable" and aaa.enable:
+        if method == "enable" and aaa.enable_secret is not None:
             return None  # answers with the enable secret, not the user's own password
     return None
 
 
-def _authorized(aaa: _Aaa, user: str, login_level: int, servers: list[str]) -> int | None:
+def _authorized(aaa: AaaView, user: str, login_level: int, servers: list[str]) -> int | None:
     """The exec level ``aaa authorization exec default`` grants, None when it refuses; TACACS+ methods that could
     answer first are added to ``servers``."""
-    if aaa.exec_methods is None:
+    authorization = aaa.authorization_exec()
+    if authorization is None:
         return login_level
-    for method in aaa.exec_methods:
+    for method in authorization.methods:
         if method.startswith("group:"):
-            if any(isinstance(s, TacacsServer) for s in aaa.servers[method.removeprefix("group:")]):
+            if any(isinstance(s, TacacsServer) for s in aaa.group_servers(method.removeprefix("group:"))):
                 servers.append(method)
             continue  # RADIUS answers only for RADIUS logins; an unreachable TACACS+ server passes on
         if method == "local":
-            entry = aaa.folded.get(user.casefold())
+            entry = aaa.user(user, case_sensitive=False)
             return entry.privilege if entry is not None else None
         if method in ("if-authenticated", "none"):
             return login_level
     return None
 
 
-def _can_open(aaa: _Aaa, user: str, servers: list[str]) -> bool:
+def _can_open(aaa: AaaView, user: str, servers: list[str]) -> bool:
     login = _login(aaa, user)
     if login is None:
         return False
@@ -122,17 +91,17 @@ def _can_open(aaa: _Aaa, user: str, servers: list[str]) -> bool:
 
 def can_open_netconf(running: etree._Element, user: str) -> bool:
     """True when ``user`` opens a NETCONF session with their own password when no AAA server answers."""
-    return _can_open(_Aaa.read(running), user, [])
+    return _can_open(views.aaa(running), user, [])
 
 
 def netconf_access(running: etree._Element) -> NetconfAccess:
     """Which local users can open a NETCONF session, and which server methods could let others in."""
-    aaa = _Aaa.read(running)
+    aaa = views.aaa(running)
+    login = aaa.login_methods()
     # login methods with servers decide for every user, server-only users (no local entry) included
-    servers = [m for m in aaa.login if m.startswith("group:") and aaa.servers[m.removeprefix("group:")]]
-    names = [e.findtext(n("name")) or "" for e in running.iterfind(f"{n('native')}/{n('username')}")]
-    admins = tuple(u for u in names if _can_open(aaa, u, servers))
-    return NetconfAccess(admins, tuple(dict.fromkeys(servers)), ios_methods(aaa.login))
+    servers = [m for m in login if m.startswith("group:") and aaa.group_servers(m.removeprefix("group:"))]
+    admins = tuple(u.name for u in aaa.users if _can_open(aaa, u.name, servers))
+    return NetconfAccess(admins, tuple(dict.fromkeys(servers)), ios_methods(login))
 
 
 def startup_report(

@@ -48,6 +48,11 @@ def bootstrap_config(admin_user: str, admin_password: str) -> etree._Element:
 </config>"""
     root = etree.fromstring(xml.encode())
     ns = {"ios": NATIVE_NS}
-    root.find("ios:native/ios:username/ios:name", ns).text = admin_user
-    root.find("ios:native/ios:username/ios:secret/ios:secret", ns).text = secret
+    for path, value in (
+        ("ios:native/ios:username/ios:name", admin_user),
+        ("ios:native/ios:username/ios:secret/ios:secret", secret),
+    ):
+        leaf = root.find(path, ns)
+        assert leaf is not None  # the template above has it
+        leaf.text = value
     return root

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from agent.data.errors import DataError
 from agent.device.cli_map.parse import LineError, format_error, parse_config_text
 from agent.device.files import FlashError, decode_config
 
@@ -18,11 +19,13 @@ _BLANK = b"\xef\xbb\xbf \t\r\n"
 
 
 class ConfigFileError(FlashError):
-    """A configuration file was refused as a whole; ``str()`` is one line (for SCP), ``lines`` IOS's detail."""
+    """A configuration file was refused as a whole; ``str()`` is one line (for SCP), ``lines`` IOS's detail,
+    ``errors`` the datastore's own errors when it was the datastore that refused (an RPC answers with them)."""
 
-    def __init__(self, summary: str, lines: list[str] | None = None) -> None:
+    def __init__(self, summary: str, lines: list[str] | None = None, errors: tuple[DataError, ...] = ()) -> None:
         super().__init__(summary)
         self.lines = lines or [summary]
+        self.errors = errors
 
 
 def _short(error: LineError) -> str:

@@ -8,9 +8,10 @@ file, fsync, rename, fsync dir) with mode 0600, and the whole directory is bound
 transfers still in progress: each streamed write reserves the space it has written (under one lock, shared with
 the SCP/SFTP worker threads), so two uploads that each fit alone cannot together fill flash: past its size.
 
-Configuration files in flash: hold the XML form of a datastore (a ``<config>`` wrapper, as
-``startup-config.xml``), read by :func:`decode_config`, or IOS text (``show running-config`` lines), which
-:mod:`agent.device.config_files` parses with the CLI table.
+A configuration copied to flash: is IOS text (``show running-config`` lines, see
+:mod:`agent.device.filesystem`), which :mod:`agent.device.config_files` parses with the CLI table; the XML form of
+a datastore (a ``<config>`` wrapper, as ``startup-config.xml``) is read as well, by :func:`decode_config`.
+URLs (``flash:``, ``bootflash:``, ``running-config`` …) are parsed in :mod:`agent.device.filesystem`.
 
 Large files (SCP uploads, images) are streamed: :meth:`Flash.open_write` returns a :class:`FlashWriter` that
 writes a hidden temporary file beside the target (``.~NAME.XXXXXXXX``, a name no client can give) and renames it
@@ -44,42 +45,10 @@ MAX_NAME = 255
 RESERVE_STEP = 1 << 20
 #: Prefix of the temporary files of streamed writes; names a client gives may not start with it.
 TEMP_PREFIX = ".~"
-#: URL prefixes that name the flash file system (on a C8000v ``bootflash:`` is the device and ``flash:`` an alias).
-FLASH_PREFIXES = ("flash:", "bootflash:")
-RUNNING = "running-config"
-STARTUP = "startup-config"
-_RUNNING_ALIASES = (RUNNING, "system:running-config", "system:/running-config")
-_STARTUP_ALIASES = (STARTUP, "nvram:startup-config", "nvram:/startup-config")
 
 
 class FlashError(Exception):
     """A file operation failed; the message is what IOS prints for it."""
-
-
-@dataclass(frozen=True, slots=True)
-class Url:
-    """A parsed IOS file URL: ``kind`` is running, startup, flash (``name`` relative to flash:) or other."""
-
-    kind: str
-    name: str = ""
-    text: str = ""
-
-    def __str__(self) -> str:
-        return self.text
-
-
-def parse_url(text: str) -> Url:
-    """Classify an IOS source/destination: ``running-config``, ``startup-config``, ``flash:NAME`` or other."""
-    t = text.strip()
-    if t in _RUNNING_ALIASES:
-        return Url("running", text=RUNNING)
-    if t in _STARTUP_ALIASES:
-        return Url("startup", text=STARTUP)
-    for prefix in FLASH_PREFIXES:
-        if t.startswith(prefix):
-            name = t[len(prefix) :].lstrip("/")
-            return Url("flash", name, f"flash:{name}")
-    return Url("other", text=t)
 
 
 class Flash:

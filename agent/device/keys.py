@@ -41,24 +41,24 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 from urllib.parse import quote, unquote
 
 import asyncssh
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from agent.datastore.persist import atomic_write
+from agent.device.views.identity_view import DEFAULT_HOSTNAME
 
 log = logging.getLogger(__name__)
-#: IOS syslog messages (``%FACILITY-SEV-MNEMONIC: text``) go to this logger, one message per line.
-syslog = logging.getLogger("agent.syslog")
 
 Usage = Literal["general", "signature", "encryption"]
+_USAGES: tuple[Usage, ...] = get_args(Usage)
 
 MIN_MODULUS = 2048  # 17.x: "Choose the size of the key modulus in the range of 2048 to 4096"
 MAX_MODULUS = 4096
 DEFAULT_MODULUS = 2048
-DEFAULT_HOSTNAME = "Router"  # IOS's hostname when none is configured
 MAX_FILE_STEM = 240  # the percent-encoded label, so "<stem>.sig.json" stays within NAME_MAX (255)
 
 MSG_NO_DOMAIN = "% Please define a domain-name first."
@@ -304,10 +304,22 @@ class _Entry:
     order: int
 
 
+def _rsa(key: asyncssh.SSHKey) -> rsa.RSAPrivateKey:
+    """The cryptography object of a stored key pair (an RSA private key: the only kind IOS's commands make)."""
+    pyca = key.pyca_key
+    if not isinstance(pyca, rsa.RSAPrivateKey):
+        raise TypeError(f"not an RSA key pair: {key.get_algorithm()!r}")
+    return pyca
+
+
 def _public_der(key: asyncssh.SSHKey) -> bytes:
-    return key.pyca_key.public_key().public_bytes(  # type: ignore[no-any-return]
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
+    public = _rsa(key).public_key()
+    return public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def _usage(stored: object) -> Usage:
+    """The usage a key's metadata records, ``general`` when it records none we know."""
+    return next((u for u in _USAGES if u == stored), "general")
 
 
 def _fingerprint(key: asyncssh.SSHKey) -> str:
@@ -317,8 +329,9 @@ def _fingerprint(key: asyncssh.SSHKey) -> str:
 class KeyStore:
     """The device's RSA key pairs (see the module docstring for the files), cached in memory."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, syslog: Callable[[str], None] = lambda _message: None) -> None:
         self.directory = directory
+        self._syslog = syslog  # the device's IOS log (``%CRYPTO_ENGINE-5-KEY_ADDITION`` …); a bare store logs nothing
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(directory, 0o700)
         self._lock = threading.RLock()
@@ -351,7 +364,6 @@ class KeyStore:
             loaded = json.loads(pem.with_suffix(".json").read_text("utf-8"))
             if isinstance(loaded, dict) and loaded.get("fingerprint") == _fingerprint(key):
                 meta = loaded
-        usage = meta.get("usage")
         order = meta.get("order")
         generated = meta.get("generated")
         when = datetime.fromtimestamp(mtime_ns / 1e9, UTC)
@@ -361,8 +373,8 @@ class KeyStore:
         info = KeyInfo(
             label=label,
             name=str(meta.get("name", label)),
-            usage=usage if usage in _USAGE_TEXT else "general",  # type: ignore[arg-type]
-            modulus=key.pyca_key.key_size,
+            usage=_usage(meta.get("usage")),
+            modulus=_rsa(key).key_size,
             exportable=meta.get("exportable") is True,
             generated=when,
             public_der=_public_der(key),
@@ -412,9 +424,9 @@ class KeyStore:
 
     def _announce(self, event: KeyEvent) -> None:
         for label in event.removed:
-            syslog.info(key_deleted(label))
+            self._syslog(key_deleted(label))
         for label in event.added:
-            syslog.info(key_addition(label))
+            self._syslog(key_addition(label))
         for callback in list(self._listeners):
             try:
                 callback(event)

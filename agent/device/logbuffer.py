@@ -1,19 +1,23 @@
-"""The device's logging buffer: IOS syslog messages as ``show logging`` and ``terminal monitor`` see them.
+"""One device's syslog: IOS messages as ``show logging``, ``terminal monitor`` and the console see them.
 
-Every IOS message of the agent (``%SSH-5-ENABLED: …``, ``%CRYPTO_ENGINE-5-KEY_ADDITION: …``, debug lines such as
-``SNMP: Packet sent via UDP …``) is logged, one message per call, to the logger ``agent.syslog``. A
-:class:`LogBuffer` is a handler on that logger only: it stamps each message the IOS way (``*Nov 24
-10:15:02.123: …``; ``*`` because the clock is not NTP-synchronised), keeps the newest ``capacity`` of them
-and hands each stamped line to the subscribed ``terminal monitor`` sessions. It stores the message text and
-nothing else (no arguments, no exception or stack text), and it never sees other loggers, so what it holds is
-exactly what IOS would print on a console.
+Every IOS message of a device (``%SSH-5-ENABLED: …``, ``%CRYPTO_ENGINE-5-KEY_ADDITION: …``, debug lines such as
+``SNMP: Packet sent via UDP …``) is handed, one message per call, to that device's :class:`DeviceLog` — never to a
+process-global logger, so that with many devices in one process each ``show logging`` shows its own device's
+messages only. The device passes :meth:`DeviceLog.emit` to whoever emits messages (key store, SSH service, SCP,
+SNMP, login quiet mode, the CLI).
+
+A DeviceLog stamps each message the IOS way (``*Nov 24 10:15:02.123: …``; ``*`` because the clock is not
+NTP-synchronised), keeps the newest ``capacity`` of them, hands each stamped line to the subscribed ``terminal
+monitor`` sessions and forwards the message to the operator's console (the Python logger ``console``, normally
+``agent.syslog``, tagged with the device's name). It stores the message text and nothing else, so what it holds
+is exactly what IOS would print on a console.
 
 Subscribers are called on the event loop they subscribed from (``call_soon_threadsafe`` when a message is
-logged from a worker thread), or directly when they subscribed outside a loop.
+emitted from a worker thread), or directly when they subscribed outside a loop.
 
-The ``show logging`` header follows a real 17.x IOL capture; its counters are this buffer's own, the
-levels are IOS's defaults, and the buffer size (``Log Buffer (N bytes)``) is the configured ``size_bytes``
-(UNVERIFIED default; the buffer itself is bounded by message count).
+The ``show logging`` header follows a real 17.x IOL capture; its counters are this log's own, the levels are
+IOS's defaults, and the buffer size (``Log Buffer (N bytes)``) is the configured ``size_bytes`` (UNVERIFIED
+default; the buffer itself is bounded by message count).
 """
 
 from __future__ import annotations
@@ -22,17 +26,22 @@ import asyncio
 import collections
 import contextlib
 import logging
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 log = logging.getLogger(__name__)
 
-SYSLOG_LOGGER = "agent.syslog"
+#: The operator's console view of every device's IOS messages (stdout); nothing reads IOS state back from it.
+CONSOLE_LOGGER = "agent.syslog"
 DEFAULT_CAPACITY = 4096  # messages
 DEFAULT_SIZE_BYTES = 102400  # what the header reports (UNVERIFIED as the C8000V default)
 
 Subscriber = Callable[[str], None]
+#: Receives one IOS message (``%FACILITY-SEV-MNEMONIC: text`` or a debug line): what emitters are given.
+Emit = Callable[[str], None]
 
 
 def ios_log_timestamp(created: float) -> str:
@@ -59,12 +68,12 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
-class LogBuffer(logging.Handler):
-    """The newest ``capacity`` IOS messages logged to ``agent.syslog``, plus the ``terminal monitor`` feed.
+class DeviceLog:
+    """One device's IOS messages: the newest ``capacity`` of them, the ``terminal monitor`` feed, the console.
 
-    Attaches itself to ``logger_name`` at once (``None``: not attached; :meth:`attach` later); :meth:`close`
-    detaches it. If that logger has no level of its own it is set to DEBUG, so the buffer receives IOS
-    messages whatever the root logger's level (the root's handlers then also print them, like a console).
+    ``name`` returns the device's name for the console lines (read at each message: a ``hostname`` change
+    shows at once); ``console`` is the operator logger the messages are forwarded to (None: not forwarded);
+    ``clock`` gives the epoch time a message is stamped with.
     """
 
     def __init__(
@@ -72,55 +81,36 @@ class LogBuffer(logging.Handler):
         capacity: int = DEFAULT_CAPACITY,
         *,
         size_bytes: int = DEFAULT_SIZE_BYTES,
-        logger_name: str | None = SYSLOG_LOGGER,
+        name: Callable[[], str] = lambda: "",
+        console: logging.Logger | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
-        super().__init__(logging.DEBUG)
         self.capacity = capacity
         self.size_bytes = size_bytes
         self.logged = 0  # messages received since start (IOS "messages logged")
         self.monitor_logged = 0  # lines handed to terminal monitors
+        self._name = name
+        self._console = console
+        self._clock = clock
+        self._lock = threading.Lock()  # messages may come from worker threads (key generation)
         self._lines: collections.deque[str] = collections.deque(maxlen=capacity)
         self._subscriptions: list[_Subscription] = []
-        self._logger: logging.Logger | None = None
-        if logger_name is not None:
-            self.attach(logger_name)
 
-    # -- wiring ---------------------------------------------------------------------------------------------
-    def attach(self, logger_name: str = SYSLOG_LOGGER) -> LogBuffer:
-        """Receive what is logged to ``logger_name`` (and its children); returns self."""
-        self.detach()
-        logger = logging.getLogger(logger_name)
-        if logger.level == logging.NOTSET:
-            logger.setLevel(logging.DEBUG)
-        logger.addHandler(self)
-        self._logger = logger
-        return self
-
-    def detach(self) -> None:
-        """Stop receiving messages."""
-        if self._logger is not None:
-            self._logger.removeHandler(self)
-            self._logger = None
-
-    def close(self) -> None:
-        self.detach()
-        super().close()
-
-    # -- logging.Handler ------------------------------------------------------------------------------------
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            message = record.getMessage().rstrip()
-        except Exception:
-            self.handleError(record)
-            return
-        line = format_line(record.created, message)
-        self._lines.append(line)
-        self.logged += 1
-        subscriptions = list(self._subscriptions)
-        if subscriptions:
-            self.monitor_logged += 1
+    # -- emitting -------------------------------------------------------------------------------------------
+    def emit(self, message: str) -> None:
+        """Log one IOS message: stamp it, keep it, show it to every monitoring terminal and the console."""
+        message = message.rstrip()
+        line = format_line(self._clock(), message)
+        with self._lock:
+            self._lines.append(line)
+            self.logged += 1
+            subscriptions = list(self._subscriptions)
+            if subscriptions:
+                self.monitor_logged += 1
+        if self._console is not None:
+            self._console.info("%s", message, extra={"device": self._name()})
         here = _running_loop()
         for sub in subscriptions:
             if sub.loop is None or sub.loop is here:
@@ -140,34 +130,29 @@ class LogBuffer(logging.Handler):
     # -- reading --------------------------------------------------------------------------------------------
     def lines(self) -> list[str]:
         """The buffered lines, oldest first."""
-        self.acquire()
-        try:
+        with self._lock:
             return list(self._lines)
-        finally:
-            self.release()
 
     def __len__(self) -> int:
         return len(self._lines)
 
     def clear(self) -> None:
         """``clear logging``: empty the buffer (the counters keep counting, as on IOS)."""
-        self.acquire()
-        try:
+        with self._lock:
             self._lines.clear()
-        finally:
-            self.release()
 
     # -- terminal monitor -----------------------------------------------------------------------------------
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
         """Call ``callback`` with each new stamped line (``terminal monitor``); returns the unsubscribe function.
 
-        The callback runs on the event loop that is running here (if any), whichever thread logs.
+        The callback runs on the event loop that is running here (if any), whichever thread emits.
         """
         sub = _Subscription(callback, _running_loop())
-        self._subscriptions.append(sub)
+        with self._lock:
+            self._subscriptions.append(sub)
 
         def unsubscribe() -> None:
-            with contextlib.suppress(ValueError):
+            with self._lock, contextlib.suppress(ValueError):
                 self._subscriptions.remove(sub)
 
         return unsubscribe
@@ -178,8 +163,8 @@ class LogBuffer(logging.Handler):
         return len(self._subscriptions)
 
 
-def show_logging(buffer: LogBuffer) -> str:
-    """``show logging``: the 17.x header (real IOL capture) with this buffer's counters, then its lines."""
+def show_logging(buffer: DeviceLog) -> str:
+    """``show logging``: the 17.x header (real IOL capture) with this log's counters, then its lines."""
     lines = buffer.lines()
     logged = buffer.logged
     header = [

@@ -35,6 +35,7 @@ from functools import cache
 from lxml import etree
 
 from agent.data.errors import DataError
+from agent.data.tags import tag_of
 from agent.data.touched import identity
 from agent.datastore.locks import NodeKey, find_node, instance_identifier, node_key
 from agent.datastore.transaction import Transaction
@@ -148,7 +149,7 @@ class _Marks:
         tags: TagPath = ()
         root = chain[0]
         for el in chain[1:]:
-            tags = (*tags, el.tag)
+            tags = (*tags, tag_of(el))
             if tags in self.found.paths:
                 root = el
         self.roots.add(id(root))
@@ -172,12 +173,13 @@ class _Marks:
             children = el.iterchildren(tag=etree.Element)
         nested: dict[str, bool] = {}  # child tag -> the children are command instances of their own
         for child in children:
-            if child.tag in keys:
+            name = tag_of(child)
+            if name in keys:
                 continue
             off_path = id(child) not in self.on_path and id(child) not in self.whole
-            if inside and off_path and nested.setdefault(child.tag, (*tags, child.tag) in self.found.paths):
+            if inside and off_path and nested.setdefault(name, (*tags, name) in self.found.paths):
                 continue
-            kept = self.copy(child, (*tags, child.tag), inside)
+            kept = self.copy(child, (*tags, name), inside)
             if kept is not None:
                 out.append(kept)
         return out
@@ -265,7 +267,7 @@ class PrintableCheck:
             return []
         bad = problems[0]
         path, path_ns = instance_identifier(bad.element, self.schema)
-        if not txn.origin.session_id:
+        if txn.origin.is_system:
             # the system's own transactions (startup at boot, the revert of an unconfirmed commit, recovery)
             # must always go through, or a stored configuration from before this check could lock the box out
             log.warning("%s = %r cannot be printed as IOS text and read back", path, bad.element.text)

@@ -1,20 +1,18 @@
-"""Turns each committed running configuration into live device behaviour (DESIGN.md §2).
+"""Turns each committed running configuration into live device behaviour (docs/architecture.md).
 
-Diff-driven and idempotent: the desired state is derived from the new tree alone, and only what differs from
-the state in force is applied, so applying the same commit twice changes nothing. ``check`` may veto (a policy
-that cannot be derived); ``apply`` may not, and logs failures with the path that caused them.
+The SSH listener is the one service that must act when configuration changes (rebind, host key, algorithms), so
+it is a commit subscriber: the reconciler derives its :class:`~agent.device.views.SshView` from the new tree
+alone and hands it over only when it differs from the view in force, so applying the same commit twice changes
+nothing. ``check`` may veto (a view that cannot be derived); ``apply`` may not.
 """
 
 from __future__ import annotations
 
-import logging
-
 from agent.data.errors import DataError
 from agent.datastore.transaction import Transaction
-from agent.device.ssh_policy import SshPolicy, derive_policy
+from agent.device import views
 from agent.device.ssh_service import SshService
-
-log = logging.getLogger(__name__)
+from agent.device.views import SshView
 
 
 class Reconciler:
@@ -22,23 +20,23 @@ class Reconciler:
 
     def __init__(self, ssh: SshService) -> None:
         self.ssh = ssh
-        self._pending: SshPolicy | None = None
+        self._pending: SshView | None = None
 
     def check(self, txn: Transaction) -> list[DataError]:
-        """Derive the policy of the new tree; a tree we cannot act on is refused before it is committed."""
+        """Derive the view of the new tree; a tree we cannot act on is refused before it is committed."""
         try:
-            self._pending = derive_policy(txn.new)
+            self._pending = views.ssh(txn.new)
         except (ValueError, TypeError) as exc:
             return [DataError("operation-failed", f"the device cannot apply this configuration: {exc}")]
         return []
 
     def apply(self, txn: Transaction) -> None:
-        """Make the new policy effective for the next connection (existing sessions keep theirs)."""
-        policy = self._pending if self._pending is not None else derive_policy(txn.new)
+        """Make the new view effective for the next connection (existing sessions keep theirs)."""
+        view = self._pending if self._pending is not None else views.ssh(txn.new)
         self._pending = None
-        if policy != self.ssh.policy:
-            self.ssh.apply_soon(policy)
+        if view != self.ssh.view:
+            self.ssh.apply_soon(view)
 
     def abort(self, txn: Transaction) -> None:
-        """Another subscriber vetoed: forget the prepared policy."""
+        """Another subscriber vetoed: forget the prepared view."""
         self._pending = None

@@ -26,9 +26,8 @@ from lxml import etree
 
 from agent.datastore.persist import read_tree
 from agent.datastore.store import RUNNING, STARTUP, StoreError, StorePaths, Stores
-from agent.datastore.transaction import Origin
-from agent.device.aaa.login import aaa_new_model, login_methods
-from agent.device.aaa.servers import authorization_exec
+from agent.datastore.transaction import SYSTEM_SESSION_ID, Face, Origin
+from agent.device import views
 from agent.device.access import can_open_netconf, ios_methods
 from agent.device.names import AAA_NS, NATIVE_NS
 from agent.device.passwords import type9_hash
@@ -37,7 +36,7 @@ from agent.limits import Limits
 from agent.yang.schema import Schema
 
 NC_NS = "urn:ietf:params:xml:ns:netconf:base:1.0"
-ORIGIN = Origin(user="recover-admin", face="recovery")
+ORIGIN = Origin(session_id=SYSTEM_SESSION_ID, user="recover-admin", face=Face.RECOVERY)
 
 
 class RecoveryError(Exception):
@@ -57,8 +56,10 @@ def user_edit(user: str, secret_hash: str) -> etree._Element:
         "<secret><encryption>9</encryption><secret/></secret></username>"
     )
     ns = {"i": NATIVE_NS}
-    edit.find("i:native/i:username/i:name", ns).text = user
-    edit.find("i:native/i:username/i:secret/i:secret", ns).text = secret_hash
+    for path, value in (("i:native/i:username/i:name", user), ("i:native/i:username/i:secret/i:secret", secret_hash)):
+        leaf = edit.find(path, ns)
+        assert leaf is not None  # the template above has it
+        leaf.text = value
     return edit
 
 
@@ -85,13 +86,13 @@ def recover_tree(stores: Stores, user: str, secret_hash: str) -> tuple[str, ...]
     stores.edit(RUNNING, user_edit(user, secret_hash), ORIGIN)
     running = stores.running
     if not can_open_netconf(running, user):
-        if aaa_new_model(running):
-            was = ios_methods(login_methods(running))
+        if views.aaa(running).new_model:
+            was = ios_methods(views.aaa(running).login_methods())
             stores.edit(RUNNING, local_list_edit("login"), ORIGIN)
             changes.append(f"aaa authentication login default local (was: {was})")
         running = stores.running
     if not can_open_netconf(running, user):
-        exec_list = authorization_exec(running)
+        exec_list = views.aaa(running).authorization_exec()
         was = ios_methods(exec_list.methods) if exec_list is not None else "none"
         stores.edit(RUNNING, local_list_edit("exec"), ORIGIN)
         changes.append(f"aaa authorization exec default local (was: {was})")

@@ -4,7 +4,8 @@ is-syncing, netconf-session-id, current-time) and Cisco-IOS-XE-rpc ``copy``.
 Every configuration change goes through the datastore transaction (``Stores``), like an edit-config. Each
 reply is ``<result>`` in the RPC's module namespace; a refusal is an ``<rpc-error>`` (error-type application,
 error-tag operation-failed, the IOS console line as error-message) unless a protocol rule names another tag.
-Input is first checked against the RPC's schema (unknown-element, invalid-value, missing-element).
+Input is first checked against the RPC's schema by :func:`agent.netconf.rpc_input.parse_input` (unknown-element,
+invalid-value, missing-element, bad-element); what is left here is what each RPC means on IOS XE.
 
 What each does, and the ``<result>`` text:
 
@@ -35,13 +36,15 @@ current-time        the device clock as RFC 3339 local time with offset (``2024-
 copy                ``copy SRC DST`` between running-config, startup-config and flash: files (leaves
                     ``source-drop-node-name``/``destination-drop-node-name``, or their 16.x names ``_source``/
                     ``_destination``). running->startup saves; anything->running-config *merges* into running, as
-                    IOS copy does; anything->startup-config replaces startup; anything->flash:F writes the file;
-                    flash:F->flash:G copies it. "RPC request successful" — the text the SAP asr1k-neutron
-                    driver compares the reply of a real box with, for run->start under both leaf names. Other file
-                    systems (tftp:, ftp:, scp:, http(s):, harddisk: …) are operation-not-supported.
+                    IOS copy does; anything->startup-config replaces startup; a configuration->flash:F writes
+                    it as IOS text (byte for byte the file the CLI's copy writes); flash:F->flash:G copies it.
+                    "RPC request successful" — the text the SAP asr1k-neutron driver compares the reply of a real
+                    box with, for run->start under both leaf names. Other file systems (tftp:, ftp:, scp:,
+                    http(s):, harddisk: …) are operation-not-supported.
 ==================  ==============================================================================================
 
-Files in flash: hold a configuration as XML (``<config>``) or as IOS text; see :mod:`agent.device.config_files`.
+The copy itself is :meth:`agent.device.filesystem.DeviceFiles.copy`. Files in flash: are read as a configuration
+in either form, IOS text or XML (``<config>``); see :mod:`agent.device.config_files`.
 """
 
 from __future__ import annotations
@@ -51,16 +54,17 @@ from datetime import datetime
 
 from lxml import etree
 
+from agent.datastore.names import Datastore
 from agent.datastore.store import RUNNING, STARTUP, StoreError
-from agent.device.config_files import read_config
-from agent.device.files import Flash, FlashError, Url, encode_config, parse_url
+from agent.device.config_files import ConfigFileError, read_config
+from agent.device.files import FlashError, encode_config
+from agent.device.filesystem import DeviceFiles, FileKind, Url, parse_url
 from agent.device.names import IA_NS, RPC_NS
-from agent.netconf.errors import ErrorTag, ErrorType, RpcError
-from agent.netconf.faults import RpcFault, fault_from, missing_element, protocol_error, unknown_element
+from agent.netconf.errors import ErrorTag
+from agent.netconf.faults import RpcFault, application_error, conflicting, fault_from, operation_failed
 from agent.netconf.operations.params import origin
 from agent.netconf.registry import Registry, Reply, RpcContext
-from agent.yang.datatype import TypeMismatch, canonical
-from agent.yang.schema import Kind, Schema, SchemaNode
+from agent.netconf.rpc_input import InputNode, parse_input
 
 SAVE_OK = "Save running-config successful"
 ROLLBACK_OK = "Total number of passes: 1\nRollback Done"
@@ -78,91 +82,27 @@ def _result(ns: str, text: str) -> list[etree._Element]:
     return [el]
 
 
-def _failed(message: str) -> RpcFault:
-    return RpcFault([RpcError(ErrorType.APPLICATION, ErrorTag.OPERATION_FAILED, message=message)])
-
-
 def _not_supported(message: str, element: str) -> RpcFault:
-    return RpcFault(
-        [
-            RpcError(
-                ErrorType.APPLICATION,
-                ErrorTag.OPERATION_NOT_SUPPORTED,
-                message=message,
-                info=(("bad-element", element),),
-            )
-        ]
-    )
+    return application_error(ErrorTag.OPERATION_NOT_SUPPORTED, message, element=element)
 
 
-# -- input checks ---------------------------------------------------------------------------------------------
-def check_input(schema: Schema, op: etree._Element) -> dict[str, str]:
-    """Check the input of RPC ``op`` against its schema; return its leaves as local name -> canonical text.
-
-    Unknown elements are unknown-element, repeated ones bad-element, values outside their type invalid-value.
-    """
-    node = schema.rpc_input(op.tag)
-    values: dict[str, str] = {}
-    where = etree.QName(op).localname
-    for child in op:
-        if not isinstance(child.tag, str):
-            continue
-        name = etree.QName(child).localname
-        cnode: SchemaNode | None = node.child(child.tag) if node is not None else None
-        if cnode is None or cnode.kind is not Kind.LEAF or cnode.type is None:
-            raise unknown_element(name, where)
-        if name in values:
-            raise protocol_error(ErrorTag.BAD_ELEMENT, f"<{name}> is given more than once", element=name)
-        prefix = cnode.prefix
-        path = f"/{prefix}:{where}/{prefix}:{name}"
-        try:
-            if len(child):
-                raise TypeMismatch(f"{path} is a leaf and cannot have child elements")
-            values[name] = canonical(child.text, cnode.type, child.nsmap)
-        except TypeMismatch as exc:
-            raise RpcFault(
-                [
-                    RpcError(
-                        ErrorType.APPLICATION,
-                        ErrorTag.INVALID_VALUE,
-                        message=exc.message,
-                        app_tag=exc.app_tag,
-                        path=path,
-                        path_ns={prefix: cnode.ns},
-                        info=(("bad-element", name),),
-                    )
-                ]
-            ) from exc
-    return values
-
-
-def _one_of(values: dict[str, str], names: tuple[str, ...], where: str) -> str:
-    """The value of the one leaf of ``names`` given (a mandatory choice)."""
-    given = [n for n in names if n in values]
-    if not given:
-        raise missing_element(names[0], where)
-    if len(given) > 1:
-        raise protocol_error(
-            ErrorTag.BAD_ELEMENT, f"<{given[0]}> and <{given[1]}> cannot be combined", element=given[1]
-        )
-    return values[given[0]]
-
-
-def _minutes(values: dict[str, str], name: str) -> int | None:
-    return int(values[name]) if name in values else None
+def _one_of(args: InputNode, *names: str) -> str:
+    """The value of the one leaf of ``names`` given (the input check made sure a mandatory one is there)."""
+    return next(value for name in names if (value := args.text(name)) is not None)
 
 
 # -- the RPCs -------------------------------------------------------------------------------------------------
 class CiscoRpcs:
-    """The handlers, bound to the device's flash: directory."""
+    """The handlers, bound to the device's file system."""
 
-    def __init__(self, flash: Flash) -> None:
-        self.flash = flash
+    def __init__(self, files: DeviceFiles) -> None:
+        self.files = files
+        self.flash = files.flash
 
     # cisco-ia ---------------------------------------------------------------------------------------------
     async def save_config(self, ctx: RpcContext, op: etree._Element) -> Reply:
         """``save-config`` = ``copy running-config startup-config``."""
-        check_input(ctx.services.schema, op)
+        parse_input(ctx.services.schema, op)
         try:
             ctx.services.stores.save(origin(ctx))
         except StoreError as exc:
@@ -171,7 +111,7 @@ class CiscoRpcs:
 
     async def checkpoint(self, ctx: RpcContext, op: etree._Element) -> Reply:
         """``checkpoint`` = ``archive config``: running into a new ``flash:archive-N``."""
-        check_input(ctx.services.schema, op)
+        parse_input(ctx.services.schema, op)
         numbers = [
             int(n[len(ARCHIVE_PREFIX) :])
             for n in self.flash.names()
@@ -181,47 +121,42 @@ class CiscoRpcs:
         try:
             self.flash.write(name, encode_config(ctx.services.stores.running))
         except FlashError as exc:
-            raise _failed(str(exc)) from exc
+            raise operation_failed(str(exc)) from exc
         return _result(IA_NS, f"Checkpoint successful: flash:{name}")
 
     async def rollback(self, ctx: RpcContext, op: etree._Element) -> Reply:
         """``rollback`` = ``configure replace TARGET [time N]``."""
-        values = check_input(ctx.services.schema, op)
-        if "target-url" not in values:
-            raise missing_element("target-url", "rollback")
+        args = parse_input(ctx.services.schema, op)
         stores = ctx.services.stores
-        tree = self._load(ctx, parse_url(values["target-url"]), "target-url")
-        minutes = _minutes(values, "revert-timer")
+        tree = self._load(ctx, parse_url(_one_of(args, "target-url")), "target-url")
+        minutes = args.integer("revert-timer")
         try:
             if minutes is None:
                 stores.replace(RUNNING, tree, origin(ctx))
             else:
-                stores.timed_replace(tree, origin(ctx), minutes * 60)
+                stores.timed_replace(tree, origin(ctx), minutes * ctx.services.limits.revert_minute_s)
         except StoreError as exc:
             raise fault_from(exc.errors) from exc
         return _result(IA_NS, ROLLBACK_OK)
 
     async def revert(self, ctx: RpcContext, op: etree._Element) -> Reply:
         """``revert``: ``now`` rolls back at once, ``timer``/``idle`` reset the timer, no input confirms."""
-        values = check_input(ctx.services.schema, op)
+        args = parse_input(ctx.services.schema, op)
         stores = ctx.services.stores
-        given = [n for n in ("now", "timer", "idle") if n in values]
-        if len(given) > 1:
-            raise protocol_error(
-                ErrorTag.BAD_ELEMENT, f"<{given[0]}> and <{given[1]}> cannot be combined", element=given[1]
-            )
+        given = [n for n in ("now", "timer", "idle") if args.has(n)]
+        if len(given) > 1:  # three leaves, not a YANG choice; IOS takes one of them
+            raise conflicting(given[0], given[1])
+        timer, idle = args.integer("timer"), args.integer("idle")
         try:
-            if "now" in values:
+            if args.flag("now"):
                 stores.revert_timed(origin(ctx))
                 text = REVERT_NOW_OK
-            elif "timer" in values:
-                minutes = int(values["timer"])
-                stores.reset_timed(origin(ctx), minutes * 60)
-                text = f"Rollback timer reset to {minutes} minutes"
-            elif "idle" in values:
-                minutes = int(values["idle"])
-                stores.reset_timed(origin(ctx), minutes * 60, idle=True)
-                text = f"Rollback idle timer set to {minutes} minutes"
+            elif timer is not None:
+                stores.reset_timed(origin(ctx), timer * ctx.services.limits.revert_minute_s)
+                text = f"Rollback timer reset to {timer} minutes"
+            elif idle is not None:
+                stores.reset_timed(origin(ctx), idle * ctx.services.limits.revert_minute_s, idle=True)
+                text = f"Rollback idle timer set to {idle} minutes"
             else:
                 stores.confirm_timed(origin(ctx))
                 text = REVERT_CONFIRM_OK
@@ -231,62 +166,47 @@ class CiscoRpcs:
 
     async def sync_from(self, ctx: RpcContext, op: etree._Element) -> Reply:
         """``sync-from``: the NETCONF datastore is the running configuration, so it is always in sync."""
-        check_input(ctx.services.schema, op)
+        parse_input(ctx.services.schema, op)
         return _result(IA_NS, SYNC_FROM_OK)
 
     async def is_syncing(self, ctx: RpcContext, op: etree._Element) -> Reply:
         """``is-syncing``: never (see sync-from)."""
-        check_input(ctx.services.schema, op)
+        parse_input(ctx.services.schema, op)
         return _result(IA_NS, NOT_SYNCING)
 
     async def netconf_session_id(self, ctx: RpcContext, op: etree._Element) -> Reply:
         """``netconf-session-id``: the caller's session id."""
-        check_input(ctx.services.schema, op)
+        parse_input(ctx.services.schema, op)
         return _result(IA_NS, str(ctx.session.session_id))
 
     async def current_time(self, ctx: RpcContext, op: etree._Element) -> Reply:
         """``current-time``: the device clock (RFC 3339, local time with its offset)."""
-        check_input(ctx.services.schema, op)
+        parse_input(ctx.services.schema, op)
         now = datetime.fromtimestamp(time.time()).astimezone()
         return _result(IA_NS, now.isoformat(timespec="seconds"))
 
     # Cisco-IOS-XE-rpc copy --------------------------------------------------------------------------------
     async def copy(self, ctx: RpcContext, op: etree._Element) -> Reply:
-        """``copy SRC DST`` between running-config, startup-config and flash: files."""
-        values = check_input(ctx.services.schema, op)
-        src = parse_url(_one_of(values, ("source-drop-node-name", "_source"), "copy"))
-        dst = parse_url(_one_of(values, ("destination-drop-node-name", "_destination"), "copy"))
-        stores = ctx.services.stores
-        who = origin(ctx)
+        """``copy SRC DST`` between running-config, startup-config and flash: files: the input is checked here,
+        the copy is the device file system's (the one the CLI's ``copy`` runs)."""
+        args = parse_input(ctx.services.schema, op)
+        src = parse_url(_one_of(args, "source-drop-node-name", "_source"))
+        dst = parse_url(_one_of(args, "destination-drop-node-name", "_destination"))
         for url, element in ((src, "source-drop-node-name"), (dst, "destination-drop-node-name")):
-            if url.kind == "other":
+            if url.kind is FileKind.OTHER:
                 raise _not_supported(f"%Error opening {url} (file system not supported by this device)", element)
-        if src.kind == dst.kind and src.name == dst.name:
-            raise _failed(f"%Error: source and destination are the same ({src})")
         try:
-            if dst.kind == "flash":
-                data = self._read_flash(src) if src.kind == "flash" else encode_config(stores.tree(self._ds(src)))
-                self.flash.write(dst.name, data)
-            elif dst.kind == "startup" and src.kind == "running":
-                stores.save(who)
-            elif dst.kind == "startup":
-                stores.replace(STARTUP, self._load(ctx, src, "source-drop-node-name"), who)
-            else:  # into running-config: merge, as IOS copy does
-                source = stores.startup if src.kind == "startup" else self._config(src, stores.running)
-                stores.edit(RUNNING, source, who, default_operation="merge")
+            await self.files.copy(src, dst, origin(ctx))
+        except ConfigFileError as exc:
+            raise (fault_from(exc.errors) if exc.errors else operation_failed(str(exc))) from exc
         except FlashError as exc:
-            raise _failed(str(exc)) from exc
-        except StoreError as exc:
-            raise fault_from(exc.errors) from exc
+            raise operation_failed(str(exc)) from exc
         return _result(RPC_NS, COPY_OK)
 
     # helpers ----------------------------------------------------------------------------------------------
     @staticmethod
-    def _ds(url: Url) -> str:
+    def _ds(url: Url) -> Datastore:
         return RUNNING if url.kind == "running" else STARTUP
-
-    def _read_flash(self, url: Url) -> bytes:
-        return self.flash.read(url.name)
 
     def _config(self, url: Url, base: etree._Element | None) -> etree._Element:
         """The ``<config>`` of a flash file, XML or IOS text on top of ``base`` (not yet checked against the
@@ -303,14 +223,14 @@ class CiscoRpcs:
                 return stores.parse_config(self._config(url, None))
             return stores.parse_config(stores.tree(self._ds(url)))
         except FlashError as exc:
-            raise _failed(str(exc)) from exc
+            raise operation_failed(str(exc)) from exc
         except StoreError as exc:
             raise fault_from(exc.errors) from exc
 
 
-def register(registry: Registry, flash: Flash) -> None:
+def register(registry: Registry, files: DeviceFiles) -> None:
     """Serve the Cisco RPCs; the others in the schema answer operation-not-supported."""
-    rpcs = CiscoRpcs(flash)
+    rpcs = CiscoRpcs(files)
     for name, handler in (
         ("save-config", rpcs.save_config),
         ("checkpoint", rpcs.checkpoint),

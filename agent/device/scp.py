@@ -1,13 +1,12 @@
-"""SCP on the device port, over the IOS file system: ``flash:``/``bootflash:``, ``running-config`` and
-``startup-config`` (and SFTP with ``--sftp``).
+"""SCP on the device port, over the IOS file system (:mod:`agent.device.filesystem`): ``flash:``/``bootflash:``,
+``running-config`` and ``startup-config`` (and SFTP with ``--sftp``). This module is the protocol only: what a
+file *is* and how a configuration is read or written is the file system's.
 
 asyncssh runs the SCP protocol (``scp -t``/``scp -f``, the classic protocol IOS speaks, OpenSSH ``scp -O``) on an
 :class:`asyncssh.SFTPServer` object and calls its ``stat/open/read/write/close/setstat/scandir/mkdir`` with the raw
-path the client typed (``flash:x.bin``, ``running-config``). :class:`ScpServer` is that object: the whole virtual
-file system; every other method of the base class (which would reach the host's file system) is overridden.
-:class:`DeviceSession` is the session object of every session channel on the device port: the CLI shell and exec
-commands run as before, ``scp`` commands get an :class:`ScpServer`, and the SFTP subsystem is refused (IOS XE has
-no SFTP server: OpenSSH >= 9 users pass ``scp -O``) unless the agent runs with ``--sftp``.
+path the client typed (``flash:x.bin``, ``running-config``). :class:`ScpServer` is that object: every other method
+of the base class (which would reach the host's file system) is overridden. It is started, for one session
+channel, by :class:`agent.device.device_session.DeviceSession` (its :class:`ScpOwner`).
 
 Who may copy (checked on every ``stat``/``open``/``scandir``/``remove`` against the live running configuration,
 so ``no ip scp server enable`` refuses the next transfer, even on an open connection): ``ip scp server enable``,
@@ -53,6 +52,7 @@ The texts a client sees (``scp`` prints them after ``scp: ``):
 
 A transfer is bounded in time (:attr:`TransferLimits.transfer_timeout_s` in all, :attr:`TransferLimits.idle_s`
 without progress): past either, the channel is closed and an upload in progress is thrown away.
+(:class:`~agent.device.filesystem.TransferLimits` are the file system's, ``DeviceFiles.limits``.)
 """
 
 from __future__ import annotations
@@ -64,117 +64,24 @@ import logging
 import os
 import stat
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, cast
+from collections.abc import AsyncIterator, Callable, Container
+from typing import BinaryIO, Protocol
 
 import asyncssh
-from asyncssh.channel import SSHChannel
 from lxml import etree
 
-from agent.datastore.store import RUNNING, STARTUP, StoreError
-from agent.datastore.transaction import Origin
-from agent.device.aaa.login import LoginResult, aaa_new_model, local_user
-from agent.device.cli_map.render import render_running_config
-from agent.device.config_files import ConfigFileError, read_config
-from agent.device.files import Flash, FlashError, FlashWriter, Url, parse_url
-from agent.device.names import a, n
-from agent.device.sessions import disconnects
-from agent.limits import Limits
-
-if TYPE_CHECKING:
-    from agent.datastore.store import Stores
-    from agent.device.sessions import SessionInfo
-    from agent.device.ssh_service import SshService
+from agent.datastore.transaction import Face, Origin
+from agent.device import views
+from agent.device.aaa.login import LoginResult
+from agent.device.config_files import ConfigFileError
+from agent.device.files import FlashError, FlashWriter
+from agent.device.filesystem import DeviceFiles, FileKind, Url, locate
+from agent.device.sessions import SessionInfo
 
 log = logging.getLogger(__name__)
-syslog = logging.getLogger("agent.syslog")
 
-SFTP_VERSION = 3  # what OpenSSH speaks; v5/v6 open56 is refused
 _REGULAR = 0o100000
 _DIRECTORY = 0o040000
-
-
-@dataclass(frozen=True, slots=True)
-class TransferLimits:
-    """Bounds of one transfer (the flash: size bound is the Flash object's own)."""
-
-    max_config_bytes: int = 4 * 1024 * 1024  # a running-config/startup-config file held in memory to be parsed
-    transfer_timeout_s: float = 3600.0  # one file, from open to close
-    idle_s: float = 300.0  # no data moving on an open file
-    max_file_bytes: int = 64 * 1024 * 1024  # one file uploaded to flash: (the flash: size bounds it as well)
-
-    @classmethod
-    def from_limits(cls, limits: Limits) -> TransferLimits:
-        """The transfer bounds the device's :class:`~agent.limits.Limits` name (``--limit``)."""
-        return cls(max_config_bytes=limits.max_config_file_bytes, max_file_bytes=limits.max_transfer_bytes)
-
-
-# -- the file system both SCP and the CLI use ---------------------------------------------------------------------
-class DeviceFiles:
-    """The IOS file system of one device: flash: and the two configurations, with IOS's names and errors."""
-
-    def __init__(
-        self,
-        flash: Flash,
-        stores: Stores,
-        limits: TransferLimits | None = None,
-        session_ids: Callable[[], int] | None = None,
-    ) -> None:
-        self.flash = flash
-        self.stores = stores
-        self.limits = limits or TransferLimits.from_limits(stores.limits)
-        #: device-wide session ids (shared with NETCONF and the CLI) for the origin of an SCP change, so an SCP
-        #: session is never taken for the holder of a NETCONF lock
-        self.session_ids = session_ids or (lambda: 0)
-
-    @staticmethod
-    def locate(text: str) -> Url:
-        """Classify a name as a client gives it (``flash:x``, ``/running-config``, ``x.bin``, ``.``)."""
-        t = text.strip()
-        while t.startswith(("/", "./")):
-            t = t[2:] if t.startswith("./") else t[1:]
-        if t in ("", "."):
-            return Url("flash", "", "flash:")
-        url = parse_url(t)
-        if url.kind == "other" and ":" not in t:
-            return Url("flash", t, f"flash:{t}")
-        return url
-
-    def render(self, kind: str) -> bytes:
-        """The running or startup configuration as a file copied from it."""
-        tree = self.stores.running if kind == "running" else self.stores.startup
-        return render_running_config(tree, header=False).encode("utf-8")
-
-    def apply(self, kind: str, data: bytes, origin: Origin) -> None:
-        """Write a configuration file: merge into running, or replace startup. Raises ConfigFileError."""
-        self.commit(kind, self.prepare(kind, data), origin)
-
-    async def aapply(self, kind: str, data: bytes, origin: Origin) -> None:
-        """:meth:`apply` with the parsing (seconds for a big file) in a worker thread, the commit on the loop."""
-        config = await asyncio.to_thread(self.prepare, kind, data)
-        self.commit(kind, config, origin)
-
-    def prepare(self, kind: str, data: bytes) -> etree._Element:
-        """The ``<config>`` a configuration file stands for (pure: reads the running snapshot, changes nothing):
-        IOS text parsed with the CLI table (on top of running for running-config, of nothing for startup), or
-        the XML ``<config>`` form. Raises ConfigFileError."""
-        shown = "running-config" if kind == "running" else "startup-config"
-        if len(data) > self.limits.max_config_bytes:
-            raise ConfigFileError(f"%Error writing {shown} (File too large)")
-        return read_config(data, shown, self.stores.running if kind == "running" else None)
-
-    def commit(self, kind: str, config: etree._Element, origin: Origin) -> None:
-        """Merge ``config`` into running, or make it startup after validation (the one commit pipeline)."""
-        shown = "running-config" if kind == "running" else "startup-config"
-        try:
-            if kind == "running":
-                self.stores.edit(RUNNING, config, origin, default_operation="merge")
-            else:
-                self.stores.replace(STARTUP, self.stores.parse_config(config), origin)
-        except StoreError as exc:
-            message = "; ".join(e.message for e in exc.errors) or "invalid configuration"
-            raise ConfigFileError(f"%Error copying {shown} ({message})") from None
 
 
 # -- who may copy ---------------------------------------------------------------------------------------------------
@@ -184,7 +91,7 @@ def transfer_privilege(running: etree._Element, user: str, login: LoginResult | 
     if login is None or not login.ok:
         return 0
     if login.method in ("local", "local-case", "publickey", "none", None):
-        entry = local_user(running, user, case_sensitive=login.method != "local")
+        entry = views.aaa(running).user(user, case_sensitive=login.method != "local")
         if entry is None:
             return 0 if login.method != "none" else login.privilege
         return entry.privilege
@@ -193,12 +100,12 @@ def transfer_privilege(running: etree._Element, user: str, login: LoginResult | 
 
 def scp_refusal(running: etree._Element, privilege: int) -> str | None:
     """Why an SCP transfer is refused now (None: allowed)."""
-    native = running.find(n("native"))
-    if native is None or native.find(f"{n('ip')}/{n('scp')}/{n('server')}/{n('enable')}") is None:
+    aaa = views.aaa(running)
+    if not views.scp(running).server_enabled:
         return "ip scp server enable is not configured"
-    if not aaa_new_model(running):
+    if not aaa.new_model:
         return "aaa new-model is not configured"
-    if native.find(f"{n('aaa')}/{a('authorization')}/{a('exec')}") is None:
+    if not aaa.exec_lists:
         return "no aaa authorization exec method list is configured"
     if privilege < 15:
         return f"privilege level {privilege} is below 15"
@@ -330,102 +237,63 @@ def _dir_attrs() -> asyncssh.SFTPAttrs:
 
 
 # -- the SSH side ---------------------------------------------------------------------------------------------------
-class Peer(Protocol):
-    """What the SCP server needs of the device SSH connection it runs on (``ssh_service._Connection``)."""
+class ScpOwner(Protocol):
+    """What an SCP server needs of the session channel it runs for
+    (:class:`agent.device.device_session.DeviceSession`)."""
 
-    user: str
-    peer: str | None
-    login: LoginResult | None
-    service: SshService
+    @property
+    def user(self) -> str: ...
 
+    @property
+    def address(self) -> str | None:
+        """The client's address."""
+        ...
 
-class DeviceSession(asyncssh.SSHServerProcess[Any]):
-    """Every session channel of the device port: shell and exec run ``process_factory`` (the CLI); an ``scp``
-    command gets an :class:`ScpServer`; the SFTP subsystem only when ``allow_sftp``."""
+    @property
+    def login(self) -> LoginResult | None: ...
 
-    def __init__(
-        self,
-        process_factory: Callable[[asyncssh.SSHServerProcess[Any]], Awaitable[None] | None],
-        owner: Peer,
-        allow_sftp: bool = False,
-    ) -> None:
-        super().__init__(process_factory, self._start_files, SFTP_VERSION, True)
-        self.owner = owner
-        self.allow_sftp = allow_sftp
-        self.files_server: ScpServer | None = None
+    @property
+    def record(self) -> SessionInfo:
+        """The session record of this transfer (``show ssh``)."""
+        ...
 
-    def _start_files(self, chan: SSHChannel[bytes]) -> ScpServer:
-        # a server channel, possibly behind asyncssh's line-editor wrapper (which is not a subclass)
-        self.files_server = ScpServer(cast("asyncssh.SSHServerChannel[bytes]", chan), self, self.owner)
-        return self.files_server
+    @property
+    def debug(self) -> Container[str]:
+        """The device's ``debug`` switches (``scp``: ``debug ip scp``)."""
+        ...
 
-    def subsystem_requested(self, subsystem: str) -> bool:
-        if subsystem == "sftp" and not self.allow_sftp:
-            log.info("device SSH: SFTP subsystem refused for %r (IOS XE has no SFTP server; scp -O)", self.owner.user)
-            return False
-        return bool(super().subsystem_requested(subsystem))
+    @property
+    def syslog(self) -> Callable[[str], None]:
+        """The device's IOS log."""
+        ...
 
     def input_ended(self) -> bool:
-        """True once the client's data stream has ended (EOF, channel or connection lost) and all of it was read:
-        an upload closed now did not complete."""
-        return bool(self.at_eof(None))
+        """True once the client's data stream has ended: an upload closed now did not complete."""
+        ...
 
-    def connection_lost(self, exc: Exception | None) -> None:
-        super().connection_lost(exc)
-        if self.files_server is not None:
-            self.files_server.finish()
+    def transfer_ended(self) -> None:
+        """The transfer session is over (the record goes)."""
+        ...
 
 
 class ScpServer(asyncssh.SFTPServer):
     """The IOS file system as asyncssh's SCP (and SFTP) server sees it, for one session channel."""
 
-    def __init__(self, chan: asyncssh.SSHServerChannel[bytes], session: DeviceSession, owner: Peer) -> None:
+    def __init__(self, chan: asyncssh.SSHServerChannel[bytes], owner: ScpOwner, files: DeviceFiles) -> None:
         super().__init__(chan)
-        self.session = session
         self.owner = owner
-        svc = owner.service
-        files = svc.files
-        if files is None:  # pragma: no cover - main always wires the file system
-            raise asyncssh.SFTPFailure("%Error opening flash: (No such device)")
-        self.files: DeviceFiles = files
+        self.files = files
         self.sftp = chan.get_subsystem() == "sftp"
         words = (chan.get_command() or "").split()
         self.source = not self.sftp and any(w.startswith("-") and not w.startswith("--") and "f" in w for w in words)
         self._open: set[_Open] = set()
-        self._snapshots: dict[str, bytes] = {}
+        self._snapshots: dict[FileKind, bytes] = {}
         self._watch: asyncio.TimerHandle | None = None
         self._finished = False
         self._session_id: int | None = None
-        self.info = self._register()
-
-    # -- the session record (show ssh, show users, tty traps) -----------------------------------------------------
-    def _register(self) -> SessionInfo:
-        svc = self.owner.service
-        conn = self.channel.get_connection()
-        peer = conn.get_extra_info("peername") or ("", 0)
-        sock = conn.get_extra_info("sockname") or ("", 0)
-        free = svc.free_line()
-        self._lport = int(sock[1])
-        self._peer = f"{peer[0]}:{peer[1]}"
-        return svc.registry.add(
-            "ssh",
-            self.owner.user,
-            self.owner.peer,
-            peer_port=int(peer[1]),
-            local_address=str(sock[0]),
-            local_port=int(sock[1]),
-            cipher_in=str(conn.get_extra_info("recv_cipher") or ""),
-            cipher_out=str(conn.get_extra_info("send_cipher") or ""),
-            mac_in=str(conn.get_extra_info("recv_mac") or ""),
-            mac_out=str(conn.get_extra_info("send_mac") or ""),
-            line=free[1] if free else None,
-            privilege=self._privilege(),
-            mode="sftp" if self.sftp else "scp",
-            end=disconnects(conn),  # clear line vty N, clear ssh N
-        )
 
     def finish(self) -> None:
-        """The session ended: throw away unfinished uploads, drop the record, run the session-end hooks."""
+        """The session ended: throw away unfinished uploads; the owner drops the session record."""
         if self._finished:
             return
         self._finished = True
@@ -434,13 +302,7 @@ class ScpServer(asyncssh.SFTPServer):
         if self._watch is not None:
             self._watch.cancel()
             self._watch = None
-        svc = self.owner.service
-        svc.registry.remove(self.info)
-        for hook in svc.session_end_hooks:
-            try:
-                hook(self.info)
-            except Exception:
-                log.exception("session-end hook failed")
+        self.owner.transfer_ended()
 
     def exit(self) -> None:
         self.finish()
@@ -451,13 +313,14 @@ class ScpServer(asyncssh.SFTPServer):
 
     # -- policy ---------------------------------------------------------------------------------------------------
     def _privilege(self) -> int:
-        return transfer_privilege(self.owner.service.stores.running, self.owner.user, self.owner.login)
+        return transfer_privilege(self.files.stores.running, self.owner.user, self.owner.login)
 
     def _debug(self, direction: str, text: str) -> None:
         """A ``debug ip scp`` line: ``SCP: [22 <- 10.1.1.1:53211] recv C0644 20 test-file``."""
-        if "scp" in self.owner.service.debug:
+        if "scp" in self.owner.debug:
             arrow = "->" if direction == "send" else "<-"
-            syslog.info("SCP: [%d %s %s] %s %s", self._lport, arrow, self._peer, direction, text)
+            info = self.owner.record
+            self.owner.syslog(f"SCP: [{info.local_port} {arrow} {info.peer}:{info.peer_port}] {direction} {text}")
 
     def _error(self, text: str, kind: str = "failure") -> asyncssh.SFTPError:
         """The exception that carries ``text`` to the client. SCP downloads must not use the "no such file" and
@@ -478,16 +341,16 @@ class ScpServer(asyncssh.SFTPServer):
             text = path.decode("utf-8")
         except UnicodeDecodeError:
             raise self._error("%Error parsing filename (Invalid argument)") from None
-        url = self.files.locate(text)
+        url = locate(text)
         shown = str(url) or text
-        reason = scp_refusal(self.owner.service.stores.running, self._privilege())
+        reason = scp_refusal(self.files.stores.running, self._privilege())
         if reason is not None:
-            log.info("SCP by %r from %s refused: %s", self.owner.user, self.owner.peer, reason)
+            log.info("SCP by %r from %s refused: %s", self.owner.user, self.owner.address, reason)
             self._debug("send", f"<ERR: {reason}>")
             raise self._error(f"%Error {verb} {shown} (Permission denied)", "denied")
-        if url.kind == "other":
+        if url.kind is FileKind.OTHER:
             raise self._error(f"%Error {verb} {shown} (No such file or directory)", "missing")
-        if url.kind == "flash" and url.name:
+        if url.kind is FileKind.FLASH and url.name:
             try:
                 self.files.flash.resolve(url.name)
             except FlashError as exc:
@@ -507,7 +370,7 @@ class ScpServer(asyncssh.SFTPServer):
         for f in list(self._open):
             if now - f.opened > limits.transfer_timeout_s or now - f.active > limits.idle_s:
                 log.warning("SCP transfer of %s by %r timed out; channel closed", f.url, self.owner.user)
-                syslog.info("%%SCP-3-TIMEOUT: transfer of %s from %s timed out", f.url, self.owner.peer)
+                self.owner.syslog(f"%SCP-3-TIMEOUT: transfer of {f.url} from {self.owner.address} timed out")
                 self._discard(f, "timed out")
                 # abort, not close: a clean close waits for unsent data, which a peer that stopped reading a
                 # download never takes (asyncssh's SCP source already waits for drain, so that data is bounded)
@@ -526,14 +389,14 @@ class ScpServer(asyncssh.SFTPServer):
 
     # -- the SFTPServer interface -----------------------------------------------------------------------------------
     def realpath(self, path: bytes) -> bytes:
-        url = self.files.locate(path.decode("utf-8", "replace"))
-        if url.kind == "flash":
+        url = locate(path.decode("utf-8", "replace"))
+        if url.kind is FileKind.FLASH:
             return b"/" + url.name.encode("utf-8")
         return b"/" + str(url).encode("utf-8")
 
     def stat(self, path: bytes) -> asyncssh.SFTPAttrs:
         url = self._resolve(path)
-        if url.kind in ("running", "startup"):
+        if url.is_config:
             data = self.files.render(url.kind)
             self._snapshots[url.kind] = data  # what a download after this stat sends: same size
             return _file_attrs(len(data), 0o644)
@@ -560,7 +423,7 @@ class ScpServer(asyncssh.SFTPServer):
         if writing and pflags & (asyncssh.FXF_READ | asyncssh.FXF_APPEND):
             raise self._error(f"%Error opening {url} (Permission denied)", "denied")
         f: _Open
-        if url.kind in ("running", "startup"):
+        if url.is_config:
             if writing:
                 f = _ConfigWrite(url, self.files.limits.max_config_bytes)
             else:
@@ -618,7 +481,7 @@ class ScpServer(asyncssh.SFTPServer):
             self._debug("send", f"{file_obj.moved} bytes")
             return
         assert isinstance(file_obj, (_ConfigWrite, _FlashWrite))
-        if file_obj.failed or self.session.input_ended():
+        if file_obj.failed or self.owner.input_ended():
             self._discard(file_obj, "failed" if file_obj.failed else "transfer incomplete")
             return
         self._open.discard(file_obj)
@@ -633,9 +496,11 @@ class ScpServer(asyncssh.SFTPServer):
             return
         if self._session_id is None:
             self._session_id = self.files.session_ids()
-        origin = Origin(self._session_id, self.owner.user, "scp", self.owner.peer)
+        origin = Origin(
+            session_id=self._session_id, user=self.owner.user, face=Face.SCP, source_host=self.owner.address
+        )
         try:
-            await self.files.aapply(file_obj.url.kind, bytes(file_obj.buf), origin)
+            await self.files.write(file_obj.url, bytes(file_obj.buf), origin)
         except ConfigFileError as exc:
             for line in exc.lines:
                 log.info("SCP to %s: %s", file_obj.url, line)
@@ -654,7 +519,7 @@ class ScpServer(asyncssh.SFTPServer):
 
     async def scandir(self, path: bytes) -> AsyncIterator[asyncssh.SFTPName]:
         url = self._resolve(path)
-        if url.kind != "flash" or url.name:
+        if url.kind is not FileKind.FLASH or url.name:
             raise self._error(f"%Error opening {url} (Not a directory)", "missing")
         yield asyncssh.SFTPName(b".", attrs=_dir_attrs())
         yield asyncssh.SFTPName(b"..", attrs=_dir_attrs())
@@ -664,7 +529,7 @@ class ScpServer(asyncssh.SFTPServer):
 
     def remove(self, path: bytes) -> None:
         url = self._resolve(path, "deleting")
-        if url.kind != "flash" or not url.name:
+        if url.kind is not FileKind.FLASH or not url.name:
             raise self._error(f"%Error deleting {url} (Permission denied)", "denied")
         try:
             self.files.flash.delete(url.name)
@@ -722,11 +587,4 @@ def attrs_mode(f: _Open) -> str:
     return f"{perms & 0o7777:04o}"
 
 
-__all__ = [
-    "DeviceFiles",
-    "DeviceSession",
-    "ScpServer",
-    "TransferLimits",
-    "scp_refusal",
-    "transfer_privilege",
-]
+__all__ = ["ScpOwner", "ScpServer", "scp_refusal", "transfer_privilege"]

@@ -1,8 +1,8 @@
 """SNMP tty traps: ``snmp-server host A [version 1|2c] COMMUNITY tty`` + ``snmp-server enable traps tty``.
 
 When an SSH (vty) session ends, IOS sends Cisco's ``tcpConnectionClose`` notification to every host configured
-for tty traps. This module reads those hosts from the running tree (pure functions) and sends the trap over real
-UDP with pysnmp (:class:`TrapSender`), without ever blocking or failing the session that ended.
+for tty traps (:func:`agent.device.views.snmp` says which). This module builds the trap (pure functions) and sends
+it over real UDP with pysnmp (:class:`TrapSender`), without ever blocking or failing the session that ended.
 
 The notification (CISCOTRAP-MIB, an SMIv1 TRAP-TYPE)::
 
@@ -73,10 +73,9 @@ import ipaddress
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any
 
-from lxml import etree
 from pysnmp.hlapi.v3arch.asyncio import (
     CommunityData,
     ContextData,
@@ -89,10 +88,9 @@ from pysnmp.hlapi.v3arch.asyncio import (
 )
 from pysnmp.proto.rfc1902 import Integer32, IpAddress, ObjectIdentifier, OctetString, TimeTicks
 
-from agent.device.names import NATIVE_NS, SNMP_NS
+from agent.device.views import TrapTarget
 
 log = logging.getLogger(__name__)
-syslog = logging.getLogger("agent.syslog")
 
 # --- OIDs ---------------------------------------------------------------------------------------------------
 
@@ -120,105 +118,8 @@ TCB_STATES = {
     )
 }  # fmt: skip
 
-DEFAULT_TRAP_PORT = 162
 _INT32_MAX = 2**31 - 1
 _TIMETICKS_MAX = 2**32 - 1
-_NS = {"ios": NATIVE_NS, "snmp": SNMP_NS}
-
-Version = Literal["1", "2c"]
-
-
-# --- configuration (pure) -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class TrapTarget:
-    """One ``snmp-server host`` entry that receives tty traps."""
-
-    address: str
-    port: int = DEFAULT_TRAP_PORT
-    community: str = field(default="", repr=False)  # secret-ish: never logged, never in repr
-    version: Version = "1"
-    inform: bool = False  # ``informs`` hosts (v2c): InformRequest, acknowledged
-
-
-def _native(running: etree._Element) -> etree._Element | None:
-    if running.tag == f"{{{NATIVE_NS}}}native":
-        return running
-    return running.find("ios:native", _NS)
-
-
-def tty_traps_enabled(running: etree._Element) -> bool:
-    """``snmp-server enable traps tty`` is configured (or bare ``snmp-server enable traps``, which means all)."""
-    native = _native(running)
-    if native is None:
-        return False
-    traps = native.find("ios:snmp-server/snmp:enable/snmp:enable-choice/snmp:traps", _NS)
-    if traps is None:
-        return False
-    return traps.find("snmp:tty", _NS) is not None or len(traps) == 0
-
-
-def trap_targets(running: etree._Element) -> list[TrapTarget]:
-    """The v1/v2c hosts configured to receive tty traps, in configuration order.
-
-    Reads ``/native/snmp-server/ios-snmp:host-config/{ip-community, ip-community-port}``. A host receives tty
-    traps when its ``trap-enable`` lists ``tty`` or lists nothing (IOS: a host without trap keywords receives
-    every notification type). ``version`` defaults to 1 (``snmp-server host A COMMUNITY tty`` is SNMPv1), the UDP
-    port to 162. v3 hosts, v1 ``informs`` hosts and the VRF lists (this device has no VRFs) are skipped with a
-    debug log. Whether tty traps are enabled at all is :func:`tty_traps_enabled`'s business.
-    """
-    native = _native(running)
-    if native is None:
-        return []
-    host_config = native.find("ios:snmp-server/snmp:host-config", _NS)
-    if host_config is None:
-        return []
-    targets: list[TrapTarget] = []
-    for entry in host_config:
-        if not isinstance(entry.tag, str):
-            continue
-        kind = etree.QName(entry).localname
-        if kind in ("ip-vrf-community", "ip-vrf-community-port"):
-            log.debug("snmp-server host in a VRF ignored (no VRFs on this device): %s", _text(entry, "ip-address"))
-            continue
-        if kind not in ("ip-community", "ip-community-port"):
-            continue
-        target = _target(entry)
-        if target is not None:
-            targets.append(target)
-    return targets
-
-
-def tty_trap_targets(running: etree._Element) -> list[TrapTarget]:
-    """:func:`trap_targets` if tty traps are enabled, else nothing: what a session end should send to."""
-    return trap_targets(running) if tty_traps_enabled(running) else []
-
-
-def _text(entry: etree._Element, name: str) -> str | None:
-    child = entry.find(f"snmp:{name}", _NS)
-    return None if child is None or child.text is None else child.text.strip()
-
-
-def _target(entry: etree._Element) -> TrapTarget | None:
-    address = _text(entry, "ip-address")
-    community = _text(entry, "community-or-user")
-    if not address or community is None:
-        return None
-    version = _text(entry, "version") or "1"
-    if version not in ("1", "2c"):
-        log.debug("snmp-server host %s: SNMP version %s not supported for traps, skipped", address, version)
-        return None
-    trap_enable = entry.find("snmp:trap-enable", _NS)
-    if trap_enable is not None and len(trap_enable) and trap_enable.find("snmp:tty", _NS) is None:
-        return None  # trap keywords given, tty not among them
-    inform = entry.find("snmp:informs", _NS) is not None
-    if inform and version == "1":
-        log.debug("snmp-server host %s: SNMPv1 has no informs, skipped", address)
-        return None
-    port_text = _text(entry, "udp-port")
-    port = int(port_text) if port_text else DEFAULT_TRAP_PORT
-    return TrapTarget(address=address, port=port, community=community, version=version, inform=inform)  # type: ignore[arg-type]
 
 
 # --- the notification (pure) --------------------------------------------------------------------------------
@@ -316,7 +217,7 @@ class TrapSender:
     (informs: were acknowledged); it never raises for network or target trouble, it logs. ``schedule(...)``
     does the same in a background task so a session's close path never waits; at most ``max_in_flight`` sends
     run at once and further ones are dropped with a warning. ``debug = True`` (``debug snmp packet``) logs one
-    line per sent notification on ``agent.syslog``. ``await aclose()`` at device shutdown.
+    line per sent notification on ``syslog`` (the device's IOS log). ``await aclose()`` at device shutdown.
     """
 
     def __init__(
@@ -327,6 +228,7 @@ class TrapSender:
         inform_timeout_s: float = 2.0,
         inform_retries: int = 2,
         debug: bool = False,
+        syslog: Callable[[str], None] = lambda _message: None,
         clock: Callable[[], float] = time.monotonic,
         max_engine_targets: int = 256,
     ) -> None:
@@ -335,6 +237,7 @@ class TrapSender:
         self.inform_timeout_s = inform_timeout_s
         self.inform_retries = inform_retries
         self.debug = debug
+        self._syslog = syslog
         self._clock = clock
         self._started = clock()
         self._engine: SnmpEngine | None = None
@@ -475,5 +378,5 @@ class TrapSender:
                 form = f"V1 Trap, ent cisco, addr {agent_addr}, gentrap {GENERIC_ENTERPRISE_SPECIFIC}, spectrap 1"
             else:
                 form = f"V2 {'Inform' if kind == 'inform' else 'Trap'}, snmpTrapOID.0 = tcpConnectionClose"
-            syslog.info("SNMP: Packet sent via UDP to %s: %s, tsLineUser %s", where, form, username)
+            self._syslog(f"SNMP: Packet sent via UDP to {where}: {form}, tsLineUser {username}")
         return 1

@@ -1,9 +1,10 @@
 """The device's own SSH server (CLI shell, exec commands, SCP), driven by the committed configuration.
 
-asyncssh does the protocol; this module decides policy. The current :class:`SshPolicy` is swapped in by the
-reconciler after each commit: listener-wide options (host key, login time, ciphers, key exchange) go through
-``SSHAcceptor.update()`` and apply to new connections, while per-connection decisions (retries, maxstartups,
-users, keys, vty lines) read the policy and the running configuration live on every attempt. Existing sessions
+asyncssh does the protocol; this module decides policy. The current :class:`~agent.device.views.SshView` is
+swapped in by the reconciler after each commit: listener-wide options (host key, login time, ciphers, key exchange)
+go through ``SSHAcceptor.update()`` and apply to new connections, while per-connection decisions (retries,
+maxstartups, pubkey chain, vty lines) read the swapped view, and logins ask for the AAA view of running on every
+attempt. Existing sessions
 are never disturbed by a configuration change, as on IOS. The server exists only while a usable RSA host key
 does (``%SSH-5-ENABLED`` / ``%SSH-5-DISABLED``).
 
@@ -13,8 +14,8 @@ maxstartups) and eviction of a flooding address's oldest idle socket from :class
 holds at most ``max_connections_per_user`` authenticated connections, and one with no open channel is closed after
 ``auth_idle_timeout_s``.
 
-Every session channel gets a :class:`~agent.device.scp.DeviceSession` (from ``session_requested``): shell and
-exec run the CLI, ``scp`` commands the IOS file system of :mod:`agent.device.scp`, and the SFTP subsystem is
+Every session channel gets a :class:`~agent.device.device_session.DeviceSession` (from ``session_requested``):
+shell and exec run the CLI, ``scp`` commands the IOS file system (:mod:`agent.device.scp`), and the SFTP subsystem is
 refused unless ``sftp`` (``--sftp``). asyncssh only asks ``session_requested`` when no process/session/SFTP
 factory is given to ``listen``, so those live on the session object, not in the listener options.
 """
@@ -25,7 +26,7 @@ import asyncio
 import hashlib
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -34,24 +35,25 @@ from asyncssh.kex import get_default_kex_algs
 
 from agent import sshflow
 from agent.datastore.store import Stores
+from agent.device import views
 from agent.device.aaa.accounting import ExecAccounting
 from agent.device.aaa.authorization import ExecGrant, authorize_exec
 from agent.device.aaa.conversation import Conversation, Question
-from agent.device.aaa.login import LoginRequest, LoginResult, check_login, local_user
+from agent.device.aaa.login import LoginRequest, LoginResult, check_login
 from agent.device.aaa.network import NetworkAaa
-from agent.device.aaa.quiet_mode import Attempt, QuietMode, login_policy
+from agent.device.aaa.quiet_mode import Attempt, QuietMode
 from agent.device.aaa.tacacs import Converse
+from agent.device.debug import DebugFlags
+from agent.device.device_session import DeviceSession, close_record, open_record
+from agent.device.filesystem import DeviceFiles
 from agent.device.keys import KeyStore
-from agent.device.names import n
-from agent.device.scp import DeviceFiles, DeviceSession
-from agent.device.sessions import SessionInfo, SessionRegistry, disconnects, tty_name
-from agent.device.ssh_policy import SshPolicy, VtyLine
+from agent.device.sessions import SessionInfo, SessionRegistry, tty_name
+from agent.device.views import SshView, VtyLine
 from agent.limits import DEFAULT_LIMITS, Limits
 from agent.netconf import admission
 from agent.netconf.admission import Admission, IdleGuard
 
 log = logging.getLogger(__name__)
-syslog = logging.getLogger("agent.syslog")
 
 SERVER_VERSION = "Cisco-1.25"
 _DH_2048_ONLY = (
@@ -62,7 +64,7 @@ _DH_2048_ONLY = (
 _GEX = (b"diffie-hellman-group-exchange-sha256", b"diffie-hellman-group-exchange-sha1")
 
 #: What runs a session once it is authenticated: (process, session record, service) -> awaitable.
-ShellRunner = Callable[[asyncssh.SSHServerProcess[str], SessionInfo, "SshService"], Awaitable[None]]
+ShellRunner = Callable[[asyncssh.SSHServerProcess[str], SessionInfo], Awaitable[None]]
 
 
 def key_hash(key: asyncssh.SSHKey) -> str:
@@ -79,7 +81,7 @@ def kex_algorithms(dh_min: int) -> list[str]:
 
 
 class SshService:
-    """One device's SSH listener and the policy it follows."""
+    """One device's SSH listener and the SSH view it follows."""
 
     def __init__(
         self,
@@ -89,6 +91,7 @@ class SshService:
         host: str,
         port: int,
         shell: ShellRunner,
+        syslog: Callable[[str], None],
         limits: Limits = DEFAULT_LIMITS,
         files: DeviceFiles | None = None,
         sftp: bool = False,
@@ -101,12 +104,13 @@ class SshService:
         self.host = host
         self.port = port
         self.shell = shell
-        self.policy = SshPolicy()
+        self.syslog = syslog  # the device's IOS log: %SSH-5-ENABLED, SSH2_USERAUTH, `debug ip ssh` lines
+        self.view = SshView()  # swapped by the reconciler on every commit that changes it
         self.limits = limits  # the admission defences both SSH faces share (per source, per user, idle)
         #: connections waiting to log in (by source, up to `ip ssh maxstartups`) and logged in (by user)
         self.admission: Admission[_Connection] = Admission(draw)
         self.session_end_hooks: list[Callable[[SessionInfo], None]] = []
-        self.debug: set[str] = set()  # shared with the CLI: "ssh" turns on `debug ip ssh` lines
+        self.debug = DebugFlags()  # the device's, shared with the CLI: "ssh" turns on `debug ip ssh` lines
         self._connections = 0
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._host_key_label: str | None = None
@@ -118,7 +122,8 @@ class SshService:
         self.accounting = ExecAccounting(stores, self.network)
         #: login quiet mode (`login block-for`), shared with the NETCONF port's authenticator
         self.quiet = QuietMode(
-            lambda: login_policy(stores.running),
+            lambda: views.login(stores.running),
+            emit=syslog,
             schedule=lambda delay, callback: asyncio.get_running_loop().call_later(delay, callback),
         )
 
@@ -135,7 +140,7 @@ class SshService:
 
     def _choose_host_key(self) -> tuple[str, asyncssh.SSHKey] | None:
         """``ip ssh rsa keypair-name`` if set (and present), otherwise the first RSA key generated."""
-        wanted = self.policy.keypair_name
+        wanted = self.view.keypair_name
         labels = [wanted] if wanted else self.keys.labels()
         for label in labels:
             if label is None:
@@ -146,7 +151,7 @@ class SshService:
         return None
 
     def _options(self, key: asyncssh.SSHKey) -> dict[str, Any]:
-        p = self.policy
+        p = self.view
         options: dict[str, Any] = {
             "server_host_keys": [key],
             "login_timeout": float(p.auth_timeout),
@@ -155,14 +160,14 @@ class SshService:
         options["encryption_algs"] = list(p.ciphers) if p.ciphers else ()
         return options
 
-    async def apply(self, policy: SshPolicy) -> None:
-        """Follow a new policy: start, stop or update the listener as the host key and options require."""
-        self.policy = policy
+    async def apply(self, view: SshView) -> None:
+        """Follow a new view: start, stop or update the listener as the host key and options require."""
+        self.view = view
         await self.sync()
 
-    def apply_soon(self, policy: SshPolicy) -> None:
-        """Swap the policy now (new connections see it at once) and resync the listener in the background."""
-        self.policy = policy
+    def apply_soon(self, view: SshView) -> None:
+        """Swap the view now (new connections see it at once) and resync the listener in the background."""
+        self.view = view
         chosen = self._choose_host_key()
         if self._acceptor is not None and chosen is not None and chosen[0] == self._host_key_label:
             self._acceptor.update(**self._options(chosen[1]))  # synchronous: in force for the next connection
@@ -176,7 +181,7 @@ class SshService:
         task.add_done_callback(self._tasks.discard)
 
     async def sync(self) -> None:
-        """Bring the listener in line with the policy and the key store."""
+        """Bring the listener in line with the view and the key store."""
         async with self._lock:
             chosen = self._choose_host_key()
             if chosen is None:
@@ -185,7 +190,7 @@ class SshService:
                     await self._acceptor.wait_closed()
                     self._acceptor = None
                     self._host_key_label = None
-                    syslog.info("%SSH-5-DISABLED: SSH 2.0 has been disabled")
+                    self.syslog("%SSH-5-DISABLED: SSH 2.0 has been disabled")
                 return
             label, key = chosen
             if self._acceptor is None:
@@ -202,7 +207,7 @@ class SshService:
                 )
                 self.port = int(self._acceptor.sockets[0].getsockname()[1])
                 self._host_key_label = label
-                syslog.info("%SSH-5-ENABLED: SSH 2.0 has been enabled")
+                self.syslog("%SSH-5-ENABLED: SSH 2.0 has been enabled")
             else:
                 self._acceptor.update(**self._options(key))
                 self._host_key_label = label
@@ -218,7 +223,7 @@ class SshService:
     def admit(self, conn: _Connection) -> None:
         """Admit a new TCP connection to the login phase, or disconnect it: ``ip ssh maxstartups`` stays the bound
         of waiting connections (IOS), with the per-source bound and random early drop scaled to it."""
-        full = self.policy.maxstartups
+        full = self.view.maxstartups
         admission.admit(
             self.admission, conn, self.limits, full, face="device SSH", full_name=f"ip ssh maxstartups {full}"
         )
@@ -229,12 +234,12 @@ class SshService:
 
     def ssh_line_block(self) -> VtyLine | None:
         """The first vty block that accepts SSH (whose login list authenticates new connections)."""
-        return next((v for v in self.policy.vty if "ssh" in v.transport), None)
+        return next((v for v in self.view.vty if "ssh" in v.transport), None)
 
     def free_line(self) -> tuple[VtyLine, str] | None:
         """A vty line that accepts SSH and carries no session, lowest number first."""
         busy = self.registry.lines_in_use()
-        for block in self.policy.vty:
+        for block in self.view.vty:
             if "ssh" not in block.transport:
                 continue
             for i in range(block.count):
@@ -243,17 +248,8 @@ class SshService:
                     return block, name
         return None
 
-    def authorized_key_hashes(self, user: str) -> set[str]:
-        """The ``key-hash`` values of ``ip ssh pubkey-chain`` / ``username user``."""
-        running = self.stores.running
-        path = f"{n('native')}/{n('ip')}/{n('ssh')}/{n('pubkey-chain')}/{n('username')}"
-        for entry in running.iterfind(path):
-            if entry.findtext(n("name")) == user:
-                return {(h.findtext(n("key-hash-value")) or "").upper() for h in entry.iterfind(n("key-hash"))}
-        return set()
-
     async def _run_process(self, process: asyncssh.SSHServerProcess[str]) -> None:
-        conn: _Connection = process.get_extra_info("connection").get_owner()  # type: ignore[assignment]
+        conn: _Connection = process.get_extra_info("connection").get_owner()
         await conn.run_session(process)
 
 
@@ -277,7 +273,7 @@ class _Connection(asyncssh.SSHServer):
     def _debug(self, text: str, *args: object) -> None:
         """A `debug ip ssh` line (to the logging buffer and monitoring terminals) when debugging is on."""
         if "ssh" in self.service.debug:
-            syslog.info(text, *args)
+            self.service.syslog(text % args if args else text)
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
@@ -330,7 +326,7 @@ class _Connection(asyncssh.SSHServer):
             self._debug("SSH2 %d: authentication successful for %s", self.number, self.user)
         if not self.service.logged_in(self, self.user):
             return
-        limit = self.service.policy.peruser_limit
+        limit = self.service.view.peruser_limit
         if limit is not None and self.service.registry.count_for(self.user) >= limit:
             self.disconnect_soon("Per-user session limit reached")
             return
@@ -373,7 +369,7 @@ class _Connection(asyncssh.SSHServer):
         return "", "", "", [("Password: ", False)]
 
     async def validate_kbdint_response(
-        self, username: str, responses: list[str]
+        self, username: str, responses: Sequence[str]
     ) -> bool | tuple[str, str, str, list[tuple[str, bool]]]:
         """The first round carries the password; a TACACS+ server may then ask more (ChPass), one round each."""
         answer = responses[0] if responses else None
@@ -410,11 +406,11 @@ class _Connection(asyncssh.SSHServer):
             rem_addr=self.peer or "",
             converse=converse,
         )
-        running = self.service.stores.running
-        result = await check_login(running, self.request, self.service.network)
+        aaa = views.aaa(self.service.stores.running)
+        result = await check_login(aaa, self.request, self.service.network)
         if result.ok:
             # authorize now, so that SCP on this connection knows the level a server granted
-            self.grant = await authorize_exec(running, result, self.request, self.service.network)
+            self.grant = await authorize_exec(aaa, result, self.request, self.service.network)
             self.login = replace(result, privilege=self.grant.privilege) if self.grant.allowed else result
             quiet.succeeded(self._attempt(username))
             return True
@@ -428,7 +424,7 @@ class _Connection(asyncssh.SSHServer):
         self.failures += 1
         log.info("device SSH login failed for %r from %s (%d)", username, self.peer, self.failures)
         self.service.quiet.failed(self._attempt(username))
-        if self.failures >= self.service.policy.auth_retries and self.conn is not None:
+        if self.failures >= self.service.view.auth_retries and self.conn is not None:
             # at once, before the failure reply: the client must not get another attempt
             self.conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "Too many authentication failures")
 
@@ -443,10 +439,10 @@ class _Connection(asyncssh.SSHServer):
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         if self.service.quiet.refuses():
             return False
-        ok = key_hash(key) in self.service.authorized_key_hashes(username)
+        ok = key_hash(key) in self.service.view.key_hashes.get(username, frozenset())
         if ok:
             self.service.quiet.succeeded(self._attempt(username))
-            entry = local_user(self.service.stores.running, username)
+            entry = views.aaa(self.service.stores.running).user(username)
             self.login = LoginResult(True, entry.privilege if entry else 1, "publickey")
         return ok
 
@@ -468,60 +464,29 @@ class _Connection(asyncssh.SSHServer):
         login = self.login or LoginResult(True)
         port = tty_name(name)
         request = LoginRequest(self.user, "", line=block, port=port, rem_addr=self.peer or "")
-        grant = self.grant or await authorize_exec(svc.stores.running, login, request, svc.network)
+        grant = self.grant or await authorize_exec(views.aaa(svc.stores.running), login, request, svc.network)
         if not grant.allowed:
             process.stdout.write("% Authorization failed.\r\n")
             process.exit(1)
             return
         privilege = grant.privilege
         conn = process.get_extra_info("connection")
-        peer = conn.get_extra_info("peername") or ("", 0)
-        sock = conn.get_extra_info("sockname") or ("", 0)
-        info = svc.registry.add(
-            "ssh",
-            self.user,
-            self.peer,
-            peer_port=int(peer[1]),
-            local_address=str(sock[0]),
-            local_port=int(sock[1]),
-            cipher_in=str(conn.get_extra_info("recv_cipher") or ""),
-            cipher_out=str(conn.get_extra_info("send_cipher") or ""),
-            mac_in=str(conn.get_extra_info("recv_mac") or ""),
-            mac_out=str(conn.get_extra_info("send_mac") or ""),
-            line=name,
-            privilege=privilege,
-            mode="exec" if process.command else "shell",
-            end=disconnects(conn),  # clear line vty N, clear ssh N
-        )
-        if svc.policy.logging_events:
-            syslog.info(
-                "%%SSH-5-SSH2_USERAUTH: User '%s' authentication for SSH2 Session from %s (tty = %s) using crypto "
-                "cipher '%s', hmac '%s' Succeeded",
-                self.user,
-                self.peer,
-                name.split()[-1],
-                info.cipher_in,
-                info.mac_in,
+        mode = "exec" if process.command else "shell"
+        info = open_record(svc, conn, self.user, self.peer, line=name, privilege=privilege, mode=mode)
+        if svc.view.logging_events:
+            svc.syslog(
+                f"%SSH-5-SSH2_USERAUTH: User '{self.user}' authentication for SSH2 Session from {self.peer} (tty = "
+                f"{name.split()[-1]}) using crypto cipher '{info.cipher_in}', hmac '{info.mac_in}' Succeeded"
             )
         record = None
         try:
             record = await svc.accounting.session_started(self.user, port, self.peer or "", privilege)
-            await svc.shell(process, info, svc)
+            await svc.shell(process, info)
         finally:
             svc.accounting.session_ended(self.user, record)
-            svc.registry.remove(info)
-            if svc.policy.logging_events:
-                syslog.info(
-                    "%%SSH-5-SSH2_CLOSE: SSH2 Session from %s (tty = %s) for user '%s' using crypto cipher '%s', "
-                    "hmac '%s' closed",
-                    self.peer,
-                    name.split()[-1],
-                    self.user,
-                    info.cipher_in,
-                    info.mac_in,
+            if svc.view.logging_events:
+                svc.syslog(
+                    f"%SSH-5-SSH2_CLOSE: SSH2 Session from {self.peer} (tty = {name.split()[-1]}) for user "
+                    f"'{self.user}' using crypto cipher '{info.cipher_in}', hmac '{info.mac_in}' closed"
                 )
-            for hook in svc.session_end_hooks:
-                try:
-                    hook(info)
-                except Exception:
-                    log.exception("session-end hook failed")
+            close_record(svc, info)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from agent.datastore.names import Datastore
 from agent.yang import library
 
 if TYPE_CHECKING:
@@ -72,11 +73,11 @@ def date_and_time(ts: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(ts))
 
 
-def datastore_names(services: NetconfServices) -> list[str]:
+def datastore_names(services: NetconfServices) -> list[Datastore]:
     """The conventional datastores this server offers: running, candidate, and startup with the extensions."""
-    names = ["running", "candidate"]
+    names = [Datastore.RUNNING, Datastore.CANDIDATE]
     if services.extensions:
-        names.append("startup")
+        names.append(Datastore.STARTUP)
     return names
 
 
@@ -92,7 +93,7 @@ def netconf_state(services: NetconfServices) -> etree._Element:
         ds = _sub(datastores, "datastore")
         _leaf(ds, "name", name)
         holder = services.stores.locks.holder(name)
-        partial = services.stores.locks.partial_locks() if name == "running" else []
+        partial = services.stores.locks.partial_locks() if name is Datastore.RUNNING else []
         if holder is not None:
             lock = _sub(_sub(ds, "locks"), "global-lock")
             _leaf(lock, "locked-by-session", str(holder.session_id))
@@ -165,7 +166,7 @@ def install(services: NetconfServices, *, schema_url: library.SchemaUrl | None =
     cache: dict[tuple[str, ...], etree._Element] = {}
 
     def yang_library() -> etree._Element:
-        names = datastore_names(services)
+        names: list[str] = list(datastore_names(services))
         if services.registry.lookup(f"{{{NMDA_NS}}}get-data") is not None:
             names.append("operational")
         key = tuple(names)

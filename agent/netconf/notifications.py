@@ -38,12 +38,12 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Literal, get_args
 
 from lxml import etree
 
 from agent.data.filter import FilterError, filter_is_empty, subtree_filter
-from agent.datastore.transaction import Origin, Transaction
+from agent.datastore.transaction import Face, Origin, Transaction
 from agent.limits import DEFAULT_LIMITS, Limits
 from agent.netconf.xmlio import qn
 from agent.yang.xpath import CompiledXPath, XPathError, compile_xpath
@@ -59,8 +59,9 @@ NCN_NS = "urn:ietf:params:xml:ns:yang:ietf-netconf-notifications"  # RFC 6470 ev
 DEFAULT_STREAM = "NETCONF"
 STREAM_DESCRIPTION = "default NETCONF event stream"
 
-#: RFC 6470 ``termination-reason`` values.
-TERMINATION_REASONS = ("closed", "killed", "dropped", "timeout", "bad-hello", "other")
+#: Why a NETCONF session ended: the RFC 6470 ``termination-reason`` values.
+TerminationReason = Literal["closed", "killed", "dropped", "timeout", "bad-hello", "other"]
+TERMINATION_REASONS: tuple[TerminationReason, ...] = get_args(TerminationReason)
 #: RFC 6470 ``confirm-event`` values.
 CONFIRM_EVENTS = ("start", "cancel", "timeout", "extend", "complete")
 
@@ -139,7 +140,7 @@ def _event(name: str) -> etree._Element:
 def changed_by(parent: etree._Element, origin: Origin) -> etree._Element:
     """RFC 6470 ``changed-by``: ``<server/>`` for the system's own changes, else who made the change."""
     el = etree.SubElement(parent, qn(NCN_NS, "changed-by"))
-    if origin.face == "system":
+    if origin.face is Face.SYSTEM:
         etree.SubElement(el, qn(NCN_NS, "server"))
     else:
         _session_parms(el, origin.user, origin.session_id, origin.source_host)
@@ -170,11 +171,11 @@ def session_end_event(
     user: str,
     session_id: int,
     source_host: str | None,
-    reason: str,
+    reason: TerminationReason,
     killed_by: int | None = None,
 ) -> etree._Element:
     """``netconf-session-end``; ``killed_by`` is reported only with the reason ``killed``."""
-    if reason not in TERMINATION_REASONS:
+    if reason not in TERMINATION_REASONS:  # mypy sees typed callers; this guards the others
         raise ValueError(f"unknown termination-reason {reason!r}")
     ev = _event("netconf-session-end")
     _session_parms(ev, user, session_id, source_host)
@@ -188,7 +189,7 @@ def confirmed_commit_event(
     confirm_event: str,
     *,
     user: str | None = None,
-    session_id: int = 0,
+    session_id: int | None = None,
     source_host: str | None = None,
     timeout: int | None = None,
 ) -> etree._Element:
@@ -198,7 +199,7 @@ def confirmed_commit_event(
         raise ValueError(f"unknown confirm-event {confirm_event!r}")
     ev = _event("netconf-confirmed-commit")
     if confirm_event != "timeout":
-        if user is None:
+        if user is None or session_id is None:
             raise ValueError(f"a {confirm_event!r} confirmed-commit event needs the user and session")
         _session_parms(ev, user, session_id, source_host)
     _leaf(ev, "confirm-event", confirm_event)
@@ -274,9 +275,6 @@ class Event:
         return self.message[1]
 
 
-_STOP = object()
-
-
 @dataclass(eq=False)
 class Subscription:
     """One session's ``create-subscription``: which events, the replay part, and the task that sends them."""
@@ -287,7 +285,7 @@ class Subscription:
     start_us: int | None
     stop_us: int | None
     replay: list[Event]
-    queue: asyncio.Queue[Any] = field(init=False)
+    queue: asyncio.Queue[Event] = field(init=False)
     task: asyncio.Task[None] | None = None
     ended: bool = False
 
@@ -334,11 +332,12 @@ class Subscription:
                 timeout = None
                 if self.stop_us is not None:
                     timeout = max(0.0, (self.stop_us - self.bus.clock()) / 1e6)
+                item: Event | None
                 try:
                     item = await asyncio.wait_for(self.queue.get(), timeout)
                 except TimeoutError:
-                    item = _STOP
-                if item is _STOP or (self.stop_us is not None and item.time_us > self.stop_us):
+                    item = None  # the stopTime has come
+                if item is None or (self.stop_us is not None and item.time_us > self.stop_us):
                     await self._send(_marker("notificationComplete", self.bus.clock()))
                     self.bus._finished(self)
                     return
@@ -428,9 +427,11 @@ class NotificationBus:
         session = self._sessions.pop(session_id, None)
         if session is None:
             return
-        reason = getattr(session, "termination_reason", None) or "dropped"
-        killed_by = getattr(session, "killed_by", None)
-        self.publish(session_end_event(session.user, session_id, session.source_host, reason, killed_by))
+        self.publish(
+            session_end_event(
+                session.user, session_id, session.source_host, session.termination_reason, session.killed_by
+            )
+        )
 
     # -- subscriptions --------------------------------------------------------------------------------------------
     def subscribed(self, session_id: int) -> bool:

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from agent.data.filter import build_selection
+from agent.data.tags import tag_of
 from agent.datastore.transaction import Transaction
 from agent.netconf.notifications import deliver, notification_message, now_us
 from agent.netconf.operations.retrieve import Filter, selection
@@ -103,8 +104,8 @@ def change_patch(
     content as ``value``, ``delete`` carries none. ``module_of`` maps a namespace to its module name for the
     ``/module:node`` targets.
     """
-    before = {el.tag: el for el in old}
-    after = {el.tag: el for el in new}
+    before = {tag_of(el): el for el in old}
+    after = {tag_of(el): el for el in new}
     edits: list[tuple[str, str, etree._Element | None]] = []
     for tag, el in after.items():
         prior = before.get(tag)

@@ -6,14 +6,17 @@ collide, and mypy can see every handler (no ``__getattr__`` magic).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from lxml import etree
 
 if TYPE_CHECKING:
+    from agent.datastore.store import Stores
+    from agent.limits import Limits
     from agent.netconf.session import NetconfSession
+    from agent.yang.schema import Schema
 
 #: What a handler returns: None for ``<ok/>``, otherwise the children of ``<rpc-reply>`` — fresh elements the
 #: reply may take over (never elements still inside a datastore).
@@ -21,12 +24,44 @@ Reply = Iterable[etree._Element] | None
 Handler = Callable[["RpcContext", etree._Element], Awaitable[Reply]]
 
 
+class SessionLookup(Protocol):
+    """The device's live NETCONF sessions by id (``<kill-session>`` finds its victim here)."""
+
+    def get(self, session_id: int) -> NetconfSession | None: ...
+
+
+class RpcServices(Protocol):
+    """What an RPC handler may use of the device it serves: its datastores, schema, bounds, sessions and state.
+
+    The device's :class:`agent.netconf.services.NetconfServices` provides it; a handler that needs more belongs
+    to the device and is registered with what it needs bound in (see ``agent/device/rpcs.py``).
+    """
+
+    @property
+    def schema(self) -> Schema: ...
+    @property
+    def stores(self) -> Stores: ...
+    @property
+    def limits(self) -> Limits: ...
+    @property
+    def extensions(self) -> bool:
+        """``--netconf-extensions``: serve ``:startup`` and ``:confirmed-commit`` beyond what IOS XE offers."""
+        ...
+
+    @property
+    def sessions(self) -> SessionLookup: ...
+    @property
+    def state_providers(self) -> Sequence[Callable[[], list[etree._Element]]]:
+        """Producers of state data (config false) returned beside running by ``<get>`` and ``<get-data>``."""
+        ...
+
+
 @dataclass(slots=True)
 class RpcContext:
     """What a handler may use: the calling session and the device services it was registered with."""
 
     session: NetconfSession
-    services: Any
+    services: RpcServices
     rpc: etree._Element
 
 

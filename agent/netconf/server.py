@@ -122,7 +122,7 @@ class _SubsystemSession(asyncssh.SSHServerSession[bytes]):
         self._transport: _ChannelTransport | None = None
         self._session: NetconfSession | None = None
 
-    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:  # type: ignore[override]
+    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
         self._transport = _ChannelTransport(chan, self._server.services.limits)
 
     def pause_writing(self) -> None:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
 from lxml import etree
 
+from agent.data.tags import tag_of
 from agent.netconf.errors import (
     ErrorTag,
     ErrorType,
@@ -38,8 +39,9 @@ from agent.netconf.errors import (
     rpc_reply,
     rpc_reply_with_errors,
 )
-from agent.netconf.faults import RpcFault
+from agent.netconf.faults import RpcFault, protocol_error
 from agent.netconf.framing import EOM_DELIMITER, ChunkFramer, EomFramer, Framer, FramingError, FramingTooBig
+from agent.netconf.notifications import TerminationReason
 from agent.netconf.registry import RpcContext
 from agent.netconf.xmlio import NC_NS, XmlError, parse_message, qn, serialize
 
@@ -129,7 +131,7 @@ class NetconfSession:
         self._idle_timer: asyncio.TimerHandle | None = None
         self.after_reply: list[Callable[[], Awaitable[None] | None]] = []
         #: why the session ended (RFC 6470 termination-reason) and who killed it; "dropped" unless close() says
-        self.termination_reason = "dropped"
+        self.termination_reason: TerminationReason = "dropped"
         self.killed_by: int | None = None
 
     # -- lifecycle --------------------------------------------------------------------------------------------
@@ -172,7 +174,7 @@ class NetconfSession:
         log.info("session %d: no request within idle_timeout_s; closing", self.session_id)
         self.close("timeout")
 
-    def close(self, reason: str = "other", killed_by: int | None = None) -> None:
+    def close(self, reason: TerminationReason = "other", killed_by: int | None = None) -> None:
         """Close the session now (kill-session, errors, shutdown); ``reason`` is the RFC 6470 termination-reason."""
         if self._closed:
             return
@@ -380,7 +382,7 @@ class NetconfSession:
     async def dispatch(self, rpc: etree._Element, op: etree._Element) -> etree._Element:
         """Run the handler of ``op`` and build the reply."""
         self.stats.in_rpcs += 1
-        handler = self.services.registry.lookup(op.tag)
+        handler = self.services.registry.lookup(tag_of(op))
         try:
             if handler is None:
                 raise self._unsupported(op)
@@ -430,37 +432,12 @@ class NetconfSession:
         q = etree.QName(op)
         ns = q.namespace or ""
         if ns == NC_NS or op.tag in self.services.schema.rpcs:
-            return RpcFault(
-                [
-                    RpcError(
-                        ErrorType.PROTOCOL,
-                        ErrorTag.OPERATION_NOT_SUPPORTED,
-                        message=f"the operation {q.localname} is not supported",
-                        info=(("bad-element", q.localname),),
-                    )
-                ]
-            )
+            message = f"the operation {q.localname} is not supported"
+            return protocol_error(ErrorTag.OPERATION_NOT_SUPPORTED, message, element=q.localname)
         if ns not in self.services.schema.ns_to_prefix:
-            return RpcFault(
-                [
-                    RpcError(
-                        ErrorType.PROTOCOL,
-                        ErrorTag.UNKNOWN_NAMESPACE,
-                        message=f'no module with namespace "{ns}" is supported',
-                        info=(("bad-element", q.localname), ("bad-namespace", ns)),
-                    )
-                ]
-            )
-        return RpcFault(
-            [
-                RpcError(
-                    ErrorType.PROTOCOL,
-                    ErrorTag.UNKNOWN_ELEMENT,
-                    message=f"unknown operation {q.localname}",
-                    info=(("bad-element", q.localname),),
-                )
-            ]
-        )
+            message = f'no module with namespace "{ns}" is supported'
+            return protocol_error(ErrorTag.UNKNOWN_NAMESPACE, message, element=q.localname, bad_namespace=ns)
+        return protocol_error(ErrorTag.UNKNOWN_ELEMENT, f"unknown operation {q.localname}", element=q.localname)
 
 
 def _escape(text: str) -> str:

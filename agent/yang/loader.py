@@ -300,7 +300,7 @@ class _Builder:
     def _identity_clark(self, base_stmt: Any) -> str:
         ident = getattr(base_stmt, "i_identity", None)
         if ident is None:
-            return base_stmt.arg
+            return str(base_stmt.arg)  # pyang is untyped: its statement arguments are str
         ns, _ = self._ns_prefix(ident.i_module)
         return clark(ns, ident.arg)
 
@@ -439,7 +439,8 @@ def _builtin(spec: Any, type_stmt: Any) -> str:
     """The YANG built-in type a (possibly derived) type ends in."""
     t = type_stmt
     while t is not None:
-        name = t.arg.split(":")[-1] if ":" not in t.arg or getattr(t, "i_typedef", None) is None else t.arg
+        arg: str = t.arg
+        name = arg.split(":")[-1] if ":" not in arg or getattr(t, "i_typedef", None) is None else arg
         if getattr(t, "i_typedef", None) is None and name in _BUILTINS:
             return name
         typedef = getattr(t, "i_typedef", None)

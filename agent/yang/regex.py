@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import re2
 
@@ -225,14 +225,15 @@ def _property(name: str) -> Ranges:
 @functools.cache
 def _multi_escape(c: str) -> Ranges:
     """``\\s \\i \\c \\d \\w`` and their complements as ranges."""
-    base = {
+    ranges: dict[str, Callable[[], Ranges]] = {
         "s": lambda: _SPACE,
         "i": lambda: _NAME_START,
         "c": lambda: _NAME_CHAR,
         "d": lambda: _property("Nd"),
         # XSD \w: everything except punctuation, separators and "other" (so "_" is not a word character)
         "w": lambda: merge(r for g in "LMNS" for r in _property(g)),
-    }[c.lower()]()
+    }
+    base = ranges[c.lower()]()
     return base if c.islower() else complement(base)
 
 

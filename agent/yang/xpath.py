@@ -229,7 +229,8 @@ def tokenize(src: str) -> list[_Tok]:
             if m is None:
                 raise _err(src, i, "'$' not followed by a variable name")
             j = m.end()
-            prefix, local = None, m.group()
+            prefix: str | None = None
+            local = m.group()
             if j + 1 < n and src[j] == ":" and src[j + 1] != ":":
                 m2 = _NCNAME.match(src, j + 1)
                 if m2 is None:
@@ -255,7 +256,7 @@ def tokenize(src: str) -> list[_Tok]:
                 toks.append(_Tok("axis", name, i, j, local=name))
                 i = j
                 continue
-            prefix: str | None = None
+            prefix = None
             local = name
             if j < n and src[j] == ":" and j + 1 < n and src[j + 1] != ":":
                 if src[j + 1] == "*":
@@ -562,7 +563,9 @@ def _fn_bit_is_set(_ctx: Any, nodes: Any, bit: Any) -> bool:
     return _to_string(bit) in _node_string(nodes[0]).split()
 
 
-def _identity_clark(text: str, nsmap: Mapping[str | None, str], default_ns: str | None) -> str | None:
+def _identity_clark(
+    text: str, nsmap: Mapping[str, str] | Mapping[str | None, str], default_ns: str | None
+) -> str | None:
     prefix, sep, local = text.strip().rpartition(":")
     if not local:
         return None

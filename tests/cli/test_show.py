@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from agent.cli import show
 from agent.device.keys import KeyInfo, secsh_public_key_lines
 from agent.device.sessions import SessionInfo
-from agent.device.ssh_policy import SshPolicy
+from agent.device.views import SshView
 
 # -- real captures --------------------------------------------------------------------------------------------
 
@@ -103,33 +103,33 @@ def fresh_key() -> KeyInfo:
 
 
 def test_show_ip_ssh_enabled_is_the_iol_capture(captured_key: KeyInfo) -> None:
-    text = show.show_ip_ssh(SshPolicy(), True, captured_key, [], algorithms=IOL_ALGORITHMS)
+    text = show.show_ip_ssh(SshView(), True, captured_key, [], algorithms=IOL_ALGORITHMS)
     assert text == IOL_ENABLED
 
 
 def test_show_ip_ssh_uses_the_given_key_lines(captured_key: KeyInfo) -> None:
     lines = secsh_public_key_lines(captured_key)
-    assert show.show_ip_ssh(SshPolicy(), True, captured_key, lines, algorithms=IOL_ALGORITHMS) == IOL_ENABLED
+    assert show.show_ip_ssh(SshView(), True, captured_key, lines, algorithms=IOL_ALGORITHMS) == IOL_ENABLED
 
 
 def test_show_ip_ssh_disabled_is_the_17x_capture() -> None:
-    assert show.show_ip_ssh(SshPolicy(), False, None, [], algorithms=IOL_ALGORITHMS) == IOL_DISABLED
+    assert show.show_ip_ssh(SshView(), False, None, [], algorithms=IOL_ALGORITHMS) == IOL_DISABLED
 
 
 def test_show_ip_ssh_disabled_never_shows_a_key(captured_key: KeyInfo) -> None:
-    text = show.show_ip_ssh(SshPolicy(), False, captured_key, [], algorithms=IOL_ALGORITHMS)
+    text = show.show_ip_ssh(SshView(), False, captured_key, [], algorithms=IOL_ALGORITHMS)
     assert text == IOL_DISABLED
 
 
 def test_show_ip_ssh_enabled_without_key_info_says_none() -> None:
-    text = show.show_ip_ssh(SshPolicy(), True, None, [], algorithms=IOL_ALGORITHMS)
+    text = show.show_ip_ssh(SshView(), True, None, [], algorithms=IOL_ALGORITHMS)
     assert "IOS Keys in SECSH format(ssh-rsa, base64 encoded): NONE" in text
     assert "Modulus Size" not in text and "%Please create" not in text
 
 
 def test_show_ip_ssh_timeout_and_retries_rt01(captured_key: KeyInfo) -> None:
     """RT01: after ``ip ssh time-out 60`` and ``ip ssh authentication-retries 2``."""
-    policy = SshPolicy(auth_timeout=60, auth_retries=2)
+    policy = SshView(auth_timeout=60, auth_retries=2)
     lines = show.show_ip_ssh(policy, True, captured_key, []).split("\n")
     assert "Authentication timeout: 60 secs; Authentication retries: 2" in lines
     assert "Minimum expected Diffie Hellman key size : 2048 bits" in lines
@@ -137,14 +137,14 @@ def test_show_ip_ssh_timeout_and_retries_rt01(captured_key: KeyInfo) -> None:
 
 def test_show_ip_ssh_keypair_name_and_modulus(fresh_key: KeyInfo) -> None:
     key = KeyInfo("NETCONF_SSH_RSA_KEY", "NETCONF_SSH_RSA_KEY", "general", 4096, False, fresh_key.generated, b"", b"x")
-    lines = show.show_ip_ssh(SshPolicy(keypair_name="NETCONF_SSH_RSA_KEY"), True, key, ["ssh-rsa AAAA"]).split("\n")
+    lines = show.show_ip_ssh(SshView(keypair_name="NETCONF_SSH_RSA_KEY"), True, key, ["ssh-rsa AAAA"]).split("\n")
     i = lines.index("IOS Keys in SECSH format(ssh-rsa, base64 encoded): NETCONF_SSH_RSA_KEY")
     assert lines[i + 1 : i + 3] == ["Modulus Size : 4096 bits", "ssh-rsa AAAA"]
     assert lines[-1] == "IOS Keys in SECSH format(ssh-ec, base64 encoded): NONE"
 
 
 def test_show_ip_ssh_key_wrapped_to_80_columns(fresh_key: KeyInfo) -> None:
-    lines = show.show_ip_ssh(SshPolicy(), True, fresh_key, []).split("\n")
+    lines = show.show_ip_ssh(SshView(), True, fresh_key, []).split("\n")
     start = next(i for i, line in enumerate(lines) if line.startswith("ssh-rsa "))
     key_lines = lines[start:-1]
     assert all(len(line) == 80 for line in key_lines)
@@ -159,7 +159,7 @@ def test_show_ip_ssh_lists_what_the_server_offers() -> None:
 
     from agent.device.ssh_service import kex_algorithms
 
-    text = show.show_ip_ssh(SshPolicy(), True, None, [])
+    text = show.show_ip_ssh(SshView(), True, None, [])
     encryption = _list(text, "Encryption Algorithms")
     assert encryption == tuple(a.decode() for a in get_default_encryption_algs())
     assert _list(text, "KEX Algorithms") == tuple(kex_algorithms(2048))
@@ -168,12 +168,12 @@ def test_show_ip_ssh_lists_what_the_server_offers() -> None:
 
 
 def test_show_ip_ssh_follows_ip_ssh_server_algorithm_encryption() -> None:
-    text = show.show_ip_ssh(SshPolicy(ciphers=("aes128-ctr", "aes256-ctr")), True, None, [])
+    text = show.show_ip_ssh(SshView(ciphers=("aes128-ctr", "aes256-ctr")), True, None, [])
     assert "Encryption Algorithms:aes128-ctr,aes256-ctr" in text.split("\n")
 
 
 def test_show_ip_ssh_follows_dh_min_size() -> None:
-    text = show.show_ip_ssh(SshPolicy(dh_min=4096), True, None, [])
+    text = show.show_ip_ssh(SshView(dh_min=4096), True, None, [])
     kex = _list(text, "KEX Algorithms")
     assert "diffie-hellman-group14-sha256" not in kex and "diffie-hellman-group-exchange-sha256" not in kex
     assert "diffie-hellman-group16-sha512" in kex
@@ -202,14 +202,14 @@ def _genie_parse(text: str) -> dict[str, dict[str, str]]:
 
 
 def test_genie_style_patterns_read_show_ip_ssh(captured_key: KeyInfo) -> None:
-    found = _genie_parse(show.show_ip_ssh(SshPolicy(auth_timeout=60, auth_retries=2), True, captured_key, []))
+    found = _genie_parse(show.show_ip_ssh(SshView(auth_timeout=60, auth_retries=2), True, captured_key, []))
     assert found["state"] == {"state": "Enabled", "version": "2.0"}
     assert found["timeout"] == {"t": "60", "r": "2"}
     assert found["dh"] == {"bits": "2048"}
     assert found["rsa"] == {"name": "RTR-Training-SSH.castlerysen.local"}
     assert found["modulus"] == {"bits": "2048"}
     assert found["ec"] == {"name": "NONE"}
-    disabled = _genie_parse(show.show_ip_ssh(SshPolicy(), False, None, []))
+    disabled = _genie_parse(show.show_ip_ssh(SshView(), False, None, []))
     assert disabled["state"]["state"] == "Disabled" and disabled["rsa"] == {"name": "NONE"}
 
 

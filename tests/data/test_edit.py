@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from namespaces import NC
 
 from agent.data.diff import ChangeOp, diff
 from agent.data.edit import apply_edit, load_config
 from agent.device.names import AAA_NS, NATIVE_NS, SNMP_NS
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 OP = f"{{{NC}}}operation"
 A = f'xmlns="{AAA_NS}"'
 

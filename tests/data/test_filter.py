@@ -8,11 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from namespaces import NC
 
 from agent.data.filter import FilterError, filter_is_empty, subtree_filter
 from agent.yang.schema import Kind, Schema, SchemaNode, clark
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 A = "urn:example:a"
 B = "urn:example:b"
 OTHER = "urn:example:other"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from lxml import etree
+from namespaces import IOS, NC, WD
 
 from agent.data.defaults import resolve_default_tags
 from agent.data.filter import build_selection
@@ -23,9 +24,6 @@ from agent.data.nmda import (
 )
 from agent.data.wire import wire_copy
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-WD = "urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults"
 EDGE = "urn:test:edge"
 N = {"ios": IOS, "te": EDGE}
 BODY = (

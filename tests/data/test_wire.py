@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from lxml import etree
+from namespaces import NC, WD
 
 from agent.data.defaults import apply_with_defaults
 from agent.data.wire import wire_copy
 from agent.device.names import AAA_NS, NATIVE_NS, SNMP_NS
-
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-WD = "urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults"
 
 
 def test_default_namespace_form(ios: Any) -> None:

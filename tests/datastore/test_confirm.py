@@ -13,7 +13,7 @@ from lxml import etree
 from agent.data.errors import DataError
 from agent.datastore.confirm import CONFIRMED_COMMIT, TIMED_ROLLBACK, ConfirmEvent, ConfirmNotice
 from agent.datastore.store import CANDIDATE, RUNNING, StoreError, StorePaths, Stores
-from agent.datastore.transaction import Origin, Transaction
+from agent.datastore.transaction import Face, Origin, Transaction
 from agent.limits import Limits
 
 A = 'xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"'
@@ -21,8 +21,8 @@ BOOT = (
     "<hostname>Router</hostname><username><name>admin</name><privilege>15</privilege></username>"
     f"<ip><domain><name>lab.local</name></domain></ip><aaa><new-model {A}/></aaa>"
 )
-S1 = Origin(1, "alice", "netconf", "192.0.2.1")
-S2 = Origin(2, "bob", "netconf")
+S1 = Origin(session_id=1, user="alice", face=Face.NETCONF, source_host="192.0.2.1")
+S2 = Origin(session_id=2, user="bob", face=Face.NETCONF)
 
 
 @dataclass

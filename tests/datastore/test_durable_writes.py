@@ -9,11 +9,11 @@ from typing import Any
 
 from agent.datastore.persist import read_tree
 from agent.datastore.store import CANDIDATE, RUNNING, StorePaths, Stores
-from agent.datastore.transaction import Origin
+from agent.datastore.transaction import Face, Origin
 from agent.limits import Limits
 
-S1 = Origin(1, "alice", "netconf")
-S2 = Origin(2, "bob", "netconf")
+S1 = Origin(session_id=1, user="alice", face=Face.NETCONF)
+S2 = Origin(session_id=2, user="bob", face=Face.NETCONF)
 
 
 def _stores(ios: Any, state: Path) -> Stores:

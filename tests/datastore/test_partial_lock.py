@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from namespaces import IOS
 
 from agent.data.errors import DataError
 from agent.datastore.locks import LockTable, covers
 from agent.datastore.store import CANDIDATE, RUNNING, StoreError, StorePaths, Stores
-from agent.datastore.transaction import Origin
+from agent.datastore.transaction import SYSTEM, Face, Origin
 from agent.limits import Limits
 
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 P = {"ios": IOS}
 A = 'xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"'
 BOOT = (
@@ -24,8 +24,8 @@ BOOT = (
     "<ip><domain><name>lab.local</name></domain><ssh><time-out>60</time-out></ssh></ip>"
     f"<aaa><new-model {A}/></aaa>"
 )
-S1 = Origin(1, "alice", "netconf")
-S2 = Origin(2, "bob", "netconf")
+S1 = Origin(session_id=1, user="alice", face=Face.NETCONF)
+S2 = Origin(session_id=2, user="bob", face=Face.NETCONF)
 
 
 @pytest.fixture
@@ -153,7 +153,7 @@ def test_a_deleted_locked_node_leaves_the_lock(ios: Any, stores: Stores) -> None
 def test_the_system_is_not_subject_to_partial_locks(ios: Any, stores: Stores) -> None:
     lock(stores, 1, "/ios:native/ios:hostname")
     tree = stores.parse_config(ios.cfg(BOOT.replace("Router", "Sys")))
-    stores.commit_tree(tree, Origin())  # e.g. the revert of an unconfirmed commit
+    stores.commit_tree(tree, SYSTEM)  # e.g. the revert of an unconfirmed commit
     assert ios.text(stores.running, "ios:native/ios:hostname") == "Sys"
 
 

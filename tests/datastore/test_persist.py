@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 from lxml import etree
+from namespaces import NC
 
 from agent.datastore import persist
 from agent.datastore.persist import atomic_write, read_tree, serialize
 from agent.device.names import AAA_NS, NATIVE_NS
-
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 
 
 def mode(path: Path) -> int:

@@ -15,16 +15,16 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from namespaces import NC
 
 from agent.data.edit import apply_edit
 from agent.data.errors import DataError
 from agent.datastore.persist import read_tree
 from agent.datastore.store import CANDIDATE, RUNNING, STARTUP, StoreError, StorePaths, Stores
-from agent.datastore.transaction import Origin, Transaction
+from agent.datastore.transaction import Face, Origin, Transaction
 from agent.device.names import AAA_NS, NATIVE_NS
 from agent.limits import Limits
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 A = f'xmlns="{AAA_NS}"'
 BOOT = (
     "<hostname>Router</hostname><username><name>admin</name><privilege>15</privilege></username>"
@@ -33,8 +33,8 @@ BOOT = (
     "</authentication></aaa>"
     "<line><vty><first>0</first><last>4</last><transport><input><input>ssh</input></input></transport></vty></line>"
 )
-S1 = Origin(1, "alice", "netconf")
-S2 = Origin(2, "bob", "netconf")
+S1 = Origin(session_id=1, user="alice", face=Face.NETCONF)
+S2 = Origin(session_id=2, user="bob", face=Face.NETCONF)
 
 
 def make(ios: Any, state: Path, *, load_running: bool = False, bootstrap: str = BOOT) -> Stores:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from namespaces import AAA, IOS, NC
 
 from agent.datastore.store import RUNNING, StorePaths, Stores
-from agent.datastore.transaction import Origin
+from agent.datastore.transaction import SYSTEM
 from agent.device.aaa.authorization import Login
 from agent.device.aaa.network import NetworkAaa
 from agent.device.access import can_open_netconf, netconf_access, startup_report
@@ -24,9 +25,6 @@ from agent.main import yang_dir
 from agent.yang.loader import default_search_path, load_schema
 from agent.yang.schema import Schema
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-AAA = "http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"
 PW, OPS_PW = "Adm1n-pass", "0ps-pass"
 OPS = "<username><name>ops</name><privilege>1</privilege><secret><encryption>0</encryption><secret>0ps-pass</secret></secret></username>"  # noqa: E501
 TAC = (
@@ -56,7 +54,7 @@ def stores_with(*edits: str) -> Stores:
     stores.normalize_with(hash_clear_secrets)
     stores.load(lambda: bootstrap_config("admin", PW))
     for body in edits:
-        stores.edit(RUNNING, config(body), Origin())
+        stores.edit(RUNNING, config(body), SYSTEM)
     return stores
 
 

@@ -342,20 +342,20 @@ def test_compat_generate_and_load_or_generate(store: KeyStore) -> None:
         store.generate("bad label")
 
 
-def test_listeners_and_syslog(store: KeyStore, caplog: pytest.LogCaptureFixture) -> None:
+def test_listeners_and_syslog(tmp_path: Path) -> None:
+    syslog: list[str] = []
+    store = KeyStore(tmp_path / "keys", syslog=syslog.append)  # the device's IOS log
     events: list[KeyEvent] = []
     unsubscribe = store.subscribe(events.append)
-    with caplog.at_level(logging.INFO, logger="agent.syslog"):
-        store.generate_rsa("S", hostname=None, domain=None)
-        store.generate_rsa("S", hostname=None, domain=None, usage_keys=True)
-        store.generate_rsa(None, hostname=None, domain=None)  # refused: no event
-        store.zeroize_rsa("S")
+    store.generate_rsa("S", hostname=None, domain=None)
+    store.generate_rsa("S", hostname=None, domain=None, usage_keys=True)
+    store.generate_rsa(None, hostname=None, domain=None)  # refused: no event
+    store.zeroize_rsa("S")
     assert events == [
         KeyEvent("generate", added=("S",)),
         KeyEvent("generate", added=("S.sig", "S.enc"), removed=("S",)),
         KeyEvent("zeroize", removed=("S.sig", "S.enc")),
     ]
-    syslog = [r.getMessage() for r in caplog.records if r.name == "agent.syslog"]
     assert syslog == [
         key_addition("S"),
         key_deleted("S"),
@@ -480,8 +480,9 @@ def _b64_int(value: int) -> str:
 
 def test_no_private_key_material_in_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     directory = tmp_path / "keys"
+    syslog: list[str] = []  # the device's IOS log
     with caplog.at_level(logging.DEBUG, logger="agent"):
-        ks = KeyStore(directory)
+        ks = KeyStore(directory, syslog=syslog.append)
         ks.subscribe(lambda event: logging.getLogger("agent.test").debug("event %r", event))
         results = [
             ks.generate_rsa("LOGGED", hostname=None, domain=None),
@@ -493,7 +494,7 @@ def test_no_private_key_material_in_logs(tmp_path: Path, caplog: pytest.LogCaptu
         (directory / "junk.pem").write_text("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
         KeyStore(directory)
         ks.zeroize_rsa(None)
-    logged = caplog.text + "".join(repr(r.args) for r in caplog.records)
+    logged = caplog.text + "".join(repr(r.args) for r in caplog.records) + "\n".join(syslog)
     assert "%CRYPTO_ENGINE-5-KEY_ADDITION: A key named LOGGED" in logged
     shown = logged + "".join(repr(r) + r.text for r in results)
     assert "PRIVATE KEY" not in shown

@@ -1,4 +1,5 @@
-"""The logging buffer: IOS timestamps, bounds, ``show logging``, the ``terminal monitor`` feed, nothing but syslog."""
+"""A device's IOS log: IOS timestamps, bounds, ``show logging``, the ``terminal monitor`` feed, the console, and
+nothing from Python logging or from another device."""
 
 from __future__ import annotations
 
@@ -6,25 +7,16 @@ import asyncio
 import logging
 import re
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 
-from agent.device.logbuffer import LogBuffer, format_line, ios_log_timestamp, show_logging
-
-SYSLOG = logging.getLogger("agent.syslog")
+from agent.device.logbuffer import DeviceLog, format_line, ios_log_timestamp, show_logging
 
 
 @pytest.fixture
-def buffer() -> Iterator[LogBuffer]:
-    level = SYSLOG.level
-    buf = LogBuffer(capacity=3)
-    try:
-        yield buf
-    finally:
-        buf.close()
-        SYSLOG.setLevel(level)
+def buffer() -> DeviceLog:
+    return DeviceLog(capacity=3)
 
 
 def _epoch(*args: int) -> float:
@@ -38,9 +30,9 @@ def test_ios_timestamp() -> None:
     assert line == "*Aug 20 13:44:11.848: %SSH-5-ENABLED: SSH 2.0 has been enabled"  # §3.1, real 17.x
 
 
-def test_keeps_the_newest_messages(buffer: LogBuffer) -> None:
+def test_keeps_the_newest_messages(buffer: DeviceLog) -> None:
     for i in range(5):
-        SYSLOG.info("%%SYS-5-CONFIG_I: Configured from console by admin on vty%d", i)
+        buffer.emit(f"%SYS-5-CONFIG_I: Configured from console by admin on vty{i}")
     lines = buffer.lines()
     assert len(lines) == len(buffer) == 3
     assert [line.rsplit("vty", 1)[1] for line in lines] == ["2", "3", "4"]
@@ -48,64 +40,49 @@ def test_keeps_the_newest_messages(buffer: LogBuffer) -> None:
     assert buffer.logged == 5
 
 
-def test_receives_info_whatever_the_root_level(buffer: LogBuffer) -> None:
-    root = logging.getLogger()
-    saved = root.level
-    root.setLevel(logging.WARNING)
-    try:
-        SYSLOG.info("%SSH-5-ENABLED: SSH 2.0 has been enabled")
-    finally:
-        root.setLevel(saved)
-    assert buffer.lines()[-1].endswith(": %SSH-5-ENABLED: SSH 2.0 has been enabled")
-
-
-def test_children_are_kept_and_other_loggers_are_not(buffer: LogBuffer) -> None:
+def test_python_logging_and_other_devices_never_reach_it(buffer: DeviceLog) -> None:
+    other = DeviceLog()
     logging.getLogger("agent.device.passwords").warning("secret is %s", "s3cr3t")
-    logging.getLogger("agent").error("agent failure with s3cr3t")
-    logging.getLogger("agent.syslog.snmp").info("SNMP: Packet sent via UDP to 192.0.2.1")
-    assert len(buffer) == 1 and buffer.lines()[0].endswith(": SNMP: Packet sent via UDP to 192.0.2.1")
+    logging.getLogger("agent.syslog").error("%SYS-3-X: a process-wide logger is no device's log")
+    other.emit("%CRYPTO_ENGINE-5-KEY_ADDITION: A key named R2.lab has been generated or imported by crypto-engine")
+    buffer.emit("SNMP: Packet sent via UDP to 127.0.0.1:162")
+    assert len(buffer) == 1 and buffer.lines()[0].endswith(": SNMP: Packet sent via UDP to 127.0.0.1:162")
+    assert len(other) == 1 and buffer.logged == other.logged == 1
 
 
-def test_stores_the_message_text_only(buffer: LogBuffer) -> None:
-    try:
-        raise ValueError("stack text with password hunter2")
-    except ValueError:
-        SYSLOG.exception("%SYS-3-ERROR: something failed   ")
-    assert buffer.lines() == [buffer.lines()[0]]
-    assert buffer.lines()[0].endswith(": %SYS-3-ERROR: something failed")  # no traceback, trailing blanks cut
-    assert "hunter2" not in show_logging(buffer)
+def test_trailing_blanks_are_cut(buffer: DeviceLog) -> None:
+    buffer.emit("%SYS-3-ERROR: something failed   ")
+    assert buffer.lines()[0].endswith(": %SYS-3-ERROR: something failed")
 
 
-def test_clear_and_detach(buffer: LogBuffer) -> None:
-    SYSLOG.info("%SSH-5-ENABLED: SSH 2.0 has been enabled")
+def test_clear_keeps_counting(buffer: DeviceLog) -> None:
+    buffer.emit("%SSH-5-ENABLED: SSH 2.0 has been enabled")
     buffer.clear()
     assert buffer.lines() == [] and buffer.logged == 1
-    buffer.close()
-    SYSLOG.info("%SSH-5-DISABLED: SSH 2.0 has been disabled")
-    assert buffer.lines() == [] and buffer not in SYSLOG.handlers
 
 
-def test_unattached_buffer_sees_nothing_until_attached() -> None:
-    buf = LogBuffer(logger_name=None)
-    try:
-        SYSLOG.warning("%SYS-4-X: before")
-        assert buf.lines() == []
-        buf.attach("agent.syslog.test")
-        logging.getLogger("agent.syslog.test").warning("%SYS-4-X: after")
-        assert len(buf) == 1
-    finally:
-        buf.close()
-        logging.getLogger("agent.syslog.test").setLevel(logging.NOTSET)
+def test_console_lines_carry_the_device_name(caplog: pytest.LogCaptureFixture) -> None:
+    names = iter(["R1", "Edge-7"])  # read at each message: a hostname change shows at once
+    log = DeviceLog(name=lambda: next(names), console=logging.getLogger("agent.syslog"), clock=lambda: 0.0)
+    with caplog.at_level(logging.INFO, logger="agent.syslog"):
+        log.emit("%SSH-5-ENABLED: SSH 2.0 has been enabled")
+        log.emit("%SSH-5-DISABLED: SSH 2.0 has been disabled")
+    got = [(r.name, getattr(r, "device", None), r.getMessage()) for r in caplog.records]
+    assert got == [
+        ("agent.syslog", "R1", "%SSH-5-ENABLED: SSH 2.0 has been enabled"),
+        ("agent.syslog", "Edge-7", "%SSH-5-DISABLED: SSH 2.0 has been disabled"),
+    ]
+    assert log.lines() == ["*Jan  1 00:00:00.000: " + m for (_, _, m) in got]
 
 
 def test_capacity_must_be_positive() -> None:
     with pytest.raises(ValueError):
-        LogBuffer(capacity=0, logger_name=None)
+        DeviceLog(capacity=0)
 
 
-def test_show_logging_header_and_lines(buffer: LogBuffer) -> None:
-    SYSLOG.info("%CRYPTO_ENGINE-5-KEY_ADDITION: A key named R1.lab has been generated or imported by crypto-engine")
-    SYSLOG.info("%SSH-5-ENABLED: SSH 2.0 has been enabled")
+def test_show_logging_header_and_lines(buffer: DeviceLog) -> None:
+    buffer.emit("%CRYPTO_ENGINE-5-KEY_ADDITION: A key named R1.lab has been generated or imported by crypto-engine")
+    buffer.emit("%SSH-5-ENABLED: SSH 2.0 has been enabled")
     text = show_logging(buffer)
     lines = text.split("\n")
     assert lines[0] == (
@@ -121,7 +98,7 @@ def test_show_logging_header_and_lines(buffer: LogBuffer) -> None:
 
 
 def test_show_logging_empty() -> None:
-    buf = LogBuffer(logger_name=None, size_bytes=8192)
+    buf = DeviceLog(size_bytes=8192)
     assert show_logging(buf).endswith("\nLog Buffer (8192 bytes):\n")
 
 
@@ -132,8 +109,8 @@ NTC_LOG_LINE = re.compile(
 )
 
 
-def test_ntc_pattern_reads_the_lines(buffer: LogBuffer) -> None:
-    SYSLOG.info(
+def test_ntc_pattern_reads_the_lines(buffer: DeviceLog) -> None:
+    buffer.emit(
         "%SSH-5-SSH2_USERAUTH: User 'bob' authentication for SSH2 Session from 192.0.2.1 (tty = 0) using "
         "crypto cipher 'aes256-ctr', hmac 'hmac-sha2-256' Succeeded"
     )
@@ -141,10 +118,10 @@ def test_ntc_pattern_reads_the_lines(buffer: LogBuffer) -> None:
     assert m and (m["facility"], m["severity"], m["mnemonic"]) == ("SSH", "5", "SSH2_USERAUTH")
 
 
-def test_ntc_templates_parse_when_installed(buffer: LogBuffer) -> None:
+def test_ntc_templates_parse_when_installed(buffer: DeviceLog) -> None:
     ntc = pytest.importorskip("ntc_templates.parse")
-    SYSLOG.info("%SSH-5-ENABLED: SSH 2.0 has been enabled")
-    SYSLOG.info("%SSH-5-DISABLED: SSH 2.0 has been disabled")
+    buffer.emit("%SSH-5-ENABLED: SSH 2.0 has been enabled")
+    buffer.emit("%SSH-5-DISABLED: SSH 2.0 has been disabled")
     parsed = ntc.parse_output(platform="cisco_ios", command="show logging", data=show_logging(buffer))
     assert [(p["facility"], p["mnemonic"], p["message"]) for p in parsed] == [
         ("SSH", "ENABLED", ["SSH 2.0 has been enabled"]),
@@ -155,19 +132,19 @@ def test_ntc_templates_parse_when_installed(buffer: LogBuffer) -> None:
 # -- terminal monitor -------------------------------------------------------------------------------------------
 
 
-def test_subscribers_get_each_line_until_they_unsubscribe(buffer: LogBuffer) -> None:
+def test_subscribers_get_each_line_until_they_unsubscribe(buffer: DeviceLog) -> None:
     got: list[str] = []
     unsubscribe = buffer.subscribe(got.append)
     assert buffer.subscribers == 1
-    SYSLOG.info("%SSH-5-ENABLED: SSH 2.0 has been enabled")
+    buffer.emit("%SSH-5-ENABLED: SSH 2.0 has been enabled")
     unsubscribe()
     unsubscribe()  # twice is harmless
-    SYSLOG.info("%SSH-5-DISABLED: SSH 2.0 has been disabled")
+    buffer.emit("%SSH-5-DISABLED: SSH 2.0 has been disabled")
     assert got == buffer.lines()[:1] and buffer.subscribers == 0
     assert buffer.monitor_logged == 1
 
 
-def test_a_failing_subscriber_harms_nobody(buffer: LogBuffer, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_failing_subscriber_harms_nobody(buffer: DeviceLog, caplog: pytest.LogCaptureFixture) -> None:
     got: list[str] = []
 
     def broken(line: str) -> None:
@@ -176,12 +153,12 @@ def test_a_failing_subscriber_harms_nobody(buffer: LogBuffer, caplog: pytest.Log
     buffer.subscribe(broken)
     buffer.subscribe(got.append)
     with caplog.at_level(logging.ERROR, logger="agent.device.logbuffer"):
-        SYSLOG.info("%SSH-5-ENABLED: SSH 2.0 has been enabled")
+        buffer.emit("%SSH-5-ENABLED: SSH 2.0 has been enabled")
     assert len(got) == 1 and len(buffer) == 1
     assert any("subscriber" in r.getMessage() for r in caplog.records)
 
 
-async def test_lines_logged_in_a_thread_reach_the_loop(buffer: LogBuffer) -> None:
+async def test_lines_logged_in_a_thread_reach_the_loop(buffer: DeviceLog) -> None:
     loop = asyncio.get_running_loop()
     got: list[tuple[str, bool]] = []
     arrived = asyncio.Event()
@@ -191,15 +168,15 @@ async def test_lines_logged_in_a_thread_reach_the_loop(buffer: LogBuffer) -> Non
         arrived.set()
 
     buffer.subscribe(on_line)
-    await loop.run_in_executor(None, SYSLOG.info, "%CRYPTO_ENGINE-5-KEY_DELETED: A key named k has been removed")
+    await loop.run_in_executor(None, buffer.emit, "%CRYPTO_ENGINE-5-KEY_DELETED: A key named k has been removed")
     await asyncio.wait_for(arrived.wait(), 5)
     assert got == [(buffer.lines()[0], True)]  # delivered on the loop's (main) thread
 
 
-async def test_unsubscribed_before_delivery_gets_nothing(buffer: LogBuffer) -> None:
+async def test_unsubscribed_before_delivery_gets_nothing(buffer: DeviceLog) -> None:
     got: list[str] = []
     unsubscribe = buffer.subscribe(got.append)
-    worker = threading.Thread(target=SYSLOG.info, args=("%SYS-5-X: queued",))
+    worker = threading.Thread(target=buffer.emit, args=("%SYS-5-X: queued",))
     worker.start()
     worker.join()  # blocks the loop: the delivery is queued on it but cannot run yet
     unsubscribe()

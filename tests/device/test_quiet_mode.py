@@ -7,17 +7,13 @@ from dataclasses import dataclass, field
 
 import pytest
 from lxml import etree
+from namespaces import IOS
 
 from agent.cli import show
-from agent.device.aaa.quiet_mode import (
-    Attempt,
-    LoginPolicy,
-    QuietMode,
-    at_time,
-    login_policy,
-)
+from agent.device import views
+from agent.device.aaa.quiet_mode import Attempt, QuietMode, at_time
+from agent.device.views import LoginPolicy
 
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 WALL0 = 1_294_000_000.0  # Sun Jan 02 2011 20:26:40 UTC
 BAD = Attempt("attacker", "127.0.0.9", 22)
 
@@ -179,8 +175,8 @@ def test_policy_from_running() -> None:
         "<block-config><block-for>100</block-for><attempts>3</attempts><within>60</within></block-config>"
         "</login></native></data>"
     )
-    assert login_policy(running) == LoginPolicy(100, 3, 60, 2, 1, 5)
-    assert login_policy(etree.fromstring(f'<data><native xmlns="{IOS}"/></data>')) == LoginPolicy()
+    assert views.login(running) == LoginPolicy(100, 3, 60, 2, 1, 5)
+    assert views.login(etree.fromstring(f'<data><native xmlns="{IOS}"/></data>')) == LoginPolicy()
 
 
 def test_show_login_states() -> None:

@@ -12,22 +12,23 @@ from pathlib import Path
 
 import asyncssh
 import pytest
+from agents import ADMIN_PASSWORD
 from lxml import etree
+from namespaces import AAA, IOS, NC
+from waiting import until_async
 
-from agent.datastore.transaction import Origin
+from agent.datastore.transaction import SYSTEM
 from agent.device.aaa.login import LoginResult
 from agent.device.config_files import ConfigFileError
-from agent.device.files import Flash, FlashError, Url
+from agent.device.debug import Debug
+from agent.device.files import Flash, FlashError
+from agent.device.filesystem import FileKind, TransferLimits, Url, locate
 from agent.device.names import MODULES
-from agent.device.scp import TransferLimits, scp_refusal, transfer_privilege
-from agent.main import Device, Settings, yang_dir
+from agent.device.scp import scp_refusal, transfer_privilege
+from agent.main import yang_dir
+from agent.router import Device, DeviceOptions
 from agent.yang.loader import default_search_path, load_schema
 from agent.yang.schema import Schema
-
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-AAA = "http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"
-PASSWORD = "Adm1n-pass"
 
 
 @cache
@@ -149,9 +150,7 @@ def test_entries_stat_open_read_and_delete(tmp_path: Path) -> None:
     ],
 )
 def test_locate(given: str, expected: Url) -> None:
-    from agent.device.scp import DeviceFiles
-
-    assert DeviceFiles.locate(given) == expected
+    assert locate(given) == expected
 
 
 # -- who may copy ---------------------------------------------------------------------------------------------------
@@ -188,27 +187,24 @@ def test_transfer_privilege_reads_the_local_user_live() -> None:
 # -- a device in-process --------------------------------------------------------------------------------------------
 @pytest.fixture
 async def device(tmp_path: Path) -> AsyncIterator[Device]:
-    settings = Settings(
-        state_dir=tmp_path / "state", netconf_port=0, ssh_port=0, admin_user="admin", admin_password=PASSWORD
-    )
-    dev = Device(settings, schema())
+    dev = Device(tmp_path / "state", schema(), options=DeviceOptions(admin_user="admin", admin_password=ADMIN_PASSWORD))
     dev.load()
     await dev.start()
-    dev.stores.edit("running", config("<ip><scp><server><enable/></server></scp></ip>"), Origin())
+    dev.stores.edit("running", config("<ip><scp><server><enable/></server></scp></ip>"), SYSTEM)
     try:
         yield dev
     finally:
         await dev.stop()
 
 
-def connect(dev: Device, user: str = "admin", password: str = PASSWORD) -> asyncssh.connection._ConnectManager:
+def connect(dev: Device, user: str = "admin", password: str = ADMIN_PASSWORD) -> asyncssh.connection._ConnectManager:
     return asyncssh.connect(
         "127.0.0.1", dev.ssh.port, username=user, password=password, known_hosts=None, preferred_auth="password"
     )
 
 
 def flash_files(dev: Device) -> list[str]:
-    root = dev.settings.state_dir / "flash"
+    root = dev.state_dir / "flash"
     return sorted(p.name for p in root.iterdir()) if root.exists() else []
 
 
@@ -244,32 +240,32 @@ async def test_config_file_errors_change_nothing(device: Device) -> None:
     assert files is not None
     before = etree.tostring(device.stores.running)
     with pytest.raises(ConfigFileError) as info:
-        files.apply("running", b"hostname Half\nip ssh tme-out 5\nfrobnicate\n", Origin())
+        await files.write(locate("running-config"), b"hostname Half\nip ssh tme-out 5\nfrobnicate\n", SYSTEM)
     assert str(info.value).startswith("%Error copying running-config (2 invalid line(s), nothing changed: line 2")
     assert "\n" not in str(info.value)  # one line: it is what SCP sends
     assert "% Invalid input detected at '^' marker." in info.value.lines
     assert etree.tostring(device.stores.running) == before
     with pytest.raises(ConfigFileError, match=r"%Error copying running-config \(not a text configuration file\)"):
-        files.apply("running", b"\xff\xfe\x00bad", Origin())
+        await files.write(locate("running-config"), b"\xff\xfe\x00bad", SYSTEM)
     files.limits = TransferLimits(max_config_bytes=10)
     with pytest.raises(ConfigFileError, match=r"%Error writing startup-config \(File too large\)"):
-        files.apply("startup", b"hostname Way-too-long\n", Origin())
+        await files.write(locate("startup-config"), b"hostname Way-too-long\n", SYSTEM)
     assert etree.tostring(device.stores.running) == before
 
 
 async def test_startup_file_replaces_startup_text_and_xml(device: Device) -> None:
     files = device.ssh.files
     assert files is not None
-    text = files.render("startup").decode().replace("hostname Router", "hostname Later")
-    files.apply("startup", text.encode(), Origin())
+    text = files.render(FileKind.STARTUP).decode().replace("hostname Router", "hostname Later")
+    await files.write(locate("startup-config"), text.encode(), SYSTEM)
     assert device.stores.startup.findtext(f"{{{IOS}}}native/{{{IOS}}}hostname") == "Later"
     assert hostname(device) == "Router"
     xml = etree.tostring(config(f"<hostname>FromXml</hostname>{GUIDE}"))
-    files.apply("startup", xml, Origin())
+    await files.write(locate("startup-config"), xml, SYSTEM)
     assert device.stores.startup.findtext(f"{{{IOS}}}native/{{{IOS}}}hostname") == "FromXml"
     assert device.stores.startup.find(f"{{{IOS}}}native/{{{IOS}}}username") is None  # replaced, not merged
     with pytest.raises(ConfigFileError, match="nothing changed"):
-        files.apply("startup", b"hostname X\nno-such-command\n", Origin())
+        await files.write(locate("startup-config"), b"hostname X\nno-such-command\n", SYSTEM)
     assert device.stores.startup.findtext(f"{{{IOS}}}native/{{{IOS}}}hostname") == "FromXml"
 
 
@@ -297,11 +293,7 @@ async def _start_sink(conn: asyncssh.SSHClientConnection, target: str, size: int
 
 
 async def _temporaries_appear(dev: Device) -> None:
-    for _ in range(100):
-        if any(name.startswith(".~") for name in flash_files(dev)):
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("no upload in progress")
+    assert await until_async(lambda: any(name.startswith(".~") for name in flash_files(dev)), 5), "no upload"
 
 
 async def test_stream_ended_early_leaves_no_file(device: Device) -> None:
@@ -311,8 +303,7 @@ async def test_stream_ended_early_leaves_no_file(device: Device) -> None:
         await _temporaries_appear(device)
         proc.stdin.write_eof()
         await asyncio.wait_for(proc.wait_closed(), 10)
-    await asyncio.sleep(0.1)
-    assert flash_files(device) == []
+    assert await until_async(lambda: flash_files(device) == [], 5), flash_files(device)
 
 
 async def test_connection_dropped_mid_transfer_leaves_no_file(device: Device) -> None:
@@ -321,11 +312,7 @@ async def test_connection_dropped_mid_transfer_leaves_no_file(device: Device) ->
     proc.stdin.write(b"x" * 300_000)
     await _temporaries_appear(device)
     conn.abort()
-    for _ in range(100):
-        if not flash_files(device):
-            break
-        await asyncio.sleep(0.05)
-    assert flash_files(device) == []
+    assert await until_async(lambda: flash_files(device) == [], 5), flash_files(device)
     assert not [s for s in device.sessions if s.mode == "scp"]  # the session record is gone too
 
 
@@ -339,8 +326,7 @@ async def test_stalled_upload_is_closed_after_the_idle_bound(device: Device) -> 
         started = asyncio.get_running_loop().time()
         await asyncio.wait_for(proc.wait_closed(), 10)  # the device closes the channel
         assert asyncio.get_running_loop().time() - started < 5
-    await asyncio.sleep(0.1)
-    assert flash_files(device) == []
+    assert await until_async(lambda: flash_files(device) == [], 5), flash_files(device)
 
 
 async def test_pipelined_complete_upload_is_kept_even_with_eof_right_behind(device: Device) -> None:
@@ -351,16 +337,13 @@ async def test_pipelined_complete_upload_is_kept_even_with_eof_right_behind(devi
         proc.stdin.write_eof()  # a client that does not wait for the final OK
         assert await asyncio.wait_for(proc.stdout.read(1), 10) == b"\0"
         await asyncio.wait_for(proc.wait_closed(), 10)
-    for _ in range(50):
-        if flash_files(device) == ["pipe.bin"]:
-            break
-        await asyncio.sleep(0.05)
-    assert (device.settings.state_dir / "flash" / "pipe.bin").read_bytes() == data
+    assert await until_async(lambda: flash_files(device) == ["pipe.bin"], 5), flash_files(device)
+    assert (device.state_dir / "flash" / "pipe.bin").read_bytes() == data
 
 
 async def test_not_allowed_refuses_in_the_protocol(device: Device) -> None:
     device.stores.edit(
-        "running", config('<ip><scp><server><enable nc:operation="remove"/></server></scp></ip>'), Origin()
+        "running", config('<ip><scp><server><enable nc:operation="remove"/></server></scp></ip>'), SYSTEM
     )
     async with connect(device) as conn:
         proc = await conn.create_process("scp -f running-config", encoding=None)
@@ -397,7 +380,7 @@ async def test_sftp_when_enabled_serves_the_same_file_system(device: Device, tmp
             await sftp.remove("running-config")
         await sftp.remove("flash:s.bin")
         device.stores.edit(
-            "running", config('<ip><scp><server><enable nc:operation="remove"/></server></scp></ip>'), Origin()
+            "running", config('<ip><scp><server><enable nc:operation="remove"/></server></scp></ip>'), SYSTEM
         )
         with pytest.raises(asyncssh.SFTPError, match="Permission denied"):
             await sftp.put(str(src), "flash:again.bin")
@@ -405,7 +388,7 @@ async def test_sftp_when_enabled_serves_the_same_file_system(device: Device, tmp
 
 
 async def test_debug_ip_scp_lines(device: Device, tmp_path: Path) -> None:
-    device.cli.debug.add("scp")  # `debug ip scp`
+    device.cli.debug.turn_on(Debug.SCP)  # `debug ip scp`
     src = tmp_path / "d.cfg"
     src.write_bytes(b"d" * 20)
     async with connect(device) as conn:

@@ -10,14 +10,11 @@ from typing import Any
 
 import pytest
 from lxml import etree
+from namespaces import IOS, NC, SNMP
 from pyasn1.type import univ
 
-from agent.device import snmp
-from agent.device.snmp import SessionEnd, TrapSender, TrapTarget, trap_targets, tty_trap_targets, tty_traps_enabled
-
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-NATIVE = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-SNMP = "http://cisco.com/ns/yang/Cisco-IOS-XE-snmp"
+from agent.device import snmp, views
+from agent.device.snmp import SessionEnd, TrapSender, TrapTarget
 
 #: The guide's ``debug snmp packet`` example: user lab, 10.0.0.2:55246 -> 10.0.0.1:22 on vty 0 (line 2).
 GUIDE = SessionEnd(
@@ -45,7 +42,7 @@ GUIDE_VARBINDS = [
 
 def running(snmp_server: str = "", *, bare_native: bool = False) -> etree._Element:
     """A running tree with ``snmp_server`` (XML, snmp-namespace default) inside /native/snmp-server."""
-    native = f'<native xmlns="{NATIVE}"><hostname>R1</hostname><snmp-server>{snmp_server}</snmp-server></native>'
+    native = f'<native xmlns="{IOS}"><hostname>R1</hostname><snmp-server>{snmp_server}</snmp-server></native>'
     if bare_native:
         return etree.fromstring(native)
     return etree.fromstring(f'<config xmlns="{NC}">{native}</config>')
@@ -74,7 +71,7 @@ ENABLE_TTY = f'<enable xmlns="{SNMP}"><enable-choice><traps><tty/></traps></enab
 
 def test_guide_host_is_v1_port_162() -> None:
     """``snmp-server host a.b.c.d public tty``: SNMPv1 (IOS default), UDP 162."""
-    (target,) = trap_targets(running(hosts(host("192.0.2.1", "public", TTY))))
+    (target,) = views.snmp(running(hosts(host("192.0.2.1", "public", TTY)))).hosts
     assert target == TrapTarget(address="192.0.2.1", port=162, community="public", version="1", inform=False)
 
 
@@ -91,7 +88,7 @@ def test_all_shapes_in_configuration_order() -> None:
             host("2001:db8::9", "c8", "<version>2c</version>" + TTY),
         )
     )
-    assert [(t.address, t.port, t.community, t.version, t.inform) for t in trap_targets(tree)] == [
+    assert [(t.address, t.port, t.community, t.version, t.inform) for t in views.snmp(tree).hosts] == [
         ("192.0.2.1", 162, "public", "1", False),
         ("192.0.2.2", 162, "c2", "2c", False),
         ("192.0.2.3", 162, "c3", "1", False),
@@ -113,27 +110,27 @@ def test_hosts_that_get_no_tty_traps() -> None:
             host("192.0.2.5", "vrfp", TTY, port=2000, kind="ip-vrf-community-port"),
         )
     )
-    assert trap_targets(tree) == []
+    assert views.snmp(tree).hosts == ()
 
 
 def test_informs_host_v2c() -> None:
-    (target,) = trap_targets(running(hosts(host("192.0.2.1", "inf", "<informs/><version>2c</version>" + TTY))))
+    (target,) = views.snmp(running(hosts(host("192.0.2.1", "inf", "<informs/><version>2c</version>" + TTY)))).hosts
     assert (target.version, target.inform) == ("2c", True)
-    (target,) = trap_targets(running(hosts(host("192.0.2.1", "trp", "<traps/><version>2c</version>" + TTY))))
+    (target,) = views.snmp(running(hosts(host("192.0.2.1", "trp", "<traps/><version>2c</version>" + TTY)))).hosts
     assert (target.version, target.inform) == ("2c", False)
 
 
 def test_no_snmp_configuration() -> None:
-    assert trap_targets(running()) == []
-    assert trap_targets(etree.fromstring(f'<config xmlns="{NC}"/>')) == []
-    assert not tty_traps_enabled(running())
-    assert not tty_traps_enabled(etree.fromstring(f'<config xmlns="{NC}"/>'))
+    assert views.snmp(running()).hosts == ()
+    assert views.snmp(etree.fromstring(f'<config xmlns="{NC}"/>')).hosts == ()
+    assert not views.snmp(running()).tty_traps
+    assert not views.snmp(etree.fromstring(f'<config xmlns="{NC}"/>')).tty_traps
 
 
 def test_bare_native_root_is_accepted() -> None:
     tree = running(hosts(host("192.0.2.1", "public", TTY)) + ENABLE_TTY, bare_native=True)
-    assert tty_traps_enabled(tree)
-    assert [t.address for t in trap_targets(tree)] == ["192.0.2.1"]
+    assert views.snmp(tree).tty_traps
+    assert [t.address for t in views.snmp(tree).hosts] == ["192.0.2.1"]
 
 
 @pytest.mark.parametrize(
@@ -153,15 +150,15 @@ def test_bare_native_root_is_accepted() -> None:
     ],
 )
 def test_tty_traps_enabled(enable: str, expected: bool) -> None:
-    assert tty_traps_enabled(running(enable)) is expected
+    assert views.snmp(running(enable)).tty_traps is expected
 
 
 def test_disabled_traps_mean_no_targets() -> None:
     configured = hosts(host("192.0.2.1", "public", TTY))
-    assert tty_trap_targets(running(configured)) == []
+    assert views.snmp(running(configured)).tty_targets == ()
     disabled = f'<enable xmlns="{SNMP}"><enable-choice><traps><config/></traps></enable-choice></enable>'
-    assert tty_trap_targets(running(configured + disabled)) == []
-    assert [t.address for t in tty_trap_targets(running(configured + ENABLE_TTY))] == ["192.0.2.1"]
+    assert views.snmp(running(configured + disabled)).tty_targets == ()
+    assert [t.address for t in views.snmp(running(configured + ENABLE_TTY)).tty_targets] == ["192.0.2.1"]
 
 
 def test_community_is_not_in_repr() -> None:
@@ -410,17 +407,18 @@ async def test_in_flight_sends_are_bounded(trap_receiver, caplog: pytest.LogCapt
 
 async def test_debug_logs_one_line_per_trap_without_community(trap_receiver, caplog) -> None:
     caplog.set_level(logging.DEBUG)
-    sender = TrapSender()
+    syslog: list[str] = []
+    sender = TrapSender(syslog=syslog.append)  # the device's IOS log
     targets = [
         TrapTarget("127.0.0.1", trap_receiver.port, "public", "1"),
         TrapTarget("127.0.0.1", trap_receiver.port, "private", "2c"),
     ]
     try:
         await sender.send_tty_trap(targets, GUIDE)
-        assert [r for r in caplog.records if r.name == "agent.syslog"] == []  # debug off: silent
+        assert syslog == []  # debug off: silent
         sender.debug = True
         await sender.send_tty_trap(targets, GUIDE)
-        lines = sorted(r.getMessage() for r in caplog.records if r.name == "agent.syslog")  # sent concurrently
+        lines = sorted(syslog)  # sent concurrently
         assert lines == [
             f"SNMP: Packet sent via UDP to 127.0.0.1:{trap_receiver.port}: "
             "V1 Trap, ent cisco, addr 10.0.0.1, gentrap 6, spectrap 1, tsLineUser lab",
@@ -430,8 +428,8 @@ async def test_debug_logs_one_line_per_trap_without_community(trap_receiver, cap
         await trap_receiver.wait_for(4)
     finally:
         await sender.aclose()
-    assert "public" not in caplog.text
-    assert "private" not in caplog.text
+    assert "public" not in caplog.text + "".join(syslog)
+    assert "private" not in caplog.text + "".join(syslog)
 
 
 # --- delivery to Debian snmptrapd (an independent C decoder) -------------------------------------------------

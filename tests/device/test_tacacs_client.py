@@ -30,7 +30,6 @@ from agent.device.aaa.tacacs import (
     TacacsServer,
     account,
     authenticate_ascii,
-    authenticate_pap,
     authorize,
     decode_acct_reply,
     decode_authen_reply,
@@ -189,14 +188,6 @@ async def test_ascii_login_without_user_answers_getuser(peer: Peer) -> None:
     assert peer.records("authen.jsonl")[0]["user"] == "bob"
 
 
-async def test_pap_pass_fail_and_expired(peer: Peer) -> None:
-    assert (await authenticate_pap(peer.at(), "alice", "alice-pw")).status is AuthenStatus.PASS
-    assert (await authenticate_pap(peer.at(), "alice", "wrong")).status is AuthenStatus.FAIL
-    expired = await authenticate_pap(peer.at(), "carol", "carol-pw")
-    assert expired.status is AuthenStatus.FAIL and "expired" in expired.server_msg
-    assert [r["type"] for r in peer.records("authen.jsonl")] == ["pap", "pap", "pap"]
-
-
 async def test_chpass_conversation_with_a_mismatch(peer: Peer) -> None:
     """The IOS ChPass dialogue of the configuration guide: mismatch, try again, then the password is changed."""
     user = Script("carol-pw", "cisco", "cisco12", "n3w-pw", "n3w-pw")
@@ -274,10 +265,10 @@ async def test_accounting_start_and_stop(peer: Peer) -> None:
 async def test_unencrypted_when_both_sides_have_no_key(tmp_path: Path, peers: Callable[[str], ModuleType]) -> None:
     plain = await _start_peer(peers("tacacs_server"), tmp_path, "")
     try:
-        assert (await authenticate_pap(plain.at(key=""), "alice", "alice-pw")).status is AuthenStatus.PASS
+        assert (await authenticate_ascii(plain.at(key=""), "alice", Script("alice-pw"))).status is AuthenStatus.PASS
         assert (await authorize(plain.at(key=""), "alice", ("service=shell",))).value("priv-lvl") == "15"
         with pytest.raises(TacacsError):  # a key the server does not share
-            await authenticate_pap(plain.at(key=KEY), "alice", "alice-pw")
+            await authenticate_ascii(plain.at(key=KEY), "alice", Script("alice-pw"))
     finally:
         await plain.server.stop()
 
@@ -288,14 +279,13 @@ async def test_unencrypted_when_both_sides_have_no_key(tmp_path: Path, peers: Ca
 async def test_wrong_key_is_an_error(peer: Peer) -> None:
     for attempt in (
         authenticate_ascii(peer.at(key="wrong"), "alice", Script("alice-pw")),
-        authenticate_pap(peer.at(key="wrong"), "alice", "alice-pw"),
         authorize(peer.at(key="wrong"), "alice", ("service=shell",)),
         account(peer.at(key="wrong"), "alice", start=True, args=("task_id=1",)),
     ):
         with pytest.raises(TacacsError, match="T1"):
             await attempt
     with pytest.raises(TacacsError):  # a client without key talking to a server with one
-        await authenticate_pap(peer.at(key=""), "alice", "alice-pw")
+        await authenticate_ascii(peer.at(key=""), "alice", Script("alice-pw"))
     assert peer.records("authen.jsonl") == [] and peer.records("acct.jsonl") == []
 
 
@@ -305,7 +295,7 @@ async def test_nothing_listening_fails_fast() -> None:
         port = probe.getsockname()[1]
     started = time.monotonic()
     with pytest.raises(TacacsError, match="T1"):
-        await authenticate_pap(TacacsServer("T1", "127.0.0.1", port, KEY, 5.0), "alice", "alice-pw")
+        await authenticate_ascii(TacacsServer("T1", "127.0.0.1", port, KEY, 5.0), "alice", Script("alice-pw"))
     assert time.monotonic() - started < 1.0
 
 
@@ -357,15 +347,6 @@ async def test_authentication_statuses_without_a_verdict_are_errors(status: int)
     body = struct.pack("!BBHH", status, 0, 4, 0) + b"nope"
     with pytest.raises(TacacsError, match="nope"):
         await _answer_once(body, lambda target: authenticate_ascii(target, "alice", Script()))
-    with pytest.raises(TacacsError, match="nope"):
-        await _answer_once(body, lambda target: authenticate_pap(target, "alice", "pw"))
-
-
-async def test_pap_prompt_is_a_fail() -> None:
-    """PAP has no conversation: a server asking for more (GETDATA) refuses the login, with its message."""
-    body = struct.pack("!BBHH", 0x03, 0x01, 12, 0) + b"New password"
-    result = await _answer_once(body, lambda target: authenticate_pap(target, "alice", "pw"))
-    assert result == AuthenResult(AuthenStatus.FAIL, "New password")
 
 
 @pytest.mark.parametrize("status", [0x11, 0x21])  # ERROR, FOLLOW
@@ -384,7 +365,7 @@ async def test_accounting_error_and_follow_are_errors(status: int) -> None:
 
 async def test_undecodable_reply_names_the_server() -> None:
     with pytest.raises(TacacsError, match=r"T1 .*malformed authentication REPLY"):
-        await _answer_once(b"\x01\x00\x00\x09", lambda target: authenticate_pap(target, "alice", "pw"))
+        await _answer_once(b"\x01\x00\x00\x09", lambda target: authenticate_ascii(target, "alice", Script()))
 
 
 def _oversized(h: Header) -> Header:

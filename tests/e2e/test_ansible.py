@@ -15,15 +15,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from agents import ADMIN_PASSWORD, ADMIN_USER
 from lxml import etree
+from namespaces import IOS
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "ansible"
 PLAYBOOK = SAMPLE / "netconf_playbook.yml"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 NS = {"ios": IOS}
 SSH_FILTER = f'<native xmlns="{IOS}"><ip><ssh><time-out/></ssh></ip></native>'
-ADMIN_USER = "admin"
-ADMIN_PASSWORD = "Adm1n-pass"
 
 
 def write_inventory(path: Path, port: int) -> Path:
@@ -58,6 +57,7 @@ def time_out(agent) -> str | None:
     return root.findtext(".//ios:ssh/ios:time-out", namespaces=NS)
 
 
+@pytest.mark.slow
 def test_playbook_reads_edits_commits_and_saves(ansible_env, fresh_agent, tmp_path) -> None:
     agent = fresh_agent()
     assert time_out(agent) is None  # the factory default has no time-out (basic-mode explicit)

@@ -23,14 +23,13 @@ from pathlib import Path
 
 import asyncssh
 import pytest
+from agents import ADMIN_PASSWORD, ADMIN_USER
 from lxml import etree
+from namespaces import IOS
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "ansible"
 PLAYBOOK = SAMPLE / "cli_playbook.yml"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 NS = {"ios": IOS}
-ADMIN_USER = "admin"
-ADMIN_PASSWORD = "Adm1n-pass"
 FILTER = f'<native xmlns="{IOS}"><ip><ssh/></ip><line/></native>'
 
 pytestmark = pytest.mark.timeout(600)
@@ -98,6 +97,7 @@ def netconf_view(agent) -> dict[str, str | None]:
     }
 
 
+@pytest.mark.slow
 def test_cli_playbook_configures_saves_is_idempotent_and_gathers_facts(ansible_env, fresh_agent, tmp_path) -> None:
     agent = fresh_agent()
     assert netconf_view(agent)["time-out"] is None

@@ -34,6 +34,7 @@ WORKLOADS = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not netconfd_ref.available(),
     reason="netconfd/openssh-server not installed (tools/test-all installs them) or not root: no reference server",

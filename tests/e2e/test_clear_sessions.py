@@ -12,9 +12,9 @@ import time
 
 import asyncssh
 import pytest
+from agents import ADMIN_PASSWORD
 from lxml import etree
 
-PASSWORD = "Adm1n-pass"
 OPS_USER = (
     "<username><name>ops</name><privilege>15</privilege>"
     "<secret><encryption>0</encryption><secret>Ops-pass1</secret></secret></username>"
@@ -29,7 +29,7 @@ class Shell:
         self.proc = proc
 
     @classmethod
-    async def open(cls, agent, user: str = "admin", password: str = PASSWORD) -> Shell:
+    async def open(cls, agent, user: str = "admin", password: str = ADMIN_PASSWORD) -> Shell:
         conn = await asyncssh.connect("127.0.0.1", agent.ssh_port, username=user, password=password, known_hosts=None)
         proc = await conn.create_process(term_type="vt100", term_size=(200, 50))
         shell = cls(conn, proc)

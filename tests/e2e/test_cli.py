@@ -7,21 +7,15 @@ import base64
 import hashlib
 import shutil
 import subprocess
-import uuid
 from pathlib import Path
 
 import asyncssh
 import pytest
+from agents import ADMIN_PASSWORD
 from lxml import etree
+from namespaces import IOS, NC
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 NS = {"ios": IOS}
-PASSWORD = "Adm1n-pass"
-
-
-def uniq(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:6]}"
 
 
 class Shell:
@@ -39,7 +33,7 @@ class Shell:
         return out.replace("\r\n", "\n")
 
 
-async def with_shell(agent, fn, user: str = "admin", password: str = PASSWORD):
+async def with_shell(agent, fn, user: str = "admin", password: str = ADMIN_PASSWORD):
     async with asyncssh.connect(
         "127.0.0.1", agent.ssh_port, username=user, password=password, known_hosts=None
     ) as conn:
@@ -51,7 +45,7 @@ async def with_shell(agent, fn, user: str = "admin", password: str = PASSWORD):
         return result
 
 
-def exec_command(agent, command: str, user: str = "admin", password: str = PASSWORD) -> str:
+def exec_command(agent, command: str, user: str = "admin", password: str = ADMIN_PASSWORD) -> str:
     async def run() -> str:
         async with asyncssh.connect(
             "127.0.0.1", agent.ssh_port, username=user, password=password, known_hosts=None
@@ -252,7 +246,7 @@ def test_netmiko_cisco_xe(fresh_agent) -> None:
     netmiko = pytest.importorskip("netmiko")
     agent = fresh_agent()
     conn = netmiko.ConnectHandler(
-        device_type="cisco_xe", host="127.0.0.1", port=agent.ssh_port, username="admin", password=PASSWORD,
+        device_type="cisco_xe", host="127.0.0.1", port=agent.ssh_port, username="admin", password=ADMIN_PASSWORD,
         allow_agent=False, use_keys=False, fast_cli=False,
     )  # fmt: skip
     try:
@@ -276,7 +270,7 @@ def test_scrapli_iosxe_driver(fresh_agent) -> None:
     driver = pytest.importorskip("scrapli.driver.core")
     agent = fresh_agent()
     conn = driver.IOSXEDriver(
-        host="127.0.0.1", port=agent.ssh_port, auth_username="admin", auth_password=PASSWORD,
+        host="127.0.0.1", port=agent.ssh_port, auth_username="admin", auth_password=ADMIN_PASSWORD,
         auth_strict_key=False, transport="system", timeout_ops=30,
     )  # fmt: skip
     conn.open()
@@ -292,7 +286,7 @@ def test_scrapli_iosxe_driver(fresh_agent) -> None:
 @pytest.mark.skipif(shutil.which("ssh") is None, reason="OpenSSH client not installed")
 def test_openssh_exec_request(agent) -> None:
     result = subprocess.run(
-        ["sshpass", "-p", PASSWORD, "ssh", "-p", str(agent.ssh_port), "-o", "StrictHostKeyChecking=no",
+        ["sshpass", "-p", ADMIN_PASSWORD, "ssh", "-p", str(agent.ssh_port), "-o", "StrictHostKeyChecking=no",
          "-o", "UserKnownHostsFile=/dev/null", "admin@127.0.0.1", "show version"],
         capture_output=True, text=True, timeout=30,
     ) if shutil.which("sshpass") else None  # fmt: skip
@@ -309,7 +303,7 @@ def test_debug_ip_ssh_reaches_the_log_buffer_and_monitoring_terminals(fresh_agen
         await shell.cmd("terminal monitor", "#")
         assert "Incoming ssh debugging is on" in await shell.cmd("debug ip ssh", "#")
         async with asyncssh.connect(
-            "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
+            "127.0.0.1", agent.ssh_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
         ) as other:
             await other.run("show privilege", timeout=20)
         seen = await asyncio.wait_for(shell.proc.stdout.readuntil("authentication successful for admin"), 20)

@@ -11,8 +11,7 @@ import asyncio
 import socket
 
 import asyncssh
-
-PASSWORD = "Adm1n-pass"
+from agents import ADMIN_PASSWORD
 
 
 class Pty:
@@ -31,7 +30,7 @@ class Pty:
 
 
 async def open_cli(
-    port: int, user: str = "admin", password: str = PASSWORD
+    port: int, user: str = "admin", password: str = ADMIN_PASSWORD
 ) -> tuple[asyncssh.SSHClientConnection, Pty]:
     conn = await asyncssh.connect("127.0.0.1", port, username=user, password=password, known_hosts=None)
     proc = await conn.create_process(term_type="vt100", term_size=(132, 40))
@@ -55,8 +54,8 @@ def test_ssh_to_a_remote_host_and_back_to_the_local_prompt(fresh_agent) -> None:
             out = await pty.send(f"ssh -l admin -p {agent.ssh_port} 127.0.0.1", "Password: ")
             assert out.startswith(f"ssh -l admin -p {agent.ssh_port} 127.0.0.1\n"), out
             # the password is not echoed; the remote shell's banner line and prompt follow
-            remote = await pty.send(PASSWORD, "Router#")
-            assert PASSWORD not in remote
+            remote = await pty.send(ADMIN_PASSWORD, "Router#")
+            assert ADMIN_PASSWORD not in remote
             # keystrokes now go to the remote shell, which echoes them
             out = await pty.send("show privilege", "Router#")
             assert "show privilege\n" in out and "Current privilege level is 15\n" in out, out

@@ -5,25 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 
 import asyncssh
 import pytest
+from agents import ADMIN_PASSWORD
 from lxml import etree
+from namespaces import IOS, NC, NCN, native
 from ncclient.operations.rpc import RPCError
+from waiting import until
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-NCN = "urn:ietf:params:xml:ns:yang:ietf-netconf-notifications"
 NS = {"nc": NC, "ios": IOS, "ncn": NCN}
-PASSWORD = "Adm1n-pass"
 EXT = "--netconf-extensions"
 CONFIRMED_CAP = "urn:ietf:params:netconf:capability:confirmed-commit:1.1"
 AES256_ONLY = "<ip><ssh><server><algorithm><encryption><aes256-ctr/></encryption></algorithm></server></ssh></ip>"
-
-
-def native(body: str) -> str:
-    return f'<config xmlns="{NC}" xmlns:nc="{NC}"><native xmlns="{IOS}">{body}</native></config>'
 
 
 def hostname(m) -> str | None:
@@ -43,15 +37,6 @@ def stage(m, body: str) -> None:
     m.edit_config(target="candidate", config=native(body))
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return predicate()
-
-
 def raw(m, xml: str):
     return m.dispatch(etree.fromstring(xml))
 
@@ -61,7 +46,7 @@ async def ssh_cipher(port: int, cipher: str) -> str:
         "127.0.0.1",
         port,
         username="admin",
-        password=PASSWORD,
+        password=ADMIN_PASSWORD,
         known_hosts=None,
         client_keys=None,
         preferred_auth="password",
@@ -106,15 +91,15 @@ def test_unconfirmed_commit_rolls_back_running_and_the_live_ssh_service(fresh_ag
         m.commit(confirmed=True, timeout="6")
         started = time.monotonic()
         # during the wait the SSH server speaks only aes256-ctr
-        assert wait_for(lambda: not ssh_works(agent.ssh_port, "aes128-ctr"), 4)
+        assert until(lambda: not ssh_works(agent.ssh_port, "aes128-ctr"), 4)
         assert ssh_works(agent.ssh_port, "aes256-ctr")  # the server is up: aes128-ctr alone is refused
         assert encryption(m) == ["aes256-ctr"]  # a get during the wait does not cancel anything
         m.get()
         assert time.monotonic() - started < 6, "the checks took longer than the confirm timeout"
         # not confirmed: running and the SSH service go back
-        assert wait_for(lambda: encryption(m) == [], 20)
-        assert wait_for(lambda: ssh_works(agent.ssh_port, "aes128-ctr"), 10)
-        assert "not confirmed" in agent.log_text()
+        agent.wait_for_output(r"confirmed-commit not confirmed within 6s")
+        assert until(lambda: encryption(m) == [], 20)
+        assert until(lambda: ssh_works(agent.ssh_port, "aes128-ctr"), 10)
     finally:
         m.close_session()
 
@@ -125,12 +110,14 @@ def test_follow_up_confirmed_commit_extends_and_keeps_the_original_backup(fresh_
     try:
         original = hostname(m)
         stage(m, "<hostname>First</hostname>")
-        m.commit(confirmed=True, timeout="3")
+        m.commit(confirmed=True, timeout="2")
+        first_deadline = time.monotonic() + 2
         stage(m, "<hostname>Second</hostname>")
-        m.commit(confirmed=True, timeout="8")
-        time.sleep(4)  # past the first deadline
+        m.commit(confirmed=True, timeout="5")
+        time.sleep(max(0.0, first_deadline - time.monotonic()) + 0.5)  # nothing announces a timer that did not fire
         assert hostname(m) == "Second"
-        assert wait_for(lambda: hostname(m) == original, 15)  # not "First"
+        agent.wait_for_output(r"confirmed-commit not confirmed within 5s")
+        assert until(lambda: hostname(m) == original, 15)  # not "First"
     finally:
         m.close_session()
 
@@ -174,7 +161,7 @@ def test_session_close_without_persist_rolls_back(fresh_agent) -> None:
             b.commit()  # only the issuing session may confirm
         assert exc.value.tag == "operation-failed"
         a.close_session()
-        assert wait_for(lambda: hostname(b) == original, 10)
+        assert until(lambda: hostname(b) == original, 10)
     finally:
         b.close_session()
 
@@ -184,10 +171,12 @@ def test_confirming_from_another_session_with_persist_id(fresh_agent) -> None:
     a = agent.connect()
     stage(a, "<hostname>Persisted</hostname>")
     a.commit(confirmed=True, timeout="4", persist="tok-42")
+    deadline = time.monotonic() + 4
+    closed = a.session_id
     a.close_session()  # a persistent confirmed commit survives its session
     b = agent.connect()
     try:
-        time.sleep(0.5)
+        agent.wait_for_output(rf"NETCONF session {closed} closed")
         assert hostname(b) == "Persisted"
         with pytest.raises(RPCError) as exc:
             b.commit(persist_id="wrong")
@@ -196,7 +185,7 @@ def test_confirming_from_another_session_with_persist_id(fresh_agent) -> None:
             b.commit()
         assert exc.value.tag == "invalid-value"
         b.commit(persist_id="tok-42")
-        time.sleep(5)  # past the timeout: confirmed, so it stays
+        time.sleep(max(0.0, deadline - time.monotonic()) + 0.5)  # past the timeout: confirmed, so it stays
         assert hostname(b) == "Persisted"
     finally:
         b.close_session()
@@ -262,6 +251,7 @@ def test_a_restart_never_keeps_an_unconfirmed_commit(fresh_agent) -> None:
     m.close_session()
     assert agent.stop() == 0
     agent.start()
+    restarted = len(agent.output)
     m = agent.connect()
     try:
         assert hostname(m) == original
@@ -269,4 +259,6 @@ def test_a_restart_never_keeps_an_unconfirmed_commit(fresh_agent) -> None:
             m.commit(persist_id="survives-the-session")  # nothing is pending after the restart
     finally:
         m.close_session()
+    # everything before the last session's end is in the log (session ids start again after the restart)
+    agent.wait_for_output(rf"NETCONF session {m.session_id} closed", after=restarted)
     assert "Traceback" not in agent.log_text()

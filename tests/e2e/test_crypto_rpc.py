@@ -10,12 +10,10 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from namespaces import IOS, NC, RPC
 from ncclient.operations.rpc import RPCError
 from ncclient.xml_ import to_ele
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-RPC = "http://cisco.com/ns/yang/Cisco-IOS-XE-rpc"
 OK_LINE = r"\[OK\] \(elapsed time was \d+ seconds\)\n"
 
 

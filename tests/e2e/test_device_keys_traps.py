@@ -6,13 +6,10 @@ import asyncio
 
 import asyncssh
 import pytest
+from agents import ADMIN_PASSWORD
 from lxml import etree
+from namespaces import RPC, SNMP
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-RPC = "http://cisco.com/ns/yang/Cisco-IOS-XE-rpc"
-SNMP = "http://cisco.com/ns/yang/Cisco-IOS-XE-snmp"
-PASSWORD = "Adm1n-pass"
 TS_LINE_USER = "1.3.6.1.4.1.9.2.9.2.1.18"
 
 
@@ -27,7 +24,7 @@ def crypto(agent, body: str) -> str:
 
 async def login(agent) -> tuple[str, str]:
     async with asyncssh.connect(
-        "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
+        "127.0.0.1", agent.ssh_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
     ) as conn:
         fingerprint = conn.get_server_host_key().get_fingerprint()
         result = await conn.run("show privilege", timeout=20)
@@ -41,13 +38,13 @@ def test_zeroize_disables_ssh_and_generate_enables_it(fresh_agent) -> None:
     assert "Router.lab.local" in text
     with pytest.raises(OSError):
         asyncio.run(asyncio.wait_for(login(agent), 10))
-    assert "%SSH-5-DISABLED: SSH 2.0 has been disabled" in agent.log_text()
+    agent.wait_for_output("%SSH-5-DISABLED: SSH 2.0 has been disabled")
     text = crypto(agent, "<generate><rsa><general-keys/><modulus>2048</modulus></rsa></generate>")
     assert "The name for the keys will be: Router.lab.local" in text
     out, after = asyncio.run(login(agent))
     assert "privilege level is 15" in out
     assert after != before
-    assert agent.log_text().count("%SSH-5-ENABLED: SSH 2.0 has been enabled") >= 2
+    agent.wait_for_output("%SSH-5-ENABLED: SSH 2.0 has been enabled", count=2)
 
 
 def test_keypair_name_selects_the_host_key_and_waits_for_it(fresh_agent) -> None:

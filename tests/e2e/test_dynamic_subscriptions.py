@@ -6,29 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from collections.abc import Callable
 
 import asyncssh
 import pytest
+from agents import ADMIN_PASSWORD, uniq
 from lxml import etree
+from namespaces import EN, IOS, NC, NOTIF, PATCH, YP
 from ncclient.operations.rpc import RPCError
 from notification_client import nothing, take
 
 from agent.netconf.push import FIRST_ID, MAX_PER_SESSION, MIN_PERIOD_CS
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-NOTIF = "urn:ietf:params:xml:ns:netconf:notification:1.0"
-EN = "urn:ietf:params:xml:ns:yang:ietf-event-notifications"
-YP = "urn:ietf:params:xml:ns:yang:ietf-yang-push"
-PATCH = "urn:ietf:params:xml:ns:yang:ietf-yang-patch"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 N = {"n": NOTIF, "en": EN, "yp": YP, "ios": IOS, "p": PATCH}
-ADMIN_PASSWORD = "Adm1n-pass"
-
-
-def uniq(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:8]}"
 
 
 def establish_rpc(body: str, stream: str = "yp:yang-push") -> etree._Element:

@@ -9,12 +9,10 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from namespaces import AAA, IOS, NC
 
 from agent.yang.loader import ietf_module_dir
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-AAA = "http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"
 YANG_DIR = Path(__file__).resolve().parents[2] / "yang"
 
 GUIDE_CONFIG = f"""

@@ -14,27 +14,15 @@ from collections.abc import AsyncIterator
 
 import asyncssh
 import pytest
+from agents import ADMIN_PASSWORD, add_user, limits
+from namespaces import NC, NOTIF
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-NOTIF = "urn:ietf:params:xml:ns:netconf:notification:1.0"
-PASSWORD = "Adm1n-pass"
 HELLO = (
     f'<hello xmlns="{NC}"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability>'
     "</capabilities></hello>]]>]]>"
 ).encode()
 GET = f'<rpc xmlns="{NC}" message-id="1"><get-config><source><running/></source></get-config></rpc>]]>]]>'.encode()
 REFUSED_WITHIN = 3.0  # a refused socket sees EOF well within this; an admitted one waits for the login time
-
-
-def limits(**values: object) -> list[str]:
-    return [arg for name, value in values.items() for arg in ("--limit", f"{name}={value}")]
-
-
-def add_user(agent, name: str, privilege: int, password: str) -> None:
-    agent.commit(
-        f"<username><name>{name}</name><privilege>{privilege}</privilege>"
-        f"<secret><encryption>0</encryption><secret>{password}</secret></secret></username>",
-    )
 
 
 # -- idle TCP floods ----------------------------------------------------------------------------------------------
@@ -83,7 +71,7 @@ async def flood() -> AsyncIterator[Flood]:
         f.close()
 
 
-async def netconf_login(agent, user: str = "admin", password: str = PASSWORD, source: str = "127.0.0.1") -> None:
+async def netconf_login(agent, user: str = "admin", password: str = ADMIN_PASSWORD, source: str = "127.0.0.1") -> None:
     """A NETCONF login and one get-config (raw EOM framing over an asyncssh channel)."""
     async with asyncssh.connect(
         "127.0.0.1", agent.netconf_port, username=user, password=password, known_hosts=None,
@@ -99,7 +87,7 @@ async def netconf_login(agent, user: str = "admin", password: str = PASSWORD, so
         assert b"<data" in data and b"rpc-error" not in data, data[-300:]
 
 
-async def device_login(agent, user: str = "admin", password: str = PASSWORD, source: str = "127.0.0.1") -> str:
+async def device_login(agent, user: str = "admin", password: str = ADMIN_PASSWORD, source: str = "127.0.0.1") -> str:
     """A device SSH login running one exec command."""
     async with asyncssh.connect(
         "127.0.0.1", agent.ssh_port, username=user, password=password, known_hosts=None,
@@ -164,7 +152,7 @@ async def test_one_user_cannot_hold_every_netconf_session(fresh_agent) -> None:
     add_user(agent, "ops15", 15, "Ops15-pass")
     agent.wait_for_output(r"NETCONF session \d+ closed")  # add_user's own session is released before we count
     async with asyncssh.connect(
-        "127.0.0.1", agent.netconf_port, username="admin", password=PASSWORD, known_hosts=None
+        "127.0.0.1", agent.netconf_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
     ) as hog:
         channels = [await hog.open_session(subsystem="netconf", encoding=None) for _ in range(16)]
         with pytest.raises(asyncssh.ChannelOpenError, match="max_sessions_per_user=16"):
@@ -179,13 +167,13 @@ async def test_connections_per_user_are_bounded(fresh_agent, face: str) -> None:
     max_connections_per_user the connection is closed after the login with a reason naming the bound."""
     agent = fresh_agent(*limits(max_connections_per_user=3))
     if face == "netconf":
-        port, user, password, other = agent.netconf_port, "admin", PASSWORD, netconf_login
+        port, user, password, other = agent.netconf_port, "admin", ADMIN_PASSWORD, netconf_login
         add_user(agent, "ops15", 15, "Ops15-pass")
         other_user = ("ops15", "Ops15-pass")
     else:
         port, user, password, other = agent.ssh_port, "op1", "Op1-pass", device_login
         add_user(agent, "op1", 1, "Op1-pass")
-        other_user = ("admin", PASSWORD)
+        other_user = ("admin", ADMIN_PASSWORD)
     held = [
         await asyncssh.connect("127.0.0.1", port, username=user, password=password, known_hosts=None) for _ in range(3)
     ]
@@ -207,8 +195,8 @@ async def test_authenticated_connection_without_a_session_is_closed(fresh_agent,
     auth_idle_timeout_s, while a connection whose session is open stays."""
     agent = fresh_agent(*limits(auth_idle_timeout_s=1))
     port = getattr(agent, port_name)
-    idle = await asyncssh.connect("127.0.0.1", port, username="admin", password=PASSWORD, known_hosts=None)
-    busy = await asyncssh.connect("127.0.0.1", port, username="admin", password=PASSWORD, known_hosts=None)
+    idle = await asyncssh.connect("127.0.0.1", port, username="admin", password=ADMIN_PASSWORD, known_hosts=None)
+    busy = await asyncssh.connect("127.0.0.1", port, username="admin", password=ADMIN_PASSWORD, known_hosts=None)
     try:
         if port_name == "netconf_port":
             writer, reader, _ = await busy.open_session(subsystem="netconf", encoding=None)
@@ -229,7 +217,7 @@ async def test_idle_netconf_session_is_closed_after_the_idle_time(fresh_agent) -
     here): a session that completes no request is closed, its slot freed."""
     agent = fresh_agent(*limits(idle_timeout_s=2, max_sessions_per_user=1))
     async with asyncssh.connect(
-        "127.0.0.1", agent.netconf_port, username="admin", password=PASSWORD, known_hosts=None
+        "127.0.0.1", agent.netconf_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
     ) as conn:
         writer, reader, _ = await conn.open_session(subsystem="netconf", encoding=None)
         writer.write(HELLO)
@@ -243,7 +231,7 @@ async def test_a_subscriber_is_not_idle(fresh_agent) -> None:
     the idle time does not end it (netconfd-pro's rule), while a session without one beside it is ended."""
     agent = fresh_agent(*limits(idle_timeout_s=1))
     async with asyncssh.connect(
-        "127.0.0.1", agent.netconf_port, username="admin", password=PASSWORD, known_hosts=None
+        "127.0.0.1", agent.netconf_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
     ) as conn:
         listener_w, listener_r, _ = await conn.open_session(subsystem="netconf", encoding=None)
         plain_w, plain_r, _ = await conn.open_session(subsystem="netconf", encoding=None)

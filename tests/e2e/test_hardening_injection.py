@@ -15,13 +15,11 @@ from typing import Any
 
 import asyncssh
 import pytest
+from agents import ADMIN_PASSWORD
 from datastores import running_xml
+from namespaces import IOS, NC, SNMP
 from ncclient.operations.rpc import RPCError
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-SNMP = "http://cisco.com/ns/yang/Cisco-IOS-XE-snmp"
-PASSWORD = "Adm1n-pass"
 REFUSED = "inconsistent value: Device refused one or more commands"
 ATTACK = "evil&#10;username root privilege 15 secret 0 x"
 
@@ -58,7 +56,7 @@ class Shell:
 
 async def _shell(agent: Any, fn: Callable[[Shell], Awaitable[Any]], pty: bool) -> Any:
     async with asyncssh.connect(
-        "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
+        "127.0.0.1", agent.ssh_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
     ) as conn:
         proc = await (conn.create_process(term_type="vt100", term_size=(200, 50)) if pty else conn.create_process())
         shell = Shell(proc)

@@ -19,13 +19,11 @@ from typing import Any
 
 import asyncssh
 import pytest
+from agents import ADMIN_PASSWORD
 from lxml import etree
+from namespaces import AAA, IOS, NC, native
 from ncclient.operations import RPCError
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-AAA = "http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"
-PASSWORD = "Adm1n-pass"  # the admin password tests/conftest.py gives the agents it starts
 SCP_ON = "<ip><scp><server><enable/></server></scp></ip>"
 DTD_CONFIG = (
     '<?xml version="1.0"?>\n<!DOCTYPE config SYSTEM "file:///etc/passwd">\n'
@@ -36,13 +34,9 @@ needs_scp = pytest.mark.skipif(
 )
 
 
-def native(body: str) -> str:
-    return f'<config xmlns="{NC}" xmlns:nc="{NC}"><native xmlns="{IOS}">{body}</native></config>'
-
-
 def scp_upload(agent: Any, src: Path, dst: str, *extra: str) -> subprocess.CompletedProcess[str]:
     """OpenSSH ``scp -O`` (the classic protocol IOS speaks) of ``src`` to ``admin@device:dst``."""
-    cmd = ["sshpass", "-p", PASSWORD, "scp", "-O", "-P", str(agent.ssh_port), *extra]
+    cmd = ["sshpass", "-p", ADMIN_PASSWORD, "scp", "-O", "-P", str(agent.ssh_port), *extra]
     cmd += ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"]
     cmd += ["-o", "PubkeyAuthentication=no", str(src), f"admin@127.0.0.1:{dst}"]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL, check=False)
@@ -51,7 +45,7 @@ def scp_upload(agent: Any, src: Path, dst: str, *extra: str) -> subprocess.Compl
 async def cli(agent: Any, *exchanges: tuple[str, str]) -> list[str]:
     """One interactive CLI session: send each line, read up to its expected ending; the outputs."""
     async with asyncssh.connect(
-        "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
+        "127.0.0.1", agent.ssh_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
     ) as conn:
         proc = await conn.create_process(term_type="vt100", term_size=(200, 50))
         await asyncio.wait_for(proc.stdout.readuntil("#"), 60)
@@ -66,7 +60,7 @@ async def cli(agent: Any, *exchanges: tuple[str, str]) -> list[str]:
 def exec_command(agent: Any, command: str) -> str:
     async def run() -> str:
         async with asyncssh.connect(
-            "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
+            "127.0.0.1", agent.ssh_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
         ) as conn:
             return str((await conn.run(command, timeout=30)).stdout).replace("\r\n", "\n")
 

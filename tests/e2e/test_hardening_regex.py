@@ -15,11 +15,11 @@ import time
 
 import asyncssh
 import pytest
+from agents import ADMIN_PASSWORD
 from lxml import etree
+from namespaces import IOS, NC
 from raw_netconf import Netconf
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 VIEWER, VIEWER_PASSWORD = "rxviewer", "Viewer-pass1"
 LONG_NAME = "a" * 60  # a running-config line on which a backtracking engine runs 2**60 paths
 #: (command, who runs it): privilege 1 may filter show clock; show running-config needs privilege 15
@@ -30,7 +30,6 @@ BOMBS = [
     ("show running-config | include (a+)+$!", "admin"),
     ("show running-config | count ((a*)*)*c", "admin"),
 ]
-ADMIN_PASSWORD = "Adm1n-pass"
 ROUNDS = 20  # each bomb is typed this many times
 COMMAND_TIMEOUT_S = 20.0  # far above what each bomb takes now; the old engine never finished
 LATENCY_BOUND_S = 0.100  # the issue's "another session's get-config within 100 ms"
@@ -82,7 +81,7 @@ async def _bombs_alongside_get_config(agent, user: str, commands: list[str]) -> 
     """Type the bombs ``ROUNDS`` times in one shell while a NETCONF session does get-config back to back; the
     seconds each bomb took to answer, and each get-config's latency."""
     proc = await _shell(agent, user)
-    other = await Netconf.open(agent, ADMIN_PASSWORD)
+    other = await Netconf.open(agent)
     await get_config(other, 0)  # warm: the session is up and its first reply is out
     took: list[float] = []
 
@@ -148,7 +147,7 @@ def test_bomb_filters_still_filter(agent, users: None) -> None:
 
 def test_xpath_re_match_bomb_answers(agent, users: None) -> None:
     async def run() -> tuple[float, etree._Element, etree._Element]:
-        session = await Netconf.open(agent, ADMIN_PASSWORD)
+        session = await Netconf.open(agent)
         try:
             took, none = await get_config(session, 1, "/ios:native/ios:username[re-match(ios:name, '(a*)*b')]")
             _, some = await get_config(session, 2, "/ios:native/ios:username[re-match(ios:name, '(a|aa)+')]")

@@ -24,15 +24,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import asyncssh
 import pytest
+from agents import ADMIN_PASSWORD, ADMIN_USER
+from framing import EOM
 from lxml import etree
+from namespaces import NC, NCM, YL
 
-NC_NS = "urn:ietf:params:xml:ns:netconf:base:1.0"
-YANGLIB_NS = "urn:ietf:params:xml:ns:yang:ietf-yang-library"
-MONITORING_NS = "urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"
-EOM = b"]]>]]>"
 CAP = "urn:ietf:params:netconf:capability:"
-ADMIN_USER = "admin"
-ADMIN_PASSWORD = "Adm1n-pass"
 
 # capability-c8000v.xml (17.12.1): every urn:ietf:params:netconf:* capability, in document order. notification:1.1
 # really is the last <capability> of that file (after ~330 module capabilities), so it comes last here too.
@@ -120,7 +117,7 @@ async def _raw_hello(host: str, port: int) -> bytes:
             assert chunk, "the server closed the channel before its hello ended"
             buf += chunk
         writer.write(
-            f'<hello xmlns="{NC_NS}"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability>'
+            f'<hello xmlns="{NC}"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability>'
             "</capabilities></hello>".encode()
             + EOM
         )
@@ -131,8 +128,8 @@ async def _raw_hello(host: str, port: int) -> bytes:
 def hello_capabilities(agent) -> list[str]:
     """The ``<capability>`` texts of the server hello, in the order sent."""
     root = etree.fromstring(asyncio.run(_raw_hello(agent.host, agent.netconf_port)).strip())
-    assert root.tag == f"{{{NC_NS}}}hello"
-    return [(c.text or "").strip() for c in root.iterfind(f"{{{NC_NS}}}capabilities/{{{NC_NS}}}capability")]
+    assert root.tag == f"{{{NC}}}hello"
+    return [(c.text or "").strip() for c in root.iterfind(f"{{{NC}}}capabilities/{{{NC}}}capability")]
 
 
 def protocol(caps: list[str]) -> list[str]:
@@ -164,8 +161,8 @@ def parse_module_capability(uri: str) -> dict[str, object]:
 
 def _get(m, top: str) -> etree._Element:
     """``<get>`` of one ietf-yang-library container through ncclient."""
-    reply = etree.fromstring(m.get(filter=("subtree", f'<{top} xmlns="{YANGLIB_NS}"/>')).xml.encode())
-    found = reply.find(f".//{{{YANGLIB_NS}}}{top}")
+    reply = etree.fromstring(m.get(filter=("subtree", f'<{top} xmlns="{YL}"/>')).xml.encode())
+    found = reply.find(f".//{{{YL}}}{top}")
     assert found is not None, f"no /{top} in the reply"
     return found
 
@@ -189,19 +186,19 @@ def library_modules(agent) -> dict[str, dict[str, object]]:
     ms, _ = library(agent)
     out: dict[str, dict[str, object]] = {}
     with agent.connect() as m:
-        for mod in ms.iterfind(f"{{{YANGLIB_NS}}}module"):
-            name = mod.findtext(f"{{{YANGLIB_NS}}}name")
-            revision = mod.findtext(f"{{{YANGLIB_NS}}}revision") or ""
+        for mod in ms.iterfind(f"{{{YL}}}module"):
+            name = mod.findtext(f"{{{YL}}}name")
+            revision = mod.findtext(f"{{{YL}}}revision") or ""
             reply = etree.fromstring(m.get_schema(name, version=revision or None).xml.encode())
-            text = reply.findtext(f".//{{{MONITORING_NS}}}data") or ""
+            text = reply.findtext(f".//{{{NCM}}}data") or ""
             assert re.search(rf"^\s*module\s+{re.escape(name)}\b", text, re.MULTILINE), f"get-schema {name}"
             out[name] = {
-                "namespace": mod.findtext(f"{{{YANGLIB_NS}}}namespace"),
+                "namespace": mod.findtext(f"{{{YL}}}namespace"),
                 "revision": revision,
-                "conformance": mod.findtext(f"{{{YANGLIB_NS}}}conformance-type"),
-                "features": {f.text for f in mod.iterfind(f"{{{YANGLIB_NS}}}feature")},
-                "deviations": {d.findtext(f"{{{YANGLIB_NS}}}name") for d in mod.iterfind(f"{{{YANGLIB_NS}}}deviation")},
-                "submodules": {s.findtext(f"{{{YANGLIB_NS}}}name") for s in mod.iterfind(f"{{{YANGLIB_NS}}}submodule")},
+                "conformance": mod.findtext(f"{{{YL}}}conformance-type"),
+                "features": {f.text for f in mod.iterfind(f"{{{YL}}}feature")},
+                "deviations": {d.findtext(f"{{{YL}}}name") for d in mod.iterfind(f"{{{YL}}}deviation")},
+                "submodules": {s.findtext(f"{{{YL}}}name") for s in mod.iterfind(f"{{{YL}}}submodule")},
                 "yang_version": yang_version(text),
             }
     return out
@@ -237,8 +234,8 @@ def test_yang_library_ids_in_the_hello_are_the_library_ids(agent, default_caps) 
     (lib10,) = [c for c in default_caps if c.startswith(CAP + "yang-library:1.0?")]
     (lib11,) = [c for c in default_caps if c.startswith(CAP + "yang-library:1.1?")]
     q10, q11 = parse_qs(urlsplit(lib10).query), parse_qs(urlsplit(lib11).query)
-    assert q10["module-set-id"] == [ms.findtext(f"{{{YANGLIB_NS}}}module-set-id")]
-    assert q11["content-id"] == [yl.findtext(f"{{{YANGLIB_NS}}}content-id")]
+    assert q10["module-set-id"] == [ms.findtext(f"{{{YL}}}module-set-id")]
+    assert q11["content-id"] == [yl.findtext(f"{{{YL}}}content-id")]
     assert q10["revision"] == q11["revision"] == ["2019-01-04"]
 
 

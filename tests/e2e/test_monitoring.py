@@ -20,6 +20,7 @@ from urllib.parse import parse_qs
 
 import pytest
 from lxml import etree
+from namespaces import IOS, NC, NCM, YL
 from ncclient.operations.rpc import RPCError
 from ncclient.xml_ import to_ele
 
@@ -27,10 +28,6 @@ from agent.yang.loader import ietf_module_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 YANG_DIR = ROOT / "yang"
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-NCM = "urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"
-YL = "urn:ietf:params:xml:ns:yang:ietf-yang-library"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 NS = {"nc": NC, "ncm": NCM, "yl": YL}
 YANG_LIBRARY_10 = "urn:ietf:params:netconf:capability:yang-library:1.0"
 YANG_LIBRARY_11 = "urn:ietf:params:netconf:capability:yang-library:1.1"

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
+from agents import uniq
 from lxml import etree
+from namespaces import AAA, IOS, NC, native
 from ncclient.operations.rpc import RPCError
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-AAA = "http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"
 NS = {"nc": NC, "ios": IOS, "aaa": AAA}
-
-
-def native(body: str, attrs: str = "") -> str:
-    return f'<config xmlns="{NC}" xmlns:nc="{NC}"><native xmlns="{IOS}" {attrs}>{body}</native></config>'
 
 
 def data_of(reply) -> etree._Element:
@@ -40,10 +33,6 @@ def running_bytes(m) -> bytes:
 
 def error_of(exc: pytest.ExceptionInfo[RPCError]) -> RPCError:
     return exc.value
-
-
-def uniq(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:8]}"
 
 
 # -- hello ------------------------------------------------------------------------------------------------------

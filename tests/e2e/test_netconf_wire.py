@@ -22,18 +22,16 @@ from pathlib import Path
 
 import asyncssh
 import pytest
+from agents import ADMIN_PASSWORD, ADMIN_USER
+from framing import EOM, Deframer, chunk
 from lxml import etree
+from namespaces import IOS, NC
 
-NC_NS = "urn:ietf:params:xml:ns:netconf:base:1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-NATIVE_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 BASE_10 = "urn:ietf:params:netconf:base:1.0"
 BASE_11 = "urn:ietf:params:netconf:base:1.1"
-ADMIN_USER = "admin"
-ADMIN_PASSWORD = "Adm1n-pass"
-EOM = b"]]>]]>"
 XML_DECL = b'<?xml version="1.0" encoding="UTF-8"?>'
-NSX = {"nc": NC_NS}
+NSX = {"nc": NC}
 
 # The client hellos worth distinguishing: base:1.0 only keeps end-of-message framing; offering base:1.1
 # (alone, as scrapli does, or with base:1.0) switches both sides to chunked framing after the hellos.
@@ -71,96 +69,22 @@ ALLOWED_ERROR_TYPES = {
 # ---------------------------------------------------------------------------------------------------------------
 # An independent RFC 6242 reader and a raw NETCONF-over-SSH client
 # ---------------------------------------------------------------------------------------------------------------
-class WireFramingError(Exception):
-    """The server sent bytes that are not valid RFC 6242 framing."""
-
-
 class SessionClosed(Exception):
     """The server closed the channel before a complete message arrived."""
 
 
-_CHUNK_HEADER = re.compile(rb"\n#([1-9][0-9]{0,9})\n")
-_END_OF_CHUNKS = b"\n##\n"
-# What the start of a chunk header or end-of-chunks marker looks like before all of it has arrived.
-_PARTIAL_HEADER = re.compile(rb"\n?|\n#|\n##|\n#[1-9][0-9]{0,9}")
-
-
-class Deframer:
-    """Splits the server's byte stream into messages: ``]]>]]>``-terminated, or RFC 6242 §4.2 chunks."""
-
-    def __init__(self) -> None:
-        self.buffer = bytearray()
-        self.chunked = False
-
-    def feed(self, data: bytes) -> None:
-        self.buffer += data
-
-    def next_message(self) -> bytes | None:
-        """The oldest complete message, removed from the buffer; None if none is complete yet."""
-        return self._next_chunked() if self.chunked else self._next_eom()
-
-    def _next_eom(self) -> bytes | None:
-        end = self.buffer.find(EOM)
-        if end < 0:
-            return None
-        msg = bytes(self.buffer[:end])
-        del self.buffer[: end + len(EOM)]
-        return msg
-
-    def _next_chunked(self) -> bytes | None:
-        buf = self.buffer
-        pos = 0
-        parts: list[bytes] = []
-        while True:
-            if buf.startswith(_END_OF_CHUNKS, pos):
-                if not parts:
-                    raise WireFramingError("end-of-chunks before any chunk")
-                del buf[: pos + len(_END_OF_CHUNKS)]
-                return b"".join(parts)
-            m = _CHUNK_HEADER.match(buf, pos)
-            if m is None:
-                if _PARTIAL_HEADER.fullmatch(bytes(buf[pos : pos + 13])):
-                    return None  # a header is still arriving
-                raise WireFramingError(f"bad chunk header at {pos}: {bytes(buf[pos : pos + 16])!r}")
-            size = int(m.group(1))
-            if size > 4294967295:
-                raise WireFramingError(f"chunk-size {size} exceeds the RFC 6242 maximum")
-            start = m.end()
-            if len(buf) < start + size:
-                return None  # chunk data still arriving
-            parts.append(bytes(buf[start : start + size]))
-            pos = start + size
-
-
-def chunk(msg: bytes, sizes: Iterable[int] | int | None = None) -> bytes:
-    """Frame ``msg`` in base:1.1 chunks: one chunk, chunks of a fixed size, or of the sizes given in turn."""
-    if sizes is None:
-        sizes = len(msg)
-    if isinstance(sizes, int):
-        step = sizes
-        pieces = [msg[i : i + step] for i in range(0, len(msg), step)]
-    else:
-        pieces, pos = [], 0
-        it = iter(sizes)
-        while pos < len(msg):
-            n = next(it)
-            pieces.append(msg[pos : pos + n])
-            pos += n
-    return b"".join(b"\n#%d\n%s" % (len(p), p) for p in pieces) + _END_OF_CHUNKS
-
-
 def hello_xml(caps: Iterable[str], extra: str = "") -> bytes:
     body = "".join(f"<capability>{c}</capability>" for c in caps)
-    return XML_DECL + (f'<hello xmlns="{NC_NS}"><capabilities>{body}</capabilities>{extra}</hello>').encode()
+    return XML_DECL + (f'<hello xmlns="{NC}"><capabilities>{body}</capabilities>{extra}</hello>').encode()
 
 
 def rpc_xml(body: str, message_id: str | None = "1", attrs: str = "") -> bytes:
     mid = f' message-id="{message_id}"' if message_id is not None else ""
-    return XML_DECL + f'<rpc{mid} xmlns="{NC_NS}"{attrs}>{body}</rpc>'.encode()
+    return XML_DECL + f'<rpc{mid} xmlns="{NC}"{attrs}>{body}</rpc>'.encode()
 
 
 GET_CONFIG_HOSTNAME = (
-    f'<get-config><source><running/></source><filter type="subtree"><native xmlns="{NATIVE_NS}">'
+    f'<get-config><source><running/></source><filter type="subtree"><native xmlns="{IOS}">'
     "<hostname/></native></filter></get-config>"
 )
 
@@ -291,7 +215,7 @@ async def wire(agent, caps: Iterable[str] | None = (BASE_10, BASE_11)) -> AsyncI
 # Reply inspection
 # ---------------------------------------------------------------------------------------------------------------
 def rpc_errors(reply: etree._Element) -> list[etree._Element]:
-    assert reply.tag == f"{{{NC_NS}}}rpc-reply", etree.tostring(reply)
+    assert reply.tag == f"{{{NC}}}rpc-reply", etree.tostring(reply)
     return reply.findall("nc:rpc-error", NSX)
 
 
@@ -389,7 +313,7 @@ async def test_server_hello_is_eom_framed_and_formatted_like_ios_xe(agent) -> No
         assert all(re.fullmatch(r"<capability>[^<\n]+</capability>", ln) for ln in cap_lines), cap_lines
         assert raw.count(b"<capability>") == len(cap_lines)  # exactly one per line
         hello = s.server_hello
-        assert hello is not None and hello.tag == f"{{{NC_NS}}}hello"
+        assert hello is not None and hello.tag == f"{{{NC}}}hello"
         caps = [c.text for c in hello.iterfind("nc:capabilities/nc:capability", NSX)]
         assert len(cap_lines) == len(caps)
         assert BASE_10 in caps and BASE_11 in caps
@@ -417,7 +341,7 @@ async def test_client_hello_with_session_id_closes_the_session(agent) -> None:
     "first",
     [
         pytest.param(rpc_xml(GET_CONFIG_HOSTNAME) + EOM, id="rpc-before-hello"),
-        pytest.param(XML_DECL + b'<capabilities xmlns="' + NC_NS.encode() + b'"/>' + EOM, id="other-element"),
+        pytest.param(XML_DECL + b'<capabilities xmlns="' + NC.encode() + b'"/>' + EOM, id="other-element"),
         pytest.param(b"hello there" + EOM, id="not-xml"),
         pytest.param(hello_xml(("urn:example:other:1.0",)) + EOM, id="no-common-base"),
     ],
@@ -452,7 +376,7 @@ async def test_chunked_reply_decodes(agent, caps) -> None:
         assert re.match(rb"\n#[1-9][0-9]*\n", after_hello), after_hello[:40]
         assert after_hello.endswith(b"\n##\n")
         assert reply.get("message-id") == "12"
-        assert reply.find(f"nc:data/{{{NATIVE_NS}}}native", NSX) is not None
+        assert reply.find(f"nc:data/{{{IOS}}}native", NSX) is not None
 
 
 @pytest.mark.parametrize(
@@ -470,7 +394,7 @@ async def test_request_split_into_many_chunks(agent, caps, sizes) -> None:
         reply = await s.recv_xml()
         assert reply.get("message-id") == "13"
         assert not rpc_errors(reply)
-        assert reply.findtext(f"nc:data/{{{NATIVE_NS}}}native/{{{NATIVE_NS}}}hostname", namespaces=NSX)
+        assert reply.findtext(f"nc:data/{{{IOS}}}native/{{{IOS}}}hostname", namespaces=NSX)
 
 
 @pytest.mark.parametrize("caps", ALL_HELLOS)
@@ -555,8 +479,7 @@ SCRAPLI_HELLO = """
 
 def scrapli_rpc(message_id: str) -> bytes:
     return (
-        f'<?xml version="1.0" encoding="utf-8"?><rpc xmlns="{NC_NS}" message-id="{message_id}">'
-        f"{GET_CONFIG_HOSTNAME}</rpc>"
+        f'<?xml version="1.0" encoding="utf-8"?><rpc xmlns="{NC}" message-id="{message_id}">{GET_CONFIG_HOSTNAME}</rpc>'
     ).encode()
 
 
@@ -615,7 +538,7 @@ async def test_rpc_attributes_are_echoed(agent, caps) -> None:
     async with wire(agent, caps=caps) as s:
         await s.send(
             XML_DECL
-            + f'<rpc message-id="101" xmlns="{NC_NS}" xmlns:ex="http://example.net/x" ex:user-id="fred">'
+            + f'<rpc message-id="101" xmlns="{NC}" xmlns:ex="http://example.net/x" ex:user-id="fred">'
             f"{GET_CONFIG_HOSTNAME}</rpc>".encode()
         )
         reply = await s.recv_xml()
@@ -632,8 +555,8 @@ async def test_rpc_attributes_are_echoed(agent, caps) -> None:
 # returns every attribute of <rpc> unmodified, and IOS XE accepts this form. A real client relies on it, so the
 # attribute must be echoed (test 1, passes) and the rpc must succeed (test 2).
 NC_PREFIXED_RPC = (
-    f'<nc:rpc nc:message-id="7" xmlns:nc="{NC_NS}"><nc:get-config><nc:source><nc:running/></nc:source>'
-    f'<nc:filter type="subtree"><native xmlns="{NATIVE_NS}"><hostname/></native></nc:filter>'
+    f'<nc:rpc nc:message-id="7" xmlns:nc="{NC}"><nc:get-config><nc:source><nc:running/></nc:source>'
+    f'<nc:filter type="subtree"><native xmlns="{IOS}"><hostname/></native></nc:filter>'
     "</nc:get-config></nc:rpc>"
 )
 
@@ -642,23 +565,23 @@ async def test_namespaced_message_id_is_echoed(agent) -> None:
     async with wire(agent) as s:
         await s.send(NC_PREFIXED_RPC.encode())
         reply = await s.recv_xml()
-        assert reply.get(f"{{{NC_NS}}}message-id") == "7"
+        assert reply.get(f"{{{NC}}}message-id") == "7"
 
 
 async def test_namespaced_message_id_rpc_succeeds(agent) -> None:
     async with wire(agent) as s:
         await s.send(NC_PREFIXED_RPC.encode())
         reply = await s.recv_xml()
-        assert reply.get(f"{{{NC_NS}}}message-id") == "7"
+        assert reply.get(f"{{{NC}}}message-id") == "7"
         assert not rpc_errors(reply), etree.tostring(reply)
-        assert reply.findtext(f"nc:data/{{{NATIVE_NS}}}native/{{{NATIVE_NS}}}hostname", namespaces=NSX)
+        assert reply.findtext(f"nc:data/{{{IOS}}}native/{{{IOS}}}hostname", namespaces=NSX)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # 5. rpc-error contents
 # ---------------------------------------------------------------------------------------------------------------
 TIMEOUT_EDIT = (
-    f'<edit-config><target><running/></target><config><native xmlns="{NATIVE_NS}"><ip><ssh>'
+    f'<edit-config><target><running/></target><config><native xmlns="{IOS}"><ip><ssh>'
     "<time-out>121</time-out></ssh></ip></native></config></edit-config>"
 )
 
@@ -717,10 +640,10 @@ async def test_error_path_resolves_to_the_offending_node(agent) -> None:
     assert err_field(err, "error-type") == "application"
     assert err_info(err).get("bad-element") == "time-out"
     nsmap = error_path_namespaces(err)
-    assert nsmap.get("ios") == NATIVE_NS
+    assert nsmap.get("ios") == IOS
     # Evaluate the path against the data the request carried: it must select the <time-out> that was refused.
     request = etree.fromstring(rpc_xml(TIMEOUT_EDIT, "59"))
-    native = request.find(f".//{{{NATIVE_NS}}}native")
+    native = request.find(f".//{{{IOS}}}native")
     hits = etree.ElementTree(native).xpath(err_field(err, "error-path"), namespaces=nsmap)
     assert [h.text for h in hits] == ["121"]
 
@@ -740,8 +663,8 @@ async def test_error_type_is_allowed_by_rfc6241_appendix_a(agent, name, mid, bod
 # ---------------------------------------------------------------------------------------------------------------
 def _filter_rpc(inner: str, prolog: str = "") -> bytes:
     return (
-        f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<rpc message-id="1" xmlns="{NC_NS}"><get-config>'
-        f'<source><running/></source><filter type="subtree"><native xmlns="{NATIVE_NS}"><hostname>{inner}'
+        f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<rpc message-id="1" xmlns="{NC}"><get-config>'
+        f'<source><running/></source><filter type="subtree"><native xmlns="{IOS}"><hostname>{inner}'
         "</hostname></native></filter></get-config></rpc>"
     ).encode()
 
@@ -756,7 +679,7 @@ EXTERNAL_ENTITY = _filter_rpc("&x;", '<!DOCTYPE rpc [<!ENTITY x SYSTEM "file:///
 EXTERNAL_PARAMETER_ENTITY = _filter_rpc("", '<!DOCTYPE rpc [<!ENTITY % p SYSTEM "file:///etc/passwd"> %p;]>')
 EXTERNAL_DTD = _filter_rpc("", '<!DOCTYPE rpc SYSTEM "file:///etc/passwd">')
 DEEP_NESTING = (
-    f'<rpc message-id="1" xmlns="{NC_NS}"><get-config><source><running/></source><filter type="subtree">'
+    f'<rpc message-id="1" xmlns="{NC}"><get-config><source><running/></source><filter type="subtree">'
     + "<a>" * 10_000
     + "</a>" * 10_000
     + "</filter></get-config></rpc>"

@@ -23,10 +23,10 @@ from types import ModuleType
 import asyncssh
 import pexpect
 import pytest
+from agents import ADMIN_PASSWORD
 from ncclient import manager
 from ncclient.transport.errors import AuthenticationError
 
-PASSWORD = "Adm1n-pass"
 PEERS = Path(__file__).resolve().parents[1] / "peers"
 KEY = "tac-secret"
 RADIUS_SECRET = "rad-secret"
@@ -84,7 +84,7 @@ def tacacs(tmp_path: Path, peers: Callable[[str], ModuleType]) -> Iterator[Tacac
             "ops15": {"password": "Ops-15-pw", "priv-lvl": 15},
             "viewer": {"password": "View-1-pw", "priv-lvl": 1},
             "expired": {"password": "Old-pw-1", "priv-lvl": 15, "expired": True},
-            "admin": {"password": PASSWORD, "priv-lvl": 15},
+            "admin": {"password": ADMIN_PASSWORD, "priv-lvl": 15},
             "both": {"password": "Server-pw-1", "priv-lvl": 15},
         },
     )
@@ -106,7 +106,12 @@ def radius(tmp_path: Path, peers: Callable[[str], ModuleType]) -> Iterator[objec
 # -- the device -----------------------------------------------------------------------------------------------------
 async def _configure(agent, lines: list[str]) -> str:
     async with asyncssh.connect(
-        "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None, preferred_auth="password"
+        "127.0.0.1",
+        agent.ssh_port,
+        username="admin",
+        password=ADMIN_PASSWORD,
+        known_hosts=None,
+        preferred_auth="password",
     ) as conn:
         proc = await conn.create_process(term_type="vt100", term_size=(200, 50))
         proc.stdin.write("\n".join(["configure terminal", *lines, "end", "exit"]) + "\n")
@@ -119,7 +124,7 @@ def configure(agent, *lines: str) -> None:
     asyncio.run(_configure(agent, list(lines)))
 
 
-def cli(agent, command: str, user: str = "admin", password: str = PASSWORD) -> str:
+def cli(agent, command: str, user: str = "admin", password: str = ADMIN_PASSWORD) -> str:
     async def run() -> str:
         async with asyncssh.connect(
             "127.0.0.1", agent.ssh_port, username=user, password=password, known_hosts=None, preferred_auth="password"
@@ -238,7 +243,7 @@ def test_local_fallback_when_the_server_is_down_within_the_timeout(fresh_agent, 
     configure(agent, *tacacs_config(tacacs, "aaa authorization exec default group TACG local", timeout=2))
     tacacs.stop()  # connection refused: the local method answers at once
     started = time.monotonic()
-    assert netconf_login(agent, "admin", PASSWORD)
+    assert netconf_login(agent, "admin", ADMIN_PASSWORD)
     assert time.monotonic() - started < 5
     # a server that accepts the connection and never answers costs at most its timeout (2 s)
     with socket.socket() as silent:
@@ -249,13 +254,15 @@ def test_local_fallback_when_the_server_is_down_within_the_timeout(fresh_agent, 
         try:
             with ThreadPoolExecutor(1) as pool:
                 started = time.monotonic()
-                waiting = pool.submit(prompt_after_login, agent, "admin", PASSWORD)
-                time.sleep(0.5)
+                waiting = pool.submit(prompt_after_login, agent, "admin", ADMIN_PASSWORD)
+                silent.settimeout(20)
+                held, _ = silent.accept()  # the login now waits on the server that never answers
                 before = time.monotonic()
                 m.get_config("running")
                 served_in = time.monotonic() - before
                 assert not waiting.done() and served_in < 1.0, served_in
                 assert waiting.result(timeout=30) == "Router#"
+                held.close()
                 elapsed = time.monotonic() - started
         finally:
             m.close_session()
@@ -342,10 +349,10 @@ def test_radius_login_with_privilege_from_the_access_accept(fresh_agent, radius)
 def test_radius_rejection_is_final_and_a_dead_server_falls_back(fresh_agent, radius) -> None:
     agent = fresh_agent()
     configure(agent, *radius_config(radius, "aaa authorization exec default group RADG local"))
-    assert not netconf_login(agent, "admin", PASSWORD)  # freeradius rejects admin: local is not asked
+    assert not netconf_login(agent, "admin", ADMIN_PASSWORD)  # freeradius rejects admin: local is not asked
     radius.stop()
     started = time.monotonic()
-    assert netconf_login(agent, "admin", PASSWORD)  # 2 tries x 2 s, then local
+    assert netconf_login(agent, "admin", ADMIN_PASSWORD)  # 2 tries x 2 s, then local
     assert time.monotonic() - started < 4 + 4
 
 

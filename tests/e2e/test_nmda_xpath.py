@@ -3,19 +3,12 @@ the real agent process."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
+from agents import uniq
 from lxml import etree
+from namespaces import AAA, DS, IOS, NC, NMDA, OR, WD
 from ncclient.operations.rpc import RPCError
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-AAA = "http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"
-WD = "urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults"
-NMDA = "urn:ietf:params:xml:ns:yang:ietf-netconf-nmda"
-DS = "urn:ietf:params:xml:ns:yang:ietf-datastores"
-OR = "urn:ietf:params:xml:ns:yang:ietf-origin"
 NS = {"nc": NC, "ios": IOS, "aaa": AAA, "nmda": NMDA}
 ORIGIN = f"{{{OR}}}origin"
 DEFAULT = f"{{{WD}}}default"
@@ -25,10 +18,6 @@ OPER_DEFAULTS_CAP = (
     "urn:ietf:params:netconf:capability:with-operational-defaults:1.0"
     "?basic-mode=explicit&also-supported=report-all-tagged,report-all"
 )
-
-
-def uniq(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:8]}"
 
 
 def root_of(reply) -> etree._Element:

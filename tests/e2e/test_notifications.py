@@ -8,38 +8,25 @@ import contextlib
 import shutil
 import subprocess
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncssh
 import pytest
+from agents import ADMIN_PASSWORD, ADMIN_USER, uniq
+from framing import EOM
 from lxml import etree
+from namespaces import IOS, NC, NCN, NETMOD, NOTIF, native
 from ncclient.operations.rpc import RPCError
 from notification_client import nothing, take
 
 from agent.yang.loader import ietf_module_dir
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-NOTIF = "urn:ietf:params:xml:ns:netconf:notification:1.0"
-NETMOD = "urn:ietf:params:xml:ns:netmod:notification"
-NCN = "urn:ietf:params:xml:ns:yang:ietf-netconf-notifications"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 N = {"n": NOTIF, "nm": NETMOD, "ncn": NCN, "ios": IOS, "nc": NC}
 YANG = Path(__file__).resolve().parents[2] / "yang"
-ADMIN_USER, ADMIN_PASSWORD = "admin", "Adm1n-pass"
-EOM = b"]]>]]>"
 #: a subtree filter with two top-level nodes (ncclient takes a list for that)
 SESSION_EVENTS = [f'<netconf-session-start xmlns="{NCN}"/>', f'<netconf-session-end xmlns="{NCN}"/>']
-
-
-def native(body: str) -> str:
-    return f'<config xmlns="{NC}" xmlns:nc="{NC}"><native xmlns="{IOS}">{body}</native></config>'
-
-
-def uniq(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:8]}"
 
 
 def iso(dt: datetime) -> str:

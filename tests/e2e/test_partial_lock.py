@@ -7,16 +7,10 @@ import uuid
 
 import pytest
 from lxml import etree
+from namespaces import IOS, NC, PL, native
 from ncclient.operations.rpc import RPCError
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-PL = "urn:ietf:params:xml:ns:netconf:partial-lock:1.0"
 NS = {"nc": NC, "ios": IOS, "pl": PL}
-
-
-def native(body: str) -> str:
-    return f'<config xmlns="{NC}" xmlns:nc="{NC}"><native xmlns="{IOS}">{body}</native></config>'
 
 
 def partial_lock(m, *selects: str) -> etree._Element:

@@ -12,9 +12,9 @@ import asyncio
 import time
 
 import asyncssh
+from agents import ADMIN_PASSWORD
 from ncclient.transport.errors import AuthenticationError
 
-PASSWORD = "Adm1n-pass"
 BLOCK_FOR = 6
 LOGIN_CONFIG = (
     "<login><on-failure><log/></on-failure><on-success><log/></on-success>"
@@ -65,7 +65,7 @@ def test_failures_on_both_ports_block_every_login_until_the_period_ends(fresh_ag
 
     async def scenario() -> None:
         async with asyncssh.connect(
-            "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
+            "127.0.0.1", agent.ssh_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
         ) as admin:
             before = await run(admin, "show login")
             assert "Router presently in Normal-Mode." in before
@@ -76,8 +76,8 @@ def test_failures_on_both_ports_block_every_login_until_the_period_ends(fresh_ag
             assert "Present login failure count 2." in await run(admin, "show login")
             assert not await ssh_login(agent, "wrong-3", user="nobody")  # the 3rd failure: quiet mode
 
-            assert not await ssh_login(agent, PASSWORD)  # the right password is refused on both ports
-            assert not await netconf_login(agent, PASSWORD)
+            assert not await ssh_login(agent, ADMIN_PASSWORD)  # the right password is refused on both ports
+            assert not await netconf_login(agent, ADMIN_PASSWORD)
             during = await run(admin, "show login")
             assert "Router presently in Quiet-Mode." in during
             assert "Denying logins from all sources." in during
@@ -100,8 +100,8 @@ def test_failures_on_both_ports_block_every_login_until_the_period_ends(fresh_ag
             )
             assert "Present login failure count 0." in await run(admin, "show login")
 
-        assert await ssh_login(agent, PASSWORD)
-        assert await netconf_login(agent, PASSWORD)
+        assert await ssh_login(agent, ADMIN_PASSWORD)
+        assert await netconf_login(agent, ADMIN_PASSWORD)
 
     asyncio.run(scenario())
 
@@ -112,8 +112,8 @@ def test_logins_work_without_block_for_however_many_failures(fresh_agent) -> Non
     async def scenario() -> None:
         for i in range(4):
             assert not await ssh_login(agent, f"wrong-{i}")
-        assert await ssh_login(agent, PASSWORD)
-        assert await netconf_login(agent, PASSWORD)
+        assert await ssh_login(agent, ADMIN_PASSWORD)
+        assert await netconf_login(agent, ADMIN_PASSWORD)
 
     asyncio.run(scenario())
 
@@ -131,7 +131,7 @@ def test_login_commands_in_the_cli_show_run_and_netconf(fresh_agent) -> None:
 
     async def scenario() -> tuple[str, str]:
         async with asyncssh.connect(
-            "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
+            "127.0.0.1", agent.ssh_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
         ) as conn:
             proc = await conn.create_process(term_type="vt100", term_size=(200, 50))
             await asyncio.wait_for(proc.stdout.readuntil("#"), 30)

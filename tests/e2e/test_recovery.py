@@ -17,16 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from agents import ADMIN_PASSWORD
+from namespaces import AAA, IOS, native
 from ncclient.transport.errors import AuthenticationError
-
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-AAA = "http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"
-ADMIN_PASSWORD = "Adm1n-pass"  # the password tests/conftest.py gives the agents it starts
-
-
-def native(body: str) -> str:
-    return f'<config xmlns="{NC}" xmlns:nc="{NC}"><native xmlns="{IOS}">{body}</native></config>'
 
 
 def recover(state_dir: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

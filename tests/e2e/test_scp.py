@@ -16,12 +16,11 @@ from pathlib import Path
 
 import asyncssh
 import pytest
+from agents import ADMIN_PASSWORD, add_user
 from datastores import running_xml
 from lxml import etree
+from namespaces import IOS
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-PASSWORD = "Adm1n-pass"
 SCP_ON = "<ip><scp><server><enable/></server></scp></ip>"
 SCP_OFF = '<ip><scp><server><enable nc:operation="remove"/></server></scp></ip>'
 SSH_OPTS = [
@@ -31,10 +30,6 @@ SSH_OPTS = [
 ]  # fmt: skip
 
 pytestmark = pytest.mark.skipif(shutil.which("scp") is None, reason="OpenSSH client (Debian openssh-client) missing")
-
-
-def native(body: str) -> str:
-    return f'<config xmlns="{NC}" xmlns:nc="{NC}"><native xmlns="{IOS}">{body}</native></config>'
 
 
 def running_native(agent, subtree: str) -> etree._Element:
@@ -50,13 +45,6 @@ def hostname(agent) -> str | None:
     return running_native(agent, "<hostname/>").findtext(f".//{{{IOS}}}hostname")
 
 
-def add_user(agent, name: str, privilege: int, password: str) -> None:
-    agent.commit(
-        f"<username><name>{name}</name><privilege>{privilege}</privilege>"
-        f"<secret><encryption>0</encryption><secret>{password}</secret></secret></username>",
-    )
-
-
 def _password_env(tmp: Path, password: str) -> tuple[list[str], dict[str, str]]:
     """sshpass when installed (Debian ``sshpass``), otherwise OpenSSH's SSH_ASKPASS (forced, no terminal)."""
     if shutil.which("sshpass"):
@@ -68,13 +56,13 @@ def _password_env(tmp: Path, password: str) -> tuple[list[str], dict[str, str]]:
     return [], env
 
 
-def scp_cmd(agent, tmp: Path, *args: str, password: str = PASSWORD, legacy: bool = True):
+def scp_cmd(agent, tmp: Path, *args: str, password: str = ADMIN_PASSWORD, legacy: bool = True):
     prefix, env = _password_env(tmp, password)
     cmd = [*prefix, "scp", *(["-O"] if legacy else []), "-P", str(agent.ssh_port), *SSH_OPTS, *args]
     return cmd, env
 
 
-def scp(agent, tmp: Path, *args: str, password: str = PASSWORD, legacy: bool = True, timeout: float = 180):
+def scp(agent, tmp: Path, *args: str, password: str = ADMIN_PASSWORD, legacy: bool = True, timeout: float = 180):
     cmd, env = scp_cmd(agent, tmp, *args, password=password, legacy=legacy)
     return subprocess.run(
         cmd, capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL, check=False
@@ -97,7 +85,7 @@ def flash_dir(agent) -> Path:
     return agent.state_dir / "flash"
 
 
-def exec_command(agent, command: str, user: str = "admin", password: str = PASSWORD) -> str:
+def exec_command(agent, command: str, user: str = "admin", password: str = ADMIN_PASSWORD) -> str:
     async def run() -> str:
         async with asyncssh.connect(
             "127.0.0.1", agent.ssh_port, username=user, password=password, known_hosts=None
@@ -121,7 +109,7 @@ class Shell:
 
 async def with_shell(agent, fn):
     async with asyncssh.connect(
-        "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
+        "127.0.0.1", agent.ssh_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
     ) as conn:
         proc = await conn.create_process(term_type="vt100", term_size=(200, 50))
         shell = Shell(proc)
@@ -202,7 +190,7 @@ def test_without_ip_scp_server_enable_scp_is_refused(fresh_agent, tmp_path: Path
     assert "%Error opening flash:x.cfg (Permission denied)" in up.stderr
     down = scp(agent, tmp_path, remote("admin", "running-config"), str(tmp_path / "rc"))
     assert down.returncode != 0 and "Permission denied" in down.stderr
-    assert "ip scp server enable is not configured" in agent.log_text()
+    agent.wait_for_output("ip scp server enable is not configured")
 
 
 def test_without_aaa_authorization_exec_scp_is_refused(scp_agent, tmp_path: Path) -> None:
@@ -213,7 +201,7 @@ def test_without_aaa_authorization_exec_scp_is_refused(scp_agent, tmp_path: Path
     src.write_text("x\n")
     up = scp(agent, tmp_path, str(src), remote("admin", "flash:x.cfg"))
     assert up.returncode != 0 and "Permission denied" in up.stderr
-    assert "no aaa authorization exec method list" in agent.log_text()
+    agent.wait_for_output("no aaa authorization exec method list")
 
 
 def test_no_ip_scp_server_enable_refuses_the_next_transfer(scp_agent, tmp_path: Path) -> None:
@@ -234,7 +222,7 @@ def test_turning_scp_off_bites_on_an_open_connection(scp_agent, tmp_path: Path) 
 
     async def scenario() -> None:
         async with asyncssh.connect(
-            "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
+            "127.0.0.1", agent.ssh_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
         ) as conn:
             await asyncssh.scp(str(src), (conn, "flash:one.cfg"))
             await asyncio.to_thread(agent.commit, SCP_OFF)
@@ -315,7 +303,7 @@ def test_plain_scp_sftp_mode_is_refused_by_default(scp_agent, tmp_path: Path) ->
     up = scp(scp_agent, tmp_path, str(src), remote("admin", "flash:x.cfg"), legacy=False)
     assert up.returncode != 0
     assert not (flash_dir(scp_agent) / "x.cfg").exists()
-    assert "SFTP subsystem refused" in scp_agent.log_text()
+    scp_agent.wait_for_output("SFTP subsystem refused")
 
 
 def test_sftp_option_serves_plain_scp_under_the_same_rules(fresh_agent, tmp_path: Path) -> None:
@@ -371,7 +359,7 @@ def test_a_killed_upload_leaves_no_partial_file(scp_agent, tmp_path: Path) -> No
     while time.monotonic() < deadline and any(flash_dir(agent).iterdir()):
         time.sleep(0.2)
     assert list(flash_dir(agent).iterdir()) == []
-    assert "discarded (transfer incomplete" in agent.log_text() or "discarded (session ended" in agent.log_text()
+    agent.wait_for_output(r"discarded \((transfer incomplete|session ended)")
     # the agent goes on serving
     (tmp_path / "small.cfg").write_text("ok\n")
     assert scp(agent, tmp_path, str(tmp_path / "small.cfg"), remote("admin", "flash:small.cfg")).returncode == 0
@@ -438,7 +426,7 @@ def test_copy_scp_url_to_flash_through_the_device_ssh_client(scp_agent, tmp_path
         out = await shell.cmd("debug ip scp")
         out += await shell.cmd(f"copy {url} flash:img-copy.bin", "]? ")
         out += await shell.cmd("", "Password: ")
-        out += await shell.cmd(PASSWORD)
+        out += await shell.cmd(ADMIN_PASSWORD)
         out += await shell.cmd(f"copy {url} flash:wrong.bin", "]? ")
         out += await shell.cmd("", "Password: ")
         out += await shell.cmd("not-the-password")
@@ -447,7 +435,7 @@ def test_copy_scp_url_to_flash_through_the_device_ssh_client(scp_agent, tmp_path
         out += await shell.cmd("", "]? ")
         out += await shell.cmd("", "]? ")
         out += await shell.cmd("", "Password: ")
-        out += await shell.cmd(PASSWORD)
+        out += await shell.cmd(ADMIN_PASSWORD)
         out += await shell.cmd("show logging | include SCP")
         return out
 

@@ -21,21 +21,18 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from agents import ADMIN_PASSWORD, ADMIN_USER
 from lxml import etree
+from namespaces import IA, IOS, NC
 from ncclient.operations.rpc import RPCError
 from netconf import error as netconf_error
 from netconf.client import NetconfSSHSession
 from scrapli_netconf.driver import AsyncNetconfDriver, NetconfDriver
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-CISCO_IA = "http://cisco.com/yang/cisco-ia"
-NS = {"nc": NC, "ios": IOS, "ia": CISCO_IA}
-ADMIN_USER = "admin"
-ADMIN_PASSWORD = "Adm1n-pass"
+NS = {"nc": NC, "ios": IOS, "ia": IA}
 HOSTNAME_FILTER = f'<native xmlns="{IOS}"><hostname/></native>'
 SSH_FILTER = f'<native xmlns="{IOS}"><ip><ssh><time-out/></ssh></ip></native>'
-SAVE_CONFIG = f'<save-config xmlns="{CISCO_IA}"/>'
+SAVE_CONFIG = f'<save-config xmlns="{IA}"/>'
 SAVED = "Save running-config successful"
 
 _timeouts = iter(range(11, 120))

@@ -8,27 +8,17 @@ import shutil
 import socket
 import subprocess
 import time
-import uuid
 from pathlib import Path
 
 import asyncssh
 import pytest
+from agents import ADMIN_PASSWORD, uniq
+from namespaces import AAA
+from waiting import until
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-AAA = "http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"
-PASSWORD = "Adm1n-pass"
 # The server refuses a connection with no common algorithm by DISCONNECT(KEY_EXCHANGE_FAILED) and a close; on a
 # loaded machine the client may see the close before it reads the message.
 KEX_REFUSED = (asyncssh.KeyExchangeFailed, asyncssh.ConnectionLost)
-
-
-def native(body: str) -> str:
-    return f'<config xmlns="{NC}" xmlns:nc="{NC}"><native xmlns="{IOS}">{body}</native></config>'
-
-
-def uniq(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:6]}"
 
 
 async def ssh_run(agent, user: str, password: str | None = None, command: str = "show privilege", **kw) -> str:
@@ -44,6 +34,14 @@ async def ssh_run(agent, user: str, password: str | None = None, command: str = 
     ) as conn:
         result = await conn.run(command, timeout=20)
         return str(result.stdout)
+
+
+def logs_in(agent) -> bool:
+    """The admin gets an exec session (False while the agent still refuses the connection)."""
+    try:
+        return "privilege level is 15" in asyncio.run(ssh_run(agent, "admin", ADMIN_PASSWORD))
+    except asyncssh.DisconnectError:
+        return False
 
 
 async def shell_prompt(agent, user: str, password: str) -> str:
@@ -63,8 +61,8 @@ def test_ssh_is_on_with_the_bootstrap_key_and_speaks_like_ios(agent) -> None:
 
 
 def test_admin_gets_level_15_and_the_privileged_prompt(agent) -> None:
-    assert "Current privilege level is 15" in asyncio.run(ssh_run(agent, "admin", PASSWORD))
-    assert asyncio.run(shell_prompt(agent, "admin", PASSWORD)) == "Router#"
+    assert "Current privilege level is 15" in asyncio.run(ssh_run(agent, "admin", ADMIN_PASSWORD))
+    assert asyncio.run(shell_prompt(agent, "admin", ADMIN_PASSWORD)) == "Router#"
 
 
 def test_user_added_by_netconf_logs_in_at_once_and_a_deleted_one_cannot(agent) -> None:
@@ -82,14 +80,14 @@ def test_user_added_by_netconf_logs_in_at_once_and_a_deleted_one_cannot(agent) -
 
 
 def test_keyboard_interactive_login(agent) -> None:
-    out = asyncio.run(ssh_run(agent, "admin", PASSWORD, preferred_auth="keyboard-interactive"))
+    out = asyncio.run(ssh_run(agent, "admin", ADMIN_PASSWORD, preferred_auth="keyboard-interactive"))
     assert "Current privilege level is 15" in out
 
 
 def test_hostname_change_shows_in_the_prompt(fresh_agent) -> None:
     agent = fresh_agent()
     agent.commit("<hostname>EdgeR1</hostname>")
-    assert asyncio.run(shell_prompt(agent, "admin", PASSWORD)) == "EdgeR1#"
+    assert asyncio.run(shell_prompt(agent, "admin", ADMIN_PASSWORD)) == "EdgeR1#"
 
 
 def test_unauthenticated_connection_is_dropped_after_time_out(fresh_agent) -> None:
@@ -135,19 +133,19 @@ def test_connection_closed_after_authentication_retries(fresh_agent, retries: in
 def test_cipher_outside_server_algorithm_encryption_is_refused(fresh_agent) -> None:
     agent = fresh_agent()
     agent.commit("<ip><ssh><server><algorithm><encryption><aes256-ctr/></encryption></algorithm></server></ssh></ip>")
-    out = asyncio.run(ssh_run(agent, "admin", PASSWORD, encryption_algs=["aes256-ctr"]))
+    out = asyncio.run(ssh_run(agent, "admin", ADMIN_PASSWORD, encryption_algs=["aes256-ctr"]))
     assert "privilege level is 15" in out
     with pytest.raises(KEX_REFUSED):
-        asyncio.run(ssh_run(agent, "admin", PASSWORD, encryption_algs=["aes128-ctr"]))
+        asyncio.run(ssh_run(agent, "admin", ADMIN_PASSWORD, encryption_algs=["aes128-ctr"]))
 
 
 def test_dh_min_4096_refuses_2048_bit_groups(fresh_agent) -> None:
     agent = fresh_agent()
-    asyncio.run(ssh_run(agent, "admin", PASSWORD, kex_algs=["diffie-hellman-group14-sha256"]))
+    asyncio.run(ssh_run(agent, "admin", ADMIN_PASSWORD, kex_algs=["diffie-hellman-group14-sha256"]))
     agent.commit("<ip><ssh><dh><min><size>4096</size></min></dh></ssh></ip>")
     with pytest.raises(KEX_REFUSED):
-        asyncio.run(ssh_run(agent, "admin", PASSWORD, kex_algs=["diffie-hellman-group14-sha256"]))
-    asyncio.run(ssh_run(agent, "admin", PASSWORD, kex_algs=["diffie-hellman-group16-sha512"]))
+        asyncio.run(ssh_run(agent, "admin", ADMIN_PASSWORD, kex_algs=["diffie-hellman-group14-sha256"]))
+    asyncio.run(ssh_run(agent, "admin", ADMIN_PASSWORD, kex_algs=["diffie-hellman-group16-sha512"]))
 
 
 def test_existing_session_survives_configuration_changes(fresh_agent) -> None:
@@ -155,7 +153,7 @@ def test_existing_session_survives_configuration_changes(fresh_agent) -> None:
 
     async def scenario() -> str:
         async with asyncssh.connect(
-            "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
+            "127.0.0.1", agent.ssh_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
         ) as conn:
             await asyncio.to_thread(
                 agent.commit,
@@ -171,7 +169,7 @@ def test_transport_input_none_refuses_ssh(fresh_agent) -> None:
     agent = fresh_agent()
     agent.commit("<line><vty><first>0</first><last>4</last><transport><input><none/></input></transport></vty></line>")
     with pytest.raises((asyncssh.DisconnectError, OSError)):
-        asyncio.run(ssh_run(agent, "admin", PASSWORD))
+        asyncio.run(ssh_run(agent, "admin", ADMIN_PASSWORD))
 
 
 def test_vty_lines_limit_concurrent_shells(fresh_agent) -> None:
@@ -183,12 +181,12 @@ def test_vty_lines_limit_concurrent_shells(fresh_agent) -> None:
 
     async def scenario() -> tuple[str, str]:
         async with asyncssh.connect(
-            "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
+            "127.0.0.1", agent.ssh_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
         ) as first:
             proc = await first.create_process(term_type="vt100")
             await asyncio.wait_for(proc.stdout.readuntil("#"), 20)
             async with asyncssh.connect(
-                "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
+                "127.0.0.1", agent.ssh_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
             ) as second:
                 result = await second.run("show privilege", timeout=20)
             proc.stdin.write("exit\n")
@@ -207,7 +205,7 @@ def test_exec_timeout_closes_an_idle_shell(fresh_agent) -> None:
 
     async def scenario() -> float:
         async with asyncssh.connect(
-            "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
+            "127.0.0.1", agent.ssh_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
         ) as conn:
             proc = await conn.create_process(term_type="vt100")
             await asyncio.wait_for(proc.stdout.readuntil("#"), 20)
@@ -225,17 +223,16 @@ def test_maxstartups_limits_unauthenticated_connections(fresh_agent) -> None:
     try:
         for _ in range(2):
             s = socket.create_connection(("127.0.0.1", agent.ssh_port), timeout=10)
-            s.recv(256)
+            assert s.recv(256).startswith(b"SSH-2.0-")  # accepted: it holds a slot
             socks.append(s)
-        time.sleep(0.3)
         with pytest.raises(asyncssh.DisconnectError) as exc:
-            asyncio.run(ssh_run(agent, "admin", PASSWORD))
+            asyncio.run(ssh_run(agent, "admin", ADMIN_PASSWORD))
         assert exc.value.code == asyncssh.DISC_TOO_MANY_CONNECTIONS
     finally:
         for s in socks:
             s.close()
-    time.sleep(0.3)
-    assert "privilege level is 15" in asyncio.run(ssh_run(agent, "admin", PASSWORD))
+    # the agent frees the slots when it sees the sockets close: nothing announces it, so try until a login works
+    assert until(lambda: logs_in(agent), 10)
 
 
 @pytest.mark.skipif(shutil.which("ssh") is None, reason="OpenSSH client not installed")
@@ -268,11 +265,12 @@ def test_openssh_public_key_login_after_key_hash_commit(fresh_agent, tmp_path: P
 
 
 def test_no_secret_or_private_key_in_the_logs(agent) -> None:
-    asyncio.run(ssh_run(agent, "admin", PASSWORD))
+    asyncio.run(ssh_run(agent, "admin", ADMIN_PASSWORD))
     with pytest.raises(asyncssh.PermissionDenied):
         asyncio.run(ssh_run(agent, "admin", "Wrong-Secret-xyz"))
+    agent.wait_for_output("%SSH-5-SSH2_USERAUTH")
     text = agent.log_text()
-    assert PASSWORD not in text
+    assert ADMIN_PASSWORD not in text
     assert "Wrong-Secret-xyz" not in text
     assert "PRIVATE KEY" not in text
     assert "%SSH-5-SSH2_USERAUTH" in text
@@ -289,8 +287,9 @@ def test_no_secret_in_logs_at_debug_level(fresh_agent) -> None:
         asyncio.run(ssh_run(agent, "dbg", "Not-The-Secret-88"))
     m = agent.connect(user="dbg", password="Debug-Secret-77")
     m.close_session()
+    agent.wait_for_output(rf"NETCONF session {m.session_id} closed")  # everything before it is in the log
     text = agent.log_text()
-    for secret in ("Debug-Secret-77", "Not-The-Secret-88", PASSWORD, "PRIVATE KEY"):
+    for secret in ("Debug-Secret-77", "Not-The-Secret-88", ADMIN_PASSWORD, "PRIVATE KEY"):
         assert secret not in text
     assert "DEBUG" in text
 
@@ -300,7 +299,7 @@ def test_line_privilege_level_sets_the_exec_level(fresh_agent) -> None:
     agent.commit(
         "<line><vty><first>0</first><last>4</last><privilege><level><number>7</number></level></privilege></vty></line>",
     )
-    assert "Current privilege level is 7" in asyncio.run(ssh_run(agent, "admin", PASSWORD))
+    assert "Current privilege level is 7" in asyncio.run(ssh_run(agent, "admin", ADMIN_PASSWORD))
 
 
 def test_login_authentication_uses_the_named_method_list(fresh_agent) -> None:
@@ -310,18 +309,18 @@ def test_login_authentication_uses_the_named_method_list(fresh_agent) -> None:
         "</authentication></aaa><line><vty><first>0</first><last>4</last><login><authentication>VTYLIST</authentication>"
         "</login></vty></line>",
     )
-    assert "privilege level is 15" in asyncio.run(ssh_run(agent, "admin", PASSWORD))
+    assert "privilege level is 15" in asyncio.run(ssh_run(agent, "admin", ADMIN_PASSWORD))
     with pytest.raises(asyncssh.PermissionDenied):  # local-case: user names match exactly
-        asyncio.run(ssh_run(agent, "ADMIN", PASSWORD))
+        asyncio.run(ssh_run(agent, "ADMIN", ADMIN_PASSWORD))
 
 
 def test_without_aaa_new_model_the_line_login_local_decides(fresh_agent) -> None:
     agent = fresh_agent()
     agent.commit('<aaa><new-model xmlns="' + AAA + '" nc:operation="delete"/></aaa>')
     with pytest.raises(asyncssh.PermissionDenied):  # no login local and no line password: nobody logs in
-        asyncio.run(ssh_run(agent, "admin", PASSWORD))
+        asyncio.run(ssh_run(agent, "admin", ADMIN_PASSWORD))
     agent.commit("<line><vty><first>0</first><last>4</last><login><local/></login></vty></line>")
-    assert "privilege level is 15" in asyncio.run(ssh_run(agent, "admin", PASSWORD))
+    assert "privilege level is 15" in asyncio.run(ssh_run(agent, "admin", ADMIN_PASSWORD))
 
 
 def test_per_user_session_limit(fresh_agent) -> None:
@@ -330,13 +329,13 @@ def test_per_user_session_limit(fresh_agent) -> None:
 
     async def scenario() -> None:
         async with asyncssh.connect(
-            "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
+            "127.0.0.1", agent.ssh_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
         ) as first:
             proc = await first.create_process(term_type="vt100")
             await asyncio.wait_for(proc.stdout.readuntil("#"), 20)
             with pytest.raises((asyncssh.DisconnectError, asyncssh.ChannelOpenError)):
                 async with asyncssh.connect(
-                    "127.0.0.1", agent.ssh_port, username="admin", password=PASSWORD, known_hosts=None
+                    "127.0.0.1", agent.ssh_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
                 ) as second:
                     await second.run("show privilege", timeout=10)
             proc.stdin.write("exit\n")

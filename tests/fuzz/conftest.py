@@ -8,7 +8,7 @@ here, never loaded, so hypothesis tests elsewhere in the suite keep their own se
 kept: every run starts from the seed hypothesis derives for the test, so a CI failure reproduces with the seed
 it prints.
 
-The targets run in-process against the real objects: a complete :class:`agent.main.Device` (datastores,
+The targets run in-process against the real objects: a complete :class:`agent.router.Device` (datastores,
 registry, NETCONF services, the SCP file system) in a temporary state directory, driven without sockets.
 """
 
@@ -27,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from agent.limits import Limits
-from agent.main import Device, Settings
+from agent.router import Device, DeviceOptions
 
 CI_EXAMPLES = 1000
 LONG_EXAMPLES = 50_000
@@ -79,9 +79,9 @@ def loop() -> Iterator[asyncio.AbstractEventLoop]:
 def device(tmp_path_factory: pytest.TempPathFactory, helpers: Any, loop: asyncio.AbstractEventLoop) -> Iterator[Device]:
     """A complete device with the bootstrap configuration, in-process and without listeners (one per module, so
     what one target did to the configuration never steers another)."""
-    settings_ = Settings(state_dir=tmp_path_factory.mktemp("fuzz") / "state", admin_password="Fuzz-pass-1")
+    state_dir = tmp_path_factory.mktemp("fuzz") / "state"
     asyncio.set_event_loop(loop)
-    dev = Device(settings_, helpers.cisco_schema(), FUZZ_LIMITS)
+    dev = Device(state_dir, helpers.cisco_schema(), FUZZ_LIMITS, DeviceOptions(admin_password="Fuzz-pass-1"))
     dev.load()
     yield dev
     asyncio.set_event_loop(None)

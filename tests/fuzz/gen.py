@@ -12,12 +12,11 @@ from collections.abc import Sequence
 
 from hypothesis import strategies as st
 from lxml import etree
+from namespaces import NC, YANG_NS
 
 from agent.yang.schema import Kind, Schema, SchemaNode
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 NC_OP = f"{{{NC}}}operation"
-YANG_NS = "urn:ietf:params:xml:ns:yang:1"
 OPERATIONS = ("merge", "replace", "create", "delete", "remove", "none", "bogus", "")
 INSERTS = ("first", "last", "before", "after", "middle")
 

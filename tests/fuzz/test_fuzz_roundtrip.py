@@ -7,7 +7,7 @@ non-ASCII, control characters, Unicode line separators, very long text, an injec
 * pure: the check (:func:`agent.device.printable.unprintable`) refuses a tree exactly when
   ``parse(render(tree)) != tree``, compared by an independent oracle (every leaf of the tree against every leaf
   of what the text parses into, not only the values the renderer says it printed);
-* through the real commit pipeline of a :class:`~agent.main.Device`: whatever a hostile edit leaves in running
+* through the real commit pipeline of a :class:`~agent.router.Device`: whatever a hostile edit leaves in running
   renders to text that parses back into running (so every accepted tree round-trips), and the commit is refused
   only with IOS XE's error.
 """
@@ -21,12 +21,13 @@ from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 from ios_config_strategies import FEATURES, build, representable
 from lxml import etree
+from namespaces import IOS, NC
 
 from agent.data.edit import apply_edit, load_config
 from agent.data.touched import identity
 from agent.data.validate import validate
 from agent.datastore.store import StoreError
-from agent.datastore.transaction import Origin
+from agent.datastore.transaction import SYSTEM, Face, Origin
 from agent.device.cli_map import parse_config_text, render_config
 from agent.device.cli_map.render import render_sourced
 from agent.device.printable import REFUSED_MESSAGE, unprintable
@@ -34,8 +35,6 @@ from agent.main import Device
 from agent.yang.schema import Kind, Schema, SchemaNode
 
 FUZZ = settings.get_profile("iosxe-fuzz")
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-NATIVE = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 
 
 def _xml_char(c: str) -> bool:
@@ -98,7 +97,7 @@ def _roundtrips(tree: etree._Element, schema: Schema) -> bool:
 
 
 def _cfg(body: str) -> etree._Element:
-    return etree.fromstring(f'<config xmlns="{NC}" xmlns:nc="{NC}"><native xmlns="{NATIVE}">{body}</native></config>')
+    return etree.fromstring(f'<config xmlns="{NC}" xmlns:nc="{NC}"><native xmlns="{IOS}">{body}</native></config>')
 
 
 class Named:
@@ -154,10 +153,10 @@ def test_every_tree_the_pipeline_accepts_roundtrips(device: Device, base: etree.
     schema = device.stores.schema
     stores = device.stores
     if stores.running is not base:
-        stores.commit_tree(copy.deepcopy(base), Origin())
+        stores.commit_tree(copy.deepcopy(base), SYSTEM)
     edit = data.draw(hostile_tree(Named(schema)))
     try:
-        stores.edit("running", edit, Origin(1, "fuzz", "netconf"))
+        stores.edit("running", edit, Origin(session_id=1, user="fuzz", face=Face.NETCONF))
     except StoreError as exc:
         assert exc.errors
         event("refused: " + ("unprintable" if exc.errors[0].message == REFUSED_MESSAGE else "other"))

@@ -12,13 +12,13 @@ from types import ModuleType
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from namespaces import NC
 
 from agent.main import Device
 from agent.netconf.errors import ErrorTag
 from agent.netconf.session import BASE_10, BASE_11, NetconfSession
 
 FUZZ = settings.get_profile("iosxe-fuzz")
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 TAGS = {t.value for t in ErrorTag}
 
 

@@ -16,19 +16,19 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from namespaces import AAA, IOS
 
 from agent.datastore.store import RUNNING
-from agent.datastore.transaction import Origin
+from agent.datastore.transaction import SYSTEM
 from agent.device.aaa.login import LoginResult
 from agent.device.files import TEMP_PREFIX
 from agent.device.scp import ScpServer
+from agent.device.sessions import SessionInfo
 from agent.main import Device
 
 FUZZ = settings.get_profile("iosxe-fuzz")
 SCP = importlib.import_module("asyncssh.scp")  # the module (``asyncssh.scp`` is also the name of a function)
 LOGGER = importlib.import_module("asyncssh.logging").logger
-NATIVE = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-AAA = "http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"
 
 
 class ScriptReader:
@@ -102,23 +102,24 @@ class Writer:
 
 
 class Owner:
-    """The authenticated device SSH connection the transfer runs on."""
+    """The session channel the transfer runs for (what ``DeviceSession`` is to an ``ScpServer``): the user of the
+    authenticated connection, the device's debug switches and log, and the client stream (an upload closed at its
+    end did not complete)."""
 
-    def __init__(self, device: Device) -> None:
+    def __init__(self, device: Device, reader: ScriptReader) -> None:
         self.user = "admin"
-        self.peer = "192.0.2.1"
+        self.address = "127.0.0.1"
         self.login = LoginResult(True, 15, "local")
-        self.service = device.ssh
-
-
-class Session:
-    """The session channel's view of the client stream (an upload closed at its end did not complete)."""
-
-    def __init__(self, reader: ScriptReader) -> None:
+        self.record = SessionInfo(0, "ssh", "admin", "127.0.0.1", mode="scp")
+        self.debug = device.ssh.debug
+        self.syslog = device.ssh.syslog
         self.reader = reader
 
     def input_ended(self) -> bool:
         return self.reader.at_eof()
+
+    def transfer_ended(self) -> None:
+        return None
 
 
 _NAMES = st.sampled_from(
@@ -160,11 +161,11 @@ def client_stream(draw: st.DrawFn) -> bytes:
 def _allow_scp(device: Device) -> None:
     """``ip scp server enable`` and an exec authorization list: what an SCP transfer needs on the device."""
     edit = etree.fromstring(
-        f'<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><native xmlns="{NATIVE}">'
+        f'<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><native xmlns="{IOS}">'
         f'<ip><scp><server><enable/></server></scp></ip><aaa><authorization xmlns="{AAA}"><exec><name>default'
         "</name><a1><local/></a1></exec></authorization></aaa></native></config>"
     )
-    device.stores.edit(RUNNING, edit, Origin(0, "fuzz", "test", None), default_operation="merge")
+    device.stores.edit(RUNNING, edit, SYSTEM, default_operation="merge")
 
 
 def _transfer(loop: asyncio.AbstractEventLoop, device: Device, command: str, stream: bytes) -> bytes:
@@ -174,7 +175,7 @@ def _transfer(loop: asyncio.AbstractEventLoop, device: Device, command: str, str
         device._fuzz_scp_ready = True  # type: ignore[attr-defined]
     reader = ScriptReader(stream)
     channel = Channel(command)
-    server = ScpServer(channel, Session(reader), Owner(device))  # type: ignore[arg-type]
+    server = ScpServer(channel, Owner(device, reader), device.ssh.files)  # type: ignore[arg-type]
     writer = Writer(channel)
     handler = SCP.run_scp_server(server, command, reader, writer, writer)
     if handler is not None:

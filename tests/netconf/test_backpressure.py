@@ -7,7 +7,9 @@ import asyncio
 from typing import Any
 
 import pytest
+from framing import chunk
 from lxml import etree
+from namespaces import NC
 
 from agent.datastore.store import StorePaths, Stores
 from agent.limits import Limits
@@ -18,7 +20,6 @@ from agent.netconf.services import NetconfServices
 from agent.netconf.session import BASE_11, NetconfSession
 from agent.netconf.xmlio import XmlError, parse_message, within_element_limit
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 HELLO = f'<hello xmlns="{NC}"><capabilities><capability>{BASE_11}</capability></capabilities></hello>]]>]]>'
 GET = f'<rpc xmlns="{NC}" message-id="%d"><get-config><source><running/></source></get-config></rpc>'
 
@@ -68,7 +69,7 @@ def replies(sent: bytes) -> int:
 
 
 def chunked(*messages: str) -> bytes:
-    return b"".join(b"\n#%d\n%s\n##\n" % (len(m.encode()), m.encode()) for m in messages)
+    return b"".join(chunk(m.encode()) for m in messages)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from lxml import etree
+from namespaces import AAA, IA, IOS
 
 from agent.limits import DEFAULT_LIMITS
 from agent.netconf.errors import (
@@ -19,10 +20,6 @@ from agent.netconf.errors import (
 )
 from agent.netconf.xmlio import NC_NS, XML_NS, parse_message, qn, serialize
 
-IOS_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-AAA_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"
-IA_NS = "http://cisco.com/yang/cisco-ia"
-
 FULL = RpcError(
     ErrorType.APPLICATION,
     ErrorTag.INVALID_VALUE,
@@ -30,11 +27,9 @@ FULL = RpcError(
     severity="error",
     app_tag="too-long",
     path="/ios:native/ios:username[ios:name='a:b']/ios-aaa:privilege",
-    path_ns={"ios": IOS_NS, "ios-aaa": AAA_NS},
-    info=(("bad-element", "privilege"), (f"{{{IA_NS}}}severity", "error_cli")),
-    info_elements=(
-        etree.fromstring(f'<detail xmlns="{IA_NS}"><bad-cli><bad-command>x</bad-command></bad-cli></detail>'),
-    ),
+    path_ns={"ios": IOS, "ios-aaa": AAA},
+    info=(("bad-element", "privilege"), (f"{{{IA}}}severity", "error_cli")),
+    info_elements=(etree.fromstring(f'<detail xmlns="{IA}"><bad-cli><bad-command>x</bad-command></bad-cli></detail>'),),
 )
 
 
@@ -131,12 +126,11 @@ def test_error_path_prefixes_resolve_on_the_rendered_error() -> None:
     assert path is not None
     assert path.text == FULL.path
     assert_path_prefixes_resolve(path)
-    assert path.nsmap["ios"] == IOS_NS
-    assert path.nsmap["ios-aaa"] == AAA_NS
+    assert path.nsmap["ios"] == IOS
+    assert path.nsmap["ios-aaa"] == AAA
     # With the element's own bindings the path selects the offending node of a matching data tree.
     data = etree.fromstring(
-        f'<native xmlns="{IOS_NS}"><username><name>a:b</name><privilege xmlns="{AAA_NS}">15</privilege>'
-        "</username></native>"
+        f'<native xmlns="{IOS}"><username><name>a:b</name><privilege xmlns="{AAA}">15</privilege></username></native>'
     )
     bindings = {prefix: uri for prefix, uri in path.nsmap.items() if prefix is not None}
     assert [node.text for node in etree.XPath(path.text, namespaces=bindings)(data)] == ["15"]
@@ -150,7 +144,7 @@ def test_error_path_prefixes_resolve_inside_a_reply() -> None:
     path = reply.find(f"{qn(NC_NS, 'rpc-error')}/{qn(NC_NS, 'error-path')}")
     assert path is not None
     assert_path_prefixes_resolve(path)
-    assert path.nsmap["ios"] == IOS_NS  # the error's own binding wins over the request's "ios" prefix
+    assert path.nsmap["ios"] == IOS  # the error's own binding wins over the request's "ios" prefix
 
 
 def test_error_info_simple_children() -> None:
@@ -159,15 +153,15 @@ def test_error_info_simple_children() -> None:
     assert info is not None
     assert [child.tag for child in info] == [
         qn(NC_NS, "bad-element"),
-        qn(IA_NS, "severity"),
-        qn(IA_NS, "detail"),
+        qn(IA, "severity"),
+        qn(IA, "detail"),
     ]
     assert info.findtext(qn(NC_NS, "bad-element")) == "privilege"
-    assert info.findtext(f"{qn(IA_NS, 'detail')}/{qn(IA_NS, 'bad-cli')}/{qn(IA_NS, 'bad-command')}") == "x"
+    assert info.findtext(f"{qn(IA, 'detail')}/{qn(IA, 'bad-cli')}/{qn(IA, 'bad-command')}") == "x"
 
 
 def test_info_elements_are_copied_not_moved() -> None:
-    holder = etree.fromstring(f'<holder><detail xmlns="{IA_NS}"/></holder>')
+    holder = etree.fromstring(f'<holder><detail xmlns="{IA}"/></holder>')
     err = RpcError(ErrorType.APPLICATION, ErrorTag.INVALID_VALUE, info_elements=(holder[0],))
     render_rpc_error(err)
     render_rpc_error(err)
@@ -259,10 +253,10 @@ def test_rpc_reply_ok() -> None:
 
 def test_rpc_reply_with_children_copies_them() -> None:
     rpc = parse_message(f'<rpc xmlns="{NC_NS}" message-id="9"><get/></rpc>'.encode(), DEFAULT_LIMITS)
-    store = etree.fromstring(f'<data xmlns="{NC_NS}"><native xmlns="{IOS_NS}"><hostname>R1</hostname></native></data>')
+    store = etree.fromstring(f'<data xmlns="{NC_NS}"><native xmlns="{IOS}"><hostname>R1</hostname></native></data>')
     reply = reparse(rpc_reply(rpc, [store]))
     assert local_names(reply) == ["data"]
-    assert reply.findtext(f"{qn(NC_NS, 'data')}/{qn(IOS_NS, 'native')}/{qn(IOS_NS, 'hostname')}") == "R1"
+    assert reply.findtext(f"{qn(NC_NS, 'data')}/{qn(IOS, 'native')}/{qn(IOS, 'hostname')}") == "R1"
     assert store.getparent() is None  # the datastore element stayed where it was
     assert len(store) == 1
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from namespaces import DS, YL
 
 from agent.device.names import MODULES, schema_url
 from agent.yang import library
@@ -22,8 +23,6 @@ from agent.yang.schema import Schema
 
 ROOT = Path(__file__).resolve().parents[2]
 YANG_DIR = ROOT / "yang"
-YL = "urn:ietf:params:xml:ns:yang:ietf-yang-library"
-DS = "urn:ietf:params:xml:ns:yang:ietf-datastores"
 NS = {"yl": YL}
 YANGLINT = shutil.which("yanglint")
 

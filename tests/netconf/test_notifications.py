@@ -16,7 +16,7 @@ import pytest
 from lxml import etree
 
 from agent.datastore.store import RUNNING, StorePaths, Stores
-from agent.datastore.transaction import Origin, Transaction
+from agent.datastore.transaction import SYSTEM, Face, Origin, Transaction
 from agent.device.names import MODULES, NATIVE_NS
 from agent.limits import Limits
 from agent.netconf.faults import RpcFault
@@ -187,7 +187,7 @@ def edits_of(message: etree._Element) -> list[tuple[str | None, str | None]]:
 
 
 def test_config_change_has_one_edit_per_change_with_resolvable_targets(tmp_path: Path) -> None:
-    origin = Origin(7, "bob", "netconf", "192.0.2.1")
+    origin = Origin(session_id=7, user="bob", face=Face.NETCONF, source_host="192.0.2.1")
     stores, txns = committed(["<hostname>R2</hostname><username><name>carol</name></username>"], origin)
     bus = NotificationBus(Limits())
     bus.on_commit(txns[0])
@@ -209,7 +209,10 @@ def test_config_change_has_one_edit_per_change_with_resolvable_targets(tmp_path:
 
 def test_config_change_reports_deletes_and_validates_against_the_old_tree(tmp_path: Path) -> None:
     delete = f'<username xmlns:nc="{NC_NS}" nc:operation="delete"><name>carol</name></username>'
-    _, txns = committed(["<username><name>carol</name></username>", delete], Origin(3, "bob", "netconf", "10.0.0.1"))
+    _, txns = committed(
+        ["<username><name>carol</name></username>", delete],
+        Origin(session_id=3, user="bob", face=Face.NETCONF, source_host="10.0.0.1"),
+    )
     bus = NotificationBus(Limits())
     bus.on_commit(txns[1])
     assert edits_of(bus.log[-1].message) == [("/ios:native/ios:username[ios:name='carol']", "delete")]
@@ -217,7 +220,7 @@ def test_config_change_reports_deletes_and_validates_against_the_old_tree(tmp_pa
 
 
 def test_system_changes_are_changed_by_the_server(tmp_path: Path) -> None:
-    stores, txns = committed(["<hostname>R3</hostname>"], Origin())
+    stores, txns = committed(["<hostname>R3</hostname>"], SYSTEM)
     bus = NotificationBus(Limits())
     bus.on_commit(txns[0])
     changed_by = bus.log[-1].message.find("ncn:netconf-config-change/ncn:changed-by", N)
@@ -225,21 +228,23 @@ def test_system_changes_are_changed_by_the_server(tmp_path: Path) -> None:
     yanglint_notif(tmp_path, bus.log[-1].message, stores.running)
 
 
-def test_cli_changes_carry_session_zero_and_omit_a_non_ip_source_host() -> None:
-    _, txns = committed(["<hostname>R4</hostname>"], Origin(0, "carol", "cli", "console"))
+def test_cli_changes_carry_their_session_and_omit_a_non_ip_source_host() -> None:
+    _, txns = committed(
+        ["<hostname>R4</hostname>"], Origin(session_id=5, user="carol", face=Face.CLI, source_host="console")
+    )
     bus = NotificationBus(Limits())
     bus.on_commit(txns[0])
     changed_by = bus.log[-1].message.find("ncn:netconf-config-change/ncn:changed-by", N)
     assert changed_by is not None
-    assert [(etree.QName(c).localname, c.text) for c in changed_by] == [("username", "carol"), ("session-id", "0")]
+    assert [(etree.QName(c).localname, c.text) for c in changed_by] == [("username", "carol"), ("session-id", "5")]
 
 
 def test_a_commit_without_changes_publishes_nothing() -> None:
-    stores, _ = committed([], Origin(1, "a", "netconf"))
+    stores, _ = committed([], Origin(session_id=1, user="a", face=Face.NETCONF))
     bus = NotificationBus(Limits())
     stores.listen(bus.on_commit)
     before = len(bus.log)
-    stores.commit(Origin(1, "a", "netconf"))  # candidate == running
+    stores.commit(Origin(session_id=1, user="a", face=Face.NETCONF))  # candidate == running
     assert len(bus.log) == before
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from namespaces import IOS
 
 from agent.device.names import MODULES, enabled_features
 from agent.main import yang_dir
@@ -28,7 +29,6 @@ from agent.netconf.push import (
 from agent.yang.loader import default_search_path, ietf_module_dir, load_schema
 from agent.yang.schema import Schema
 
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 N = {"en": EN_NS, "yp": YP_NS, "p": PATCH_NS, "ios": IOS}
 YANG = Path(__file__).resolve().parents[2] / "yang"
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from lxml import etree
+from namespaces import AAA, IOS, NC
 
 from agent.data.filter import subtree_filter
 from agent.data.xpath_filter import XPathFilterError, xpath_filter, xpath_select
@@ -28,9 +29,6 @@ def _helpers() -> ModuleType:
     return sys.modules[_NAME]
 
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
-AAA = "http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"
 EDGE = "urn:test:edge"
 P = {"ios": IOS, "ios-aaa": AAA}
 

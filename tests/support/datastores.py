@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lxml import etree
-
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
+from namespaces import NC
 
 
 def running_xml(agent: Any) -> bytes:

@@ -12,15 +12,11 @@ from xml.sax.saxutils import escape
 
 from hypothesis import strategies as st
 from lxml import etree
+from namespaces import AAA, CRYPTO, SNMP
 
 from agent.data.edit import apply_edit
 from agent.device.cli_map.table import ENABLE_TRAPS, HOST_TRAPS, SNMP_TRAPS
 from agent.yang.schema import Schema
-
-AAA = "http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"
-SNMP = "http://cisco.com/ns/yang/Cisco-IOS-XE-snmp"
-CRYPTO = "http://cisco.com/ns/yang/Cisco-IOS-XE-crypto"
-
 
 NAME = st.from_regex(r"Q[A-Za-z0-9_]{0,8}", fullmatch=True)
 TEXT = st.from_regex(r"Q[!-~]{0,8}( [!-~]{1,8}){0,2}", fullmatch=True)

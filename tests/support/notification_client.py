@@ -10,8 +10,7 @@ from collections.abc import Callable
 
 import pytest
 from lxml import etree
-
-NOTIF = "urn:ietf:params:xml:ns:netconf:notification:1.0"
+from namespaces import NOTIF
 
 Predicate = Callable[[etree._Element], bool]
 

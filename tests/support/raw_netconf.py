@@ -9,21 +9,16 @@ from __future__ import annotations
 import asyncio
 
 import asyncssh
+from agents import ADMIN_PASSWORD, ADMIN_USER
+from framing import EOM, Deframer, chunk
 from lxml import etree
+from namespaces import NC
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 MB = 1024 * 1024
-PASSWORD = "Adm1n-pass"  # the admin password of the tests' agents (tests/conftest.py)
 HELLO = (
     f'<hello xmlns="{NC}"><capabilities><capability>urn:ietf:params:netconf:base:1.1</capability>'
-    "</capabilities></hello>]]>]]>"
-).encode()
-
-
-def chunk(msg: bytes) -> bytes:
-    """``msg`` framed in base:1.1 chunks of at most 1 MB."""
-    parts = (msg[i : i + MB] for i in range(0, len(msg), MB))
-    return b"".join(b"\n#%d\n" % len(part) + part for part in parts) + b"\n##\n"
+    "</capabilities></hello>"
+).encode() + EOM
 
 
 class Netconf:
@@ -31,47 +26,59 @@ class Netconf:
 
     def __init__(self, conn: asyncssh.SSHClientConnection, writer, reader) -> None:
         self.conn, self.writer, self.reader = conn, writer, reader
-        self.buf = b""
+        self.deframer = Deframer()
 
     @classmethod
-    async def open(cls, agent, password: str = PASSWORD) -> Netconf:
+    async def open(cls, agent, user: str = ADMIN_USER, password: str = ADMIN_PASSWORD, hello: bool = True) -> Netconf:
+        """Log in, read the server's hello and (unless ``hello`` is false, for tests of the hello itself) send
+        a base:1.1 hello."""
         conn = await asyncio.wait_for(
-            asyncssh.connect("127.0.0.1", agent.netconf_port, username="admin", password=password, known_hosts=None),
+            asyncssh.connect("127.0.0.1", agent.netconf_port, username=user, password=password, known_hosts=None),
             30,
         )
-        writer, reader, _ = await conn.open_session(subsystem="netconf", encoding=None)
+        try:
+            writer, reader, _ = await conn.open_session(subsystem="netconf", encoding=None)
+        except asyncssh.ChannelOpenError:
+            conn.close()
+            raise
         self = cls(conn, writer, reader)
-        while b"]]>]]>" not in self.buf:
-            self.buf += await asyncio.wait_for(reader.read(65536), 30)
-        self.buf = self.buf.split(b"]]>]]>", 1)[1]
-        writer.write(HELLO)
+        await self.reply(30)  # the server's hello
+        if hello:
+            writer.write(HELLO)
+            self.deframer.chunked = True
         return self
 
+    def send(self, msg: bytes) -> None:
+        """``msg`` in chunks of at most 1 MB, without waiting for anything."""
+        self.writer.write(chunk(msg, MB))
+
     async def call(self, msg: bytes, timeout: float = 60) -> etree._Element:
-        self.writer.write(chunk(msg))
+        self.send(msg)
         return await self.reply(timeout)
 
+    async def rpc(self, body: str, message_id: str = "1") -> etree._Element:
+        """``body`` as the operation of an ``<rpc>``; its reply."""
+        return await self.call(f'<rpc xmlns="{NC}" message-id="{message_id}">{body}</rpc>'.encode())
+
     async def reply(self, timeout: float = 60) -> etree._Element:
-        """The next message, de-chunked."""
-        out = b""
+        """The next message."""
         async with asyncio.timeout(timeout):
-            while True:
-                while self.buf.startswith(b"\n#"):
-                    if self.buf.startswith(b"\n##\n"):
-                        self.buf = self.buf[4:]
-                        return etree.fromstring(out.lstrip())
-                    end = self.buf.find(b"\n", 2)
-                    if end < 0:
-                        break
-                    size = int(self.buf[2:end])
-                    if len(self.buf) < end + 1 + size:
-                        break
-                    out += self.buf[end + 1 : end + 1 + size]
-                    self.buf = self.buf[end + 1 + size :]
+            while (msg := self.deframer.next_message()) is None:
                 data = await self.reader.read(1 << 20)
                 if not data:
                     raise EOFError("closed")
-                self.buf += data
+                self.deframer.feed(data)
+        return etree.fromstring(msg.lstrip())
+
+    async def closed_within(self, seconds: float) -> bool:
+        """True if the server closes the channel within ``seconds`` (anything it sends meanwhile is kept)."""
+        try:
+            async with asyncio.timeout(seconds):
+                while data := await self.reader.read(65536):
+                    self.deframer.feed(data)
+        except TimeoutError:
+            return False
+        return True
 
     async def close(self) -> None:
         self.conn.close()

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from namespaces import NC
 
 from agent.yang.xpath import (
     MAX_EXPR_CHARS,
@@ -18,7 +19,6 @@ from agent.yang.xpath import (
     compile_xpath,
 )
 
-NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 A = "http://example.com/a"
 B = "http://example.com/b"
 PREFIXES = {"x": A, "b": B}

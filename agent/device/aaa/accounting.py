@@ -13,8 +13,8 @@ import itertools
 import logging
 
 from agent.datastore.store import Stores
+from agent.device import views
 from agent.device.aaa.network import AccountingRecord, NetworkAaa
-from agent.device.aaa.servers import accounting_exec, group_servers
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +29,9 @@ class ExecAccounting:
         self._pending: set[asyncio.Task[bool]] = set()
 
     async def _send(self, groups: tuple[str, ...], user: str, record: AccountingRecord, *, start: bool) -> bool:
-        running = self._stores.running
+        aaa = views.aaa(self._stores.running)
         for group in groups:
-            if await self._network.account(group_servers(running, group), user, start=start, record_args=record):
+            if await self._network.account(aaa.group_servers(group), user, start=start, record_args=record):
                 return True
         log.warning("no accounting server answered the %s record of %r", "start" if start else "stop", user)
         return False
@@ -43,7 +43,7 @@ class ExecAccounting:
 
     async def session_started(self, user: str, port: str, rem_addr: str, privilege: int) -> AccountingRecord | None:
         """Open the session's accounting (None when exec accounting is not configured)."""
-        config = accounting_exec(self._stores.running)
+        config = views.aaa(self._stores.running).accounting_exec()
         if config is None or not config.groups:
             return None
         record = AccountingRecord(next(self._task_ids), port, rem_addr, privilege)
@@ -57,7 +57,7 @@ class ExecAccounting:
         """Send the STOP record of a session that ``session_started`` opened."""
         if record is None:
             return
-        config = accounting_exec(self._stores.running)
+        config = views.aaa(self._stores.running).accounting_exec()
         if config is None or not config.groups:
             return
         self._background(config.groups, user, record, start=False)

@@ -15,15 +15,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from lxml import etree
-
 from agent.datastore.store import Stores
-from agent.device.aaa.login import LoginRequest, LoginResult, check_login, exec_privilege, local_user
+from agent.device import views
+from agent.device.aaa.login import LoginRequest, LoginResult, check_login, exec_privilege
 from agent.device.aaa.network import NetworkAaa
 from agent.device.aaa.radius import privilege_of
-from agent.device.aaa.servers import authorization_exec, group_servers
 from agent.device.aaa.tacacs import TacacsServer
-from agent.device.ssh_policy import VtyLine
+from agent.device.views import AaaView, VtyLine
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +37,13 @@ class ExecGrant:
 
 async def _group(
     group: str,
-    running: etree._Element,
+    aaa: AaaView,
     login: LoginResult,
     request: LoginRequest,
     network: NetworkAaa,
     default: int,
 ) -> ExecGrant | None:
-    servers = group_servers(running, group)
+    servers = aaa.group_servers(group)
     if any(isinstance(s, TacacsServer) for s in servers):
         answer = await network.authorize_exec(servers, request.user, port=request.port, rem_addr=request.rem_addr)
         if answer is not None:
@@ -58,7 +56,7 @@ async def _group(
 
 
 async def authorize_exec(
-    running: etree._Element,
+    aaa: AaaView,
     login: LoginResult,
     request: LoginRequest,
     network: NetworkAaa,
@@ -66,17 +64,17 @@ async def authorize_exec(
 ) -> ExecGrant:
     """Decide the exec level of an authenticated ``request.user`` (``request.line`` None: NETCONF)."""
     line: VtyLine | None = request.line
-    base = exec_privilege(running, request.user, line, login)
-    methods = authorization_exec(running, list_name)
+    base = exec_privilege(line, login)
+    methods = aaa.authorization_exec(list_name)
     if methods is None:
         return ExecGrant(True, base, None)
     default = line.privilege if line is not None and line.privilege is not None else 1
     for method in methods.methods:
         grant: ExecGrant | None = None
         if method.startswith("group:"):
-            grant = await _group(method.removeprefix("group:"), running, login, request, network, default)
+            grant = await _group(method.removeprefix("group:"), aaa, login, request, network, default)
         elif method == "local":
-            entry = local_user(running, request.user, case_sensitive=False)
+            entry = aaa.user(request.user, case_sensitive=False)
             level = entry.privilege if entry else 1
             grant = ExecGrant(entry is not None, default if line and line.privilege is not None else level, "local")
         elif method in ("if-authenticated", "none"):
@@ -97,12 +95,12 @@ class Login:
 
     async def authenticate(self, user: str, password: str, peer: str | None) -> bool:
         """True when the login list accepts ``user``/``password`` and authorization grants the required level."""
-        running = self._stores.running
+        aaa = views.aaa(self._stores.running)
         request = LoginRequest(user, password, port="netconf", rem_addr=peer or "")
-        result = await check_login(running, request, self._network)
+        result = await check_login(aaa, request, self._network)
         if not result.ok:
             return False
-        grant = await authorize_exec(running, result, request, self._network)
+        grant = await authorize_exec(aaa, result, request, self._network)
         if not grant.allowed or grant.privilege < self._required:
             log.info("NETCONF login of %r refused: exec level %d < %d", user, grant.privilege, self._required)
             return False

@@ -10,7 +10,7 @@ answer and returns either its next question or its result. The task dies with th
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -37,7 +37,7 @@ class Question:
 class Conversation(Generic[T]):
     """One running login and the question it is waiting on."""
 
-    def __init__(self, run: Callable[[Converse], Awaitable[T]]) -> None:
+    def __init__(self, run: Callable[[Converse], Coroutine[object, None, T]]) -> None:
         self._run = run
         self._task: asyncio.Task[T] | None = None
         self._asked: asyncio.Future[Question] | None = None
@@ -53,7 +53,7 @@ class Conversation(Generic[T]):
     async def _next(self) -> Question | T:
         assert self._task is not None
         self._asked = asyncio.get_running_loop().create_future()
-        await asyncio.wait({self._task, self._asked}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait((self._task, self._asked), return_when=asyncio.FIRST_COMPLETED)
         if self._asked.done():
             return self._asked.result()
         self._asked.cancel()

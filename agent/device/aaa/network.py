@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 from agent.device.aaa import radius, tacacs
 from agent.device.aaa.radius import RadiusError, RadiusServer
-from agent.device.aaa.servers import AaaServer
 from agent.device.aaa.tacacs import Converse, TacacsError, TacacsServer, Traffic
+from agent.device.views.aaa_view import AaaServer
 
 log = logging.getLogger(__name__)
 

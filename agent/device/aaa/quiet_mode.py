@@ -8,10 +8,10 @@ fresh watch window starts. ``login delay D`` (1 s by default once ``login block-
 answer to a failed attempt, so one connection cannot guess faster than one password per D seconds;
 ``login on-failure|on-success log [every N]`` log every (Nth) failure or success.
 
-The configuration is read from running on every call (it is a handful of element look-ups), so a commit is in
-force for the next attempt without any wiring, and a changed ``login block-for`` starts afresh. The clock, the
-wall clock (for the ``at HH:MM:SS UTC …`` of the messages) and the timer are parameters, so the logic is tested
-without sleeping. ``login quiet-mode access-class`` is not modelled: the agent has no access lists, so quiet
+The configuration is the login view of running (:func:`agent.device.views.login`), asked for on every call, so
+a commit is in force for the next attempt without any wiring, and a changed ``login block-for`` starts afresh. The
+clock, the wall clock (for the ``at HH:MM:SS UTC …`` of the messages) and the timer are parameters, so the logic is
+tested without sleeping. ``login quiet-mode access-class`` is not modelled: the agent has no access lists, so quiet
 mode always denies logins from all sources (IOS's ``sl_def_acl``).
 """
 
@@ -26,17 +26,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
-from lxml import etree
-
-from agent.device.names import n
+from agent.device.views import LoginPolicy
 
 if TYPE_CHECKING:
     from agent.netconf.server import Authenticator
 
 log = logging.getLogger(__name__)
-syslog = logging.getLogger("agent.syslog")
 
-DEFAULT_DELAY = 1  # seconds: IOS applies it as soon as `login block-for` is configured
 DEFAULT_ACL = "sl_def_acl"  # the ACL IOS installs for quiet mode when no access-class is configured
 
 
@@ -48,56 +44,6 @@ class Cancellable(Protocol):
 
 #: Calls a function after a number of seconds (``loop.call_later``).
 Schedule = Callable[[float, Callable[[], None]], Cancellable]
-
-
-@dataclass(frozen=True, slots=True)
-class LoginPolicy:
-    """The ``login …`` configuration (``/native/login``)."""
-
-    block_for: int | None = None
-    attempts: int = 0
-    within: int = 0
-    delay: int | None = None
-    failure_log_every: int | None = None  # None: no `login on-failure log`; 1: every failure
-    success_log_every: int | None = None
-
-    @property
-    def watching(self) -> bool:
-        """True when ``login block-for`` is configured."""
-        return self.block_for is not None
-
-    @property
-    def effective_delay(self) -> int:
-        """Seconds a failed attempt waits for its answer."""
-        if self.delay is not None:
-            return self.delay
-        return DEFAULT_DELAY if self.watching else 0
-
-
-def _every(container: etree._Element | None) -> int | None:
-    log = container.find(n("log")) if container is not None else None
-    if log is None:
-        return None
-    return int(log.findtext(n("every")) or "1")
-
-
-def login_policy(running: etree._Element) -> LoginPolicy:
-    """The login policy of a running configuration (pure)."""
-    login = running.find(f"{n('native')}/{n('login')}")
-    if login is None:
-        return LoginPolicy()
-    block = login.find(n("block-config"))
-    values = [block.findtext(n(leaf)) if block is not None else None for leaf in ("block-for", "attempts", "within")]
-    watching = all(values)
-    delay = login.findtext(n("delay"))
-    return LoginPolicy(
-        block_for=int(values[0] or 0) if watching else None,
-        attempts=int(values[1] or 0) if watching else 0,
-        within=int(values[2] or 0) if watching else 0,
-        delay=int(delay) if delay else None,
-        failure_log_every=_every(login.find(n("on-failure"))),
-        success_log_every=_every(login.find(n("on-success"))),
-    )
 
 
 # -- the IOS messages (pure) ------------------------------------------------------------------------------------------
@@ -156,10 +102,6 @@ class QuietStatus:
     failures: int = 0
 
 
-def _log(message: str) -> None:
-    syslog.info("%s", message)
-
-
 class QuietMode:
     """One device's login watch: counts failures of every login port and refuses logins while quiet.
 
@@ -174,7 +116,7 @@ class QuietMode:
         *,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
-        emit: Callable[[str], None] = _log,
+        emit: Callable[[str], None],
         schedule: Schedule | None = None,
     ) -> None:
         self._policy = policy

@@ -1,4 +1,7 @@
-"""The device's TACACS+ client (RFC 8907): authentication (ASCII login incl. ChPass, PAP), authorization, accounting.
+"""The device's TACACS+ client (RFC 8907): authentication (ASCII login incl. ChPass), authorization, accounting.
+
+IOS XE logs a user in (console, vty, SSH, NETCONF) with a TACACS+ ASCII login; its TACACS+ PAP (minor version 1)
+serves ``ppp authentication pap``, and this device has no PPP, so the client has no PAP.
 
 Why our own code: the only Python client (PyPI ``tacacs_plus``) blocks, and answers at most one prompt, so the
 IOS "password expired" conversation (GETDATA after GETPASS) cannot work with it.
@@ -30,7 +33,6 @@ from types import TracebackType
 from typing import TypeVar
 
 VERSION_DEFAULT = 0xC0  # minor version 0: ASCII login, authorization, accounting
-VERSION_ONE = 0xC1  # minor version 1: PAP and CHAP (RFC 8907 §5.4.2)
 MAX_BODY = 64 * 1024  # we refuse replies announcing more; real ones are a few hundred bytes
 
 FLAG_UNENCRYPTED = 0x01
@@ -60,7 +62,6 @@ class AuthenAction(enum.IntEnum):
 
 class AuthenType(enum.IntEnum):
     ASCII = 0x01
-    PAP = 0x02
 
 
 class AuthenService(enum.IntEnum):
@@ -491,10 +492,11 @@ def _verdict(session: _Session, reply: AuthenReply) -> AuthenResult:
     raise session.fail(f"authentication status {_status_name(ReplyStatus, reply.status)} {reply.server_msg!r}")
 
 
-def _start(user: str, port: str, rem_addr: str, priv_lvl: int, authen_type: AuthenType, data: str = "") -> bytes:
+def _start(user: str, port: str, rem_addr: str, priv_lvl: int) -> bytes:
+    """The START of an ASCII login (its data field stays empty: the password comes when the server asks)."""
     return encode_authen_start(
-        action=AuthenAction.LOGIN, priv_lvl=priv_lvl, authen_type=authen_type, service=AuthenService.LOGIN,
-        user=user, port=port, rem_addr=rem_addr, data=data,
+        action=AuthenAction.LOGIN, priv_lvl=priv_lvl, authen_type=AuthenType.ASCII, service=AuthenService.LOGIN,
+        user=user, port=port, rem_addr=rem_addr,
     )  # fmt: skip
 
 
@@ -527,7 +529,7 @@ async def authenticate_ascii(
     server would be wrong. A user name longer than 255 bytes is a FAIL without asking any server.
     """
     try:
-        start = _start(user, port, rem_addr, priv_lvl, AuthenType.ASCII)
+        start = _start(user, port, rem_addr, priv_lvl)
     except ValueError as exc:
         return AuthenResult(AuthenStatus.FAIL, str(exc))
     async with _Session(server, PacketType.AUTHEN, VERSION_DEFAULT, traffic) as session:
@@ -542,29 +544,6 @@ async def authenticate_ascii(
                 await session.send(encode_authen_continue(abort=True))
                 return AuthenResult(AuthenStatus.FAIL, "Authentication aborted")
             reply = await session.exchange(body, decode_authen_reply)
-        return _verdict(session, reply)
-
-
-async def authenticate_pap(
-    server: TacacsServer,
-    user: str,
-    password: str,
-    *,
-    port: str = "tty0",
-    rem_addr: str = "",
-    priv_lvl: int = 1,
-    traffic: Traffic | None = None,
-) -> AuthenResult:
-    """PAP: one START (minor version 1) carrying the password; a server asking for more is a FAIL with its
-    message (e.g. an expired password, which PAP cannot change)."""
-    try:
-        start = _start(user, port, rem_addr, priv_lvl, AuthenType.PAP, password)
-    except ValueError as exc:
-        return AuthenResult(AuthenStatus.FAIL, str(exc))
-    async with _Session(server, PacketType.AUTHEN, VERSION_ONE, traffic) as session:
-        reply = await session.exchange(start, decode_authen_reply)
-        if reply.status in _PROMPTS:
-            return AuthenResult(AuthenStatus.FAIL, reply.server_msg)
         return _verdict(session, reply)
 
 

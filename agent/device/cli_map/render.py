@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from agent.data.tags import tag_of
 from agent.device.cli_map.keys import crypto_key_lines
 from agent.device.cli_map.syntax import (
     INTERFACE_TYPES,
@@ -204,7 +205,7 @@ def _command(
         return
     if cmd.noop or cmd.parse_only:
         return
-    if cmd.contexts and ctx.tag.rpartition("}")[2] not in cmd.contexts:
+    if cmd.contexts and tag_of(ctx).rpartition("}")[2] not in cmd.contexts:
         return
     start = len(out)
     for anchor in _anchors(ctx, cmd.anchor_steps):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from agent.data.tags import tag_of
 from agent.device.cli_map.syntax import Step, ns_of
 from agent.device.names import NATIVE_NS
 
@@ -119,14 +120,14 @@ class DataTree:
             return []
         last = steps[-1]
         if last.value == ALL_VALUES:
-            return [(h, (*steps[:-1], Step(h.tag, value=h.text or ""))) for h in parent.iterchildren(last.tag)]
+            return [(h, (*steps[:-1], Step(tag_of(h), value=h.text or ""))) for h in parent.iterchildren(last.tag)]
         el = self.child(parent, last)
         return [] if el is None else [(el, steps)]
 
     # -- changes ----------------------------------------------------------------------------------------------------
     def _create(self, parent: etree._Element, step: Step) -> etree._Element:
         ns = ns_of(step.tag)
-        nsmap = {None: ns} if ns != ns_of(parent.tag) else None
+        nsmap = {None: ns} if ns != ns_of(tag_of(parent)) else None
         el = etree.SubElement(parent, step.tag, nsmap=nsmap)
         for key_tag, value in step.keys:
             etree.SubElement(el, key_tag).text = value
@@ -168,8 +169,9 @@ class DataTree:
                 if parent is not None:
                     self._delete(parent, el, steps[-1])
             return
-        el = self.native(create=True)
-        assert el is not None
+        native = self.native(create=True)
+        assert native is not None
+        el = native
         for step in op.steps:
             nxt = self.child(el, step)
             el = nxt if nxt is not None else self._create(el, step)

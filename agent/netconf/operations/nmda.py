@@ -19,6 +19,7 @@ restored on error), and goes through the same datastore transaction as every oth
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Final, Literal
 
 from lxml import etree
 
@@ -34,6 +35,7 @@ from agent.data.nmda import (
     origin_selection,
 )
 from agent.data.wire import wire_copy
+from agent.datastore.names import Datastore
 from agent.datastore.store import CANDIDATE, RUNNING, STARTUP, StoreError
 from agent.netconf import capabilities
 from agent.netconf.errors import ErrorTag
@@ -46,7 +48,9 @@ from agent.yang.schema import Schema
 
 NMDA_NS = "urn:ietf:params:xml:ns:yang:ietf-netconf-nmda"
 DS_NS = "urn:ietf:params:xml:ns:yang:ietf-datastores"
-OPERATIONAL = "operational"
+OPERATIONAL: Final = "operational"
+#: What ``<datastore>`` may name: a conventional datastore or (for ``<get-data>``) the operational one.
+NmdaDatastore = Datastore | Literal["operational"]
 
 _GET_DATA_PARAMS = {
     qn(NMDA_NS, n)
@@ -76,7 +80,7 @@ def _identity(el: etree._Element) -> tuple[str | None, str]:
     return el.nsmap.get(prefix if sep else None), local
 
 
-def _datastore(ctx: RpcContext, op: etree._Element, *, writable: bool) -> str:
+def _datastore(ctx: RpcContext, op: etree._Element, *, writable: bool) -> NmdaDatastore:
     """The ``<datastore>`` identity, as one of our datastore names (RFC 8526: unsupported -> invalid-value)."""
     where = etree.QName(op).localname
     el = child(op, "datastore", NMDA_NS)
@@ -86,13 +90,15 @@ def _datastore(ctx: RpcContext, op: etree._Element, *, writable: bool) -> str:
     text = (el.text or "").strip()
     if ns != DS_NS:
         raise _invalid(f'"{text}" is not an ietf-datastores identity', "datastore")
-    supported = [RUNNING, CANDIDATE] + ([STARTUP] if ctx.services.extensions else [])
+    supported: list[NmdaDatastore] = [RUNNING, CANDIDATE]
+    if ctx.services.extensions:
+        supported.append(STARTUP)
     if not writable:
         supported.append(OPERATIONAL)
     if name not in supported:
         what = "writable by edit-data" if writable and name == OPERATIONAL else "supported"
         raise _invalid(f'the datastore "{text}" is not {what}', "datastore")
-    return name
+    return OPERATIONAL if name == OPERATIONAL else Datastore(name)
 
 
 def _get_data_filter(op: etree._Element) -> Filter | None:
@@ -192,6 +198,7 @@ async def edit_data(ctx: RpcContext, op: etree._Element) -> Reply:
     """<edit-data> (RFC 8526 §3.2) on running or candidate."""
     only_known(op, _EDIT_DATA_PARAMS, "edit-data")
     ds = _datastore(ctx, op, writable=True)
+    assert ds != OPERATIONAL  # refused above as not writable
     if ds == STARTUP:
         raise _invalid("the startup datastore is written with copy-config, not edit-data", "datastore")
     default_op = choice(op, "default-operation", ("merge", "replace", "none"), "merge", ns=NMDA_NS)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from lxml import etree
 
-from agent.data.defaults import MODES as WITH_DEFAULTS_MODES
-from agent.datastore.store import CANDIDATE, RUNNING, STARTUP
-from agent.datastore.transaction import Origin
+from agent.data.defaults import MODES, WithDefaults
+from agent.datastore.names import Datastore
+from agent.datastore.store import STARTUP
+from agent.datastore.transaction import Face, Origin
 from agent.netconf.errors import ErrorTag
 from agent.netconf.faults import bad_element, missing_element, protocol_error, unknown_element
 from agent.netconf.registry import RpcContext
 from agent.netconf.xmlio import NC_NS, WD_NS, qn
-
-DATASTORE_NAMES = (RUNNING, CANDIDATE, STARTUP)
 
 
 def child(op: etree._Element, name: str, ns: str = NC_NS) -> etree._Element | None:
@@ -30,10 +29,12 @@ def only_known(op: etree._Element, allowed: set[str], where: str) -> None:
 def origin(ctx: RpcContext) -> Origin:
     """Who is making a change, for transactions and notifications."""
     s = ctx.session
-    return Origin(s.session_id, s.user, "netconf", s.source_host)
+    return Origin(session_id=s.session_id, user=s.user, face=Face.NETCONF, source_host=s.source_host)
 
 
-def datastore(ctx: RpcContext, op: etree._Element, param: str, *, allow_config: bool = False) -> str | etree._Element:
+def datastore(
+    ctx: RpcContext, op: etree._Element, param: str, *, allow_config: bool = False
+) -> Datastore | etree._Element:
     """The datastore named by ``<param><running/></param>`` (or the inline ``<config>`` if allowed)."""
     where = etree.QName(op).localname
     holder = child(op, param)
@@ -46,7 +47,7 @@ def datastore(ctx: RpcContext, op: etree._Element, param: str, *, allow_config: 
     q = etree.QName(el)
     if allow_config and q.localname == "config" and q.namespace in (NC_NS, None):
         return el
-    if q.namespace != NC_NS or q.localname not in DATASTORE_NAMES:
+    if q.namespace != NC_NS or q.localname not in tuple(Datastore):
         if q.localname == "url":
             raise protocol_error(
                 ErrorTag.OPERATION_NOT_SUPPORTED, "the :url capability is not supported", element="url"
@@ -59,13 +60,13 @@ def datastore(ctx: RpcContext, op: etree._Element, param: str, *, allow_config: 
             "save-config RPC",
             element=param,
         )
-    return q.localname
+    return Datastore(q.localname)
 
 
-def datastore_name(ctx: RpcContext, op: etree._Element, param: str) -> str:
+def datastore_name(ctx: RpcContext, op: etree._Element, param: str) -> Datastore:
     """Like :func:`datastore` but an inline config is not accepted."""
     ds = datastore(ctx, op, param)
-    assert isinstance(ds, str)
+    assert isinstance(ds, Datastore)
     return ds
 
 
@@ -80,18 +81,17 @@ def choice(op: etree._Element, name: str, allowed: tuple[str, ...], default: str
     return value
 
 
-def with_defaults_mode(op: etree._Element) -> str:
+def with_defaults_mode(op: etree._Element) -> WithDefaults:
     """The RFC 6243 ``<with-defaults>`` mode of a request (``explicit``, our basic-mode, when absent).
 
     A value that names no mode we support is ``invalid-value`` (RFC 6243 §4.5.1).
     """
     el = child(op, "with-defaults", WD_NS)
     if el is None:
-        return "explicit"
+        return WithDefaults.EXPLICIT
     value = (el.text or "").strip()
-    if value not in WITH_DEFAULTS_MODES:
+    if value not in MODES:
         raise protocol_error(
-            ErrorTag.INVALID_VALUE,
-            f'"{value}" is not a with-defaults mode; expected one of {", ".join(WITH_DEFAULTS_MODES)}',
+            ErrorTag.INVALID_VALUE, f'"{value}" is not a with-defaults mode; expected one of {", ".join(MODES)}'
         )
-    return value
+    return WithDefaults(value)

@@ -43,7 +43,8 @@ async def partial_lock(ctx: RpcContext, op: etree._Element) -> Reply:
     lock_id.text = str(lock.lock_id)
     reply = [lock_id]
     for node in lock.nodes:
-        el = etree.Element(qn(PL_NS, "locked-node"), nsmap={None: PL_NS, **dict(node.path_ns)})
+        nsmap: dict[str | None, str] = {None: PL_NS, **dict(node.path_ns)}
+        el = etree.Element(qn(PL_NS, "locked-node"), nsmap=nsmap)
         el.text = node.path
         reply.append(el)
     return reply

@@ -17,7 +17,7 @@ from typing import Literal
 
 from lxml import etree
 
-from agent.data.defaults import WD_NS, apply_with_defaults
+from agent.data.defaults import WD_NS, WithDefaults, apply_with_defaults
 from agent.data.filter import FilterError, Selection, build_selection, subtree_selection
 from agent.data.nmda import whole
 from agent.data.wire import wire_copy
@@ -133,11 +133,11 @@ async def select(ctx: RpcContext, tree: etree._Element, op: etree._Element) -> e
     # stored trees are already in wire form, so a plain (C-speed) copy will do; with-defaults tags need the
     # namespace-normalising copy so the wd: prefix is declared where it is used
     if flt is None:
-        copy_of = copy.deepcopy if mode == "explicit" else wire_copy
+        copy_of = copy.deepcopy if mode == WithDefaults.EXPLICIT else wire_copy
         data.extend(copy_of(c) for c in tree)
         return data
     result = build_selection(tree, await filtered(ctx, tree, flt), schema)
-    data.extend([wire_copy(c) for c in result] if mode != "explicit" else list(result))
+    data.extend([wire_copy(c) for c in result] if mode != WithDefaults.EXPLICIT else list(result))
     return data
 
 

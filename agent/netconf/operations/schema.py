@@ -10,37 +10,19 @@ from __future__ import annotations
 from lxml import etree
 
 from agent.netconf import capabilities
-from agent.netconf.errors import ErrorTag, ErrorType, RpcError
-from agent.netconf.faults import RpcFault, missing_element
-from agent.netconf.operations.params import only_known
+from agent.netconf.errors import ErrorTag
+from agent.netconf.faults import RpcFault, application_error
 from agent.netconf.registry import Registry, Reply, RpcContext
+from agent.netconf.rpc_input import parse_input
 from agent.netconf.xmlio import qn
 from agent.yang import library
 from agent.yang.schema import Schema
 
 NCM_NS = "urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"
-#: The identities derived from ``ncm:schema-format``; only ``yang`` text is served.
-SCHEMA_FORMATS = ("xsd", "yang", "yin", "rng", "rnc")
-_PARAMS = {qn(NCM_NS, n) for n in ("identifier", "version", "format")}
 
 
 def _invalid(message: str, element: str) -> RpcFault:
-    return RpcFault(
-        [RpcError(ErrorType.APPLICATION, ErrorTag.INVALID_VALUE, message=message, info=(("bad-element", element),))]
-    )
-
-
-def _format(op: etree._Element) -> str:
-    """The requested format's identity name (default ``yang``); refuses what is not a schema-format identity."""
-    el = op.find(qn(NCM_NS, "format"))
-    if el is None:
-        return "yang"
-    text = (el.text or "").strip()
-    prefix, sep, name = text.rpartition(":")
-    ns = el.nsmap.get(prefix if sep else None)
-    if (ns is not None and ns != NCM_NS) or (sep and ns is None) or name not in SCHEMA_FORMATS:
-        raise _invalid(f'"{text}" is not a schema format of ietf-netconf-monitoring', "format")
-    return name
+    return application_error(ErrorTag.INVALID_VALUE, message, element=element)
 
 
 def register(registry: Registry, schema: Schema) -> None:
@@ -48,34 +30,25 @@ def register(registry: Registry, schema: Schema) -> None:
     ietf-yang-library is), both carrying the module set's id as IOS XE does."""
     if "ietf-netconf-monitoring" in schema.modules:
         texts = {(s.identifier, s.version): library.read_source(s) for s in library.schema_sources(schema)}
+        #: the one format served, as the input check writes an identityref (``prefix:name``, canonical)
+        yang_format = f"{schema.identities[qn(NCM_NS, 'yang')].prefix}:yang"
 
         async def get_schema(ctx: RpcContext, op: etree._Element) -> Reply:
             """<get-schema>: the text of one module or submodule, in YANG."""
-            only_known(op, _PARAMS, "get-schema")
-            ident_el = op.find(qn(NCM_NS, "identifier"))
-            if ident_el is None:
-                raise missing_element("identifier", "get-schema")
-            identifier = (ident_el.text or "").strip()
-            version_el = op.find(qn(NCM_NS, "version"))
-            version = None if version_el is None else (version_el.text or "").strip()
-            fmt = _format(op)
+            args = parse_input(schema, op)  # the format is a schema-format identity (ncm:yang when absent)
+            identifier = (args.text("identifier") or "").strip()
+            version_text = args.text("version")
+            version = None if version_text is None else version_text.strip()
+            fmt = args.text("format") or yang_format
             found = [key for key in texts if key[0] == identifier and (version is None or key[1] == version)]
             if not found:
                 what = f'"{identifier}"' + (f' version "{version}"' if version is not None else "")
                 raise _invalid(f"no schema {what} on this server", "identifier" if version is None else "version")
-            if fmt != "yang":
+            if fmt != yang_format:
                 raise _invalid(f'the schema "{identifier}" is available only in the yang format', "format")
             if len(found) > 1:
-                raise RpcFault(
-                    [
-                        RpcError(
-                            ErrorType.APPLICATION,
-                            ErrorTag.OPERATION_FAILED,
-                            message=f'more than one version of "{identifier}" exists; give <version>',
-                            app_tag="data-not-unique",
-                        )
-                    ]
-                )
+                message = f'more than one version of "{identifier}" exists; give <version>'
+                raise application_error(ErrorTag.OPERATION_FAILED, message, app_tag="data-not-unique")
             data = etree.Element(qn(NCM_NS, "data"), nsmap={None: NCM_NS})
             data.text = texts[found[0]]
             return [data]

@@ -6,20 +6,14 @@ from typing import Any
 
 from lxml import etree
 
+from agent.device import views
 from agent.device.aaa.login import LoginRequest, check_login
 from agent.device.aaa.network import NetworkAaa
 from agent.device.aaa.radius import RadiusServer
-from agent.device.aaa.servers import (
-    accounting_exec,
-    authorization_exec,
-    group_servers,
-    radius_servers,
-    tacacs_servers,
-)
 from agent.device.aaa.tacacs import TacacsServer
 from agent.device.cli_map import parse_config_text
 from agent.device.passwords import type7_encode
-from agent.device.ssh_policy import VtyLine, derive_policy
+from agent.device.views import VtyLine
 
 CONFIG = f"""
 aaa new-model
@@ -59,45 +53,45 @@ def running(trees: Any, text: str = CONFIG) -> etree._Element:
 
 
 def test_tacacs_servers_take_their_own_settings_then_the_globals(trees: Any) -> None:
-    t1, t2 = tacacs_servers(running(trees))
+    t1, t2 = views.aaa(running(trees)).tacacs
     assert t1 == TacacsServer("T1", "127.0.0.1", 4949, "tac-key-1", 7.0)  # type 7 key decoded
     assert t2 == TacacsServer("T2", "127.0.0.2", 49, "shared-key", 2.0)  # global key, own timeout
 
 
 def test_radius_servers_with_ports_key_and_retransmit(trees: Any) -> None:
-    r1, r2 = radius_servers(running(trees))
+    r1, r2 = views.aaa(running(trees)).radius
     assert r1 == RadiusServer("R1", "127.0.0.1", 18120, 18130, "rad-key", 3.0, 1)
     assert r2 == RadiusServer("R2", "127.0.0.9", 1812, 1813, "", 3.0, 4)
 
 
 def test_group_members_in_server_name_order(trees: Any) -> None:
-    tree = running(trees)
-    assert [s.name for s in group_servers(tree, "TAC")] == ["T2", "T1"]
-    assert [s.name for s in group_servers(tree, "tacacs+")] == ["T1", "T2"]
-    assert [s.name for s in group_servers(tree, "RAD")] == ["R1"]
-    assert [s.name for s in group_servers(tree, "radius")] == ["R1", "R2"]
-    assert group_servers(tree, "NOSUCH") == []
+    aaa = views.aaa(running(trees))
+    assert [s.name for s in aaa.group_servers("TAC")] == ["T2", "T1"]
+    assert [s.name for s in aaa.group_servers("tacacs+")] == ["T1", "T2"]
+    assert [s.name for s in aaa.group_servers("RAD")] == ["R1"]
+    assert [s.name for s in aaa.group_servers("radius")] == ["R1", "R2"]
+    assert aaa.group_servers("NOSUCH") == ()
 
 
 def test_authorization_and_accounting_lists(trees: Any) -> None:
-    tree = running(trees)
-    author = authorization_exec(tree)
+    aaa = views.aaa(running(trees))
+    author = aaa.authorization_exec()
     assert author is not None
     assert author.methods == ("group:TAC", "local", "if-authenticated")
-    assert authorization_exec(tree, "OTHER") is None
-    acct = accounting_exec(tree)
+    assert aaa.authorization_exec("OTHER") is None
+    acct = aaa.accounting_exec()
     assert acct is not None
     assert (acct.action, acct.groups) == ("start-stop", ("TAC", "radius"))
 
 
 def test_lists_need_aaa_new_model(trees: Any) -> None:
-    tree = running(trees, CONFIG.replace("aaa new-model\n", ""))
-    assert authorization_exec(tree) is None
-    assert accounting_exec(tree) is None
+    aaa = views.aaa(running(trees, CONFIG.replace("aaa new-model\n", "")))
+    assert aaa.authorization_exec() is None
+    assert aaa.accounting_exec() is None
 
 
 async def login(tree: etree._Element, user: str, password: str, line: VtyLine | None = None) -> tuple[bool, str]:
-    result = await check_login(tree, LoginRequest(user, password, line=line), NetworkAaa())
+    result = await check_login(views.aaa(tree), LoginRequest(user, password, line=line), NetworkAaa())
     return result.ok, result.method or ""
 
 
@@ -108,7 +102,7 @@ async def test_enable_line_and_none_methods_in_order(trees: Any) -> None:
     assert await login(tree, "anyone", "En-secret-1") == (True, "enable")
     assert await login(tree, "anyone", "wrong") == (False, "enable")
     tree = running(trees, base + "aaa authentication login default line local\n")
-    line = derive_policy(tree).vty[0]
+    line = views.ssh(tree).vty[0]
     assert await login(tree, "anyone", "Line-pw-1", line) == (True, "line")
     assert await login(tree, "admin", "x", None) == (False, "local")  # NETCONF has no line: next method
     tree = running(trees, "aaa new-model\naaa authentication login default enable none\n")
@@ -127,8 +121,8 @@ def test_private_servers_follow_the_named_members(trees: Any) -> None:
         f"</server></group></aaa><tacacs><server {aaa}><name>T1</name><address><ipv4>127.0.0.1</ipv4></address>"
         "</server></tacacs>"
     )
-    assert group_servers(tree, "TP") == [
+    assert views.aaa(tree).group_servers("TP") == (
         TacacsServer("T1", "127.0.0.1", 49, "", 5.0),
         TacacsServer("10.0.0.9", "10.0.0.9", 4900, "pk", 9.0),  # the group's timeout
-    ]
-    assert group_servers(tree, "RP") == [RadiusServer("10.0.0.8", "10.0.0.8", 1645, 1646, "", 5.0, 2)]
+    )
+    assert views.aaa(tree).group_servers("RP") == (RadiusServer("10.0.0.8", "10.0.0.8", 1645, 1646, "", 5.0, 2),)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from lxml import etree
+from namespaces import AAA, CRYPTO, SNMP
 
 from agent.device.cli_map import (
     CONFIG_MODE,
@@ -24,9 +25,6 @@ from agent.device.cli_map import (
 from agent.device.cli_map.table import COMMANDS
 from agent.device.passwords import verify
 
-AAA = "http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"
-SNMP = "http://cisco.com/ns/yang/Cisco-IOS-XE-snmp"
-CRYPTO = "http://cisco.com/ns/yang/Cisco-IOS-XE-crypto"
 N = "{http://cisco.com/ns/yang/Cisco-IOS-XE-native}"
 SECRET9 = "$9$8LKaOniOwlOU7.$MbzGH5tklYd8.eOZ4QFleZIVCyoMNr2Z4sS18pKPVVI"
 HASH = "5D24EA1D261C1836E437F4E67E2CEBEB"

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 from lxml import etree
+from namespaces import CRYPTO
 
 from agent.data.diff import diff
-from agent.datastore.transaction import Origin, Transaction
+from agent.datastore.transaction import SYSTEM, Face, Origin, Transaction
 from agent.device.cli_map import CONFIG_MODE, parse_line, render_config
 from agent.device.cli_map.syntax import Arg, Kw, walk
 from agent.device.cli_map.table import BY_MODE
@@ -25,7 +26,6 @@ from agent.device.printable import (
 )
 
 N = "{http://cisco.com/ns/yang/Cisco-IOS-XE-native}"
-CRYPTO = "http://cisco.com/ns/yang/Cisco-IOS-XE-crypto"
 HASH = "0123456789ABCDEF0123456789ABCDEF"
 
 
@@ -122,7 +122,7 @@ def test_the_excerpt_holds_only_the_changed_command_instances(trees: Any) -> Non
 
 
 def _txn(trees: Any, old: Any, new: Any) -> Transaction:
-    return Transaction(old, new, diff(old, new, trees.schema), Origin(7, "admin", "netconf"))
+    return Transaction(old, new, diff(old, new, trees.schema), Origin(session_id=7, user="admin", face=Face.NETCONF))
 
 
 def test_the_commit_check_refuses_with_the_ios_xe_error(trees: Any) -> None:
@@ -135,7 +135,7 @@ def test_the_commit_check_refuses_with_the_ios_xe_error(trees: Any) -> None:
     fine = trees.apply(old, trees.doc.cfg("<username><name>eve</name></username>"))
     assert PrintableCheck(trees.schema).check(_txn(trees, old, fine)) == []
     # the system's own transactions (startup at boot, reverts, recovery) are logged, never refused
-    system = Transaction(old, new, diff(old, new, trees.schema), Origin())
+    system = Transaction(old, new, diff(old, new, trees.schema), SYSTEM)
     assert PrintableCheck(trees.schema).check(system) == []
 
 

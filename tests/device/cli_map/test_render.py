@@ -7,12 +7,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from lxml import etree
+from namespaces import AAA, CRYPTO, SNMP
 
 from agent.device.cli_map import render_config, render_lines, render_running_config
 
-AAA = "http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"
-SNMP = "http://cisco.com/ns/yang/Cisco-IOS-XE-snmp"
-CRYPTO = "http://cisco.com/ns/yang/Cisco-IOS-XE-crypto"
 SECRET9 = "$9$8LKaOniOwlOU7.$MbzGH5tklYd8.eOZ4QFleZIVCyoMNr2Z4sS18pKPVVI"
 
 SCP_EXAMPLE = f"""

@@ -173,6 +173,7 @@ def _roundtrip(trees: Any, tree: Any) -> None:
     assert trees.canonical(again) == trees.canonical(tree), text
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(bodies=st.lists(FEATURES, min_size=1, max_size=6))
 def test_parse_render_roundtrip(trees: Any, bodies: list[str]) -> None:

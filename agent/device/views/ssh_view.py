@@ -1,21 +1,25 @@
-"""What the device's SSH server must do, derived purely from the running configuration.
+"""What the device's SSH server must do: ``ip ssh …``, ``line vty …`` and the pubkey chain (pure).
 
-The reconciler turns each committed tree into one immutable :class:`SshPolicy`; the SSH service swaps it in
+The reconciler turns each committed tree into one immutable :class:`SshView`; the SSH service swaps it in
 atomically, so every new connection sees one consistent configuration and existing sessions are untouched (as on
 IOS, where ``ip ssh`` changes apply to new connections).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from lxml import etree
 
-from agent.device.names import SNMP_NS, a, n
+from agent.device.names import n
+from agent.device.views.tree import native_of
 
 DEFAULT_AUTH_TIMEOUT = 120  # seconds, IOS XE default of ip ssh time-out
 DEFAULT_AUTH_RETRIES = 3
 DEFAULT_MAXSTARTUPS = 10
+DEFAULT_DH_MIN = 2048
 DEFAULT_EXEC_TIMEOUT = 600  # 10 minutes
 DEFAULT_VTY = (0, 4)
 
@@ -25,16 +29,16 @@ CIPHER_LEAVES = ("aes128-ctr", "aes192-ctr", "aes256-ctr")
 
 @dataclass(frozen=True, slots=True)
 class VtyLine:
-    """One ``line vty FIRST LAST`` block as the SSH service needs it."""
+    """One ``line vty FIRST LAST`` block as the SSH service and the login need it."""
 
     first: int
     last: int
     transport: frozenset[str]  # accepted incoming protocols ("ssh", "telnet", …); "all" expanded
-    login_list: str  # aaa method list name of "login authentication" ("default" unless set)
-    login_local: bool  # "login local" (used when aaa new-model is off)
-    line_password: tuple[str, str] | None  # (type, text) of "password [type] X"
-    exec_timeout: int  # seconds of idle time before the shell is closed; 0 = never
-    privilege: int | None  # "privilege level N"
+    login_list: str = "default"  # aaa method list name of "login authentication"
+    login_local: bool = False  # "login local" (used when aaa new-model is off)
+    line_password: tuple[str, str] | None = None  # (type, text) of "password [type] X"
+    exec_timeout: int = DEFAULT_EXEC_TIMEOUT  # seconds of idle time before the shell is closed; 0 = never
+    privilege: int | None = None  # "privilege level N"
 
     @property
     def count(self) -> int:
@@ -46,24 +50,25 @@ class VtyLine:
         return f"vty {self.first + index}"
 
 
+#: ``line vty 0 4`` with nothing under it: what a configuration without vty lines gets.
+DEFAULT_VTY_LINE = VtyLine(*DEFAULT_VTY, frozenset({"ssh"}))
+
+
 @dataclass(frozen=True, slots=True)
-class SshPolicy:
+class SshView:
     """Everything that decides how new device SSH connections are handled."""
 
-    hostname: str = "Router"
-    domain: str | None = None
     keypair_name: str | None = None
     auth_timeout: int = DEFAULT_AUTH_TIMEOUT
     auth_retries: int = DEFAULT_AUTH_RETRIES
-    dh_min: int = 2048
+    dh_min: int = DEFAULT_DH_MIN
     ciphers: tuple[str, ...] = ()  # empty: the default set
     maxstartups: int = DEFAULT_MAXSTARTUPS
     peruser_limit: int | None = None
-    vty: tuple[VtyLine, ...] = ()
-    aaa_new_model: bool = False
-    logging_events: bool = True
-    scp_enabled: bool = False
-    tty_traps: bool = False
+    vty: tuple[VtyLine, ...] = (DEFAULT_VTY_LINE,)
+    logging_events: bool = True  # ip ssh logging events (SSH2_USERAUTH / SSH2_CLOSE); on unless "false"
+    #: ``ip ssh pubkey-chain`` / ``username U`` / ``key-hash``: user -> upper-case MD5 key hashes
+    key_hashes: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def ssh_lines(self) -> int:
@@ -114,41 +119,36 @@ def _vty(el: etree._Element) -> VtyLine:
     )
 
 
-def derive_policy(running: etree._Element) -> SshPolicy:
-    """The SSH policy of a running configuration (pure; never fails on a schema-valid tree)."""
-    native = running.find(n("native"))
+def _key_hashes(ssh: etree._Element) -> dict[str, frozenset[str]]:
+    hashes: dict[str, frozenset[str]] = {}
+    for entry in ssh.iterfind(f"{n('pubkey-chain')}/{n('username')}"):
+        values = {(h.findtext(n("key-hash-value")) or "").upper() for h in entry.iterfind(n("key-hash"))}
+        hashes.setdefault(entry.findtext(n("name")) or "", frozenset(values))
+    return hashes
+
+
+def read_ssh(tree: etree._Element) -> SshView:
+    """The SSH view of a configuration (pure; never fails on a schema-valid tree)."""
+    native = native_of(tree)
     if native is None:
-        return SshPolicy(vty=(VtyLine(*DEFAULT_VTY, frozenset({"ssh"}), "default", False, None, 600, None),))
+        return SshView()
+    lines = tuple(_vty(v) for v in native.iterfind(f"{n('line')}/{n('vty')}")) or (DEFAULT_VTY_LINE,)
     ssh = native.find(f"{n('ip')}/{n('ssh')}")
-    ciphers: tuple[str, ...] = ()
-    if ssh is not None:
-        enc = ssh.find(f"{n('server')}/{n('algorithm')}/{n('encryption')}")
-        if enc is not None:
-            ciphers = tuple(c for c in CIPHER_LEAVES if enc.find(n(c)) is not None)
-    dh = ssh.findtext(f"{n('dh')}/{n('min')}/{n('size')}") if ssh is not None else None
-    lines = tuple(_vty(v) for v in native.iterfind(f"{n('line')}/{n('vty')}"))
-    if not lines:
-        lines = (VtyLine(*DEFAULT_VTY, frozenset({"ssh"}), "default", False, None, DEFAULT_EXEC_TIMEOUT, None),)
-    aaa = native.find(n("aaa"))
-    events = ssh.findtext(f"{n('logging')}/{n('events-enable')}") if ssh is not None else None
-    snmp = native.find(n("snmp-server"))
-    tty_traps = snmp is not None and (
-        snmp.find(f"{{{SNMP_NS}}}enable/{{{SNMP_NS}}}enable-choice/{{{SNMP_NS}}}traps/{{{SNMP_NS}}}tty") is not None
-    )
-    peruser = ssh.findtext(f"{n('server')}/{n('peruser')}/{n('session')}/{n('limit')}") if ssh is not None else None
-    return SshPolicy(
-        hostname=native.findtext(n("hostname")) or "Router",
-        domain=native.findtext(f"{n('ip')}/{n('domain')}/{n('name')}"),
-        keypair_name=ssh.findtext(f"{n('rsa')}/{n('keypair-name')}") if ssh is not None else None,
+    if ssh is None:
+        return SshView(vty=lines)
+    enc = ssh.find(f"{n('server')}/{n('algorithm')}/{n('encryption')}")
+    ciphers = tuple(c for c in CIPHER_LEAVES if enc.find(n(c)) is not None) if enc is not None else ()
+    dh = ssh.findtext(f"{n('dh')}/{n('min')}/{n('size')}")
+    peruser = ssh.findtext(f"{n('server')}/{n('peruser')}/{n('session')}/{n('limit')}")
+    return SshView(
+        keypair_name=ssh.findtext(f"{n('rsa')}/{n('keypair-name')}"),
         auth_timeout=_int(ssh, n("time-out"), DEFAULT_AUTH_TIMEOUT),
         auth_retries=_int(ssh, n("authentication-retries"), DEFAULT_AUTH_RETRIES),
-        dh_min=int(dh) if dh else 2048,
+        dh_min=int(dh) if dh else DEFAULT_DH_MIN,
         ciphers=ciphers,
         maxstartups=_int(ssh, n("maxstartups"), DEFAULT_MAXSTARTUPS),
         peruser_limit=int(peruser) if peruser else None,
         vty=lines,
-        aaa_new_model=aaa is not None and aaa.find(a("new-model")) is not None,
-        logging_events=events != "false",
-        scp_enabled=native.find(f"{n('ip')}/{n('scp')}/{n('server')}/{n('enable')}") is not None,
-        tty_traps=tty_traps,
+        logging_events=ssh.findtext(f"{n('logging')}/{n('events-enable')}") != "false",
+        key_hashes=MappingProxyType(_key_hashes(ssh)),
     )

@@ -1,0 +1,19 @@
+"""The Clark name of a data element, as the ``str`` it always is in our trees.
+
+lxml lets a program assign ``bytes``, ``bytearray`` or a ``QName`` to ``tag`` and keeps the value as given, so
+its type stubs read ``tag`` as that union; comments and processing instructions have a function there. Every
+element this project parses or builds carries a ``str`` Clark name, so the promise is checked here, once, instead
+of being cast away at each use.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+
+def tag_of(el: etree._Element) -> str:
+    """``el.tag`` (``{ns}name``); a comment or processing instruction is not a data element and raises."""
+    name = el.tag
+    if isinstance(name, str):
+        return name
+    raise TypeError(f"not a data element: {el!r}")

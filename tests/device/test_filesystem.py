@@ -1,0 +1,201 @@
+"""The IOS file system of one device and its one ``copy``, in-process: real datastores (the commit pipeline, locks,
+persistence in a temp dir) and a real flash: directory, no listeners.
+
+What the faces rely on: every configuration copied to flash: is the IOS text ``show running-config`` prints (so
+the CLI, the RPC and SCP write the same bytes); a file copied into running is merged, into startup replaces it;
+a refused copy changes nothing and says why in IOS's words (with the datastore's own errors attached)."""
+
+from __future__ import annotations
+
+import itertools
+from functools import cache
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from namespaces import IOS, NC
+
+from agent.datastore.store import RUNNING, STARTUP, StorePaths, Stores
+from agent.datastore.transaction import Face, Origin
+from agent.device.bootstrap import bootstrap_config
+from agent.device.cli_map.parse import parse_config_text
+from agent.device.cli_map.render import render_running_config
+from agent.device.config_files import ConfigFileError
+from agent.device.files import Flash, FlashError, encode_config
+from agent.device.filesystem import DeviceFiles, FileKind, TransferLimits, Url, locate, parse_url
+from agent.device.names import MODULES
+from agent.device.secrets import hash_clear_secrets
+from agent.limits import Limits
+from agent.yang.loader import default_search_path, load_schema
+from agent.yang.schema import Schema
+
+YANG = Path(__file__).resolve().parents[2] / "yang"
+WHO = Origin(session_id=7, user="admin", face=Face.CLI)
+
+
+@cache
+def schema() -> Schema:
+    return load_schema(default_search_path(YANG), MODULES)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> DeviceFiles:
+    stores = Stores(schema(), Limits(), StorePaths(tmp_path / "startup-config.xml", tmp_path / "running-config.xml"))
+    stores.normalize_with(hash_clear_secrets)
+    stores.load(lambda: bootstrap_config("admin", "Adm1n-pass"))
+    return DeviceFiles(Flash(tmp_path / "flash", 1 << 20), stores, session_ids=itertools.count(1).__next__)
+
+
+def native(body: str) -> etree._Element:
+    return etree.fromstring(f'<config xmlns="{NC}"><native xmlns="{IOS}">{body}</native></config>')
+
+
+def hostname(tree: etree._Element) -> str | None:
+    return tree.findtext(f"{{{IOS}}}native/{{{IOS}}}hostname")
+
+
+def set_hostname(files: DeviceFiles, name: str) -> None:
+    files.stores.edit(RUNNING, native(f"<hostname>{name}</hostname>"), WHO)
+
+
+def url(text: str) -> Url:
+    return parse_url(text)
+
+
+# -- names ----------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "kind", "name", "shown"),
+    [
+        ("running-config", FileKind.RUNNING, "", "running-config"),
+        ("system:running-config", FileKind.RUNNING, "", "running-config"),
+        ("startup-config", FileKind.STARTUP, "", "startup-config"),
+        ("nvram:startup-config", FileKind.STARTUP, "", "startup-config"),
+        ("bootflash:a.cfg", FileKind.FLASH, "a.cfg", "flash:a.cfg"),
+        ("flash:/dir/a.cfg", FileKind.FLASH, "dir/a.cfg", "flash:dir/a.cfg"),
+        ("nvram:private-config", FileKind.OTHER, "", "nvram:private-config"),
+        ("tftp://127.0.0.1/a.cfg", FileKind.OTHER, "", "tftp://127.0.0.1/a.cfg"),
+        ("a.cfg", FileKind.OTHER, "", "a.cfg"),  # the RPC and the CLI's arguments name their file system
+    ],
+)
+def test_parse_url(text: str, kind: FileKind, name: str, shown: str) -> None:
+    assert parse_url(text) == Url(kind, name, shown)
+
+
+def test_locate_takes_bare_names_as_flash_files() -> None:
+    assert locate("a.cfg") == Url(FileKind.FLASH, "a.cfg", "flash:a.cfg")
+    assert locate("/./") == Url(FileKind.FLASH, "", "flash:")
+    assert locate("/system:running-config").kind is FileKind.RUNNING
+
+
+# -- one written form per destination -------------------------------------------------------------------------------
+async def test_a_configuration_copied_to_flash_is_the_ios_text_of_show_running_config(files: DeviceFiles) -> None:
+    set_hostname(files, "Textual")
+    count = await files.copy(url("running-config"), url("flash:run.cfg"), WHO)
+    data = files.flash.read("run.cfg")
+    assert data == render_running_config(files.stores.running, header=False).encode()
+    assert count == len(data)
+    assert data.startswith(b"!\n") and b"\nhostname Textual\n" in data and data.endswith(b"end\n")
+    assert b"<" not in data.split(b"\n", 1)[0]  # not the XML form
+    # the text stands for running exactly: parsed on its own it is the running tree
+    edit, errors = parse_config_text(data.decode())
+    assert errors == ()
+    assert etree.tostring(files.stores.parse_config(edit)) == etree.tostring(files.stores.running)
+    # startup the same way (it still holds the bootstrap hostname)
+    await files.copy(url("nvram:startup-config"), url("bootflash:start.cfg"), WHO)
+    assert files.flash.read("start.cfg") == render_running_config(files.stores.startup, header=False).encode()
+    assert b"hostname Router\n" in files.flash.read("start.cfg")
+
+
+async def test_flash_file_into_running_merges(files: DeviceFiles) -> None:
+    files.flash.write("merge.cfg", b"hostname Merged\n")
+    before_users = files.stores.running.findall(f"{{{IOS}}}native/{{{IOS}}}username")
+    await files.copy(url("flash:merge.cfg"), url("running-config"), WHO)
+    assert hostname(files.stores.running) == "Merged"
+    assert len(files.stores.running.findall(f"{{{IOS}}}native/{{{IOS}}}username")) == len(before_users) == 1
+    assert hostname(files.stores.startup) == "Router"
+
+
+async def test_flash_file_into_startup_replaces_it_in_either_form(files: DeviceFiles) -> None:
+    files.flash.write("text.cfg", b"hostname FromText\n")
+    await files.copy(url("flash:text.cfg"), url("startup-config"), WHO)
+    assert hostname(files.stores.startup) == "FromText"
+    assert files.stores.startup.find(f"{{{IOS}}}native/{{{IOS}}}username") is None  # replaced, not merged
+    assert hostname(files.stores.running) == "Router"
+    files.flash.write("xml.cfg", encode_config(native("<hostname>FromXml</hostname>")))
+    await files.copy(url("flash:xml.cfg"), url("startup-config"), WHO)
+    assert hostname(files.stores.startup) == "FromXml"
+
+
+async def test_running_to_startup_saves_and_startup_to_running_merges(files: DeviceFiles) -> None:
+    set_hostname(files, "Saved")
+    assert await files.copy(url("running-config"), url("startup-config"), WHO) == 0
+    assert etree.tostring(files.stores.startup) == etree.tostring(files.stores.running)
+    assert (files.stores.paths.startup is not None) and b"Saved" in files.stores.paths.startup.read_bytes()
+    set_hostname(files, "Later")
+    count = await files.copy(url("startup-config"), url("running-config"), WHO)
+    assert count == len(render_running_config(files.stores.startup, header=False).encode())
+    assert hostname(files.stores.running) == "Saved"
+
+
+async def test_flash_to_flash_streams_the_bytes(files: DeviceFiles) -> None:
+    blob = bytes(range(256)) * 2000  # not a configuration: copied as it is
+    files.flash.write("image.bin", blob)
+    assert await files.copy(url("flash:image.bin"), url("flash:copy.bin"), WHO) == len(blob)
+    assert files.flash.read("copy.bin") == blob
+    assert files.flash.names() == ["copy.bin", "image.bin"]  # no temporary file left
+
+
+# -- refusals change nothing ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("src", "dst", "message"),
+    [
+        ("running-config", "running-config", "%Error copying running-config (Source and destination are the same)"),
+        ("flash:a", "bootflash:a", "%Error copying flash:a (Source and destination are the same)"),
+        ("tftp://127.0.0.1/x", "running-config", "%Error opening tftp://127.0.0.1/x (No such file or directory)"),
+        ("running-config", "flash:", "%Error opening flash: (Is a directory)"),
+        ("running-config", "flash:../x", "%Error parsing filename (flash:../x) (Invalid argument)"),
+        ("flash:missing", "running-config", "%Error opening flash:missing (No such file or directory)"),
+    ],
+)
+async def test_copies_that_cannot_happen(files: DeviceFiles, src: str, dst: str, message: str) -> None:
+    before = etree.tostring(files.stores.running)
+    with pytest.raises(FlashError) as info:
+        await files.copy(url(src), url(dst), WHO)
+    assert str(info.value) == message
+    assert etree.tostring(files.stores.running) == before
+    assert files.flash.names() == []
+
+
+async def test_a_bad_line_refuses_the_whole_file(files: DeviceFiles) -> None:
+    files.flash.write("bad.cfg", b"hostname Half\nip ssh tme-out 5\n")
+    before = etree.tostring(files.stores.running)
+    with pytest.raises(ConfigFileError) as info:
+        await files.copy(url("flash:bad.cfg"), url("running-config"), WHO)
+    assert str(info.value).startswith("%Error copying running-config (1 invalid line(s), nothing changed: line 2")
+    assert "% Invalid input detected at '^' marker." in info.value.lines
+    assert info.value.errors == ()  # the file was refused, not the datastore
+    assert etree.tostring(files.stores.running) == before
+
+
+async def test_a_datastore_refusal_carries_its_errors(files: DeviceFiles) -> None:
+    files.flash.write("ok.cfg", b"hostname Locked\n")
+    files.stores.lock(RUNNING, 99, "other")  # a NETCONF session holds running
+    with pytest.raises(ConfigFileError) as info:
+        await files.copy(url("flash:ok.cfg"), url("running-config"), WHO)
+    assert str(info.value).startswith("%Error copying running-config (")
+    assert [e.tag for e in info.value.errors] == ["in-use"]
+    assert hostname(files.stores.running) == "Router"
+    files.stores.lock(STARTUP, 99, "other")
+    with pytest.raises(ConfigFileError) as info:
+        await files.copy(url("running-config"), url("startup-config"), WHO)
+    assert [e.tag for e in info.value.errors] == ["in-use"]
+
+
+async def test_configuration_files_are_bounded(files: DeviceFiles) -> None:
+    files.limits = TransferLimits(max_config_bytes=64)
+    files.flash.write("big.cfg", b"!\n" * 40)
+    with pytest.raises(FlashError, match=r"^%Error reading flash:big.cfg \(File too large\)$"):
+        await files.copy(url("flash:big.cfg"), url("running-config"), WHO)
+    with pytest.raises(ConfigFileError, match=r"^%Error writing startup-config \(File too large\)$"):
+        await files.write(url("startup-config"), b"!\n" * 40, WHO)
+    assert await files.copy(url("flash:big.cfg"), url("flash:big2.cfg"), WHO) == 80  # not a configuration read
