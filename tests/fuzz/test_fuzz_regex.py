@@ -90,7 +90,10 @@ def _drawn_class(piece: str) -> str:
 def drawing_regex(pattern: str) -> str:
     """Our translation as a Python regex over :data:`SUBJECT_CHARS` only: used to *draw* subjects that match
     (hypothesis cannot draw from classes of a million code points), never as the oracle."""
-    return _PIECE.sub(_draw_piece, translate(pattern))
+    drawn = _PIECE.sub(_draw_piece, translate(pattern))
+    # an empty class can still reach here half-substituted (its \x{10FFFF} replaced on its own; seen in two
+    # fuzz runs): hypothesis cannot draw from it, and it matches nothing, like "#" here
+    return drawn.replace("[^\\x00-" + chr(0x10FFFF) + "]", "#")
 
 
 def subjects(pattern: str) -> st.SearchStrategy[str]:
@@ -169,6 +172,10 @@ def _xsd_regex(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 XSD_PATTERN = st.recursive(_xsd_regex(st.nothing()), _xsd_regex, max_leaves=4)
 
 
+_NEGATED = r"(?:\[\^(?:\\.|[^\]])*\]|\\[DSWIC]|\\P\{[^}]*\})"
+_NEGATED_REPEATED_BEFORE_NEGATED = re.compile(rf"{_NEGATED}[?*+]{_NEGATED}")
+
+
 @settings(FUZZ, max_examples=FUZZ.max_examples)
 @given(st.data())
 def test_generated_xsd_patterns_agree_with_libxml2(data: st.DataObject) -> None:
@@ -177,6 +184,9 @@ def test_generated_xsd_patterns_agree_with_libxml2(data: st.DataObject) -> None:
     # \i and \c are the XML 1.0 fifth-edition name characters here, libxml2's are the older Letter tables: the
     # two agree on Latin-1 only
     assume(not re.search(r"\\[iIcC]", pattern) or all(ord(c) < 0x100 for c in text))
+    # libxml2 refuses "0" for "[^a]?[^b]" and "00" for "[^a]+[^b]" (a repeated negated class before another;
+    # pinned in tests/yang/test_regex.py): such patterns are judged there, not against it
+    assume(not _NEGATED_REPEATED_BEFORE_NEGATED.search(pattern))
     assert compile_xsd(pattern).matches(text) is libxml2_matches(pattern, text)
 
 

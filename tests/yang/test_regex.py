@@ -83,6 +83,9 @@ YANG_DIR = Path(__file__).resolve().parents[2] / "yang"
         (r".?.[\D]|.{1,3}", "000:", False),  # libxml2 says yes
         ("a(.)*|", "0", False),  # libxml2 says yes
         ("aa(a)+|a|.", "aa", False),  # libxml2 says yes
+        ("[^a]?[^b]", "0", True),  # libxml2 says no: an optional negated class before another negated class
+        ("[^a]*[^b]", "0", True),  # libxml2 says no
+        ("[^a]+[^b]", "00", True),  # libxml2 says no
     ],
 )
 def test_xsd_semantics(pattern: str, text: str, expected: bool) -> None:
