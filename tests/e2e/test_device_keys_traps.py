@@ -57,8 +57,16 @@ def test_keypair_name_selects_the_host_key_and_waits_for_it(fresh_agent) -> None
     assert "privilege level is 15" in out
 
 
-@pytest.mark.parametrize("version", ["1", "2c"])
-async def test_one_tty_trap_per_closed_session(fresh_agent, peers, version: str) -> None:
+@pytest.mark.parametrize(
+    ("version", "host_traps", "enabled"),
+    [
+        ("1", "<trap-enable><tty/></trap-enable>", "<traps><tty/></traps>"),
+        ("2c", "<trap-enable><tty/></trap-enable>", "<traps><tty/></traps>"),
+        # a bare `snmp-server enable traps` (and a host without a type list) enables every type, tty included
+        ("2c", "", "<traps/>"),
+    ],
+)
+async def test_one_tty_trap_per_closed_session(fresh_agent, peers, version: str, host_traps: str, enabled: str) -> None:
     agent = await asyncio.to_thread(fresh_agent)
     receiver = peers("snmp_receiver").TrapReceiver(["public"])
     await receiver.start()
@@ -67,8 +75,8 @@ async def test_one_tty_trap_per_closed_session(fresh_agent, peers, version: str)
             agent.commit,
             f'<snmp-server><host-config xmlns="{SNMP}"><ip-community-port><ip-address>127.0.0.1</ip-address>'
             f"<community-or-user>public</community-or-user><udp-port>{receiver.port}</udp-port>"
-            f"<version>{version}</version><trap-enable><tty/></trap-enable></ip-community-port></host-config>"
-            f'<enable xmlns="{SNMP}"><enable-choice><traps><tty/></traps></enable-choice></enable></snmp-server>',
+            f"<version>{version}</version>{host_traps}</ip-community-port></host-config>"
+            f'<enable xmlns="{SNMP}"><enable-choice>{enabled}</enable-choice></enable></snmp-server>',
         )
         out, _ = await login(agent)
         assert "privilege level is 15" in out
