@@ -207,6 +207,8 @@ class _SSHServer(asyncssh.SSHServer):
     def connection_lost(self, exc: Exception | None) -> None:
         self._idle.close()
         self._server.admission.gone(self)
+        if self._user:  # logged after the connection stopped counting against the user's bound
+            log.info("NETCONF connection of %s from %s closed", self._user, self._peer)
 
     def auth_completed(self) -> None:
         if self._server.logged_in(self, self._user):

@@ -169,6 +169,7 @@ async def test_connections_per_user_are_bounded(fresh_agent, face: str) -> None:
     if face == "netconf":
         port, user, password, other = agent.netconf_port, "admin", ADMIN_PASSWORD, netconf_login
         add_user(agent, "ops15", 15, "Ops15-pass")
+        agent.wait_for_output(r"NETCONF connection of admin from \S+ closed")  # add_user's login no longer counts
         other_user = ("ops15", "Ops15-pass")
     else:
         port, user, password, other = agent.ssh_port, "op1", "Op1-pass", device_login
