@@ -129,12 +129,12 @@ class Device:
             options.ssh_port,
             self._run_cli,
             syslog=self.log.emit,
+            debug=self.debug,  # `debug ip ssh` in any CLI session turns on the service's debug lines
             limits=limits,  # per-source / per-user / idle admission bounds, shared with the NETCONF port
             files=self.files,
             sftp=options.sftp,
             network=self.aaa,
         )
-        self.ssh.debug = self.debug  # `debug ip ssh` in any CLI session turns on the service's debug lines
         self.cli = CliDevice(
             self.stores,
             self.keys,

@@ -60,3 +60,8 @@ def n(name: str) -> str:
 def a(name: str) -> str:
     """Clark tag of an aaa-namespace element."""
     return f"{{{AAA_NS}}}{name}"
+
+
+def s(name: str) -> str:
+    """Clark tag of an snmp-namespace element."""
+    return f"{{{SNMP_NS}}}{name}"

@@ -92,6 +92,7 @@ class SshService:
         port: int,
         shell: ShellRunner,
         syslog: Callable[[str], None],
+        debug: DebugFlags,
         limits: Limits = DEFAULT_LIMITS,
         files: DeviceFiles | None = None,
         sftp: bool = False,
@@ -110,7 +111,7 @@ class SshService:
         #: connections waiting to log in (by source, up to `ip ssh maxstartups`) and logged in (by user)
         self.admission: Admission[_Connection] = Admission(draw)
         self.session_end_hooks: list[Callable[[SessionInfo], None]] = []
-        self.debug = DebugFlags()  # the device's, shared with the CLI: "ssh" turns on `debug ip ssh` lines
+        self.debug = debug  # the device's, shared with the CLI: "ssh" turns on `debug ip ssh` lines
         self._connections = 0
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._host_key_label: str | None = None

@@ -13,7 +13,7 @@ from typing import Literal
 
 from lxml import etree
 
-from agent.device.names import SNMP_NS, n
+from agent.device.names import n, s
 from agent.device.views.tree import native_of
 
 log = logging.getLogger(__name__)
@@ -21,10 +21,6 @@ log = logging.getLogger(__name__)
 DEFAULT_TRAP_PORT = 162
 
 Version = Literal["1", "2c"]
-
-
-def _s(name: str) -> str:
-    return f"{{{SNMP_NS}}}{name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +48,14 @@ class SnmpView:
 
 
 def _tty_traps(snmp: etree._Element) -> bool:
-    traps = snmp.find(f"{_s('enable')}/{_s('enable-choice')}/{_s('traps')}")
+    traps = snmp.find(f"{s('enable')}/{s('enable-choice')}/{s('traps')}")
     if traps is None:
         return False
-    return traps.find(_s("tty")) is not None or len(traps) == 0  # bare `snmp-server enable traps`: all of them
+    return traps.find(s("tty")) is not None or len(traps) == 0  # bare `snmp-server enable traps`: all of them
 
 
 def _text(entry: etree._Element, name: str) -> str | None:
-    child = entry.find(_s(name))
+    child = entry.find(s(name))
     return None if child is None or child.text is None else child.text.strip()
 
 
@@ -72,10 +68,10 @@ def _target(entry: etree._Element) -> TrapTarget | None:
     if version not in ("1", "2c"):
         log.debug("snmp-server host %s: SNMP version %s not supported for traps, skipped", address, version)
         return None
-    trap_enable = entry.find(_s("trap-enable"))
-    if trap_enable is not None and len(trap_enable) and trap_enable.find(_s("tty")) is None:
+    trap_enable = entry.find(s("trap-enable"))
+    if trap_enable is not None and len(trap_enable) and trap_enable.find(s("tty")) is None:
         return None  # trap keywords given, tty not among them
-    inform = entry.find(_s("informs")) is not None
+    inform = entry.find(s("informs")) is not None
     if inform and version == "1":
         log.debug("snmp-server host %s: SNMPv1 has no informs, skipped", address)
         return None
@@ -91,7 +87,7 @@ def _hosts(snmp: etree._Element) -> tuple[TrapTarget, ...]:
     keywords receives every notification type). ``version`` defaults to 1, the UDP port to 162. v3 hosts, v1
     ``informs`` hosts and the VRF lists (this device has no VRFs) are skipped with a debug log.
     """
-    host_config = snmp.find(_s("host-config"))
+    host_config = snmp.find(s("host-config"))
     if host_config is None:
         return ()
     targets: list[TrapTarget] = []
