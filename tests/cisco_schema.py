@@ -16,11 +16,11 @@ from pathlib import Path
 from lxml import etree
 from namespaces import CRYPTO, NC, YANG_NS
 
-from agent.data.edit import EditResult, apply_edit, load_config
-from agent.data.wire import wire_copy
-from agent.device.names import AAA_NS, MODULES, NATIVE_NS, SNMP_NS
-from agent.yang.loader import default_search_path, load_schema
-from agent.yang.schema import Schema, SchemaNode, clark
+from iosxe_agent.data.edit import EditResult, apply_edit, load_config
+from iosxe_agent.data.wire import wire_copy
+from iosxe_agent.device.names import AAA_NS, MODULES, NATIVE_NS, SNMP_NS
+from iosxe_agent.yang.loader import default_search_path, load_schema
+from iosxe_agent.yang.schema import Schema, SchemaNode, clark
 
 ROOT = Path(__file__).resolve().parents[1]
 YANG_DIR = ROOT / "yang"

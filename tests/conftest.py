@@ -45,7 +45,7 @@ class AgentProcess:
 
     def start(self) -> None:
         cmd = [
-            sys.executable, "-m", "agent", "--state-dir", str(self.state_dir), "--netconf-port", "0",
+            sys.executable, "-m", "iosxe_agent", "--state-dir", str(self.state_dir), "--netconf-port", "0",
             "--ssh-port", "0", "--admin-user", ADMIN_USER, *self.password_args,
             "--log-level", "INFO", *self.extra_args,
         ]  # fmt: skip

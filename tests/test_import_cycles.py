@@ -1,5 +1,5 @@
-"""No import cycle in ``agent/``: the layers import downwards only (main → cli → device → netconf → datastore → data
-→ yang), and two modules of one layer never need each other.
+"""No import cycle in ``iosxe_agent/``: the layers import downwards only (main → cli → device → netconf → datastore
+→ data → yang), and two modules of one layer never need each other.
 
 The graph is built from the source with :mod:`ast`, not by importing: an edge A → B is an import statement of A
 that runs when A is imported, naming a module B of the package. What counts (the choice this test makes):
@@ -20,7 +20,7 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-AGENT = Path(__file__).resolve().parents[1] / "agent"
+AGENT = Path(__file__).resolve().parents[1] / "iosxe_agent"
 
 
 def module_name(path: Path) -> str:
@@ -132,7 +132,7 @@ def _path_within(graph: dict[str, set[str]], component: set[str]) -> list[str]:
 
 def test_the_agent_package_has_no_import_cycle() -> None:
     graph = import_graph()
-    assert len(graph) > 50 and "agent.device.filesystem" in graph  # the walk found the package
+    assert len(graph) > 50 and "iosxe_agent.device.filesystem" in graph  # the walk found the package
     found = cycles(graph)
     assert found == [], "import cycles:\n" + "\n".join(" -> ".join(c) for c in found)
 

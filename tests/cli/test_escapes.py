@@ -1,4 +1,4 @@
-"""File names are printed, never obeyed (agent/cli/escapes.py): escapes for every non-printable character."""
+"""File names are printed, never obeyed (iosxe_agent/cli/escapes.py): escapes for every non-printable character."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agent.cli.escapes import printable
+from iosxe_agent.cli.escapes import printable
 
 _ESCAPE = re.compile(r"\\(\\|x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8})")
 

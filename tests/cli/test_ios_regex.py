@@ -1,14 +1,14 @@
-"""IOS regular expressions for output filters (agent.cli.ios_regex): Cisco's syntax on RE2, the literal
-fallback, the bounds, and the filters of agent.cli.pager on top. Agreement with Python's re on random safe
+"""IOS regular expressions for output filters (iosxe_agent.cli.ios_regex): Cisco's syntax on RE2, the literal
+fallback, the bounds, and the filters of iosxe_agent.cli.pager on top. Agreement with Python's re on random safe
 patterns is in tests/fuzz/test_fuzz_regex.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from agent.cli.ios_regex import compile_ios, translate_ios
-from agent.cli.pager import OutputFilter, apply_filters
-from agent.limits import DEFAULT_LIMITS, Limits
+from iosxe_agent.cli.ios_regex import compile_ios, translate_ios
+from iosxe_agent.cli.pager import OutputFilter, apply_filters
+from iosxe_agent.limits import DEFAULT_LIMITS, Limits
 
 CHARS = DEFAULT_LIMITS.max_filter_regex_chars
 MEM = DEFAULT_LIMITS.max_filter_regex_bytes

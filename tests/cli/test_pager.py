@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.cli.pager import OutputFilter, apply_filters, pages, split_pipe
+from iosxe_agent.cli.pager import OutputFilter, apply_filters, pages, split_pipe
 
 CONFIG = (
     "hostname R1\n!\nip ssh time-out 60\nip ssh version 2\n!\n"

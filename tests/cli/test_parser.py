@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.cli.parser import Error, Match, Node, add, complete_word, help_lines, match
+from iosxe_agent.cli.parser import Error, Match, Node, add, complete_word, help_lines, match
 
 
 def handler(*_: object) -> str:

@@ -10,10 +10,10 @@ import asyncssh
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from agent.cli import show
-from agent.device.keys import KeyInfo, secsh_public_key_lines
-from agent.device.sessions import SessionInfo
-from agent.device.views import SshView
+from iosxe_agent.cli import show
+from iosxe_agent.device.keys import KeyInfo, secsh_public_key_lines
+from iosxe_agent.device.sessions import SessionInfo
+from iosxe_agent.device.views import SshView
 
 # -- real captures --------------------------------------------------------------------------------------------
 
@@ -157,7 +157,7 @@ def test_show_ip_ssh_key_wrapped_to_80_columns(fresh_key: KeyInfo) -> None:
 def test_show_ip_ssh_lists_what_the_server_offers() -> None:
     from asyncssh.encryption import get_default_encryption_algs
 
-    from agent.device.ssh_service import kex_algorithms
+    from iosxe_agent.device.ssh_service import kex_algorithms
 
     text = show.show_ip_ssh(SshView(), True, None, [])
     encryption = _list(text, "Encryption Algorithms")

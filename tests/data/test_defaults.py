@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from agent.data.defaults import DEFAULT_ATTR, MODES, apply_with_defaults
-from agent.device.names import AAA_NS
+from iosxe_agent.data.defaults import DEFAULT_ATTR, MODES, apply_with_defaults
+from iosxe_agent.device.names import AAA_NS
 
 SSH = "ios:native/ios:ip/ios:ssh"
 TREE = f"""

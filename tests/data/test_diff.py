@@ -6,8 +6,8 @@ from typing import Any
 
 from lxml import etree
 
-from agent.data.diff import ChangeOp, diff
-from agent.device.names import AAA_NS, NATIVE_NS
+from iosxe_agent.data.diff import ChangeOp, diff
+from iosxe_agent.device.names import AAA_NS, NATIVE_NS
 
 A = f'xmlns="{AAA_NS}"'
 BASE = f"""

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from lxml import etree
 from namespaces import NC
 
-from agent.data.diff import ChangeOp, diff
-from agent.data.edit import apply_edit, load_config
-from agent.device.names import AAA_NS, NATIVE_NS, SNMP_NS
+from iosxe_agent.data.diff import ChangeOp, diff
+from iosxe_agent.data.edit import apply_edit, load_config
+from iosxe_agent.device.names import AAA_NS, NATIVE_NS, SNMP_NS
 
 OP = f"{{{NC}}}operation"
 A = f'xmlns="{AAA_NS}"'

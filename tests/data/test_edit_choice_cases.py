@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from agent.device.names import AAA_NS, NATIVE_NS
+from iosxe_agent.device.names import AAA_NS, NATIVE_NS
 
 A = f'xmlns="{AAA_NS}"'
 A1 = "ios:native/ios:aaa/a:authentication/a:login[a:name='default']/a:a1"

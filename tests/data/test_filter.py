@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from lxml import etree
 from namespaces import NC
 
-from agent.data.filter import FilterError, filter_is_empty, subtree_filter
-from agent.yang.schema import Kind, Schema, SchemaNode, clark
+from iosxe_agent.data.filter import FilterError, filter_is_empty, subtree_filter
+from iosxe_agent.yang.schema import Kind, Schema, SchemaNode, clark
 
 A = "urn:example:a"
 B = "urn:example:b"

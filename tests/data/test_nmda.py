@@ -1,5 +1,5 @@
-"""NMDA views (agent.data.nmda): the operational tree with origins, config-filter, origin-filter, max-depth and
-selection intersection; and RFC 6243 wd:default tags in edit/copy content (agent.data.defaults)."""
+"""NMDA views (iosxe_agent.data.nmda): the operational tree with origins, config-filter, origin-filter, max-depth and
+selection intersection; and RFC 6243 wd:default tags in edit/copy content (iosxe_agent.data.defaults)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Any
 from lxml import etree
 from namespaces import IOS, NC, WD
 
-from agent.data.defaults import resolve_default_tags
-from agent.data.filter import build_selection
-from agent.data.nmda import (
+from iosxe_agent.data.defaults import resolve_default_tags
+from iosxe_agent.data.filter import build_selection
+from iosxe_agent.data.nmda import (
     DEFAULT,
     INTENDED,
     ORIGIN_ATTR,
@@ -22,7 +22,7 @@ from agent.data.nmda import (
     origin_selection,
     whole,
 )
-from agent.data.wire import wire_copy
+from iosxe_agent.data.wire import wire_copy
 
 EDGE = "urn:test:edge"
 N = {"ios": IOS, "te": EDGE}

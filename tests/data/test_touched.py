@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from agent.data.diff import ChangeOp, diff
-from agent.data.touched import Touched
-from agent.device.names import AAA_NS
-from agent.device.secrets import hash_clear_secrets
+from iosxe_agent.data.diff import ChangeOp, diff
+from iosxe_agent.data.touched import Touched
+from iosxe_agent.device.names import AAA_NS
+from iosxe_agent.device.secrets import hash_clear_secrets
 
 A = f'xmlns="{AAA_NS}"'
 USERS = st.sampled_from(["admin", "ops", "guest", "u1", "it's"])

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from agent.data.edit import load_config
-from agent.data.validate import validate
-from agent.device.names import AAA_NS, NATIVE_NS
+from iosxe_agent.data.edit import load_config
+from iosxe_agent.data.validate import validate
+from iosxe_agent.device.names import AAA_NS, NATIVE_NS
 
 A = f'xmlns="{AAA_NS}"'
 LOGIN = "/ios:native/ios:aaa/ios-aaa:authentication/ios-aaa:login[ios-aaa:name='default']"

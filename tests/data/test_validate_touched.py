@@ -12,10 +12,10 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from agent.data.reach import UNBOUNDED, Reach, reach
-from agent.data.touched import Touched
-from agent.data.validate import validate
-from agent.device.names import AAA_NS
+from iosxe_agent.data.reach import UNBOUNDED, Reach, reach
+from iosxe_agent.data.touched import Touched
+from iosxe_agent.data.validate import validate
+from iosxe_agent.device.names import AAA_NS
 
 A = f'xmlns="{AAA_NS}"'
 OPS = st.sampled_from(["", "", ' nc:operation="replace"', ' nc:operation="remove"'])

@@ -7,9 +7,9 @@ from typing import Any
 from lxml import etree
 from namespaces import NC, WD
 
-from agent.data.defaults import apply_with_defaults
-from agent.data.wire import wire_copy
-from agent.device.names import AAA_NS, NATIVE_NS, SNMP_NS
+from iosxe_agent.data.defaults import apply_with_defaults
+from iosxe_agent.data.wire import wire_copy
+from iosxe_agent.device.names import AAA_NS, NATIVE_NS, SNMP_NS
 
 
 def test_default_namespace_form(ios: Any) -> None:
@@ -83,7 +83,7 @@ def test_mixed_content_and_empty_elements() -> None:
 
 
 def test_round_trip_through_text_reparses_to_the_same_data(ios: Any, helpers: Any) -> None:
-    from agent.data.edit import load_config
+    from iosxe_agent.data.edit import load_config
 
     tree = load_config(helpers.instance("good_aaa_reference.xml"), ios.schema).tree
     text = etree.tostring(wire_copy(tree))

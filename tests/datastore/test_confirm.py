@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from agent.data.errors import DataError
-from agent.datastore.confirm import CONFIRMED_COMMIT, TIMED_ROLLBACK, ConfirmEvent, ConfirmNotice
-from agent.datastore.store import CANDIDATE, RUNNING, StoreError, StorePaths, Stores
-from agent.datastore.transaction import Face, Origin, Transaction
-from agent.limits import Limits
+from iosxe_agent.data.errors import DataError
+from iosxe_agent.datastore.confirm import CONFIRMED_COMMIT, TIMED_ROLLBACK, ConfirmEvent, ConfirmNotice
+from iosxe_agent.datastore.store import CANDIDATE, RUNNING, StoreError, StorePaths, Stores
+from iosxe_agent.datastore.transaction import Face, Origin, Transaction
+from iosxe_agent.limits import Limits
 
 A = 'xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"'
 BOOT = (

@@ -7,10 +7,10 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from agent.datastore.persist import read_tree
-from agent.datastore.store import CANDIDATE, RUNNING, StorePaths, Stores
-from agent.datastore.transaction import Face, Origin
-from agent.limits import Limits
+from iosxe_agent.datastore.persist import read_tree
+from iosxe_agent.datastore.store import CANDIDATE, RUNNING, StorePaths, Stores
+from iosxe_agent.datastore.transaction import Face, Origin
+from iosxe_agent.limits import Limits
 
 S1 = Origin(session_id=1, user="alice", face=Face.NETCONF)
 S2 = Origin(session_id=2, user="bob", face=Face.NETCONF)

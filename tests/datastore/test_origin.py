@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.datastore.names import Datastore
-from agent.datastore.transaction import SYSTEM, SYSTEM_SESSION_ID, Face, Origin
+from iosxe_agent.datastore.names import Datastore
+from iosxe_agent.datastore.transaction import SYSTEM, SYSTEM_SESSION_ID, Face, Origin
 
 
 def test_the_session_id_is_required_and_named() -> None:

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from namespaces import IOS
 
-from agent.data.errors import DataError
-from agent.datastore.locks import LockTable, covers
-from agent.datastore.store import CANDIDATE, RUNNING, StoreError, StorePaths, Stores
-from agent.datastore.transaction import SYSTEM, Face, Origin
-from agent.limits import Limits
+from iosxe_agent.data.errors import DataError
+from iosxe_agent.datastore.locks import LockTable, covers
+from iosxe_agent.datastore.store import CANDIDATE, RUNNING, StoreError, StorePaths, Stores
+from iosxe_agent.datastore.transaction import SYSTEM, Face, Origin
+from iosxe_agent.limits import Limits
 
 P = {"ios": IOS}
 A = 'xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"'

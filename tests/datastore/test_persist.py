@@ -11,9 +11,9 @@ import pytest
 from lxml import etree
 from namespaces import NC
 
-from agent.datastore import persist
-from agent.datastore.persist import atomic_write, read_tree, serialize
-from agent.device.names import AAA_NS, NATIVE_NS
+from iosxe_agent.datastore import persist
+from iosxe_agent.datastore.persist import atomic_write, read_tree, serialize
+from iosxe_agent.device.names import AAA_NS, NATIVE_NS
 
 
 def mode(path: Path) -> int:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.device.passwords import verify
-from agent.device.secrets import hash_clear_secrets
+from iosxe_agent.device.passwords import verify
+from iosxe_agent.device.secrets import hash_clear_secrets
 
 HASH9 = "$9$AAAAAAAAAAAAAA$98TL7I2NJnM8PHS7XqDxOe569kXm8FUzMdMc/E6wP2Y"
 

@@ -17,13 +17,13 @@ from hypothesis import strategies as st
 from lxml import etree
 from namespaces import NC
 
-from agent.data.edit import apply_edit
-from agent.data.errors import DataError
-from agent.datastore.persist import read_tree
-from agent.datastore.store import CANDIDATE, RUNNING, STARTUP, StoreError, StorePaths, Stores
-from agent.datastore.transaction import Face, Origin, Transaction
-from agent.device.names import AAA_NS, NATIVE_NS
-from agent.limits import Limits
+from iosxe_agent.data.edit import apply_edit
+from iosxe_agent.data.errors import DataError
+from iosxe_agent.datastore.persist import read_tree
+from iosxe_agent.datastore.store import CANDIDATE, RUNNING, STARTUP, StoreError, StorePaths, Stores
+from iosxe_agent.datastore.transaction import Face, Origin, Transaction
+from iosxe_agent.device.names import AAA_NS, NATIVE_NS
+from iosxe_agent.limits import Limits
 
 A = f'xmlns="{AAA_NS}"'
 BOOT = (

@@ -1,4 +1,4 @@
-"""A login dialogue split into keyboard-interactive rounds (agent.device.aaa.conversation)."""
+"""A login dialogue split into keyboard-interactive rounds (iosxe_agent.device.aaa.conversation)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from agent.device.aaa.conversation import Conversation, Question
-from agent.device.aaa.tacacs import Converse
+from iosxe_agent.device.aaa.conversation import Conversation, Question
+from iosxe_agent.device.aaa.tacacs import Converse
 
 
 async def chpass(converse: Converse) -> str:

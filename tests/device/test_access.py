@@ -1,5 +1,5 @@
-"""Who can open a NETCONF session, read from the configuration alone (agent/device/access.py), checked against
-the run-time authenticator it mirrors, and the recovery edit (agent/device/recovery.py) on in-memory stores."""
+"""Who can open a NETCONF session, read from the configuration alone (iosxe_agent/device/access.py), checked against
+the run-time authenticator it mirrors, and the recovery edit (iosxe_agent/device/recovery.py) on in-memory stores."""
 
 from __future__ import annotations
 
@@ -11,19 +11,19 @@ import pytest
 from lxml import etree
 from namespaces import AAA, IOS, NC
 
-from agent.datastore.store import RUNNING, StorePaths, Stores
-from agent.datastore.transaction import SYSTEM
-from agent.device.aaa.authorization import Login
-from agent.device.aaa.network import NetworkAaa
-from agent.device.access import can_open_netconf, netconf_access, startup_report
-from agent.device.bootstrap import bootstrap_config
-from agent.device.names import MODULES
-from agent.device.recovery import RecoveryError, recover_admin, recover_tree
-from agent.device.secrets import hash_clear_secrets
-from agent.limits import DEFAULT_LIMITS
-from agent.main import yang_dir
-from agent.yang.loader import default_search_path, load_schema
-from agent.yang.schema import Schema
+from iosxe_agent.datastore.store import RUNNING, StorePaths, Stores
+from iosxe_agent.datastore.transaction import SYSTEM
+from iosxe_agent.device.aaa.authorization import Login
+from iosxe_agent.device.aaa.network import NetworkAaa
+from iosxe_agent.device.access import can_open_netconf, netconf_access, startup_report
+from iosxe_agent.device.bootstrap import bootstrap_config
+from iosxe_agent.device.names import MODULES
+from iosxe_agent.device.recovery import RecoveryError, recover_admin, recover_tree
+from iosxe_agent.device.secrets import hash_clear_secrets
+from iosxe_agent.limits import DEFAULT_LIMITS
+from iosxe_agent.main import yang_dir
+from iosxe_agent.yang.loader import default_search_path, load_schema
+from iosxe_agent.yang.schema import Schema
 
 PW, OPS_PW = "Adm1n-pass", "0ps-pass"
 OPS = "<username><name>ops</name><privilege>1</privilege><secret><encryption>0</encryption><secret>0ps-pass</secret></secret></username>"  # noqa: E501

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.device.config_files import ConfigFileError, read_config
-from agent.device.files import FlashError, decode_config
+from iosxe_agent.device.config_files import ConfigFileError, read_config
+from iosxe_agent.device.files import FlashError, decode_config
 
 CONFIG = (
     '<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">'

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from agent import oplog
-from agent.device.debug import Debug, DebugFlags, show_debugging
+from iosxe_agent import oplog
+from iosxe_agent.device.debug import Debug, DebugFlags, show_debugging
 
 
 def test_switches_answer_and_list_in_ios_order() -> None:
@@ -32,7 +32,9 @@ def _tag(record: logging.LogRecord) -> str:
 
 def test_operator_lines_name_the_device_they_are_about() -> None:
     def record(**extra: str) -> logging.LogRecord:
-        r = logging.LogRecord("agent.netconf.server", logging.INFO, __file__, 1, "NETCONF session 1 opened", (), None)
+        r = logging.LogRecord(
+            "iosxe_agent.netconf.server", logging.INFO, __file__, 1, "NETCONF session 1 opened", (), None
+        )
         r.__dict__.update(extra)
         return r
 

@@ -15,19 +15,19 @@ import pytest
 from lxml import etree
 from namespaces import IOS, NC
 
-from agent.datastore.store import RUNNING, STARTUP, StorePaths, Stores
-from agent.datastore.transaction import Face, Origin
-from agent.device.bootstrap import bootstrap_config
-from agent.device.cli_map.parse import parse_config_text
-from agent.device.cli_map.render import render_running_config
-from agent.device.config_files import ConfigFileError
-from agent.device.files import Flash, FlashError, encode_config
-from agent.device.filesystem import DeviceFiles, FileKind, TransferLimits, Url, locate, parse_url
-from agent.device.names import MODULES
-from agent.device.secrets import hash_clear_secrets
-from agent.limits import Limits
-from agent.yang.loader import default_search_path, load_schema
-from agent.yang.schema import Schema
+from iosxe_agent.datastore.store import RUNNING, STARTUP, StorePaths, Stores
+from iosxe_agent.datastore.transaction import Face, Origin
+from iosxe_agent.device.bootstrap import bootstrap_config
+from iosxe_agent.device.cli_map.parse import parse_config_text
+from iosxe_agent.device.cli_map.render import render_running_config
+from iosxe_agent.device.config_files import ConfigFileError
+from iosxe_agent.device.files import Flash, FlashError, encode_config
+from iosxe_agent.device.filesystem import DeviceFiles, FileKind, TransferLimits, Url, locate, parse_url
+from iosxe_agent.device.names import MODULES
+from iosxe_agent.device.secrets import hash_clear_secrets
+from iosxe_agent.limits import Limits
+from iosxe_agent.yang.loader import default_search_path, load_schema
+from iosxe_agent.yang.schema import Schema
 
 YANG = Path(__file__).resolve().parents[2] / "yang"
 WHO = Origin(session_id=7, user="admin", face=Face.CLI)

@@ -1,4 +1,4 @@
-"""The flash: bound counts transfers in progress (agent/device/files.py): concurrent streamed writes, each of
+"""The flash: bound counts transfers in progress (iosxe_agent/device/files.py): concurrent streamed writes, each of
 which fits alone, can never together put more on disk than the size of flash:."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.device.files import RESERVE_STEP, Flash, FlashError, FlashWriter
+from iosxe_agent.device.files import RESERVE_STEP, Flash, FlashError, FlashWriter
 
 CHUNK = 4096
 

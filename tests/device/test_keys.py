@@ -15,7 +15,7 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from agent.device.keys import (
+from iosxe_agent.device.keys import (
     MSG_BAD_LABEL,
     MSG_BAD_MODULUS,
     MSG_NO_DOMAIN,
@@ -317,7 +317,7 @@ def test_unreadable_files_are_skipped(tmp_path: Path, caplog: pytest.LogCaptureF
     (directory / "broken.pem").write_text("-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n")
     ec = asyncssh.generate_private_key("ecdsa-sha2-nistp256")
     (directory / "ec.pem").write_bytes(ec.export_private_key("pkcs8-pem"))
-    with caplog.at_level(logging.WARNING, logger="agent"):
+    with caplog.at_level(logging.WARNING, logger="iosxe_agent"):
         assert KeyStore(directory).keys() == []
     assert "broken.pem" in caplog.text and "ec.pem" in caplog.text
     assert "not a key" not in caplog.text
@@ -481,9 +481,9 @@ def _b64_int(value: int) -> str:
 def test_no_private_key_material_in_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     directory = tmp_path / "keys"
     syslog: list[str] = []  # the device's IOS log
-    with caplog.at_level(logging.DEBUG, logger="agent"):
+    with caplog.at_level(logging.DEBUG, logger="iosxe_agent"):
         ks = KeyStore(directory, syslog=syslog.append)
-        ks.subscribe(lambda event: logging.getLogger("agent.test").debug("event %r", event))
+        ks.subscribe(lambda event: logging.getLogger("iosxe_agent.test").debug("event %r", event))
         results = [
             ks.generate_rsa("LOGGED", hostname=None, domain=None),
             ks.generate_rsa(None, hostname="R", domain="d", usage_keys=True, exportable=True),

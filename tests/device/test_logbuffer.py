@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from agent.device.logbuffer import DeviceLog, format_line, ios_log_timestamp, show_logging
+from iosxe_agent.device.logbuffer import DeviceLog, format_line, ios_log_timestamp, show_logging
 
 
 @pytest.fixture
@@ -42,8 +42,8 @@ def test_keeps_the_newest_messages(buffer: DeviceLog) -> None:
 
 def test_python_logging_and_other_devices_never_reach_it(buffer: DeviceLog) -> None:
     other = DeviceLog()
-    logging.getLogger("agent.device.passwords").warning("secret is %s", "s3cr3t")
-    logging.getLogger("agent.syslog").error("%SYS-3-X: a process-wide logger is no device's log")
+    logging.getLogger("iosxe_agent.device.passwords").warning("secret is %s", "s3cr3t")
+    logging.getLogger("iosxe_agent.syslog").error("%SYS-3-X: a process-wide logger is no device's log")
     other.emit("%CRYPTO_ENGINE-5-KEY_ADDITION: A key named R2.lab has been generated or imported by crypto-engine")
     buffer.emit("SNMP: Packet sent via UDP to 127.0.0.1:162")
     assert len(buffer) == 1 and buffer.lines()[0].endswith(": SNMP: Packet sent via UDP to 127.0.0.1:162")
@@ -63,14 +63,14 @@ def test_clear_keeps_counting(buffer: DeviceLog) -> None:
 
 def test_console_lines_carry_the_device_name(caplog: pytest.LogCaptureFixture) -> None:
     names = iter(["R1", "Edge-7"])  # read at each message: a hostname change shows at once
-    log = DeviceLog(name=lambda: next(names), console=logging.getLogger("agent.syslog"), clock=lambda: 0.0)
-    with caplog.at_level(logging.INFO, logger="agent.syslog"):
+    log = DeviceLog(name=lambda: next(names), console=logging.getLogger("iosxe_agent.syslog"), clock=lambda: 0.0)
+    with caplog.at_level(logging.INFO, logger="iosxe_agent.syslog"):
         log.emit("%SSH-5-ENABLED: SSH 2.0 has been enabled")
         log.emit("%SSH-5-DISABLED: SSH 2.0 has been disabled")
     got = [(r.name, getattr(r, "device", None), r.getMessage()) for r in caplog.records]
     assert got == [
-        ("agent.syslog", "R1", "%SSH-5-ENABLED: SSH 2.0 has been enabled"),
-        ("agent.syslog", "Edge-7", "%SSH-5-DISABLED: SSH 2.0 has been disabled"),
+        ("iosxe_agent.syslog", "R1", "%SSH-5-ENABLED: SSH 2.0 has been enabled"),
+        ("iosxe_agent.syslog", "Edge-7", "%SSH-5-DISABLED: SSH 2.0 has been disabled"),
     ]
     assert log.lines() == ["*Jan  1 00:00:00.000: " + m for (_, _, m) in got]
 
@@ -152,7 +152,7 @@ def test_a_failing_subscriber_harms_nobody(buffer: DeviceLog, caplog: pytest.Log
 
     buffer.subscribe(broken)
     buffer.subscribe(got.append)
-    with caplog.at_level(logging.ERROR, logger="agent.device.logbuffer"):
+    with caplog.at_level(logging.ERROR, logger="iosxe_agent.device.logbuffer"):
         buffer.emit("%SSH-5-ENABLED: SSH 2.0 has been enabled")
     assert len(got) == 1 and len(buffer) == 1
     assert any("subscriber" in r.getMessage() for r in caplog.records)

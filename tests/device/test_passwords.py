@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from passlib.hash import cisco_type7
 from passlib.hash import md5_crypt as passlib_md5_crypt
 
-from agent.device.passwords import (
+from iosxe_agent.device.passwords import (
     CISCO_ALPHABET,
     TYPE7_MAX_SEED,
     cisco_b64,

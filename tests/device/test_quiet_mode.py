@@ -9,10 +9,10 @@ import pytest
 from lxml import etree
 from namespaces import IOS
 
-from agent.cli import show
-from agent.device import views
-from agent.device.aaa.quiet_mode import Attempt, QuietMode, at_time
-from agent.device.views import LoginPolicy
+from iosxe_agent.cli import show
+from iosxe_agent.device import views
+from iosxe_agent.device.aaa.quiet_mode import Attempt, QuietMode, at_time
+from iosxe_agent.device.views import LoginPolicy
 
 WALL0 = 1_294_000_000.0  # Sun Jan 02 2011 20:26:40 UTC
 BAD = Attempt("attacker", "127.0.0.9", 22)

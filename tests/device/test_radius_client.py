@@ -17,8 +17,8 @@ import pytest
 from pyrad import packet
 from pyrad.client import Client, Timeout
 
-from agent.device.aaa import radius
-from agent.device.aaa.radius import RadiusError, RadiusResult, RadiusServer
+from iosxe_agent.device.aaa import radius
+from iosxe_agent.device.aaa.radius import RadiusError, RadiusResult, RadiusServer
 
 SECRET = "s3cret-'%{x}"
 LONG_PASSWORD = "a passphrase well over 16 bytes, with ünïcode"  # three 16-octet blocks once hidden

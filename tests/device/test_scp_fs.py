@@ -17,18 +17,18 @@ from lxml import etree
 from namespaces import AAA, IOS, NC
 from waiting import until_async
 
-from agent.datastore.transaction import SYSTEM
-from agent.device.aaa.login import LoginResult
-from agent.device.config_files import ConfigFileError
-from agent.device.debug import Debug
-from agent.device.files import Flash, FlashError
-from agent.device.filesystem import FileKind, TransferLimits, Url, locate
-from agent.device.names import MODULES
-from agent.device.scp import scp_refusal, transfer_privilege
-from agent.main import yang_dir
-from agent.router import Device, DeviceOptions
-from agent.yang.loader import default_search_path, load_schema
-from agent.yang.schema import Schema
+from iosxe_agent.datastore.transaction import SYSTEM
+from iosxe_agent.device.aaa.login import LoginResult
+from iosxe_agent.device.config_files import ConfigFileError
+from iosxe_agent.device.debug import Debug
+from iosxe_agent.device.files import Flash, FlashError
+from iosxe_agent.device.filesystem import FileKind, TransferLimits, Url, locate
+from iosxe_agent.device.names import MODULES
+from iosxe_agent.device.scp import scp_refusal, transfer_privilege
+from iosxe_agent.main import yang_dir
+from iosxe_agent.router import Device, DeviceOptions
+from iosxe_agent.yang.loader import default_search_path, load_schema
+from iosxe_agent.yang.schema import Schema
 
 
 @cache

@@ -13,8 +13,8 @@ from lxml import etree
 from namespaces import IOS, NC, SNMP
 from pyasn1.type import univ
 
-from agent.device import snmp, views
-from agent.device.snmp import SessionEnd, TrapSender, TrapTarget
+from iosxe_agent.device import snmp, views
+from iosxe_agent.device.snmp import SessionEnd, TrapSender, TrapTarget
 
 #: The guide's ``debug snmp packet`` example: user lab, 10.0.0.2:55246 -> 10.0.0.1:22 on vty 0 (line 2).
 GUIDE = SessionEnd(

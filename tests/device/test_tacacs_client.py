@@ -1,4 +1,4 @@
-"""The agent's TACACS+ client (agent/device/aaa/tacacs.py) against the in-repo RFC 8907 peer and misbehaving
+"""The agent's TACACS+ client (iosxe_agent/device/aaa/tacacs.py) against the in-repo RFC 8907 peer and misbehaving
 servers, plus its pure codec.
 
 The peer (tests/peers/tacacs_server.py, itself validated by two third-party clients) runs in this test's event
@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from tacacs_plus.packet import TACACSHeader, crypt
 
-from agent.device.aaa.tacacs import (
+from iosxe_agent.device.aaa.tacacs import (
     AuthenResult,
     AuthenStatus,
     AuthorResult,

@@ -10,10 +10,10 @@ import pytest
 from lxml import etree
 from namespaces import AAA, IOS, NC, SNMP
 
-from agent.device import views
-from agent.device.aaa.radius import RadiusServer
-from agent.device.aaa.tacacs import TacacsServer
-from agent.device.views import (
+from iosxe_agent.device import views
+from iosxe_agent.device.aaa.radius import RadiusServer
+from iosxe_agent.device.aaa.tacacs import TacacsServer
+from iosxe_agent.device.views import (
     AccountingList,
     Identity,
     LocalUser,
@@ -24,7 +24,7 @@ from agent.device.views import (
     VtyLine,
 )
 
-AGENT = Path(__file__).resolve().parents[2] / "agent"
+AGENT = Path(__file__).resolve().parents[2] / "iosxe_agent"
 
 
 def config(body: str = "") -> etree._Element:
@@ -239,4 +239,4 @@ def test_only_the_views_read_the_configuration_for_behaviour() -> None:
         if not any(where.startswith(allowed) for allowed in TREE_WALKERS):
             calls = WALK.finditer(path.read_text())
             offenders += [f"{where}: {m.group(0)}" for m in calls if CONFIG_TAG.search(m.group(1))]
-    assert offenders == [], "read configuration through agent.device.views, not with find/findtext"
+    assert offenders == [], "read configuration through iosxe_agent.device.views, not with find/findtext"

@@ -15,7 +15,7 @@ from namespaces import IA, IOS, NC, RPC, native
 from ncclient.operations.rpc import RPCError
 from waiting import until
 
-from agent.device.cli_map.render import render_running_config
+from iosxe_agent.device.cli_map.render import render_running_config
 
 NS = {"nc": NC, "ios": IOS, "ia": IA, "rpc": RPC}
 

@@ -16,7 +16,7 @@ from namespaces import EN, IOS, NC, NOTIF, PATCH, YP
 from ncclient.operations.rpc import RPCError
 from notification_client import nothing, take
 
-from agent.netconf.push import FIRST_ID, MAX_PER_SESSION, MIN_PERIOD_CS
+from iosxe_agent.netconf.push import FIRST_ID, MAX_PER_SESSION, MIN_PERIOD_CS
 
 N = {"n": NOTIF, "en": EN, "yp": YP, "ios": IOS, "p": PATCH}
 

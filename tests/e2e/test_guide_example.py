@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 from namespaces import AAA, IOS, NC
 
-from agent.yang.loader import ietf_module_dir
+from iosxe_agent.yang.loader import ietf_module_dir
 
 YANG_DIR = Path(__file__).resolve().parents[2] / "yang"
 

@@ -1,4 +1,4 @@
-"""Hardening over the wire: the named limits of ``agent.limits`` (set small with ``--limit``), slow and half-open
+"""Hardening over the wire: the named limits of ``iosxe_agent.limits`` (set small with ``--limit``), slow and half-open
 connections, hostile sizes, secrets in logs, file modes, privilege, concurrency and crash safety.
 
 Every test drives a real agent process through real sockets; each limit is checked from what a client sees (the
@@ -339,7 +339,7 @@ def test_limit_option_refuses_unknown_names_and_bad_values(tmp_path: Path) -> No
     for bad, text in (("nope=1", "unknown limit 'nope'"), ("max_netconf_sessions=x", "is not an integer"),
                       ("login_timeout_s=-1", "non-negative")):  # fmt: skip
         out = subprocess.run(
-            [sys.executable, "-m", "agent", "--state-dir", str(tmp_path / "s"), "--limit", bad],
+            [sys.executable, "-m", "iosxe_agent", "--state-dir", str(tmp_path / "s"), "--limit", bad],
             capture_output=True, text=True, timeout=60, cwd=ROOT, check=False,
         )  # fmt: skip
         assert out.returncode == 2 and text in out.stderr, out.stderr

@@ -160,7 +160,7 @@ async def writes_until_blocked(writer, data: bytes | str, cap: int) -> int:
 async def test_cli_input_faster_than_the_shell_is_stopped_by_the_window(fresh_agent) -> None:
     """A client that pastes commands much faster than the CLI runs them and never reads: once what waits for
     the shell fills the SSH window, the client's writes block (asyncssh alone would refill the window on each
-    pause/resume while megabytes wait, agent/sshflow.py), and the agent's memory stays flat."""
+    pause/resume while megabytes wait, iosxe_agent/sshflow.py), and the agent's memory stays flat."""
     agent = fresh_agent()
     conn = await asyncssh.connect(
         "127.0.0.1", agent.ssh_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None

@@ -24,7 +24,7 @@ from namespaces import IOS, NC, NCM, YL
 from ncclient.operations.rpc import RPCError
 from ncclient.xml_ import to_ele
 
-from agent.yang.loader import ietf_module_dir
+from iosxe_agent.yang.loader import ietf_module_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 YANG_DIR = ROOT / "yang"

@@ -2,7 +2,7 @@
 
 The tests talk raw bytes over an SSH ``netconf`` subsystem channel opened with asyncssh, through a small
 client defined here (:class:`WireSession`). Its de-framing is written independently of
-``agent/netconf/framing.py`` on purpose: a bug shared by the server's framer and the test's reader would
+``iosxe_agent/netconf/framing.py`` on purpose: a bug shared by the server's framer and the test's reader would
 otherwise go unnoticed.
 
 Hostile-input tests check three things after each attack: the agent process is still alive, a fresh ncclient

@@ -21,7 +21,7 @@ from namespaces import IOS, NC, NCN, NETMOD, NOTIF, native
 from ncclient.operations.rpc import RPCError
 from notification_client import nothing, take
 
-from agent.yang.loader import ietf_module_dir
+from iosxe_agent.yang.loader import ietf_module_dir
 
 N = {"n": NOTIF, "nm": NETMOD, "ncn": NCN, "ios": IOS, "nc": NC}
 YANG = Path(__file__).resolve().parents[2] / "yang"

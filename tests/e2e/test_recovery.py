@@ -23,10 +23,10 @@ from ncclient.transport.errors import AuthenticationError
 
 
 def recover(state_dir: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """``python -m agent --recover-admin …`` with stdin not a terminal (so no prompt)."""
+    """``python -m iosxe_agent --recover-admin …`` with stdin not a terminal (so no prompt)."""
     base = {k: v for k, v in os.environ.items() if k != "IOSXE_AGENT_ADMIN_PASSWORD"}
     return subprocess.run(
-        [sys.executable, "-m", "agent", "--state-dir", str(state_dir), "--recover-admin", *args],
+        [sys.executable, "-m", "iosxe_agent", "--state-dir", str(state_dir), "--recover-admin", *args],
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
@@ -147,7 +147,7 @@ def test_password_on_the_command_line_warns_and_empty_file_is_refused(tmp_path: 
         (("--admin-password-file", str(empty), "--admin-password", "x"), "not both"),
     ):
         run = subprocess.run(
-            [sys.executable, "-m", "agent", "--state-dir", str(tmp_path / "st"), *args],
+            [sys.executable, "-m", "iosxe_agent", "--state-dir", str(tmp_path / "st"), *args],
             capture_output=True,
             text=True,
             timeout=60,

@@ -1,4 +1,4 @@
-"""RPC input refused by the schema-driven check (agent.netconf.rpc_input), as ncclient receives it from the real
+"""RPC input refused by the schema-driven check (iosxe_agent.netconf.rpc_input), as ncclient receives it from the real
 agent: each ``<rpc-error>`` whole (type, tag, error-info, an error-path whose prefixes resolve on the element)."""
 
 from __future__ import annotations

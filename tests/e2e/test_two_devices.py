@@ -19,9 +19,9 @@ import pytest
 from namespaces import native
 from ncclient import manager
 
-from agent import oplog
-from agent.main import Settings, compiled_schema
-from agent.router import Device, DeviceOptions
+from iosxe_agent import oplog
+from iosxe_agent.main import Settings, compiled_schema
+from iosxe_agent.router import Device, DeviceOptions
 
 PASSWORD = "Adm1n-pass-2"
 OPS_PASSWORD = "Ops-pass-2"
@@ -65,7 +65,7 @@ class _Records(logging.Handler):
 @pytest.fixture
 def operator_log() -> Iterator[_Records]:
     handler = _Records()
-    logger = logging.getLogger("agent")
+    logger = logging.getLogger("iosxe_agent")
     saved = logger.level
     logger.setLevel(logging.INFO)
     logger.addHandler(handler)
@@ -182,12 +182,12 @@ async def test_two_devices_in_one_process_share_nothing(
 
     # each device's IOS messages reached the console under its own name ...
     added = [
-        re.search(r"\[(R\d)\] agent\.syslog: %CRYPTO_ENGINE-5-KEY_ADDITION: A key named (KEY-\d) ", line)
+        re.search(r"\[(R\d)\] iosxe_agent\.syslog: %CRYPTO_ENGINE-5-KEY_ADDITION: A key named (KEY-\d) ", line)
         for line in operator_log.lines
     ]
     assert sorted(m.groups() for m in added if m) == [("R0", "KEY-0"), ("R1", "KEY-1")]
     # ... and so did the lines of modules that know nothing of devices (the NETCONF server's)
-    opened = [line for line in operator_log.lines if " agent.netconf.server: NETCONF session " in line]
+    opened = [line for line in operator_log.lines if " iosxe_agent.netconf.server: NETCONF session " in line]
     assert {line.split("] ")[0].split("[")[-1] for line in opened} == {"R0", "R1"}
 
 

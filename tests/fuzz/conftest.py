@@ -9,7 +9,7 @@ kept; CI's unit is derandomized (each test's cases come from a seed derived from
 run), so a red CI means a change broke something, never that the random draw found a new oracle bug; the long
 mode and ``IOSXE_FUZZ_EXAMPLES`` draw at random.
 
-The targets run in-process against the real objects: a complete :class:`agent.router.Device` (datastores,
+The targets run in-process against the real objects: a complete :class:`iosxe_agent.router.Device` (datastores,
 registry, NETCONF services, the SCP file system) in a temporary state directory, driven without sockets.
 """
 
@@ -27,8 +27,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
-from agent.limits import Limits
-from agent.router import Device, DeviceOptions
+from iosxe_agent.limits import Limits
+from iosxe_agent.router import Device, DeviceOptions
 
 CI_EXAMPLES = 1000
 LONG_EXAMPLES = 50_000

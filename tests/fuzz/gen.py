@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from namespaces import NC, YANG_NS
 
-from agent.yang.schema import Kind, Schema, SchemaNode
+from iosxe_agent.yang.schema import Kind, Schema, SchemaNode
 
 NC_OP = f"{{{NC}}}operation"
 OPERATIONS = ("merge", "replace", "create", "delete", "remove", "none", "bogus", "")

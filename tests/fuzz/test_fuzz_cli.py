@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from agent.cli.exec_cmds import exec_tree
-from agent.cli.parser import Error, Match, Node, complete_word, help_lines, match
-from agent.device.cli_map.parse import parse_config_text
-from agent.device.cli_map.render import render_running_config
-from agent.main import Device
+from iosxe_agent.cli.exec_cmds import exec_tree
+from iosxe_agent.cli.parser import Error, Match, Node, complete_word, help_lines, match
+from iosxe_agent.device.cli_map.parse import parse_config_text
+from iosxe_agent.device.cli_map.render import render_running_config
+from iosxe_agent.main import Device
 
 FUZZ = settings.get_profile("iosxe-fuzz")
 ROOT = exec_tree()

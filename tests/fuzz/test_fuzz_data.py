@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from agent.data.edit import apply_edit
-from agent.data.filter import FilterError, subtree_filter
-from agent.data.xpath_filter import XPathFilterError, xpath_filter
-from agent.main import Device
-from agent.netconf.errors import ErrorTag
+from iosxe_agent.data.edit import apply_edit
+from iosxe_agent.data.filter import FilterError, subtree_filter
+from iosxe_agent.data.xpath_filter import XPathFilterError, xpath_filter
+from iosxe_agent.main import Device
+from iosxe_agent.netconf.errors import ErrorTag
 
 FUZZ = settings.get_profile("iosxe-fuzz")
 TAGS = {t.value for t in ErrorTag}

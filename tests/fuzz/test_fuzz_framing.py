@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.limits import Limits
-from agent.netconf.framing import EOM_DELIMITER, ChunkFramer, EomFramer, Framer, FramingError, FramingTooBig
+from iosxe_agent.limits import Limits
+from iosxe_agent.netconf.framing import EOM_DELIMITER, ChunkFramer, EomFramer, Framer, FramingError, FramingTooBig
 
 FUZZ = settings.get_profile("iosxe-fuzz")
 SMALL = Limits(max_message_bytes=300, max_chunk_bytes=64)

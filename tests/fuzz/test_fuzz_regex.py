@@ -1,13 +1,13 @@
 """Fuzzing the two linear-time regex engines against independent oracles.
 
-XSD (agent.yang.regex, YANG ``pattern`` and XPath ``re-match()``) against libxml2's XML Schema validator, the
+XSD (iosxe_agent.yang.regex, YANG ``pattern`` and XPath ``re-match()``) against libxml2's XML Schema validator, the
 engine the agent used before: on every pattern of the modules the agent loads, with subjects drawn both at
 random and from the pattern itself (so matches are as common as misses), and on generated patterns with every
 XSD construct but counted repetition (classes with ranges, negation and subtraction, multi-character escapes,
 categories, blocks); libxml2 gets counts wrong in places, so those are checked against their expansion instead.
 Subjects use characters whose Unicode properties have not changed since the Unicode 3.1 tables of libxml2.
 
-IOS (agent.cli.ios_regex, the CLI output filters) against Python's ``re`` on the patterns both syntaxes read
+IOS (iosxe_agent.cli.ios_regex, the CLI output filters) against Python's ``re`` on the patterns both syntaxes read
 alike (no ``_``, no braces, escapes only on punctuation): equal answers for ``search`` on every line.
 """
 
@@ -21,10 +21,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from agent.cli.ios_regex import compile_ios
-from agent.limits import DEFAULT_LIMITS
-from agent.yang.regex import RegexError, compile_xsd, translate
-from agent.yang.schema import TypeSpec
+from iosxe_agent.cli.ios_regex import compile_ios
+from iosxe_agent.limits import DEFAULT_LIMITS
+from iosxe_agent.yang.regex import RegexError, compile_xsd, translate
+from iosxe_agent.yang.schema import TypeSpec
 
 FUZZ = settings.get_profile("iosxe-fuzz")
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
@@ -60,8 +60,8 @@ def libxml2_matches(pattern: str, text: str) -> bool:
         raise
 
 
-_CP = r"(?:[0-9A-Za-z]|\\x\{[0-9A-F]+\})"  # one code point as agent.yang.regex writes it
-_EMPTY_CLASS = "[^\\x00-\\x{10FFFF}]"  # how agent.yang.regex writes a class that matches nothing
+_CP = r"(?:[0-9A-Za-z]|\\x\{[0-9A-F]+\})"  # one code point as iosxe_agent.yang.regex writes it
+_EMPTY_CLASS = "[^\\x00-\\x{10FFFF}]"  # how iosxe_agent.yang.regex writes a class that matches nothing
 _PIECE = re.compile(rf"{re.escape(_EMPTY_CLASS)}|\[\^?(?:{_CP}(?:-{_CP})?)+\]|\\x\{{[0-9A-F]+\}}")
 
 

@@ -4,10 +4,10 @@ Valid configurations over every subtree the CLI table covers (tests/support/ios_
 strings in the string values the renderer prints: newline, CR, TAB, space, nothing, ``!``, ``^C``, keywords,
 non-ASCII, control characters, Unicode line separators, very long text, an injected command. Two properties:
 
-* pure: the check (:func:`agent.device.printable.unprintable`) refuses a tree exactly when
+* pure: the check (:func:`iosxe_agent.device.printable.unprintable`) refuses a tree exactly when
   ``parse(render(tree)) != tree``, compared by an independent oracle (every leaf of the tree against every leaf
   of what the text parses into, not only the values the renderer says it printed);
-* through the real commit pipeline of a :class:`~agent.router.Device`: whatever a hostile edit leaves in running
+* through the real commit pipeline of a :class:`~iosxe_agent.router.Device`: whatever a hostile edit leaves in running
   renders to text that parses back into running (so every accepted tree round-trips), and the commit is refused
   only with IOS XE's error.
 """
@@ -23,16 +23,16 @@ from ios_config_strategies import FEATURES, build, representable
 from lxml import etree
 from namespaces import IOS, NC
 
-from agent.data.edit import apply_edit, load_config
-from agent.data.touched import identity
-from agent.data.validate import validate
-from agent.datastore.store import StoreError
-from agent.datastore.transaction import SYSTEM, Face, Origin
-from agent.device.cli_map import parse_config_text, render_config
-from agent.device.cli_map.render import render_sourced
-from agent.device.printable import REFUSED_MESSAGE, unprintable
-from agent.main import Device
-from agent.yang.schema import Kind, Schema, SchemaNode
+from iosxe_agent.data.edit import apply_edit, load_config
+from iosxe_agent.data.touched import identity
+from iosxe_agent.data.validate import validate
+from iosxe_agent.datastore.store import StoreError
+from iosxe_agent.datastore.transaction import SYSTEM, Face, Origin
+from iosxe_agent.device.cli_map import parse_config_text, render_config
+from iosxe_agent.device.cli_map.render import render_sourced
+from iosxe_agent.device.printable import REFUSED_MESSAGE, unprintable
+from iosxe_agent.main import Device
+from iosxe_agent.yang.schema import Kind, Schema, SchemaNode
 
 FUZZ = settings.get_profile("iosxe-fuzz")
 

@@ -1,5 +1,5 @@
 """Fuzzing the SCP protocol handler of the device port: asyncssh's SCP sink and source running over the IOS
-file system (:class:`agent.device.scp.ScpServer`), in-process, fed a scripted byte stream instead of a channel.
+file system (:class:`iosxe_agent.device.scp.ScpServer`), in-process, fed a scripted byte stream instead of a channel.
 
 Whatever the client sends (``C``/``D``/``E``/``T`` lines, sizes that lie, names that try to leave flash:, a
 stream that stops anywhere), the handler finishes without an exception, flash: never exceeds its size, and no
@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 from lxml import etree
 from namespaces import AAA, IOS
 
-from agent.datastore.store import RUNNING
-from agent.datastore.transaction import SYSTEM
-from agent.device.aaa.login import LoginResult
-from agent.device.files import TEMP_PREFIX
-from agent.device.scp import ScpServer
-from agent.device.sessions import SessionInfo
-from agent.main import Device
+from iosxe_agent.datastore.store import RUNNING
+from iosxe_agent.datastore.transaction import SYSTEM
+from iosxe_agent.device.aaa.login import LoginResult
+from iosxe_agent.device.files import TEMP_PREFIX
+from iosxe_agent.device.scp import ScpServer
+from iosxe_agent.device.sessions import SessionInfo
+from iosxe_agent.main import Device
 
 FUZZ = settings.get_profile("iosxe-fuzz")
 SCP = importlib.import_module("asyncssh.scp")  # the module (``asyncssh.scp`` is also the name of a function)

@@ -1,4 +1,4 @@
-"""The pure admission decisions both SSH faces use (agent/netconf/admission.py): OpenSSH's early-drop curve,
+"""The pure admission decisions both SSH faces use (iosxe_agent/netconf/admission.py): OpenSSH's early-drop curve,
 per-source bounds, eviction when full, per-user counts, and the authenticated-idle clock."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.limits import Limits
-from agent.netconf.admission import Admission, EarlyDrop, IdleGuard, Refusal, refusal_text
+from iosxe_agent.limits import Limits
+from iosxe_agent.netconf.admission import Admission, EarlyDrop, IdleGuard, Refusal, refusal_text
 
 
 def never() -> float:

@@ -11,14 +11,14 @@ from framing import chunk
 from lxml import etree
 from namespaces import NC
 
-from agent.datastore.store import StorePaths, Stores
-from agent.limits import Limits
-from agent.netconf.errors import rpc_attributes, rpc_reply
-from agent.netconf.operations import retrieve
-from agent.netconf.registry import Registry
-from agent.netconf.services import NetconfServices
-from agent.netconf.session import BASE_11, NetconfSession
-from agent.netconf.xmlio import XmlError, parse_message, within_element_limit
+from iosxe_agent.datastore.store import StorePaths, Stores
+from iosxe_agent.limits import Limits
+from iosxe_agent.netconf.errors import rpc_attributes, rpc_reply
+from iosxe_agent.netconf.operations import retrieve
+from iosxe_agent.netconf.registry import Registry
+from iosxe_agent.netconf.services import NetconfServices
+from iosxe_agent.netconf.session import BASE_11, NetconfSession
+from iosxe_agent.netconf.xmlio import XmlError, parse_message, within_element_limit
 
 HELLO = f'<hello xmlns="{NC}"><capabilities><capability>{BASE_11}</capability></capabilities></hello>]]>]]>'
 GET = f'<rpc xmlns="{NC}" message-id="%d"><get-config><source><running/></source></get-config></rpc>'

@@ -8,8 +8,8 @@ import pytest
 from lxml import etree
 from namespaces import AAA, IA, IOS
 
-from agent.limits import DEFAULT_LIMITS
-from agent.netconf.errors import (
+from iosxe_agent.limits import DEFAULT_LIMITS
+from iosxe_agent.netconf.errors import (
     ErrorTag,
     ErrorType,
     RpcError,
@@ -18,7 +18,7 @@ from agent.netconf.errors import (
     rpc_reply,
     rpc_reply_with_errors,
 )
-from agent.netconf.xmlio import NC_NS, XML_NS, parse_message, qn, serialize
+from iosxe_agent.netconf.xmlio import NC_NS, XML_NS, parse_message, qn, serialize
 
 FULL = RpcError(
     ErrorType.APPLICATION,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agent.limits import Limits
-from agent.netconf.framing import ChunkFramer, EomFramer, Framer, FramingError
+from iosxe_agent.limits import Limits
+from iosxe_agent.netconf.framing import ChunkFramer, EomFramer, Framer, FramingError
 
 MESSAGES = [b'<rpc message-id="1"><get/></rpc>', b"<hello/>", b"x" * 300, b"]]>]]"]
 EOM_STREAM = b"".join(m + b"]]>]]>" for m in MESSAGES)

@@ -1,4 +1,4 @@
-"""The YANG library builders (agent.yang.library): RFC 7895 modules-state, RFC 8525 yang-library, schema sources.
+"""The YANG library builders (iosxe_agent.yang.library): RFC 7895 modules-state, RFC 8525 yang-library, schema sources.
 
 A small synthetic module set covers what the Cisco set lacks (features, a deviation module, a module without a
 revision, an import-only module with a submodule); the real set is checked for the shape of the 17.12 dump
@@ -16,10 +16,10 @@ import pytest
 from lxml import etree
 from namespaces import DS, YL
 
-from agent.device.names import MODULES, schema_url
-from agent.yang import library
-from agent.yang.loader import default_search_path, ietf_module_dir, load_schema
-from agent.yang.schema import Schema
+from iosxe_agent.device.names import MODULES, schema_url
+from iosxe_agent.yang import library
+from iosxe_agent.yang.loader import default_search_path, ietf_module_dir, load_schema
+from iosxe_agent.yang.schema import Schema
 
 ROOT = Path(__file__).resolve().parents[2]
 YANG_DIR = ROOT / "yang"

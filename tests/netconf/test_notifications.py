@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from agent.datastore.store import RUNNING, StorePaths, Stores
-from agent.datastore.transaction import SYSTEM, Face, Origin, Transaction
-from agent.device.names import MODULES, NATIVE_NS
-from agent.limits import Limits
-from agent.netconf.faults import RpcFault
-from agent.netconf.notifications import (
+from iosxe_agent.datastore.store import RUNNING, StorePaths, Stores
+from iosxe_agent.datastore.transaction import SYSTEM, Face, Origin, Transaction
+from iosxe_agent.device.names import MODULES, NATIVE_NS
+from iosxe_agent.limits import Limits
+from iosxe_agent.netconf.faults import RpcFault
+from iosxe_agent.netconf.notifications import (
     NCN_NS,
     NETMOD_NOTIFICATION_NS,
     NOTIFICATION_NS,
@@ -32,11 +32,11 @@ from agent.netconf.notifications import (
     session_end_event,
     session_start_event,
 )
-from agent.netconf.operations import subscription
-from agent.netconf.registry import Registry, RpcContext
-from agent.netconf.xmlio import NC_NS
-from agent.yang.loader import default_search_path, ietf_module_dir, load_schema
-from agent.yang.schema import Schema
+from iosxe_agent.netconf.operations import subscription
+from iosxe_agent.netconf.registry import Registry, RpcContext
+from iosxe_agent.netconf.xmlio import NC_NS
+from iosxe_agent.yang.loader import default_search_path, ietf_module_dir, load_schema
+from iosxe_agent.yang.schema import Schema
 
 ROOT = Path(__file__).resolve().parents[2]
 YANG = ROOT / "yang"

@@ -11,12 +11,12 @@ import pytest
 from lxml import etree
 from namespaces import IOS
 
-from agent.device.names import MODULES, enabled_features
-from agent.main import yang_dir
-from agent.netconf.faults import RpcFault
-from agent.netconf.notifications import notification_message
-from agent.netconf.operations.push import Refused, parse_establish, result, subscription_id, xpath_prefixes
-from agent.netconf.push import (
+from iosxe_agent.device.names import MODULES, enabled_features
+from iosxe_agent.main import yang_dir
+from iosxe_agent.netconf.faults import RpcFault
+from iosxe_agent.netconf.notifications import notification_message
+from iosxe_agent.netconf.operations.push import Refused, parse_establish, result, subscription_id, xpath_prefixes
+from iosxe_agent.netconf.push import (
     EN_NS,
     MIN_PERIOD_CS,
     PATCH_NS,
@@ -26,8 +26,8 @@ from agent.netconf.push import (
     push_update,
     subscription_terminated,
 )
-from agent.yang.loader import default_search_path, ietf_module_dir, load_schema
-from agent.yang.schema import Schema
+from iosxe_agent.yang.loader import default_search_path, ietf_module_dir, load_schema
+from iosxe_agent.yang.schema import Schema
 
 N = {"en": EN_NS, "yp": YP_NS, "p": PATCH_NS, "ios": IOS}
 YANG = Path(__file__).resolve().parents[2] / "yang"

@@ -1,4 +1,4 @@
-"""The schema-driven RPC-input validator (agent.netconf.rpc_input) against a small module written for it.
+"""The schema-driven RPC-input validator (iosxe_agent.netconf.rpc_input) against a small module written for it.
 
 The module's RPC has leaves of several types, a mandatory leaf, a mandatory choice, a choice with a default case,
 containers with and without presence, a keyed list with min/max-elements, a leaf-list and an identityref: each
@@ -16,12 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from agent.device.names import MODULES
-from agent.netconf.errors import ErrorTag, ErrorType, RpcError
-from agent.netconf.faults import RpcFault
-from agent.netconf.rpc_input import InputNode, parse_input
-from agent.yang.loader import default_search_path, load_schema
-from agent.yang.schema import Kind, Schema
+from iosxe_agent.device.names import MODULES
+from iosxe_agent.netconf.errors import ErrorTag, ErrorType, RpcError
+from iosxe_agent.netconf.faults import RpcFault
+from iosxe_agent.netconf.rpc_input import InputNode, parse_input
+from iosxe_agent.yang.loader import default_search_path, load_schema
+from iosxe_agent.yang.schema import Kind, Schema
 
 NS = "urn:test:rpc-input"
 OTHER = "urn:test:rpc-input-aug"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from agent.limits import DEFAULT_LIMITS, Limits
-from agent.netconf.xmlio import NC_NS, WD_NS, XmlError, make_parser, parse_message, qn, serialize
+from iosxe_agent.limits import DEFAULT_LIMITS, Limits
+from iosxe_agent.netconf.xmlio import NC_NS, WD_NS, XmlError, make_parser, parse_message, qn, serialize
 
 RPC = b'<rpc xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="1"><get/></rpc>'
 

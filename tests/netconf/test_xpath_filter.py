@@ -13,8 +13,8 @@ import pytest
 from lxml import etree
 from namespaces import AAA, IOS, NC
 
-from agent.data.filter import subtree_filter
-from agent.data.xpath_filter import XPathFilterError, xpath_filter, xpath_select
+from iosxe_agent.data.filter import subtree_filter
+from iosxe_agent.data.xpath_filter import XPathFilterError, xpath_filter, xpath_select
 
 _NAME = "_iosxe_pure_test_helpers"  # the name tests/data/conftest.py loads it under: one schema compile per run
 

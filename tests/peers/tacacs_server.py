@@ -1,6 +1,6 @@
 """A small RFC 8907 TACACS+ server for tests — Debian 12 has no tac_plus and PyPI/npm have no server.
 
-It is written independently of ``agent/device/aaa/tacacs.py`` (it imports nothing from the agent), and its own
+It is written independently of ``iosxe_agent/device/aaa/tacacs.py`` (it imports nothing from the agent), and its own
 tests run two third-party clients against it (PyPI ``tacacs_plus``, Perl ``Authen::TacacsPlus``), so tests of
 the agent's client against it are not merely self-consistent.
 

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from lxml import etree
 from namespaces import AAA, CRYPTO, SNMP
 
-from agent.data.edit import apply_edit
-from agent.device.cli_map.table import ENABLE_TRAPS, HOST_TRAPS, SNMP_TRAPS
-from agent.yang.schema import Schema
+from iosxe_agent.data.edit import apply_edit
+from iosxe_agent.device.cli_map.table import ENABLE_TRAPS, HOST_TRAPS, SNMP_TRAPS
+from iosxe_agent.yang.schema import Schema
 
 NAME = st.from_regex(r"Q[A-Za-z0-9_]{0,8}", fullmatch=True)
 TEXT = st.from_regex(r"Q[!-~]{0,8}( [!-~]{1,8}){0,2}", fullmatch=True)

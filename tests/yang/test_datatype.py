@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.device.names import AAA_NS, NATIVE_NS, SNMP_NS
-from agent.yang.datatype import TypeMismatch, canonical, pattern_matches
-from agent.yang.schema import Identity, Pattern, TypeSpec, clark
+from iosxe_agent.device.names import AAA_NS, NATIVE_NS, SNMP_NS
+from iosxe_agent.yang.datatype import TypeMismatch, canonical, pattern_matches
+from iosxe_agent.yang.schema import Identity, Pattern, TypeSpec, clark
 
 EDGE = "urn:test:edge"
 
@@ -289,7 +289,7 @@ def test_leafref_uses_the_target_type(ios: Any) -> None:
     target = TypeSpec("uint8", "uint8")
     from dataclasses import replace
 
-    from agent.yang.schema import Kind, SchemaNode
+    from iosxe_agent.yang.schema import Kind, SchemaNode
 
     node = SchemaNode(kind=Kind.LEAF, name="n", ns="urn:x", module="m", prefix="x", type=target)
     assert ok(replace(ref, leafref_target=node), "+07") == "7"

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from agent.device.names import AAA_NS, CRYPTO_NS, IA_NS, NATIVE_NS, RPC_NS, SNMP_NS
-from agent.yang.loader import SchemaLoadError, default_search_path, load_schema
-from agent.yang.schema import DATA_KINDS, Kind, SchemaNode, clark
+from iosxe_agent.device.names import AAA_NS, CRYPTO_NS, IA_NS, NATIVE_NS, RPC_NS, SNMP_NS
+from iosxe_agent.yang.loader import SchemaLoadError, default_search_path, load_schema
+from iosxe_agent.yang.schema import DATA_KINDS, Kind, SchemaNode, clark
 
 HOSTNAME_PATTERN = r"([0-9.]*[A-Za-z\-_]+[A-Za-z0-9.\-_]*)"
 VTY_PROTOCOLS = ("acercon", "lapb-ta", "lat", "mop", "nasi", "pad", "rlogin", "ssh", "telnet", "udptn", "v120")

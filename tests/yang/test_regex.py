@@ -1,4 +1,4 @@
-"""The XSD regular expression engine (agent.yang.regex): XSD semantics on RE2, bounds, and every pattern of
+"""The XSD regular expression engine (iosxe_agent.yang.regex): XSD semantics on RE2, bounds, and every pattern of
 every module the agent loads. Agreement with libxml2 on many more inputs is in tests/fuzz/test_fuzz_regex.py."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from types import ModuleType
 import pytest
 from pyang import context, repository
 
-from agent.device.names import MODULES
-from agent.yang.loader import default_search_path
-from agent.yang.regex import MAX_PATTERN_CHARS, RegexError, compile_xsd, translate
-from agent.yang.schema import SchemaNode, TypeSpec
+from iosxe_agent.device.names import MODULES
+from iosxe_agent.yang.loader import default_search_path
+from iosxe_agent.yang.regex import MAX_PATTERN_CHARS, RegexError, compile_xsd, translate
+from iosxe_agent.yang.schema import SchemaNode, TypeSpec
 
 YANG_DIR = Path(__file__).resolve().parents[2] / "yang"
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from namespaces import NC
 
-from agent.yang.xpath import (
+from iosxe_agent.yang.xpath import (
     MAX_EXPR_CHARS,
     MAX_NESTING,
     CompiledXPath,

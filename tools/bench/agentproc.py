@@ -12,9 +12,9 @@ PASSWORD = "Bench-pass-1"
 
 
 def start_agent(state: Path, *extra: str) -> tuple[subprocess.Popen[str], int, int]:
-    """Run ``python -m agent`` and return (process, NETCONF port, device SSH port)."""
+    """Run ``python -m iosxe_agent`` and return (process, NETCONF port, device SSH port)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "agent", "--state-dir", str(state), "--netconf-port", "0", "--ssh-port", "0",
+        [sys.executable, "-m", "iosxe_agent", "--state-dir", str(state), "--netconf-port", "0", "--ssh-port", "0",
          "--log-level", "WARNING", *extra],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "IOSXE_AGENT_ADMIN_PASSWORD": PASSWORD},  # never on the command line (ps shows it)

@@ -362,7 +362,7 @@ def main() -> None:
     if args.users:
         sizes = Sizes(sizes.rounds, args.users, sizes.seconds, sizes.extra_sessions)
     netconfd_ref.ensure_packages()
-    os.chdir(REPO)  # start_agent runs ``python -m agent`` from here
+    os.chdir(REPO)  # start_agent runs ``python -m iosxe_agent`` from here
     runs = []
     modules = ""
     for i in range(max(1, args.runs)):

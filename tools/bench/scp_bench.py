@@ -88,7 +88,7 @@ async def enable_scp(netconf_port: int) -> None:
 
 
 def bench_agent(src: Path, tmp: Path, rounds: int, cipher: list[str]) -> tuple[list[float], list[float]] | None:
-    state = tmp / "agent"
+    state = tmp / "iosxe_agent"
     size_mb = src.stat().st_size // (1 << 20)
     proc, netconf_port, ssh_port = start_agent(state, "--flash-size", str(2 * size_mb + 64))
     try:

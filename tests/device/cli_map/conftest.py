@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from agent.data.edit import apply_edit
-from agent.data.validate import validate
-from agent.data.wire import wire_copy
-from agent.yang.schema import Kind, Schema, SchemaNode
+from iosxe_agent.data.edit import apply_edit
+from iosxe_agent.data.validate import validate
+from iosxe_agent.data.wire import wire_copy
+from iosxe_agent.yang.schema import Kind, Schema, SchemaNode
 
 _NAME = "_iosxe_pure_test_helpers"
 

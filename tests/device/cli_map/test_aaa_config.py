@@ -6,14 +6,14 @@ from typing import Any
 
 from lxml import etree
 
-from agent.device import views
-from agent.device.aaa.login import LoginRequest, check_login
-from agent.device.aaa.network import NetworkAaa
-from agent.device.aaa.radius import RadiusServer
-from agent.device.aaa.tacacs import TacacsServer
-from agent.device.cli_map import parse_config_text
-from agent.device.passwords import type7_encode
-from agent.device.views import VtyLine
+from iosxe_agent.device import views
+from iosxe_agent.device.aaa.login import LoginRequest, check_login
+from iosxe_agent.device.aaa.network import NetworkAaa
+from iosxe_agent.device.aaa.radius import RadiusServer
+from iosxe_agent.device.aaa.tacacs import TacacsServer
+from iosxe_agent.device.cli_map import parse_config_text
+from iosxe_agent.device.passwords import type7_encode
+from iosxe_agent.device.views import VtyLine
 
 CONFIG = f"""
 aaa new-model

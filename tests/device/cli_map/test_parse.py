@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 from namespaces import AAA, CRYPTO, SNMP
 
-from agent.device.cli_map import (
+from iosxe_agent.device.cli_map import (
     CONFIG_MODE,
     EXEC_MODE,
     CliError,
@@ -22,8 +22,8 @@ from agent.device.cli_map import (
     parse_line,
     render_config,
 )
-from agent.device.cli_map.table import COMMANDS
-from agent.device.passwords import verify
+from iosxe_agent.device.cli_map.table import COMMANDS
+from iosxe_agent.device.passwords import verify
 
 N = "{http://cisco.com/ns/yang/Cisco-IOS-XE-native}"
 SECRET9 = "$9$8LKaOniOwlOU7.$MbzGH5tklYd8.eOZ4QFleZIVCyoMNr2Z4sS18pKPVVI"
@@ -831,7 +831,7 @@ def test_config_file_lines_fold_in_order(trees: Any) -> None:
 
 
 def test_show_output_pasted_as_a_file(trees: Any) -> None:
-    from agent.device.cli_map import render_running_config
+    from iosxe_agent.device.cli_map import render_running_config
 
     tree, _ = run(trees, ["hostname R1", "ip ssh time-out 60"])
     edit, errors = parse_config_text(render_running_config(tree))

@@ -1,4 +1,4 @@
-"""Values IOS text cannot carry are refused (agent/device/printable.py): the rule derived from the CLI table, the
+"""Values IOS text cannot carry are refused (iosxe_agent/device/printable.py): the rule derived from the CLI table, the
 excerpt that keeps the check proportional to the change, the commit-check error, and the CLI's own refusal of a
 line break inside a ``LINE`` argument."""
 
@@ -10,12 +10,12 @@ import pytest
 from lxml import etree
 from namespaces import CRYPTO
 
-from agent.data.diff import diff
-from agent.datastore.transaction import SYSTEM, Face, Origin, Transaction
-from agent.device.cli_map import CONFIG_MODE, parse_line, render_config
-from agent.device.cli_map.syntax import Arg, Kw, walk
-from agent.device.cli_map.table import BY_MODE
-from agent.device.printable import (
+from iosxe_agent.data.diff import diff
+from iosxe_agent.datastore.transaction import SYSTEM, Face, Origin, Transaction
+from iosxe_agent.device.cli_map import CONFIG_MODE, parse_line, render_config
+from iosxe_agent.device.cli_map.syntax import Arg, Kw, walk
+from iosxe_agent.device.cli_map.table import BY_MODE
+from iosxe_agent.device.printable import (
     CISCO_IA_NS,
     REFUSED_MESSAGE,
     Focus,

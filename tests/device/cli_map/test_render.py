@@ -9,7 +9,7 @@ from typing import Any
 from lxml import etree
 from namespaces import AAA, CRYPTO, SNMP
 
-from agent.device.cli_map import render_config, render_lines, render_running_config
+from iosxe_agent.device.cli_map import render_config, render_lines, render_running_config
 
 SECRET9 = "$9$8LKaOniOwlOU7.$MbzGH5tklYd8.eOZ4QFleZIVCyoMNr2Z4sS18pKPVVI"
 

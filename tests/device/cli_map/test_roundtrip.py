@@ -30,13 +30,13 @@ from ios_config_strategies import (
     v,
 )
 
-from agent.data.edit import load_config
-from agent.device.bootstrap import bootstrap_config
-from agent.device.cli_map import parse_config_text, render_running_config
-from agent.device.cli_map.syntax import Arg, Choice, Command, Interface, Kw, Number, walk
-from agent.device.cli_map.table import BY_MODE, COMMANDS, CONFIG, PRESENCE
-from agent.yang.datatype import canonical
-from agent.yang.schema import Kind, SchemaNode
+from iosxe_agent.data.edit import load_config
+from iosxe_agent.device.bootstrap import bootstrap_config
+from iosxe_agent.device.cli_map import parse_config_text, render_running_config
+from iosxe_agent.device.cli_map.syntax import Arg, Choice, Command, Interface, Kw, Number, walk
+from iosxe_agent.device.cli_map.table import BY_MODE, COMMANDS, CONFIG, PRESENCE
+from iosxe_agent.yang.datatype import canonical
+from iosxe_agent.yang.schema import Kind, SchemaNode
 
 
 # -- the table against the schema -----------------------------------------------------------------------------------

@@ -1,0 +1,406 @@
+"""File-system exec commands: ``dir``, ``more``, ``delete`` and ``copy`` over the IOS file system of
+:mod:`iosxe_agent.device.filesystem` (flash:/bootflash:, running-config, startup-config), plus ``copy scp://…`` through
+the device's own SSH client.
+
+``copy`` here is only IOS's dialogue (the questions, the confirmation, the ``bytes copied`` line): the copy itself
+is :meth:`iosxe_agent.device.filesystem.DeviceFiles.copy`, the same one the NETCONF ``copy`` RPC runs, so a
+configuration copied to flash: is the same file whichever face copied it.
+
+Every file name they print — listed by ``dir``, echoed in a prompt or an error — goes through
+:func:`iosxe_agent.cli.escapes.printable`, so a name made of terminal escape sequences or newlines is shown, not
+obeyed (what ``more`` prints of a file's content is the content, as on IOS).
+
+What they print follows IOS (``Destination filename [x]?``, ``Delete filename [x]?`` / ``Delete flash:/x?
+[confirm]``, ``%Warning:There is a file already existing with this name`` / ``Do you want to over write?
+[confirm]``, ``1234 bytes copied in 0.012 secs (102833 bytes/sec)``). A configuration file copied to
+running-config is merged through the one commit pipeline; a line in it that is not a command is shown with IOS's
+caret error and the whole file is refused (nothing changes), as SCP uploads to running-config are.
+
+``copy scp://[USER[:PASSWORD]@]HOST[:PORT]/PATH flash:F`` downloads with the SCP protocol (asyncssh client,
+password asked with ``Password:`` unless in the URL; host keys are not checked), streaming into a temporary file
+that becomes ``flash:F`` only when the transfer completed; ``copy flash:F scp://…`` uploads. ``PATH`` is what the
+remote SCP server is asked for (relative to the login directory; ``//abs/path`` for an absolute one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import asyncssh
+
+from iosxe_agent.cli.context import CliSession
+from iosxe_agent.cli.escapes import printable
+from iosxe_agent.cli.parser import Node, add
+from iosxe_agent.device.config_files import ConfigFileError
+from iosxe_agent.device.files import FlashError
+from iosxe_agent.device.filesystem import DeviceFiles, FileKind, Url, locate
+
+NO_FS = "%Error: the file system is not available"
+
+
+@dataclass(frozen=True, slots=True)
+class ScpUrl:
+    """``scp://user[:password]@host[:port]/path``."""
+
+    user: str | None
+    password: str | None
+    host: str
+    port: int
+    path: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_scp_url(text: str) -> ScpUrl | None:
+    """The parts of an ``scp://`` URL, or None when ``text`` is not one (or has no host or path)."""
+    if not text.lower().startswith("scp://"):
+        return None
+    rest = text[6:]
+    authority, slash, path = rest.partition("/")
+    if not slash or not path:
+        return None
+    user = password = None
+    if "@" in authority:
+        userinfo, _, authority = authority.rpartition("@")
+        user, colon, pw = userinfo.partition(":")
+        password = pw if colon else None
+    host, colon, port = authority.partition(":")
+    if not host or (colon and not port.isdigit()):
+        return None
+    shown = f"scp://{user + '@' if user else ''}{authority}/{path}"
+    return ScpUrl(user or None, password, host, int(port) if colon else 22, path, shown)
+
+
+def _files(s: CliSession) -> DeviceFiles | None:
+    return s.device.ssh.files
+
+
+def _copied(count: int, started: float) -> str:
+    secs = max(time.perf_counter() - started, 0.001)
+    return f"{count} bytes copied in {secs:.3f} secs ({int(count / secs)} bytes/sec)"
+
+
+def _ios_date(epoch: float) -> str:
+    t = datetime.fromtimestamp(epoch, UTC)
+    return f"{t:%b} {t.day:>2} {t:%Y %H:%M:%S} +00:00"
+
+
+def _basename(text: str) -> str:
+    return text.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+
+
+# -- dir, more, delete ----------------------------------------------------------------------------------------------
+async def dir_cmd(s: CliSession, args: tuple[str, ...]) -> str:
+    """``dir [flash:|bootflash:]``."""
+    files = _files(s)
+    if files is None:
+        return NO_FS
+    where = args[0] if args else "flash:"
+    url = locate(where)
+    prefix = where.split(":", 1)[0] + ":" if ":" in where else "flash:"
+    if url.kind is not FileKind.FLASH:
+        return printable(f"%Error opening {where} (No such file or directory)")
+    if url.name:
+        try:
+            st = files.flash.stat(url.name)
+        except FlashError as exc:
+            return printable(str(exc))
+        if not os.path.isdir(files.flash.resolve(url.name)):
+            lines = [printable(f"Directory of {prefix}/{url.name}"), ""]
+            lines.append(f"{st.st_ino:>6}  -rw- {st.st_size:>16}  {_ios_date(st.st_mtime)}  {printable(url.name)}")
+            lines += ["", f"{files.flash.max_bytes} bytes total ({files.flash.free()} bytes free)"]
+            return "\n".join(lines)
+        return printable(f"%Error opening {where} (Is a directory)")
+    lines = [printable(f"Directory of {prefix}/"), ""]
+    entries = files.flash.entries()
+    for e in entries:
+        perms = "drwx" if e.is_dir else "-rw-"
+        lines.append(f"{e.inode:>6}  {perms} {e.size:>16}  {_ios_date(e.mtime)}  {printable(e.name)}")
+    if not entries:
+        lines.append("No files in directory")
+    lines += ["", f"{files.flash.max_bytes} bytes total ({files.flash.free()} bytes free)"]
+    return "\n".join(lines)
+
+
+async def show_flash(s: CliSession, args: tuple[str, ...]) -> str:
+    """``show flash:``: the listing of ``dir flash:`` (with the same escaping of names)."""
+    return await dir_cmd(s, ("flash:",))
+
+
+async def more_cmd(s: CliSession, args: tuple[str, ...]) -> str:
+    """``more flash:F`` / ``more system:running-config`` / ``more nvram:startup-config``."""
+    files = _files(s)
+    if files is None:
+        return NO_FS
+    url = locate(args[0])
+    if url.kind is FileKind.OTHER:
+        return printable(f"%Error opening {args[0]} (No such file or directory)")
+    try:
+        data = files.read(url)
+    except FlashError as exc:
+        return printable(str(exc))
+    return data.decode("utf-8", "replace")
+
+
+async def delete_cmd(s: CliSession, args: tuple[str, ...]) -> str:
+    """``delete flash:F``: ``Delete filename [F]?`` then ``Delete flash:/F? [confirm]``."""
+    files = _files(s)
+    if files is None:
+        return NO_FS
+    url = locate(args[0])
+    if url.kind is not FileKind.FLASH or not url.name:
+        return printable(f"%Error deleting {args[0]} (Permission denied)")
+    answer = (await s.ask(printable(f"Delete filename [{url.name}]? "), True)).strip()
+    if answer:
+        url = locate(answer if ":" in answer else f"flash:{answer}")
+        if url.kind is not FileKind.FLASH or not url.name:
+            return printable(f"%Error deleting {answer} (Permission denied)")
+    confirm = (await s.ask(printable(f"Delete flash:/{url.name}? [confirm]"), True)).strip().lower()
+    if confirm not in ("", "y", "yes"):
+        return ""
+    try:
+        files.flash.delete(url.name)
+    except FlashError as exc:
+        return printable(str(exc))
+    return ""
+
+
+# -- copy -----------------------------------------------------------------------------------------------------------
+async def copy_from_running(s: CliSession, args: tuple[str, ...]) -> str:
+    return await copy(s, ("running-config", args[0]))
+
+
+async def copy_from_startup(s: CliSession, args: tuple[str, ...]) -> str:
+    return await copy(s, ("startup-config", args[0]))
+
+
+async def copy_to_running(s: CliSession, args: tuple[str, ...]) -> str:
+    return await copy(s, (args[0], "running-config"))
+
+
+async def copy_to_startup(s: CliSession, args: tuple[str, ...]) -> str:
+    return await copy(s, (args[0], "startup-config"))
+
+
+async def copy_start_run(s: CliSession, args: tuple[str, ...]) -> str:
+    return await copy(s, ("startup-config", "running-config"))
+
+
+async def copy(s: CliSession, args: tuple[str, ...]) -> str:
+    """``copy SRC DST`` between flash: files, running-config, startup-config and scp:// URLs: IOS's questions,
+    then the device file system's copy (or the device's SCP client for an scp:// side)."""
+    files = _files(s)
+    if files is None:
+        return NO_FS
+    src_text, dst_text = args
+    remote_src, remote_dst = parse_scp_url(src_text), parse_scp_url(dst_text)
+    if src_text.lower().startswith("scp:") and remote_src is None:
+        return printable(f"%Error parsing {src_text} (Invalid argument)")
+    if dst_text.lower().startswith("scp:") and remote_dst is None:
+        return printable(f"%Error parsing {dst_text} (Invalid argument)")
+    src = None if remote_src else locate(src_text)
+    dst = None if remote_dst else locate(dst_text)
+    try:  # a source that is no file, a destination on no file system: refused before any question
+        if src is not None:
+            files.check_file(src)
+        if dst is not None and dst.kind is FileKind.OTHER:
+            files.check_file(dst)
+    except FlashError as exc:
+        return printable(str(exc))
+    if remote_src and remote_dst:
+        return "%Error: copying between two remote hosts is not supported"
+
+    # the destination name, as IOS asks for it
+    if dst is not None and dst.kind is FileKind.FLASH:
+        default = dst.name or _basename(str(remote_src) if remote_src else (src.name or str(src)) if src else "")
+        answer = (await s.ask(printable(f"Destination filename [{default}]? "), True)).strip()
+        name = answer or default
+        dst = locate(name if ":" in name else f"flash:{name}")
+        if dst.kind is not FileKind.FLASH or not dst.name:
+            return printable(f"%Error opening {name} (Invalid argument)")
+        try:  # refused before the overwrite question, as IOS does
+            if src is not None:
+                files.check_copy(src, dst)
+            else:
+                files.check_file(dst)
+        except FlashError as exc:
+            return printable(str(exc))
+        if files.flash.exists(dst.name):
+            confirm = await s.ask(
+                "%Warning:There is a file already existing with this name\nDo you want to over write? [confirm]", True
+            )
+            if confirm.strip().lower() not in ("", "y", "yes"):
+                return ""
+    elif dst is not None:
+        answer = (await s.ask(printable(f"Destination filename [{dst}]? "), True)).strip()
+        if answer and locate(answer).kind is not dst.kind:
+            return printable(f"%Error opening {answer} (No such file or directory)")
+    else:
+        assert remote_dst is not None
+        if src is None or src.kind is not FileKind.FLASH:
+            return printable(
+                f"%Error opening {remote_dst} (Operation not supported: copy a flash: file to an scp: URL)"
+            )
+        answer = (await s.ask(printable(f"Address or name of remote host [{remote_dst.host}]? "), True)).strip()
+        if answer:
+            remote_dst = ScpUrl(
+                remote_dst.user, remote_dst.password, answer, remote_dst.port, remote_dst.path, remote_dst.text
+            )
+        dest = (await s.ask(printable(f"Destination username [{remote_dst.user or s.info.user}]? "), True)).strip()
+        if dest:
+            remote_dst = ScpUrl(
+                dest, remote_dst.password, remote_dst.host, remote_dst.port, remote_dst.path, remote_dst.text
+            )
+        name = (await s.ask(printable(f"Destination filename [{remote_dst.path}]? "), True)).strip()
+        if name:
+            remote_dst = ScpUrl(
+                remote_dst.user, remote_dst.password, remote_dst.host, remote_dst.port, name, remote_dst.text
+            )
+        return await _scp_upload(s, files, src, remote_dst)
+
+    assert dst is not None
+    if remote_src is not None:
+        if dst.kind is not FileKind.FLASH:
+            return printable(
+                f"%Error opening {remote_src} (Operation not supported: copy an scp: URL to a flash: file)"
+            )
+        return await _scp_download(s, files, remote_src, dst)
+    assert src is not None
+    return await _local_copy(s, files, src, dst)
+
+
+async def _local_copy(s: CliSession, files: DeviceFiles, src: Url, dst: Url) -> str:
+    """The device file system's copy, told the IOS way."""
+    started = time.perf_counter()
+    try:
+        count = await files.copy(src, dst, s.origin())
+    except ConfigFileError as exc:
+        return "\n".join(printable(line) for line in exc.lines)
+    except FlashError as exc:
+        return printable(str(exc))
+    if src.kind is FileKind.RUNNING and dst.kind is FileKind.STARTUP:
+        return "Building configuration...\n[OK]"
+    if dst.kind is FileKind.STARTUP:
+        return _copied(count, started) + "\n[OK]"
+    return _copied(count, started)
+
+
+async def _connect(s: CliSession, url: ScpUrl) -> asyncssh.SSHClientConnection | str:
+    password = url.password
+    if password is None:
+        password = await s.ask("Password: ", False)
+    try:
+        return await asyncio.wait_for(
+            asyncssh.connect(
+                url.host,
+                url.port,
+                username=url.user or s.info.user,
+                password=password,
+                known_hosts=None,
+                client_keys=None,
+                agent_path=None,
+                preferred_auth="password,keyboard-interactive",
+            ),
+            30,
+        )
+    except asyncssh.PermissionDenied:
+        return printable(f"%Error opening {url} (Permission denied)")
+    except TimeoutError:
+        return printable(f"%Error opening {url} (Timed out)")
+    except asyncssh.Error as exc:
+        return printable(f"%Error opening {url} ({exc.reason})")
+    except OSError as exc:
+        return printable(f"%Error opening {url} ({exc.strerror or exc})")
+
+
+async def _scp_download(s: CliSession, files: DeviceFiles, url: ScpUrl, dst: Url) -> str:
+    conn = await _connect(s, url)
+    if isinstance(conn, str):
+        return conn
+    started = time.perf_counter()
+    try:
+        writer = files.flash.open_write(dst.name)
+    except FlashError as exc:
+        conn.close()
+        return printable(str(exc))
+
+    def progress(srcpath: bytes, dstpath: bytes, copied: int, total: int) -> None:
+        try:
+            writer.reserve(total)  # asyncssh writes the temporary file itself: take its space before it does
+        except FlashError as exc:
+            raise asyncssh.SFTPFailure(str(exc)) from None
+
+    try:
+        async with conn:
+            await asyncio.wait_for(
+                asyncssh.scp((conn, url.path), str(writer.tmp), progress_handler=progress),
+                files.limits.transfer_timeout_s,
+            )
+        size = writer.tmp.stat().st_size
+        writer.size = size
+        await asyncio.to_thread(writer.commit)
+    except TimeoutError:
+        writer.abort()
+        return printable(f"%Error reading {url} (Timed out)")
+    except asyncssh.SFTPError as exc:
+        writer.abort()
+        return printable(exc.reason if exc.reason.startswith("%") else f"%Error reading {url} ({exc.reason})")
+    except FlashError as exc:
+        writer.abort()
+        return printable(str(exc))
+    except (OSError, asyncssh.Error) as exc:
+        writer.abort()
+        return printable(f"%Error reading {url} ({getattr(exc, 'reason', None) or exc})")
+    except BaseException:
+        writer.abort()
+        raise
+    return f"!\n{_copied(size, started)}"
+
+
+async def _scp_upload(s: CliSession, files: DeviceFiles, src: Url, url: ScpUrl) -> str:
+    try:
+        st = files.flash.stat(src.name)
+        path = files.flash.resolve(src.name)
+    except FlashError as exc:
+        return printable(str(exc))
+    if os.path.isdir(path):
+        return printable(f"%Error opening {src} (Is a directory)")
+    conn = await _connect(s, url)
+    if isinstance(conn, str):
+        return conn
+    started = time.perf_counter()
+    try:
+        async with conn:
+            await asyncio.wait_for(asyncssh.scp(str(path), (conn, url.path)), files.limits.transfer_timeout_s)
+    except TimeoutError:
+        return printable(f"%Error writing {url} (Timed out)")
+    except asyncssh.SFTPError as exc:
+        return printable(f"%Error writing {url} ({exc.reason})")
+    except (OSError, asyncssh.Error) as exc:
+        return printable(f"%Error writing {url} ({getattr(exc, 'reason', None) or exc})")
+    finally:
+        with contextlib.suppress(Exception):
+            conn.close()
+    return f"!\n{_copied(st.st_size, started)}"
+
+
+def register(root: Node) -> None:
+    """Add the file-system commands to the exec command tree (privilege 15, as on IOS)."""
+    add(root, "dir", dir_cmd, "List files on a filesystem", 15)
+    add(root, "dir WORD", dir_cmd, "Directory or file name", 15)
+    add(root, "show flash:", show_flash, "display information about flash: file system", 15)
+    add(root, "more WORD", more_cmd, "Display the contents of a file", 15)
+    add(root, "delete WORD", delete_cmd, "Delete a file", 15)
+    add(root, "copy running-config WORD", copy_from_running, "Copy to a file", 15)
+    add(root, "copy startup-config WORD", copy_from_startup, "Copy to a file", 15)
+    add(root, "copy startup-config running-config", copy_start_run, "Update (merge with) current config", 15)
+    add(root, "copy WORD running-config", copy_to_running, "Update (merge with) current system configuration", 15)
+    add(root, "copy WORD startup-config", copy_to_startup, "Copy to startup configuration", 15)
+    add(root, "copy WORD WORD", copy, "Copy from one file to another", 15)

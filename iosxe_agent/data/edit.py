@@ -1,0 +1,758 @@
+"""edit-config semantics (RFC 6241 §7.2, RFC 7950 §7.8.6/§7.9.6/§8.3) as a pure function over lxml trees.
+
+:func:`apply_edit` never mutates its input: it edits a deep copy of the target and returns it, or returns the
+errors and no tree. Every value entering the tree is checked against its type and stored in canonical form, and
+siblings are kept in schema order, so the result can be compared, diffed and rendered directly.
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
+
+from lxml import etree
+
+from iosxe_agent.data.errors import DataError, EditAborted
+from iosxe_agent.data.order import insert_in_schema_order
+from iosxe_agent.data.tags import tag_of
+from iosxe_agent.data.touched import Touched, touched_of
+from iosxe_agent.yang.datatype import TypeMismatch, canonical
+from iosxe_agent.yang.schema import Identity, Kind, Schema, SchemaNode, split_clark
+
+NC_NS = "urn:ietf:params:xml:ns:netconf:base:1.0"
+YANG_NS = "urn:ietf:params:xml:ns:yang:1"
+OPERATION = f"{{{NC_NS}}}operation"
+INSERT = f"{{{YANG_NS}}}insert"
+KEY_ATTR = f"{{{YANG_NS}}}key"
+VALUE_ATTR = f"{{{YANG_NS}}}value"
+
+
+class Op(enum.Enum):
+    """The edit operations of RFC 6241 §7.2 plus ``none`` (only as a default)."""
+
+    MERGE = "merge"
+    REPLACE = "replace"
+    CREATE = "create"
+    DELETE = "delete"
+    REMOVE = "remove"
+    NONE = "none"
+
+
+class ErrorOption(enum.Enum):
+    """What to do after an error (RFC 6241 §7.2 ``error-option``)."""
+
+    STOP = "stop-on-error"
+    CONTINUE = "continue-on-error"
+    ROLLBACK = "rollback-on-error"
+
+
+class _ErrorDetails(TypedDict, total=False):
+    """The optional fields of a :class:`DataError` an edit error may set."""
+
+    app_tag: str | None
+    info: tuple[tuple[str, str], ...]
+    error_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditResult:
+    """The edited copy (None when the edit failed as a whole), every error found, and which subtrees of the copy
+    the edit changed (``touched``: everything outside them is byte-identical to the original)."""
+
+    tree: etree._Element | None
+    errors: tuple[DataError, ...] = ()
+    changed: bool = False
+    touched: Touched | None = None
+
+
+class _TooBig(EditAborted):
+    """The edit exceeds the element budget: refused as a whole, whatever the error-option."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Position:
+    """Where an ordered-by user entry goes: ``where`` is first/last/before/after; ``anchor`` the yang:key or
+    yang:value text as sent; ``keys`` the anchor's canonical key values (the value, for a leaf-list), or None
+    when the attribute could not be parsed."""
+
+    where: str
+    anchor: str | None = None
+    keys: tuple[str, ...] | None = None
+
+
+@dataclass(slots=True)
+class _Loc:
+    """Where in the data tree an edit step is: its instance path and the prefixes the path uses."""
+
+    parts: tuple[str, ...] = ()
+    ns: dict[str, str] = field(default_factory=dict)
+
+    def child(self, node: SchemaNode, predicate: str = "") -> _Loc:
+        ns = dict(self.ns)
+        ns[node.prefix] = node.ns
+        return _Loc((*self.parts, f"{node.prefix}:{node.name}{predicate}"), ns)
+
+    @property
+    def path(self) -> str:
+        return "/" + "/".join(self.parts)
+
+
+def _quote(value: str) -> str:
+    """XPath string literal for a key value (choosing the quote the value does not contain)."""
+    return f"'{value}'" if "'" not in value else f'"{value}"'
+
+
+class _Editor:
+    def __init__(
+        self,
+        schema: Schema,
+        error_option: ErrorOption,
+        max_elements: int,
+        identities: Mapping[str, Identity],
+    ) -> None:
+        self.schema = schema
+        self.error_option = error_option
+        self.errors: list[DataError] = []
+        self.changed = False
+        self.budget = max_elements
+        self.identities = identities
+        # keyed by id(parent): the parent is kept in the value so its id cannot be reused by another element
+        self._index: dict[tuple[int, str], tuple[etree._Element, dict[tuple[str, ...], etree._Element]]] = {}
+        self._touched: dict[tuple[int, str], tuple[etree._Element, SchemaNode]] = {}
+        #: elements whose children or values this edit changed, by id (the element kept so the id stays its
+        #: own), with the tags of the changed children
+        self.changed_at: dict[int, tuple[etree._Element, set[str]]] = {}
+
+    def _mark(self, el: etree._Element, tag: str) -> None:
+        self.changed_at.setdefault(id(el), (el, set()))[1].add(tag)
+
+    # -- error handling ---------------------------------------------------------------------------------------
+    def fail(self, tag: str, message: str, loc: _Loc | None, **details: Unpack[_ErrorDetails]) -> None:
+        self.errors.append(
+            DataError(tag, message, loc.path if loc and loc.parts else None, dict(loc.ns) if loc else {}, **details)
+        )
+        if self.error_option is not ErrorOption.CONTINUE:
+            raise EditAborted
+
+    # -- entry ------------------------------------------------------------------------------------------------
+    def edit_children(self, target: etree._Element, snode: SchemaNode, edit: etree._Element, op: Op, loc: _Loc) -> None:
+        cases: dict[int, tuple[SchemaNode, str]] = {}  # the case of each choice this edit's children write
+        for child in edit:
+            if not isinstance(child.tag, str):
+                continue  # comments and processing instructions carry no data
+            self.budget -= 1
+            if self.budget < 0:
+                # a limit, not a data error: no part of an over-sized edit is applied, and continue-on-error
+                # must not report one error per remaining element
+                path = loc.path if loc.parts else None
+                message = "the edit has more elements than the agent accepts"
+                self.errors.append(DataError("too-big", message, path, dict(loc.ns) if path else {}))
+                raise _TooBig
+            cnode = snode.child(child.tag)
+            if cnode is None:
+                self._unknown(child, snode, loc)
+                continue
+            try:
+                if self._one_case(cases, cnode, child, op, loc):
+                    self.edit_node(target, cnode, child, op, loc)
+            except EditAborted as exc:
+                if self.error_option is not ErrorOption.CONTINUE or isinstance(exc, _TooBig):
+                    raise
+
+    def _one_case(
+        self, cases: dict[int, tuple[SchemaNode, str]], cnode: SchemaNode, el: etree._Element, op: Op, loc: _Loc
+    ) -> bool:
+        """Refuse data for a second case of a choice among one parent's children (RFC 7950 §8.3.1: bad-element);
+        False when ``el`` is refused (and skipped, under continue-on-error).
+
+        Only nodes the edit writes count: deleting a node of one case while creating another is a change of
+        case, and so is creating a case in a later edit (the old case goes, RFC 7950 §7.9.6). The message is
+        yanglint's for the same data.
+        """
+        if (el.get(OPERATION) or op.value) in (Op.DELETE.value, Op.REMOVE.value):
+            return True
+        for choice, case in cnode.choice_ancestry():
+            first = cases.setdefault(id(choice), (case, cnode.name))
+            if first[0] is not case:
+                self.fail(
+                    "bad-element",
+                    f'Data for both cases "{first[0].name}" and "{case.name}" exist (choice {choice.name})',
+                    loc.child(cnode),
+                    info=(("bad-element", cnode.name),),
+                )
+                return False
+        return True
+
+    def _unknown(self, child: etree._Element, snode: SchemaNode, loc: _Loc) -> None:
+        ns, name = split_clark(tag_of(child))
+        if snode.kind is Kind.MODULE and ns not in self.schema.ns_to_prefix:
+            self.fail(
+                "unknown-namespace",
+                f'namespace "{ns}" is not supported' if ns else f'"{name}" has no namespace',
+                loc,
+                info=(("bad-element", name), ("bad-namespace", ns)),
+            )
+        else:
+            self.fail(
+                "unknown-element",
+                f'unknown element "{name}" in {loc.path if loc.parts else "the configuration"}',
+                loc,
+                info=(("bad-element", name),),
+            )
+
+    def _operation(self, el: etree._Element, inherited: Op, loc: _Loc) -> Op:
+        raw = el.get(OPERATION)
+        if raw is None:
+            return inherited
+        try:
+            op = Op(raw)
+        except ValueError:
+            op = None
+        if op is None or op is Op.NONE:
+            self.fail(
+                "bad-attribute",
+                f'"{raw}" is not a valid operation',
+                loc,
+                error_type="protocol",
+                info=(("bad-attribute", "operation"), ("bad-element", split_clark(tag_of(el))[1])),
+            )
+            return inherited
+        if inherited in (Op.DELETE, Op.REMOVE) and op not in (Op.DELETE, Op.REMOVE):
+            # RFC 6241 leaves this undefined; creating inside something being deleted cannot succeed
+            self.fail(
+                "bad-attribute",
+                f'operation "{raw}" inside a node being deleted',
+                loc,
+                error_type="protocol",
+                info=(("bad-attribute", "operation"), ("bad-element", split_clark(tag_of(el))[1])),
+            )
+        return op
+
+    # -- per node ---------------------------------------------------------------------------------------------
+    def edit_node(
+        self, target: etree._Element, snode: SchemaNode, el: etree._Element, inherited: Op, loc: _Loc
+    ) -> None:
+        here = loc.child(snode)
+        op = self._operation(el, inherited, here)
+        if not snode.config:
+            self.fail(
+                "invalid-value",
+                f"{here.path} is state data and cannot be configured",
+                here,
+                info=(("bad-element", snode.name),),
+            )
+            return
+        if snode.kind is Kind.LIST:
+            self._edit_list_entry(target, snode, el, op, loc)
+        elif snode.kind is Kind.LEAF_LIST:
+            self._edit_leaf_list(target, snode, el, op, here)
+        elif snode.kind is Kind.LEAF:
+            self._edit_leaf(target, snode, el, op, here)
+        else:  # container, anyxml, anydata
+            existing = _find_child(target, snode.tag)
+            self._edit_interior(target, snode, el, op, here, existing)
+
+    def _edit_interior(
+        self,
+        target: etree._Element,
+        snode: SchemaNode,
+        el: etree._Element,
+        op: Op,
+        here: _Loc,
+        existing: etree._Element | None,
+        position: _Position | None = None,
+    ) -> None:
+        if self._delete_or_refuse(target, snode, op, existing, here):
+            return
+        if snode.kind in (Kind.ANYXML, Kind.ANYDATA):
+            new = copy.deepcopy(el)
+            _strip_edit_attrs(new)
+            self._place(target, snode, new, existing, position, here)
+            return
+        replaced: etree._Element | None = None
+        if op is Op.REPLACE and existing is not None:
+            replaced, existing = existing, None  # swapped for the new node in _place, keeping its position
+        if existing is None:
+            if op is Op.NONE and not _requests_creation(el):
+                if not _only_removes(el):
+                    self.fail("data-missing", f"{here.path} does not exist", here)
+                return
+            node = _attach_new(target, snode)
+            if snode.kind is Kind.LIST:
+                for key_tag, value in zip(snode.keys, self._key_values(snode, el, here) or (), strict=False):
+                    etree.SubElement(node, key_tag).text = value
+            self.edit_children(node, snode, el, Op.MERGE if op is Op.REPLACE else op, here)
+            if op is Op.NONE and not _has_content(node, snode):
+                target.remove(node)
+                return
+            self._place(target, snode, node, replaced, position, here)
+            return
+        if position is not None and snode.ordered_by_user:
+            self._move(target, snode, existing, position, here)
+        self.edit_children(existing, snode, el, op, here)
+
+    def _delete_or_refuse(
+        self, target: etree._Element, snode: SchemaNode, op: Op, existing: etree._Element | None, here: _Loc
+    ) -> bool:
+        """The operations decided by whether the node exists: delete/remove it, or refuse create on an existing
+        node and ``none`` on a missing leaf (RFC 6241 §7.2). True when the operation is settled here."""
+        if op in (Op.DELETE, Op.REMOVE):
+            if existing is not None:
+                self._remove(target, existing, snode)
+            elif op is Op.DELETE:
+                self.fail("data-missing", f"{here.path} does not exist", here)
+            return True
+        if op is Op.CREATE and existing is not None:
+            self.fail("data-exists", f"{here.path} already exists", here)
+            return True
+        if op is Op.NONE and snode.kind in (Kind.LEAF, Kind.LEAF_LIST):
+            if existing is None:
+                self.fail("data-missing", f"{here.path} does not exist", here)
+            return True
+        return False
+
+    def _edit_leaf(self, target: etree._Element, snode: SchemaNode, el: etree._Element, op: Op, here: _Loc) -> None:
+        existing = _find_child(target, snode.tag)
+        if snode.is_key:
+            self._check_key_unchanged(existing, snode, el, op, here)
+            return
+        if op in (Op.DELETE, Op.REMOVE):
+            self._delete_or_refuse(target, snode, op, existing, here)
+            return
+        value = self._value(snode, el, here)
+        if value is None or self._delete_or_refuse(target, snode, op, existing, here):
+            return
+        if existing is not None:
+            if existing.text != value and not (existing.text is None and value == ""):
+                existing.text = value or None
+                self.changed = True
+                self._mark(target, snode.tag)  # the parent: a normalizer may rewrite a sibling (a secret's hash)
+            return
+        new = _attach_new(target, snode)
+        new.text = value or None
+        self._place(target, snode, new, None, None)
+
+    def _check_key_unchanged(
+        self, existing: etree._Element | None, snode: SchemaNode, el: etree._Element, op: Op, here: _Loc
+    ) -> None:
+        if op in (Op.DELETE, Op.REMOVE, Op.CREATE, Op.REPLACE) and el.get(OPERATION) is not None:
+            self.fail(
+                "bad-attribute",
+                f"a list key ({snode.name}) cannot carry its own operation",
+                here,
+                error_type="protocol",
+                info=(("bad-attribute", "operation"), ("bad-element", snode.name)),
+            )
+
+    def _edit_leaf_list(
+        self, target: etree._Element, snode: SchemaNode, el: etree._Element, op: Op, here: _Loc
+    ) -> None:
+        value = self._value(snode, el, here)
+        if value is None:
+            return
+        loc = _Loc((*here.parts[:-1], f"{here.parts[-1]}[.={_quote(value)}]"), here.ns)
+        existing = next((c for c in target.iterchildren(snode.tag) if (c.text or "") == value), None)
+        position = self._position(el, snode, loc)
+        if self._delete_or_refuse(target, snode, op, existing, loc):
+            return
+        if existing is not None:
+            if position is not None and snode.ordered_by_user:
+                self._move(target, snode, existing, position, loc)
+            return
+        new = _attach_new(target, snode)
+        new.text = value or None
+        self._place(target, snode, new, None, position, loc)
+
+    def _edit_list_entry(
+        self, target: etree._Element, snode: SchemaNode, el: etree._Element, op: Op, loc: _Loc
+    ) -> None:
+        base = loc.child(snode)
+        keys = self._key_values(snode, el, base)
+        if keys is None:
+            return
+        pred = "".join(
+            f"[{snode.prefix}:{split_clark(k)[1]}={_quote(v)}]" for k, v in zip(snode.keys, keys, strict=True)
+        )
+        here = loc.child(snode, pred)
+        existing = self._entry_index(target, snode).get(keys)
+        position = self._position(el, snode, here)
+        self._edit_interior(target, snode, el, op, here, existing, position)
+
+    # -- values and keys --------------------------------------------------------------------------------------
+    def _value(self, snode: SchemaNode, el: etree._Element, here: _Loc) -> str | None:
+        if any(isinstance(c.tag, str) for c in el):
+            self.fail(
+                "invalid-value" if snode.kind is Kind.LEAF else "bad-element",
+                f"{here.path} is a leaf and cannot have child elements",
+                here,
+                info=(("bad-element", snode.name),),
+            )
+            return None
+        assert snode.type is not None
+        try:
+            # comments and processing instructions inside a value are not part of it (nor do they end it)
+            text = el.text if len(el) == 0 else "".join(el.itertext())
+            return canonical(text, snode.type, el.nsmap, self.identities)
+        except TypeMismatch as exc:
+            self.fail(
+                "invalid-value",
+                exc.message,
+                here,
+                app_tag=exc.app_tag,
+                info=(("bad-element", snode.name),),
+            )
+            return None
+
+    def _key_values(self, snode: SchemaNode, el: etree._Element, here: _Loc) -> tuple[str, ...] | None:
+        values: list[str] = []
+        for key_tag in snode.keys:
+            kel = _find_child(el, key_tag)
+            knode = snode.child(key_tag)
+            assert knode is not None
+            if kel is None:
+                self.fail(
+                    "missing-element",
+                    f"list {here.path} entry is missing its key {knode.name}",
+                    here,
+                    info=(("bad-element", knode.name),),
+                )
+                return None
+            value = self._value(knode, kel, here.child(knode))
+            if value is None:
+                return None
+            values.append(value)
+        return tuple(values)
+
+    def _entry_index(self, parent: etree._Element, snode: SchemaNode) -> dict[tuple[str, ...], etree._Element]:
+        key = (id(parent), snode.tag)
+        cached = self._index.get(key)
+        if cached is not None:
+            return cached[1]
+        index = {_entry_keys(entry, snode): entry for entry in parent.iterchildren(snode.tag)}
+        self._index[key] = (parent, index)
+        return index
+
+    # -- ordered-by user --------------------------------------------------------------------------------------
+    def _position(self, el: etree._Element, snode: SchemaNode, here: _Loc) -> _Position | None:
+        insert = el.get(INSERT)
+        if insert is None:
+            return None
+        if not snode.ordered_by_user:
+            self.fail(
+                "bad-attribute",
+                f"insert is only allowed on ordered-by user lists ({snode.name})",
+                here,
+                error_type="protocol",
+                info=(("bad-attribute", "insert"), ("bad-element", snode.name)),
+            )
+            return None
+        if insert not in ("first", "last", "before", "after"):
+            self.fail(
+                "bad-attribute",
+                f'"{insert}" is not a valid insert value',
+                here,
+                error_type="protocol",
+                info=(("bad-attribute", "insert"), ("bad-element", snode.name)),
+            )
+            return None
+        anchor_attr = KEY_ATTR if snode.kind is Kind.LIST else VALUE_ATTR
+        anchor = el.get(anchor_attr)
+        if insert in ("before", "after") and anchor is None:
+            name = split_clark(anchor_attr)[1]
+            self.fail(
+                "missing-attribute",
+                f'insert="{insert}" needs the {name} attribute',
+                here,
+                error_type="protocol",
+                info=(("bad-attribute", name), ("bad-element", snode.name)),
+            )
+            return None
+        if insert not in ("before", "after") or anchor is None:
+            return _Position(insert)
+        # the anchor is resolved against the edit element's namespaces and compared in canonical form
+        return _Position(insert, anchor, self._anchor_keys(anchor, snode, el.nsmap))
+
+    def _anchor_keys(self, anchor: str, snode: SchemaNode, nsmap: Mapping[str | None, str]) -> tuple[str, ...] | None:
+        if snode.kind is Kind.LEAF_LIST:
+            raw: tuple[str, ...] | None = (anchor,)
+            types = [snode.type]
+        else:
+            raw = _parse_key_predicates(anchor, snode, nsmap)
+            types = [k.type if (k := snode.child(tag)) is not None else None for tag in snode.keys]
+        if raw is None:
+            return None
+        try:
+            return tuple(
+                canonical(v, t, nsmap, self.identities) if t is not None else v for v, t in zip(raw, types, strict=True)
+            )
+        except TypeMismatch:
+            return None
+
+    def _anchor(
+        self,
+        parent: etree._Element,
+        snode: SchemaNode,
+        position: _Position,
+        here: _Loc,
+    ) -> etree._Element | None:
+        keys = position.keys
+        found: etree._Element | None = None
+        if keys is not None and snode.kind is Kind.LEAF_LIST:
+            found = next((c for c in parent.iterchildren(snode.tag) if (c.text or "") == keys[0]), None)
+        elif keys is not None:
+            found = self._entry_index(parent, snode).get(keys)
+        if found is None:
+            self.fail(
+                "bad-attribute",
+                f'the insert anchor "{position.anchor}" does not exist',
+                here,
+                app_tag="missing-instance",
+                error_type="protocol",
+                info=(
+                    ("bad-attribute", "key" if snode.kind is Kind.LIST else "value"),
+                    ("bad-element", snode.name),
+                ),
+            )
+        return found
+
+    # -- tree surgery -----------------------------------------------------------------------------------------
+    def _place(
+        self,
+        parent: etree._Element,
+        snode: SchemaNode,
+        new: etree._Element,
+        replaced: etree._Element | None,
+        position: _Position | None,
+        loc: _Loc | None = None,
+    ) -> None:
+        """Insert ``new`` under ``parent`` at its schema position (or user position) and enforce choices.
+
+        ``replaced`` (an existing instance ``new`` replaces) keeps its place unless a position is given.
+        """
+        if position is not None and not snode.ordered_by_user:
+            position = None
+        self._mark(parent, snode.tag)
+        ref: etree._Element | None = None
+        if position is not None and position.where in ("before", "after"):
+            ref = self._anchor(parent, snode, position, loc or _Loc())  # before touching the tree
+            if ref is None:
+                if new.getparent() is parent:
+                    parent.remove(new)  # created in place: take it out again
+                return
+            if ref is replaced:
+                position = None
+        self.changed = True
+        if replaced is not None:
+            if position is None:
+                replaced.addprevious(new)
+            self._detach(parent, replaced, snode)
+        self._clear_other_cases(parent, snode)
+        if position is not None:
+            siblings = [s for s in parent.iterchildren(snode.tag) if s is not new]
+            if position.where == "first" and siblings:
+                siblings[0].addprevious(new)
+            elif ref is not None:
+                (ref.addprevious if position.where == "before" else ref.addnext)(new)
+            else:
+                insert_in_schema_order(parent, snode, new)
+        elif replaced is None:
+            insert_in_schema_order(parent, snode, new)
+        if snode.kind is Kind.LIST:
+            self._entry_index(parent, snode)[_entry_keys(new, snode)] = new
+            # one record per (parent, list): a parent can gain entries of several lists in one edit
+            self._touched[(id(parent), snode.tag)] = (parent, snode)
+
+    def _move(
+        self,
+        parent: etree._Element,
+        snode: SchemaNode,
+        el: etree._Element,
+        position: _Position,
+        loc: _Loc,
+    ) -> None:
+        where = position.where
+        ref: etree._Element | None = None
+        if where in ("before", "after"):
+            ref = self._anchor(parent, snode, position, loc)
+            if ref is None or ref is el:
+                return
+        self.changed = True
+        self._mark(parent, snode.tag)
+        siblings = list(parent.iterchildren(snode.tag))
+        if where == "first":
+            if siblings[0] is not el:
+                siblings[0].addprevious(el)
+        elif where == "last":
+            if siblings[-1] is not el:
+                siblings[-1].addnext(el)
+        elif ref is not None:
+            (ref.addprevious if where == "before" else ref.addnext)(el)
+
+    def _remove(self, parent: etree._Element, el: etree._Element, snode: SchemaNode) -> None:
+        self.changed = True
+        self._detach(parent, el, snode)
+
+    def _detach(self, parent: etree._Element, el: etree._Element, snode: SchemaNode) -> None:
+        self._mark(parent, snode.tag)
+        if snode.kind is Kind.LIST:
+            self._entry_index(parent, snode).pop(_entry_keys(el, snode), None)
+        parent.remove(el)
+
+    def _clear_other_cases(self, parent: etree._Element, snode: SchemaNode) -> None:
+        """Creating a node in one case of a choice deletes the nodes of every other case (RFC 7950 §7.9.6)."""
+        for choice, case in snode.choice_ancestry():
+            for other in choice.children:
+                if other is case:
+                    continue
+                for data in _data_nodes_of(other):
+                    for stale in list(parent.iterchildren(data.tag)):
+                        self._remove(parent, stale, data)
+
+    def finish(self) -> None:
+        """Put system-ordered list entries in key order for every parent that gained entries."""
+        for parent, snode in self._touched.values():
+            if snode.kind is Kind.LIST and not snode.ordered_by_user:
+                _sort_entries(parent, snode)
+
+
+def apply_edit(
+    tree: etree._Element,
+    edit: etree._Element,
+    schema: Schema,
+    *,
+    default_operation: str = "merge",
+    error_option: str = "stop-on-error",
+    max_elements: int = 1_000_000,
+) -> EditResult:
+    """Apply the ``<config>`` element ``edit`` to a copy of the datastore ``tree`` (whose children are top-level
+    data nodes) and return the new tree or the errors.
+
+    With continue-on-error the successful parts are kept and the tree is returned along with the errors; with
+    stop-on-error and rollback-on-error any error leaves no tree (the caller's datastore stays as it was).
+    """
+    new = copy.deepcopy(tree)
+    editor = _Editor(schema, ErrorOption(error_option), max_elements, schema.identities)
+    try:
+        editor.edit_children(new, schema.root, edit, Op(default_operation), _Loc())
+    except EditAborted:
+        return EditResult(None, tuple(editor.errors))
+    editor.finish()
+    if editor.errors and editor.error_option is not ErrorOption.CONTINUE:
+        return EditResult(None, tuple(editor.errors))
+    touched = touched_of(new, editor.changed_at, schema)
+    return EditResult(new, tuple(editor.errors), editor.changed, touched)
+
+
+def load_config(config: etree._Element, schema: Schema, *, max_elements: int = 1_000_000) -> EditResult:
+    """Turn a complete ``<config>`` (copy-config source, a file) into a canonical datastore tree."""
+    empty = etree.Element(f"{{{NC_NS}}}config", nsmap={None: NC_NS})
+    return apply_edit(empty, config, schema, default_operation="merge", max_elements=max_elements)
+
+
+# -- helpers ----------------------------------------------------------------------------------------------------
+def _attach_new(parent: etree._Element, snode: SchemaNode) -> etree._Element:
+    """A new instance of ``snode`` created inside ``parent`` (at the end; ``_place`` moves it into position).
+
+    Creating it in place lets it reuse the namespace declarations in scope, so stored trees stay in the wire
+    form a device sends (each module's subtree declaring its namespace once, as the default).
+    """
+    parent_ns = etree.QName(parent).namespace
+    return etree.SubElement(parent, snode.tag, nsmap=None if parent_ns == snode.ns else {None: snode.ns})
+
+
+def _find_child(parent: etree._Element, tag: str) -> etree._Element | None:
+    return next(parent.iterchildren(tag), None)
+
+
+def _entry_keys(entry: etree._Element, snode: SchemaNode) -> tuple[str, ...]:
+    return tuple(entry.findtext(k) or "" for k in snode.keys)
+
+
+def _data_nodes_of(node: SchemaNode) -> Iterator[SchemaNode]:
+    for c in node.children:
+        if c.kind in (Kind.CHOICE, Kind.CASE):
+            yield from _data_nodes_of(c)
+        else:
+            yield c
+
+
+def _sort_key(value: str) -> tuple[int, object]:
+    """Numbers sort numerically and before text, as ConfD orders system-ordered lists."""
+    try:
+        return (0, int(value))
+    except ValueError:
+        return (1, value)
+
+
+def _sort_entries(parent: etree._Element, snode: SchemaNode) -> None:
+    entries = list(parent.iterchildren(snode.tag))
+    if len(entries) < 2:
+        return
+    ordered = sorted(entries, key=lambda e: tuple(_sort_key(k) for k in _entry_keys(e, snode)))
+    if ordered == entries:
+        return
+    anchor = entries[0].getprevious()
+    for e in entries:
+        parent.remove(e)
+    if anchor is None:
+        for i, e in enumerate(ordered):
+            parent.insert(i, e)
+    else:
+        for e in ordered:
+            anchor.addnext(e)
+            anchor = e
+
+
+def _requests_creation(el: etree._Element) -> bool:
+    return any(d.get(OPERATION) in ("merge", "replace", "create") for d in el.iter() if isinstance(d.tag, str))
+
+
+def _only_removes(el: etree._Element) -> bool:
+    """True when the subtree's only explicit operations are ``remove`` (nothing to do if the node is absent)."""
+    ops = {d.get(OPERATION) for d in el.iter() if isinstance(d.tag, str)} - {None}
+    return ops == {"remove"}
+
+
+def _has_content(node: etree._Element, snode: SchemaNode) -> bool:
+    keys = set(snode.keys)
+    return any(c.tag not in keys for c in node)
+
+
+def _strip_edit_attrs(el: etree._Element) -> None:
+    for d in el.iter():
+        for attr in (OPERATION, INSERT, KEY_ATTR, VALUE_ATTR):
+            d.attrib.pop(attr, None)
+
+
+def _parse_key_predicates(text: str, snode: SchemaNode, nsmap: Mapping[str | None, str]) -> tuple[str, ...] | None:
+    """Parse a yang:key attribute value such as ``[ex:name='fred'][ex:id='2']`` into key values in key order."""
+    values: dict[str, str] = {}
+    rest = text.strip()
+    while rest:
+        if not rest.startswith("["):
+            return None
+        close_eq = rest.find("=")
+        if close_eq < 0:
+            return None
+        name = rest[1:close_eq].strip()
+        after = rest[close_eq + 1 :].lstrip()
+        if not after or after[0] not in "'\"":
+            return None
+        quote = after[0]
+        end = after.find(quote, 1)
+        if end < 0:
+            return None
+        value = after[1:end]
+        rest = after[end + 1 :].lstrip()
+        if not rest.startswith("]"):
+            return None
+        rest = rest[1:].lstrip()
+        prefix, _, local = name.rpartition(":")
+        ns = nsmap.get(prefix) if prefix else snode.ns
+        values[f"{{{ns}}}{local}"] = value
+    if set(values) != set(snode.keys):
+        return None
+    return tuple(values[k] for k in snode.keys)

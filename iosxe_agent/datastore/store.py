@@ -1,0 +1,670 @@
+"""running, candidate and startup, and the one commit pipeline every writer goes through.
+
+NETCONF, the CLI, SCP, rollback and the bootstrap all change configuration through :class:`Stores`: edit a
+copy, validate it, let subscribers check it, swap it in, persist it, then let subscribers apply it. Each
+datastore is an lxml tree that is never mutated in place once stored (a new tree replaces it), so readers can
+hold a reference while writers work, and a failed operation leaves every datastore byte-identical.
+
+Locks: a global lock (RFC 6241) held by another session makes a datastore read-only for everyone else; a
+partial lock (RFC 5717) protects the subtrees of the running nodes it selected, so another session's
+transaction that would create, change or delete anything in them is refused with ``in-use``. Partial locks are
+checked in :meth:`Stores.commit_tree` against the transaction's diff, so every face is subject to them (a CLI
+configuration line and an SCP upload too: each commits through here with its session's own id); the only
+transactions exempt are the system's own (:data:`~iosxe_agent.datastore.transaction.SYSTEM`: the configuration loaded
+at start-up, the revert of an unconfirmed commit, password recovery), which must always succeed.
+A CLI takes no lock in configuration mode: each line commits at once, so a NETCONF write to nodes a CLI user is
+changing is not refused and the last commit wins, while a NETCONF partial lock refuses a CLI line that touches a
+locked node.
+
+Confirmed commit (RFC 6241 §8.4) and the timed rollback of a configuration replace live in
+:class:`~iosxe_agent.datastore.confirm.ConfirmedCommit` (``Stores.confirm``); their reverts are ordinary
+transactions of this pipeline, so the device services follow them.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from lxml import etree
+
+from iosxe_agent.data.diff import diff
+from iosxe_agent.data.edit import EditResult, apply_edit, load_config
+from iosxe_agent.data.errors import DataError
+from iosxe_agent.data.touched import Touched
+from iosxe_agent.data.validate import validate
+from iosxe_agent.datastore.confirm import (
+    DEFAULT_TIMEOUT_S,
+    TIMED_ROLLBACK,
+    ConfirmedCommit,
+    ConfirmError,
+    LoopScheduler,
+    Scheduler,
+)
+from iosxe_agent.datastore.locks import (
+    LockedNode,
+    LockHolder,
+    LockTable,
+    PartialLock,
+    find_node,
+    instance_identifier,
+    node_key,
+)
+from iosxe_agent.datastore.names import Datastore
+from iosxe_agent.datastore.persist import OrderedWriter, PendingWrites, read_tree, serialize
+from iosxe_agent.datastore.subscriber import Subscriber
+from iosxe_agent.datastore.transaction import SYSTEM, Origin, Transaction
+from iosxe_agent.limits import Limits
+from iosxe_agent.yang.schema import Schema
+from iosxe_agent.yang.xpath import XPathError, compile_xpath
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+NC_NS = "urn:ietf:params:xml:ns:netconf:base:1.0"
+ROOT_TAG = f"{{{NC_NS}}}config"
+RUNNING, CANDIDATE, STARTUP = Datastore.RUNNING, Datastore.CANDIDATE, Datastore.STARTUP
+DATASTORES = tuple(Datastore)
+#: How long a request waits for its configuration file to reach the disk before it reports a failure.
+PERSIST_TIMEOUT_S = 60.0
+
+
+class StoreError(Exception):
+    """An operation was refused; ``errors`` says why, as data errors the caller renders."""
+
+    def __init__(self, errors: list[DataError] | tuple[DataError, ...]) -> None:
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = tuple(errors)
+
+
+def empty_tree() -> etree._Element:
+    """A datastore with no configuration."""
+    return etree.Element(ROOT_TAG, nsmap={None: NC_NS})
+
+
+def _denied(message: str, session_id: int) -> DataError:
+    return DataError("lock-denied", message, error_type="protocol", info=(("session-id", str(session_id)),))
+
+
+def _lock_message(ds: Datastore, h: LockHolder) -> str:
+    since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(h.since))
+    return f"the configuration database {ds} is locked by session {h.session_id} {h.user} on since {since}"
+
+
+@dataclass(frozen=True, slots=True)
+class StorePaths:
+    """Where the datastores live on disk (None: keep in memory only, for tests of the pure layers)."""
+
+    startup: Path | None
+    running: Path | None
+    load_running: bool = False
+
+    @property
+    def confirm_backup(self) -> Path | None:
+        """Where the configuration from before an unconfirmed commit waits (beside running-config)."""
+        return self.running.with_name("confirmed-commit-backup.xml") if self.running is not None else None
+
+
+class Stores:
+    """The three datastores of one device, their locks and their subscribers."""
+
+    def __init__(self, schema: Schema, limits: Limits, paths: StorePaths, scheduler: Scheduler | None = None) -> None:
+        self.schema = schema
+        self.limits = limits
+        self.paths = paths
+        self.locks = LockTable()
+        #: The pending confirmed commit / timed rollback; ``confirm.listeners`` is the hook for
+        #: netconf-confirmed-commit notifications.
+        self.confirm = ConfirmedCommit(scheduler or LoopScheduler(), self._revert_to, self._keep_backup)
+        self._subscribers: list[Subscriber] = []
+        self._listeners: list[Callable[[Transaction], None]] = []
+        self._normalizers: list[Callable[[etree._Element], None]] = []
+        self._last_valid: etree._Element | None = None
+        self.running = empty_tree()
+        self.candidate = empty_tree()
+        self.startup = empty_tree()
+        self.candidate_dirty = False
+        self.candidate_editor: int | None = None
+        #: where the candidate may differ from running (merged edit reports), None when unknown
+        self._candidate_touched: Touched | None = None
+        self._writer = OrderedWriter()
+        self._pending: PendingWrites | None = None
+
+    # -- start-up ---------------------------------------------------------------------------------------------
+    def load(self, bootstrap: Callable[[], etree._Element]) -> None:
+        """Read startup (writing ``bootstrap()`` as startup if there is none) and load it into running."""
+        stored = read_tree(self.paths.startup) if self.paths.startup else None
+        if stored is None:
+            config = bootstrap()
+            result = self._loaded(config, "bootstrap configuration")
+            self.startup = result
+            self._persist(STARTUP)
+        else:
+            self.startup = self._loaded(stored, f"{self.paths.startup}")
+        source = self.startup
+        if self.paths.load_running and self.paths.running is not None:
+            running = read_tree(self.paths.running)
+            if running is not None:
+                source = self._loaded(running, f"{self.paths.running}")
+        backup_path = self.paths.confirm_backup
+        backup = read_tree(backup_path) if backup_path is not None else None
+        if backup is not None:
+            # the agent stopped while a commit waited for confirmation: that commit was never confirmed
+            # (RFC 6241 §8.4.1), so a restored running configuration is the one from before it
+            if self.paths.load_running:
+                log.warning("restoring the configuration from before an unconfirmed commit")
+                source = self._loaded(backup, f"{backup_path}")
+            assert backup_path is not None
+            backup_path.unlink(missing_ok=True)
+        self.commit_tree(copy.deepcopy(source), SYSTEM)
+        self.candidate = self.running
+        self._candidate_touched = Touched()
+
+    def _loaded(self, config: etree._Element, what: str) -> etree._Element:
+        result = load_config(config, self.schema, max_elements=self.limits.max_edit_elements)
+        if result.tree is not None:
+            self._normalize(result.tree)
+        errors = result.errors or (validate(result.tree, self.schema) if result.tree is not None else ())
+        if errors or result.tree is None:
+            raise StoreError([DataError(e.tag, f"{what}: {e.message}", e.path, e.path_ns) for e in errors])
+        return result.tree
+
+    # -- subscribers ------------------------------------------------------------------------------------------
+    def subscribe(self, subscriber: Subscriber) -> None:
+        """Add a subscriber that can veto and then follows every running commit."""
+        self._subscribers.append(subscriber)
+
+    def normalize_with(self, fn: Callable[[etree._Element], None]) -> None:
+        """Run ``fn`` on every new tree before it is validated and stored (it may rewrite values in place,
+        e.g. hash a clear-text secret); trees reaching it are always fresh copies.
+
+        The commit's diff looks only where the edit changed something: ``fn`` may rewrite only values that sit
+        beside a value the edit wrote (the clear-secret hash does: the kind and the text share one parent)."""
+        self._normalizers.append(fn)
+
+    def _normalize(self, tree: etree._Element) -> etree._Element:
+        for fn in self._normalizers:
+            fn(tree)
+        return tree
+
+    def listen(self, callback: Callable[[Transaction], None]) -> None:
+        """Be told after each commit (notifications); a listener cannot veto."""
+        self._listeners.append(callback)
+
+    async def durably(self, operation: Callable[[], T]) -> T:
+        """Run a synchronous operation of this class with its writes deferred, then wait until they are on disk:
+        what a request handler calls so its reply goes out after the durable write and other sessions run
+        meanwhile. Writes reach the disk in the order the operations ran. ``operation`` must not await (it is
+        synchronous): every write it queues belongs to this request."""
+        pending = self._pending = PendingWrites()
+        try:
+            result = operation()
+        finally:
+            self._pending = None
+        await pending.done(PERSIST_TIMEOUT_S)
+        return result
+
+    def _written(self, future: Future[None]) -> None:
+        """Hand a queued write to the deferring request, or wait for it here (every synchronous caller)."""
+        if self._pending is not None:
+            self._pending.futures.append(future)
+        else:
+            future.result(timeout=PERSIST_TIMEOUT_S)
+
+    # -- reads ------------------------------------------------------------------------------------------------
+    def tree(self, ds: Datastore) -> etree._Element:
+        """The current tree of datastore ``ds`` (do not mutate it)."""
+        return {RUNNING: self.running, CANDIDATE: self.candidate, STARTUP: self.startup}[ds]
+
+    # -- locks ------------------------------------------------------------------------------------------------
+    def _check_writable(self, ds: Datastore, session_id: int) -> None:
+        h = self.locks.blocks(ds, session_id)
+        if h is not None:
+            raise StoreError([DataError("in-use", _lock_message(ds, h), info=(("session-id", str(h.session_id)),))])
+
+    def lock(self, ds: Datastore, session_id: int, user: str) -> None:
+        """RFC 6241 §7.5: refuse if held, or if the candidate has changes not yet committed; RFC 5717: running
+        cannot be locked while another session holds a partial lock of it."""
+        if ds == RUNNING:
+            partial = self.locks.partial_holder_other_than(session_id)
+            if partial is not None:
+                raise StoreError(
+                    [
+                        _denied(
+                            f"the configuration database {ds} is partially locked by session "
+                            f"{partial.session_id} {partial.user} (lock-id {partial.lock_id})",
+                            partial.session_id,
+                        )
+                    ]
+                )
+        h = self.locks.holder(ds)
+        if h is not None:
+            raise StoreError(
+                [
+                    DataError(
+                        "lock-denied",
+                        _lock_message(ds, h),
+                        error_type="protocol",
+                        info=(("session-id", str(h.session_id)),),
+                    )
+                ]
+            )
+        if ds == CANDIDATE and self.candidate_dirty:
+            owner = self.candidate_editor or 0
+            raise StoreError(
+                [
+                    DataError(
+                        "lock-denied",
+                        "the candidate datastore has uncommitted changes; commit or discard them first",
+                        error_type="protocol",
+                        info=(("session-id", str(owner)),),
+                    )
+                ]
+            )
+        self.locks.acquire(ds, session_id, user)
+
+    def unlock(self, ds: Datastore, session_id: int) -> None:
+        """RFC 6241 §7.6: only the holder may unlock; releasing the candidate lock discards its changes."""
+        h = self.locks.holder(ds)
+        if h is None or h.session_id != session_id:
+            msg = (
+                f"the {ds} datastore is not locked" if h is None else f"the {ds} lock is held by session {h.session_id}"
+            )
+            raise StoreError(
+                [
+                    DataError(
+                        "operation-failed",
+                        msg,
+                        error_type="protocol",
+                        info=(("session-id", str(h.session_id)),) if h else (),
+                    )
+                ]
+            )
+        self.locks.release(ds, session_id)
+        if ds == CANDIDATE:
+            self.discard()
+
+    def session_ended(self, session_id: int) -> None:
+        """Release a finished session's locks (partial ones too); a candidate it locked loses its uncommitted
+        changes; its non-persistent confirmed commit is reverted. Calling it twice is harmless."""
+        held = self.locks.release_all(session_id)
+        if CANDIDATE in held:
+            self.discard()
+        self.confirm.session_ended(session_id)
+
+    # -- partial locks (RFC 5717) -----------------------------------------------------------------------------
+    def partial_lock(self, session_id: int, user: str, selects: list[tuple[str, dict[str, str]]]) -> PartialLock:
+        """Lock the running nodes each XPath ``select`` (with its prefix map) finds, with their subtrees.
+
+        Raises:
+            StoreError: invalid-value (bad expression, not a node-set, not a datastore node); operation-failed
+                with app-tag no-matches (nothing selected); lock-denied (running is globally locked by another
+                session, or another session's partial lock holds a selected node, an ancestor or a descendant).
+        """
+        holder = self.locks.blocks(RUNNING, session_id)
+        if holder is not None:
+            raise StoreError([_denied(_lock_message(RUNNING, holder), holder.session_id)])
+        running = self.running
+        found: dict[tuple[tuple[str, ...], ...], LockedNode] = {}
+        for expr, prefixes in selects:
+            try:
+                result = compile_xpath(expr, prefixes, None).evaluate(running)
+            except XPathError as exc:
+                raise StoreError(
+                    [DataError("invalid-value", str(exc), info=(("bad-element", "select"),), error_type="protocol")]
+                ) from exc
+            if not isinstance(result, list):
+                raise StoreError(
+                    [
+                        DataError(
+                            "invalid-value",
+                            f"select {expr!r} does not give a node-set",
+                            app_tag="not-a-node-set",
+                            info=(("bad-element", "select"),),
+                        )
+                    ]
+                )
+            for node in result:
+                if not isinstance(node, etree._Element) or not isinstance(node.tag, str) or node is running:
+                    raise StoreError(
+                        [
+                            DataError(
+                                "invalid-value",
+                                f"select {expr!r} selects something that is not a configuration data node",
+                                app_tag="not-a-datastore-node",
+                                info=(("bad-element", "select"),),
+                            )
+                        ]
+                    )
+                key = node_key(node, self.schema)
+                if key not in found:
+                    path, path_ns = instance_identifier(node, self.schema)
+                    found[key] = LockedNode(key, path, path_ns)
+        if not found:
+            raise StoreError(
+                [DataError("operation-failed", "the select expressions match no node", app_tag="no-matches")]
+            )
+        for node in found.values():
+            conflict = self.locks.partial_conflict(node.key, session_id)
+            if conflict is not None:
+                other, held = conflict
+                since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(other.since))
+                raise StoreError(
+                    [
+                        _denied(
+                            f"{held.path} is partially locked by session {other.session_id} {other.user} "
+                            f"(lock-id {other.lock_id}) on since {since}",
+                            other.session_id,
+                        )
+                    ]
+                )
+        return self.locks.add_partial(session_id, user, [e for e, _ in selects], found.values())
+
+    def partial_unlock(self, session_id: int, lock_id: int) -> None:
+        """Release partial lock ``lock_id``; only its owner may (invalid-value otherwise, RFC 5717 §2.4.2)."""
+        lock = self.locks.partial(lock_id)
+        if lock is None or lock.session_id != session_id:
+            raise StoreError(
+                [
+                    DataError(
+                        "invalid-value",
+                        f"lock-id {lock_id} is not a partial lock of this session",
+                        info=(("bad-element", "lock-id"),),
+                        error_type="protocol",
+                    )
+                ]
+            )
+        self.locks.remove_partial(lock_id)
+
+    def _check_partial_locks(self, txn: Transaction) -> None:
+        """Refuse a transaction of a session that touches a node another session partially locked."""
+        for change in txn.changes:
+            el = change.new if change.new is not None else change.old
+            if el is None:
+                continue
+            conflict = self.locks.partial_conflict(node_key(el, self.schema), txn.origin.session_id)
+            if conflict is not None:
+                lock, node = conflict
+                raise StoreError(
+                    [
+                        DataError(
+                            "in-use",
+                            f"{node.path} is partially locked by session {lock.session_id} {lock.user} "
+                            f"(lock-id {lock.lock_id})",
+                            path=node.path,
+                            path_ns=dict(node.path_ns),
+                            info=(("session-id", str(lock.session_id)),),
+                        )
+                    ]
+                )
+
+    # -- writes -----------------------------------------------------------------------------------------------
+    def edit(
+        self,
+        ds: Datastore,
+        config: etree._Element,
+        origin: Origin,
+        *,
+        default_operation: str = "merge",
+        test_option: str = "test-then-set",
+        error_option: str = "stop-on-error",
+    ) -> tuple[DataError, ...]:
+        """edit-config on ``ds``. Returns the errors of a continue-on-error edit that was partly applied.
+
+        Raises:
+            StoreError: the edit failed and no datastore changed.
+        """
+        if ds == STARTUP:
+            raise StoreError(
+                [DataError("operation-not-supported", "startup cannot be edited directly", error_type="protocol")]
+            )
+        self._check_writable(ds, origin.session_id)
+        result: EditResult = apply_edit(
+            self.tree(ds),
+            config,
+            self.schema,
+            default_operation=default_operation,
+            error_option=error_option,
+            max_elements=self.limits.max_edit_elements,
+        )
+        if result.tree is None:
+            raise StoreError(result.errors)
+        self._normalize(result.tree)
+        touched = result.touched if ds == RUNNING else self._candidate_touched_with(result.touched)
+        if test_option != "set" or ds == RUNNING:
+            problems = self._validate(result.tree, touched)
+            if problems:
+                raise StoreError(problems)
+        if test_option == "test-only":
+            return result.errors
+        if ds == RUNNING:
+            if result.changed:
+                self.commit_tree(result.tree, origin, touched)
+        elif result.changed:
+            self._candidate_touched = touched
+            self.candidate = result.tree
+            self.candidate_dirty = True
+            self.candidate_editor = origin.session_id
+        return result.errors
+
+    def commit(
+        self,
+        origin: Origin,
+        *,
+        confirmed: bool = False,
+        confirm_timeout: float = DEFAULT_TIMEOUT_S,
+        persist: str | None = None,
+        persist_id: str | None = None,
+    ) -> None:
+        """Make the candidate the running configuration (RFC 6241 §8.3.4.1).
+
+        With ``confirmed`` it is a confirmed commit (RFC 6241 §8.4): running reverts after ``confirm_timeout``
+        seconds unless confirmed; a plain commit (with ``persist_id`` when the pending one was given
+        ``persist``) confirms. Every check happens before anything changes: a refused or failed commit arms,
+        extends and confirms nothing.
+        """
+        self._check_writable(RUNNING, origin.session_id)
+        try:
+            plan = self.confirm.check_commit(origin.session_id, confirmed=confirmed, persist_id=persist_id)
+        except ConfirmError as exc:
+            raise StoreError(exc.errors) from exc
+        problems = self._validate(self.candidate, self._candidate_touched)
+        if problems:
+            raise StoreError(problems)
+        backup = self.running
+        self.commit_tree(self.candidate, origin, self._candidate_touched)
+        self.candidate_dirty = False
+        self.candidate_editor = None
+        self.confirm.committed(plan, backup=backup, origin=origin, timeout_s=confirm_timeout, persist=persist)
+
+    def cancel_commit(self, origin: Origin, persist_id: str | None = None) -> None:
+        """<cancel-commit> (RFC 6241 §8.4.4.1): revert the pending confirmed commit now."""
+        try:
+            self.confirm.check_cancel(origin.session_id, persist_id)
+        except ConfirmError as exc:
+            raise StoreError(exc.errors) from exc
+        h = self.locks.blocks(RUNNING, origin.session_id)
+        if h is not None:
+            raise StoreError(
+                [DataError("in-use", _lock_message(RUNNING, h), info=(("session-id", str(h.session_id)),))]
+            )
+        self.confirm.cancel(origin)
+
+    # -- timed rollback (a configuration replace that reverts unless confirmed) -------------------------------
+    def timed_replace(self, tree: etree._Element, origin: Origin, timeout_s: float) -> None:
+        """Replace running with the checked ``tree`` and revert after ``timeout_s`` seconds unless confirmed
+        (:meth:`confirm_timed`). A second one while the first waits restarts the timer and keeps the
+        configuration from before the first as the one to revert to."""
+        self._check_writable(RUNNING, origin.session_id)
+        try:
+            plan = self.confirm.check_timed()
+        except ConfirmError as exc:
+            raise StoreError(exc.errors) from exc
+        backup = self.running
+        self.commit_tree(copy.deepcopy(tree), origin)
+        self.confirm.committed(plan, backup=backup, origin=origin, timeout_s=timeout_s, kind=TIMED_ROLLBACK)
+
+    def confirm_timed(self, origin: Origin) -> None:
+        """Keep the configuration of a pending timed rollback."""
+        try:
+            self.confirm.confirm_timed(origin)
+        except ConfirmError as exc:
+            raise StoreError(exc.errors) from exc
+
+    def revert_timed(self, origin: Origin) -> None:
+        """Revert a pending timed rollback now."""
+        try:
+            self.confirm.timed()
+        except ConfirmError as exc:
+            raise StoreError(exc.errors) from exc
+        self._check_writable(RUNNING, origin.session_id)
+        self.confirm.cancel(origin)
+
+    def reset_timed(self, origin: Origin, timeout_s: float, *, idle: bool = False) -> None:
+        """Restart a pending timed rollback's timer (``idle``: it restarts again on every change)."""
+        try:
+            self.confirm.reset_timed(timeout_s, idle=idle, origin=origin)
+        except ConfirmError as exc:
+            raise StoreError(exc.errors) from exc
+
+    def _revert_to(self, backup: etree._Element) -> None:
+        """Commit the configuration from before an unconfirmed change, as the system (no lock applies)."""
+        self.commit_tree(backup, SYSTEM)
+
+    def _keep_backup(self, backup: etree._Element | None) -> None:
+        """Keep the revert target on disk while a change waits, so a restart never keeps an unconfirmed one."""
+        path = self.paths.confirm_backup
+        if path is None:
+            return
+        self._written(self._writer.remove(path) if backup is None else self._writer.write(path, serialize(backup)))
+
+    def discard_changes(self, session_id: int) -> None:
+        """<discard-changes>: refused while another session holds the candidate lock."""
+        self._check_writable(CANDIDATE, session_id)
+        self.discard()
+
+    def discard(self) -> None:
+        """Reset the candidate to running (RFC 6241 §8.3.4.2)."""
+        self.candidate = self.running
+        self._candidate_touched = Touched()
+        self.candidate_dirty = False
+        self.candidate_editor = None
+
+    def validate_ds(self, ds: Datastore) -> None:
+        """<validate> of a datastore. Raises StoreError with every problem."""
+        problems = self._validate(self.tree(ds))
+        if problems:
+            raise StoreError(problems)
+
+    def validate_config(self, config: etree._Element) -> None:
+        """<validate> of an inline <config>."""
+        self.parse_config(config)
+
+    def parse_config(self, config: etree._Element) -> etree._Element:
+        """A complete inline configuration as a checked, canonical tree (copy-config / validate source)."""
+        result = load_config(config, self.schema, max_elements=self.limits.max_edit_elements)
+        if result.tree is None or result.errors:
+            raise StoreError(result.errors)
+        self._normalize(result.tree)
+        problems = validate(result.tree, self.schema)
+        if problems:
+            raise StoreError(problems)
+        return result.tree
+
+    def replace(self, target: Datastore, tree: etree._Element, origin: Origin) -> None:
+        """copy-config: replace ``target`` with an already checked tree."""
+        self._check_writable(target, origin.session_id)
+        if target == RUNNING:
+            self.commit_tree(copy.deepcopy(tree), origin)
+        elif target == CANDIDATE:
+            self.candidate = copy.deepcopy(tree)
+            self._candidate_touched = None
+            self.candidate_dirty = etree.tostring(self.candidate) != etree.tostring(self.running)
+            self.candidate_editor = origin.session_id if self.candidate_dirty else None
+        else:
+            self.startup = copy.deepcopy(tree)
+            self._persist(STARTUP)
+
+    def delete_startup(self, origin: Origin) -> None:
+        """delete-config of startup (the extension): an empty startup configuration."""
+        self._check_writable(STARTUP, origin.session_id)
+        self.startup = empty_tree()
+        self._persist(STARTUP)
+
+    def save(self, origin: Origin) -> None:
+        """Copy running to startup (a device's save RPC, the CLI's ``write``)."""
+        self._check_writable(STARTUP, origin.session_id)
+        self.startup = self.running
+        self._persist(STARTUP)
+
+    def _candidate_touched_with(self, touched: Touched | None) -> Touched | None:
+        """Where a candidate edited further by an edit that reported ``touched`` differs from running."""
+        if self._candidate_touched is None or touched is None:
+            return None
+        merged = Touched()
+        merged.merge(self._candidate_touched)
+        merged.merge(touched)
+        return merged
+
+    def _validate(self, tree: etree._Element, touched: Touched | None = None) -> tuple[DataError, ...]:
+        """Validate ``tree``, remembering the last tree found valid: stored trees are never mutated, so the
+        commit of a candidate that its edit already validated need not walk it again. ``touched``: where
+        ``tree`` differs from running (always valid), so only what that can affect is checked."""
+        if tree is self._last_valid:
+            return ()
+        problems = validate(tree, self.schema, touched=touched)
+        if not problems:
+            self._last_valid = tree
+        return problems
+
+    # -- the pipeline -----------------------------------------------------------------------------------------
+    def commit_tree(self, new: etree._Element, origin: Origin, touched: Touched | None = None) -> Transaction:
+        """check -> swap -> persist -> apply -> notify. Raises StoreError if a subscriber vetoes.
+
+        ``touched``: where ``new`` differs from running, as the edits reported it (None: compare everything).
+        """
+        old = self.running
+        txn = Transaction(old, new, diff(old, new, self.schema, touched), origin)
+        if not origin.is_system and self.locks.has_partial:
+            self._check_partial_locks(txn)
+        accepted: list[Subscriber] = []
+        for sub in self._subscribers:
+            vetoes = sub.check(txn)
+            if vetoes:
+                for done in accepted:
+                    done.abort(txn)
+                raise StoreError(vetoes)
+            accepted.append(sub)
+        candidate_follows = not self.candidate_dirty
+        self.running = new
+        if candidate_follows:
+            self.candidate = new
+        # the candidate's report was against the running it was edited from
+        self._candidate_touched = Touched() if self.candidate is new else None
+        self._persist(RUNNING)
+        if self.locks.has_partial:
+            self.locks.prune_partial(lambda key: find_node(new, key, self.schema) is not None)
+        if not origin.is_system:
+            self.confirm.activity()
+        for sub in self._subscribers:
+            try:
+                sub.apply(txn)
+            except Exception:  # apply may not veto; a broken subscriber must not corrupt the commit
+                log.exception("subscriber %r failed to apply a committed change", sub)
+        for listener in self._listeners:
+            try:
+                listener(txn)
+            except Exception:
+                log.exception("commit listener failed")
+        return txn
+
+    def _persist(self, ds: Datastore) -> None:
+        path = self.paths.startup if ds == STARTUP else self.paths.running if ds == RUNNING else None
+        if path is not None:
+            self._written(self._writer.write(path, serialize(self.tree(ds))))

@@ -1,0 +1,725 @@
+"""IOS configuration lines -> edits of the configuration datastore, from the one CLI table.
+
+:func:`parse_line` is what ``configure terminal`` runs for each typed line: it returns the edit to apply through
+the normal transaction (IOS applies each line at once), the mode the line leads to, and IOS's error when the line
+is not a command (invalid input with the caret column, incomplete, ambiguous). :func:`parse_config_text` folds a
+whole configuration file (SCP upload of running-config, ``copy``) into one edit, line by line, as if typed.
+
+How a line is matched (IOS rules):
+
+* Keywords may be abbreviated to any unique prefix, case-insensitively. A token that is a prefix of two keywords
+  possible at that point is ambiguous, unless it spells one of them in full. Keywords win over free arguments.
+* The caret column is the index of the first character no command accepts: inside a keyword it is where the
+  token stops matching the closest keyword (``ip ssh tme-out`` -> under ``m``); a bad argument puts it at the
+  argument's first character; surplus words at the first surplus word.
+* In a sub-mode, a line that is not one of its commands is tried in the enclosing modes (innermost first); if it
+  is one there, the sub-mode is left, as IOS does. So indentation of configuration files does not matter.
+* ``no`` + the head of a command removes what the command stores (see :class:`~.syntax.Command`); a container a
+  ``no`` form leaves empty is removed with it (presence containers excepted).
+* In the key-string data modes every line is key material until ``exit`` (``quit`` for crypto keys); ``end``
+  also finishes the key, and so does a command of the enclosing mode (the guide types ``key-hash`` right after
+  ``key-string``). An ``ip ssh pubkey-chain`` key becomes its ``key-hash`` (upper-case hex MD5 of the blob).
+
+Parsing is pure: the running tree is only read, to know what a ``no`` form has to remove; the one exception to
+determinism is ``algorithm-type`` (a fresh salt for the type 9/8/5 hash, as IOS draws one).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from lxml import etree
+
+from iosxe_agent.device.cli_map.keys import DECODE_FAILED, crypto_key_hex, ssh_key_hash
+from iosxe_agent.device.cli_map.syntax import (
+    Alt,
+    Arg,
+    Choice,
+    Command,
+    Interface,
+    Kw,
+    Many,
+    Node,
+    Opt,
+    Pad,
+    Rest,
+    Seq,
+    Step,
+    Word,
+    ns_of,
+)
+from iosxe_agent.device.cli_map.table import BY_ID, BY_MODE, END, EXIT, MODES, PRESENCE, UNMODELLED
+from iosxe_agent.device.cli_map.tree import ALL_VALUES, DataTree, EditOp
+from iosxe_agent.device.passwords import md5_crypt, type8_hash, type9_hash
+
+__all__ = [
+    "CONFIG_MODE",
+    "EXEC_MODE",
+    "CliError",
+    "LineError",
+    "ModeContext",
+    "ParseResult",
+    "format_error",
+    "identify",
+    "parse_config_text",
+    "parse_line",
+]
+
+
+# -- values ---------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ModeContext:
+    """Where the CLI is: the mode name (``config``, ``config-line``, ``conf-ssh-pubkey-user`` …; ``exec`` after
+    ``end``), the instance path of the block being configured (``line vty 0``: ``line/vty[first=0]``), the
+    enclosing mode (what ``exit`` returns to), and in a key data mode what the key becomes and the lines so far."""
+
+    name: str = "config"
+    path: tuple[Step, ...] = ()
+    parent: ModeContext | None = None
+    data: str | None = None
+    buffer: tuple[str, ...] = ()
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Key values of the block (``("0",)`` for ``line vty 0 4``, ``("bob",)`` for a pubkey-chain user)."""
+        for step in reversed(self.path):
+            if step.keys:
+                return tuple(v for _, v in step.keys)
+        return ()
+
+    @property
+    def prompt_suffix(self) -> str:
+        """What IOS shows between hostname and ``#``: ``(config)``, ``(config-line)`` …; empty in exec mode."""
+        return "" if self.name == "exec" else f"({self.name})"
+
+
+EXEC_MODE = ModeContext("exec")
+CONFIG_MODE = ModeContext("config")
+
+
+@dataclass(frozen=True, slots=True)
+class CliError:
+    """A line IOS refuses: ``invalid`` (caret at ``column``, 0-based in the line), ``incomplete``, ``ambiguous``,
+    or ``failed`` with IOS's own ``message`` (``%SSH: Failed to decode the Key Value``)."""
+
+    kind: str
+    column: int = 0
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    """The ``<config>`` edit to apply (None: the line changes nothing), the next mode, and the error if any."""
+
+    edit: etree._Element | None
+    mode: ModeContext
+    error: CliError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    """An error of :func:`parse_config_text`: 1-based line number, the line, and the error."""
+
+    lineno: int
+    line: str
+    error: CliError
+
+
+def format_error(prompt: str, line: str, error: CliError) -> list[str]:
+    """The lines IOS prints after echoing ``prompt + line`` (CLI reference §3.3), the empty line included."""
+    if error.kind == "invalid":
+        return [" " * (len(prompt) + error.column) + "^", "% Invalid input detected at '^' marker.", ""]
+    if error.kind == "incomplete":
+        return ["% Incomplete command.", ""]
+    if error.kind == "ambiguous":
+        return [f'% Ambiguous command:  "{line}"']
+    return [error.message]
+
+
+# -- tokens and the matcher -----------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str
+    low: str
+    start: int
+    end: int
+
+
+_WORD = re.compile(r"\S+")
+#: The characters :meth:`str.splitlines` ends a line at. Typed inside a ``LINE`` argument they would be stored,
+#: and then split the printed command in two in running-config (config injection), so they are invalid input.
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+#: The two header lines of ``show running-config`` output (a pasted or saved ``show`` is a valid file).
+_SHOW_HEADER = re.compile(r"\s*(Building configuration\.\.\.|Current configuration\s*:.*)\s*")
+
+
+def _tokenize(line: str) -> list[_Token]:
+    return [_Token(m.group(), m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(line)]
+
+
+def _lcp(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+# An action: ("kw", Kw) or ("arg", Arg, value). Ranks, one per token: 0 exact keyword, 1 abbreviated keyword,
+# 2 typed argument (number, interface), 3 word, 4 rest of line; the parse with the smallest ranks wins.
+_Act = tuple
+_Match = tuple[int, tuple[_Act, ...], tuple[int, ...]]
+
+
+class _Matcher:
+    """Enumerates every way a syntax tree can consume the tokens, recording what IOS reports when none fits.
+
+    Each path carries the ranks of the tokens it consumed so far (its *prefix*). Keyword candidates of a token
+    are kept for the best prefix only: a token counts as ambiguous among the keywords that the preferred reading
+    of the earlier tokens allows (``snmp-server host A vrf V``: ``vrf`` is the keyword, so ``V`` is a name and not
+    an abbreviation of ``voice``/``vrrp`` after a community called ``vrf``).
+    """
+
+    def __init__(self, line: str, tokens: list[_Token]) -> None:
+        self.line = line
+        self.tokens = tokens
+        self.n = len(tokens)
+        self.fail = 0
+        self.ran_out = False
+        self.best: list[tuple[int, ...] | None] = [None] * len(tokens)
+        self.cands: list[set[str]] = [set() for _ in tokens]
+        self.exact = [False] * len(tokens)
+        self.notes: dict[tuple[int, tuple[int, ...]], tuple[set[str], list[bool]]] = {}
+
+    def fail_at(self, column: int) -> None:
+        self.fail = max(self.fail, column)
+
+    def _note(self, i: int, word: str | None, exact: bool, pre: tuple[int, ...]) -> None:
+        """Token ``i`` is reached with ranks ``pre`` before it and matches keyword ``word`` (None: an argument)."""
+        if word is not None:
+            words, exact_seen = self.notes.setdefault((i, pre), (set(), [False]))
+            words.add(word)
+            exact_seen[0] = exact_seen[0] or exact
+        best = self.best[i]
+        if best is None or pre < best:
+            self.best[i] = pre
+            self.cands[i] = set()
+            self.exact[i] = False
+        elif pre != best:
+            return
+        if word is not None:
+            self.cands[i].add(word)
+            self.exact[i] = self.exact[i] or exact
+
+    def keyword(self, i: int, word: str, pre: tuple[int, ...], hidden: bool = False) -> int | None:
+        if i >= self.n:
+            self.ran_out = True
+            return None
+        tok = self.tokens[i]
+        w = word.lower()
+        if tok.low == w:
+            self._note(i, w, True, pre)
+            return 0
+        if not hidden and w.startswith(tok.low):
+            self._note(i, w, False, pre)
+            return 1
+        self.fail_at(tok.start + _lcp(tok.low, w))
+        return None
+
+    def match(self, node: Node, i: int, pre: tuple[int, ...]) -> Iterator[_Match]:
+        if node.render_only:
+            return
+        if isinstance(node, Kw):
+            rank = self.keyword(i, node.word, pre, node.hidden)
+            if rank is not None:
+                yield i + 1, (("kw", node),), (rank,)
+        elif isinstance(node, Arg):
+            for j, value, ranks in self._arg(node, i, pre):
+                yield j, (("arg", node, value),), ranks
+        elif isinstance(node, Seq):
+            yield from self._seq(node.items, 0, i, pre)
+        elif isinstance(node, Opt):
+            yield from self.match(node.item, i, pre)
+            yield i, (), ()
+        elif isinstance(node, Alt):
+            for branch in node.branches:
+                yield from self.match(branch, i, pre)
+        elif isinstance(node, Many):
+            yield from self._many(node, i, frozenset(), pre)
+        elif isinstance(node, Pad):
+            yield i, (), ()
+
+    def _seq(self, items: tuple[Node, ...], k: int, i: int, pre: tuple[int, ...]) -> Iterator[_Match]:
+        if k == len(items):
+            yield i, (), ()
+            return
+        for j, acts, ranks in self.match(items[k], i, pre):
+            for m, more, more_ranks in self._seq(items, k + 1, j, pre + ranks):
+                yield m, acts + more, ranks + more_ranks
+
+    def _many(self, node: Many, i: int, used: frozenset[int], pre: tuple[int, ...]) -> Iterator[_Match]:
+        if len(used) >= node.min:
+            yield i, (), ()
+        if i >= self.n:
+            if len(used) < node.min:
+                self.ran_out = True
+            return
+        for idx, item in enumerate(node.items):
+            if idx in used:
+                continue
+            for j, acts, ranks in self.match(item, i, pre):
+                if j == i:
+                    continue
+                for m, more, more_ranks in self._many(node, j, used | {idx}, pre + ranks):
+                    yield m, acts + more, ranks + more_ranks
+
+    def _arg(self, arg: Arg, i: int, pre: tuple[int, ...]) -> Iterator[tuple[int, object, tuple[int, ...]]]:
+        kind = arg.type
+        if i >= self.n:
+            self.ran_out = True
+            return
+        tok = self.tokens[i]
+        if not isinstance(kind, Choice):
+            self._note(i, None, False, pre)
+        if isinstance(kind, Choice):
+            if arg.leaflist:
+                yield from self._choices(kind, i, pre)
+                return
+            for word in kind.words:
+                rank = self.keyword(i, word, pre, kind.exact)
+                if rank is not None:
+                    yield i + 1, kind.value_of(word), (rank,)
+            return
+        if isinstance(kind, Rest):
+            text = self.line[tok.start : self.tokens[-1].end]
+            bad = _LINE_BREAK.search(text)
+            if bad is not None:
+                self.fail_at(tok.start + bad.start())
+                return
+            yield self.n, text, (4,) * (self.n - i)
+            return
+        if isinstance(kind, Interface):
+            split = Interface.split(tok.text)
+            if split is not None:
+                yield i + 1, split, (2,)
+                return
+            name = Interface.kind(tok.text) if tok.text.isalpha() or "-" in tok.text else None
+            if name is not None and i + 1 < self.n:
+                split = Interface.checked(name, self.tokens[i + 1].text)
+                if split is not None:
+                    yield i + 2, split, (2, 2)
+                    return
+                self.fail_at(self.tokens[i + 1].start)
+                return
+            if name is not None:
+                self.ran_out = True
+                return
+            self.fail_at(tok.start)
+            return
+        value = kind.convert(tok.text)
+        if value is None:
+            self.fail_at(tok.start)
+            return
+        yield i + 1, value, (3 if isinstance(kind, Word) else 2,)
+
+    def _choices(self, kind: Choice, i: int, pre: tuple[int, ...]) -> Iterator[tuple[int, object, tuple[int, ...]]]:
+        values: list[str] = []
+        ranks: list[int] = []
+        j = i
+        while j < self.n:
+            best: tuple[str, int] | None = None
+            for word in kind.words:
+                rank = self.keyword(j, word, pre + tuple(ranks))
+                if rank is not None and (best is None or rank < best[1]):
+                    best = (word, rank)
+            if best is None:
+                return
+            values.append(kind.value_of(best[0]))
+            ranks.append(best[1])
+            j += 1
+            yield j, tuple(values), tuple(ranks)
+
+    def clear(self, ranks: tuple[int, ...]) -> bool:
+        """True if no abbreviated keyword of a complete parse is ambiguous on its own path, or spelled out in full
+        by another keyword possible there."""
+        for i, rank in enumerate(ranks):
+            if rank == 1:
+                words, exact = self.notes.get((i, ranks[:i]), (set(), [False]))
+                if exact[0] or len(words) > 1:
+                    return False
+        return True
+
+    def ambiguous(self) -> int | None:
+        """The first token ambiguous for the preferred reading of the tokens before it."""
+        for i, cands in enumerate(self.cands):
+            if len(cands) > 1 and not self.exact[i]:
+                return i
+        return None
+
+
+# -- one mode level -------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Parse:
+    command: Command
+    negated: bool
+    acts: tuple[_Act, ...]
+    ranks: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """The commands of a mode by first keyword, and those keywords (plus unmodelled ones) by first letter."""
+
+    commands: dict[str, tuple[Command, ...]]
+    words: dict[str, tuple[tuple[str, bool], ...]]  # first letter -> (word, modelled)
+
+
+@cache
+def _index(mode: str, context: str) -> _Index:
+    """The commands of ``mode`` that exist under a context element named ``context``."""
+    by_word: dict[str, list[Command]] = {}
+    for cmd in (*BY_MODE[mode], EXIT, END):
+        if cmd.contexts and context not in cmd.contexts:
+            continue
+        first = cmd.syntax.items[0]
+        assert isinstance(first, Kw), cmd.id
+        by_word.setdefault(first.word, []).append(cmd)
+    words: dict[str, list[tuple[str, bool]]] = {}
+    for word in [*by_word, "no"]:
+        words.setdefault(word[0], []).append((word, True))
+    for word in UNMODELLED.get(mode, ()):
+        words.setdefault(word[0], []).append((word, False))
+    return _Index({w: tuple(c) for w, c in by_word.items()}, {k: tuple(v) for k, v in words.items()})
+
+
+def _candidates(m: _Matcher, index: _Index, i: int, pre: tuple[int, ...]) -> list[Command]:
+    """Commands whose first keyword token ``i`` can be. Keywords of other first letters fail at the token start."""
+    if i >= m.n:
+        m.ran_out = True
+        return []
+    tok = m.tokens[i]
+    m.fail_at(tok.start)
+    found: list[Command] = []
+    for word, modelled in index.words.get(tok.low[0], ()):
+        rank = m.keyword(i, word, pre)
+        if rank is None or word == "no":
+            continue
+        if modelled:
+            found.extend(index.commands[word])
+        elif rank == 0:
+            # a real command we do not model: refused after its first word (or incomplete without more)
+            if i + 1 < m.n:
+                m.fail_at(m.tokens[i + 1].start)
+            else:
+                m.ran_out = True
+    return found
+
+
+def _match_level(line: str, tokens: list[_Token], level: ModeContext) -> _Parse | CliError:
+    context = level.path[-1].tag.rpartition("}")[2] if level.path else ""
+    index = _index(level.name, context)
+    m = _Matcher(line, tokens)
+    complete: list[_Parse] = []
+    for cmd in _candidates(m, index, 0, ()):
+        for j, acts, ranks in m.match(cmd.syntax, 0, ()):
+            if j == m.n:
+                complete.append(_Parse(cmd, False, acts, ranks))
+            else:
+                m.fail_at(tokens[j].start)
+    no_rank = m.keyword(0, "no", ())
+    if no_rank is not None:
+        for cmd in _candidates(m, index, 1, (no_rank,)):
+            if cmd.no_syntax is None:
+                continue
+            for j, acts, ranks in m.match(cmd.no_syntax, 1, (no_rank,)):
+                if j == m.n:
+                    complete.append(_Parse(cmd, True, acts, (no_rank, *ranks)))
+                else:
+                    m.fail_at(tokens[j].start)
+    complete = [p for p in complete if m.clear(p.ranks)]
+    if complete:
+        return min(complete, key=lambda p: p.ranks)
+    where = m.ambiguous()
+    if where is not None:
+        return CliError("ambiguous", tokens[where].start)
+    if m.ran_out:
+        return CliError("incomplete", len(line.rstrip()))
+    return CliError("invalid", m.fail)
+
+
+def _progress(error: CliError) -> float:
+    return float("inf") if error.kind == "incomplete" else error.column
+
+
+# -- from a parse to edit operations --------------------------------------------------------------------------------
+_HASHERS = {"type9": type9_hash, "type8": type8_hash, "type5": md5_crypt}
+_DATA_MODES = {
+    "ssh-key": "conf-ssh-pubkey-data",
+    "ssh-key-discard": "conf-ssh-pubkey-data",
+    "crypto-key": "config-pubkey",
+}
+
+
+def _rel(cmd: Command, path: str) -> tuple[Step, ...]:
+    return tuple(Step(tag) for tag in cmd.path(path))
+
+
+def _anchor(cmd: Command, values: dict[str, object]) -> tuple[Step, ...]:
+    steps: list[Step] = []
+    for s in cmd.anchor_steps:
+        if s.keys:
+            keys = tuple((k, str(values[k.rpartition("}")[2]])) for k in s.keys)
+            steps.append(Step(s.tag, keys))
+        else:
+            steps.append(Step(s.tag))
+    return tuple(steps)
+
+
+def _positive(cmd: Command, acts: tuple[_Act, ...], base: tuple[Step, ...]) -> list[EditOp]:
+    ops: list[EditOp] = []
+    keys = set(cmd.key_names)
+    if cmd.replace_anchor:
+        ops.append(EditOp("replace", base))
+    elif cmd.anchor_steps and (cmd.anchor_steps[-1].keys or cmd.bare):
+        ops.append(EditOp("ensure", base))
+    for act in acts:
+        if act[0] == "kw":
+            kw: Kw = act[1]
+            ops.extend(EditOp("remove", base + _rel(cmd, p)) for p in kw.clears)
+            ops.extend(EditOp("replace", base + _rel(cmd, p)) for p in kw.replace)
+            ops.extend(EditOp("set", base + _rel(cmd, p), v) for p, v in kw.defaults)
+            for p, v in kw.set:
+                if p not in keys:
+                    ops.append(EditOp("ensure" if v is None else "set", base + _rel(cmd, p), v))
+            continue
+        arg: Arg = act[1]
+        value = act[2]
+        if arg.path is None or arg.path in keys:
+            continue
+        target = base + _rel(cmd, arg.path)
+        if isinstance(arg.type, Interface):
+            kind, number = value
+            ops.append(EditOp("replace", target))
+            ops.append(EditOp("set", (*target, Step(f"{{{ns_of(target[-1].tag)}}}{kind}")), number))
+        elif arg.leaflist:
+            ops.extend(EditOp("ensure", (*target[:-1], Step(target[-1].tag, value=v))) for v in value)
+        elif isinstance(arg.type, Rest) and arg.type.transform:
+            ops.append(EditOp("set", target, _HASHERS[arg.type.transform](value)))
+        else:
+            ops.append(EditOp("set", target, str(value)))
+    return ops
+
+
+def _negative(cmd: Command, base: tuple[Step, ...]) -> list[EditOp]:
+    if cmd.no == "sets":
+        return [EditOp("set", base + _rel(cmd, p), v) for p, v in cmd.no_sets]
+    if cmd.no_remove:
+        return [EditOp("remove", base + _rel(cmd, p)) for p in cmd.no_remove]
+    paths = cmd.data_paths()
+    if cmd.no == "anchor" or not paths or (cmd.anchor_steps and cmd.anchor_steps[-1].keys):
+        return [EditOp("remove", base)] if base else []
+    leaflists = cmd.leaflist_paths()
+    ops = []
+    for p in paths:
+        steps = base + _rel(cmd, p)
+        if p in leaflists:
+            steps = (*steps[:-1], Step(steps[-1].tag, value=ALL_VALUES))
+        ops.append(EditOp("remove", steps))
+    return ops
+
+
+def _resolve(ops: list[EditOp], state: DataTree) -> list[EditOp]:
+    """Removals of what exists only, each widened to the outermost container it leaves empty."""
+    out: list[EditOp] = []
+    removing: dict[int, etree._Element] = {}
+    for op in ops:
+        if op.kind != "remove":
+            out.append(op)
+            continue
+        for el, steps in state.find_all(op.steps):
+            while len(steps) > 1:
+                parent_step = steps[-2]
+                if parent_step.keys or parent_step.value is not None:
+                    break
+                if tuple(s.tag for s in steps[:-1]) in PRESENCE:
+                    break
+                parent = el.getparent()
+                if parent is None or any(
+                    isinstance(c.tag, str) and c is not el and id(c) not in removing for c in parent
+                ):
+                    break
+                el, steps = parent, steps[:-1]
+            removing[id(el)] = el
+            out.append(EditOp("remove", steps))
+    return out
+
+
+def _apply(parse: _Parse, level: ModeContext, state: DataTree) -> tuple[list[EditOp], ModeContext]:
+    cmd = parse.command
+    if cmd is EXIT:
+        return [], level.parent or EXEC_MODE
+    if cmd is END:
+        return [], EXEC_MODE
+    values: dict[str, object] = {}
+    for act in parse.acts:
+        if act[0] == "kw":
+            values.update((p, v) for p, v in act[1].set)
+        elif act[1].path is not None:
+            values[act[1].path] = act[2]
+    base = level.path + _anchor(cmd, values)
+    if cmd.noop:
+        ops: list[EditOp] = []
+    elif parse.negated:
+        ops = _negative(cmd, base)
+    else:
+        ops = _positive(cmd, parse.acts, base)
+    nxt = level
+    if not parse.negated:
+        if cmd.collect:
+            nxt = ModeContext(_DATA_MODES[cmd.collect], level.path, level, cmd.collect)
+        elif cmd.enters is not None:
+            nxt = ModeContext(cmd.enters.name, level.path if cmd.noop else base, level)
+    return _resolve(ops, state), nxt
+
+
+def _finish_key(ctx: ModeContext) -> tuple[list[EditOp], CliError | None]:
+    """What the lines of a key data mode become when it ends."""
+    if not ctx.buffer:
+        return [], None
+    if ctx.data == "crypto-key":
+        hex_data = crypto_key_hex(ctx.buffer)
+        if hex_data is None:
+            return [], CliError("failed", 0, "% Invalid key data: hexadecimal digits expected")
+        cmd = BY_ID["pubkey-key-string"]
+        return [EditOp("set", ctx.path + _anchor(cmd, {}) + _rel(cmd, "hex-data"), hex_data)], None
+    found = ssh_key_hash(ctx.buffer)
+    if found is None:
+        return [], CliError("failed", 0, DECODE_FAILED)
+    if ctx.data != "ssh-key":
+        return [], None  # pubkey-chain server keys have no YANG home
+    key_type, key_hash = found
+    cmd = BY_ID["pubkey-user-key-hash"]
+    entry = _anchor(cmd, {"key-type": key_type, "key-hash-value": key_hash})
+    return [EditOp("ensure", ctx.path + entry)], None
+
+
+def _data_line(line: str, ctx: ModeContext, state: DataTree) -> tuple[list[EditOp], ModeContext, CliError | None]:
+    text = line.strip()
+    if not text:
+        return [], ctx, None
+    word = text.lower()
+    if word in ("exit", "quit", "end"):
+        ops, error = _finish_key(ctx)
+        return ops, (EXEC_MODE if word == "end" else ctx.parent or CONFIG_MODE), error
+    tokens = _tokenize(line)
+    level = ctx.parent
+    while level is not None:
+        outcome = _match_level(line, tokens, level)
+        if isinstance(outcome, _Parse):
+            ops, error = _finish_key(ctx)
+            more, nxt = _apply(outcome, level, state)
+            return ops + more, nxt, error
+        level = level.parent
+    return [], dataclasses.replace(ctx, buffer=(*ctx.buffer, text)), None
+
+
+def _step(line: str, ctx: ModeContext, state: DataTree) -> tuple[list[EditOp], ModeContext, CliError | None]:
+    """One line in mode ``ctx``: the operations, the next mode, the error."""
+    if ctx.data:
+        return _data_line(line, ctx, state)
+    tokens = _tokenize(line)
+    if not tokens or tokens[0].text.startswith("!"):
+        return [], ctx, None
+    if ctx.name not in MODES:
+        return [], ctx, CliError("invalid", tokens[0].start)
+    best: CliError | None = None
+    level: ModeContext | None = ctx
+    while level is not None:
+        outcome = _match_level(line, tokens, level)
+        if isinstance(outcome, _Parse):
+            ops, nxt = _apply(outcome, level, state)
+            return ops, nxt, None
+        if outcome.kind == "ambiguous":
+            return [], ctx, outcome
+        if best is None or _progress(outcome) > _progress(best):
+            best = outcome
+        level = level.parent
+    return [], ctx, best
+
+
+# -- public entry points --------------------------------------------------------------------------------------------
+def identify(line: str, mode: ModeContext) -> tuple[str, bool] | None:
+    """(table id, negated) of the command ``line`` is in ``mode`` (or an enclosing mode), or None. For logs, help
+    and tests; key data lines are not commands."""
+    tokens = _tokenize(line)
+    if not tokens or mode.data:
+        return None
+    level: ModeContext | None = mode
+    while level is not None:
+        if level.name not in MODES:
+            return None
+        outcome = _match_level(line, tokens, level)
+        if isinstance(outcome, _Parse):
+            return outcome.command.id, outcome.negated
+        level = level.parent
+    return None
+
+
+def _edit(ops: list[EditOp]) -> etree._Element | None:
+    if not ops:
+        return None
+    doc = DataTree(None, edit=True)
+    for op in ops:
+        doc.apply(op)
+    return doc.root
+
+
+def parse_line(line: str, mode: ModeContext, running: etree._Element | None) -> ParseResult:
+    """Parse one configuration line typed in ``mode``; ``running`` (the datastore's ``<config>`` root, or None)
+    is only read. Apply ``result.edit`` (a ``<config>`` element) with default operation ``merge``."""
+    ops, nxt, error = _step(line, mode, DataTree(running if running is not None else None))
+    return ParseResult(_edit(ops), nxt, error)
+
+
+def parse_config_text(text: str, running: etree._Element | None = None) -> tuple[etree._Element, tuple[LineError, ...]]:
+    """Fold a configuration file into one ``<config>`` edit (merge) with the effect of typing its lines in order
+    in global configuration mode on top of ``running`` (None: an empty datastore).
+
+    ``!`` and blank lines are skipped (and the ``Building configuration...`` / ``Current configuration`` lines of
+    ``show running-config`` output), ``end`` stops, indentation is not needed. A line that is not a command is
+    reported (1-based line number) and skipped, as IOS does when it copies a file to running-config; the other
+    lines still apply.
+    """
+    state = DataTree(copy.deepcopy(running) if running is not None else None)
+    doc = DataTree(None, edit=True)
+    ctx = CONFIG_MODE
+    errors: list[LineError] = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not ctx.data and (line.strip().lower() == "end"):
+            break
+        if not ctx.data and _SHOW_HEADER.fullmatch(line):
+            continue
+        ops, nxt, error = _step(line, ctx, state)
+        if error is not None:
+            errors.append(LineError(lineno, line, error))
+        for op in ops:
+            state.apply(op)
+            doc.apply(op)
+        if nxt.name == "exec":
+            if line.strip().lower().startswith("en"):
+                break
+            nxt = CONFIG_MODE  # 'exit' at the top of a file leaves nothing to leave
+        ctx = nxt
+    if ctx.data:
+        ops, error = _finish_key(ctx)
+        if error is not None:
+            errors.append(LineError(0, "", error))
+        for op in ops:
+            doc.apply(op)
+    return doc.root, tuple(errors)

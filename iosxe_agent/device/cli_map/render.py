@@ -1,0 +1,326 @@
+"""Datastore tree -> ``show running-config`` text, from the one CLI table.
+
+Each command of :data:`~.table.RENDER_PLAN` (and, inside a block, each command of the sub-mode) is printed for
+every instance of its anchor whose data its syntax can spell: keywords as declared, arguments from their leaves,
+optional parts only when their data is present, the first alternative that has data. What the renderer prints,
+the parser reads back into the same tree (tested with hypothesis); nodes no command covers are not printed.
+
+Layout (CLI reference §1.2-1.7, 17.x): ``Building configuration...``, a blank line, ``Current configuration : N
+bytes`` (N = byte length of the text from the next ``!`` through ``end\\n``, plus one, as IOS counts it), ``!``,
+optionally ``! Last configuration change at HH:MM:SS UTC Www Mmm D YYYY[ by USER]`` and ``!``, ``version 17.12``,
+the sections in 17.x order with ``!`` separator lines, one-space indentation inside blocks (two and three in
+``ip ssh pubkey-chain``), ``end``. The text ends with ``end\\n``; the shell adds the empty line IOS prints before
+the prompt. The result is a pure function of the tree and the arguments (the clock value is passed in).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from lxml import etree
+
+from iosxe_agent.data.tags import tag_of
+from iosxe_agent.device.cli_map.keys import crypto_key_lines
+from iosxe_agent.device.cli_map.syntax import (
+    INTERFACE_TYPES,
+    Alt,
+    Arg,
+    Choice,
+    Command,
+    Interface,
+    Kw,
+    Many,
+    Node,
+    Opt,
+    Pad,
+    SchemaStep,
+    Seq,
+)
+from iosxe_agent.device.cli_map.table import BY_ID, BY_MODE, CRYPTO_DATA, RENDER_PLAN
+from iosxe_agent.device.cli_map.tree import NATIVE_TAG
+
+__all__ = ["IOS_VERSION", "render_config", "render_lines", "render_running_config", "render_sourced"]
+
+IOS_VERSION = "17.12"
+_INTERFACES = frozenset(INTERFACE_TYPES)
+
+
+class _Printed(NamedTuple):
+    """What a syntax node printed: its tokens, how many data items they carry, and the data elements whose values
+    the tokens spell (so a caller can check that the parser reads exactly those values back)."""
+
+    tokens: list[str]
+    data: int
+    sources: list[etree._Element]
+
+
+_Rendered = _Printed | None
+_NOTHING = _Printed([], 0, [])
+
+
+def _child(el: etree._Element, tag: str) -> etree._Element | None:
+    return next(el.iterchildren(tag), None)
+
+
+def _find(el: etree._Element | None, tags: tuple[str, ...]) -> etree._Element | None:
+    for tag in tags:
+        if el is None:
+            return None
+        el = next(el.iterchildren(tag), None)
+    return el
+
+
+def _anchors(ctx: etree._Element, steps: tuple[SchemaStep, ...]) -> list[etree._Element]:
+    found = [ctx]
+    for step in steps:
+        nxt: list[etree._Element] = []
+        for el in found:
+            if step.keys:
+                nxt.extend(el.iterchildren(step.tag))
+            else:
+                hit = _child(el, step.tag)
+                if hit is not None:
+                    nxt.append(hit)
+        found = nxt
+    return found
+
+
+def _arg(node: Arg, el: etree._Element, cmd: Command) -> _Rendered:
+    if node.path is None:
+        return None
+    tags = cmd.path(node.path)
+    kind = node.type
+    if node.leaflist:
+        parent = _find(el, tags[:-1])
+        entries = [] if parent is None else list(parent.iterchildren(tags[-1]))
+        if not entries:
+            return None
+        values = [v.text or "" for v in entries]
+        if isinstance(kind, Choice):
+            words = [kind.word_of(v) for v in values]
+            if any(w is None for w in words):
+                return None
+            return _Printed([w for w in words if w is not None], 1, entries)
+        return _Printed(values, 1, entries)
+    target = _find(el, tags)
+    if target is None:
+        return None
+    if isinstance(kind, Interface):
+        for choice in target:
+            if isinstance(choice.tag, str):
+                name = choice.tag.rpartition("}")[2]
+                if name in _INTERFACES:
+                    return _Printed([f"{name}{choice.text or ''}"], 1, [choice])
+        return None
+    text = target.text or ""
+    if isinstance(kind, Choice):
+        word = kind.word_of(text)
+        return None if word is None else _Printed([word], 1, [target])
+    return _Printed([text], 1, [target])
+
+
+def _render(node: Node, el: etree._Element, cmd: Command) -> _Rendered:
+    """The tokens ``node`` prints for the data under ``el`` and how many data items they carry; None when the
+    data does not fit the node."""
+    if node.parse_only:
+        return None
+    if isinstance(node, Kw):
+        sources: list[etree._Element] = []
+        for path, value in node.set:
+            target = _find(el, cmd.path(path))
+            if target is None or (value is not None and (target.text or "") != value):
+                return None
+            sources.append(target)
+        return _Printed([node.display or node.word], 1 if node.set else 0, sources)
+    if isinstance(node, Arg):
+        return _arg(node, el, cmd)
+    if isinstance(node, Seq):
+        return _join(_render(item, el, cmd) for item in node.items)
+    if isinstance(node, Opt):
+        got = _render(node.item, el, cmd)
+        return got if got is not None and got.data else _NOTHING
+    if isinstance(node, Alt):
+        fallback: _Rendered = None
+        for branch in node.branches:
+            got = _render(branch, el, cmd)
+            if got is not None:
+                if got.data:
+                    return got
+                fallback = fallback or got
+        return fallback
+    if isinstance(node, Many):
+        parts = [got for got in (_render(item, el, cmd) for item in node.items) if got is not None and got.data]
+        return _join(parts) if len(parts) >= node.min else None
+    if isinstance(node, Pad):
+        return _Printed([""], 0, [])
+    raise TypeError(node)
+
+
+def _join(parts: Iterable[_Rendered]) -> _Rendered:
+    """The parts printed one after the other; None if one of them cannot be printed."""
+    tokens: list[str] = []
+    data = 0
+    sources: list[etree._Element] = []
+    for part in parts:
+        if part is None:
+            return None
+        tokens += part.tokens
+        data += part.data
+        sources += part.sources
+    return _Printed(tokens, data, sources)
+
+
+def _words(node: Node) -> list[str]:
+    """The keywords of a data-free head of a command (for ``no`` lines)."""
+    if isinstance(node, Kw):
+        return [node.display or node.word]
+    if isinstance(node, Seq):
+        return [w for item in node.items for w in _words(item)]
+    if isinstance(node, Alt):
+        branch = next(b for b in node.branches if not b.parse_only)
+        return _words(branch)
+    return []
+
+
+def _negated(cmd: Command, el: etree._Element) -> list[etree._Element]:
+    """The leaves that make ``el`` print as the command's ``no`` form (``no ip domain lookup``), or none."""
+    found: list[etree._Element] = []
+    for path, value in cmd.no_sets:
+        target = _find(el, cmd.path(path))
+        if target is None or (target.text or "") != value:
+            return []
+        found.append(target)
+    return found
+
+
+def _command(
+    cmd: Command, ctx: etree._Element, indent: str, out: list[str], sources: list[etree._Element] | None
+) -> None:
+    """Append the lines of ``cmd`` for the context element ``ctx`` to ``out`` (and, when ``sources`` is a list,
+    the data elements those lines print)."""
+    if cmd.fixed:
+        out.append(indent + " ".join(_words(cmd.syntax)))
+        return
+    if cmd.noop or cmd.parse_only:
+        return
+    if cmd.contexts and tag_of(ctx).rpartition("}")[2] not in cmd.contexts:
+        return
+    start = len(out)
+    for anchor in _anchors(ctx, cmd.anchor_steps):
+        if cmd.render_as == "crypto-key":
+            hex_el = _find(anchor, cmd.path("hex-data"))
+            if hex_el is not None and sources is not None:
+                sources.append(hex_el)  # an empty key prints nothing: the parser must miss it, so it is refused
+            if hex_el is not None and hex_el.text:
+                out.append(indent + "key-string")
+                out.extend(CRYPTO_DATA.indent + line for line in crypto_key_lines(hex_el.text))
+                out.append(indent + "quit")
+            continue
+        if cmd.bare:
+            if not any(isinstance(c.tag, str) for c in anchor):
+                out.append(indent + " ".join(_words(cmd.syntax)))
+            continue
+        got = _render(cmd.syntax, anchor, cmd)
+        if got is None:
+            negated = _negated(cmd, anchor)
+            if negated:
+                assert cmd.no_syntax is not None
+                if sources is not None:
+                    sources += negated
+                n = len(cmd.syntax.items) if cmd.no_len is None else cmd.no_len
+                head = [w for item in cmd.no_syntax.items[:n] for w in _words(item)]
+                out.append(indent + "no " + " ".join(head))
+            continue
+        block: list[str] = []
+        block_sources: list[etree._Element] | None = None if sources is None else []
+        if cmd.enters is not None:
+            for sub in BY_MODE[cmd.enters.name]:
+                _command(sub, anchor, cmd.enters.indent, block, block_sources)
+            if not got.data and not block:
+                continue
+        elif not got.data:
+            continue
+        out.append(indent + " ".join(got.tokens))
+        out.extend(block)
+        if sources is not None and block_sources is not None:
+            sources += got.sources + block_sources
+        if cmd.block_end is not None:
+            out.append(indent + cmd.block_end)
+    if len(out) == start and cmd.default_line is not None:
+        out.append(indent + cmd.default_line)
+
+
+def _native(tree: etree._Element | None) -> etree._Element | None:
+    if tree is None:
+        return None
+    if tree.tag == NATIVE_TAG:
+        return tree
+    return _child(tree, NATIVE_TAG)
+
+
+def _lines(tree: etree._Element | None, version: str, sources: list[etree._Element] | None) -> list[str]:
+    native = _native(tree)
+    if native is None:
+        native = etree.Element(NATIVE_TAG)
+    out = [f"version {version}"]
+    for item in RENDER_PLAN:
+        if item == "!":
+            out.append("!")
+        else:
+            _command(BY_ID[item], native, "", out, sources)
+    out.append("end")
+    return out
+
+
+def render_lines(tree: etree._Element | None, *, version: str = IOS_VERSION) -> list[str]:
+    """The configuration lines from ``version`` to ``end`` (no header), for the datastore ``tree`` (its
+    ``<config>`` root or the ``native`` element)."""
+    return _lines(tree, version, None)
+
+
+def render_sourced(tree: etree._Element | None) -> tuple[str, list[etree._Element]]:
+    """:func:`render_config` of ``tree`` and the data elements (leaves, leaf-list entries, presence containers,
+    the chosen case of an interface) whose values the text spells, in the order printed. What the parser reads
+    back from the text must hold exactly these values: that is how a value that cannot be printed is found."""
+    sources: list[etree._Element] = []
+    text = "".join(line + "\n" for line in _lines(tree, IOS_VERSION, sources))
+    return text, sources
+
+
+def render_config(tree: etree._Element | None, *, version: str = IOS_VERSION) -> str:
+    """:func:`render_lines` as text, each line ending in a newline."""
+    return "".join(line + "\n" for line in render_lines(tree, version=version))
+
+
+def _ios_time(when: datetime) -> str:
+    when = when.astimezone(UTC) if when.tzinfo is not None else when
+    return f"{when:%H:%M:%S} UTC {when:%a %b} {when.day} {when.year}"
+
+
+def render_running_config(
+    tree: etree._Element | None,
+    *,
+    last_change: datetime | None = None,
+    changed_by: str | None = None,
+    version: str = IOS_VERSION,
+    header: bool = True,
+) -> str:
+    """``show running-config`` for the datastore ``tree``.
+
+    ``last_change`` (naive values are taken as UTC) adds ``! Last configuration change at …`` and ``changed_by``
+    its `` by USER`` suffix; without it the line is left out. ``header=False`` leaves out the ``Building
+    configuration...`` and ``Current configuration`` lines, as in a file copied from running-config. The text
+    ends with ``end\\n``.
+    """
+    text = "!\n"
+    if last_change is not None:
+        text += f"! Last configuration change at {_ios_time(last_change)}"
+        text += f" by {changed_by}\n" if changed_by else "\n"
+        text += "!\n"
+    text += render_config(tree, version=version)
+    if not header:
+        return text
+    size = len(text.encode("utf-8")) + 1
+    return f"Building configuration...\n\nCurrent configuration : {size} bytes\n{text}"

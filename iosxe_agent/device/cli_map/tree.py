@@ -1,0 +1,229 @@
+"""Edit operations of parsed commands, and the indexed tree view that applies them.
+
+A parsed line becomes a few :class:`EditOp` values over instance paths (:class:`~.syntax.Step` tuples below
+``native``). The same operations are applied to two kinds of tree:
+
+* an **edit document** (``<config>`` for :func:`iosxe_agent.data.edit.apply_edit`): ``set`` and ``ensure`` merge,
+  ``replace`` and ``remove`` become ``nc:operation`` attributes, and a later operation overrides an earlier one on
+  the same node (content put inside a node removed earlier turns that removal into a ``replace``), so the lines
+  of a whole file fold into one edit with the effect of applying them in order;
+* a **state** tree (a copy of running, schema-less): the parser's view of what the lines before have done, used
+  to decide what a ``no`` form removes.
+
+List entries and leaf-list values are found through a per-parent index, so files of tens of thousands of
+``username`` lines fold in linear time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from iosxe_agent.data.tags import tag_of
+from iosxe_agent.device.cli_map.syntax import Step, ns_of
+from iosxe_agent.device.names import NATIVE_NS
+
+NC_NS = "urn:ietf:params:xml:ns:netconf:base:1.0"
+CONFIG_TAG = f"{{{NC_NS}}}config"
+NATIVE_TAG = f"{{{NATIVE_NS}}}native"
+OPERATION = f"{{{NC_NS}}}operation"
+
+
+@dataclass(frozen=True, slots=True)
+class EditOp:
+    """``set`` a leaf, ``ensure`` a node exists (a container, list entry or leaf-list value), ``replace`` a node's
+    content by what follows, ``remove`` a node (a leaf-list step without value: every value)."""
+
+    kind: str
+    steps: tuple[Step, ...]
+    value: str | None = None
+
+
+def new_edit() -> etree._Element:
+    """An empty ``<config>`` edit document."""
+    return etree.Element(CONFIG_TAG, nsmap={None: NC_NS, "nc": NC_NS})
+
+
+#: The value of a leaf-list step that stands for every value (``no transport input``).
+ALL_VALUES = "\x00*"
+
+
+def _identity(el: etree._Element, step: Step) -> object:
+    if step.keys:
+        found = []
+        for key_tag, _ in step.keys:
+            key_el = next(el.iterchildren(key_tag), None)
+            found.append("" if key_el is None else (key_el.text or ""))
+        return tuple(found)
+    if step.value is not None:
+        return el.text or ""
+    return ()
+
+
+def _wanted(step: Step) -> object:
+    if step.keys:
+        return tuple(v for _, v in step.keys)
+    if step.value is not None:
+        return step.value
+    return ()
+
+
+class DataTree:
+    """A ``<config>`` tree addressed by :class:`Step` paths below ``native``."""
+
+    def __init__(self, root: etree._Element | None, *, edit: bool = False) -> None:
+        self.root = root if root is not None else new_edit()
+        self.edit = edit
+        # (id(parent), tag) -> (parent kept alive so the id stays valid, identity -> child)
+        self._index: dict[tuple[int, str], tuple[etree._Element, dict[object, etree._Element]]] = {}
+        self._tags: dict[int, list[str]] = {}  # id(parent) -> tags indexed under it
+
+    # -- lookup -----------------------------------------------------------------------------------------------------
+    def native(self, create: bool = False) -> etree._Element | None:
+        if self.root.tag == NATIVE_TAG:
+            return self.root
+        el = next(self.root.iterchildren(NATIVE_TAG), None)
+        if el is None and create:
+            el = etree.SubElement(self.root, NATIVE_TAG, nsmap={None: NATIVE_NS})
+        return el
+
+    def _children(self, parent: etree._Element, step: Step) -> dict[object, etree._Element]:
+        key = (id(parent), step.tag)
+        hit = self._index.get(key)
+        if hit is None:
+            table: dict[object, etree._Element] = {}
+            for child in parent.iterchildren(step.tag):
+                table.setdefault(_identity(child, step), child)
+            self._index[key] = (parent, table)
+            self._tags.setdefault(key[0], []).append(step.tag)
+            return table
+        return hit[1]
+
+    def child(self, parent: etree._Element, step: Step) -> etree._Element | None:
+        return self._children(parent, step).get(_wanted(step))
+
+    def find(self, steps: tuple[Step, ...]) -> etree._Element | None:
+        el = self.native()
+        for step in steps:
+            if el is None:
+                return None
+            el = self.child(el, step)
+        return el
+
+    def find_all(self, steps: tuple[Step, ...]) -> list[tuple[etree._Element, tuple[Step, ...]]]:
+        """The element at ``steps`` with its path; for a final :data:`ALL_VALUES` leaf-list step, every value."""
+        if not steps:
+            return []
+        parent = self.find(steps[:-1])
+        if parent is None:
+            return []
+        last = steps[-1]
+        if last.value == ALL_VALUES:
+            return [(h, (*steps[:-1], Step(tag_of(h), value=h.text or ""))) for h in parent.iterchildren(last.tag)]
+        el = self.child(parent, last)
+        return [] if el is None else [(el, steps)]
+
+    # -- changes ----------------------------------------------------------------------------------------------------
+    def _create(self, parent: etree._Element, step: Step) -> etree._Element:
+        ns = ns_of(step.tag)
+        nsmap = {None: ns} if ns != ns_of(tag_of(parent)) else None
+        el = etree.SubElement(parent, step.tag, nsmap=nsmap)
+        for key_tag, value in step.keys:
+            etree.SubElement(el, key_tag).text = value
+        if step.value is not None:
+            el.text = step.value
+        self._children(parent, step)[_wanted(step)] = el
+        return el
+
+    def _delete(self, parent: etree._Element, el: etree._Element, step: Step) -> None:
+        self._children(parent, step).pop(_wanted(step), None)
+        self._forget(el)
+        parent.remove(el)
+
+    def _clear(self, el: etree._Element, step: Step) -> None:
+        keys = {k for k, _ in step.keys}
+        for child in list(el):
+            if child.tag not in keys:
+                el.remove(child)
+        if not keys and step.value is None:
+            el.text = None
+        self._forget(el)
+
+    def _forget(self, el: etree._Element) -> None:
+        """Drop the indexes of ``el``'s children (it was emptied or detached)."""
+        ident = id(el)
+        for tag in self._tags.pop(ident, ()):
+            self._index.pop((ident, tag), None)
+
+    def apply(self, op: EditOp) -> None:
+        if self.edit:
+            self._apply_edit(op)
+        else:
+            self._apply_state(op)
+
+    def _apply_state(self, op: EditOp) -> None:
+        if op.kind == "remove":
+            for el, steps in self.find_all(op.steps):
+                parent = el.getparent()
+                if parent is not None:
+                    self._delete(parent, el, steps[-1])
+            return
+        native = self.native(create=True)
+        assert native is not None
+        el = native
+        for step in op.steps:
+            nxt = self.child(el, step)
+            el = nxt if nxt is not None else self._create(el, step)
+        if op.kind == "replace":
+            self._clear(el, op.steps[-1])
+        elif op.kind == "set":
+            el.text = op.value
+
+    def _apply_edit(self, op: EditOp) -> None:
+        parent = self.native(create=True)
+        assert parent is not None
+        in_replace = False
+        el: etree._Element | None = None
+        for k, step in enumerate(op.steps):
+            last = k == len(op.steps) - 1
+            el = self.child(parent, step)
+            if el is not None:
+                current = el.get(OPERATION)
+                if current == "remove":
+                    if op.kind == "remove":
+                        return  # already removed, with everything below it
+                    # content put into a node removed earlier: the node is redefined
+                    self._clear(el, step)
+                    el.set(OPERATION, "replace")
+                    if not last:
+                        in_replace = True
+                elif current == "replace" and not last:
+                    in_replace = True
+            if last:
+                break
+            if el is None:
+                if op.kind == "remove" and in_replace:
+                    return  # nothing of it is in the content being defined
+                el = self._create(parent, step)
+            parent = el
+        step = op.steps[-1]
+        if op.kind == "remove":
+            if in_replace:
+                if el is not None:
+                    self._delete(parent, el, step)
+                return
+            if el is None:
+                el = self._create(parent, step)
+            self._clear(el, step)
+            el.set(OPERATION, "remove")
+            return
+        if el is None:
+            el = self._create(parent, step)
+        if op.kind == "replace":
+            self._clear(el, step)
+            el.set(OPERATION, "replace")
+        elif op.kind == "set":
+            el.text = op.value
+            if OPERATION in el.attrib:
+                del el.attrib[OPERATION]

@@ -1,0 +1,296 @@
+"""Refuse configuration values that IOS text cannot carry: every string that renders into IOS text round-trips,
+or the commit is refused (DESIGN.md).
+
+Why: running-config text is how a configuration travels (``show running-config``, ``copy running-config
+flash:``, SCP, a pasted backup). A user name holding a newline prints as two commands, the second one written
+by whoever chose the name, and the next restore of that text runs it (config injection); a name with a space or
+an empty one makes every later restore of the text fail.
+
+The rule is the CLI table itself, not a list of fields: the lines that print the changed part of the
+configuration are rendered, parsed back, and every value the text spells must come back identical (a word
+cannot hold white space, a line argument cannot hold a line break, a free name cannot spell a keyword that
+follows it, hexadecimal key data must be upper case ...). A new table row is covered without a change here.
+
+The cost follows the change, not the configuration: only the *command instances* a transaction touched are
+rendered (a command instance is an element some command of the table is anchored at: a list entry such as a
+user, or a container such as ``ip/ssh``), each without the other command instances nested in it (the other
+users of a pubkey chain, the ports of ``ip ssh``).
+
+IOS XE 17.12 answers a NETCONF change its CLI parser refuses with ``invalid-value``, ``inconsistent value:
+Device refused one or more commands`` and ``<severity>error_cli</severity>`` in error-info (CLI reference
+§7.3); the error here has that form, with the path of the first value that does not come back. The system's own
+transactions (loading startup at boot, reverting an unconfirmed commit, recovery) are logged instead of refused,
+so that a configuration stored before this check existed can never keep the box from coming up.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+from lxml import etree
+
+from iosxe_agent.data.errors import DataError
+from iosxe_agent.data.tags import tag_of
+from iosxe_agent.data.touched import identity
+from iosxe_agent.datastore.locks import NodeKey, find_node, instance_identifier, node_key
+from iosxe_agent.datastore.transaction import Transaction
+from iosxe_agent.device.cli_map.parse import parse_config_text
+from iosxe_agent.device.cli_map.render import render_sourced
+from iosxe_agent.device.cli_map.table import BY_MODE, CONFIG
+from iosxe_agent.device.cli_map.tree import NATIVE_TAG, OPERATION
+from iosxe_agent.yang.schema import Schema, SchemaNode
+
+log = logging.getLogger(__name__)
+
+CISCO_IA_NS = "http://cisco.com/yang/cisco-ia"
+REFUSED_MESSAGE = "inconsistent value: Device refused one or more commands"
+
+TagPath = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Anchors:
+    """Where the table's commands are anchored, as element tag paths below ``native`` (``()`` is ``native``), the
+    key tags of every list on those paths, and the context paths each mode is entered at."""
+
+    paths: frozenset[TagPath]
+    keys: dict[TagPath, tuple[str, ...]]
+    contexts: dict[str, frozenset[TagPath]]
+
+
+@cache
+def anchors() -> Anchors:
+    """The anchors of every command of every mode, each mode under every context element it is entered for."""
+    paths: set[TagPath] = {()}
+    keys: dict[TagPath, tuple[str, ...]] = {}
+    contexts: dict[str, set[TagPath]] = {CONFIG.name: {()}}
+    todo = [CONFIG.name]
+    while todo:
+        mode = todo.pop()
+        for cmd in BY_MODE[mode]:
+            for ctx in tuple(contexts[mode]):
+                path = ctx
+                for step in cmd.anchor_steps:
+                    path = (*path, step.tag)
+                    if step.keys:
+                        keys[path] = step.keys
+                paths.add(path)
+                if cmd.enters is not None and not cmd.noop:
+                    entered = contexts.setdefault(cmd.enters.name, set())
+                    if path not in entered:
+                        entered.add(path)
+                        todo.append(cmd.enters.name)
+    return Anchors(frozenset(paths), keys, {mode: frozenset(found) for mode, found in contexts.items()})
+
+
+@dataclass(frozen=True, slots=True)
+class Focus:
+    """An element of the new tree whose command instance must be checked; ``whole``: its whole subtree is new or
+    changed (a created or replaced node), otherwise only its own leaves are (a child of it was deleted)."""
+
+    element: etree._Element
+    whole: bool
+
+
+def _chain(el: etree._Element) -> list[etree._Element] | None:
+    """``native`` … ``el``, or None when ``el`` is not in the native subtree (nothing of it is printed)."""
+    chain = [el]
+    while chain[-1].tag != NATIVE_TAG:
+        parent = chain[-1].getparent()
+        if parent is None:
+            return None
+        chain.append(parent)
+    chain.reverse()
+    return chain
+
+
+def excerpt(root: etree._Element, focus: Iterable[Focus]) -> etree._Element:
+    """A copy of datastore ``root`` holding the command instances of ``focus`` (each without the command
+    instances nested in it, unless a focus lies there), the ancestors that lead to them and their list keys."""
+    marks = _Marks(anchors())
+    for f in focus:
+        marks.add(f)
+    out = etree.Element(root.tag, nsmap=root.nsmap)
+    native = next(root.iterchildren(NATIVE_TAG), None)
+    if native is not None and marks.on_path:
+        kept = marks.copy(native, (), False)
+        if kept is not None:
+            out.append(kept)
+    return out
+
+
+@dataclass(slots=True)
+class _Marks:
+    """The elements :func:`excerpt` keeps, by ``id()``: whole subtrees, the paths from ``native`` to each focus,
+    and the command instances (roots) that hold a focus."""
+
+    found: Anchors
+    whole: set[int] = field(default_factory=set)
+    on_path: set[int] = field(default_factory=set)
+    roots: set[int] = field(default_factory=set)
+    paths: dict[int, dict[int, etree._Element]] = field(default_factory=dict)  # parent -> its children on a path
+    alive: list[list[etree._Element]] = field(default_factory=list)  # lxml keeps a proxy's id() while referenced
+
+    def add(self, f: Focus) -> None:
+        chain = _chain(f.element)
+        if chain is None:
+            return
+        self.alive.append(chain)
+        if f.whole:
+            self.whole.add(id(f.element))
+        self.on_path.update(id(e) for e in chain)
+        for parent, child in itertools.pairwise(chain):
+            self.paths.setdefault(id(parent), {})[id(child)] = child
+        tags: TagPath = ()
+        root = chain[0]
+        for el in chain[1:]:
+            tags = (*tags, tag_of(el))
+            if tags in self.found.paths:
+                root = el
+        self.roots.add(id(root))
+
+    def copy(self, el: etree._Element, tags: TagPath, inside: bool) -> etree._Element | None:
+        """The part of ``el`` (at ``tags`` below native) that is kept; ``inside``: within a command instance
+        being checked, where everything but the command instances nested in it is kept."""
+        if id(el) in self.whole:
+            return copy.deepcopy(el)
+        if id(el) not in self.on_path and id(el) not in self.roots and (not inside or tags in self.found.paths):
+            return None
+        inside = inside or id(el) in self.roots
+        out = etree.Element(el.tag)
+        out.text = el.text
+        keys = self.found.keys.get(tags, ())
+        if keys:
+            out.extend(copy.deepcopy(k) for k in el.iterchildren(*keys))
+        if not inside:  # only the way to a focus: the siblings (10,000 users) are not even looked at
+            children: Iterable[etree._Element] = self.paths.get(id(el), {}).values()
+        else:
+            children = el.iterchildren(tag=etree.Element)
+        nested: dict[str, bool] = {}  # child tag -> the children are command instances of their own
+        for child in children:
+            name = tag_of(child)
+            if name in keys:
+                continue
+            off_path = id(child) not in self.on_path and id(child) not in self.whole
+            if inside and off_path and nested.setdefault(name, (*tags, name) in self.found.paths):
+                continue
+            kept = self.copy(child, (*tags, name), inside)
+            if kept is not None:
+                out.append(kept)
+        return out
+
+
+def focus_of(txn: Transaction, schema: Schema) -> list[Focus]:
+    """What ``txn`` changed, as elements of ``txn.new``. A deleted node that was a command instance takes its
+    command with it; any other deleted node changes how its enclosing command instance prints."""
+    found = anchors()
+    out: list[Focus] = []
+    for change in txn.changes:
+        if change.new is not None:
+            out.append(Focus(change.new, True))
+            continue
+        old = change.old
+        chain = _chain(old) if old is not None else None
+        if old is None or chain is None or tuple(e.tag for e in chain[1:]) in found.paths:
+            continue
+        parent = old.getparent()
+        if parent is None:
+            continue
+        kept = find_node(txn.new, node_key(parent, schema), schema)
+        if kept is not None:
+            out.append(Focus(kept, False))
+    return out
+
+
+def _keyed(root: etree._Element, schema: Schema) -> Iterator[tuple[NodeKey, etree._Element]]:
+    """Every element below datastore wrapper ``root`` with its identity path; nodes an edit removes are left out
+    (a parsed file's edit document is read as the tree it makes out of nothing)."""
+    stack: list[tuple[etree._Element, SchemaNode | None, NodeKey]] = [(root, schema.root, ())]
+    while stack:
+        el, snode, key = stack.pop()
+        for child in el:
+            if not isinstance(child.tag, str) or child.get(OPERATION) == "remove":
+                continue
+            cnode = snode.child(child.tag) if snode is not None else None
+            ckey = (*key, identity(child, cnode))
+            yield ckey, child
+            stack.append((child, cnode, ckey))
+
+
+@dataclass(frozen=True, slots=True)
+class Unprintable:
+    """A value the text does not carry: the element (in the checked tree) and what the parser read instead (None:
+    nothing, the node is missing)."""
+
+    element: etree._Element
+    read_back: str | None
+
+
+def unprintable(tree: etree._Element, schema: Schema) -> list[Unprintable]:
+    """The values of datastore ``tree`` that :func:`render_sourced` prints but :func:`parse_config_text` does not
+    read back identically, in printed order (pure)."""
+    text, sources = render_sourced(tree)
+    edit, errors = parse_config_text(text, None)
+    parsed = dict(_keyed(edit, schema))
+    wanted = {id(src) for src in sources}  # ids are stable: ``sources`` keeps these proxies alive
+    keys = {id(el): key for key, el in _keyed(tree, schema) if id(el) in wanted}
+    out: list[Unprintable] = []
+    for src in sources:
+        back = parsed.get(keys[id(src)])
+        back_text = None if back is None else (back.text or "")
+        if back_text != (src.text or ""):
+            out.append(Unprintable(src, back_text))
+    if errors and not out:  # a refused line prints no value of its own: the text as a whole does not restore
+        native = next(tree.iterchildren(NATIVE_TAG))
+        out.append(Unprintable(native, None))
+    return out
+
+
+class PrintableCheck:
+    """The commit subscriber that vetoes a transaction whose changed values would not survive IOS text."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+
+    def check(self, txn: Transaction) -> list[DataError]:
+        """Render the changed command instances, parse them back, refuse at the first value that differs."""
+        focus = focus_of(txn, self.schema)
+        if not focus:
+            return []
+        problems = unprintable(excerpt(txn.new, focus), self.schema)
+        if not problems:
+            return []
+        bad = problems[0]
+        path, path_ns = instance_identifier(bad.element, self.schema)
+        if txn.origin.is_system:
+            # the system's own transactions (startup at boot, the revert of an unconfirmed commit, recovery)
+            # must always go through, or a stored configuration from before this check could lock the box out
+            log.warning("%s = %r cannot be printed as IOS text and read back", path, bad.element.text)
+            return []
+        log.info(
+            "refused by %s: %s = %r reads back from IOS text as %r",
+            txn.origin.face,
+            path,
+            bad.element.text,
+            bad.read_back,
+        )
+        return [
+            DataError(
+                "invalid-value",
+                REFUSED_MESSAGE,
+                path=path,
+                path_ns=dict(path_ns),
+                info=((f"{{{CISCO_IA_NS}}}severity", "error_cli"),),
+            )
+        ]
+
+    def apply(self, txn: Transaction) -> None:
+        """Nothing to make effective: the check only guards what gets committed."""
+
+    def abort(self, txn: Transaction) -> None:
+        """Nothing was prepared."""

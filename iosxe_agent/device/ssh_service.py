@@ -1,0 +1,493 @@
+"""The device's own SSH server (CLI shell, exec commands, SCP), driven by the committed configuration.
+
+asyncssh does the protocol; this module decides policy. The current :class:`~iosxe_agent.device.views.SshView` is
+swapped in by the reconciler after each commit: listener-wide options (host key, login time, ciphers, key exchange)
+go through ``SSHAcceptor.update()`` and apply to new connections, while per-connection decisions (retries,
+maxstartups, pubkey chain, vty lines) read the swapped view, and logins ask for the AAA view of running on every
+attempt. Existing sessions
+are never disturbed by a configuration change, as on IOS. The server exists only while a usable RSA host key
+does (``%SSH-5-ENABLED`` / ``%SSH-5-DISABLED``).
+
+Admission (:mod:`iosxe_agent.netconf.admission`, shared with the NETCONF port): ``ip ssh maxstartups`` stays the
+bound on connections that have not logged in, with the OpenSSH-style per-source bound, random early drop (scaled to
+maxstartups) and eviction of a flooding address's oldest idle socket from :class:`~iosxe_agent.limits.Limits`; a user
+holds at most ``max_connections_per_user`` authenticated connections, and one with no open channel is closed after
+``auth_idle_timeout_s``.
+
+Every session channel gets a :class:`~iosxe_agent.device.device_session.DeviceSession` (from ``session_requested``):
+shell and exec run the CLI, ``scp`` commands the IOS file system (:mod:`iosxe_agent.device.scp`), and the SFTP
+subsystem is refused unless ``sftp`` (``--sftp``). asyncssh only asks ``session_requested`` when no process/session/SFTP
+factory is given to ``listen``, so those live on the session object, not in the listener options.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import random
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+import asyncssh
+from asyncssh.kex import get_default_kex_algs
+
+from iosxe_agent import sshflow
+from iosxe_agent.datastore.store import Stores
+from iosxe_agent.device import views
+from iosxe_agent.device.aaa.accounting import ExecAccounting
+from iosxe_agent.device.aaa.authorization import ExecGrant, authorize_exec
+from iosxe_agent.device.aaa.conversation import Conversation, Question
+from iosxe_agent.device.aaa.login import LoginRequest, LoginResult, check_login
+from iosxe_agent.device.aaa.network import NetworkAaa
+from iosxe_agent.device.aaa.quiet_mode import Attempt, QuietMode
+from iosxe_agent.device.aaa.tacacs import Converse
+from iosxe_agent.device.debug import DebugFlags
+from iosxe_agent.device.device_session import DeviceSession, close_record, open_record
+from iosxe_agent.device.filesystem import DeviceFiles
+from iosxe_agent.device.keys import KeyStore
+from iosxe_agent.device.sessions import SessionInfo, SessionRegistry, tty_name
+from iosxe_agent.device.views import SshView, VtyLine
+from iosxe_agent.limits import DEFAULT_LIMITS, Limits
+from iosxe_agent.netconf import admission
+from iosxe_agent.netconf.admission import Admission, IdleGuard
+
+log = logging.getLogger(__name__)
+
+SERVER_VERSION = "Cisco-1.25"
+_DH_2048_ONLY = (
+    b"diffie-hellman-group14-sha256",
+    b"diffie-hellman-group14-sha1",
+    b"diffie-hellman-group14-sha256@ssh.com",
+)
+_GEX = (b"diffie-hellman-group-exchange-sha256", b"diffie-hellman-group-exchange-sha1")
+
+#: What runs a session once it is authenticated: (process, session record, service) -> awaitable.
+ShellRunner = Callable[[asyncssh.SSHServerProcess[str], SessionInfo], Awaitable[None]]
+
+
+def key_hash(key: asyncssh.SSHKey) -> str:
+    """IOS ``key-hash``: upper-case hex MD5 of the public key blob (``ssh-keygen -E md5`` without colons)."""
+    return hashlib.md5(key.public_data, usedforsecurity=False).hexdigest().upper()
+
+
+def kex_algorithms(dh_min: int) -> list[str]:
+    """Key exchanges allowed for ``ip ssh dh min size``: 4096 drops 2048-bit groups and group exchange."""
+    algs = [a for a in get_default_kex_algs() if not a.startswith(b"gss-")]
+    if dh_min >= 4096:
+        algs = [a for a in algs if a not in _DH_2048_ONLY and a not in _GEX and a != b"rsa2048-sha256"]
+    return [a.decode("ascii") for a in algs]
+
+
+class SshService:
+    """One device's SSH listener and the SSH view it follows."""
+
+    def __init__(
+        self,
+        keys: KeyStore,
+        stores: Stores,
+        registry: SessionRegistry,
+        host: str,
+        port: int,
+        shell: ShellRunner,
+        syslog: Callable[[str], None],
+        debug: DebugFlags,
+        limits: Limits = DEFAULT_LIMITS,
+        files: DeviceFiles | None = None,
+        sftp: bool = False,
+        network: NetworkAaa | None = None,
+        draw: Callable[[], float] = random.random,
+    ) -> None:
+        self.keys = keys
+        self.stores = stores
+        self.registry = registry
+        self.host = host
+        self.port = port
+        self.shell = shell
+        self.syslog = syslog  # the device's IOS log: %SSH-5-ENABLED, SSH2_USERAUTH, `debug ip ssh` lines
+        self.view = SshView()  # swapped by the reconciler on every commit that changes it
+        self.limits = limits  # the admission defences both SSH faces share (per source, per user, idle)
+        #: connections waiting to log in (by source, up to `ip ssh maxstartups`) and logged in (by user)
+        self.admission: Admission[_Connection] = Admission(draw)
+        self.session_end_hooks: list[Callable[[SessionInfo], None]] = []
+        self.debug = debug  # the device's, shared with the CLI: "ssh" turns on `debug ip ssh` lines
+        self._connections = 0
+        self._acceptor: asyncssh.SSHAcceptor | None = None
+        self._host_key_label: str | None = None
+        self._lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.files = files  # the IOS file system SCP serves (flash:, running-config, startup-config)
+        self.sftp = sftp  # --sftp: serve the SFTP subsystem too (IOS XE has none)
+        self.network = network or NetworkAaa()  # TACACS+ / RADIUS servers and their counters
+        self.accounting = ExecAccounting(stores, self.network)
+        #: login quiet mode (`login block-for`), shared with the NETCONF port's authenticator
+        self.quiet = QuietMode(
+            lambda: views.login(stores.running),
+            emit=syslog,
+            schedule=lambda delay, callback: asyncio.get_running_loop().call_later(delay, callback),
+        )
+
+    # -- policy ---------------------------------------------------------------------------------------------------
+    @property
+    def enabled(self) -> bool:
+        """True while the server is listening."""
+        return self._acceptor is not None
+
+    @property
+    def host_key_label(self) -> str | None:
+        """The label of the RSA key the server presents (None while disabled)."""
+        return self._host_key_label
+
+    def _choose_host_key(self) -> tuple[str, asyncssh.SSHKey] | None:
+        """``ip ssh rsa keypair-name`` if set (and present), otherwise the first RSA key generated."""
+        wanted = self.view.keypair_name
+        labels = [wanted] if wanted else self.keys.labels()
+        for label in labels:
+            if label is None:
+                continue
+            key = self.keys.load(label)
+            if key is not None:
+                return label, key
+        return None
+
+    def _options(self, key: asyncssh.SSHKey) -> dict[str, Any]:
+        p = self.view
+        options: dict[str, Any] = {
+            "server_host_keys": [key],
+            "login_timeout": float(p.auth_timeout),
+            "kex_algs": kex_algorithms(p.dh_min),
+        }
+        options["encryption_algs"] = list(p.ciphers) if p.ciphers else ()
+        return options
+
+    async def apply(self, view: SshView) -> None:
+        """Follow a new view: start, stop or update the listener as the host key and options require."""
+        self.view = view
+        await self.sync()
+
+    def apply_soon(self, view: SshView) -> None:
+        """Swap the view now (new connections see it at once) and resync the listener in the background."""
+        self.view = view
+        chosen = self._choose_host_key()
+        if self._acceptor is not None and chosen is not None and chosen[0] == self._host_key_label:
+            self._acceptor.update(**self._options(chosen[1]))  # synchronous: in force for the next connection
+            return
+        self.sync_soon()
+
+    def sync_soon(self) -> None:
+        """Resync the listener in the background (after a key was generated or zeroized, or a new host key)."""
+        task = asyncio.get_running_loop().create_task(self.sync())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def sync(self) -> None:
+        """Bring the listener in line with the view and the key store."""
+        async with self._lock:
+            chosen = self._choose_host_key()
+            if chosen is None:
+                if self._acceptor is not None:
+                    self._acceptor.close()
+                    await self._acceptor.wait_closed()
+                    self._acceptor = None
+                    self._host_key_label = None
+                    self.syslog("%SSH-5-DISABLED: SSH 2.0 has been disabled")
+                return
+            label, key = chosen
+            if self._acceptor is None:
+                sshflow.install()  # a peer that outwrites its session must not grow our buffers
+                self._acceptor = await asyncssh.listen(
+                    self.host,
+                    self.port,
+                    server_factory=lambda: _Connection(self),  # its session_requested() runs CLI, SCP, SFTP
+                    server_version=SERVER_VERSION,
+                    x11_forwarding=False,
+                    agent_forwarding=False,
+                    reuse_address=True,
+                    **self._options(key),
+                )
+                self.port = int(self._acceptor.sockets[0].getsockname()[1])
+                self._host_key_label = label
+                self.syslog("%SSH-5-ENABLED: SSH 2.0 has been enabled")
+            else:
+                self._acceptor.update(**self._options(key))
+                self._host_key_label = label
+
+    async def stop(self) -> None:
+        """Close the listener (sessions end with the process)."""
+        if self._acceptor is not None:
+            self._acceptor.close()
+            await self._acceptor.wait_closed()
+            self._acceptor = None
+
+    # -- helpers the connections use ------------------------------------------------------------------------------
+    def admit(self, conn: _Connection) -> None:
+        """Admit a new TCP connection to the login phase, or disconnect it: ``ip ssh maxstartups`` stays the bound
+        of waiting connections (IOS), with the per-source bound and random early drop scaled to it."""
+        full = self.view.maxstartups
+        admission.admit(
+            self.admission, conn, self.limits, full, face="device SSH", full_name=f"ip ssh maxstartups {full}"
+        )
+
+    def logged_in(self, conn: _Connection, user: str) -> bool:
+        """Count an authenticated connection of ``user``; False (and disconnecting) at ``max_connections_per_user``."""
+        return admission.log_in(self.admission, conn, user, self.limits.max_connections_per_user, face="device SSH")
+
+    def ssh_line_block(self) -> VtyLine | None:
+        """The first vty block that accepts SSH (whose login list authenticates new connections)."""
+        return next((v for v in self.view.vty if "ssh" in v.transport), None)
+
+    def free_line(self) -> tuple[VtyLine, str] | None:
+        """A vty line that accepts SSH and carries no session, lowest number first."""
+        busy = self.registry.lines_in_use()
+        for block in self.view.vty:
+            if "ssh" not in block.transport:
+                continue
+            for i in range(block.count):
+                name = block.name(i)
+                if name not in busy:
+                    return block, name
+        return None
+
+    async def _run_process(self, process: asyncssh.SSHServerProcess[str]) -> None:
+        conn: _Connection = process.get_extra_info("connection").get_owner()
+        await conn.run_session(process)
+
+
+class _Connection(asyncssh.SSHServer):
+    """Per-connection policy: counting, authentication, vty allocation."""
+
+    def __init__(self, service: SshService) -> None:
+        self.service = service
+        self.conn: asyncssh.SSHServerConnection | None = None
+        self.peer: str | None = None
+        self.failures = 0
+        self.user = ""
+        self.login: LoginResult | None = None
+        self.block: VtyLine | None = None
+        self.number = 0
+        self.request: LoginRequest | None = None
+        self.grant: ExecGrant | None = None
+        self.conversation: Conversation[bool] | None = None
+        self.idle = IdleGuard(service.limits.auth_idle_timeout_s, self._idle_timeout)
+
+    def _debug(self, text: str, *args: object) -> None:
+        """A `debug ip ssh` line (to the logging buffer and monitoring terminals) when debugging is on."""
+        if "ssh" in self.service.debug:
+            self.service.syslog(text % args if args else text)
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
+        peer = conn.get_extra_info("peername")
+        self.peer = peer[0] if peer else None
+        svc = self.service
+        self.number = svc._connections
+        svc._connections += 1
+        self._debug("SSH%d: starting SSH control process", self.number)
+        self._debug("SSH%d: sent protocol version id SSH-2.0-%s", self.number, SERVER_VERSION)
+        self.block = svc.ssh_line_block()
+        if self.block is None:
+            self.disconnect_soon("No vty line accepts SSH", asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE)
+        else:
+            svc.admit(self)
+
+    def disconnect_soon(self, text: str, code: int = asyncssh.DISC_TOO_MANY_CONNECTIONS) -> None:
+        """Disconnect once the current callback is done (asyncssh is mid-accept or mid-authentication when
+        admission decides)."""
+        if self.conn is not None:
+            asyncio.get_running_loop().call_soon(self.conn.disconnect, code, text)
+
+    def _idle_timeout(self) -> None:
+        limit = self.service.limits.auth_idle_timeout_s
+        log.info("device SSH connection of %s from %s closed: no session for %gs", self.user, self.peer, limit)
+        self.disconnect_soon(f"No session within auth_idle_timeout_s={limit:g}", asyncssh.DISC_BY_APPLICATION)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._debug("SSH%d: Session disconnected - error 0x00", self.number)
+        if self.conversation is not None:
+            self.conversation.close()
+        self.idle.close()
+        self.service.admission.gone(self)
+
+    def begin_auth(self, username: str) -> bool:
+        self.user = username
+        self.service.admission.engaged(self)  # past the key exchange: not an idle socket any more
+        return True
+
+    def auth_completed(self) -> None:
+        if self.conn is not None and "ssh" in self.service.debug:
+            info = self.conn.get_extra_info
+            self._debug("SSH%d: protocol version id is - %s", self.number, info("client_version"))
+            self._debug(
+                "SSH2 %d: kex: client->server enc:%s mac:%s", self.number, info("recv_cipher"), info("recv_mac")
+            )
+            self._debug(
+                "SSH2 %d: kex: server->client enc:%s mac:%s", self.number, info("send_cipher"), info("send_mac")
+            )
+            self._debug("SSH2 %d: authentication successful for %s", self.number, self.user)
+        if not self.service.logged_in(self, self.user):
+            return
+        limit = self.service.view.peruser_limit
+        if limit is not None and self.service.registry.count_for(self.user) >= limit:
+            self.disconnect_soon("Per-user session limit reached")
+            return
+        self.idle.arm()
+
+    # -- password and keyboard-interactive ------------------------------------------------------------------------
+    def password_auth_supported(self) -> bool:
+        return True
+
+    async def validate_password(self, username: str, password: str) -> bool:
+        """A server that asks for a new password (ChPass) turns into SSH's own password change request."""
+        asked: list[str] = []
+
+        async def decline(prompt: str, echo: bool) -> str | None:
+            asked.append(prompt)
+            return None
+
+        ok = await self._check(username, password, decline, count_failure=False)
+        if not ok and asked:
+            raise asyncssh.PasswordChangeRequired(asked[0].rstrip().rsplit("\n", 1)[0] or "Password expired")
+        if not ok:
+            self._failed(username)
+        return ok
+
+    async def change_password(self, username: str, old_password: str, new_password: str) -> bool:
+        """The client's answer to the change request: the old password logs in, the new one answers every
+        question the server asks next (new password, re-entered)."""
+
+        async def answer(prompt: str, echo: bool) -> str | None:
+            return new_password
+
+        return await self._check(username, old_password, answer)
+
+    def kbdint_auth_supported(self) -> bool:
+        return True
+
+    def get_kbdint_challenge(
+        self, username: str, lang: str, submethods: str
+    ) -> tuple[str, str, str, list[tuple[str, bool]]]:
+        return "", "", "", [("Password: ", False)]
+
+    async def validate_kbdint_response(
+        self, username: str, responses: Sequence[str]
+    ) -> bool | tuple[str, str, str, list[tuple[str, bool]]]:
+        """The first round carries the password; a TACACS+ server may then ask more (ChPass), one round each."""
+        answer = responses[0] if responses else None
+        if self.conversation is not None and self.conversation.waiting:
+            outcome = await self.conversation.answer(answer)
+        else:
+            password = answer or ""
+            self.conversation = Conversation(lambda converse: self._check(username, password, converse))
+            outcome = await self.conversation.begin()
+        if isinstance(outcome, Question):
+            return "", outcome.instructions, "", [(outcome.prompt, outcome.echo)]
+        self.conversation = None
+        return bool(outcome)
+
+    def _login_port(self) -> str:
+        """The TACACS+ port name of the line this login will get (``tty2`` is vty 0, as IOS numbers lines)."""
+        free = self.service.free_line()
+        return tty_name(free[1]) if free else "tty0"
+
+    async def _check(
+        self, username: str, password: str, converse: Converse | None = None, *, count_failure: bool = True
+    ) -> bool:
+        quiet = self.service.quiet
+        if quiet.refuses():
+            log.info("device SSH login of %r from %s refused: login quiet mode", username, self.peer)
+            return False
+        block = self.block
+        self.request = LoginRequest(
+            username,
+            password,
+            line=block,
+            list_name=block.login_list if block else "default",
+            port=self._login_port(),
+            rem_addr=self.peer or "",
+            converse=converse,
+        )
+        aaa = views.aaa(self.service.stores.running)
+        result = await check_login(aaa, self.request, self.service.network)
+        if result.ok:
+            # authorize now, so that SCP on this connection knows the level a server granted
+            self.grant = await authorize_exec(aaa, result, self.request, self.service.network)
+            self.login = replace(result, privilege=self.grant.privilege) if self.grant.allowed else result
+            quiet.succeeded(self._attempt(username))
+            return True
+        await asyncio.sleep(quiet.delay)  # `login delay`
+        if count_failure:
+            self._failed(username)
+        return False
+
+    def _failed(self, username: str) -> None:
+        """Count a failed attempt; the last one allowed by ``authentication-retries`` ends the connection."""
+        self.failures += 1
+        log.info("device SSH login failed for %r from %s (%d)", username, self.peer, self.failures)
+        self.service.quiet.failed(self._attempt(username))
+        if self.failures >= self.service.view.auth_retries and self.conn is not None:
+            # at once, before the failure reply: the client must not get another attempt
+            self.conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "Too many authentication failures")
+
+    # -- public key -----------------------------------------------------------------------------------------------
+    def public_key_auth_supported(self) -> bool:
+        return True
+
+    def _attempt(self, username: str) -> Attempt:
+        """This connection's login attempt, as the SEC_LOGIN messages name it."""
+        return Attempt(username, self.peer or "", self.service.port)
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        if self.service.quiet.refuses():
+            return False
+        ok = key_hash(key) in self.service.view.key_hashes.get(username, frozenset())
+        if ok:
+            self.service.quiet.succeeded(self._attempt(username))
+            entry = views.aaa(self.service.stores.running).user(username)
+            self.login = LoginResult(True, entry.privilege if entry else 1, "publickey")
+        return ok
+
+    # -- the session ----------------------------------------------------------------------------------------------
+    def session_requested(self) -> tuple[asyncssh.SSHServerChannel[str], DeviceSession]:
+        assert self.conn is not None
+        chan: asyncssh.SSHServerChannel[str] = self.conn.create_server_channel()
+        self.idle.hold(chan.wait_closed())  # the authenticated-idle clock stops while a channel is open
+        return chan, DeviceSession(self.service._run_process, self, self.service.sftp)
+
+    async def run_session(self, process: asyncssh.SSHServerProcess[str]) -> None:
+        svc = self.service
+        line = svc.free_line()
+        if line is None:
+            process.stderr.write("% All vty lines are busy\r\n")
+            process.exit(1)
+            return
+        block, name = line
+        login = self.login or LoginResult(True)
+        port = tty_name(name)
+        request = LoginRequest(self.user, "", line=block, port=port, rem_addr=self.peer or "")
+        grant = self.grant or await authorize_exec(views.aaa(svc.stores.running), login, request, svc.network)
+        if not grant.allowed:
+            process.stdout.write("% Authorization failed.\r\n")
+            process.exit(1)
+            return
+        privilege = grant.privilege
+        conn = process.get_extra_info("connection")
+        mode = "exec" if process.command else "shell"
+        info = open_record(svc, conn, self.user, self.peer, line=name, privilege=privilege, mode=mode)
+        if svc.view.logging_events:
+            svc.syslog(
+                f"%SSH-5-SSH2_USERAUTH: User '{self.user}' authentication for SSH2 Session from {self.peer} (tty = "
+                f"{name.split()[-1]}) using crypto cipher '{info.cipher_in}', hmac '{info.mac_in}' Succeeded"
+            )
+        record = None
+        try:
+            record = await svc.accounting.session_started(self.user, port, self.peer or "", privilege)
+            await svc.shell(process, info)
+        finally:
+            svc.accounting.session_ended(self.user, record)
+            if svc.view.logging_events:
+                svc.syslog(
+                    f"%SSH-5-SSH2_CLOSE: SSH2 Session from {self.peer} (tty = {name.split()[-1]}) for user "
+                    f"'{self.user}' using crypto cipher '{info.cipher_in}', hmac '{info.mac_in}' closed"
+                )
+            close_record(svc, info)

@@ -1,0 +1,51 @@
+"""Configuration becomes behaviour here, and only here: one typed, immutable view per concern.
+
+Each accessor reads one concern of a configuration tree into a frozen value; it is the only code that walks the
+running tree to decide what the device *does* (rendering configuration back as text, the CLI table, is not
+behaviour). Services use them in one of two ways, never both for one fact:
+
+- a live service that must act when configuration changes (the SSH listener: rebind, host key, algorithms) is a
+  commit subscriber that receives its view (:class:`iosxe_agent.device.reconciler.Reconciler` → ``views.ssh``);
+- everything else asks for the view of the running tree at the moment of use (a login asks ``views.aaa``, a
+  session end ``views.snmp``, an SCP transfer ``views.scp``, the prompt ``views.identity``).
+
+Views are pure functions of the tree, memoised per tree object (a commit swaps in a new tree, so the memo can
+never be stale): asking again on every login costs a dictionary look-up.
+"""
+
+from __future__ import annotations
+
+from iosxe_agent.device.views.aaa_view import AaaView, AccountingList, LocalUser, MethodList, read_aaa
+from iosxe_agent.device.views.identity_view import Identity, read_identity
+from iosxe_agent.device.views.login_view import LoginPolicy, read_login
+from iosxe_agent.device.views.scp_view import ScpView, read_scp
+from iosxe_agent.device.views.snmp_view import SnmpView, TrapTarget, read_snmp
+from iosxe_agent.device.views.ssh_view import SshView, VtyLine, read_ssh
+from iosxe_agent.device.views.tree import per_tree
+
+aaa = per_tree(read_aaa)
+identity = per_tree(read_identity)
+login = per_tree(read_login)
+scp = per_tree(read_scp)
+snmp = per_tree(read_snmp)
+ssh = per_tree(read_ssh)
+
+__all__ = [
+    "AaaView",
+    "AccountingList",
+    "Identity",
+    "LocalUser",
+    "LoginPolicy",
+    "MethodList",
+    "ScpView",
+    "SnmpView",
+    "SshView",
+    "TrapTarget",
+    "VtyLine",
+    "aaa",
+    "identity",
+    "login",
+    "scp",
+    "snmp",
+    "ssh",
+]

@@ -1,0 +1,154 @@
+"""What the device's SSH server must do: ``ip ssh …``, ``line vty …`` and the pubkey chain (pure).
+
+The reconciler turns each committed tree into one immutable :class:`SshView`; the SSH service swaps it in
+atomically, so every new connection sees one consistent configuration and existing sessions are untouched (as on
+IOS, where ``ip ssh`` changes apply to new connections).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from lxml import etree
+
+from iosxe_agent.device.names import n
+from iosxe_agent.device.views.tree import native_of
+
+DEFAULT_AUTH_TIMEOUT = 120  # seconds, IOS XE default of ip ssh time-out
+DEFAULT_AUTH_RETRIES = 3
+DEFAULT_MAXSTARTUPS = 10
+DEFAULT_DH_MIN = 2048
+DEFAULT_EXEC_TIMEOUT = 600  # 10 minutes
+DEFAULT_VTY = (0, 4)
+
+#: IOS ``ip ssh server algorithm encryption`` leaves → asyncssh algorithm names.
+CIPHER_LEAVES = ("aes128-ctr", "aes192-ctr", "aes256-ctr")
+
+
+@dataclass(frozen=True, slots=True)
+class VtyLine:
+    """One ``line vty FIRST LAST`` block as the SSH service and the login need it."""
+
+    first: int
+    last: int
+    transport: frozenset[str]  # accepted incoming protocols ("ssh", "telnet", …); "all" expanded
+    login_list: str = "default"  # aaa method list name of "login authentication"
+    login_local: bool = False  # "login local" (used when aaa new-model is off)
+    line_password: tuple[str, str] | None = None  # (type, text) of "password [type] X"
+    exec_timeout: int = DEFAULT_EXEC_TIMEOUT  # seconds of idle time before the shell is closed; 0 = never
+    privilege: int | None = None  # "privilege level N"
+
+    @property
+    def count(self) -> int:
+        """How many sessions the block's lines can carry."""
+        return self.last - self.first + 1
+
+    def name(self, index: int) -> str:
+        """IOS line name of the ``index``-th line in this block (``vty 0``)."""
+        return f"vty {self.first + index}"
+
+
+#: ``line vty 0 4`` with nothing under it: what a configuration without vty lines gets.
+DEFAULT_VTY_LINE = VtyLine(*DEFAULT_VTY, frozenset({"ssh"}))
+
+
+@dataclass(frozen=True, slots=True)
+class SshView:
+    """Everything that decides how new device SSH connections are handled."""
+
+    keypair_name: str | None = None
+    auth_timeout: int = DEFAULT_AUTH_TIMEOUT
+    auth_retries: int = DEFAULT_AUTH_RETRIES
+    dh_min: int = DEFAULT_DH_MIN
+    ciphers: tuple[str, ...] = ()  # empty: the default set
+    maxstartups: int = DEFAULT_MAXSTARTUPS
+    peruser_limit: int | None = None
+    vty: tuple[VtyLine, ...] = (DEFAULT_VTY_LINE,)
+    logging_events: bool = True  # ip ssh logging events (SSH2_USERAUTH / SSH2_CLOSE); on unless "false"
+    #: ``ip ssh pubkey-chain`` / ``username U`` / ``key-hash``: user -> upper-case MD5 key hashes
+    key_hashes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def ssh_lines(self) -> int:
+        """Number of vty lines that accept SSH: the most shell sessions the device carries at once."""
+        return sum(v.count for v in self.vty if "ssh" in v.transport)
+
+
+def _int(el: etree._Element | None, path: str, default: int) -> int:
+    if el is None:
+        return default
+    text = el.findtext(path)
+    return int(text) if text not in (None, "") else default
+
+
+def _vty(el: etree._Element) -> VtyLine:
+    first = int(el.findtext(n("first")) or 0)
+    last = int(el.findtext(n("last")) or first)
+    transport_input = el.find(f"{n('transport')}/{n('input')}")
+    if transport_input is None:
+        transport = frozenset({"ssh"})  # 17.x default: transport input ssh
+    elif transport_input.find(n("all")) is not None:
+        transport = frozenset({"ssh", "telnet", "all"})
+    elif transport_input.find(n("none")) is not None:
+        transport = frozenset()
+    else:
+        transport = frozenset(i.text or "" for i in transport_input.iterfind(n("input")))
+    login = el.find(n("login"))
+    minutes = el.findtext(f"{n('exec-timeout')}/{n('minutes')}")
+    seconds = el.findtext(f"{n('exec-timeout')}/{n('seconds')}")
+    if minutes is None and seconds is None:
+        exec_timeout = DEFAULT_EXEC_TIMEOUT
+    else:
+        exec_timeout = int(minutes or 0) * 60 + int(seconds or 0)
+    pw = el.find(n("password"))
+    line_password = None
+    if pw is not None and pw.findtext(n("secret")):
+        line_password = (pw.findtext(n("type")) or "0", pw.findtext(n("secret")) or "")
+    level = el.findtext(f"{n('privilege')}/{n('level')}/{n('number')}")
+    return VtyLine(
+        first=first,
+        last=max(last, first),
+        transport=transport,
+        login_list=(login.findtext(n("authentication")) if login is not None else None) or "default",
+        login_local=login is not None and login.find(n("local")) is not None,
+        line_password=line_password,
+        exec_timeout=exec_timeout,
+        privilege=int(level) if level is not None else None,
+    )
+
+
+def _key_hashes(ssh: etree._Element) -> dict[str, frozenset[str]]:
+    hashes: dict[str, frozenset[str]] = {}
+    for entry in ssh.iterfind(f"{n('pubkey-chain')}/{n('username')}"):
+        values = {(h.findtext(n("key-hash-value")) or "").upper() for h in entry.iterfind(n("key-hash"))}
+        hashes.setdefault(entry.findtext(n("name")) or "", frozenset(values))
+    return hashes
+
+
+def read_ssh(tree: etree._Element) -> SshView:
+    """The SSH view of a configuration (pure; never fails on a schema-valid tree)."""
+    native = native_of(tree)
+    if native is None:
+        return SshView()
+    lines = tuple(_vty(v) for v in native.iterfind(f"{n('line')}/{n('vty')}")) or (DEFAULT_VTY_LINE,)
+    ssh = native.find(f"{n('ip')}/{n('ssh')}")
+    if ssh is None:
+        return SshView(vty=lines)
+    enc = ssh.find(f"{n('server')}/{n('algorithm')}/{n('encryption')}")
+    ciphers = tuple(c for c in CIPHER_LEAVES if enc.find(n(c)) is not None) if enc is not None else ()
+    dh = ssh.findtext(f"{n('dh')}/{n('min')}/{n('size')}")
+    peruser = ssh.findtext(f"{n('server')}/{n('peruser')}/{n('session')}/{n('limit')}")
+    return SshView(
+        keypair_name=ssh.findtext(f"{n('rsa')}/{n('keypair-name')}"),
+        auth_timeout=_int(ssh, n("time-out"), DEFAULT_AUTH_TIMEOUT),
+        auth_retries=_int(ssh, n("authentication-retries"), DEFAULT_AUTH_RETRIES),
+        dh_min=int(dh) if dh else DEFAULT_DH_MIN,
+        ciphers=ciphers,
+        maxstartups=_int(ssh, n("maxstartups"), DEFAULT_MAXSTARTUPS),
+        peruser_limit=int(peruser) if peruser else None,
+        vty=lines,
+        logging_events=ssh.findtext(f"{n('logging')}/{n('events-enable')}") != "false",
+        key_hashes=MappingProxyType(_key_hashes(ssh)),
+    )

@@ -1,0 +1,97 @@
+"""Parsing of the parameters shared by the base operations (targets, sources, enums, filters)."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from iosxe_agent.data.defaults import MODES, WithDefaults
+from iosxe_agent.datastore.names import Datastore
+from iosxe_agent.datastore.store import STARTUP
+from iosxe_agent.datastore.transaction import Face, Origin
+from iosxe_agent.netconf.errors import ErrorTag
+from iosxe_agent.netconf.faults import bad_element, missing_element, protocol_error, unknown_element
+from iosxe_agent.netconf.registry import RpcContext
+from iosxe_agent.netconf.xmlio import NC_NS, WD_NS, qn
+
+
+def child(op: etree._Element, name: str, ns: str = NC_NS) -> etree._Element | None:
+    """The first child ``name`` of ``op`` in namespace ``ns``."""
+    return op.find(qn(ns, name))
+
+
+def only_known(op: etree._Element, allowed: set[str], where: str) -> None:
+    """Refuse parameters the operation does not define (RFC 6241: unknown-element)."""
+    for c in op:
+        if isinstance(c.tag, str) and c.tag not in allowed:
+            raise unknown_element(etree.QName(c).localname, where)
+
+
+def origin(ctx: RpcContext) -> Origin:
+    """Who is making a change, for transactions and notifications."""
+    s = ctx.session
+    return Origin(session_id=s.session_id, user=s.user, face=Face.NETCONF, source_host=s.source_host)
+
+
+def datastore(
+    ctx: RpcContext, op: etree._Element, param: str, *, allow_config: bool = False
+) -> Datastore | etree._Element:
+    """The datastore named by ``<param><running/></param>`` (or the inline ``<config>`` if allowed)."""
+    where = etree.QName(op).localname
+    holder = child(op, param)
+    if holder is None:
+        raise missing_element(param, where)
+    inner = [c for c in holder if isinstance(c.tag, str)]
+    if len(inner) != 1:
+        raise bad_element(param, f"<{param}> must name exactly one datastore")
+    el = inner[0]
+    q = etree.QName(el)
+    if allow_config and q.localname == "config" and q.namespace in (NC_NS, None):
+        return el
+    if q.namespace != NC_NS or q.localname not in tuple(Datastore):
+        if q.localname == "url":
+            raise protocol_error(
+                ErrorTag.OPERATION_NOT_SUPPORTED, "the :url capability is not supported", element="url"
+            )
+        raise bad_element(param, f"<{q.localname}> is not a datastore")
+    if q.localname == STARTUP and not ctx.services.extensions:
+        raise protocol_error(
+            ErrorTag.INVALID_VALUE,
+            "the startup datastore is not available over NETCONF (no :startup capability); save with the device's "
+            "save-config RPC",
+            element=param,
+        )
+    return Datastore(q.localname)
+
+
+def datastore_name(ctx: RpcContext, op: etree._Element, param: str) -> Datastore:
+    """Like :func:`datastore` but an inline config is not accepted."""
+    ds = datastore(ctx, op, param)
+    assert isinstance(ds, Datastore)
+    return ds
+
+
+def choice(op: etree._Element, name: str, allowed: tuple[str, ...], default: str, ns: str = NC_NS) -> str:
+    """An enumerated parameter such as ``<default-operation>``."""
+    el = child(op, name, ns)
+    if el is None:
+        return default
+    value = (el.text or "").strip()
+    if value not in allowed:
+        raise bad_element(name, f'"{value}" is not a valid {name}; expected one of {", ".join(allowed)}')
+    return value
+
+
+def with_defaults_mode(op: etree._Element) -> WithDefaults:
+    """The RFC 6243 ``<with-defaults>`` mode of a request (``explicit``, our basic-mode, when absent).
+
+    A value that names no mode we support is ``invalid-value`` (RFC 6243 §4.5.1).
+    """
+    el = child(op, "with-defaults", WD_NS)
+    if el is None:
+        return WithDefaults.EXPLICIT
+    value = (el.text or "").strip()
+    if value not in MODES:
+        raise protocol_error(
+            ErrorTag.INVALID_VALUE, f'"{value}" is not a with-defaults mode; expected one of {", ".join(MODES)}'
+        )
+    return WithDefaults(value)

@@ -1,0 +1,186 @@
+"""Hardened XML input and output for NETCONF messages.
+
+Every byte a peer sends is parsed here, so this is where XML attacks stop: no DTD (so no entity declarations,
+no billion laughs, no external entities), no file or network access, bounded nesting. lxml's defaults are not
+safe: they expand internal entities, and even with ``load_dtd=False`` libxml2 still opens a local external DTD
+subset (``<!DOCTYPE x SYSTEM "/some/path">``; a FIFO there hangs the parser), so the parser also carries a
+resolver that refuses every external load before libxml2 touches it.
+
+A parser is built per call by :func:`make_parser` rather than shared at module level: lxml parsers must not be
+used from two threads at once, and parsing may run in a worker thread.
+
+Memory is bounded before a tree exists: an lxml tree costs about 130 bytes per element, so a 55 MB message of
+``<a/>`` would take 700 MB; :func:`parse_message` counts the elements first (``max_message_elements``).
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from lxml import etree
+
+from iosxe_agent.limits import Limits
+
+NC_NS = "urn:ietf:params:xml:ns:netconf:base:1.0"
+WD_NS = "urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults"
+XML_NS = "http://www.w3.org/XML/1998/namespace"  # the fixed namespace of the ``xml:`` prefix (xml:lang)
+
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
+LIBXML2_MAX_DEPTH = 256  # libxml2's own nesting limit without XML_PARSE_HUGE (huge_tree)
+_XML_WHITESPACE = b" \t\r\n"
+
+
+class XmlError(Exception):
+    """A message is not acceptable XML; the text says why and becomes the client's error-message."""
+
+
+class _RefuseExternal(etree.Resolver):
+    """Answers every request for an external DTD or entity with an error instead of reading it."""
+
+    def resolve(self, system_url: str | None, public_id: str | None, context: object) -> None:
+        raise XmlError(f"external reference refused: {system_url or public_id}")
+
+
+def qn(ns: str, name: str) -> str:
+    """Return the Clark name ``{ns}name`` that lxml uses for namespaced tags and attributes."""
+    return f"{{{ns}}}{name}"
+
+
+class _SafeOptions(TypedDict):
+    resolve_entities: bool
+    load_dtd: bool
+    no_network: bool
+    huge_tree: bool
+    remove_blank_text: bool
+    collect_ids: bool
+
+
+#: ``huge_tree=False`` keeps libxml2's own limits (nesting 256, text nodes 10 MB); ``remove_blank_text=False``
+#: keeps whitespace as sent; ``collect_ids=False`` skips an unused ID table.
+_SAFE: _SafeOptions = {
+    "resolve_entities": False,
+    "load_dtd": False,
+    "no_network": True,
+    "huge_tree": False,
+    "remove_blank_text": False,
+    "collect_ids": False,
+}
+
+
+def make_parser() -> etree.XMLParser:
+    """Return a new parser that never expands entities, loads a DTD, touches the network or reads a file."""
+    parser = etree.XMLParser(**_SAFE)
+    parser.resolvers.add(_RefuseExternal())
+    return parser
+
+
+def _counting_parser(counter: _ElementCounter) -> etree.XMLParser:
+    """The same safe parser, sending its start events to ``counter`` instead of building a tree."""
+    # types-lxml wants a target with every ParserTarget method; lxml calls only those it has (fewer is faster)
+    parser: etree.XMLParser = etree.XMLParser(target=counter, **_SAFE)  # type: ignore[call-overload]
+    parser.resolvers.add(_RefuseExternal())
+    return parser
+
+
+def parse_message(data: bytes, limits: Limits) -> etree._Element:
+    """Parse one de-framed NETCONF message and return its root element.
+
+    Leading whitespace is dropped first: clients such as scrapli send ``\\n<?xml …``, and an XML declaration
+    is only valid at the very first byte. Entity references other than the five predefined ones and character
+    references need a DTD to be declared; a DTD is refused outright, so libxml2 rejects them as undefined.
+
+    Raises:
+        XmlError: the message is empty, larger than ``max_message_bytes``, holds more than
+            ``max_message_elements`` elements, is not well-formed, has a DOCTYPE, refers to an external resource,
+            or nests elements deeper than ``max_xml_depth`` (and never deeper than libxml2's 256, whatever the
+            limit says).
+    """
+    body = data.lstrip(_XML_WHITESPACE)
+    if not body:
+        raise XmlError("empty message")
+    if len(body) > limits.max_message_bytes:
+        raise XmlError(
+            f"message of {len(body)} bytes exceeds the limit of {limits.max_message_bytes} (max_message_bytes)"
+        )
+    if not within_element_limit(body, limits.max_message_elements):
+        raise XmlError(f"the message holds more than {limits.max_message_elements} elements (max_message_elements)")
+    try:
+        root = etree.fromstring(body, make_parser())
+    except etree.XMLSyntaxError as err:
+        if err.code == etree.ErrorTypes.ERR_RESOURCE_LIMIT and "depth" in str(err):
+            raise XmlError(_depth_message(min(limits.max_xml_depth, LIBXML2_MAX_DEPTH))) from None
+        raise XmlError(f"malformed XML: {err}") from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise XmlError("a DOCTYPE (document type declaration) is not allowed in NETCONF messages")
+    if _depth(root) > limits.max_xml_depth:
+        raise XmlError(_depth_message(limits.max_xml_depth))
+    return root
+
+
+def serialize(el: etree._Element) -> bytes:
+    """Return ``el`` (without its tail) as UTF-8 bytes after the XML declaration a Cisco box sends.
+
+    lxml's own ``xml_declaration=True`` writes single quotes; IOS XE writes ``<?xml version="1.0"
+    encoding="UTF-8"?>`` followed by a newline, and clients that compare transcripts notice the difference.
+    """
+    return XML_DECLARATION + b"\n" + etree.tostring(el, encoding="UTF-8", with_tail=False)
+
+
+def within_element_limit(body: bytes, limit: int) -> bool:
+    """True unless the XML text ``body`` holds more than ``limit`` elements; no tree is built.
+
+    Every element has exactly one start tag, a ``<`` not followed by ``/``, ``!`` or ``?``, so counting bytes
+    (C speed, linear) is exact unless a comment, CDATA section or processing instruction holds a raw ``<``;
+    only when that count is over the limit and such markup is present, a parser that builds no tree counts the
+    elements, stopping at the first one over the limit. Malformed text counts as within the limit: the real
+    parse reports it.
+    """
+    tags = body.count(b"<") - body.count(b"</") - body.count(b"<!") - body.count(b"<?")
+    if tags <= limit:
+        return True
+    if b"<!" not in body and b"<?" not in body:
+        return False
+    counter = _ElementCounter(limit)
+    try:
+        etree.fromstring(body, _counting_parser(counter))
+    except _TooManyElements:
+        return False
+    except (etree.XMLSyntaxError, XmlError):
+        pass
+    return True
+
+
+class _TooManyElements(Exception):
+    """Raised by :class:`_ElementCounter` to stop the parse."""
+
+
+class _ElementCounter:
+    """A parser target that only counts start tags and stops the parse past ``limit``."""
+
+    def __init__(self, limit: int) -> None:
+        self._left = limit
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        self._left -= 1
+        if self._left < 0:
+            raise _TooManyElements
+
+    def close(self) -> None:
+        return None
+
+
+def _depth(root: etree._Element) -> int:
+    """Deepest element nesting under ``root`` (root alone is 1), walked iteratively so no Python recursion."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _depth_message(limit: int) -> str:
+    return f"XML elements are nested deeper than the limit of {limit} levels (max_xml_depth)"

@@ -1,0 +1,259 @@
+"""One simulated router, whole: datastores, keys, sessions, IOS log, debug switches, files and both listeners.
+
+Why here and not in ``main``: one process must be able to run many devices (fleet mode, in-process tests), so
+everything a device owns hangs off one :class:`Device` built from a state directory, the limits and the compiled
+schema (shared read-only by every device), and started or stopped on its own host and ports. Nothing a device
+owns lives in module globals or in a process-global logger; the module-level names below are constants.
+``main`` only turns the command line into one Device. This module wires every layer (like ``main``, it sits above
+``cli`` and ``device``), so nothing below imports it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncssh
+from lxml import etree
+
+from iosxe_agent.cli.context import CliDevice
+from iosxe_agent.cli.shell import run_cli
+from iosxe_agent.datastore.persist import atomic_write
+from iosxe_agent.datastore.store import StorePaths, Stores
+from iosxe_agent.device import crypto_rpc, rpcs, views
+from iosxe_agent.device.aaa.authorization import Login
+from iosxe_agent.device.aaa.network import NetworkAaa
+from iosxe_agent.device.aaa.quiet_mode import QuietLogin
+from iosxe_agent.device.bootstrap import bootstrap_config, random_password
+from iosxe_agent.device.debug import Debug, DebugFlags
+from iosxe_agent.device.files import Flash
+from iosxe_agent.device.filesystem import DeviceFiles
+from iosxe_agent.device.keys import KeyEvent, KeyStore
+from iosxe_agent.device.logbuffer import CONSOLE_LOGGER, DeviceLog
+from iosxe_agent.device.names import schema_url
+from iosxe_agent.device.printable import PrintableCheck
+from iosxe_agent.device.reconciler import Reconciler
+from iosxe_agent.device.secrets import hash_clear_secrets
+from iosxe_agent.device.sessions import SessionInfo, SessionRegistry
+from iosxe_agent.device.snmp import SessionEnd, TrapSender
+from iosxe_agent.device.ssh_service import SshService
+from iosxe_agent.limits import DEFAULT_LIMITS, Limits
+from iosxe_agent.netconf import monitoring
+from iosxe_agent.netconf.notifications import NotificationBus
+from iosxe_agent.netconf.operations import datastore as datastore_ops
+from iosxe_agent.netconf.operations import push as push_ops
+from iosxe_agent.netconf.operations import register_base, subscription
+from iosxe_agent.netconf.operations import schema as schema_ops
+from iosxe_agent.netconf.registry import Registry
+from iosxe_agent.netconf.server import NetconfServer
+from iosxe_agent.netconf.services import NetconfServices
+from iosxe_agent.netconf.session import NetconfSession
+from iosxe_agent.oplog import working_for
+from iosxe_agent.yang.schema import Schema
+
+BOOTSTRAP_KEY_LABEL = "Router.lab.local"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceOptions:
+    """What one device is besides its state directory, limits and schema (ports 0: any free port)."""
+
+    host: str = "127.0.0.1"
+    netconf_port: int = 0
+    ssh_port: int = 0
+    #: offer :startup and :confirmed-commit:1.1 (the schema must be compiled with the same choice)
+    netconf_extensions: bool = False
+    persist_running: bool = False
+    sftp: bool = False
+    flash_bytes: int | None = None  # size of flash: (None: ``limits.max_flash_bytes``)
+    #: the privilege-15 user and password of a first start (None: ``admin`` and a random password)
+    admin_user: str | None = None
+    admin_password: str | None = None
+    #: the name on the device's operator-log lines (None: its hostname, read at each line)
+    name: str | None = None
+
+
+class Device:
+    """One simulated router: everything it owns, built from a state directory; :meth:`load`, :meth:`start`,
+    :meth:`stop`. Two Devices in one process share nothing but the read-only ``schema``."""
+
+    def __init__(
+        self, state_dir: Path, schema: Schema, limits: Limits = DEFAULT_LIMITS, options: DeviceOptions | None = None
+    ) -> None:
+        self.state_dir = state_dir
+        self.options = options = options or DeviceOptions()
+        self.limits = limits
+        state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(state_dir, 0o700)
+        #: the IOS log (show logging, terminal monitor, console) and the debug switches of this device alone
+        self.log = DeviceLog(name=self.name, console=logging.getLogger(CONSOLE_LOGGER))
+        self.debug = DebugFlags()
+        self.keys = KeyStore(state_dir / "keys", syslog=self.log.emit)
+        self.stores = Stores(
+            schema,
+            limits,
+            StorePaths(state_dir / "startup-config.xml", state_dir / "running-config.xml", options.persist_running),
+        )
+        self.stores.normalize_with(hash_clear_secrets)
+        self.stores.subscribe(PrintableCheck(schema))  # values IOS text cannot carry are refused (config injection)
+        self.registry = Registry()
+        register_base(self.registry, extensions=options.netconf_extensions)
+        flash = Flash(state_dir / "flash", options.flash_bytes or limits.max_flash_bytes)
+        flash.clean_partials()  # temporary files of transfers a crash interrupted
+        crypto_rpc.register(self.registry, self.keys)
+        self.notifications = NotificationBus(limits)  # RFC 5277 NETCONF stream, RFC 6470 events
+        subscription.register(self.registry, self.notifications)
+        self.stores.listen(self.notifications.on_commit)
+        self.stores.confirm.listeners.append(datastore_ops.confirm_notifier(self.notifications))
+        schema_ops.register(self.registry, schema)  # get-schema; yang-library 1.0/1.1 in the hello
+        self.services = NetconfServices(schema, self.stores, limits, self.registry, options.netconf_extensions)
+        monitoring.install(self.services, schema_url=schema_url)  # netconf-state, modules-state, yang-library
+        #: the IOS file system (flash:, running-config, startup-config): one copy for the CLI, the RPC and SCP
+        self.files = DeviceFiles(flash, self.stores, session_ids=self.services.sessions.allocate)
+        rpcs.register(self.registry, self.files)
+        self.netconf: NetconfServer | None = None
+        self.netconf_port = 0
+        self.generated_password: str | None = None
+        self.first_start = False  # set by load() when it wrote the bootstrap configuration
+        self.sessions = SessionRegistry()
+        self.aaa = NetworkAaa()  # TACACS+ / RADIUS clients and counters, shared by NETCONF and device SSH logins
+        self.ssh = SshService(
+            self.keys,
+            self.stores,
+            self.sessions,
+            options.host,
+            options.ssh_port,
+            self._run_cli,
+            syslog=self.log.emit,
+            debug=self.debug,  # `debug ip ssh` in any CLI session turns on the service's debug lines
+            limits=limits,  # per-source / per-user / idle admission bounds, shared with the NETCONF port
+            files=self.files,
+            sftp=options.sftp,
+            network=self.aaa,
+        )
+        self.cli = CliDevice(
+            self.stores,
+            self.keys,
+            self.sessions,
+            self.ssh,
+            self.log,
+            session_ids=self.services.sessions.allocate,
+            debug=self.debug,
+        )
+        self.reconciler = Reconciler(self.ssh)
+        self.traps = TrapSender(agent_address=options.host, syslog=self.log.emit)
+        self.ssh.session_end_hooks.append(self._send_tty_traps)
+        self.keys.subscribe(self._keys_changed)
+        self._netconf_records: dict[int, SessionInfo] = {}
+        self.services.session_started_hooks.append(self._netconf_started)
+        self.services.session_ended_hooks.append(self._netconf_ended)
+        self.services.session_started_hooks.append(self.notifications.session_started)
+        self.services.session_ended_hooks.append(self.notifications.session_ended)
+        self.services.state_providers.append(self.notifications.streams_state)
+        self.push = push_ops.install(self.registry, self.services)  # dynamic subscriptions (yang-push)
+        self.services.idle_exemptions += [self.notifications.subscribed, lambda sid: bool(self.push.of_session(sid))]
+
+    def name(self) -> str:
+        """The device's name on operator-log lines: the configured one, else the current hostname."""
+        return self.options.name or views.identity(self.stores.running).hostname
+
+    async def _run_cli(self, process: asyncssh.SSHServerProcess[str], info: SessionInfo) -> None:
+        """The IOS shell on an authenticated device SSH session."""
+        await run_cli(process, info, device=self.cli)
+
+    def _keys_changed(self, event: KeyEvent) -> None:
+        """A generated or zeroized key may turn the SSH server on or off (``%SSH-5-ENABLED/DISABLED``)."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return  # before the loop runs (bootstrap): start() syncs the SSH server anyway
+        self.ssh.sync_soon()
+
+    def _send_tty_traps(self, info: SessionInfo) -> None:
+        """``snmp-server enable traps tty``: one trap per host when a device SSH session ends."""
+        targets = views.snmp(self.stores.running).tty_targets
+        if not targets:
+            return
+        end = SessionEnd(
+            username=info.user,
+            peer_address=info.peer or "0.0.0.0",
+            peer_port=info.peer_port,
+            local_address=info.local_address or self.options.host,
+            local_port=info.local_port,
+            line=info.line or "vty 0",
+            bytes_in=info.bytes_in,
+            bytes_out=info.bytes_out,
+            elapsed_s=max(0.0, time.time() - info.started),
+        )
+        self.traps.debug = Debug.SNMP in self.debug  # `debug snmp packet`
+        self.traps.schedule(targets, end)
+
+    def _netconf_started(self, session: NetconfSession) -> None:
+        """NETCONF sessions are device sessions too (``show users`` lists them, ``clear netconf-yang session``
+        kills one as ``<kill-session>`` does: locks released, RFC 6470 killed-by the CLI session)."""
+
+        record = self.sessions.add(
+            "netconf",
+            session.user,
+            session.source_host,
+            mode="netconf",
+            privilege=15,
+            session_id=session.session_id,
+            end=session.kill,
+        )
+        self._netconf_records[session.session_id] = record
+
+    def _netconf_ended(self, session_id: int) -> None:
+        record = self._netconf_records.pop(session_id, None)
+        if record is not None:
+            self.sessions.remove(record)
+
+    def load(self) -> None:
+        """Load startup (writing the bootstrap configuration on first start) into running."""
+
+        def bootstrap() -> etree._Element:
+            self.first_start = True
+            user = self.options.admin_user or "admin"
+            password = self.options.admin_password
+            if not password:
+                password = self.generated_password = random_password()
+            self.keys.load_or_generate(BOOTSTRAP_KEY_LABEL)
+            return bootstrap_config(user, password)
+
+        with working_for(self.name):
+            self.stores.load(bootstrap)
+
+    async def start(self) -> None:
+        """Start the device SSH server (if a host key exists) and the NETCONF listener.
+
+        They start inside this device's logging context, which every connection, session and task they spawn
+        inherits: the operator log names this device on their lines (see :mod:`iosxe_agent.oplog`).
+        """
+        with working_for(self.name):
+            self.stores.subscribe(self.reconciler)
+            await self.ssh.apply(views.ssh(self.stores.running))
+            host_key = self._netconf_host_key()
+            login = QuietLogin(Login(self.stores, self.aaa), self.ssh.quiet, lambda: self.netconf_port)
+            self.netconf = NetconfServer(self.services, login, [host_key])
+            self.netconf_port = await self.netconf.start(self.options.host, self.options.netconf_port)
+
+    def _netconf_host_key(self) -> asyncssh.SSHKey:
+        """NETCONF has its own host key file, so zeroizing device RSA keys never locks automation out."""
+        path = self.state_dir / "netconf-hostkey.pem"
+        if path.exists():
+            return asyncssh.read_private_key(path)
+        key = asyncssh.generate_private_key("ssh-rsa", key_size=2048)
+        atomic_write(path, key.export_private_key("pkcs8-pem"), mode=0o600)
+        return key
+
+    async def stop(self) -> None:
+        """Stop every listener."""
+        with working_for(self.name):
+            if self.netconf is not None:
+                await self.netconf.stop()
+            await self.ssh.stop()
+            await self.traps.aclose()
