@@ -1,0 +1,67 @@
+"""Where each device of a running fleet answers: the one record the ready file, the inventories and the public API
+share.
+
+Why a module of its own: the fleet runner writes these, and everything that tells a user's tools where the
+devices are (``--ready-file``, ``--write-inventory``, the pytest fixtures) reads them; none of those should import
+the runner to learn an address.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """One listening device: its hostname, the address it listens on and its two ports."""
+
+    name: str
+    host: str
+    ssh_port: int
+    netconf_port: int
+    state_dir: Path
+
+    def as_json(self) -> dict[str, Any]:
+        record = asdict(self)
+        record["state_dir"] = str(self.state_dir)
+        return record
+
+    @classmethod
+    def from_json(cls, record: dict[str, Any]) -> Endpoint:
+        return cls(
+            name=str(record["name"]),
+            host=str(record["host"]),
+            ssh_port=int(record["ssh_port"]),
+            netconf_port=int(record["netconf_port"]),
+            state_dir=Path(record["state_dir"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Ready:
+    """What a started fleet (or single device) announces: its endpoints and the admin user of a first start.
+
+    Secrets are never in it: the password stays where the user put it (``--admin-password-file``, the
+    environment variable) or is printed once on the console when generated.
+    """
+
+    endpoints: tuple[Endpoint, ...]
+    admin_user: str
+    pid: int
+
+    def dumps(self) -> str:
+        """One JSON line (the ``--ready-file`` content, and the line printed for port 0)."""
+        body = {"admin_user": self.admin_user, "pid": self.pid, "devices": [e.as_json() for e in self.endpoints]}
+        return json.dumps(body, separators=(",", ":"))
+
+    @classmethod
+    def loads(cls, text: str) -> Ready:
+        body = json.loads(text)
+        return cls(
+            endpoints=tuple(Endpoint.from_json(r) for r in body["devices"]),
+            admin_user=str(body["admin_user"]),
+            pid=int(body["pid"]),
+        )
