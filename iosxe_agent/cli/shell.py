@@ -127,7 +127,12 @@ def line_idle_timeout(device: CliDevice, line: str | None) -> float | None:
 
 
 async def run_command(s: CliSession, line: str) -> str:
-    """Run one exec-mode line (with ``|`` filters) and return its output (no paging)."""
+    """Run one exec-mode line (with ``|`` filters) and return its output (no paging).
+
+    An empty or blank line prints nothing (the prompt comes again), as on IOS: every netmiko, scrapli, NAPALM and
+    unicon session sends one to find the prompt."""
+    if not line.strip():
+        return ""
     command, filters = split_pipe(line)
     if isinstance(filters, str):
         if filters == "incomplete":

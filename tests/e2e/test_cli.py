@@ -143,6 +143,17 @@ def test_errors_are_printed_as_ios_prints_them(agent) -> None:
     assert "% Invalid input detected at '^' marker." in out_of_range
 
 
+def test_an_empty_or_blank_line_prints_only_the_prompt_again(agent) -> None:
+    """What every netmiko/scrapli/NAPALM/unicon session sends first: no error, just the prompt."""
+
+    async def blank(shell: Shell) -> list[str]:
+        return [await shell.cmd(line, "#") for line in ("", "   ", "\t")]
+
+    for out in asyncio.run(with_shell(agent, blank)):
+        assert "%" not in out and "^" not in out
+        assert out.strip().endswith("Router#")
+
+
 def test_level_1_user_cannot_see_the_configuration(fresh_agent) -> None:
     agent = fresh_agent()
     m = agent.connect()
