@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 PASSWORD_ENV = "IOSXE_AGENT_ADMIN_PASSWORD"
+#: the admin user of a first start (``--admin-user``); not a secret, but read here beside its password
+USER_ENV = "IOSXE_AGENT_ADMIN_USER"
 #: A password file is a secret, not a configuration file: anything longer is not what the option is for.
 MAX_PASSWORD_FILE_BYTES = 4096
 CLI_WARNING = (

@@ -1,6 +1,11 @@
 """Command line and lifetime of the agent: argv -> Settings -> one :class:`iosxe_agent.router.Device` -> serve until
 signalled.
 
+The order is what a first run promises: parse (``--help``/``--version`` end there, having touched nothing), listen
+on both ports (a busy one is a one-line error while the state directory is still untouched), then lock, load (a
+first start writes its configuration and keys) and start on those very sockets, and only then announce the ports
+(``ready:`` line, ``--ready-file``).
+
 This module and :mod:`iosxe_agent.router` (which wires one device) are the only ones that know every layer; each layer
 below receives what it needs as arguments.
 """
@@ -18,18 +23,26 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import iosxe_agent
 from iosxe_agent import oplog
-from iosxe_agent.admin_password import PASSWORD_ENV, PasswordSourceError, admin_password
+from iosxe_agent.admin_password import PASSWORD_ENV, USER_ENV, PasswordSourceError, admin_password
+from iosxe_agent.datastore.persist import atomic_write
 from iosxe_agent.device.access import netconf_access, startup_report
 from iosxe_agent.device.bootstrap import random_password
+from iosxe_agent.device.egress import LOOPBACK, EgressPolicy, egress_argument
 from iosxe_agent.device.logbuffer import CONSOLE_LOGGER
 from iosxe_agent.device.names import MODULES, enabled_features
 from iosxe_agent.device.recovery import RecoveryError, recover_admin
+from iosxe_agent.device.seed import SeedError
 from iosxe_agent.device.state_lock import StateBusy, StateLock
+from iosxe_agent.fleet.endpoints import Endpoint, Ready
 from iosxe_agent.limits import DEFAULT_LIMITS, LimitError, Limits, limit_names, with_overrides
+from iosxe_agent.listeners import DevicePorts, ListenError, listen_device_ports
 from iosxe_agent.router import Device, DeviceOptions
 from iosxe_agent.yang.loader import default_search_path, load_schema
 from iosxe_agent.yang.schema import Schema
+
+MIB = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +65,11 @@ class Settings:
     sftp: bool = False
     flash_size_mb: int | None = None
     limits: Limits = DEFAULT_LIMITS
+    #: ``--ready-file``: where the JSON line of :class:`~iosxe_agent.fleet.endpoints.Ready` goes once listening
+    ready_file: Path | None = None
+    #: ``--startup-config``: the seed of a first start instead of the bootstrap configuration
+    startup_config: Path | None = None
+    egress: EgressPolicy = LOOPBACK  # where the device's own clients may send (its --host is always added)
 
 
 def default_state_dir() -> Path:
@@ -76,21 +94,103 @@ def compiled_schema(settings: Settings) -> Schema:
     return load_schema(default_search_path(yang_dir()), MODULES, enabled_features(settings.netconf_extensions))
 
 
+#: Every environment variable the agent reads, for ``--help`` (tests/e2e/test_first_run.py checks the list
+#: against the source, so a new one cannot go undocumented).
+ENVIRONMENT = (
+    (USER_ENV, "the admin user of a first start, as --admin-user"),
+    (PASSWORD_ENV, "its password, as --admin-password-file (keeps it out of ps)"),
+    ("XDG_STATE_HOME", "the default state directory is $XDG_STATE_HOME/iosxe-agent"),
+    ("HOME", "... or ~/.local/state/iosxe-agent when XDG_STATE_HOME is unset"),
+    ("HOSTNAME", "iosxe-agent fleet --ordinal-from-hostname: the pod's ordinal"),
+)
+
+
+def environment_help() -> str:
+    """The ``--help`` epilog: the environment variables, and where the fleet is."""
+    width = max(len(name) for name, _ in ENVIRONMENT)
+    lines = [f"  {name:<{width}}  {meaning}" for name, meaning in ENVIRONMENT]
+    return "\n".join(
+        [
+            "environment variables:",
+            *lines,
+            "",
+            "many devices in one process: iosxe-agent fleet --devices N ... (see iosxe-agent fleet --help)",
+        ]
+    )
+
+
+def add_shared_options(p: argparse.ArgumentParser, *, added: str) -> None:
+    """``--egress``, ``--log-level`` and ``--limit``: one device and a fleet take them alike (``added`` names the
+    listening addresses the egress policy always allows)."""
+    p.add_argument(
+        "--egress",
+        type=egress_argument,
+        default=LOOPBACK,
+        metavar="CIDR,...",
+        help=f"where AAA requests, traps, ssh and copy scp: may go (default {LOOPBACK}; {added} added)",
+    )
+    p.add_argument(
+        "--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="(default: %(default)s)"
+    )
+    p.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override one bound of each device (repeatable), e.g. max_netconf_sessions=8; names: "
+        + ", ".join(limit_names()),
+    )
+
+
 def parse_args(argv: list[str] | None = None) -> Settings:
     """Build Settings from the command line and ``IOSXE_AGENT_ADMIN_USER`` / ``IOSXE_AGENT_ADMIN_PASSWORD``."""
-    p = argparse.ArgumentParser(prog="iosxe-agent", description="Cisco IOS XE 17 management-plane agent")
-    p.add_argument("--state-dir", type=Path, default=None, help="state directory (default %(default)s)")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--netconf-port", type=int, default=8830, help="NETCONF over SSH port (0: any free port)")
-    p.add_argument("--ssh-port", type=int, default=8022, help="device SSH port (CLI, SCP)")
-    p.add_argument("--admin-user", default=os.environ.get("IOSXE_AGENT_ADMIN_USER"))
+    p = argparse.ArgumentParser(
+        prog="iosxe-agent",
+        description="Cisco IOS XE 17.12 management plane (NETCONF, IOS CLI, SCP): one device.",
+        epilog=environment_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {iosxe_agent.__version__}")
+    p.add_argument(
+        "--state-dir", type=Path, default=None, metavar="DIR", help=f"state directory (default: {default_state_dir()})"
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    p.add_argument(
+        "--netconf-port", type=int, default=8830, help="NETCONF over SSH port (default: %(default)s; 0: any free port)"
+    )
+    p.add_argument(
+        "--ssh-port", type=int, default=8022, help="device SSH port: CLI, SCP (default: %(default)s; 0: any free port)"
+    )
+    p.add_argument(
+        "--ready-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="once listening, write the device's address and ports there as one JSON line (also printed)",
+    )
+    p.add_argument(
+        "--startup-config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="first start only: the startup configuration (IOS text or XML) instead of the bootstrap one",
+    )
+    p.add_argument(
+        "--admin-user",
+        default=os.environ.get(USER_ENV),
+        help=f"the privilege-15 user of a first start (default: {os.environ.get(USER_ENV) or 'admin'})",
+    )
     p.add_argument(
         "--admin-password",
         default=None,
         help=f"the admin password (visible in ps: prefer --admin-password-file or {PASSWORD_ENV})",
     )
     p.add_argument(
-        "--admin-password-file", type=Path, default=None, metavar="FILE", help="read the admin password from FILE"
+        "--admin-password-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=f"read the admin password from FILE (default: ${PASSWORD_ENV}, else a random one printed once)",
     )
     p.add_argument(
         "--recover-admin",
@@ -107,17 +207,18 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         help="also offer what IOS XE lacks: the :startup capability (and later confirmed commit)",
     )
     p.add_argument("--persist-running", action="store_true", help="restore running (not startup) after a restart")
-    p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     p.add_argument("--sftp", action="store_true", help="also serve SFTP (IOS XE has none: scp -O uses SCP)")
-    p.add_argument("--flash-size", type=int, default=None, metavar="MB", help="size of flash: (default 64 MB)")
     p.add_argument(
-        "--limit",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override one bound (repeatable), e.g. max_netconf_sessions=8; names: " + ", ".join(limit_names()),
+        "--flash-size",
+        type=int,
+        default=None,
+        metavar="MB",
+        help=f"size of flash: (default: {DEFAULT_LIMITS.max_flash_bytes // MIB})",
     )
+    add_shared_options(p, added="the --host")
     ns = p.parse_args(argv)
+    if ns.ready_file is not None and not ns.ready_file.parent.is_dir():
+        p.error(f"--ready-file: no directory {ns.ready_file.parent}")
     try:
         limits = with_overrides(DEFAULT_LIMITS, ns.limit)
     except LimitError as exc:
@@ -140,7 +241,10 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         log_level=ns.log_level,
         sftp=ns.sftp,
         flash_size_mb=ns.flash_size,
+        egress=ns.egress,
         limits=limits,
+        ready_file=ns.ready_file,
+        startup_config=ns.startup_config,
     )
 
 
@@ -153,18 +257,38 @@ def device_options(settings: Settings) -> DeviceOptions:
         netconf_extensions=settings.netconf_extensions,
         persist_running=settings.persist_running,
         sftp=settings.sftp,
-        flash_bytes=settings.flash_size_mb * 1024 * 1024 if settings.flash_size_mb else None,
+        flash_bytes=settings.flash_size_mb * MIB if settings.flash_size_mb else None,
+        egress=settings.egress,
         admin_user=settings.admin_user,
         admin_password=settings.admin_password,
+        startup_config=settings.startup_config,
     )
 
 
-async def serve(settings: Settings) -> None:
-    """Run one device until SIGINT/SIGTERM."""
+def ready_record(settings: Settings, device: Device) -> Ready:
+    """What ``--ready-file`` and the ``ready:`` line announce: where the listening device answers (no secret)."""
+    endpoint = Endpoint(
+        name=device.name(),
+        host=settings.host,
+        ssh_port=device.ssh.port,
+        netconf_port=device.netconf_port,
+        state_dir=settings.state_dir.absolute(),
+    )
+    return Ready(endpoints=(endpoint,), admin_user=settings.admin_user or "admin", pid=os.getpid())
+
+
+async def serve(settings: Settings, ports: DevicePorts) -> None:
+    """Run one device on ``ports`` (already listening) until SIGINT/SIGTERM.
+
+    The ready file exists only while the device serves: one left by a killed run is removed first, so a tool
+    waiting for it never reads the ports of a process that is gone.
+    """
+    if settings.ready_file is not None:
+        settings.ready_file.unlink(missing_ok=True)
     schema = compiled_schema(settings)
     device = Device(settings.state_dir, schema, settings.limits, device_options(settings))
     device.load()
-    await device.start()
+    await device.start(ports)
     ssh = f"SSH on {settings.host}:{device.ssh.port}" if device.ssh.enabled else "SSH disabled (no RSA key)"
     print(f"iosxe-agent: {ssh}", flush=True)
     report = startup_report(
@@ -180,12 +304,18 @@ async def serve(settings: Settings) -> None:
         f"iosxe-agent: NETCONF on {settings.host}:{device.netconf_port}; state in {settings.state_dir}",
         flush=True,
     )
+    ready = ready_record(settings, device).dumps()
+    if settings.ready_file is not None:
+        atomic_write(settings.ready_file, f"{ready}\n".encode(), mode=0o644)
+    print(f"iosxe-agent: ready: {ready}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     await device.stop()
+    if settings.ready_file is not None:
+        settings.ready_file.unlink(missing_ok=True)
 
 
 def recover(settings: Settings) -> int:
@@ -227,22 +357,38 @@ def recover(settings: Settings) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point."""
-    settings = parse_args(argv)
-    logging.basicConfig(level=settings.log_level)
+def configure_logging(level: str) -> None:
+    """The operator console (one device or a fleet): lines name their device, IOS messages always print."""
+    logging.basicConfig(level=level)
     for handler in logging.getLogger().handlers:
         oplog.install(handler)  # each line names the device it is about
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
     logging.getLogger(CONSOLE_LOGGER).setLevel(logging.DEBUG)  # IOS messages print like a console, at any level
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point (``iosxe-agent fleet …`` is the fleet's own command line)."""
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["fleet"]:
+        from iosxe_agent.fleet import cli as fleet_cli  # imported only for a fleet: it imports this module
+
+        sys.exit(fleet_cli.main(args[1:]))
+    settings = parse_args(args)
+    configure_logging(settings.log_level)
     if settings.recover_admin is not None:
         sys.exit(recover(settings))
-    settings.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        with StateLock(settings.state_dir), contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(serve(settings))
-    except StateBusy as exc:
+    try:  # before anything is written: a busy port must not leave a bootstrap configuration, keys or a password
+        ports = listen_device_ports(settings.host, settings.ssh_port, settings.netconf_port)
+    except ListenError as exc:
         sys.exit(f"iosxe-agent: {exc}")
+    try:
+        settings.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with StateLock(settings.state_dir), contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve(settings, ports))
+    except (StateBusy, SeedError) as exc:
+        sys.exit(f"iosxe-agent: {exc}")
+    finally:
+        ports.close()
 
 
 if __name__ == "__main__":

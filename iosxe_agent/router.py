@@ -10,7 +10,6 @@ owns lives in module globals or in a process-global logger; the module-level nam
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import time
@@ -22,26 +21,30 @@ from lxml import etree
 
 from iosxe_agent.cli.context import CliDevice
 from iosxe_agent.cli.shell import run_cli
-from iosxe_agent.datastore.persist import atomic_write
 from iosxe_agent.datastore.store import StorePaths, Stores
 from iosxe_agent.device import crypto_rpc, rpcs, views
 from iosxe_agent.device.aaa.authorization import Login
 from iosxe_agent.device.aaa.network import NetworkAaa
 from iosxe_agent.device.aaa.quiet_mode import QuietLogin
-from iosxe_agent.device.bootstrap import bootstrap_config, random_password
+from iosxe_agent.device.bootstrap import hashed_bootstrap_config, random_password
 from iosxe_agent.device.debug import Debug, DebugFlags
+from iosxe_agent.device.egress import LOOPBACK, Egress, EgressPolicy
 from iosxe_agent.device.files import Flash
 from iosxe_agent.device.filesystem import DeviceFiles
+from iosxe_agent.device.keyload import host_key_file
 from iosxe_agent.device.keys import KeyEvent, KeyStore
 from iosxe_agent.device.logbuffer import CONSOLE_LOGGER, DeviceLog
 from iosxe_agent.device.names import schema_url
+from iosxe_agent.device.passwords import type9_hash
 from iosxe_agent.device.printable import PrintableCheck
 from iosxe_agent.device.reconciler import Reconciler
 from iosxe_agent.device.secrets import hash_clear_secrets
+from iosxe_agent.device.seed import first_key_label, seeded_config, with_hostname
 from iosxe_agent.device.sessions import SessionInfo, SessionRegistry
 from iosxe_agent.device.snmp import SessionEnd, TrapSender
 from iosxe_agent.device.ssh_service import SshService
 from iosxe_agent.limits import DEFAULT_LIMITS, Limits
+from iosxe_agent.listeners import DevicePorts
 from iosxe_agent.netconf import monitoring
 from iosxe_agent.netconf.notifications import NotificationBus
 from iosxe_agent.netconf.operations import datastore as datastore_ops
@@ -73,8 +76,15 @@ class DeviceOptions:
     #: the privilege-15 user and password of a first start (None: ``admin`` and a random password)
     admin_user: str | None = None
     admin_password: str | None = None
-    #: the name on the device's operator-log lines (None: its hostname, read at each line)
+    #: that password as a type-9 hash instead (it wins): a fleet hashes its one password once, not per device
+    admin_secret: str | None = None
+    #: the name on the device's operator-log lines (None: its hostname, read at each line); also the hostname
+    #: of a first start
     name: str | None = None
+    #: the seed of a first start instead of the bootstrap (IOS text or XML ``<config>``; the admin user is ensured)
+    startup_config: Path | None = None
+    #: where the device's own clients (AAA, traps, ssh, scp) may send; its listening address is always added
+    egress: EgressPolicy = LOOPBACK
 
 
 class Device:
@@ -119,8 +129,12 @@ class Device:
         self.netconf_port = 0
         self.generated_password: str | None = None
         self.first_start = False  # set by load() when it wrote the bootstrap configuration
+        self._first_key_label: str | None = None  # the device RSA key a first start generates, in start()
+        self._ssh_follows_keys = False  # from start() to stop(): key events resync the SSH server
         self.sessions = SessionRegistry()
-        self.aaa = NetworkAaa()  # TACACS+ / RADIUS clients and counters, shared by NETCONF and device SSH logins
+        #: every outgoing socket of the device asks this gate first (``--egress``: labs never reach production)
+        self.egress = Egress(options.egress.including([options.host]))
+        self.aaa = NetworkAaa(self.egress)  # TACACS+ / RADIUS clients and counters, for NETCONF and SSH logins
         self.ssh = SshService(
             self.keys,
             self.stores,
@@ -143,9 +157,10 @@ class Device:
             self.log,
             session_ids=self.services.sessions.allocate,
             debug=self.debug,
+            egress=self.egress,  # `ssh` and `copy scp://` from the device
         )
         self.reconciler = Reconciler(self.ssh)
-        self.traps = TrapSender(agent_address=options.host, syslog=self.log.emit)
+        self.traps = TrapSender(agent_address=options.host, syslog=self.log.emit, egress=self.egress)
         self.ssh.session_end_hooks.append(self._send_tty_traps)
         self.keys.subscribe(self._keys_changed)
         self._netconf_records: dict[int, SessionInfo] = {}
@@ -167,11 +182,8 @@ class Device:
 
     def _keys_changed(self, event: KeyEvent) -> None:
         """A generated or zeroized key may turn the SSH server on or off (``%SSH-5-ENABLED/DISABLED``)."""
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return  # before the loop runs (bootstrap): start() syncs the SSH server anyway
-        self.ssh.sync_soon()
+        if self._ssh_follows_keys:  # not yet for a first start's own key: start() syncs on its adopted socket
+            self.ssh.sync_soon()
 
     def _send_tty_traps(self, info: SessionInfo) -> None:
         """``snmp-server enable traps tty``: one trap per host when a device SSH session ends."""
@@ -218,41 +230,64 @@ class Device:
         def bootstrap() -> etree._Element:
             self.first_start = True
             user = self.options.admin_user or "admin"
-            password = self.options.admin_password
-            if not password:
-                password = self.generated_password = random_password()
-            self.keys.load_or_generate(BOOTSTRAP_KEY_LABEL)
-            return bootstrap_config(user, password)
+            secret = self.options.admin_secret
+            if secret is None:
+                password = self.options.admin_password
+                if not password:
+                    password = self.generated_password = random_password()
+                secret = type9_hash(password)
+            name, seed = self.options.name, self.options.startup_config
+            if seed is not None:
+                schema = self.stores.schema
+                config = seeded_config(seed, schema, self.limits, user=user, secret_hash=secret, hostname=name)
+            else:
+                config = hashed_bootstrap_config(user, secret)
+                if name is not None:
+                    with_hostname(config, name)
+            self._first_key_label = first_key_label(config, BOOTSTRAP_KEY_LABEL)
+            return config
 
         with working_for(self.name):
             self.stores.load(bootstrap)
 
-    async def start(self) -> None:
-        """Start the device SSH server (if a host key exists) and the NETCONF listener.
+    async def start(self, ports: DevicePorts | None = None) -> None:
+        """Start the device SSH server (if a host key exists) and the NETCONF listener, on ``ports`` if given
+        (sockets already listening, so a busy port was reported before :meth:`load` wrote anything).
 
+        The host keys come first: read without re-validation, or (first start) generated in the process's key
+        pool, so devices started side by side (a fleet) share every core and the event loop keeps serving.
         They start inside this device's logging context, which every connection, session and task they spawn
         inherits: the operator log names this device on their lines (see :mod:`iosxe_agent.oplog`).
         """
         with working_for(self.name):
+            host_key = await self._netconf_host_key(await self._first_key())
             self.stores.subscribe(self.reconciler)
+            if ports is not None:
+                self.ssh.adopt(ports.ssh)
+            self._ssh_follows_keys = True
             await self.ssh.apply(views.ssh(self.stores.running))
-            host_key = self._netconf_host_key()
             login = QuietLogin(Login(self.stores, self.aaa), self.ssh.quiet, lambda: self.netconf_port)
             self.netconf = NetconfServer(self.services, login, [host_key])
-            self.netconf_port = await self.netconf.start(self.options.host, self.options.netconf_port)
+            sock = ports.netconf if ports is not None else None
+            self.netconf_port = await self.netconf.start(self.options.host, self.options.netconf_port, sock)
 
-    def _netconf_host_key(self) -> asyncssh.SSHKey:
-        """NETCONF has its own host key file, so zeroizing device RSA keys never locks automation out."""
-        path = self.state_dir / "netconf-hostkey.pem"
-        if path.exists():
-            return asyncssh.read_private_key(path)
-        key = asyncssh.generate_private_key("ssh-rsa", key_size=2048)
-        atomic_write(path, key.export_private_key("pkcs8-pem"), mode=0o600)
-        return key
+    async def _netconf_host_key(self, seed: asyncssh.SSHKey | None) -> asyncssh.SSHKey:
+        """NETCONF has its own host key file, so zeroizing device RSA keys never locks automation out. A first
+        start writes it from ``seed``, the device RSA key it just generated (our choice: one RSA generation per
+        new device instead of two, the larger part of a fleet's first start); the files are independent after."""
+        return await host_key_file(self.state_dir / "netconf-hostkey.pem", seed=seed)
+
+    async def _first_key(self) -> asyncssh.SSHKey | None:
+        """A first start's device RSA key, made here in the shared key pool rather than in :meth:`load`: many
+        devices starting together generate their keys on every core, none blocking the event loop."""
+        if self._first_key_label is None:
+            return None
+        return await self.keys.aload_or_generate(self._first_key_label)
 
     async def stop(self) -> None:
         """Stop every listener."""
         with working_for(self.name):
+            self._ssh_follows_keys = False
             if self.netconf is not None:
                 await self.netconf.stop()
             await self.ssh.stop()

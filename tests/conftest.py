@@ -17,7 +17,7 @@ from types import ModuleType
 from typing import IO, Any
 
 import pytest
-from agents import ADMIN_PASSWORD, ADMIN_USER
+from agents import ADMIN_PASSWORD, ADMIN_USER, netconf_manager
 from namespaces import native
 from ncclient import manager
 
@@ -114,18 +114,8 @@ class AgentProcess:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
-    def connect(self, *, user: str = ADMIN_USER, password: str = ADMIN_PASSWORD, **kw: object) -> manager.Manager:
-        params = {"device_params": {"name": "iosxe"}, "timeout": 60, **kw}
-        return manager.connect(
-            host=self.host,
-            port=self.netconf_port,
-            username=user,
-            password=password,
-            hostkey_verify=False,
-            allow_agent=False,
-            look_for_keys=False,
-            **params,
-        )
+    def connect(self, *, user: str = ADMIN_USER, password: str = ADMIN_PASSWORD, **kw: Any) -> manager.Manager:
+        return netconf_manager(self.host, self.netconf_port, user, password, **kw)
 
     def commit(self, body: str) -> None:
         """Merge ``<native>body</native>`` through candidate and commit, as an automation client would."""

@@ -12,6 +12,7 @@ from lxml import etree
 from iosxe_agent.datastore.transaction import Face, Origin
 from iosxe_agent.device import views
 from iosxe_agent.device.debug import DebugFlags
+from iosxe_agent.device.egress import Egress
 from iosxe_agent.device.sessions import SessionInfo
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class CliDevice:
     log: DeviceLog
     session_ids: Callable[[], int]  # device-wide ids, shared with NETCONF sessions; never the system's 0
     debug: DebugFlags = field(default_factory=DebugFlags)  # device-wide, as IOS debugging is
+    egress: Egress = field(default_factory=Egress)  # where `ssh` and `copy scp://` may connect (default loopback)
     started: float = field(default_factory=time.time)
 
     @property

@@ -296,6 +296,8 @@ async def _connect(s: CliSession, url: ScpUrl) -> asyncssh.SSHClientConnection |
     password = url.password
     if password is None:
         password = await s.ask("Password: ", False)
+    if not s.device.egress.permit(url.host, url.port, "copy scp:"):
+        return printable(f"%Error opening {url} (Timed out)")  # as a silent host, at once and with nothing sent
     try:
         return await asyncio.wait_for(
             asyncssh.connect(

@@ -21,6 +21,9 @@ Messages (our choice where no capture was found, UNVERIFIED): ``% Connection ref
 ``% Authentication failed.`` and ``[Connection to HOST closed by foreign host]``. Not modelled: the escape
 sequence (Ctrl-Shift-6 x) that suspends a session, ``-v``/``-c``/``-m``/``-o``/``-vrf`` and a remote command
 after the host, ``transport output`` restrictions of the line.
+
+A host the device's egress policy refuses (:mod:`iosxe_agent.device.egress`, ``--egress``) gets the time-out
+message at once, without a DNS query or a packet: a lab never reaches a production host by accident.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from iosxe_agent.device.sessions import SessionInfo
 CONNECT_TIMEOUT = 30.0
 PASSWORD_TRIES = 3
 HELP = "Open a secure shell client connection"
+TIMED_OUT = "% Connection timed out; remote host not responding"
 
 
 class Terminal(Protocol):
@@ -83,6 +87,8 @@ async def ssh_session(s: CliSession, args: tuple[str, ...]) -> str:
     term = _terminals.get(s)
     if term is None:
         return "% SSH client is not available on this line"
+    if not s.device.egress.permit(host, port, "ssh"):
+        return TIMED_OUT  # as a host that never answers, at once and with nothing sent (not even a DNS query)
     client = _PasswordClient(s)
     try:
         sock = await asyncio.wait_for(_tcp_connect(host, port), CONNECT_TIMEOUT)
@@ -107,7 +113,7 @@ async def ssh_session(s: CliSession, args: tuple[str, ...]) -> str:
     except socket.gaierror:
         return "% Unknown command or computer name, or unable to find computer address"
     except TimeoutError:
-        return "% Connection timed out; remote host not responding"
+        return TIMED_OUT
     except (OSError, asyncssh.Error):
         return "% Destination unreachable; gateway or host down"
     async with conn:

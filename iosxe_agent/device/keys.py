@@ -9,8 +9,10 @@ without (a matching) sidecar is still a usable key (general purpose, non-exporta
 
 Generation is split the usual way: :func:`plan_generate` / :func:`plan_zeroize` are pure decisions (label,
 validity, the IOS refusal line), :meth:`KeyStore.generate_rsa` does the CPU work and the file I/O, and
-:meth:`KeyStore.agenerate_rsa` runs that part in a worker thread so no session stalls. Log lines and listener
-callbacks always run on the caller's thread (the event loop for the ``a*`` methods).
+:meth:`KeyStore.agenerate_rsa` runs that part in the process's key pool (:mod:`iosxe_agent.device.keyload`, one
+thread per core) so no session stalls. Log lines and listener callbacks always run on the caller's thread (the
+event loop for the ``a*`` methods). Stored keys are read through :func:`keyload.read_private_key`, which skips
+OpenSSL's re-validation only for files nobody but the agent's user can have written.
 
 IOS texts used here, and where they come from (IOSXE-CLI-REFERENCE.md):
 
@@ -49,6 +51,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from iosxe_agent.datastore.persist import atomic_write
+from iosxe_agent.device.keyload import in_keygen_pool, new_rsa_key, read_private_key
 from iosxe_agent.device.views.identity_view import DEFAULT_HOSTNAME
 
 log = logging.getLogger(__name__)
@@ -350,7 +353,7 @@ class KeyStore:
 
     def _read(self, pem: Path) -> _Entry | None:
         try:
-            key = asyncssh.read_private_key(pem)
+            key = read_private_key(pem)  # our own 0600 files skip OpenSSL's re-validation (see keyload)
             mtime_ns = pem.stat().st_mtime_ns
         except (OSError, asyncssh.KeyImportError, ValueError):
             log.warning("ignoring unreadable key file %s", pem.name)
@@ -462,11 +465,11 @@ class KeyStore:
         usage_keys: bool = False,
         exportable: bool = False,
     ) -> GenerateResult:
-        """:meth:`generate_rsa` with key generation and file I/O in a worker thread."""
+        """:meth:`generate_rsa` with key generation and file I/O in the process's key pool (bounded, every core)."""
         plan = _plan_or_refusal(label, hostname, domain, modulus, usage_keys, exportable)
         if isinstance(plan, GenerateResult):
             return plan
-        result, event = await asyncio.to_thread(self._execute_generate, plan)
+        result, event = await in_keygen_pool(self._execute_generate, plan)
         self._announce(event)
         return result
 
@@ -475,7 +478,7 @@ class KeyStore:
         elapsed: list[float] = []
         for member, usage in plan.members:  # CPU work, outside the lock
             start = time.monotonic()
-            made.append((member, usage, asyncssh.generate_private_key("ssh-rsa", key_size=plan.modulus)))
+            made.append((member, usage, new_rsa_key(plan.modulus)))
             elapsed.append(time.monotonic() - start)
         with self._lock:
             new_labels = {m for m, _ in plan.members}
@@ -563,6 +566,18 @@ class KeyStore:
     def load_or_generate(self, label: str, modulus: int = DEFAULT_MODULUS) -> asyncssh.SSHKey:
         """The key pair ``label``, generating it first if it does not exist."""
         return self.load(label) or self.generate(label, modulus)
+
+    async def aload_or_generate(self, label: str, modulus: int = DEFAULT_MODULUS) -> asyncssh.SSHKey:
+        """:meth:`load_or_generate` with the generation in the key pool: many devices' first starts share the
+        cores instead of each blocking the event loop for a key."""
+        key = self.load(label)
+        if key is not None:
+            return key
+        result = await self.agenerate_rsa(label, hostname=None, domain=None, modulus=modulus)
+        key = self.load(label)
+        if not result.ok or key is None:
+            raise ValueError(f"cannot generate key {label!r}: {result.error}")
+        return key
 
 
 def _plan_or_refusal(

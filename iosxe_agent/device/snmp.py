@@ -88,6 +88,7 @@ from pysnmp.hlapi.v3arch.asyncio import (
 )
 from pysnmp.proto.rfc1902 import Integer32, IpAddress, ObjectIdentifier, OctetString, TimeTicks
 
+from iosxe_agent.device.egress import Egress
 from iosxe_agent.device.views import TrapTarget
 
 log = logging.getLogger(__name__)
@@ -218,6 +219,7 @@ class TrapSender:
     does the same in a background task so a session's close path never waits; at most ``max_in_flight`` sends
     run at once and further ones are dropped with a warning. ``debug = True`` (``debug snmp packet``) logs one
     line per sent notification on ``syslog`` (the device's IOS log). ``await aclose()`` at device shutdown.
+    A host the device's ``egress`` policy refuses gets nothing: its trap is dropped before a socket exists.
     """
 
     def __init__(
@@ -231,8 +233,10 @@ class TrapSender:
         syslog: Callable[[str], None] = lambda _message: None,
         clock: Callable[[], float] = time.monotonic,
         max_engine_targets: int = 256,
+        egress: Egress | None = None,
     ) -> None:
         self.agent_address = agent_address
+        self.egress = egress or Egress()  # a host it refuses gets nothing: the trap is dropped before any socket
         self.max_in_flight = max_in_flight
         self.inform_timeout_s = inform_timeout_s
         self.inform_retries = inform_retries
@@ -345,6 +349,8 @@ class TrapSender:
     ) -> int:
         where = f"{target.address}:{target.port}"
         kind = "inform" if target.inform and target.version == "2c" else "trap"
+        if not self.egress.permit(target.address, target.port, f"SNMP {kind} host"):
+            return 0
         self._active += 1
         try:
             target_cls = Udp6TransportTarget if _is_ipv6(target.address) else UdpTransportTarget

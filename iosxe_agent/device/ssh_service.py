@@ -26,6 +26,7 @@ import asyncio
 import hashlib
 import logging
 import random
+import socket
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -114,6 +115,8 @@ class SshService:
         self.debug = debug  # the device's, shared with the CLI: "ssh" turns on `debug ip ssh` lines
         self._connections = 0
         self._acceptor: asyncssh.SSHAcceptor | None = None
+        #: a socket already listening on the port (see :meth:`adopt`), used by the first start of the listener
+        self._adopted: socket.socket | None = None
         self._host_key_label: str | None = None
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -161,6 +164,12 @@ class SshService:
         options["encryption_algs"] = list(p.ciphers) if p.ciphers else ()
         return options
 
+    def adopt(self, sock: socket.socket) -> None:
+        """Serve on ``sock``, already listening (:mod:`iosxe_agent.listeners`: a busy port is reported before the
+        device writes anything); its port is the device's SSH port from now on."""
+        self._adopted = sock
+        self.port = int(sock.getsockname()[1])
+
     async def apply(self, view: SshView) -> None:
         """Follow a new view: start, stop or update the listener as the host key and options require."""
         self.view = view
@@ -186,6 +195,7 @@ class SshService:
         async with self._lock:
             chosen = self._choose_host_key()
             if chosen is None:
+                self._release_adopted()  # no key, no SSH: the port refuses connections, as on IOS
                 if self._acceptor is not None:
                     self._acceptor.close()
                     await self._acceptor.wait_closed()
@@ -196,9 +206,11 @@ class SshService:
             label, key = chosen
             if self._acceptor is None:
                 sshflow.install()  # a peer that outwrites its session must not grow our buffers
+                sock, self._adopted = self._adopted, None
                 self._acceptor = await asyncssh.listen(
                     self.host,
                     self.port,
+                    sock=sock,
                     server_factory=lambda: _Connection(self),  # its session_requested() runs CLI, SCP, SFTP
                     server_version=SERVER_VERSION,
                     x11_forwarding=False,
@@ -213,8 +225,16 @@ class SshService:
                 self._acceptor.update(**self._options(key))
                 self._host_key_label = label
 
+    def _release_adopted(self) -> None:
+        """Close an adopted socket no listener took (SSH disabled, or stopped before it started): an unserved
+        listening socket would let clients connect and hang instead of being refused."""
+        if self._adopted is not None:
+            self._adopted.close()
+            self._adopted = None
+
     async def stop(self) -> None:
         """Close the listener (sessions end with the process)."""
+        self._release_adopted()
         if self._acceptor is not None:
             self._acceptor.close()
             await self._acceptor.wait_closed()

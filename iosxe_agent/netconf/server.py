@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import socket
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Protocol
@@ -313,12 +314,14 @@ class NetconfServer:
         if self._channels[user] <= 0:
             del self._channels[user]
 
-    async def start(self, host: str, port: int) -> int:
-        """Listen on ``host:port`` (port 0 picks a free one); returns the bound port."""
+    async def start(self, host: str, port: int, sock: socket.socket | None = None) -> int:
+        """Listen on ``host:port`` (port 0 picks a free one), or serve on ``sock`` if it already listens (see
+        :mod:`iosxe_agent.listeners`); returns the bound port."""
         sshflow.install()  # a peer that outwrites its session must not grow our buffers
         self._acceptor = await asyncssh.listen(
             host,
             port,
+            sock=sock,
             server_factory=lambda: _SSHServer(self),
             server_host_keys=self._host_keys,
             server_version=self._server_version,

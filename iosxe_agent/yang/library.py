@@ -13,6 +13,7 @@ revision has an empty ``<revision/>``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable
@@ -200,6 +201,13 @@ def schema_sources(schema: Schema) -> list[SchemaSource]:
 def read_source(source: SchemaSource) -> str:
     """The exact text of a (sub)module file (UTF-8, line ends kept as they are)."""
     return Path(source.path).read_bytes().decode("utf-8")
+
+
+@functools.cache
+def source_texts(schema: Schema) -> dict[tuple[str, str], str]:
+    """The text of every (sub)module of ``schema`` by (name, revision): read once per compiled schema, which every
+    server of the process shares (a fleet's thousand devices would otherwise each read and hold the files)."""
+    return {(s.identifier, s.version): read_source(s) for s in schema_sources(schema)}
 
 
 def _main_modules(schema: Schema) -> list[ModuleInfo]:

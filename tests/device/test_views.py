@@ -227,7 +227,14 @@ def test_a_view_is_read_once_per_tree_and_anew_for_a_new_tree() -> None:
 # -- the rule --------------------------------------------------------------------------------------------------
 #: Modules of the Cisco layer that may walk a configuration tree: the views (behaviour), the CLI table (it *is*
 #: the configuration's text form), and the writers that build or normalise trees rather than act on them.
-TREE_WALKERS = {"device/views", "device/cli_map", "device/secrets.py", "device/bootstrap.py", "device/recovery.py"}
+TREE_WALKERS = {
+    "device/views",
+    "device/cli_map",
+    "device/secrets.py",
+    "device/bootstrap.py",
+    "device/recovery.py",
+    "device/seed.py",
+}
 WALK = re.compile(r"\.(?:find|findtext|iterfind|findall|xpath)\(([^\n]{0,60})")
 CONFIG_TAG = re.compile(r"\b[na]\(|native|NATIVE_NS|AAA_NS|SNMP_NS")
 

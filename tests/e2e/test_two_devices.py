@@ -16,6 +16,7 @@ from pathlib import Path
 
 import asyncssh
 import pytest
+from agents import netconf_manager
 from namespaces import native
 from ncclient import manager
 
@@ -89,17 +90,7 @@ async def _run(device: Device, command: str, user: str = "admin", password: str 
 
 
 def _netconf(device: Device) -> manager.Manager:
-    return manager.connect(
-        host="127.0.0.1",
-        port=device.netconf_port,
-        username="admin",
-        password=PASSWORD,
-        hostkey_verify=False,
-        allow_agent=False,
-        look_for_keys=False,
-        device_params={"name": "iosxe"},
-        timeout=60,
-    )
+    return netconf_manager("127.0.0.1", device.netconf_port, "admin", PASSWORD)
 
 
 async def _netconf_session(device: Device) -> manager.Manager:

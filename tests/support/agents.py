@@ -7,11 +7,31 @@ users, names that do not collide within a module's shared agent.
 from __future__ import annotations
 
 import uuid
-from typing import Protocol
+from typing import Any, Protocol
+
+from ncclient import manager
 
 #: the administrator every test agent is started with (tests/conftest.py passes the password in the environment)
 ADMIN_USER = "admin"
 ADMIN_PASSWORD = "Adm1n-pass"
+
+
+def netconf_manager(
+    host: str, port: int, user: str = ADMIN_USER, password: str = ADMIN_PASSWORD, **kw: Any
+) -> manager.Manager:
+    """An ncclient session as every test opens one: the IOS XE device handler, no host-key check, no SSH agent or
+    key files (a developer's own keys must not change what a test sees), a 60 s RPC time-out unless given."""
+    params: dict[str, Any] = {"device_params": {"name": "iosxe"}, "timeout": 60, **kw}
+    return manager.connect(
+        host=host,
+        port=port,
+        username=user,
+        password=password,
+        hostkey_verify=False,
+        allow_agent=False,
+        look_for_keys=False,
+        **params,
+    )
 
 
 class Committer(Protocol):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from iosxe_agent.device.aaa import radius, tacacs
 from iosxe_agent.device.aaa.radius import RadiusError, RadiusServer
 from iosxe_agent.device.aaa.tacacs import Converse, TacacsError, TacacsServer, Traffic
+from iosxe_agent.device.egress import Egress
 from iosxe_agent.device.views.aaa_view import AaaServer
 
 log = logging.getLogger(__name__)
@@ -110,8 +111,18 @@ def _ports(server: AaaServer) -> tuple[int, int]:
 class NetworkAaa:
     """Runs group methods against servers and keeps their counters (one per device)."""
 
-    def __init__(self) -> None:
+    def __init__(self, egress: Egress | None = None) -> None:
         self.counters: dict[tuple[str, str], ServerCounters] = {}
+        self.egress = egress or Egress()  # a server it refuses is asked nothing: as if it never answered
+
+    def _refused(self, server: AaaServer, record: ServerCounters, kind: str, port: int) -> bool:
+        """Whether the egress policy forbids ``server``; if so the exchange is counted as unanswered (a failed
+        connect), exactly as for a dead server, so fail-over moves on at once without a socket being opened."""
+        if self.egress.permit(server.host, port, f"{record.protocol} server {server.name}"):
+            return False
+        record.traffic.failed_connects += 1
+        record.unanswered(kind, ConnectionRefusedError(f"{server.host}:{port} refused by the egress policy"))
+        return True
 
     def counter(self, server: AaaServer) -> ServerCounters:
         """The counters of ``server``, created on first use; a changed address or port starts them afresh."""
@@ -142,6 +153,8 @@ class NetworkAaa:
         for server in servers:
             record = self.counter(server)
             record.authen.requests += 1
+            if self._refused(server, record, "authen", record.auth_port):
+                continue
             started = time.monotonic()
             try:
                 if isinstance(server, TacacsServer):
@@ -197,6 +210,8 @@ class NetworkAaa:
                 continue
             record = self.counter(server)
             record.author.requests += 1
+            if self._refused(server, record, "author", record.auth_port):
+                continue
             started = time.monotonic()
             try:
                 result = await tacacs.authorize(
@@ -223,6 +238,8 @@ class NetworkAaa:
                 record.acct_starts += 1
             else:
                 record.acct_stops += 1
+            if self._refused(server, record, "account", record.acct_port):
+                continue
             started = time.monotonic()
             try:
                 if isinstance(server, TacacsServer):

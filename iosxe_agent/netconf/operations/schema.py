@@ -29,7 +29,7 @@ def register(registry: Registry, schema: Schema) -> None:
     """Serve get-schema (when ietf-netconf-monitoring is loaded) and offer yang-library 1.0 and 1.1 (when
     ietf-yang-library is), both carrying the module set's id as IOS XE does."""
     if "ietf-netconf-monitoring" in schema.modules:
-        texts = {(s.identifier, s.version): library.read_source(s) for s in library.schema_sources(schema)}
+        texts = library.source_texts(schema)
         #: the one format served, as the input check writes an identityref (``prefix:name``, canonical)
         yang_format = f"{schema.identities[qn(NCM_NS, 'yang')].prefix}:yang"
 
