@@ -40,6 +40,7 @@ from iosxe_agent.device.printable import PrintableCheck
 from iosxe_agent.device.reconciler import Reconciler
 from iosxe_agent.device.secrets import hash_clear_secrets
 from iosxe_agent.device.seed import first_key_label, seeded_config, with_hostname
+from iosxe_agent.device.serial import device_serial
 from iosxe_agent.device.sessions import SessionInfo, SessionRegistry
 from iosxe_agent.device.snmp import SessionEnd, TrapSender
 from iosxe_agent.device.ssh_service import SshService
@@ -249,6 +250,7 @@ class Device:
 
         with working_for(self.name):
             self.stores.load(bootstrap)
+        self.cli.serial = device_serial(self.state_dir)
 
     async def start(self, ports: DevicePorts | None = None) -> None:
         """Start the device SSH server (if a host key exists) and the NETCONF listener, on ``ports`` if given

@@ -13,6 +13,7 @@ from iosxe_agent.datastore.transaction import Face, Origin
 from iosxe_agent.device import views
 from iosxe_agent.device.debug import DebugFlags
 from iosxe_agent.device.egress import Egress
+from iosxe_agent.device.serial import new_serial
 from iosxe_agent.device.sessions import SessionInfo
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ class CliDevice:
     debug: DebugFlags = field(default_factory=DebugFlags)  # device-wide, as IOS debugging is
     egress: Egress = field(default_factory=Egress)  # where `ssh` and `copy scp://` may connect (default loopback)
     started: float = field(default_factory=time.time)
+    #: ``Processor board ID``: the router sets the one stored in the device's state directory when it loads
+    serial: str = field(default_factory=new_serial)
 
     @property
     def running(self) -> etree._Element:

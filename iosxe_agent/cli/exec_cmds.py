@@ -38,7 +38,7 @@ async def show_privilege(s: CliSession, args: tuple[str, ...]) -> str:
 
 
 async def show_version(s: CliSession, args: tuple[str, ...]) -> str:
-    return show.show_version(s.device.hostname, time.time() - s.device.started)
+    return show.show_version(s.device.hostname, time.time() - s.device.started, serial=s.device.serial)
 
 
 async def show_clock(s: CliSession, args: tuple[str, ...]) -> str:

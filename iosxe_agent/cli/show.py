@@ -207,7 +207,6 @@ IOS_VERSION = "17.12.1"  # the IOSd image line's form
 TRAIN = "Dublin"
 IMAGE = "X86_64_LINUX_IOSD-UNIVERSALK9-M"
 RELEASE = "fc5"
-DEFAULT_SERIAL = "9XEAGENT0001"
 
 _GPL = """\
 Cisco IOS-XE software, Copyright (c) 2005-2023 by cisco Systems, Inc.
@@ -267,7 +266,7 @@ def show_version(
     hostname: str,
     uptime_seconds: float,
     *,
-    serial: str = DEFAULT_SERIAL,
+    serial: str,
     reload_reason: str = "reload",
     memory_k: tuple[int, int] = (1900130, 3075),
     physical_memory_k: int = 8082280,

@@ -15,6 +15,10 @@ from iosxe_agent.device.keys import KeyInfo, secsh_public_key_lines
 from iosxe_agent.device.sessions import SessionInfo
 from iosxe_agent.device.views import SshView
 
+#: a C8000V-shaped serial (each device has its own, stored in its state directory)
+SERIAL = "9E42BIFKVLR"
+
+
 # -- real captures --------------------------------------------------------------------------------------------
 
 #: §2.1, real IOL-XE 17.x. The capture's last key line is space-padded to 80 columns; the padding is added
@@ -361,7 +365,7 @@ def test_show_version_head_and_body() -> None:
 
 def test_ansible_cliconf_reads_show_version() -> None:
     """The regexes of cisco.ios ``cliconf/ios.py`` ``get_device_info`` and ``facts/legacy/base.py``."""
-    data = show.show_version("edge-7.lab", 90061).strip()
+    data = show.show_version("edge-7.lab", 90061, serial=SERIAL).strip()
     m = re.search(r"Version (\S+)", data)
     assert m and m.group(1).strip(",") == "17.12.01"
     m = re.search(r"^[Cc]isco (.+) \(revision", data, re.M)
@@ -372,7 +376,7 @@ def test_ansible_cliconf_reads_show_version() -> None:
     assert m and m.group(1) == "bootflash:packages.conf"
     assert re.search(r"\sIOS-XE\s", data)  # iostype IOS-XE
     m = re.search(r"board ID (\S+)", data)
-    assert m and m.group(1) == show.DEFAULT_SERIAL
+    assert m and m.group(1) == SERIAL
 
 
 #: ntc-templates ``cisco_ios_show_version`` Start rules that must fire, in Python syntax.
@@ -412,7 +416,9 @@ def test_ntc_version_rules_match() -> None:
 def test_ntc_templates_parse_when_installed() -> None:
     """The real ntc-templates (not a dependency of the project: skipped unless installed)."""
     ntc = pytest.importorskip("ntc_templates.parse")
-    version = ntc.parse_output(platform="cisco_ios", command="show version", data=show.show_version("RTR1", 4000))
+    version = ntc.parse_output(
+        platform="cisco_ios", command="show version", data=show.show_version("RTR1", 4000, serial=SERIAL)
+    )
     assert len(version) == 1
     v = version[0]
     assert (v["version"], v["software_image"], v["release"], v["hostname"]) == (
@@ -423,7 +429,7 @@ def test_ntc_templates_parse_when_installed() -> None:
     )
     assert (v["hardware"], v["serial"], v["running_image"], v["config_register"]) == (
         ["C8000V"],
-        [show.DEFAULT_SERIAL],
+        [SERIAL],
         "packages.conf",
         "0x2102",
     )
