@@ -32,9 +32,9 @@ from iosxe_agent.fleet.endpoints import Endpoint
 from iosxe_agent.fleet.plan import DeviceSpec
 from iosxe_agent.fleet.runner import FleetRunner
 from iosxe_agent.limits import DEFAULT_LIMITS, Limits
-from iosxe_agent.main import Settings, compiled_schema
 from iosxe_agent.router import Device as Router
 from iosxe_agent.router import DeviceOptions
+from iosxe_agent.serve import compiled_schema
 from iosxe_agent.yang.schema import Schema
 
 DEFAULT_ADMIN_USER = "admin"
@@ -55,7 +55,7 @@ def shared_schema() -> Schema:
 
 @functools.cache
 def _compiled_schema() -> Schema:
-    return compiled_schema(Settings(state_dir=Path()))  # the schema depends on no setting but extensions (off)
+    return compiled_schema()  # the devices of the API offer what IOS XE offers (no --netconf-extensions)
 
 
 class Device:

@@ -1,98 +1,26 @@
-"""Command line and lifetime of the agent: argv -> Settings -> one :class:`iosxe_agent.router.Device` -> serve until
-signalled.
+"""The command line: argv -> :class:`~iosxe_agent.settings.Settings` -> :func:`iosxe_agent.serve.run` (one device),
+or ``iosxe-agent fleet …`` -> :mod:`iosxe_agent.fleet.cli`.
 
-The order is what a first run promises: parse (``--help``/``--version`` end there, having touched nothing), listen
-on both ports (a busy one is a one-line error while the state directory is still untouched), then lock, load (a
-first start writes its configuration and keys) and start on those very sockets, and only then announce the ports
-(``ready:`` line, ``--ready-file``).
-
-This module and :mod:`iosxe_agent.router` (which wires one device) are the only ones that know every layer; each layer
-below receives what it needs as arguments.
+Parsing imports only what the options need, so ``--help``, ``--version`` and a usage error end at once, having
+touched nothing; :mod:`iosxe_agent.serve` (which, with :mod:`iosxe_agent.router`, knows every layer) is imported
+once the command line asks to serve.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
-import getpass
 import logging
 import os
-import signal
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import iosxe_agent
 from iosxe_agent import oplog
 from iosxe_agent.admin_password import PASSWORD_ENV, USER_ENV, PasswordSourceError, admin_password
-from iosxe_agent.datastore.persist import atomic_write
-from iosxe_agent.device.access import netconf_access, startup_report
-from iosxe_agent.device.bootstrap import random_password
-from iosxe_agent.device.egress import LOOPBACK, EgressPolicy, egress_argument
+from iosxe_agent.device.egress import LOOPBACK, egress_argument
 from iosxe_agent.device.logbuffer import CONSOLE_LOGGER
-from iosxe_agent.device.names import MODULES, enabled_features
-from iosxe_agent.device.recovery import RecoveryError, recover_admin
-from iosxe_agent.device.seed import SeedError
-from iosxe_agent.device.state_lock import StateBusy, StateLock
-from iosxe_agent.fleet.endpoints import Endpoint, Ready
-from iosxe_agent.limits import DEFAULT_LIMITS, LimitError, Limits, limit_names, with_overrides
-from iosxe_agent.listeners import DevicePorts, ListenError, listen_device_ports
-from iosxe_agent.router import Device, DeviceOptions
-from iosxe_agent.yang.loader import default_search_path, load_schema
-from iosxe_agent.yang.schema import Schema
-
-MIB = 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """Everything the command line and environment decide."""
-
-    state_dir: Path
-    host: str = "127.0.0.1"
-    netconf_port: int = 8830
-    ssh_port: int = 8022
-    admin_user: str | None = None
-    admin_password: str | None = None
-    #: where ``admin_password`` came from, for the start-up message (``--admin-password-file F`` …)
-    admin_password_source: str | None = None
-    #: ``--recover-admin [USER]``: the user to recover ("" for the admin user), None to run the agent
-    recover_admin: str | None = None
-    netconf_extensions: bool = False
-    persist_running: bool = False
-    log_level: str = "INFO"
-    sftp: bool = False
-    flash_size_mb: int | None = None
-    limits: Limits = DEFAULT_LIMITS
-    #: ``--ready-file``: where the JSON line of :class:`~iosxe_agent.fleet.endpoints.Ready` goes once listening
-    ready_file: Path | None = None
-    #: ``--startup-config``: the seed of a first start instead of the bootstrap configuration
-    startup_config: Path | None = None
-    egress: EgressPolicy = LOOPBACK  # where the device's own clients may send (its --host is always added)
-
-
-def default_state_dir() -> Path:
-    """``$XDG_STATE_HOME/iosxe-agent``, default ``~/.local/state/iosxe-agent``."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "iosxe-agent"
-
-
-def yang_dir() -> Path:
-    """Our YANG modules: beside the package in a checkout, under ``share/`` when installed from a wheel."""
-    for candidate in (
-        Path(__file__).resolve().parent.parent / "yang",
-        Path(sys.prefix) / "share" / "iosxe-agent" / "yang",
-    ):
-        if (candidate / "Cisco-IOS-XE-native.yang").exists():
-            return candidate
-    raise SystemExit("iosxe-agent: cannot find the YANG modules (yang/)")
-
-
-def compiled_schema(settings: Settings) -> Schema:
-    """The device's YANG schema with the features ``settings`` enable (serving and recovery both need it)."""
-    return load_schema(default_search_path(yang_dir()), MODULES, enabled_features(settings.netconf_extensions))
-
+from iosxe_agent.limits import DEFAULT_LIMITS, LimitError, limit_names, with_overrides
+from iosxe_agent.settings import MIB, Settings, default_state_dir
 
 #: Every environment variable the agent reads, for ``--help`` (tests/e2e/test_first_run.py checks the list
 #: against the source, so a new one cannot go undocumented).
@@ -248,115 +176,6 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     )
 
 
-def device_options(settings: Settings) -> DeviceOptions:
-    """The one device the command line describes."""
-    return DeviceOptions(
-        host=settings.host,
-        netconf_port=settings.netconf_port,
-        ssh_port=settings.ssh_port,
-        netconf_extensions=settings.netconf_extensions,
-        persist_running=settings.persist_running,
-        sftp=settings.sftp,
-        flash_bytes=settings.flash_size_mb * MIB if settings.flash_size_mb else None,
-        egress=settings.egress,
-        admin_user=settings.admin_user,
-        admin_password=settings.admin_password,
-        startup_config=settings.startup_config,
-    )
-
-
-def ready_record(settings: Settings, device: Device) -> Ready:
-    """What ``--ready-file`` and the ``ready:`` line announce: where the listening device answers (no secret)."""
-    endpoint = Endpoint(
-        name=device.name(),
-        host=settings.host,
-        ssh_port=device.ssh.port,
-        netconf_port=device.netconf_port,
-        state_dir=settings.state_dir.absolute(),
-    )
-    return Ready(endpoints=(endpoint,), admin_user=settings.admin_user or "admin", pid=os.getpid())
-
-
-async def serve(settings: Settings, ports: DevicePorts) -> None:
-    """Run one device on ``ports`` (already listening) until SIGINT/SIGTERM.
-
-    The ready file exists only while the device serves: one left by a killed run is removed first, so a tool
-    waiting for it never reads the ports of a process that is gone.
-    """
-    if settings.ready_file is not None:
-        settings.ready_file.unlink(missing_ok=True)
-    schema = compiled_schema(settings)
-    device = Device(settings.state_dir, schema, settings.limits, device_options(settings))
-    device.load()
-    await device.start(ports)
-    ssh = f"SSH on {settings.host}:{device.ssh.port}" if device.ssh.enabled else "SSH disabled (no RSA key)"
-    print(f"iosxe-agent: {ssh}", flush=True)
-    report = startup_report(
-        netconf_access(device.stores.running),
-        first_start=device.first_start,
-        user=settings.admin_user or "admin",
-        generated=device.generated_password,
-        source=settings.admin_password_source,
-    )
-    for line in report:
-        print(f"iosxe-agent: {line}", flush=True)
-    print(
-        f"iosxe-agent: NETCONF on {settings.host}:{device.netconf_port}; state in {settings.state_dir}",
-        flush=True,
-    )
-    ready = ready_record(settings, device).dumps()
-    if settings.ready_file is not None:
-        atomic_write(settings.ready_file, f"{ready}\n".encode(), mode=0o644)
-    print(f"iosxe-agent: ready: {ready}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
-    await device.stop()
-    if settings.ready_file is not None:
-        settings.ready_file.unlink(missing_ok=True)
-
-
-def recover(settings: Settings) -> int:
-    """``--recover-admin [USER]``: reset one privilege-15 user in the stored configuration, print what changed.
-
-    The password comes from ``--admin-password-file`` / the environment / ``--admin-password``, else a prompt
-    on a terminal, else a random one printed once. Refused while an agent runs on the state directory.
-    """
-    user = settings.recover_admin or settings.admin_user or "admin"
-    state = settings.state_dir
-    if not state.is_dir():
-        print(f"iosxe-agent: no state directory {state}: a first start creates the admin user", file=sys.stderr)
-        return 1
-    password, generated = settings.admin_password, False
-    if password is None and sys.stdin.isatty():
-        password = getpass.getpass(f"New password for {user}: ")
-        if password != getpass.getpass("Re-enter the password: ") or not password:
-            print("iosxe-agent: the passwords differ or are empty; nothing changed", file=sys.stderr)
-            return 1
-    if password is None:
-        password, generated = random_password(), True
-    schema = compiled_schema(settings)
-    try:
-        with StateLock(state):
-            recovered = recover_admin(state, schema, settings.limits, user, password)
-    except (StateBusy, RecoveryError) as exc:
-        print(f"iosxe-agent: --recover-admin: {exc}; nothing changed", file=sys.stderr)
-        return 1
-    for done in recovered:
-        print(f"iosxe-agent: recovered {done.path}:", flush=True)
-        for change in done.changes:
-            print(f"iosxe-agent:   {change}", flush=True)
-    if generated:
-        print(f"iosxe-agent: user {user!r}, new password {password!r} (shown once; stored only as a type-9 hash)")
-    else:
-        source = settings.admin_password_source or "the prompt"
-        print(f"iosxe-agent: user {user!r} logs in with the password from {source}")
-    print("iosxe-agent: start the agent again to use it", flush=True)
-    return 0
-
-
 def configure_logging(level: str) -> None:
     """The operator console (one device or a fleet): lines name their device, IOS messages always print."""
     logging.basicConfig(level=level)
@@ -367,7 +186,10 @@ def configure_logging(level: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point (``iosxe-agent fleet …`` is the fleet's own command line)."""
+    """Console-script entry point (``iosxe-agent fleet …`` is the fleet's own command line).
+
+    The serving code is imported only here, after parsing: ``--help``, ``--version`` and a usage error must not
+    wait a second for every layer to import."""
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["fleet"]:
         from iosxe_agent.fleet import cli as fleet_cli  # imported only for a fleet: it imports this module
@@ -375,20 +197,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(fleet_cli.main(args[1:]))
     settings = parse_args(args)
     configure_logging(settings.log_level)
-    if settings.recover_admin is not None:
-        sys.exit(recover(settings))
-    try:  # before anything is written: a busy port must not leave a bootstrap configuration, keys or a password
-        ports = listen_device_ports(settings.host, settings.ssh_port, settings.netconf_port)
-    except ListenError as exc:
-        sys.exit(f"iosxe-agent: {exc}")
-    try:
-        settings.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with StateLock(settings.state_dir), contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(serve(settings, ports))
-    except (StateBusy, SeedError) as exc:
-        sys.exit(f"iosxe-agent: {exc}")
-    finally:
-        ports.close()
+    from iosxe_agent.serve import run
+
+    run(settings)
 
 
 if __name__ == "__main__":

@@ -37,8 +37,10 @@ from iosxe_agent.fleet.runner import FleetRunner, FleetStartError, Started, bind
 from iosxe_agent.fleet.workers import Shard, fork_workers, serve, supervise
 from iosxe_agent.limits import DEFAULT_LIMITS, LimitError, Limits, with_overrides
 from iosxe_agent.listeners import DevicePorts
-from iosxe_agent.main import Settings, add_shared_options, compiled_schema, configure_logging, default_state_dir
+from iosxe_agent.main import add_shared_options, configure_logging
 from iosxe_agent.router import DeviceOptions
+from iosxe_agent.serve import compiled_schema
+from iosxe_agent.settings import default_state_dir
 from iosxe_agent.yang.schema import Schema
 
 #: an inventory is a list of devices, not a data set: anything larger is a mistake
@@ -275,7 +277,7 @@ def main(argv: list[str]) -> int:
     try:
         if settings.ready_file is not None:
             settings.ready_file.unlink(missing_ok=True)  # one left by a killed run must not be read as this one's
-        return run(settings, compiled_schema(Settings(state_dir=fleet_root())), ports)
+        return run(settings, compiled_schema(), ports)
     except FleetStartError as exc:
         print(f"iosxe-agent: {exc}", file=sys.stderr, flush=True)
         return 1

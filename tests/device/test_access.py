@@ -21,7 +21,7 @@ from iosxe_agent.device.names import MODULES
 from iosxe_agent.device.recovery import RecoveryError, recover_admin, recover_tree
 from iosxe_agent.device.secrets import hash_clear_secrets
 from iosxe_agent.limits import DEFAULT_LIMITS
-from iosxe_agent.main import yang_dir
+from iosxe_agent.serve import yang_dir
 from iosxe_agent.yang.loader import default_search_path, load_schema
 from iosxe_agent.yang.schema import Schema
 

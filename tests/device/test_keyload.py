@@ -21,8 +21,8 @@ from iosxe_agent.device import keyload
 from iosxe_agent.device.keyload import MAX_KEY_FILE_BYTES, host_key_file, keygen_pool, read_private_key, trusted
 from iosxe_agent.device.keys import KeyStore
 from iosxe_agent.device.names import MODULES
-from iosxe_agent.main import yang_dir
 from iosxe_agent.router import Device, DeviceOptions
+from iosxe_agent.serve import yang_dir
 from iosxe_agent.yang.loader import default_search_path, load_schema
 from iosxe_agent.yang.schema import Schema
 

@@ -25,8 +25,8 @@ from iosxe_agent.device.files import Flash, FlashError
 from iosxe_agent.device.filesystem import FileKind, TransferLimits, Url, locate
 from iosxe_agent.device.names import MODULES
 from iosxe_agent.device.scp import scp_refusal, transfer_privilege
-from iosxe_agent.main import yang_dir
 from iosxe_agent.router import Device, DeviceOptions
+from iosxe_agent.serve import yang_dir
 from iosxe_agent.yang.loader import default_search_path, load_schema
 from iosxe_agent.yang.schema import Schema
 

@@ -21,8 +21,8 @@ from namespaces import native
 from ncclient import manager
 
 from iosxe_agent import oplog
-from iosxe_agent.main import Settings, compiled_schema
 from iosxe_agent.router import Device, DeviceOptions
+from iosxe_agent.serve import compiled_schema
 
 PASSWORD = "Adm1n-pass-2"
 OPS_PASSWORD = "Ops-pass-2"
@@ -30,7 +30,7 @@ OPS_PASSWORD = "Ops-pass-2"
 
 @pytest.fixture
 async def devices(tmp_path: Path) -> AsyncIterator[list[Device]]:
-    schema = compiled_schema(Settings(state_dir=tmp_path))  # compiled once, shared read-only by both devices
+    schema = compiled_schema()  # compiled once, shared read-only by both devices
     pair = [
         Device(
             tmp_path / f"state{i}",

@@ -16,7 +16,7 @@ from iosxe_agent.cli.exec_cmds import exec_tree
 from iosxe_agent.cli.parser import Error, Match, Node, complete_word, help_lines, match
 from iosxe_agent.device.cli_map.parse import parse_config_text
 from iosxe_agent.device.cli_map.render import render_running_config
-from iosxe_agent.main import Device
+from iosxe_agent.router import Device
 
 FUZZ = settings.get_profile("iosxe-fuzz")
 ROOT = exec_tree()

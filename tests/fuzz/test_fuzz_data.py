@@ -17,8 +17,8 @@ from lxml import etree
 from iosxe_agent.data.edit import apply_edit
 from iosxe_agent.data.filter import FilterError, subtree_filter
 from iosxe_agent.data.xpath_filter import XPathFilterError, xpath_filter
-from iosxe_agent.main import Device
 from iosxe_agent.netconf.errors import ErrorTag
+from iosxe_agent.router import Device
 
 FUZZ = settings.get_profile("iosxe-fuzz")
 TAGS = {t.value for t in ErrorTag}

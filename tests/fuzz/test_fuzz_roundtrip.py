@@ -31,7 +31,7 @@ from iosxe_agent.datastore.transaction import SYSTEM, Face, Origin
 from iosxe_agent.device.cli_map import parse_config_text, render_config
 from iosxe_agent.device.cli_map.render import render_sourced
 from iosxe_agent.device.printable import REFUSED_MESSAGE, unprintable
-from iosxe_agent.main import Device
+from iosxe_agent.router import Device
 from iosxe_agent.yang.schema import Kind, Schema, SchemaNode
 
 FUZZ = settings.get_profile("iosxe-fuzz")

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from lxml import etree
 from namespaces import NC
 
-from iosxe_agent.main import Device
 from iosxe_agent.netconf.errors import ErrorTag
 from iosxe_agent.netconf.session import BASE_10, BASE_11, NetconfSession
+from iosxe_agent.router import Device
 
 FUZZ = settings.get_profile("iosxe-fuzz")
 TAGS = {t.value for t in ErrorTag}

@@ -24,7 +24,7 @@ from iosxe_agent.device.aaa.login import LoginResult
 from iosxe_agent.device.files import TEMP_PREFIX
 from iosxe_agent.device.scp import ScpServer
 from iosxe_agent.device.sessions import SessionInfo
-from iosxe_agent.main import Device
+from iosxe_agent.router import Device
 
 FUZZ = settings.get_profile("iosxe-fuzz")
 SCP = importlib.import_module("asyncssh.scp")  # the module (``asyncssh.scp`` is also the name of a function)

@@ -12,7 +12,6 @@ from lxml import etree
 from namespaces import IOS
 
 from iosxe_agent.device.names import MODULES, enabled_features
-from iosxe_agent.main import yang_dir
 from iosxe_agent.netconf.faults import RpcFault
 from iosxe_agent.netconf.notifications import notification_message
 from iosxe_agent.netconf.operations.push import Refused, parse_establish, result, subscription_id, xpath_prefixes
@@ -26,6 +25,7 @@ from iosxe_agent.netconf.push import (
     push_update,
     subscription_terminated,
 )
+from iosxe_agent.serve import yang_dir
 from iosxe_agent.yang.loader import default_search_path, ietf_module_dir, load_schema
 from iosxe_agent.yang.schema import Schema
 
