@@ -8,13 +8,12 @@ table, and leaves no fleet process behind.
 
 from __future__ import annotations
 
-import random
 import re
-import socket
 import subprocess
 from pathlib import Path
 
 import pytest
+from fleets import free_port_run
 
 REPO = Path(__file__).resolve().parents[2]
 BENCH = REPO / "tools" / "bench" / "fleet"
@@ -29,26 +28,6 @@ FIGURES = (
     "NETCONF get-config p50 / p95",
     "SSH show version p50 / p95",
 )
-
-
-def free_port_run(count: int, attempts: int = 50) -> int:
-    """A base port with ``count`` consecutive free loopback ports, below the ephemeral range (so the sweep's own
-    client connections cannot take one)."""
-    for _ in range(attempts):
-        base = random.randrange(20000, 32000 - count)
-        held: list[socket.socket] = []
-        try:
-            for port in range(base, base + count):
-                sock = socket.socket()
-                held.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in held:
-                sock.close()
-    raise RuntimeError(f"no {count} consecutive free ports found")
 
 
 @pytest.mark.slow

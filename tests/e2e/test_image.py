@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -29,6 +28,7 @@ import asyncssh
 import pytest
 import yaml
 from agents import ADMIN_PASSWORD, ADMIN_USER
+from fleets import free_port_run
 from ncclient import manager  # type: ignore[import-untyped]  # ships no type information
 
 from iosxe_agent.admin_password import PASSWORD_ENV
@@ -47,8 +47,6 @@ BUILD_S = 900
 READY_S = 120
 COMMAND_S = 180
 STOP_S = 5.0
-#: ports tried for a run of free ones: below Linux's ephemeral range, so no client socket takes one meanwhile
-PORT_RANGE = range(20000, 32000)
 READY_LINE = r"iosxe-agent: ready: (\{.*\})"
 
 
@@ -127,24 +125,6 @@ def unmount_under(root: Path) -> None:
     mounts = [line.split()[4] for line in Path("/proc/self/mountinfo").read_text().splitlines()]
     for point in sorted((m for m in mounts if Path(m).is_relative_to(root)), key=len, reverse=True):
         subprocess.run(["umount", "--lazy", point], check=False, capture_output=True)
-
-
-def free_ports(count: int) -> int:
-    """The first of ``count`` consecutive ports free on 127.0.0.1 (a fleet's ``--port-base`` needs a run)."""
-    for base in range(PORT_RANGE.start + os.getpid() % 97 * 50, PORT_RANGE.stop - count, count):
-        sockets: list[socket.socket] = []
-        try:
-            for port in range(base, base + count):
-                s = socket.socket()
-                sockets.append(s)
-                s.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in sockets:
-                s.close()
-    raise AssertionError(f"no {count} consecutive free ports in {PORT_RANGE}")
 
 
 def missing_tools(*names: str) -> list[str]:
@@ -233,7 +213,7 @@ def stop_quickly(engine: Engine, name: str) -> float:
 
 
 def test_the_image_serves_one_device_is_healthy_and_stops_on_sigterm(docker: Engine, image: str) -> None:
-    base = free_ports(2)
+    base = free_port_run(2)
     name = "iosxe-single"
     health = docker.follow("events", "--filter", f"container={name}", "--filter", "event=health_status")
     try:
@@ -272,7 +252,7 @@ def test_a_statefulset_pod_serves_its_shard(docker: Engine, image: str, tmp_path
     (container,) = pod["containers"]
     user, group = pod["securityContext"]["runAsUser"], pod["securityContext"]["fsGroup"]
     devices = 3
-    base = free_ports(2 * devices)
+    base = free_port_run(2 * devices)
     args = list(container["args"])
     for option, value in (("--devices", devices), ("--host", "127.0.0.1"), ("--port-base", base)):
         args[args.index(option) + 1] = str(value)
@@ -338,7 +318,7 @@ def test_podman_plays_the_deployment(docker: Engine, image: str, podman: Engine,
     (container,) = pod["containers"]
     args = container["args"]
     devices = int(args[args.index("--devices") + 1])
-    base = free_ports(2 * devices)
+    base = free_port_run(2 * devices)
     args[args.index("--port-base") + 1] = str(base)  # the manifest as written, on ports free on this machine
     container["readinessProbe"]["tcpSocket"]["port"] = base + 1
     manifest = tmp_path / "deployment.yaml"

@@ -11,6 +11,7 @@ import asyncio
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -153,3 +154,27 @@ async def exec_commands(endpoint: Endpoint, commands: Sequence[str], password: s
 def run_exec(endpoint: Endpoint, *commands: str) -> list[str]:
     """:func:`exec_commands` from synchronous test code."""
     return asyncio.run(exec_commands(endpoint, commands))
+
+
+#: where a fleet's --port-base goes in tests: below the kernel's ephemeral range, so a client connection of the
+#: test itself can never take one of the fleet's ports
+PORT_RANGE = range(20000, 32000)
+
+
+def free_port_run(count: int) -> int:
+    """The first of ``count`` consecutive ports free on 127.0.0.1 (a fleet's ``--port-base`` needs a run); the
+    start depends on the process id so that parallel test workers try different runs first."""
+    for base in range(PORT_RANGE.start + os.getpid() % 97 * 50, PORT_RANGE.stop - count, count):
+        held: list[socket.socket] = []
+        try:
+            for port in range(base, base + count):
+                sock = socket.socket()
+                held.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in held:
+                sock.close()
+    raise AssertionError(f"no {count} consecutive free ports in {PORT_RANGE}")
