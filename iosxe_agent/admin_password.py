@@ -33,7 +33,7 @@ def read_password_file(path: Path) -> str:
     try:
         with path.open("rb") as f:
             data = f.read(MAX_PASSWORD_FILE_BYTES + 1)
-            mode = os.fstat(f.fileno()).st_mode
+            info = os.fstat(f.fileno())
     except OSError as exc:
         raise PasswordSourceError(f"cannot read the password file {path}: {exc.strerror}") from None
     if len(data) > MAX_PASSWORD_FILE_BYTES:
@@ -45,9 +45,19 @@ def read_password_file(path: Path) -> str:
     password = text.split("\n", 1)[0].removesuffix("\r")
     if not password:
         raise PasswordSourceError(f"the password file {path} is empty")
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+    if exposed(info):
         print(f"iosxe-agent: warning: {path} is readable by other users (chmod 600 it)", file=sys.stderr)
     return password
+
+
+def exposed(info: os.stat_result) -> bool:
+    """Can users other than ours read the file? Any user can through the "other" bits; through the group bits
+    only members of a group we are not in. A Kubernetes Secret mounted with ``fsGroup`` is 0440 with the pod's
+    own supplementary group: not a leak, and no reason to warn on every start."""
+    if info.st_mode & stat.S_IRWXO:
+        return True
+    ours = {os.getgid(), *os.getgroups()}
+    return bool(info.st_mode & stat.S_IRWXG) and info.st_gid not in ours
 
 
 def admin_password(cli: str | None, file: Path | None, env: str | None) -> tuple[str | None, str | None]:
