@@ -29,10 +29,6 @@ async def show_running(s: CliSession, args: tuple[str, ...]) -> str:
     return render_running_config(s.device.running)
 
 
-async def show_startup(s: CliSession, args: tuple[str, ...]) -> str:
-    return render_running_config(s.device.stores.startup)
-
-
 async def show_privilege(s: CliSession, args: tuple[str, ...]) -> str:
     return show.show_privilege(s.privilege)
 
@@ -304,7 +300,6 @@ def exec_tree() -> Node:
     add(root, "show ssh", show_ssh, "Status of SSH server connections")
     add(root, "show ip ssh", show_ip_ssh, "Information on SSH")
     add(root, "show running-config", show_running, "Current operating configuration", 15)
-    add(root, "show startup-config", show_startup, "Contents of startup configuration", 15)
     add(root, "show crypto key mypubkey rsa", show_mypubkey, "Show RSA public keys", 15)
     add(root, "show tacacs", show_tacacs, "Shows tacacs+ server statistics", 15)
     add(root, "show aaa servers", show_aaa_servers, "Server information", 15)
@@ -339,6 +334,6 @@ def exec_tree() -> Node:
     add(root, "undebug all", undebug_all, "Disable all debugging", 15)
     add(root, "show debugging", show_debug, "State of each debugging option", 15)
     add(root, "no debug all", undebug_all, "Disable all debugging", 15)
-    file_cmds.register(root)  # dir, more, delete, copy SRC DST (flash:, running-config, startup-config, scp://)
+    file_cmds.register(root)  # dir, more, delete, copy, verify /md5, show startup-config (flash:, configs, scp://)
     ssh_client.register(root)  # ssh -l WORD [-p <1-65535>] WORD
     return root

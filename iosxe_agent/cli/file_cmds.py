@@ -1,6 +1,6 @@
-"""File-system exec commands: ``dir``, ``more``, ``delete`` and ``copy`` over the IOS file system of
-:mod:`iosxe_agent.device.filesystem` (flash:/bootflash:, running-config, startup-config), plus ``copy scp://…`` through
-the device's own SSH client.
+"""File-system exec commands: ``dir``, ``more``, ``delete``, ``copy``, ``verify /md5`` and ``show startup-config``
+over the IOS file system of :mod:`iosxe_agent.device.filesystem` (flash:/bootflash:, running-config,
+startup-config), plus ``copy scp://…`` through the device's own SSH client.
 
 ``copy`` here is only IOS's dialogue (the questions, the confirmation, the ``bytes copied`` line): the copy itself
 is :meth:`iosxe_agent.device.filesystem.DeviceFiles.copy`, the same one the NETCONF ``copy`` RPC runs, so a
@@ -16,6 +16,15 @@ What they print follows IOS (``Destination filename [x]?``, ``Delete filename [x
 running-config is merged through the one commit pipeline; a line in it that is not a command is shown with IOS's
 caret error and the whole file is refused (nothing changes), as SCP uploads to running-config are.
 
+How much ``copy`` and ``delete`` ask is configuration, ``file prompt`` (:func:`iosxe_agent.device.views.files`):
+``alert``, IOS's default, asks the questions above (``noisy`` asks the same here); ``quiet`` asks nothing the
+command line already says, which is what NAPALM's ``ios`` driver configures before ``copy running-config
+flash:F`` so that its wait for the prompt is not stalled by a question. ``delete /force F`` never asks.
+
+``verify /md5 F [HASH]`` is what netmiko's ``file_transfer`` and NAPALM run after an SCP upload to compare MD5s
+(:mod:`iosxe_agent.cli.verify`); ``show startup-config`` is the startup configuration as a file, after IOS's
+``Using N out of 33554432 bytes`` line.
+
 ``copy scp://[USER[:PASSWORD]@]HOST[:PORT]/PATH flash:F`` downloads with the SCP protocol (asyncssh client,
 password asked with ``Password:`` unless in the URL; host keys are not checked), streaming into a temporary file
 that becomes ``flash:F`` only when the transfer completed; ``copy flash:F scp://…`` uploads. ``PATH`` is what the
@@ -26,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import os
 import time
 from dataclasses import dataclass
@@ -36,11 +46,16 @@ import asyncssh
 from iosxe_agent.cli.context import CliSession
 from iosxe_agent.cli.escapes import printable
 from iosxe_agent.cli.parser import Node, add
+from iosxe_agent.cli.verify import md5_of, render_verify
+from iosxe_agent.device import views
+from iosxe_agent.device.cli_map.render import render_running_config
 from iosxe_agent.device.config_files import ConfigFileError
-from iosxe_agent.device.files import FlashError
+from iosxe_agent.device.files import Flash, FlashError
 from iosxe_agent.device.filesystem import DeviceFiles, FileKind, Url, locate
 
 NO_FS = "%Error: the file system is not available"
+#: nvram: of a C8000v (``show version``: ``32768K bytes of non-volatile configuration memory.``)
+NVRAM_BYTES = 32768 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +109,11 @@ def _ios_date(epoch: float) -> str:
 
 def _basename(text: str) -> str:
     return text.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+
+
+def _quiet(s: CliSession) -> bool:
+    """``file prompt quiet``: ask only for what the command line does not say."""
+    return views.files(s.device.running).prompt is views.FilePrompt.QUIET
 
 
 # -- dir, more, delete ----------------------------------------------------------------------------------------------
@@ -150,21 +170,32 @@ async def more_cmd(s: CliSession, args: tuple[str, ...]) -> str:
 
 
 async def delete_cmd(s: CliSession, args: tuple[str, ...]) -> str:
-    """``delete flash:F``: ``Delete filename [F]?`` then ``Delete flash:/F? [confirm]``."""
+    """``delete flash:F``: ``Delete filename [F]?`` then ``Delete flash:/F? [confirm]`` (neither with ``file
+    prompt quiet``)."""
+    return await _delete(s, args[0], ask=not _quiet(s))
+
+
+async def delete_force(s: CliSession, args: tuple[str, ...]) -> str:
+    """``delete /force flash:F``: no question, whatever ``file prompt`` says."""
+    return await _delete(s, args[0], ask=False)
+
+
+async def _delete(s: CliSession, target: str, *, ask: bool) -> str:
     files = _files(s)
     if files is None:
         return NO_FS
-    url = locate(args[0])
+    url = locate(target)
     if url.kind is not FileKind.FLASH or not url.name:
-        return printable(f"%Error deleting {args[0]} (Permission denied)")
-    answer = (await s.ask(printable(f"Delete filename [{url.name}]? "), True)).strip()
-    if answer:
-        url = locate(answer if ":" in answer else f"flash:{answer}")
-        if url.kind is not FileKind.FLASH or not url.name:
-            return printable(f"%Error deleting {answer} (Permission denied)")
-    confirm = (await s.ask(printable(f"Delete flash:/{url.name}? [confirm]"), True)).strip().lower()
-    if confirm not in ("", "y", "yes"):
-        return ""
+        return printable(f"%Error deleting {target} (Permission denied)")
+    if ask:
+        answer = (await s.ask(printable(f"Delete filename [{url.name}]? "), True)).strip()
+        if answer:
+            url = locate(answer if ":" in answer else f"flash:{answer}")
+            if url.kind is not FileKind.FLASH or not url.name:
+                return printable(f"%Error deleting {answer} (Permission denied)")
+        confirm = (await s.ask(printable(f"Delete flash:/{url.name}? [confirm]"), True)).strip().lower()
+        if confirm not in ("", "y", "yes"):
+            return ""
     try:
         files.flash.delete(url.name)
     except FlashError as exc:
@@ -216,11 +247,12 @@ async def copy(s: CliSession, args: tuple[str, ...]) -> str:
         return printable(str(exc))
     if remote_src and remote_dst:
         return "%Error: copying between two remote hosts is not supported"
+    quiet = _quiet(s)
 
-    # the destination name, as IOS asks for it
+    # the destination name, as IOS asks for it (file prompt quiet: the name given, or the default, unasked)
     if dst is not None and dst.kind is FileKind.FLASH:
         default = dst.name or _basename(str(remote_src) if remote_src else (src.name or str(src)) if src else "")
-        answer = (await s.ask(printable(f"Destination filename [{default}]? "), True)).strip()
+        answer = "" if quiet else (await s.ask(printable(f"Destination filename [{default}]? "), True)).strip()
         name = answer or default
         dst = locate(name if ":" in name else f"flash:{name}")
         if dst.kind is not FileKind.FLASH or not dst.name:
@@ -232,14 +264,14 @@ async def copy(s: CliSession, args: tuple[str, ...]) -> str:
                 files.check_file(dst)
         except FlashError as exc:
             return printable(str(exc))
-        if files.flash.exists(dst.name):
+        if files.flash.exists(dst.name) and not quiet:
             confirm = await s.ask(
                 "%Warning:There is a file already existing with this name\nDo you want to over write? [confirm]", True
             )
             if confirm.strip().lower() not in ("", "y", "yes"):
                 return ""
     elif dst is not None:
-        answer = (await s.ask(printable(f"Destination filename [{dst}]? "), True)).strip()
+        answer = "" if quiet else (await s.ask(printable(f"Destination filename [{dst}]? "), True)).strip()
         if answer and locate(answer).kind is not dst.kind:
             return printable(f"%Error opening {answer} (No such file or directory)")
     else:
@@ -248,21 +280,8 @@ async def copy(s: CliSession, args: tuple[str, ...]) -> str:
             return printable(
                 f"%Error opening {remote_dst} (Operation not supported: copy a flash: file to an scp: URL)"
             )
-        answer = (await s.ask(printable(f"Address or name of remote host [{remote_dst.host}]? "), True)).strip()
-        if answer:
-            remote_dst = ScpUrl(
-                remote_dst.user, remote_dst.password, answer, remote_dst.port, remote_dst.path, remote_dst.text
-            )
-        dest = (await s.ask(printable(f"Destination username [{remote_dst.user or s.info.user}]? "), True)).strip()
-        if dest:
-            remote_dst = ScpUrl(
-                dest, remote_dst.password, remote_dst.host, remote_dst.port, remote_dst.path, remote_dst.text
-            )
-        name = (await s.ask(printable(f"Destination filename [{remote_dst.path}]? "), True)).strip()
-        if name:
-            remote_dst = ScpUrl(
-                remote_dst.user, remote_dst.password, remote_dst.host, remote_dst.port, name, remote_dst.text
-            )
+        if not quiet:
+            remote_dst = await _confirm_remote(s, remote_dst)
         return await _scp_upload(s, files, src, remote_dst)
 
     assert dst is not None
@@ -274,6 +293,20 @@ async def copy(s: CliSession, args: tuple[str, ...]) -> str:
         return await _scp_download(s, files, remote_src, dst)
     assert src is not None
     return await _local_copy(s, files, src, dst)
+
+
+async def _confirm_remote(s: CliSession, url: ScpUrl) -> ScpUrl:
+    """IOS's questions before an upload to an scp: URL (host, user, file name), each defaulting to the URL's."""
+    answer = (await s.ask(printable(f"Address or name of remote host [{url.host}]? "), True)).strip()
+    if answer:
+        url = ScpUrl(url.user, url.password, answer, url.port, url.path, url.text)
+    dest = (await s.ask(printable(f"Destination username [{url.user or s.info.user}]? "), True)).strip()
+    if dest:
+        url = ScpUrl(dest, url.password, url.host, url.port, url.path, url.text)
+    name = (await s.ask(printable(f"Destination filename [{url.path}]? "), True)).strip()
+    if name:
+        url = ScpUrl(url.user, url.password, url.host, url.port, name, url.text)
+    return url
 
 
 async def _local_copy(s: CliSession, files: DeviceFiles, src: Url, dst: Url) -> str:
@@ -393,6 +426,43 @@ async def _scp_upload(s: CliSession, files: DeviceFiles, src: Url, url: ScpUrl) 
     return f"!\n{_copied(st.st_size, started)}"
 
 
+# -- verify /md5, show startup-config -------------------------------------------------------------------------------
+async def verify_md5(s: CliSession, args: tuple[str, ...]) -> str:
+    """``verify /md5 URL [HASH]``: a flash: file is hashed in a worker thread, in bounded blocks (images are large
+    and the device's other sessions must not wait); a configuration is hashed as the file ``copy`` writes of it."""
+    files = _files(s)
+    if files is None:
+        return NO_FS
+    url = locate(args[0])
+    try:
+        if url.is_config:
+            data = await asyncio.to_thread(files.read, url)
+            computed, blocks = md5_of(io.BytesIO(data))
+        else:
+            files.check_file(url)
+            computed, blocks = await asyncio.to_thread(_md5_of_flash, files.flash, url.name)
+    except FlashError as exc:
+        return printable(str(exc))
+    submitted = printable(args[1]) if len(args) > 1 else None
+    return render_verify(printable(args[0]), computed, blocks, submitted)
+
+
+def _md5_of_flash(flash: Flash, name: str) -> tuple[str, int]:
+    with flash.open_read(name) as f:
+        return md5_of(f)
+
+
+def startup_listing(text: str) -> str:
+    """``show startup-config``: IOS's nvram: usage line (the size of the configuration as a file), then the
+    configuration (pure)."""
+    return f"Using {len(text.encode('utf-8'))} out of {NVRAM_BYTES} bytes\n{text}"
+
+
+async def show_startup(s: CliSession, args: tuple[str, ...]) -> str:
+    """``show startup-config``: the startup configuration as ``copy startup-config flash:F`` writes it."""
+    return startup_listing(render_running_config(s.device.stores.startup, header=False))
+
+
 def register(root: Node) -> None:
     """Add the file-system commands to the exec command tree (privilege 15, as on IOS)."""
     add(root, "dir", dir_cmd, "List files on a filesystem", 15)
@@ -400,9 +470,25 @@ def register(root: Node) -> None:
     add(root, "show flash:", show_flash, "display information about flash: file system", 15)
     add(root, "more WORD", more_cmd, "Display the contents of a file", 15)
     add(root, "delete WORD", delete_cmd, "Delete a file", 15)
+    add(root, "delete /force WORD", delete_force, "Delete a file", 15)
     add(root, "copy running-config WORD", copy_from_running, "Copy to a file", 15)
     add(root, "copy startup-config WORD", copy_from_startup, "Copy to a file", 15)
     add(root, "copy startup-config running-config", copy_start_run, "Update (merge with) current config", 15)
     add(root, "copy WORD running-config", copy_to_running, "Update (merge with) current system configuration", 15)
     add(root, "copy WORD startup-config", copy_to_startup, "Copy to startup configuration", 15)
     add(root, "copy WORD WORD", copy, "Copy from one file to another", 15)
+    add(root, "verify /md5 WORD", verify_md5, "File to compute MD5 signature", 15)
+    add(root, "verify /md5 WORD WORD", verify_md5, "Expected MD5 signature", 15)
+    add(root, "show startup-config", show_startup, "Contents of startup configuration", 15)
+    _describe(root, "delete /force", "Force delete")
+    _describe(root, "verify", "Verify a file")
+    _describe(root, "verify /md5", "Compute an MD5 signature for a file")
+
+
+def _describe(root: Node, words: str, text: str) -> None:
+    """The ``?`` help of a keyword in the middle of a command (``add`` gives one only to a command's last word)."""
+    node: Node | None = root
+    for word in words.split():
+        node = node.child(word) if node is not None else None
+    assert node is not None, words
+    node.help = text

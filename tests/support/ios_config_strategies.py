@@ -451,6 +451,7 @@ def lines(draw: st.DrawFn) -> str:
 
 FEATURES = st.one_of(
     HOSTNAME.map(lambda h: v("hostname", h)),
+    st.sampled_from(("alert", "noisy", "quiet")).map(lambda p: t("file", v("prompt", p))),
     enable(),
     username(),
     aaa(),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -24,6 +25,9 @@ from iosxe_agent.device.egress import Egress
 from iosxe_agent.device.views.aaa_view import AaaServer
 
 log = logging.getLogger(__name__)
+
+#: ``show aaa servers`` reports requests per minute over the past 24 hours: one tally per minute, that many kept
+MINUTES_KEPT = 24 * 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,21 +69,46 @@ class ServerCounters:
     up: bool = True
     state_since: float = field(default_factory=time.monotonic)
     dead_count: int = 0
+    previous_duration: float = 0.0  # how long the state before the current one lasted
+    dead_time: float = 0.0  # seconds spent DEAD in dead periods that have ended
     cleared: float = field(default_factory=time.monotonic)
     traffic: Traffic = field(default_factory=Traffic)  # TACACS+ sockets and packets
+    failing: dict[str, int] = field(default_factory=dict)  # unanswered exchanges in a row, per kind …
+    timeouts_run: int = 0  # … and of any kind, with the longest such run
+    timeouts_run_max: int = 0
+    per_minute: deque[list[int]] = field(default_factory=lambda: deque(maxlen=MINUTES_KEPT))  # [minute, requests]
 
     def mark(self, answered: bool) -> None:
         """Track UP/DEAD transitions: a server that failed to answer is DEAD until it answers again."""
         if answered != self.up:
+            now = time.monotonic()
+            self.previous_duration = now - self.state_since
+            if answered:
+                self.dead_time += self.previous_duration
             self.up = answered
-            self.state_since = time.monotonic()
+            self.state_since = now
             if not answered:
                 self.dead_count += 1
+
+    def dead_total(self, now: float) -> float:
+        """Seconds DEAD since the counters started, the current dead period included."""
+        return self.dead_time + (0.0 if self.up else now - self.state_since)
+
+    def request(self, kind: str) -> None:
+        """Count a request about to be sent (``authen``, ``author`` or ``account``), in its minute's tally too."""
+        exchange: Exchange = getattr(self, kind)
+        exchange.requests += 1
+        minute = int(time.monotonic() // 60)
+        if self.per_minute and self.per_minute[-1][0] == minute:
+            self.per_minute[-1][1] += 1
+        else:
+            self.per_minute.append([minute, 1])
 
     def answered(self, kind: str, started: float, accepted: bool) -> None:
         """Count an exchange (``authen``, ``author`` or ``account``) the server answered, and log the counters."""
         exchange: Exchange = getattr(self, kind)
         self.mark(True)
+        self.failing[kind] = self.timeouts_run = 0
         exchange.last_ms = (time.monotonic() - started) * 1000
         if accepted:
             exchange.accepts += 1
@@ -95,6 +124,9 @@ class ServerCounters:
         """Count an exchange that got no usable answer (the caller moves on to the next server)."""
         exchange: Exchange = getattr(self, kind)
         exchange.errors += 1
+        self.failing[kind] = self.failing.get(kind, 0) + 1
+        self.timeouts_run += 1
+        self.timeouts_run_max = max(self.timeouts_run_max, self.timeouts_run)
         self.mark(False)
         log.warning(
             "%s server %s (%s) did not answer %s: %s (requests %d, errors %d)",
@@ -152,7 +184,7 @@ class NetworkAaa:
         """Ask the group's servers in order; None when none of them could answer."""
         for server in servers:
             record = self.counter(server)
-            record.authen.requests += 1
+            record.request("authen")
             if self._refused(server, record, "authen", record.auth_port):
                 continue
             started = time.monotonic()
@@ -209,7 +241,7 @@ class NetworkAaa:
             if not isinstance(server, TacacsServer):
                 continue
             record = self.counter(server)
-            record.author.requests += 1
+            record.request("author")
             if self._refused(server, record, "author", record.auth_port):
                 continue
             started = time.monotonic()
@@ -233,7 +265,7 @@ class NetworkAaa:
         """Send one accounting record to the first server that answers; False when none did."""
         for server in servers:
             record = self.counter(server)
-            record.account.requests += 1
+            record.request("account")
             if start:
                 record.acct_starts += 1
             else:

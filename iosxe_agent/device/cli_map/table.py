@@ -494,6 +494,9 @@ _add(
 )
 _add("ip-domain-timeout", CONFIG, seq("ip", "domain", "timeout", Arg("domain/timeout", Number(1, 3600))), anchor="ip")
 
+# -- file prompt (how much copy/delete ask; views.files) -------------------------------------------------------------
+_add("file-prompt", CONFIG, seq("file", "prompt", Arg("file/prompt", Choice(("alert", "noisy", "quiet")))))
+
 # -- login (quiet mode: Cisco IOS Login Enhancements) ---------------------------------------------------------------
 _add(
     "login-block-for",
@@ -1095,6 +1098,7 @@ RENDER_PLAN: tuple[str, ...] = (
     "!",
     "crypto-pubkey-chain",
     "!",
+    "file-prompt",
     "enable-secret",
     "enable-password",
     "!",

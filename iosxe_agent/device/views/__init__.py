@@ -7,7 +7,8 @@ behaviour). Services use them in one of two ways, never both for one fact:
 - a live service that must act when configuration changes (the SSH listener: rebind, host key, algorithms) is a
   commit subscriber that receives its view (:class:`iosxe_agent.device.reconciler.Reconciler` → ``views.ssh``);
 - everything else asks for the view of the running tree at the moment of use (a login asks ``views.aaa``, a
-  session end ``views.snmp``, an SCP transfer ``views.scp``, the prompt ``views.identity``).
+  session end ``views.snmp``, an SCP transfer ``views.scp``, the prompt ``views.identity``, ``copy`` and
+  ``delete`` ``views.files``).
 
 Views are pure functions of the tree, memoised per tree object (a commit swaps in a new tree, so the memo can
 never be stale): asking again on every login costs a dictionary look-up.
@@ -16,6 +17,7 @@ never be stale): asking again on every login costs a dictionary look-up.
 from __future__ import annotations
 
 from iosxe_agent.device.views.aaa_view import AaaView, AccountingList, LocalUser, MethodList, read_aaa
+from iosxe_agent.device.views.file_view import FilePrompt, FileView, read_file_prompt
 from iosxe_agent.device.views.identity_view import Identity, read_identity
 from iosxe_agent.device.views.login_view import LoginPolicy, read_login
 from iosxe_agent.device.views.scp_view import ScpView, read_scp
@@ -24,6 +26,7 @@ from iosxe_agent.device.views.ssh_view import SshView, VtyLine, read_ssh
 from iosxe_agent.device.views.tree import per_tree
 
 aaa = per_tree(read_aaa)
+files = per_tree(read_file_prompt)
 identity = per_tree(read_identity)
 login = per_tree(read_login)
 scp = per_tree(read_scp)
@@ -33,6 +36,8 @@ ssh = per_tree(read_ssh)
 __all__ = [
     "AaaView",
     "AccountingList",
+    "FilePrompt",
+    "FileView",
     "Identity",
     "LocalUser",
     "LoginPolicy",
@@ -43,6 +48,7 @@ __all__ = [
     "TrapTarget",
     "VtyLine",
     "aaa",
+    "files",
     "identity",
     "login",
     "scp",

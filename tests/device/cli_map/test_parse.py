@@ -61,6 +61,8 @@ CASES: list[tuple[list[str], str]] = [
     (["login block-for 100 attempts 3 within 60", "no login block-for"], ""),
     (["login delay 2", "login delay 3"], "<login><delay>3</delay></login>"),
     (["login delay 2", "no login delay"], ""),
+    (["file prompt quiet", "file prompt noisy"], "<file><prompt>noisy</prompt></file>"),
+    (["file prompt quiet", "no file prompt"], ""),
     (["login on-failure log"], "<login><on-failure><log/></on-failure></login>"),
     (
         ["login on-success log every 5", "login on-failure log", "no login on-failure log"],

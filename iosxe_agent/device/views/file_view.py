@@ -1,0 +1,39 @@
+"""How much the file commands ask: ``file prompt alert|noisy|quiet``.
+
+Automation sends ``copy running-config flash:F`` or ``delete flash:F`` and waits for the prompt; a question in
+between (``Destination filename [F]?``, ``Delete flash:/F? [confirm]``) stalls it. NAPALM's ``ios`` driver
+therefore configures ``file prompt quiet`` before its file operations, and IOS then asks nothing it already knows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from lxml import etree
+
+from iosxe_agent.device.names import n
+from iosxe_agent.device.views.tree import native_of
+
+
+class FilePrompt(StrEnum):
+    """The values of ``/native/file/prompt`` (Cisco-IOS-XE-native), as IOS spells them."""
+
+    ALERT = "alert"  # IOS's default: ask before what destroys or overwrites, and for the destination name
+    NOISY = "noisy"  # confirm every parameter (the questions of ``alert``, here)
+    QUIET = "quiet"  # ask only for what is missing (a password not in the URL)
+
+
+@dataclass(frozen=True, slots=True)
+class FileView:
+    """The prompting level of the file commands (``copy``, ``delete``)."""
+
+    prompt: FilePrompt = FilePrompt.ALERT
+
+
+def read_file_prompt(tree: etree._Element) -> FileView:
+    """The ``file prompt`` level of a configuration (pure; IOS's ``alert`` when unset; the schema admits only the
+    three values)."""
+    native = native_of(tree)
+    value = native.findtext(f"{n('file')}/{n('prompt')}") if native is not None else None
+    return FileView(prompt=FilePrompt(value)) if value else FileView()
