@@ -26,12 +26,14 @@ def leave(s: CliSession) -> None:
 
 
 async def handle(s: CliSession, line: str, run_exec: Callable[[CliSession, str], Awaitable[str]]) -> str:
-    """Run one configuration-mode line and return what IOS prints for it."""
+    """Run one configuration-mode line and return what IOS prints for it (a banner's text lines are taken as
+    they are: blank ones and ``do …`` included)."""
+    in_banner = s.modes[-1].banner
     stripped = line.strip()
-    if not stripped:
+    if not stripped and not in_banner:
         return ""
     words = stripped.split(None, 1)
-    if words[0].lower() == "do" and len(words) == 2:
+    if not in_banner and words[0].lower() == "do" and len(words) == 2:
         return await run_exec(s, words[1])
     result = parse_line(line, s.modes[-1], s.device.running)
     if result.error is not None:
@@ -45,6 +47,8 @@ async def handle(s: CliSession, line: str, run_exec: Callable[[CliSession, str],
         leave(s)
     else:
         s.modes = [result.mode]
+    if result.mode.banner and not in_banner:
+        return f"Enter TEXT message.  End with the character '{result.mode.delimiter}'."
     return ""
 
 

@@ -19,6 +19,7 @@ from iosxe_agent.cli.context import CliDevice, CliSession
 from iosxe_agent.cli.exec_cmds import CONFIG_MODE, exec_tree
 from iosxe_agent.cli.pager import MORE, apply_filters, pages, split_pipe
 from iosxe_agent.cli.parser import Error, Node, complete_word, help_lines, match
+from iosxe_agent.device import views
 from iosxe_agent.device.sessions import SessionInfo
 from iosxe_agent.limits import Limits
 
@@ -172,6 +173,8 @@ def _bind_keys(term: _Terminal, s: CliSession) -> None:
         return None if s.modes else _exec_root()
 
     def on_help(line: str, pos: int) -> tuple[str, int]:
+        if s.modes and s.modes[-1].banner:  # inside a banner's text '?' is text
+            return line[:pos] + "?" + line[pos:], pos + 1
         return _HELP + line, -1
 
     def on_tab(line: str, pos: int) -> tuple[str, int] | bool:
@@ -203,10 +206,10 @@ async def run_cli(process: asyncssh.SSHServerProcess[str], info: SessionInfo, *,
             process.exit(0)
             return
         _bind_keys(term, s)
-        term.write("\n")
+        term.write("\n" + views.banners(device.running).session_start)
         restore: str | None = None
         while not s.done:
-            term.write(s.prompt())
+            term.write("" if s.modes and s.modes[-1].banner else s.prompt())  # no prompt inside a banner's text
             if restore and term.line_editor is not None:
                 term.line_editor.set_input(restore, len(restore))
                 restore = None

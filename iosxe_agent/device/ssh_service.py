@@ -332,6 +332,9 @@ class _Connection(asyncssh.SSHServer):
     def begin_auth(self, username: str) -> bool:
         self.user = username
         self.service.admission.engaged(self)  # past the key exchange: not an idle socket any more
+        banner = views.banners(self.service.stores.running).login
+        if banner and self.conn is not None:
+            self.conn.send_auth_banner(banner)  # `banner login`: IOS XE's SSHv2 pre-login banner
         return True
 
     def auth_completed(self) -> None:

@@ -449,6 +449,19 @@ def lines(draw: st.DrawFn) -> str:
     return t("line", body)
 
 
+#: Banner texts: lines of printable ASCII without ``^`` (so never the ``^C`` delimiter), line breaks kept.
+BANNER_TEXT = st.lists(st.from_regex(r"[ -\]_-~]{0,12}", fullmatch=True), min_size=1, max_size=4).map("\n".join)
+
+
+@st.composite
+def banners(draw: st.DrawFn) -> str:
+    body = "".join(
+        draw(maybe(BANNER_TEXT.map(lambda x, k=kind: t(k, v("banner", x)))))
+        for kind in ("exec", "login", "motd", "prompt-timeout")
+    )
+    return t("banner", body) if body else v("hostname", "R1")
+
+
 FEATURES = st.one_of(
     HOSTNAME.map(lambda h: v("hostname", h)),
     st.sampled_from(("alert", "noisy", "quiet")).map(lambda p: t("file", v("prompt", p))),
@@ -460,6 +473,7 @@ FEATURES = st.one_of(
     snmp(),
     crypto(),
     lines(),
+    banners(),
 )
 
 

@@ -19,6 +19,9 @@ How a line is matched (IOS rules):
 * In the key-string data modes every line is key material until ``exit`` (``quit`` for crypto keys); ``end``
   also finishes the key, and so does a command of the enclosing mode (the guide types ``key-hash`` right after
   ``key-string``). An ``ip ssh pubkey-chain`` key becomes its ``key-hash`` (upper-case hex MD5 of the blob).
+* ``banner KIND c TEXT c``: the first character after the keyword is the delimiter (``^C`` as two characters
+  is one delimiter, so that ``show running-config`` output reads back); the text runs to the next delimiter,
+  on the same line or over the following lines taken verbatim (line breaks kept, nothing there is a command).
 
 Parsing is pure: the running tree is only read, to know what a ``no`` form has to remove; the one exception to
 determinism is ``algorithm-type`` (a fresh salt for the type 9/8/5 hash, as IOS draws one).
@@ -53,7 +56,7 @@ from iosxe_agent.device.cli_map.syntax import (
     Word,
     ns_of,
 )
-from iosxe_agent.device.cli_map.table import BY_ID, BY_MODE, END, EXIT, MODES, PRESENCE, UNMODELLED
+from iosxe_agent.device.cli_map.table import BANNER_DELIMITER, BY_ID, BY_MODE, END, EXIT, MODES, PRESENCE, UNMODELLED
 from iosxe_agent.device.cli_map.tree import ALL_VALUES, DataTree, EditOp
 from iosxe_agent.device.passwords import md5_crypt, type8_hash, type9_hash
 
@@ -83,6 +86,12 @@ class ModeContext:
     parent: ModeContext | None = None
     data: str | None = None
     buffer: tuple[str, ...] = ()
+    delimiter: str = ""  # in a banner's text: what ends it
+
+    @property
+    def banner(self) -> bool:
+        """True while the lines of a banner are being collected (IOS shows no prompt then)."""
+        return self.data == "banner"
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -459,6 +468,7 @@ def _progress(error: CliError) -> float:
 
 # -- from a parse to edit operations --------------------------------------------------------------------------------
 _HASHERS = {"type9": type9_hash, "type8": type8_hash, "type5": md5_crypt}
+BANNER_MAX = 65_535  # characters of one banner's text, bounding what a session or file can make us hold
 _DATA_MODES = {
     "ssh-key": "conf-ssh-pubkey-data",
     "ssh-key-discard": "conf-ssh-pubkey-data",
@@ -573,6 +583,8 @@ def _apply(parse: _Parse, level: ModeContext, state: DataTree) -> tuple[list[Edi
         elif act[1].path is not None:
             values[act[1].path] = act[2]
     base = level.path + _anchor(cmd, values)
+    if cmd.collect == "banner" and not parse.negated:
+        return _banner_open(str(values["banner"]), base + _rel(cmd, "banner"), level)
     if cmd.noop:
         ops: list[EditOp] = []
     elif parse.negated:
@@ -588,9 +600,31 @@ def _apply(parse: _Parse, level: ModeContext, state: DataTree) -> tuple[list[Edi
     return _resolve(ops, state), nxt
 
 
+def _banner_open(text: str, leaf: tuple[Step, ...], level: ModeContext) -> tuple[list[EditOp], ModeContext]:
+    """``banner KIND`` + ``text`` (from the delimiter on): the banner when it closes on this line, else the mode
+    that collects the next lines."""
+    delimiter = BANNER_DELIMITER if text.startswith(BANNER_DELIMITER) else text[0]
+    body = text[len(delimiter) :]
+    end = body.find(delimiter)
+    if end >= 0:
+        return [EditOp("set", leaf, body[:end])], level
+    return [], ModeContext("banner", leaf, level, "banner", (body,), delimiter)
+
+
+def _banner_line(line: str, ctx: ModeContext) -> tuple[list[EditOp], ModeContext, CliError | None]:
+    """One line of a banner's text: kept as typed, up to the delimiter that ends the banner (the rest of that line
+    is ignored, as IOS does)."""
+    end = line.find(ctx.delimiter)
+    if end < 0:
+        if sum(len(b) + 1 for b in ctx.buffer) + len(line) > BANNER_MAX:
+            return [], ctx.parent or CONFIG_MODE, CliError("failed", 0, "% Banner is too long")
+        return [], dataclasses.replace(ctx, buffer=(*ctx.buffer, line)), None
+    return [EditOp("set", ctx.path, "\n".join((*ctx.buffer, line[:end])))], ctx.parent or CONFIG_MODE, None
+
+
 def _finish_key(ctx: ModeContext) -> tuple[list[EditOp], CliError | None]:
-    """What the lines of a key data mode become when it ends."""
-    if not ctx.buffer:
+    """What the lines of a key data mode become when it ends (a banner left open at the end of a file: nothing)."""
+    if not ctx.buffer or ctx.banner:
         return [], None
     if ctx.data == "crypto-key":
         hex_data = crypto_key_hex(ctx.buffer)
@@ -631,6 +665,8 @@ def _data_line(line: str, ctx: ModeContext, state: DataTree) -> tuple[list[EditO
 
 def _step(line: str, ctx: ModeContext, state: DataTree) -> tuple[list[EditOp], ModeContext, CliError | None]:
     """One line in mode ``ctx``: the operations, the next mode, the error."""
+    if ctx.banner:
+        return _banner_line(line, ctx)
     if ctx.data:
         return _data_line(line, ctx, state)
     tokens = _tokenize(line)

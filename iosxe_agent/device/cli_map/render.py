@@ -38,7 +38,7 @@ from iosxe_agent.device.cli_map.syntax import (
     SchemaStep,
     Seq,
 )
-from iosxe_agent.device.cli_map.table import BY_ID, BY_MODE, CRYPTO_DATA, RENDER_PLAN
+from iosxe_agent.device.cli_map.table import BANNER_DELIMITER, BY_ID, BY_MODE, CRYPTO_DATA, RENDER_PLAN
 from iosxe_agent.device.cli_map.tree import NATIVE_TAG
 
 __all__ = ["IOS_VERSION", "render_config", "render_lines", "render_running_config", "render_sourced"]
@@ -195,6 +195,20 @@ def _negated(cmd: Command, el: etree._Element) -> list[etree._Element]:
     return found
 
 
+def _banner(
+    cmd: Command, anchor: etree._Element, indent: str, out: list[str], sources: list[etree._Element] | None
+) -> None:
+    """``banner KIND ^C`` + the text as stored (its line breaks make the lines) + ``^C``, as IOS prints it."""
+    leaf = _find(anchor, cmd.path("banner"))
+    if leaf is None:
+        return
+    if sources is not None:
+        sources.append(leaf)  # a text holding the delimiter reads back differently, so it is refused
+    head = " ".join(w for item in cmd.syntax.items[:2] for w in _words(item))
+    text = f"{head} {BANNER_DELIMITER}{leaf.text or ''}{BANNER_DELIMITER}"
+    out.extend(indent + line for line in text.split("\n"))
+
+
 def _command(
     cmd: Command, ctx: etree._Element, indent: str, out: list[str], sources: list[etree._Element] | None
 ) -> None:
@@ -217,6 +231,9 @@ def _command(
                 out.append(indent + "key-string")
                 out.extend(CRYPTO_DATA.indent + line for line in crypto_key_lines(hex_el.text))
                 out.append(indent + "quit")
+            continue
+        if cmd.render_as == "banner":
+            _banner(cmd, anchor, indent, out, sources)
             continue
         if cmd.bare:
             if not any(isinstance(c.tag, str) for c in anchor):

@@ -561,6 +561,20 @@ _add(
     render_as="crypto-key",
 )
 
+# -- banners: the text between two delimiters, possibly over several lines (see parse.py) -------------------------
+BANNERS = ("exec", "login", "motd", "prompt-timeout")
+#: The delimiter ``show running-config`` prints around banners (two characters); a banner cannot contain it.
+BANNER_DELIMITER = "^C"
+for _kind in BANNERS:
+    _add(
+        f"banner-{_kind}",
+        CONFIG,
+        seq("banner", _kind, Arg("banner", Rest())),
+        anchor=f"banner/{_kind}",
+        collect="banner",
+        render_as="banner",
+    )
+
 # -- global tacacs / radius source interfaces, ip ssh, ip scp --------------------------------------------------------
 _add(
     "ip-tacacs-source",
@@ -1040,7 +1054,7 @@ for _dir in ("input", "output"):
 #: line starting with one of them is refused after its first word.
 UNMODELLED: dict[str, tuple[str, ...]] = {
     "config": (
-        "access-list", "alias", "archive", "arp", "banner", "bfd", "bridge-domain", "call-home", "cdp", "class-map",
+        "access-list", "alias", "archive", "arp", "bfd", "bridge-domain", "call-home", "cdp", "class-map",
         "clock", "control-plane", "default", "define", "device-tracking", "diagnostic", "dot1x", "errdisable",
         "event", "file", "flow", "hw-module", "interface", "ipv6", "key", "license", "lldp", "logging",
         "mac", "memory", "monitor", "mpls", "netconf-yang", "ntp", "object-group", "parameter-map", "platform",
@@ -1150,6 +1164,7 @@ RENDER_PLAN: tuple[str, ...] = (
     "radius-server-timeout",
     "radius-server",
     "!",
+    *(f"banner-{kind}" for kind in BANNERS),
     "line-console",
     "line-vty",
     "!",

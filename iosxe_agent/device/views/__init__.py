@@ -17,6 +17,7 @@ never be stale): asking again on every login costs a dictionary look-up.
 from __future__ import annotations
 
 from iosxe_agent.device.views.aaa_view import AaaView, AccountingList, LocalUser, MethodList, read_aaa
+from iosxe_agent.device.views.banner_view import Banners, read_banners
 from iosxe_agent.device.views.file_view import FilePrompt, FileView, read_file_prompt
 from iosxe_agent.device.views.identity_view import Identity, read_identity
 from iosxe_agent.device.views.login_view import LoginPolicy, read_login
@@ -26,6 +27,7 @@ from iosxe_agent.device.views.ssh_view import SshView, VtyLine, read_ssh
 from iosxe_agent.device.views.tree import per_tree
 
 aaa = per_tree(read_aaa)
+banners = per_tree(read_banners)
 files = per_tree(read_file_prompt)
 identity = per_tree(read_identity)
 login = per_tree(read_login)
@@ -36,6 +38,7 @@ ssh = per_tree(read_ssh)
 __all__ = [
     "AaaView",
     "AccountingList",
+    "Banners",
     "FilePrompt",
     "FileView",
     "Identity",
@@ -48,6 +51,7 @@ __all__ = [
     "TrapTarget",
     "VtyLine",
     "aaa",
+    "banners",
     "files",
     "identity",
     "login",

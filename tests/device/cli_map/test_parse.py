@@ -8,6 +8,7 @@ import hashlib
 from typing import Any
 
 import pytest
+from config_typing import typed
 from lxml import etree
 from namespaces import AAA, CRYPTO, SNMP
 
@@ -15,7 +16,6 @@ from iosxe_agent.device.cli_map import (
     CONFIG_MODE,
     EXEC_MODE,
     CliError,
-    ModeContext,
     format_error,
     identify,
     parse_config_text,
@@ -28,17 +28,6 @@ from iosxe_agent.device.passwords import verify
 N = "{http://cisco.com/ns/yang/Cisco-IOS-XE-native}"
 SECRET9 = "$9$8LKaOniOwlOU7.$MbzGH5tklYd8.eOZ4QFleZIVCyoMNr2Z4sS18pKPVVI"
 HASH = "5D24EA1D261C1836E437F4E67E2CEBEB"
-
-
-def run(trees: Any, lines: list[str], tree: Any = None, mode: ModeContext = CONFIG_MODE) -> tuple[Any, ModeContext]:
-    """Type ``lines`` one by one as in ``configure terminal``, applying each edit; no line may fail."""
-    tree = trees.empty() if tree is None else tree
-    for line in lines:
-        result = parse_line(line, mode, tree)
-        assert result.error is None, (line, result.error)
-        tree = trees.apply(tree, result.edit)
-        mode = result.mode
-    return tree, mode
 
 
 def same(trees: Any, tree: Any, body: str) -> None:
@@ -62,6 +51,14 @@ CASES: list[tuple[list[str], str]] = [
     (["login delay 2", "login delay 3"], "<login><delay>3</delay></login>"),
     (["login delay 2", "no login delay"], ""),
     (["file prompt quiet", "file prompt noisy"], "<file><prompt>noisy</prompt></file>"),
+    (["banner motd #Hi#"], "<banner><motd><banner>Hi</banner></motd></banner>"),
+    (["banner login ^C", "Authorized", "^C"], "<banner><login><banner>\nAuthorized\n</banner></login></banner>"),
+    (["banner exec $Hello", "there$"], "<banner><exec><banner>Hello\nthere</banner></exec></banner>"),
+    (
+        ["banner prompt-timeout %Timed out%"],
+        "<banner><prompt-timeout><banner>Timed out</banner></prompt-timeout></banner>",
+    ),
+    (["banner motd #Hi#", "no banner motd"], ""),
     (["file prompt quiet", "no file prompt"], ""),
     (["login on-failure log"], "<login><on-failure><log/></on-failure></login>"),
     (
@@ -519,7 +516,7 @@ CASES: list[tuple[list[str], str]] = [
 
 @pytest.mark.parametrize(("lines", "expected"), CASES, ids=[" | ".join(c[0])[:70] for c in CASES])
 def test_command(trees: Any, lines: list[str], expected: str) -> None:
-    tree, _ = run(trees, lines)
+    tree, _ = typed(trees, lines)
     same(trees, tree, expected)
 
 
@@ -545,7 +542,7 @@ def test_every_command_and_no_form_is_covered_by_a_case() -> None:
 
 # -- abbreviations, ambiguity, errors -------------------------------------------------------------------------------
 def test_abbreviations(trees: Any) -> None:
-    tree, _ = run(trees, ["ho R1", "ip ssh time 60", "user bob priv 15 sec 0 x", "ip ssh ver 2", "aaa new"])
+    tree, _ = typed(trees, ["ho R1", "ip ssh time 60", "user bob priv 15 sec 0 x", "ip ssh ver 2", "aaa new"])
     same(
         trees,
         tree,
@@ -554,7 +551,7 @@ def test_abbreviations(trees: Any) -> None:
         </secret></username>
         <ip><ssh><time-out>60</time-out><ssh-version>2</ssh-version></ssh></ip>""",
     )
-    tree, _ = run(trees, ["aaa authe log default gr tacacs+ local", "line vty 0 4", "tr in ss tel"])
+    tree, _ = typed(trees, ["aaa authe log default gr tacacs+ local", "line vty 0 4", "tr in ss tel"])
     same(
         trees,
         tree,
@@ -566,7 +563,7 @@ def test_abbreviations(trees: Any) -> None:
 
 
 def test_group_and_list_names_that_abbreviate_keywords_stay_names(trees: Any) -> None:
-    tree, _ = run(trees, ["aaa group server tacacs+ TAC", "aaa authentication login def group TAC group rad local"])
+    tree, _ = typed(trees, ["aaa group server tacacs+ TAC", "aaa authentication login def group TAC group rad local"])
     same(
         trees,
         tree,
@@ -623,7 +620,7 @@ def test_caret_output_as_ios_prints_it() -> None:
 
 
 def test_errors_in_sub_modes_keep_the_mode(trees: Any) -> None:
-    _, mode = run(trees, ["line vty 0 4"])
+    _, mode = typed(trees, ["line vty 0 4"])
     result = parse_line(" exec-timeout", mode, None)
     assert result.error == CliError("incomplete", 13) and result.mode == mode
     result = parse_line(" exec-timeout 99999999", mode, None)
@@ -632,7 +629,7 @@ def test_errors_in_sub_modes_keep_the_mode(trees: Any) -> None:
     result = parse_line("hostnam3 R1", mode, None)
     assert result.error == CliError("invalid", 7)
     # the console has no incoming transport in 17.x
-    _, con = run(trees, ["line con 0"])
+    _, con = typed(trees, ["line con 0"])
     assert parse_line("transport input ssh", con, None).error == CliError("invalid", 10)
 
 
@@ -667,13 +664,13 @@ def test_errors_in_sub_modes_keep_the_mode(trees: Any) -> None:
     ],
 )
 def test_mode_transitions(trees: Any, lines: list[str], name: str, keys: tuple[str, ...]) -> None:
-    _, mode = run(trees, lines)
+    _, mode = typed(trees, lines)
     assert (mode.name, mode.keys) == (name, keys)
     assert mode.prompt_suffix == ("" if name == "exec" else f"({name})")
 
 
 def test_exit_walks_back_up(trees: Any) -> None:
-    _, mode = run(trees, ["ip ssh pubkey-chain", "username u", "key-string"])
+    _, mode = typed(trees, ["ip ssh pubkey-chain", "username u", "key-string"])
     assert mode.parent is not None and mode.parent.name == "conf-ssh-pubkey-user"
     assert mode.parent.parent is not None and mode.parent.parent.name == "conf-ssh-pubkey"
     assert parse_line("exit", CONFIG_MODE, None).mode == EXEC_MODE
@@ -681,7 +678,7 @@ def test_exit_walks_back_up(trees: Any) -> None:
 
 # -- key-string -> key-hash -----------------------------------------------------------------------------------------
 def _key_hash(trees: Any, data_lines: list[str], user: str = "user1") -> str | None:
-    tree, mode = run(trees, ["ip ssh pubkey-chain", f"username {user}", "key-string", *data_lines, "exit"])
+    tree, mode = typed(trees, ["ip ssh pubkey-chain", f"username {user}", "key-string", *data_lines, "exit"])
     assert mode.name == "conf-ssh-pubkey-user"
     return trees.text(
         tree,
@@ -701,7 +698,7 @@ def test_key_string_becomes_key_hash(trees: Any) -> None:
 
 
 def test_key_string_that_does_not_decode(trees: Any) -> None:
-    tree, mode = run(trees, ["ip ssh pubkey-chain", "username user1", "key-string", "not*base64!"])
+    tree, mode = typed(trees, ["ip ssh pubkey-chain", "username user1", "key-string", "not*base64!"])
     result = parse_line("exit", mode, tree)
     assert result.error == CliError("failed", 0, "%SSH: Failed to decode the Key Value")
     assert format_error("R1(conf-ssh-pubkey-data)#", "exit", result.error) == ["%SSH: Failed to decode the Key Value"]
@@ -711,14 +708,14 @@ def test_key_string_that_does_not_decode(trees: Any) -> None:
 
 def test_guide_key_hash_typed_in_the_data_mode(trees: Any) -> None:
     """The guide types ``key-hash ssh-rsa key1`` right after ``key-string`` and leaves with ``end``."""
-    tree, mode = run(trees, ["hostname host1", "ip domain-name name1", "ip ssh pubkey-chain", "username user1",
+    tree, mode = typed(trees, ["hostname host1", "ip domain-name name1", "ip ssh pubkey-chain", "username user1",
                              "key-string", "key-hash ssh-rsa key1", "end"])  # fmt: skip
     assert mode == EXEC_MODE
     assert "  username user1\n   key-hash ssh-rsa key1 \n" in render_config(tree)
 
 
 def test_pubkey_server_keys_are_accepted_and_not_stored(trees: Any) -> None:
-    tree, mode = run(trees, ["ip ssh pubkey-chain", "server server1", "key-string", "dGVzdA==", "exit",
+    tree, mode = typed(trees, ["ip ssh pubkey-chain", "server server1", "key-string", "dGVzdA==", "exit",
                              "key-hash ssh-rsa key1", "end"])  # fmt: skip
     assert mode == EXEC_MODE
     same(trees, tree, "")
@@ -737,12 +734,12 @@ def test_at_most_two_keys_per_user_is_the_schemas_job(trees: Any) -> None:
     ("algorithm", "kind", "prefix"), [("scrypt", "9", "$9$"), ("sha256", "8", "$8$"), ("md5", "5", "$1$")]
 )
 def test_algorithm_type_secrets_are_hashed(trees: Any, algorithm: str, kind: str, prefix: str) -> None:
-    tree, _ = run(trees, [f"username bob privilege 15 algorithm-type {algorithm} secret BunkerSSH!"])
+    tree, _ = typed(trees, [f"username bob privilege 15 algorithm-type {algorithm} secret BunkerSSH!"])
     assert trees.text(tree, "ios:native/ios:username/ios:secret/ios:encryption") == kind
     stored = trees.text(tree, "ios:native/ios:username/ios:secret/ios:secret")
     assert stored is not None and stored.startswith(prefix)
     assert verify(kind, stored, "BunkerSSH!")
-    tree, _ = run(trees, ["enable algorithm-type scrypt secret cisco"])
+    tree, _ = typed(trees, ["enable algorithm-type scrypt secret cisco"])
     stored = trees.text(tree, "ios:native/ios:enable/ios:secret/ios:secret")
     assert trees.text(tree, "ios:native/ios:enable/ios:secret/ios:type") == "9"
     assert stored is not None and verify("9", stored, "cisco")
@@ -758,7 +755,7 @@ def test_no_form_of_absent_config_changes_nothing(line: str) -> None:
 
 
 def test_parse_does_not_touch_running(trees: Any) -> None:
-    tree, _ = run(trees, ["ip ssh time-out 60", "username bob privilege 15"])
+    tree, _ = typed(trees, ["ip ssh time-out 60", "username bob privilege 15"])
     before = etree.tostring(tree)
     for line in ("no ip ssh time-out", "no username bob", "username bob secret 0 x", "ip ssh pubkey-chain"):
         parse_line(line, CONFIG_MODE, tree)
@@ -766,7 +763,7 @@ def test_parse_does_not_touch_running(trees: Any) -> None:
 
 
 def test_no_keeps_presence_containers(trees: Any) -> None:
-    tree, _ = run(trees, ["snmp-server enable traps tty", "no snmp-server enable traps tty"])
+    tree, _ = typed(trees, ["snmp-server enable traps tty", "no snmp-server enable traps tty"])
     same(
         trees,
         tree,
@@ -809,7 +806,7 @@ hostname ignored-after-end
 
 
 def test_config_file_lines_fold_in_order(trees: Any) -> None:
-    running, _ = run(trees, ["ip ssh time-out 60", "username old privilege 1", "ip ssh authentication-retries 2"])
+    running, _ = typed(trees, ["ip ssh time-out 60", "username old privilege 1", "ip ssh authentication-retries 2"])
     text = "\n".join(
         [
             "no ip ssh time-out",
@@ -835,7 +832,7 @@ def test_config_file_lines_fold_in_order(trees: Any) -> None:
 def test_show_output_pasted_as_a_file(trees: Any) -> None:
     from iosxe_agent.device.cli_map import render_running_config
 
-    tree, _ = run(trees, ["hostname R1", "ip ssh time-out 60"])
+    tree, _ = typed(trees, ["hostname R1", "ip ssh time-out 60"])
     edit, errors = parse_config_text(render_running_config(tree))
     assert not errors
     same(trees, trees.apply(trees.empty(), edit), "<hostname>R1</hostname><ip><ssh><time-out>60</time-out></ssh></ip>")
