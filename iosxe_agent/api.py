@@ -30,7 +30,7 @@ from typing import Self
 from iosxe_agent.device.bootstrap import random_password
 from iosxe_agent.fleet.endpoints import Endpoint
 from iosxe_agent.fleet.plan import DeviceSpec
-from iosxe_agent.fleet.runner import FleetRunner
+from iosxe_agent.fleet.runner import FleetRunner, shared_options
 from iosxe_agent.limits import DEFAULT_LIMITS, Limits
 from iosxe_agent.router import Device as Router
 from iosxe_agent.router import DeviceOptions
@@ -119,7 +119,7 @@ class Device:
             raise RuntimeError(f"device {self.hostname} is already running")
         async with contextlib.AsyncExitStack() as stack:  # undone at once if the start fails
             state_dir = self._state_dir or _temporary(stack, f"iosxe-agent-{self.hostname}-")
-            options = _template(self.host, self.username, self.password)
+            options = shared_options(self.username, self.password, host=self.host)
             [self._router] = await _serve(
                 stack, [self.hostname], lambda _: state_dir, self._startup_config, options, self._limits
             )
@@ -187,7 +187,7 @@ class Fleet:
             raise RuntimeError("the fleet is already running")
         async with contextlib.AsyncExitStack() as stack:  # undone at once if a device fails to start
             root = self._state_dir or _temporary(stack, "iosxe-agent-fleet-")
-            options = _template(self.host, self.username, self.password)
+            options = shared_options(self.username, self.password, host=self.host)
             routers = await _serve(stack, self.names, root.joinpath, self._startup_config, options, self._limits)
             self._stack = stack.pop_all()
         self._devices = {name: self._member(name, router) for name, router in zip(self.names, routers, strict=True)}
@@ -207,11 +207,6 @@ class Fleet:
         self._devices = {}
         if stack is not None:
             await stack.aclose()
-
-
-def _template(host: str, user: str, password: str) -> DeviceOptions:
-    """What every device started here has in common (the runner adds name, ports and seed per device)."""
-    return DeviceOptions(host=host, admin_user=user, admin_password=password)
 
 
 def _temporary(stack: contextlib.AsyncExitStack, prefix: str) -> Path:

@@ -18,14 +18,13 @@ import signal
 import sys
 from pathlib import Path
 
-from iosxe_agent.datastore.persist import atomic_write
 from iosxe_agent.device.access import netconf_access, startup_report
 from iosxe_agent.device.bootstrap import random_password
 from iosxe_agent.device.names import MODULES, enabled_features
 from iosxe_agent.device.recovery import RecoveryError, recover_admin
 from iosxe_agent.device.seed import SeedError
 from iosxe_agent.device.state_lock import StateBusy, StateLock
-from iosxe_agent.fleet.endpoints import Endpoint, Ready
+from iosxe_agent.fleet.endpoints import Endpoint, Ready, ReadyFile
 from iosxe_agent.listeners import DevicePorts, ListenError, listen_device_ports
 from iosxe_agent.router import Device, DeviceOptions
 from iosxe_agent.settings import MIB, Settings
@@ -82,11 +81,13 @@ def ready_record(settings: Settings, device: Device) -> Ready:
 async def serve(settings: Settings, ports: DevicePorts) -> None:
     """Run one device on ``ports`` (already listening) until SIGINT/SIGTERM.
 
-    The ready file exists only while the device serves: one left by a killed run is removed first, so a tool
-    waiting for it never reads the ports of a process that is gone.
+    The ready file exists only while the device serves (:class:`~iosxe_agent.fleet.endpoints.ReadyFile`).
     """
-    if settings.ready_file is not None:
-        settings.ready_file.unlink(missing_ok=True)
+    with ReadyFile(settings.ready_file) as ready_file:
+        await _serve(settings, ports, ready_file)
+
+
+async def _serve(settings: Settings, ports: DevicePorts, ready_file: ReadyFile) -> None:
     schema = compiled_schema(settings.netconf_extensions)
     device = Device(settings.state_dir, schema, settings.limits, device_options(settings))
     device.load()
@@ -106,18 +107,13 @@ async def serve(settings: Settings, ports: DevicePorts) -> None:
         f"iosxe-agent: NETCONF on {settings.host}:{device.netconf_port}; state in {settings.state_dir}",
         flush=True,
     )
-    ready = ready_record(settings, device).dumps()
-    if settings.ready_file is not None:
-        atomic_write(settings.ready_file, f"{ready}\n".encode(), mode=0o644)
-    print(f"iosxe-agent: ready: {ready}", flush=True)
+    print(f"iosxe-agent: ready: {ready_file.publish(ready_record(settings, device))}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     await device.stop()
-    if settings.ready_file is not None:
-        settings.ready_file.unlink(missing_ok=True)
 
 
 def recover(settings: Settings) -> int:

@@ -21,24 +21,21 @@ import signal
 import socket
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
 from iosxe_agent.admin_password import PASSWORD_ENV, USER_ENV, PasswordSourceError, admin_password
-from iosxe_agent.datastore.persist import atomic_write
 from iosxe_agent.device.bootstrap import random_password
 from iosxe_agent.device.egress import EgressPolicy, EgressSyntaxError
-from iosxe_agent.device.passwords import type9_hash
-from iosxe_agent.fleet.endpoints import Ready
+from iosxe_agent.fleet.endpoints import Ready, ReadyFile
 from iosxe_agent.fleet.plan import Addressing, DeviceSpec, PlanError, from_inventory, numbered, ordinal_offset, shards
-from iosxe_agent.fleet.runner import FleetRunner, FleetStartError, Started, bind_all
+from iosxe_agent.fleet.runner import FleetRunner, FleetStartError, Started, bind_all, shared_options
 from iosxe_agent.fleet.workers import Shard, fork_workers, serve, supervise
 from iosxe_agent.limits import DEFAULT_LIMITS, LimitError, Limits, with_overrides
 from iosxe_agent.listeners import DevicePorts
 from iosxe_agent.main import add_shared_options, configure_logging
-from iosxe_agent.router import DeviceOptions
 from iosxe_agent.serve import compiled_schema
 from iosxe_agent.settings import default_state_dir
 from iosxe_agent.yang.schema import Schema
@@ -153,17 +150,13 @@ def _plan(ns: argparse.Namespace, env: dict[str, str]) -> tuple[tuple[DeviceSpec
         document = yaml.safe_load(_read_bounded(ns.inventory))
         specs, user = from_inventory(document, ns.inventory.parent, root)
         if ns.startup_config is not None:  # a command-line seed for the devices the inventory gives none
-            specs = tuple(s if s.startup_config else _seeded(s, ns.startup_config) for s in specs)
+            specs = tuple(s if s.startup_config else replace(s, startup_config=ns.startup_config) for s in specs)
         return specs, user
     first = ns.first_index
     if ns.ordinal_from_hostname:
         first += ordinal_offset(env.get("HOSTNAME") or socket.gethostname(), ns.devices)
     addressing = Addressing(host=ns.host, address_base=ns.address_base, port_base=ns.port_base)
     return numbered(ns.devices, ns.prefix, first, root, addressing, ns.startup_config), None
-
-
-def _seeded(spec: DeviceSpec, seed: Path) -> DeviceSpec:
-    return DeviceSpec(spec.name, spec.host, spec.ssh_port, spec.netconf_port, spec.state_dir, seed)
 
 
 def _read_bounded(path: Path) -> bytes:
@@ -194,22 +187,21 @@ class Announcer:
     exit code says it failed: a tool waiting for the files must not wait forever on a fleet that cannot make them.
     """
 
-    def __init__(self, settings: FleetSettings, generated_password: str | None) -> None:
+    def __init__(self, settings: FleetSettings, generated_password: str | None, ready_file: ReadyFile) -> None:
         self.settings = settings
+        self.ready_file = ready_file
         self.generated_password = generated_password
         self.failed = False
 
     def __call__(self, started: Started) -> None:
         s = self.settings
         ready = Ready(started.endpoints, s.admin_user, os.getpid())
-        line = ready.dumps()
         try:
             if s.write_inventory is not None:
                 from iosxe_agent.fleet.inventory import write_inventories  # the renderers only when asked for
 
                 write_inventories(s.write_inventory, ready, PASSWORD_ENV)
-            if s.ready_file is not None:
-                atomic_write(s.ready_file, f"{line}\n".encode(), mode=0o644)
+            line = self.ready_file.publish(ready)
         except (OSError, ValueError) as exc:
             print(f"iosxe-agent: cannot write the fleet's files: {exc}", file=sys.stderr, flush=True)
             self.failed = True
@@ -233,16 +225,12 @@ class Announcer:
         return [f"user {user!r} logs in with the password from {self.settings.admin_password_source}"]
 
 
-def run(settings: FleetSettings, schema: Schema, ports: tuple[DevicePorts, ...]) -> int:
+def run(settings: FleetSettings, schema: Schema, ports: tuple[DevicePorts, ...], ready_file: ReadyFile) -> int:
     """Serve the fleet on ``ports`` (every device's, listening) until SIGTERM/SIGINT; the exit code."""
     password = settings.admin_password or random_password()
     generated = None if settings.admin_password else password
-    template = DeviceOptions(
-        admin_user=settings.admin_user,
-        admin_secret=type9_hash(password),  # scrypt once for the fleet, not once per device
-        egress=settings.egress,
-    )
-    announce = Announcer(settings, generated)
+    template = shared_options(settings.admin_user, password, egress=settings.egress)
+    announce = Announcer(settings, generated, ready_file)
 
     def runner_for(specs: tuple[DeviceSpec, ...]) -> Callable[[Sequence[DevicePorts]], FleetRunner]:
         return lambda ports: FleetRunner(specs, schema, settings.limits, template, ports)
@@ -275,14 +263,11 @@ def main(argv: list[str]) -> int:
         print(f"iosxe-agent: {exc}", file=sys.stderr)
         return 1
     try:
-        if settings.ready_file is not None:
-            settings.ready_file.unlink(missing_ok=True)  # one left by a killed run must not be read as this one's
-        return run(settings, compiled_schema(), ports)
+        with ReadyFile(settings.ready_file) as ready_file:
+            return run(settings, compiled_schema(), ports, ready_file)
     except FleetStartError as exc:
         print(f"iosxe-agent: {exc}", file=sys.stderr, flush=True)
         return 1
     finally:
         for pair in ports:
             pair.close()  # those the devices did not take (closing a socket twice is harmless)
-        if settings.ready_file is not None:
-            settings.ready_file.unlink(missing_ok=True)

@@ -11,7 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import TracebackType
 from typing import Any
+
+from iosxe_agent.datastore.persist import atomic_write
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,3 +68,33 @@ class Ready:
             admin_user=str(body["admin_user"]),
             pid=int(body["pid"]),
         )
+
+
+class ReadyFile:
+    """``--ready-file``, one device's or a fleet's: it exists only while they serve. One left by a killed run is
+    removed on entry (a tool waiting for it must never read the ports of a process that is gone), the record is
+    written whole (atomically) once everything listens, and the file is removed on exit. ``path`` None: no file.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+
+    def __enter__(self) -> ReadyFile:
+        self._remove()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._remove()
+
+    def publish(self, ready: Ready) -> str:
+        """Write ``ready`` (if there is a file) and return its JSON line, for the ``ready:`` console line."""
+        line = ready.dumps()
+        if self.path is not None:
+            atomic_write(self.path, f"{line}\n".encode(), mode=0o644)
+        return line
+
+    def _remove(self) -> None:
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)

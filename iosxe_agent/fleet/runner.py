@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from iosxe_agent.device.egress import LOOPBACK, EgressPolicy
+from iosxe_agent.device.passwords import type9_hash
 from iosxe_agent.device.state_lock import StateBusy, StateLock
 from iosxe_agent.fleet.endpoints import Endpoint
 from iosxe_agent.fleet.plan import DeviceSpec
@@ -145,6 +147,15 @@ class FleetRunner:
         for lock in self._locks:
             lock.release()
         self._locks = []
+
+
+def shared_options(
+    admin_user: str, password: str, *, host: str = "127.0.0.1", egress: EgressPolicy = LOOPBACK
+) -> DeviceOptions:
+    """What every device of a fleet has in common: the admin user and its password, hashed once here (a type-9
+    scrypt hash is ~7 ms of CPU: once per device is seconds for a large fleet), the listen address and the egress policy
+    (the runner adds each device's name, address, ports and seed)."""
+    return DeviceOptions(host=host, admin_user=admin_user, admin_secret=type9_hash(password), egress=egress)
 
 
 def bind_all(specs: Sequence[DeviceSpec]) -> tuple[DevicePorts, ...]:
