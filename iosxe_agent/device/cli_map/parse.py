@@ -306,7 +306,7 @@ class _Matcher:
                     yield i + 1, kind.value_of(word), (rank,)
             return
         if isinstance(kind, Rest):
-            text = self.line[tok.start : self.tokens[-1].end]
+            text = self.line[tok.start :] if kind.verbatim else self.line[tok.start : self.tokens[-1].end]
             bad = _LINE_BREAK.search(text)
             if bad is not None:
                 self.fail_at(tok.start + bad.start())

@@ -108,6 +108,8 @@ class Rest:
 
     help: str = "LINE"
     transform: str | None = None  # "type9" | "type8" | "type5": hash the text as `algorithm-type` asks
+    #: to the very end of the line, trailing blanks included (a banner's text is kept as typed)
+    verbatim: bool = False
 
 
 @dataclass(frozen=True, slots=True)

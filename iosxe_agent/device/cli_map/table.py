@@ -569,7 +569,7 @@ for _kind in BANNERS:
     _add(
         f"banner-{_kind}",
         CONFIG,
-        seq("banner", _kind, Arg("banner", Rest())),
+        seq("banner", _kind, Arg("banner", Rest(verbatim=True))),
         anchor=f"banner/{_kind}",
         collect="banner",
         render_as="banner",

@@ -94,6 +94,8 @@ def test_a_file_ending_inside_a_banner_keeps_nothing_of_it(trees: Any) -> None:
         ("\nmulti\n  line ! end\n", True),
         ("a ^ b C", True),
         ("", True),
+        (" \n", True),  # blanks at the end of the delimiter's line are text too (found by the round-trip test)
+        ("a \nb", True),
         ("contains ^C inside", False),  # IOS has the same limit: ^C ends the banner
         ("carriage\rreturn", False),
     ],
