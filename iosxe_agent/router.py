@@ -31,6 +31,7 @@ from iosxe_agent.device.debug import Debug, DebugFlags
 from iosxe_agent.device.egress import LOOPBACK, Egress, EgressPolicy
 from iosxe_agent.device.files import Flash
 from iosxe_agent.device.filesystem import DeviceFiles
+from iosxe_agent.device.key_actions import FileActions
 from iosxe_agent.device.keyload import host_key_file
 from iosxe_agent.device.keys import KeyEvent, KeyStore
 from iosxe_agent.device.logbuffer import CONSOLE_LOGGER, DeviceLog
@@ -44,6 +45,7 @@ from iosxe_agent.device.serial import device_serial
 from iosxe_agent.device.sessions import SessionInfo, SessionRegistry
 from iosxe_agent.device.snmp import SessionEnd, TrapSender
 from iosxe_agent.device.ssh_service import SshService
+from iosxe_agent.device.upgrade import upgrade_stored
 from iosxe_agent.limits import DEFAULT_LIMITS, Limits
 from iosxe_agent.listeners import DevicePorts
 from iosxe_agent.netconf import monitoring
@@ -110,13 +112,15 @@ class Device:
             StorePaths(state_dir / "startup-config.xml", state_dir / "running-config.xml", options.persist_running),
         )
         self.stores.normalize_with(hash_clear_secrets)
+        self.stores.upgrade_with(upgrade_stored)  # state directories of older versions still load
         self.stores.subscribe(PrintableCheck(schema))  # values IOS text cannot carry are refused (config injection)
         self.registry = Registry()
         register_base(self.registry, extensions=options.netconf_extensions)
         flash = Flash(state_dir / "flash", options.flash_bytes or limits.max_flash_bytes)
         flash.clean_partials()  # temporary files of transfers a crash interrupted
         crypto_rpc.register(self.registry, self.keys)
-        self.notifications = NotificationBus(limits)  # RFC 5277 NETCONF stream, RFC 6470 events
+        # RFC 5277 NETCONF stream, RFC 6470 events (none for changes of the device-private configuration)
+        self.notifications = NotificationBus(limits, hidden_ns=schema.hidden_ns)
         subscription.register(self.registry, self.notifications)
         self.stores.listen(self.notifications.on_commit)
         self.stores.confirm.listeners.append(datastore_ops.confirm_notifier(self.notifications))
@@ -124,7 +128,13 @@ class Device:
         self.services = NetconfServices(schema, self.stores, limits, self.registry, options.netconf_extensions)
         monitoring.install(self.services, schema_url=schema_url)  # netconf-state, modules-state, yang-library
         #: the IOS file system (flash:, running-config, startup-config): one copy for the CLI, the RPC and SCP
-        self.files = DeviceFiles(flash, self.stores, session_ids=self.services.sessions.allocate)
+        self.files = DeviceFiles(
+            flash,
+            self.stores,
+            session_ids=self.services.sessions.allocate,
+            actions=FileActions(self.keys, lambda: self.stores.running),  # a file's `crypto key …` lines
+        )
+        self.files.clean_scratch()  # scratch directories of `copy … scp:` transfers a crash interrupted
         rpcs.register(self.registry, self.files)
         self.netconf: NetconfServer | None = None
         self.netconf_port = 0

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from iosxe_agent.device.access import netconf_access, startup_report
 from iosxe_agent.device.bootstrap import random_password
-from iosxe_agent.device.names import MODULES, enabled_features
+from iosxe_agent.device.names import HIDDEN_MODULES, MODULES, enabled_features
 from iosxe_agent.device.recovery import RecoveryError, recover_admin
 from iosxe_agent.device.seed import SeedError
 from iosxe_agent.device.state_lock import StateBusy, StateLock
@@ -45,8 +45,14 @@ def yang_dir() -> Path:
 
 def compiled_schema(netconf_extensions: bool = False) -> Schema:
     """The device's YANG schema, with the features ``--netconf-extensions`` enables (serving, recovery, a fleet and
-    the API all need it; building it costs ~0.4 s, so a process builds it once and shares it)."""
-    return load_schema(default_search_path(yang_dir()), MODULES, enabled_features(netconf_extensions))
+    the API all need it; building it costs ~0.4 s, so a process builds it once and shares it). The device-private
+    module is compiled with the others and hidden from NETCONF."""
+    return load_schema(
+        default_search_path(yang_dir()),
+        MODULES,
+        enabled_features(netconf_extensions),
+        hidden_modules=HIDDEN_MODULES,
+    )
 
 
 def device_options(settings: Settings) -> DeviceOptions:

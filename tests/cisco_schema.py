@@ -14,11 +14,11 @@ from functools import cache
 from pathlib import Path
 
 from lxml import etree
-from namespaces import CRYPTO, NC, YANG_NS
+from namespaces import CRYPTO, NC, PRIV, YANG_NS
 
 from iosxe_agent.data.edit import EditResult, apply_edit, load_config
 from iosxe_agent.data.wire import wire_copy
-from iosxe_agent.device.names import AAA_NS, MODULES, NATIVE_NS, SNMP_NS
+from iosxe_agent.device.names import AAA_NS, HIDDEN_MODULES, MODULES, NATIVE_NS, SNMP_NS
 from iosxe_agent.yang.loader import default_search_path, load_schema
 from iosxe_agent.yang.schema import Schema, SchemaNode, clark
 
@@ -30,7 +30,7 @@ EDGE_NS = "urn:test:edge"
 CONFIG = clark(NC, "config")
 
 #: prefixes for ElementTree paths in assertions
-NSMAP = {"ios": NATIVE_NS, "ios-aaa": AAA_NS, "ios-snmp": SNMP_NS, "ios-crypto": CRYPTO, "te": EDGE_NS}
+NSMAP = {"ios": NATIVE_NS, "ios-aaa": AAA_NS, "ios-snmp": SNMP_NS, "ios-crypto": CRYPTO, "priv": PRIV, "te": EDGE_NS}
 
 # A module for what the Cisco subset does not exercise: decimal64, bits, binary, identityref, state data,
 # unique, mandatory, min-elements, composite keys, a choice with a default case, anydata, a typedef default.
@@ -100,8 +100,8 @@ module test-edge {
 
 @cache
 def cisco_schema() -> Schema:
-    """The schema the agent serves, compiled once per test run."""
-    return load_schema(default_search_path(YANG_DIR), MODULES)
+    """The schema the agent serves, compiled once per test run (the device-private module hidden, as served)."""
+    return load_schema(default_search_path(YANG_DIR), MODULES, hidden_modules=HIDDEN_MODULES)
 
 
 @cache

@@ -3,13 +3,15 @@ pipeline, as IOS applies each configuration line (so a NETCONF session sees it i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 
+from iosxe_agent.cli import crypto_cmds, parser
 from iosxe_agent.cli.context import CliSession
+from iosxe_agent.cli.parser import Node
 from iosxe_agent.datastore.store import RUNNING, StoreError
+from iosxe_agent.device.cli_map import help as config_help
 from iosxe_agent.device.cli_map.parse import CONFIG_MODE, format_error, parse_line
-from iosxe_agent.device.cli_map.syntax import Kw
-from iosxe_agent.device.cli_map.table import BY_MODE
 
 
 def enter(s: CliSession) -> None:
@@ -36,8 +38,10 @@ async def handle(s: CliSession, line: str, run_exec: Callable[[CliSession, str],
     if not in_banner and words[0].lower() == "do" and len(words) == 2:
         return await run_exec(s, words[1])
     result = parse_line(line, s.modes[-1], s.device.running)
-    if result.error is not None:
-        return "\n".join(format_error(s.prompt(), line, result.error))
+    # IOS's own refusals ("failed": bad key data on 'exit') still leave the data mode, as IOS does
+    message = "\n".join(format_error(s.prompt(), line, result.error)) if result.error is not None else ""
+    if result.error is not None and result.error.kind != "failed":
+        return message
     if result.edit is not None:
         try:
             s.device.stores.edit(RUNNING, result.edit, s.origin())
@@ -47,20 +51,37 @@ async def handle(s: CliSession, line: str, run_exec: Callable[[CliSession, str],
         leave(s)
     else:
         s.modes = [result.mode]
+    if result.action is not None:  # `crypto key generate|zeroize rsa …`: acts on the keys, stores nothing
+        return await crypto_cmds.run_action(s, result.action)
     if result.mode.banner and not in_banner:
         return f"Enter TEXT message.  End with the character '{result.mode.delimiter}'."
-    return ""
+    return message
 
 
-def help_lines(s: CliSession, line: str) -> list[str]:
-    """``?`` in configuration mode: the commands of the current mode (first words), or those a prefix starts."""
-    mode = s.modes[-1].name if s.modes else "config"
-    words = sorted(
-        {first.word for cmd in BY_MODE.get(mode, ()) if isinstance(first := cmd.syntax.items[0], Kw)}
-        | {"do", "end", "exit", "no"}
-    )
-    partial = line.strip().lower()
-    if partial and " " not in partial:
-        hits = [w for w in words if w.startswith(partial)]
-        return ["  ".join(hits)] if hits else ["% Unrecognized command"]
-    return [f"  {w}" for w in words]
+def help_lines(s: CliSession, line: str, exec_root: Node) -> list[str]:
+    """``?`` in configuration mode: the next words of the command typed so far, from the CLI table; after ``do``,
+    the exec commands (``exec_root``), as IOS does."""
+    exec_line = _after_do(line)
+    if exec_line is not None:
+        return parser.help_lines(exec_root, exec_line, s.privilege)
+    describe = config_help.yang_descriptions(s.device.stores.schema)
+    return config_help.help_lines(line, s.modes[-1], s.width, describe, len(s.prompt()))
+
+
+def complete(s: CliSession, line: str, exec_root: Node) -> str | None:
+    """Tab in configuration mode: the last word completed when one keyword continues it (after ``do``: an exec
+    keyword)."""
+    exec_line = _after_do(line)
+    if exec_line is not None:
+        done = parser.complete_word(exec_root, exec_line, s.privilege)
+        return None if done is None else line[: len(line) - len(exec_line)] + done
+    return config_help.complete(line, s.modes[-1])
+
+
+_DO = re.compile(r"\s*do\s+(.*)", re.IGNORECASE | re.DOTALL)
+
+
+def _after_do(line: str) -> str | None:
+    """The exec line after a leading ``do`` word (None when the line does not start with one)."""
+    m = _DO.fullmatch(line)
+    return None if m is None else m.group(1)

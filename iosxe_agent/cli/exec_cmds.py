@@ -9,15 +9,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from collections.abc import Awaitable, Callable
 
-from iosxe_agent.cli import file_cmds, show, show_aaa, ssh_client
+from iosxe_agent.cli import crypto_cmds, file_cmds, show, show_aaa, ssh_client
 from iosxe_agent.cli.context import CliSession
 from iosxe_agent.cli.parser import Node, add
 from iosxe_agent.datastore.store import DATASTORES, StoreError
 from iosxe_agent.device import views
 from iosxe_agent.device.cli_map.render import render_running_config
 from iosxe_agent.device.debug import Debug, show_debugging
-from iosxe_agent.device.keys import default_label, render_mypubkey_rsa
+from iosxe_agent.device.keys import render_mypubkey_rsa
 from iosxe_agent.device.logbuffer import show_logging as render_logging
 from iosxe_agent.device.passwords import verify
 from iosxe_agent.device.sessions import VTY_BASE, SessionInfo
@@ -207,16 +208,24 @@ async def copy_run_start(s: CliSession, args: tuple[str, ...]) -> str:
     return await file_cmds.copy(s, ("running-config", "startup-config"))
 
 
-async def debug_ssh(s: CliSession, args: tuple[str, ...]) -> str:
-    return s.device.debug.turn_on(Debug.SSH)
+#: Each debug switch: its command words after ``debug`` and its ``?`` help.
+_DEBUG_COMMANDS = (
+    ("ip ssh", Debug.SSH, "Incoming ssh connections"),
+    ("ip ssh detail", Debug.SSH_DETAIL, "SSH protocol and channel requests"),
+    ("ip ssh packet", Debug.SSH_PACKET, "SSH packet-level messages"),
+    ("ip ssh client", Debug.SSH_CLIENT, "SSH Client"),
+    ("ip scp", Debug.SCP, "Secure Copy"),
+    ("snmp packet", Debug.SNMP, "SNMP packets"),
+)
 
 
-async def debug_scp(s: CliSession, args: tuple[str, ...]) -> str:
-    return s.device.debug.turn_on(Debug.SCP)
+def _debug_switch(flag: Debug, on: bool) -> Callable[[CliSession, tuple[str, ...]], Awaitable[str]]:
+    """The handler of ``debug X`` (on) or ``no debug X`` / ``undebug X`` (off) for one switch."""
 
+    async def handler(s: CliSession, args: tuple[str, ...]) -> str:
+        return s.device.debug.turn_on(flag) if on else s.device.debug.turn_off(flag)
 
-async def debug_snmp(s: CliSession, args: tuple[str, ...]) -> str:
-    return s.device.debug.turn_on(Debug.SNMP)
+    return handler
 
 
 async def undebug_all(s: CliSession, args: tuple[str, ...]) -> str:
@@ -225,69 +234,6 @@ async def undebug_all(s: CliSession, args: tuple[str, ...]) -> str:
 
 async def show_debug(s: CliSession, args: tuple[str, ...]) -> str:
     return show_debugging(s.device.debug)
-
-
-async def crypto_generate(s: CliSession, args: tuple[str, ...]) -> str:
-    """``crypto key generate rsa [general-keys|usage-keys] [label L] [modulus N] [exportable]``."""
-    words = args[0].split() if args else []
-    label = None
-    modulus: int | None = None
-    usage = exportable = False
-    i = 0
-    while i < len(words):
-        w = words[i].lower()
-        if "general-keys".startswith(w):
-            usage = False
-        elif "usage-keys".startswith(w):
-            usage = True
-        elif "exportable".startswith(w):
-            exportable = True
-        elif "label".startswith(w) and i + 1 < len(words):
-            label = words[i + 1]
-            i += 1
-        elif "modulus".startswith(w) and i + 1 < len(words) and words[i + 1].isdigit():
-            modulus = int(words[i + 1])
-            i += 1
-        else:
-            return "% Invalid input detected at '^' marker."
-        i += 1
-    prefix = ""
-    if modulus is None:
-        name = label or default_label(s.device.hostname, s.device.domain)
-        if name is None:
-            return "% Please define a domain-name first."
-        prefix = (
-            f"The name for the keys will be: {name}\n"
-            "Choose the size of the key modulus in the range of 2048 to 4096 for your\n"
-            "  General Purpose Keys. Choosing a key modulus greater than 512 may take\n"
-            "  a few minutes.\n\n"
-        )
-        answer = await s.ask(prefix + "How many bits in the modulus [2048]: ", True)
-        prefix = ""
-        modulus = int(answer) if answer.strip().isdigit() else 2048
-    result = await s.device.keys.agenerate_rsa(
-        label,
-        hostname=s.device.hostname,
-        domain=s.device.domain,
-        modulus=modulus,
-        usage_keys=usage,
-        exportable=exportable,
-    )
-    return prefix + result.text
-
-
-async def crypto_zeroize(s: CliSession, args: tuple[str, ...]) -> str:
-    label = args[0] if args else None
-    what = f"% Keys to be removed are named '{label}'." if label else "% All RSA keys will be removed."
-    answer = await s.ask(
-        f"{what}\n% All router certs issued using these keys will also be removed.\n"
-        "Do you really want to remove these keys? [yes/no]: ",
-        True,
-    )
-    if answer.strip().lower() not in ("y", "yes"):
-        return ""
-    result = await s.device.keys.azeroize_rsa(label)
-    return "" if result.ok else result.text
 
 
 def exec_tree() -> Node:
@@ -324,13 +270,11 @@ def exec_tree() -> Node:
     add(root, "write", write_memory, "Write running configuration to memory", 15)
     add(root, "write memory", write_memory, "Write to NV memory", 15)
     add(root, "copy running-config startup-config", copy_run_start, "Copy from one file to another", 15)
-    add(root, "crypto key generate rsa", crypto_generate, "Generate RSA keys", 15)
-    add(root, "crypto key generate rsa LINE", crypto_generate, "Generate RSA keys", 15)
-    add(root, "crypto key zeroize rsa", crypto_zeroize, "Remove RSA keys", 15)
-    add(root, "crypto key zeroize rsa WORD", crypto_zeroize, "Remove RSA keys", 15)
-    add(root, "debug ip ssh", debug_ssh, "Incoming ssh connections", 15)
-    add(root, "debug ip scp", debug_scp, "Secure Copy", 15)
-    add(root, "debug snmp packet", debug_snmp, "SNMP packets", 15)
+    crypto_cmds.register(root)  # crypto key generate|zeroize rsa (the configuration-mode commands' dialogues)
+    for words, flag, help_text in _DEBUG_COMMANDS:
+        add(root, f"debug {words}", _debug_switch(flag, True), help_text, 15)
+        add(root, f"no debug {words}", _debug_switch(flag, False), help_text, 15)
+        add(root, f"undebug {words}", _debug_switch(flag, False), help_text, 15)
     add(root, "undebug all", undebug_all, "Disable all debugging", 15)
     add(root, "show debugging", show_debug, "State of each debugging option", 15)
     add(root, "no debug all", undebug_all, "Disable all debugging", 15)

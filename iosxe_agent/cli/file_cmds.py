@@ -1,6 +1,6 @@
 """File-system exec commands: ``dir``, ``more``, ``delete``, ``copy``, ``verify /md5`` and ``show startup-config``
 over the IOS file system of :mod:`iosxe_agent.device.filesystem` (flash:/bootflash:, running-config,
-startup-config), plus ``copy scp://…`` through the device's own SSH client.
+startup-config), and ``scp:`` URLs through the device's own SCP client.
 
 ``copy`` here is only IOS's dialogue (the questions, the confirmation, the ``bytes copied`` line): the copy itself
 is :meth:`iosxe_agent.device.filesystem.DeviceFiles.copy`, the same one the NETCONF ``copy`` RPC runs, so a
@@ -25,27 +25,32 @@ flash:F`` so that its wait for the prompt is not stalled by a question. ``delete
 (:mod:`iosxe_agent.cli.verify`); ``show startup-config`` is the startup configuration as a file, after IOS's
 ``Using N out of 33554432 bytes`` line.
 
-``copy scp://[USER[:PASSWORD]@]HOST[:PORT]/PATH flash:F`` downloads with the SCP protocol (asyncssh client,
-password asked with ``Password:`` unless in the URL; host keys are not checked), streaming into a temporary file
-that becomes ``flash:F`` only when the transfer completed; ``copy flash:F scp://…`` uploads. ``PATH`` is what the
-remote SCP server is asked for (relative to the login directory; ``//abs/path`` for an absolute one).
+``scp:`` on either side (``scp:``, ``scp://[USER[:PASSWORD]@]HOST[:PORT]/PATH``) is the device's own SCP client,
+with IOS's questions about the remote side (:mod:`iosxe_agent.cli.scp_copy`). A download into flash: streams into a
+temporary file that becomes ``flash:F`` only when the transfer completed; a download into running-config or
+startup-config is received (bounded by ``max_config_file_bytes``) into a private scratch directory and then written
+exactly as a local file copied there would be; an upload of a configuration sends the text ``copy running-config
+flash:F`` writes. ``PATH`` is what the remote SCP server is asked for (relative to the login directory;
+``//abs/path`` for an absolute one).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 import os
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import asyncssh
 
+from iosxe_agent.cli import scp_copy
 from iosxe_agent.cli.context import CliSession
 from iosxe_agent.cli.escapes import printable
 from iosxe_agent.cli.parser import Node, add
+from iosxe_agent.cli.scp_copy import ScpUrl, parse_scp_url
 from iosxe_agent.cli.verify import md5_of, render_verify
 from iosxe_agent.device import views
 from iosxe_agent.device.cli_map.render import render_running_config
@@ -58,48 +63,8 @@ NO_FS = "%Error: the file system is not available"
 NVRAM_BYTES = 32768 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class ScpUrl:
-    """``scp://user[:password]@host[:port]/path``."""
-
-    user: str | None
-    password: str | None
-    host: str
-    port: int
-    path: str
-    text: str
-
-    def __str__(self) -> str:
-        return self.text
-
-
-def parse_scp_url(text: str) -> ScpUrl | None:
-    """The parts of an ``scp://`` URL, or None when ``text`` is not one (or has no host or path)."""
-    if not text.lower().startswith("scp://"):
-        return None
-    rest = text[6:]
-    authority, slash, path = rest.partition("/")
-    if not slash or not path:
-        return None
-    user = password = None
-    if "@" in authority:
-        userinfo, _, authority = authority.rpartition("@")
-        user, colon, pw = userinfo.partition(":")
-        password = pw if colon else None
-    host, colon, port = authority.partition(":")
-    if not host or (colon and not port.isdigit()):
-        return None
-    shown = f"scp://{user + '@' if user else ''}{authority}/{path}"
-    return ScpUrl(user or None, password, host, int(port) if colon else 22, path, shown)
-
-
 def _files(s: CliSession) -> DeviceFiles | None:
     return s.device.ssh.files
-
-
-def _copied(count: int, started: float) -> str:
-    secs = max(time.perf_counter() - started, 0.001)
-    return f"{count} bytes copied in {secs:.3f} secs ({int(count / secs)} bytes/sec)"
 
 
 def _ios_date(epoch: float) -> str:
@@ -225,17 +190,16 @@ async def copy_start_run(s: CliSession, args: tuple[str, ...]) -> str:
 
 
 async def copy(s: CliSession, args: tuple[str, ...]) -> str:
-    """``copy SRC DST`` between flash: files, running-config, startup-config and scp:// URLs: IOS's questions,
-    then the device file system's copy (or the device's SCP client for an scp:// side)."""
+    """``copy SRC DST`` between flash: files, running-config, startup-config and scp: URLs: IOS's questions,
+    then the device file system's copy (with the device's SCP client for an scp: side)."""
     files = _files(s)
     if files is None:
         return NO_FS
     src_text, dst_text = args
     remote_src, remote_dst = parse_scp_url(src_text), parse_scp_url(dst_text)
-    if src_text.lower().startswith("scp:") and remote_src is None:
-        return printable(f"%Error parsing {src_text} (Invalid argument)")
-    if dst_text.lower().startswith("scp:") and remote_dst is None:
-        return printable(f"%Error parsing {dst_text} (Invalid argument)")
+    for text, remote in ((src_text, remote_src), (dst_text, remote_dst)):
+        if text.lower().startswith("scp:") and remote is None:
+            return printable(f"%Error parsing {text} (Invalid argument)")
     src = None if remote_src else locate(src_text)
     dst = None if remote_dst else locate(dst_text)
     try:  # a source that is no file, a destination on no file system: refused before any question
@@ -245,68 +209,54 @@ async def copy(s: CliSession, args: tuple[str, ...]) -> str:
             files.check_file(dst)
     except FlashError as exc:
         return printable(str(exc))
-    if remote_src and remote_dst:
-        return "%Error: copying between two remote hosts is not supported"
     quiet = _quiet(s)
+    if remote_src is not None and remote_dst is not None:
+        return "%Error: copying between two remote hosts is not supported"
+    if remote_dst is not None:
+        assert src is not None
+        return await _upload(s, files, src, remote_dst, quiet)
+    if remote_src is not None:
+        remote_src = await scp_copy.ask_source(s.ask, remote_src, s.info.user, quiet=quiet)
+    assert dst is not None
+    default = dst.name or _basename(remote_src.path if remote_src else (src.name or str(src)) if src else "")
+    target = await _ask_destination(s, files, src, dst, default, quiet)
+    if target is None or isinstance(target, str):
+        return target or ""
+    if remote_src is not None:
+        return await _download(s, files, remote_src, target)
+    assert src is not None
+    return await _local_copy(s, files, src, target)
 
-    # the destination name, as IOS asks for it (file prompt quiet: the name given, or the default, unasked)
-    if dst is not None and dst.kind is FileKind.FLASH:
-        default = dst.name or _basename(str(remote_src) if remote_src else (src.name or str(src)) if src else "")
-        answer = "" if quiet else (await s.ask(printable(f"Destination filename [{default}]? "), True)).strip()
-        name = answer or default
-        dst = locate(name if ":" in name else f"flash:{name}")
-        if dst.kind is not FileKind.FLASH or not dst.name:
-            return printable(f"%Error opening {name} (Invalid argument)")
-        try:  # refused before the overwrite question, as IOS does
-            if src is not None:
-                files.check_copy(src, dst)
-            else:
-                files.check_file(dst)
-        except FlashError as exc:
-            return printable(str(exc))
-        if files.flash.exists(dst.name) and not quiet:
-            confirm = await s.ask(
-                "%Warning:There is a file already existing with this name\nDo you want to over write? [confirm]", True
-            )
-            if confirm.strip().lower() not in ("", "y", "yes"):
-                return ""
-    elif dst is not None:
+
+async def _ask_destination(
+    s: CliSession, files: DeviceFiles, src: Url | None, dst: Url, default: str, quiet: bool
+) -> Url | str | None:
+    """IOS's ``Destination filename [x]?`` (and, over an existing flash: file, the overwrite confirmation): the
+    destination, an IOS error line, or None when the user declined."""
+    if dst.kind is not FileKind.FLASH:
         answer = "" if quiet else (await s.ask(printable(f"Destination filename [{dst}]? "), True)).strip()
         if answer and locate(answer).kind is not dst.kind:
             return printable(f"%Error opening {answer} (No such file or directory)")
-    else:
-        assert remote_dst is not None
-        if src is None or src.kind is not FileKind.FLASH:
-            return printable(
-                f"%Error opening {remote_dst} (Operation not supported: copy a flash: file to an scp: URL)"
-            )
-        if not quiet:
-            remote_dst = await _confirm_remote(s, remote_dst)
-        return await _scp_upload(s, files, src, remote_dst)
-
-    assert dst is not None
-    if remote_src is not None:
-        if dst.kind is not FileKind.FLASH:
-            return printable(
-                f"%Error opening {remote_src} (Operation not supported: copy an scp: URL to a flash: file)"
-            )
-        return await _scp_download(s, files, remote_src, dst)
-    assert src is not None
-    return await _local_copy(s, files, src, dst)
-
-
-async def _confirm_remote(s: CliSession, url: ScpUrl) -> ScpUrl:
-    """IOS's questions before an upload to an scp: URL (host, user, file name), each defaulting to the URL's."""
-    answer = (await s.ask(printable(f"Address or name of remote host [{url.host}]? "), True)).strip()
-    if answer:
-        url = ScpUrl(url.user, url.password, answer, url.port, url.path, url.text)
-    dest = (await s.ask(printable(f"Destination username [{url.user or s.info.user}]? "), True)).strip()
-    if dest:
-        url = ScpUrl(dest, url.password, url.host, url.port, url.path, url.text)
-    name = (await s.ask(printable(f"Destination filename [{url.path}]? "), True)).strip()
-    if name:
-        url = ScpUrl(url.user, url.password, url.host, url.port, name, url.text)
-    return url
+        return dst
+    answer = "" if quiet else (await s.ask(printable(f"Destination filename [{default}]? "), True)).strip()
+    name = answer or default
+    dst = locate(name if ":" in name else f"flash:{name}")
+    if dst.kind is not FileKind.FLASH or not dst.name:
+        return printable(f"%Error opening {name} (Invalid argument)")
+    try:  # refused before the overwrite question, as IOS does
+        if src is not None:
+            files.check_copy(src, dst)
+        else:
+            files.check_file(dst)
+    except FlashError as exc:
+        return printable(str(exc))
+    if files.flash.exists(dst.name) and not quiet:
+        confirm = await s.ask(
+            "%Warning:There is a file already existing with this name\nDo you want to over write? [confirm]", True
+        )
+        if confirm.strip().lower() not in ("", "y", "yes"):
+            return None
+    return dst
 
 
 async def _local_copy(s: CliSession, files: DeviceFiles, src: Url, dst: Url) -> str:
@@ -320,110 +270,130 @@ async def _local_copy(s: CliSession, files: DeviceFiles, src: Url, dst: Url) -> 
         return printable(str(exc))
     if src.kind is FileKind.RUNNING and dst.kind is FileKind.STARTUP:
         return "Building configuration...\n[OK]"
-    if dst.kind is FileKind.STARTUP:
-        return _copied(count, started) + "\n[OK]"
-    return _copied(count, started)
+    return _copied(count, started, dst)
 
 
-async def _connect(s: CliSession, url: ScpUrl) -> asyncssh.SSHClientConnection | str:
-    password = url.password
-    if password is None:
-        password = await s.ask("Password: ", False)
-    if not s.device.egress.permit(url.host, url.port, "copy scp:"):
-        return printable(f"%Error opening {url} (Timed out)")  # as a silent host, at once and with nothing sent
-    try:
-        return await asyncio.wait_for(
-            asyncssh.connect(
-                url.host,
-                url.port,
-                username=url.user or s.info.user,
-                password=password,
-                known_hosts=None,
-                client_keys=None,
-                agent_path=None,
-                preferred_auth="password,keyboard-interactive",
-            ),
-            30,
-        )
-    except asyncssh.PermissionDenied:
-        return printable(f"%Error opening {url} (Permission denied)")
-    except TimeoutError:
-        return printable(f"%Error opening {url} (Timed out)")
-    except asyncssh.Error as exc:
-        return printable(f"%Error opening {url} ({exc.reason})")
-    except OSError as exc:
-        return printable(f"%Error opening {url} ({exc.strerror or exc})")
+def _copied(count: int, started: float, dst: Url | None = None) -> str:
+    """``N bytes copied in S secs (R bytes/sec)``, and ``[OK]`` after a new startup configuration."""
+    secs = max(time.perf_counter() - started, 0.001)
+    line = f"{count} bytes copied in {secs:.3f} secs ({int(count / secs)} bytes/sec)"
+    return f"{line}\n[OK]" if dst is not None and dst.kind is FileKind.STARTUP else line
 
 
-async def _scp_download(s: CliSession, files: DeviceFiles, url: ScpUrl, dst: Url) -> str:
-    conn = await _connect(s, url)
+def _permit(s: CliSession) -> Callable[[str, int], bool]:
+    return lambda host, port: s.device.egress.permit(host, port, "copy scp:")
+
+
+async def _download(s: CliSession, files: DeviceFiles, url: ScpUrl, dst: Url) -> str:
+    """``copy scp://… DST``: a flash: file is streamed into its place (atomically, within flash:'s room); a
+    configuration is received into the scratch directory, bounded, then written as a local copy would write it
+    (merged into running, replacing startup; a bad line refuses the whole file)."""
+    conn = await scp_copy.connect(s.ask, url, _permit(s))
     if isinstance(conn, str):
         return conn
     started = time.perf_counter()
     try:
+        if dst.kind is FileKind.FLASH:
+            return await _download_to_flash(files, conn, url, dst, started)
+        return await _download_config(s, files, conn, url, dst, started)
+    finally:
+        conn.close()
+
+
+async def _download_to_flash(
+    files: DeviceFiles, conn: asyncssh.SSHClientConnection, url: ScpUrl, dst: Url, started: float
+) -> str:
+    try:
         writer = files.flash.open_write(dst.name)
     except FlashError as exc:
-        conn.close()
         return printable(str(exc))
 
-    def progress(srcpath: bytes, dstpath: bytes, copied: int, total: int) -> None:
+    def room(size: int) -> None:
         try:
-            writer.reserve(total)  # asyncssh writes the temporary file itself: take its space before it does
+            writer.reserve(size)  # asyncssh writes the temporary file itself: take its space before it does
         except FlashError as exc:
             raise asyncssh.SFTPFailure(str(exc)) from None
 
     try:
-        async with conn:
-            await asyncio.wait_for(
-                asyncssh.scp((conn, url.path), str(writer.tmp), progress_handler=progress),
-                files.limits.transfer_timeout_s,
-            )
-        size = writer.tmp.stat().st_size
-        writer.size = size
+        got = await scp_copy.fetch(conn, url, writer.tmp, timeout=files.limits.transfer_timeout_s, room=room)
+        writer.size = got.size
         await asyncio.to_thread(writer.commit)
-    except TimeoutError:
+    except (TimeoutError, OSError, asyncssh.Error, FlashError) as exc:
         writer.abort()
-        return printable(f"%Error reading {url} (Timed out)")
-    except asyncssh.SFTPError as exc:
-        writer.abort()
-        return printable(exc.reason if exc.reason.startswith("%") else f"%Error reading {url} ({exc.reason})")
-    except FlashError as exc:
-        writer.abort()
-        return printable(str(exc))
-    except (OSError, asyncssh.Error) as exc:
-        writer.abort()
-        return printable(f"%Error reading {url} ({getattr(exc, 'reason', None) or exc})")
+        return str(exc) if isinstance(exc, FlashError) else scp_copy.transfer_error("reading", url, exc)
     except BaseException:
         writer.abort()
         raise
-    return f"!\n{_copied(size, started)}"
+    return f"{got.sending_line()}\n!\n{_copied(got.size, started, dst)}"
 
 
-async def _scp_upload(s: CliSession, files: DeviceFiles, src: Url, url: ScpUrl) -> str:
+async def _download_config(
+    s: CliSession, files: DeviceFiles, conn: asyncssh.SSHClientConnection, url: ScpUrl, dst: Url, started: float
+) -> str:
+    limit = files.limits.max_config_bytes
+
+    def room(size: int) -> None:
+        if size > limit:
+            raise asyncssh.SFTPFailure(f"%Error reading {url} (File too large)")
+
+    with files.scratch() as where:
+        try:
+            got = await scp_copy.fetch(conn, url, where / "config", timeout=files.limits.transfer_timeout_s, room=room)
+            data = (where / "config").read_bytes()
+        except (TimeoutError, OSError, asyncssh.Error) as exc:
+            return scp_copy.transfer_error("reading", url, exc)
+    head = f"{got.sending_line()}\n!"
     try:
-        st = files.flash.stat(src.name)
-        path = files.flash.resolve(src.name)
+        await files.write(dst, data, s.origin())
+    except ConfigFileError as exc:
+        return "\n".join([head, *(printable(line) for line in exc.lines)])
     except FlashError as exc:
-        return printable(str(exc))
-    if os.path.isdir(path):
-        return printable(f"%Error opening {src} (Is a directory)")
-    conn = await _connect(s, url)
+        return f"{head}\n{printable(str(exc))}"
+    return f"{head}\n{_copied(len(data), started, dst)}"
+
+
+async def _upload(s: CliSession, files: DeviceFiles, src: Url, url: ScpUrl, quiet: bool) -> str:
+    """``copy SRC scp://…``: IOS's three questions, ``Writing NAME``, the password, then the file: a flash: file
+    as it is, a configuration as the text ``copy running-config flash:F`` would write."""
+    if src.kind is FileKind.FLASH:
+        try:
+            path = files.flash.resolve(src.name)
+        except FlashError as exc:
+            return printable(str(exc))
+        if os.path.isdir(path):
+            return printable(f"%Error opening {src} (Is a directory)")
+    default = _basename(src.name) if src.kind is FileKind.FLASH else f"{s.device.hostname.lower()}-confg"
+    url = await scp_copy.ask_destination(s.ask, url, s.info.user, default, quiet=quiet)
+    writing = printable(f"Writing {scp_copy.remote_name(url)} ")
+    if url.password is None:  # IOS says what it writes, then asks for the password on the next line
+        url = replace(url, password=await s.ask(f"{writing}\nPassword: ", False))
+        writing = ""
+    conn = await scp_copy.connect(s.ask, url, _permit(s))
     if isinstance(conn, str):
-        return conn
+        return _lines(writing, conn)
     started = time.perf_counter()
+    timeout = files.limits.transfer_timeout_s
     try:
         async with conn:
-            await asyncio.wait_for(asyncssh.scp(str(path), (conn, url.path)), files.limits.transfer_timeout_s)
-    except TimeoutError:
-        return printable(f"%Error writing {url} (Timed out)")
-    except asyncssh.SFTPError as exc:
-        return printable(f"%Error writing {url} ({exc.reason})")
-    except (OSError, asyncssh.Error) as exc:
-        return printable(f"%Error writing {url} ({getattr(exc, 'reason', None) or exc})")
-    finally:
-        with contextlib.suppress(Exception):
-            conn.close()
-    return f"!\n{_copied(st.st_size, started)}"
+            if src.kind is FileKind.FLASH:
+                size = files.flash.stat(src.name).st_size
+                await scp_copy.send(conn, files.flash.resolve(src.name), url, timeout=timeout)
+            else:
+                data = await asyncio.to_thread(files.read, src)
+                size = len(data)
+                with files.scratch() as where:
+                    local = where / scp_copy.local_name(url)
+                    await asyncio.to_thread(local.write_bytes, data)
+                    await scp_copy.send(conn, local, url, timeout=timeout)
+    except FlashError as exc:
+        return _lines(writing, printable(str(exc)))
+    except (TimeoutError, OSError, asyncssh.Error) as exc:
+        return _lines(writing, scp_copy.transfer_error("writing", url, exc))
+    return _lines(writing, "!", _copied(size, started))
+
+
+def _lines(*parts: str) -> str:
+    return "\n".join(p for p in parts if p)
 
 
 # -- verify /md5, show startup-config -------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ class Match:
     node: Node
     args: tuple[str, ...]
     words: tuple[str, ...]
+    rest_column: int = 0  # where a LINE argument starts: a handler's Error about it is relative to it
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +135,7 @@ def match(root: Node, line: str, privilege: int = 15) -> Match | Error:
     node = root
     args: list[str] = []
     typed: list[str] = []
+    rest_column = 0
     for i, (word, start) in enumerate(words):
         found = _candidates(node, word, privilege)
         if not found:
@@ -144,6 +146,7 @@ def match(root: Node, line: str, privilege: int = 15) -> Match | Error:
         typed.append(word)
         if node.arg == "LINE":
             args.append(line[start:].rstrip())
+            rest_column = start
             break
         if node.arg is not None:
             args.append(word)
@@ -155,7 +158,7 @@ def match(root: Node, line: str, privilege: int = 15) -> Match | Error:
         if node.handler is None and node.children:
             return Error("incomplete")
         return Error("invalid", words[0][1] if words else 0)
-    return Match(node, tuple(args), tuple(typed))
+    return Match(node, tuple(args), tuple(typed), rest_column)
 
 
 def help_lines(root: Node, line: str, privilege: int = 15) -> list[str]:

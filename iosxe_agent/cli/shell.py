@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from functools import lru_cache
 
@@ -143,6 +144,9 @@ async def run_command(s: CliSession, line: str) -> str:
     if isinstance(found, Error):
         return found.render(len(s.prompt()))
     result = await found.node.handler(s, found.args)
+    if isinstance(result, Error):  # the handler refused its LINE argument: the caret is relative to it
+        refused = dataclasses.replace(result, column=found.rest_column + result.column, text=command.strip())
+        return refused.render(len(s.prompt()))
     if result is CONFIG_MODE:
         config_mode.enter(s)
         return "Enter configuration commands, one per line.  End with CNTL/Z."
@@ -169,18 +173,19 @@ def _bind_keys(term: _Terminal, s: CliSession) -> None:
     if editor is None:
         return
 
-    def root() -> Node | None:
-        return None if s.modes else _exec_root()
-
     def on_help(line: str, pos: int) -> tuple[str, int]:
         if s.modes and s.modes[-1].banner:  # inside a banner's text '?' is text
             return line[:pos] + "?" + line[pos:], pos + 1
         return _HELP + line, -1
 
     def on_tab(line: str, pos: int) -> tuple[str, int] | bool:
-        tree = root()
-        done = complete_word(tree, line, s.privilege) if tree is not None else None
-        return (done, len(done)) if done else False
+        if not s.modes:
+            done = complete_word(_exec_root(), line[:pos], s.privilege)
+        elif s.modes[-1].banner:
+            done = None
+        else:
+            done = config_mode.complete(s, line[:pos], _exec_root())
+        return (done + line[pos:], len(done)) if done else False
 
     def on_ctrl_z(line: str, pos: int) -> tuple[str, int] | bool:
         return (_CTRL_Z, -1) if s.modes else False
@@ -210,8 +215,9 @@ async def run_cli(process: asyncssh.SSHServerProcess[str], info: SessionInfo, *,
         restore: str | None = None
         while not s.done:
             term.write("" if s.modes and s.modes[-1].banner else s.prompt())  # no prompt inside a banner's text
-            if restore and term.line_editor is not None:
+            if restore and term.line_editor is not None:  # the line typed before '?' comes back after the prompt
                 term.line_editor.set_input(restore, len(restore))
+                term.process.stdout.write("")  # set_input only buffers its drawing; an (empty) write sends it
                 restore = None
             try:
                 raw = await term.readline()
@@ -258,9 +264,13 @@ def _special_key(term: _Terminal, s: CliSession, signal: str) -> str | None:
         term.line_editor.clear_input()
     if signal.startswith(_HELP):
         line = signal[len(_HELP) :]
-        tree = None if s.modes else _exec_root()
-        lines = help_lines(tree, line, s.privilege) if tree is not None else config_mode.help_lines(s, line)
-        term.write(line + "?\n" + "\n".join(lines) + "\n\n")
+        if s.modes:
+            lines = config_mode.help_lines(s, line, _exec_root())
+        else:
+            lines = help_lines(_exec_root(), line, s.privilege)
+        # IOS follows a list (and an invalid-input caret) with a blank line, but not these two messages
+        tail = "\n" if lines and lines[-1].startswith(("% Unrecognized", "% Ambiguous")) else "\n\n"
+        term.write(line + "?\n" + "\n".join(lines) + tail)
         return line
     if signal == _CTRL_Z:
         term.write("^Z\n")

@@ -8,25 +8,26 @@ Sources (IOSXE-CLI-REFERENCE.md):
 
 * real 17.x captures: ``show ip ssh`` enabled and disabled (§2.1, §2.2), ``show users`` (§2.5), the C8000V
   body of ``show version`` and the 17.3 head (§2.6), ``show clock``'s leading ``*`` (unsynchronised clock).
-* IOS 15 capture only (no 17.x one exists, reference "Not found" 1): the ``show ssh`` table (§2.3). 17.x has no
-  SSH v1, so only the ``%No SSHv2 …`` line is printed when no session is up.
+* IOS 15 capture (§2.3) and the 17.x guide's samples (no 17.x capture exists, reference "Not found" 1): the
+  ``show ssh`` table, numbered by vty line, ending with ``%No SSHv1 server connections running.`` (after
+  ``%No SSHv2 …`` when no session is up).
 * Cisco's "IOS Login Enhancements" guide (no 17.x capture found): ``show login``, in its 15.x+ form (Normal-Mode
   with the watch window's remaining time); the programmability guide: ``show netconf-yang sessions``.
 * our choice (UNVERIFIED): the ``global-lock`` cell when a session holds several locks (``R C``), the
   ``every N`` wording of ``show login``, the idle-time form past 24 hours (``1d02h``, ``2w3d``), the ``Interface``
-  rows of ``show users`` for NETCONF sessions (user, ``NETCONF``, idle, peer), the ``Hmac`` cell of an AEAD
-  cipher (asyncssh reports the cipher's name), the 17.12.1 compile line of the C8000V image.
+  rows of ``show users`` for NETCONF sessions (user, ``NETCONF``, idle, peer), the 17.12.1 compile line of the
+  C8000V image.
 
-The algorithm lists of ``show ip ssh`` are the ones this device's SSH server really offers (asyncssh's defaults,
-restricted as the service restricts them: ``ip ssh server algorithm encryption`` and ``ip ssh dh min size``),
-in the IOS layout, so what a client sees on the wire and what the CLI shows agree.
+The algorithm lines of ``show ip ssh`` are :func:`~iosxe_agent.device.ssh_algorithms.offer` of the configuration,
+the very lists the SSH server offers (:mod:`iosxe_agent.device.ssh_wire`), in IOS's names and order. Like a real
+box, the host-key line lists the configured algorithms whatever keys exist (the IOL capture lists
+``ecdsa-sha2-*`` with no EC key); the wire carries those the key can sign.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from iosxe_agent.datastore.names import Datastore
@@ -34,51 +35,12 @@ from iosxe_agent.datastore.store import CANDIDATE, RUNNING, STARTUP
 from iosxe_agent.device.aaa.quiet_mode import QuietStatus
 from iosxe_agent.device.keys import KeyInfo, secsh_public_key_lines
 from iosxe_agent.device.sessions import VTY_BASE, SessionInfo
+from iosxe_agent.device.ssh_algorithms import Offer, offer
 from iosxe_agent.device.views import SshView
 
 # -- show ip ssh ----------------------------------------------------------------------------------------------
 
-AUTH_METHODS = ("publickey", "keyboard-interactive", "password")
 MSG_CREATE_KEYS = "%Please create EC or RSA keys to enable SSH (and of atleast 2048 bits for SSH v2 in case of RSA)."
-
-
-@dataclass(frozen=True, slots=True)
-class SshAlgorithms:
-    """The algorithm lines of ``show ip ssh``, each in the order the server prefers them."""
-
-    publickey: tuple[str, ...]
-    hostkey: tuple[str, ...]
-    encryption: tuple[str, ...]
-    mac: tuple[str, ...]
-    kex: tuple[str, ...]
-
-
-def _names(algs: Iterable[bytes | str]) -> tuple[str, ...]:
-    """Algorithm names as text, duplicates dropped, order kept."""
-    seen: dict[str, None] = {}
-    for a in algs:
-        seen.setdefault(a.decode("ascii") if isinstance(a, bytes) else a, None)
-    return tuple(seen)
-
-
-def server_algorithms(policy: SshView) -> SshAlgorithms:
-    """What the device's SSH server offers under ``policy`` (the lists :mod:`iosxe_agent.device.ssh_service` passes to
-    asyncssh: default MACs and user-key algorithms, RSA host-key signatures, configured or default ciphers, and
-    the key exchanges ``ip ssh dh min size`` leaves)."""
-    from asyncssh.encryption import get_default_encryption_algs
-    from asyncssh.mac import get_default_mac_algs
-    from asyncssh.public_key import get_default_public_key_algs
-    from asyncssh.rsa import RSAKey
-
-    from iosxe_agent.device.ssh_service import kex_algorithms
-
-    return SshAlgorithms(
-        publickey=_names(get_default_public_key_algs()),
-        hostkey=_names(RSAKey.sig_algorithms),
-        encryption=_names(policy.ciphers) if policy.ciphers else _names(get_default_encryption_algs()),
-        mac=_names(get_default_mac_algs()),
-        kex=_names(kex_algorithms(policy.dh_min)),
-    )
 
 
 def show_ip_ssh(
@@ -87,21 +49,21 @@ def show_ip_ssh(
     host_key: KeyInfo | None,
     key_public_lines: Sequence[str] = (),
     *,
-    algorithms: SshAlgorithms | None = None,
+    algorithms: Offer | None = None,
 ) -> str:
     """``show ip ssh`` (17.x layout, §2.1/§2.2).
 
     ``host_key`` is the RSA key the server presents; ``key_public_lines`` its ``ssh-rsa <base64>`` text already
-    cut to 80 columns (computed from ``host_key`` when empty). ``algorithms`` defaults to
-    :func:`server_algorithms` of ``policy``.
+    cut to 80 columns (computed from ``host_key`` when empty). ``algorithms`` defaults to what ``policy``
+    offers.
     """
-    algs = algorithms if algorithms is not None else server_algorithms(policy)
+    algs = algorithms if algorithms is not None else offer(policy.algorithms, policy.dh_min)
     key = host_key if enabled else None
     lines = [f"SSH {'Enabled' if enabled else 'Disabled'} - version 2.0"]
     if not enabled:
         lines.append(MSG_CREATE_KEYS)
     lines += [
-        "Authentication methods:" + ",".join(AUTH_METHODS),
+        "Authentication methods:" + ",".join(algs.authentication),
         "Authentication Publickey Algorithms:" + ",".join(algs.publickey),
         "Hostkey Algorithms:" + ",".join(algs.hostkey),
         "Encryption Algorithms:" + ",".join(algs.encryption),
@@ -126,6 +88,7 @@ def show_ip_ssh(
 
 _SSH_COLUMNS = (10, 7, 4, 11, 12, 21)  # each cell padded to this width, then one blank (IOS 15 capture, §2.3)
 MSG_NO_SSH = "%No SSHv2 server connections running."
+MSG_NO_SSH1 = "%No SSHv1 server connections running."
 
 
 def _row(cells: Sequence[str], widths: Sequence[int]) -> str:
@@ -133,16 +96,20 @@ def _row(cells: Sequence[str], widths: Sequence[int]) -> str:
 
 
 def show_ssh(sessions: Iterable[SessionInfo]) -> str:
-    """``show ssh``: an IN and an OUT row per device SSH session (NETCONF sessions are not listed)."""
-    ssh = sorted((s for s in sessions if s.kind == "ssh"), key=lambda s: s.number)
+    """``show ssh``: an IN and an OUT row per device SSH session (NETCONF sessions are not listed), numbered by
+    their vty line (:attr:`SessionInfo.connection`), then the SSHv1 line the guide's 17.x samples end with (this
+    box has no SSHv1 server). The Hmac cell of an AEAD cipher is the MAC the name-lists negotiated, as IOS
+    reports it (the session records hold it)."""
+    ssh = sorted((s for s in sessions if s.kind == "ssh"), key=lambda s: (s.connection, s.number))
     if not ssh:
-        return MSG_NO_SSH
+        return "\n".join((MSG_NO_SSH, MSG_NO_SSH1))
     header = ("Connection", "Version", "Mode", "Encryption", "Hmac", "State", "Username")
     lines = [_row(header, _SSH_COLUMNS)]
     for s in ssh:
         for mode, cipher, mac in (("IN", s.cipher_in, s.mac_in), ("OUT", s.cipher_out, s.mac_out)):
-            cells = (str(s.number), s.version, mode, cipher or "-", mac or "-", s.state, s.user)
+            cells = (str(s.connection), s.version, mode, cipher or "-", mac or "-", s.state, s.user)
             lines.append(_row(cells, _SSH_COLUMNS))
+    lines.append(MSG_NO_SSH1)
     return "\n".join(lines)
 
 

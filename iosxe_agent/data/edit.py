@@ -16,6 +16,7 @@ from typing import TypedDict, Unpack
 from lxml import etree
 
 from iosxe_agent.data.errors import DataError, EditAborted
+from iosxe_agent.data.hidden import graft_hidden
 from iosxe_agent.data.order import insert_in_schema_order
 from iosxe_agent.data.tags import tag_of
 from iosxe_agent.data.touched import Touched, touched_of
@@ -112,8 +113,11 @@ class _Editor:
         error_option: ErrorOption,
         max_elements: int,
         identities: Mapping[str, Identity],
+        hidden: frozenset[str] = frozenset(),
     ) -> None:
         self.schema = schema
+        #: namespaces this edit may not name (a client's partial view: hidden modules), and keeps when replacing
+        self.hidden = hidden
         self.error_option = error_option
         self.errors: list[DataError] = []
         self.changed = False
@@ -152,7 +156,7 @@ class _Editor:
                 self.errors.append(DataError("too-big", message, path, dict(loc.ns) if path else {}))
                 raise _TooBig
             cnode = snode.child(child.tag)
-            if cnode is None:
+            if cnode is None or cnode.ns in self.hidden:
                 self._unknown(child, snode, loc)
                 continue
             try:
@@ -188,7 +192,7 @@ class _Editor:
 
     def _unknown(self, child: etree._Element, snode: SchemaNode, loc: _Loc) -> None:
         ns, name = split_clark(tag_of(child))
-        if snode.kind is Kind.MODULE and ns not in self.schema.ns_to_prefix:
+        if snode.kind is Kind.MODULE and (ns not in self.schema.ns_to_prefix or ns in self.hidden):
             self.fail(
                 "unknown-namespace",
                 f'namespace "{ns}" is not supported' if ns else f'"{name}" has no namespace',
@@ -288,6 +292,8 @@ class _Editor:
             if op is Op.NONE and not _has_content(node, snode):
                 target.remove(node)
                 return
+            if replaced is not None and self.hidden:
+                graft_hidden(replaced, node, snode, self.schema)  # a partial view replaces only what it sees
             self._place(target, snode, node, replaced, position, here)
             return
         if position is not None and snode.ordered_by_user:
@@ -626,15 +632,20 @@ def apply_edit(
     default_operation: str = "merge",
     error_option: str = "stop-on-error",
     max_elements: int = 1_000_000,
+    hidden: frozenset[str] = frozenset(),
 ) -> EditResult:
     """Apply the ``<config>`` element ``edit`` to a copy of the datastore ``tree`` (whose children are top-level
     data nodes) and return the new tree or the errors.
 
     With continue-on-error the successful parts are kept and the tree is returned along with the errors; with
     stop-on-error and rollback-on-error any error leaves no tree (the caller's datastore stays as it was).
+
+    ``hidden``: namespaces of nodes the edit's author cannot see (``Schema.hidden_ns`` for a NETCONF client).
+    Naming one is an error exactly as for an unknown namespace, and a node the edit replaces keeps its hidden
+    subtrees (:func:`~iosxe_agent.data.hidden.graft_hidden`); a delete or remove takes them with it.
     """
     new = copy.deepcopy(tree)
-    editor = _Editor(schema, ErrorOption(error_option), max_elements, schema.identities)
+    editor = _Editor(schema, ErrorOption(error_option), max_elements, schema.identities, hidden)
     try:
         editor.edit_children(new, schema.root, edit, Op(default_operation), _Loc())
     except EditAborted:
@@ -646,10 +657,13 @@ def apply_edit(
     return EditResult(new, tuple(editor.errors), editor.changed, touched)
 
 
-def load_config(config: etree._Element, schema: Schema, *, max_elements: int = 1_000_000) -> EditResult:
-    """Turn a complete ``<config>`` (copy-config source, a file) into a canonical datastore tree."""
+def load_config(
+    config: etree._Element, schema: Schema, *, max_elements: int = 1_000_000, hidden: frozenset[str] = frozenset()
+) -> EditResult:
+    """Turn a complete ``<config>`` (copy-config source, a file) into a canonical datastore tree (``hidden``: as
+    for :func:`apply_edit`)."""
     empty = etree.Element(f"{{{NC_NS}}}config", nsmap={None: NC_NS})
-    return apply_edit(empty, config, schema, default_operation="merge", max_elements=max_elements)
+    return apply_edit(empty, config, schema, default_operation="merge", max_elements=max_elements, hidden=hidden)
 
 
 # -- helpers ----------------------------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ from iosxe_agent.datastore.persist import OrderedWriter, PendingWrites, read_tre
 from iosxe_agent.datastore.subscriber import Subscriber
 from iosxe_agent.datastore.transaction import SYSTEM, Origin, Transaction
 from iosxe_agent.limits import Limits
-from iosxe_agent.yang.schema import Schema
+from iosxe_agent.yang.schema import Schema, split_clark
 from iosxe_agent.yang.xpath import XPathError, compile_xpath
 
 log = logging.getLogger(__name__)
@@ -125,6 +125,7 @@ class Stores:
         self._subscribers: list[Subscriber] = []
         self._listeners: list[Callable[[Transaction], None]] = []
         self._normalizers: list[Callable[[etree._Element], None]] = []
+        self._upgrades: list[Callable[[etree._Element], None]] = []
         self._last_valid: etree._Element | None = None
         self.running = empty_tree()
         self.candidate = empty_tree()
@@ -167,6 +168,8 @@ class Stores:
         self._candidate_touched = Touched()
 
     def _loaded(self, config: etree._Element, what: str) -> etree._Element:
+        for upgrade in self._upgrades:
+            upgrade(config)
         result = load_config(config, self.schema, max_elements=self.limits.max_edit_elements)
         if result.tree is not None:
             self._normalize(result.tree)
@@ -187,6 +190,11 @@ class Stores:
         The commit's diff looks only where the edit changed something: ``fn`` may rewrite only values that sit
         beside a value the edit wrote (the clear-secret hash does: the kind and the text share one parent)."""
         self._normalizers.append(fn)
+
+    def upgrade_with(self, fn: Callable[[etree._Element], None]) -> None:
+        """Run ``fn`` on every stored configuration :meth:`load` reads, before it is parsed: it may rewrite in place
+        what an older version of the schema stored (a node that moved), so such a state directory still loads."""
+        self._upgrades.append(fn)
 
     def _normalize(self, tree: etree._Element) -> etree._Element:
         for fn in self._normalizers:
@@ -331,6 +339,8 @@ class Stores:
                     ]
                 )
             for node in result:
+                if isinstance(node, etree._Element) and self._hidden(node):
+                    continue  # a partial lock is a NETCONF request: hidden nodes are not there for it
                 if not isinstance(node, etree._Element) or not isinstance(node.tag, str) or node is running:
                     raise StoreError(
                         [
@@ -365,6 +375,13 @@ class Stores:
                     ]
                 )
         return self.locks.add_partial(session_id, user, [e for e, _ in selects], found.values())
+
+    def _hidden(self, node: etree._Element) -> bool:
+        """True for a node of a hidden module or inside one (``Schema.hidden_ns``)."""
+        hidden = self.schema.hidden_ns
+        return bool(hidden) and any(
+            isinstance(el.tag, str) and split_clark(el.tag)[0] in hidden for el in (node, *node.iterancestors())
+        )
 
     def partial_unlock(self, session_id: int, lock_id: int) -> None:
         """Release partial lock ``lock_id``; only its owner may (invalid-value otherwise, RFC 5717 §2.4.2)."""
@@ -414,8 +431,12 @@ class Stores:
         default_operation: str = "merge",
         test_option: str = "test-then-set",
         error_option: str = "stop-on-error",
+        visible_only: bool = False,
     ) -> tuple[DataError, ...]:
         """edit-config on ``ds``. Returns the errors of a continue-on-error edit that was partly applied.
+
+        ``visible_only``: the edit comes from a face that sees no hidden module (NETCONF): it may not name their
+        nodes, and what it replaces keeps them (see :mod:`iosxe_agent.data.hidden`).
 
         Raises:
             StoreError: the edit failed and no datastore changed.
@@ -432,6 +453,7 @@ class Stores:
             default_operation=default_operation,
             error_option=error_option,
             max_elements=self.limits.max_edit_elements,
+            hidden=self.schema.hidden_ns if visible_only else frozenset(),
         )
         if result.tree is None:
             raise StoreError(result.errors)
@@ -562,13 +584,15 @@ class Stores:
         if problems:
             raise StoreError(problems)
 
-    def validate_config(self, config: etree._Element) -> None:
-        """<validate> of an inline <config>."""
-        self.parse_config(config)
+    def validate_config(self, config: etree._Element, *, visible_only: bool = False) -> None:
+        """<validate> of an inline <config> (``visible_only``: as for :meth:`parse_config`)."""
+        self.parse_config(config, visible_only=visible_only)
 
-    def parse_config(self, config: etree._Element) -> etree._Element:
-        """A complete inline configuration as a checked, canonical tree (copy-config / validate source)."""
-        result = load_config(config, self.schema, max_elements=self.limits.max_edit_elements)
+    def parse_config(self, config: etree._Element, *, visible_only: bool = False) -> etree._Element:
+        """A complete inline configuration as a checked, canonical tree (copy-config / validate source);
+        ``visible_only`` refuses hidden modules' nodes, as :meth:`edit` does."""
+        hidden = self.schema.hidden_ns if visible_only else frozenset()
+        result = load_config(config, self.schema, max_elements=self.limits.max_edit_elements, hidden=hidden)
         if result.tree is None or result.errors:
             raise StoreError(result.errors)
         self._normalize(result.tree)

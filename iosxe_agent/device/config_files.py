@@ -12,7 +12,7 @@ from __future__ import annotations
 from lxml import etree
 
 from iosxe_agent.data.errors import DataError
-from iosxe_agent.device.cli_map.parse import LineError, format_error, parse_config_text
+from iosxe_agent.device.cli_map.parse import Action, LineError, format_error, parse_config
 from iosxe_agent.device.files import FlashError, decode_config
 
 _BLANK = b"\xef\xbb\xbf \t\r\n"
@@ -60,16 +60,24 @@ def is_xml(data: bytes) -> bool:
 
 def read_config(data: bytes, shown: str, base: etree._Element | None) -> etree._Element:
     """The ``<config>`` a configuration file stands for (pure). Raises ConfigFileError naming ``shown``."""
+    return read_config_actions(data, shown, base)[0]
+
+
+def read_config_actions(
+    data: bytes, shown: str, base: etree._Element | None
+) -> tuple[etree._Element, tuple[Action, ...]]:
+    """:func:`read_config` and the actions its lines ask for, in order (``crypto key generate rsa …``; the XML
+    form has none), for a file merged into running (pure). Raises ConfigFileError naming ``shown``."""
     if is_xml(data):
         try:
-            return decode_config(data, shown)
+            return decode_config(data, shown), ()
         except FlashError as exc:
             raise ConfigFileError(str(exc)) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ConfigFileError(f"%Error copying {shown} (not a text configuration file)") from None
-    edit, errors = parse_config_text(text, base)
-    if errors:
-        raise line_errors(shown, errors)
-    return edit
+    parsed = parse_config(text, base)
+    if parsed.errors:
+        raise line_errors(shown, parsed.errors)
+    return parsed.edit, parsed.actions

@@ -29,6 +29,7 @@ from iosxe_agent.device.aaa.login import LoginResult
 from iosxe_agent.device.filesystem import DeviceFiles
 from iosxe_agent.device.scp import ScpServer, transfer_privilege
 from iosxe_agent.device.sessions import SessionInfo, SessionRegistry, disconnects
+from iosxe_agent.device.ssh_wire import ios_macs
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,8 @@ def open_record(
     and ``clear line vty N`` / ``clear ssh N`` end it by dropping the connection."""
     peername = conn.get_extra_info("peername") or ("", 0)
     sockname = conn.get_extra_info("sockname") or ("", 0)
+    # IOS names the negotiated MAC even under an AEAD cipher, where asyncssh names the cipher
+    macs = ios_macs(conn) if isinstance(conn, asyncssh.SSHServerConnection) else None
     return host.registry.add(
         "ssh",
         user,
@@ -101,8 +104,8 @@ def open_record(
         local_port=int(sockname[1]),
         cipher_in=str(conn.get_extra_info("recv_cipher") or ""),
         cipher_out=str(conn.get_extra_info("send_cipher") or ""),
-        mac_in=str(conn.get_extra_info("recv_mac") or ""),
-        mac_out=str(conn.get_extra_info("send_mac") or ""),
+        mac_in=macs[0] if macs else str(conn.get_extra_info("recv_mac") or ""),
+        mac_out=macs[1] if macs else str(conn.get_extra_info("send_mac") or ""),
         line=line,
         privilege=privilege,
         mode=mode,

@@ -35,17 +35,24 @@ RPC can answer with their paths while the CLI and SCP print the one line.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+import shutil
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 from iosxe_agent.datastore.store import RUNNING, STARTUP, StoreError, Stores
 from iosxe_agent.datastore.transaction import Origin
+from iosxe_agent.device.cli_map.parse import Action
 from iosxe_agent.device.cli_map.render import render_running_config
-from iosxe_agent.device.config_files import ConfigFileError, read_config
+from iosxe_agent.device.config_files import ConfigFileError, read_config_actions
 from iosxe_agent.device.files import Flash, FlashError
 from iosxe_agent.limits import Limits
 
+#: Scratch directories (:meth:`DeviceFiles.scratch`) start with this, in the state directory.
+SCRATCH_PREFIX = ".transfer-"
 #: Streamed flash:-to-flash: copies move this much at a time.
 CHUNK = 256 * 1024
 RUNNING_CONFIG = "running-config"
@@ -138,9 +145,12 @@ class DeviceFiles:
         *,
         session_ids: Callable[[], int],
         limits: TransferLimits | None = None,
+        actions: Callable[[Sequence[Action]], Awaitable[None]] | None = None,
     ) -> None:
         self.flash = flash
         self.stores = stores
+        #: runs the actions of a file merged into running (``crypto key generate rsa …``: key_actions.FileActions)
+        self.actions = actions
         self.limits = limits or TransferLimits.from_limits(stores.limits)
         #: device-wide session ids (shared with NETCONF and the CLI) for the origin of an SCP change, so an SCP
         #: session is never taken for the holder of a NETCONF lock (nor for the system)
@@ -163,6 +173,21 @@ class DeviceFiles:
         if len(data) > self.limits.max_config_bytes:
             raise FlashError(f"%Error reading {url} (File too large)")
         return data
+
+    @contextlib.contextmanager
+    def scratch(self) -> Iterator[Path]:
+        """A private directory (0700, in the state directory beside flash:, never in it) for a configuration on
+        its way to or from a remote host: the file an SCP client sends or receives must have a path, and a
+        configuration (hashed secrets) must not pass through a world-readable /tmp. Removed on exit."""
+        with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=self.flash.root.parent) as where:
+            yield Path(where)
+
+    def clean_scratch(self) -> int:
+        """Remove the scratch directories of transfers a crash interrupted (start-up only); returns how many."""
+        stale = list(self.flash.root.parent.glob(f"{SCRATCH_PREFIX}*"))
+        for where in stale:
+            shutil.rmtree(where, ignore_errors=True)
+        return len(stale)
 
     # -- checks a face may run before it asks anything -----------------------------------------------------------
     def check_file(self, url: Url) -> None:
@@ -194,10 +219,12 @@ class DeviceFiles:
         if len(data) > self.limits.max_config_bytes:
             raise ConfigFileError(f"%Error writing {url} (File too large)")
         base = self.stores.running if url.kind is FileKind.RUNNING else None
-        config = await asyncio.to_thread(read_config, data, str(url), base)
+        config, actions = await asyncio.to_thread(read_config_actions, data, str(url), base)
         if url.kind is FileKind.RUNNING:
             self._commit(url, lambda: self.stores.edit(RUNNING, config, origin, default_operation="merge"))
-        else:
+            if actions and self.actions is not None:
+                await self.actions(actions)  # crypto key lines: after the configuration they follow, in order
+        else:  # startup keeps configuration only: its crypto key lines are not run (IOS runs them at reload)
             self._commit(url, lambda: self.stores.replace(STARTUP, self.stores.parse_config(config), origin))
 
     @staticmethod

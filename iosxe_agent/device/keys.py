@@ -1,31 +1,43 @@
-"""RSA key pairs kept by label as 0600 PEM files in the state directory, and the IOS texts about them.
+"""RSA key pairs kept by name as 0600 PEM files in the state directory, and the IOS texts about them.
 
-IOS keeps key pairs outside the configuration (they are not in running-config); so do we. Each key pair is
-``<state>/keys/<file>.pem`` (PKCS#8, 0600) plus a ``<file>.json`` sidecar holding what the PEM cannot say
-(generation time, usage, exportable flag, the name it was generated under); ``<file>`` is the label with
-anything outside ``[A-Za-z0-9._~@:+-]`` (and a leading dot) percent-encoded. The sidecar carries the SHA-256 of
-the public key, so a sidecar left over from an interrupted replacement is recognised and ignored; a PEM
-without (a matching) sidecar is still a usable key (general purpose, non-exportable, generated at its mtime).
+IOS keeps key pairs outside the configuration (they are not in running-config); so do we. A key *name* (the
+label of ``crypto key generate rsa … label L``, or ``hostname.domain``) holds either one general-purpose key pair
+or, after ``usage-keys``, two: a signature and an encryption pair, both shown as ``Key name: L`` (as on IOS).
+SSH serves the general pair, or the signature half of a usage pair (:meth:`KeyStore.load`).
 
-Generation is split the usual way: :func:`plan_generate` / :func:`plan_zeroize` are pure decisions (label,
-validity, the IOS refusal line), :meth:`KeyStore.generate_rsa` does the CPU work and the file I/O, and
-:meth:`KeyStore.agenerate_rsa` runs that part in the process's key pool (:mod:`iosxe_agent.device.keyload`, one
-thread per core) so no session stalls. Log lines and listener callbacks always run on the caller's thread (the
-event loop for the ``a*`` methods). Stored keys are read through :func:`keyload.read_private_key`, which skips
-OpenSSL's re-validation only for files nobody but the agent's user can have written.
+Files: a general pair is ``<state>/keys/<stem>.pem`` (PKCS#8, 0600) plus a ``<stem>.json`` sidecar holding what
+the PEM cannot say (generation time, usage, exportable flag); a usage pair is ``<stem>#sig.pem`` and
+``<stem>#enc.pem`` with their sidecars. ``<stem>`` is the name with anything outside ``[A-Za-z0-9._~@:+-]`` (and a
+leading dot) percent-encoded, so no name's stem contains ``#`` and the two layouts never meet. The sidecar carries
+the SHA-256 of the public key, so a sidecar left over from an interrupted replacement is recognised and ignored; a
+PEM without (a matching) sidecar is still a usable key (generated at its mtime). State directories written before
+usage pairs shared a name hold them as ``L.sig.pem`` / ``L.enc.pem`` whose sidecar names ``L`` and the usage: they
+load as the halves of ``L`` and are removed when ``L`` is replaced or zeroized.
+
+Generation is split the usual way: :func:`plan_generate` / :func:`plan_zeroize` are pure decisions (name,
+validity, the IOS refusal line), :meth:`KeyStore.generate` does the CPU work and the file I/O, and
+:meth:`KeyStore.agenerate` runs that part in the process's key pool (:mod:`iosxe_agent.device.keyload`, one thread
+per core) so no session stalls. Log lines and listener callbacks always run on the caller's thread (the event loop
+for the ``a*`` methods). Stored keys are read through :func:`keyload.read_private_key`, which skips OpenSSL's
+re-validation only for files nobody but the agent's user can have written.
 
 IOS texts used here, and where they come from (IOSXE-CLI-REFERENCE.md):
 
-* verified from real 17.x captures (§3.1, §2.4): ``The name for the keys will be: L``, ``% The key modulus size
-  is N bits``, ``% Generating N bit RSA keys, keys will be non-exportable...``, ``[OK] (elapsed time was N
-  seconds)``, ``% You already have RSA keys defined named L.`` / ``% They will be replaced.``, the syslog
-  lines ``%CRYPTO_ENGINE-5-KEY_ADDITION`` / ``%CRYPTO_ENGINE-5-KEY_DELETED``, the ``show crypto key mypubkey
-  rsa`` layout and the SECSH 80-column wrap (§2.1).
-* quoted by many secondary sources, no raw capture: ``% Please define a domain-name first.``
-* UNVERIFIED (our choice): :data:`MSG_BAD_MODULUS`, :data:`MSG_BAD_LABEL`, :data:`MSG_NO_SUCH_KEY`, the zeroize
-  texts (tutorial wording, §3.2), ``keys will be exportable...``, and the usage-keys transcript (the modulus
-  and generation lines once per pair). Real IOS names both usage-key pairs ``L``; here they are ``L.sig`` and
-  ``L.enc`` (one label per file), which is what ``show crypto key mypubkey rsa`` prints.
+* verified from real 17.x captures (§3.1, §2.4): ``The name for the keys will be: L``, the modulus question
+  (``Choose the size of the key modulus in the range of 2048 to 4096 for your`` …), ``% The key modulus size is N
+  bits``, ``% Generating N bit RSA keys, keys will be non-exportable...``, ``[OK] (elapsed time was N seconds)``,
+  exec mode's ``% Generating crypto RSA keys in background ...``, ``% You already have RSA keys defined named L.``
+  / ``% They will be replaced.``, the syslog lines ``%CRYPTO_ENGINE-5-KEY_ADDITION`` /
+  ``%CRYPTO_ENGINE-5-KEY_DELETED``, the ``show crypto key mypubkey rsa`` layout and the SECSH 80-column wrap (§2.1).
+  A modulus below 2048 on the command line is invalid input (caret), as RT01 17.x shows (§1.4): the CLI table
+  types it ``<2048-4096>``.
+* classic IOS wording, kept by 17.x as far as anyone quotes it: ``% Do you really want to replace them?
+  [yes/no]:``, the usage-keys questions (``Signature Keys`` / ``Encryption Keys``); many secondary sources:
+  ``% Please define a domain-name first.``
+* UNVERIFIED (our choice): :data:`MSG_BAD_MODULUS` (an out-of-range answer to the question, or the NETCONF RPC),
+  :data:`MSG_BAD_LABEL`, :data:`MSG_NO_SUCH_KEY`, the zeroize texts (tutorial wording, §3.2), ``keys will be
+  exportable...``, the usage-keys transcript (the modulus and generation lines once per pair, one
+  ``KEY_ADDITION`` / ``KEY_DELETED`` line per pair).
 """
 
 from __future__ import annotations
@@ -62,16 +74,21 @@ _USAGES: tuple[Usage, ...] = get_args(Usage)
 MIN_MODULUS = 2048  # 17.x: "Choose the size of the key modulus in the range of 2048 to 4096"
 MAX_MODULUS = 4096
 DEFAULT_MODULUS = 2048
-MAX_FILE_STEM = 240  # the percent-encoded label, so "<stem>.sig.json" stays within NAME_MAX (255)
+MAX_FILE_STEM = 240  # the percent-encoded name, so "<stem>#sig.json" stays within NAME_MAX (255)
 
 MSG_NO_DOMAIN = "% Please define a domain-name first."
 MSG_BAD_MODULUS = f"% Invalid modulus size. Choose a key modulus in the range of {MIN_MODULUS} to {MAX_MODULUS}."
 MSG_BAD_LABEL = "% Invalid key label."
 MSG_NO_SUCH_KEY = "% RSA keypair {label} does not exist."
+MSG_BACKGROUND = "% Generating crypto RSA keys in background ..."
+REPLACE_QUESTION = "% Do you really want to replace them? [yes/no]: "
+REMOVE_QUESTION = "Do you really want to remove these keys? [yes/no]: "
 
-_SAFE = "@:+"  # besides quote()'s own unreserved set A-Z a-z 0-9 _ . - ~
+_SAFE = "@:+"  # besides quote()'s own unreserved set A-Z a-z 0-9 _ . - ~ ; never "#" (see the module docstring)
 _USAGE_TEXT = {"general": "General Purpose Key", "signature": "Signature Key", "encryption": "Encryption Key"}
-_SUFFIX: dict[Usage, str] = {"signature": ".sig", "encryption": ".enc"}
+_QUESTION_KIND = {"general": "General Purpose Keys", "signature": "Signature Keys", "encryption": "Encryption Keys"}
+_FILE_TAG: dict[Usage, str] = {"general": "", "signature": "#sig", "encryption": "#enc"}
+_TAG_USAGE: dict[str, Usage] = {"sig": "signature", "enc": "encryption"}
 
 
 # -- values ---------------------------------------------------------------------------------------------------
@@ -79,8 +96,7 @@ _SUFFIX: dict[Usage, str] = {"signature": ".sig", "encryption": ".enc"}
 class KeyInfo:
     """What is known about one stored key pair (never the private half)."""
 
-    label: str  # the key's own label (the file it lives in)
-    name: str  # the label it was generated under: ``label`` itself, or ``L`` for the usage pair ``L.sig``
+    label: str  # the key name IOS shows (``Key name:``); both halves of a usage pair carry it
     usage: Usage
     modulus: int
     exportable: bool
@@ -94,8 +110,7 @@ class GeneratePlan:
     """What ``crypto key generate rsa …`` will do, decided before any key is made."""
 
     name: str
-    members: tuple[tuple[str, Usage], ...]  # (label, usage) of each pair to create
-    modulus: int
+    members: tuple[tuple[Usage, int], ...]  # (usage, modulus) of each key pair to create, in order
     exportable: bool
 
 
@@ -115,14 +130,15 @@ class Refusal:
 
 @dataclass(frozen=True, slots=True)
 class GenerateResult:
-    """Outcome of a generation: ``text`` is what the IOS console prints (the refusal line if not ``ok``)."""
+    """Outcome of a generation: ``text`` is what the IOS console prints when the modulus was given (the refusal
+    line if not ``ok``); ``elapsed`` the seconds each pair took, for the other dialogues."""
 
     ok: bool
     text: str
     name: str | None = None
     keys: tuple[KeyInfo, ...] = ()
-    replaced: tuple[str, ...] = ()  # labels whose key material was replaced by a new key of the same label
-    removed: tuple[str, ...] = ()  # labels that existed before and are gone (replaced by another layout)
+    replaced: bool = False  # the name held keys before (they are gone)
+    elapsed: tuple[float, ...] = ()
     error: str | None = None
 
 
@@ -132,17 +148,17 @@ class ZeroizeResult:
 
     ok: bool
     text: str
-    removed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()  # the key names removed
     error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class KeyEvent:
-    """Sent to listeners after each successful generate or zeroize.
+    """Sent to listeners after each successful generate or zeroize, with key names.
 
-    ``added`` are labels with new key material (``replaced`` is the subset that existed before), ``removed``
-    labels that no longer exist. An SSH server whose host key label is in ``removed`` must stop, in
-    ``replaced`` reload its key, in ``added`` may start.
+    ``added`` are names with new key material (``replaced`` is the subset that held keys before), ``removed``
+    names that no longer exist. An SSH server whose host key name is in ``removed`` must stop, in ``replaced``
+    reload its key, in ``added`` may start.
     """
 
     action: Literal["generate", "zeroize"]
@@ -154,7 +170,7 @@ class KeyEvent:
 Listener = Callable[[KeyEvent], None]
 
 
-# -- pure decisions and texts ---------------------------------------------------------------------------------
+# -- pure decisions -------------------------------------------------------------------------------------------
 def file_stem(label: str) -> str:
     """The file name (without extension) of ``label``: percent-encoded, never hidden, never a path."""
     stem = quote(label, safe=_SAFE)
@@ -183,57 +199,96 @@ def plan_generate(
     modulus: int | None = DEFAULT_MODULUS,
     usage_keys: bool = False,
     exportable: bool = False,
+    encryption_modulus: int | None = None,
 ) -> GeneratePlan | Refusal:
-    """Decide ``crypto key generate rsa [general-keys|usage-keys] [label L] [modulus N] [exportable]``."""
+    """Decide ``crypto key generate rsa [general-keys|usage-keys] [label L] [modulus N] [exportable]``;
+    ``encryption_modulus`` is the usage pair's second answer when the modulus was asked (default: ``modulus``)."""
     name = label if label is not None else default_label(hostname, domain)
     if name is None:
         return Refusal(MSG_NO_DOMAIN)
-    if modulus is None:
-        modulus = DEFAULT_MODULUS
-    if not MIN_MODULUS <= modulus <= MAX_MODULUS:
-        return Refusal(MSG_BAD_MODULUS)
-    members: tuple[tuple[str, Usage], ...]
+    sizes = [DEFAULT_MODULUS if modulus is None else modulus]
     if usage_keys:
-        members = ((name + _SUFFIX["signature"], "signature"), (name + _SUFFIX["encryption"], "encryption"))
-    else:
-        members = ((name, "general"),)
-    if not all(valid_label(m) for m, _ in members):
+        sizes.append(sizes[0] if encryption_modulus is None else encryption_modulus)
+    if not all(MIN_MODULUS <= size <= MAX_MODULUS for size in sizes):
+        return Refusal(MSG_BAD_MODULUS)
+    if not valid_label(name):
         return Refusal(MSG_BAD_LABEL)
-    return GeneratePlan(name, members, modulus, exportable)
+    usages: tuple[Usage, ...] = ("signature", "encryption") if usage_keys else ("general",)
+    return GeneratePlan(name, tuple(zip(usages, sizes, strict=True)), exportable)
 
 
 def plan_zeroize(label: str | None, existing: Sequence[KeyInfo]) -> ZeroizePlan | Refusal:
-    """Decide ``crypto key zeroize rsa [L]``: a named label must exist (as a key or as a usage-key pair)."""
+    """Decide ``crypto key zeroize rsa [L]``: a named key must exist."""
     if label is None:
         return ZeroizePlan(None)
-    if not any(k.label == label or k.name == label for k in existing):
+    if not any(k.label == label for k in existing):
         return Refusal(MSG_NO_SUCH_KEY.format(label=label))
     return ZeroizePlan(label)
 
 
 def zeroize_targets(plan: ZeroizePlan, existing: Sequence[KeyInfo]) -> list[KeyInfo]:
-    """The keys ``plan`` removes, in generation order."""
-    if plan.label is None:
-        return list(existing)
-    return [k for k in existing if plan.label in (k.label, k.name)]
+    """The key pairs ``plan`` removes, in generation order."""
+    return [k for k in existing if plan.label in (None, k.label)]
+
+
+def host_key_name(keypair_name: str | None, keys: Sequence[KeyInfo]) -> str | None:
+    """The key SSH serves (the guide's rules): ``ip ssh rsa keypair-name L`` names it, and while L does not
+    exist there is none (SSH waits for it); without the command, the first general-purpose key generated."""
+    if keypair_name is not None:
+        found = any(k.label == keypair_name and k.usage != "encryption" for k in keys)
+        return keypair_name if found else None
+    return next((k.label for k in keys if k.usage == "general"), None)
+
+
+def parse_modulus_answer(answer: str) -> int | None:
+    """The answer to ``How many bits in the modulus [2048]:``: empty is the default; None if not a size."""
+    text = answer.strip()
+    if not text:
+        return DEFAULT_MODULUS
+    value = int(text) if text.isdigit() and len(text) <= 5 else 0
+    return value if MIN_MODULUS <= value <= MAX_MODULUS else None
+
+
+# -- texts ----------------------------------------------------------------------------------------------------
+def name_line(name: str) -> str:
+    """The first line of a generation of keys nobody had under ``name``."""
+    return f"The name for the keys will be: {name}\n"
+
+
+def replace_notice(name: str) -> str:
+    """The first line of a generation that replaces the keys of ``name``."""
+    return f"% You already have RSA keys defined named {name}.\n"
+
+
+def modulus_question(usage: Usage) -> str:
+    """The modulus question for one key pair (asked once per pair when no modulus is given)."""
+    return (
+        f"Choose the size of the key modulus in the range of {MIN_MODULUS} to {MAX_MODULUS} for your\n"
+        f"  {_QUESTION_KIND[usage]}. Choosing a key modulus greater than 512 may take\n"
+        "  a few minutes.\n\n"
+        f"How many bits in the modulus [{DEFAULT_MODULUS}]: "
+    )
+
+
+def modulus_line(modulus: int) -> str:
+    """What a generation with the modulus given says before each pair."""
+    return f"% The key modulus size is {modulus} bits\n"
+
+
+def generating_lines(modulus: int, exportable: bool, seconds: float) -> str:
+    """The two lines of one key pair generated in the foreground."""
+    kind = "exportable" if exportable else "non-exportable"
+    return (
+        f"% Generating {modulus} bit RSA keys, keys will be {kind}...\n[OK] (elapsed time was {int(seconds)} seconds)\n"
+    )
 
 
 def generate_text(plan: GeneratePlan, *, replacing: bool, elapsed: Sequence[float]) -> str:
     """The console text of a successful generation with the modulus given (17.x form, §3.1)."""
-    lines: list[str] = []
-    if replacing:
-        lines += [f"% You already have RSA keys defined named {plan.name}.", "% They will be replaced."]
-    else:
-        lines.append(f"The name for the keys will be: {plan.name}")
-    kind = "exportable" if plan.exportable else "non-exportable"
-    for seconds in elapsed:
-        lines += [
-            "",
-            f"% The key modulus size is {plan.modulus} bits",
-            f"% Generating {plan.modulus} bit RSA keys, keys will be {kind}...",
-            f"[OK] (elapsed time was {int(seconds)} seconds)",
-        ]
-    return "\n".join(lines) + "\n"
+    text = replace_notice(plan.name) + "% They will be replaced.\n" if replacing else name_line(plan.name)
+    for (_, modulus), seconds in zip(plan.members, elapsed, strict=True):
+        text += "\n" + modulus_line(modulus) + generating_lines(modulus, plan.exportable, seconds)
+    return text
 
 
 def zeroize_text(plan: ZeroizePlan, *, every_kind: bool = False) -> str:
@@ -305,6 +360,7 @@ class _Entry:
     info: KeyInfo
     key: asyncssh.SSHKey
     order: int
+    stem: str  # the file name without extension: where the pair lives (either layout)
 
 
 def _rsa(key: asyncssh.SSHKey) -> rsa.RSAPrivateKey:
@@ -329,6 +385,17 @@ def _fingerprint(key: asyncssh.SSHKey) -> str:
     return hashlib.sha256(key.public_data).hexdigest()
 
 
+def _identity(stem: str, meta: dict[str, object]) -> tuple[str, Usage] | None:
+    """(name, usage) of the pair in ``<stem>.pem``: from the file name (``#sig``/``#enc``), else from the
+    sidecar of an older layout (``L.sig`` naming ``L``); None for a tag this version does not know."""
+    base, tagged, tag = stem.partition("#")
+    if tagged:
+        usage = _TAG_USAGE.get(tag)
+        return (unquote(base), usage) if usage is not None else None
+    name = meta.get("name")
+    return (name if isinstance(name, str) and name else unquote(stem)), _usage(meta.get("usage"))
+
+
 class KeyStore:
     """The device's RSA key pairs (see the module docstring for the files), cached in memory."""
 
@@ -339,17 +406,24 @@ class KeyStore:
         os.chmod(directory, 0o700)
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
+        self._background: set[asyncio.Task[GenerateResult]] = set()
         self._last_order = 0
-        self._entries: dict[str, _Entry] = {}
+        self._entries: dict[tuple[str, Usage], _Entry] = {}
         self._scan()
 
     # -- reading -------------------------------------------------------------------------------------------
     def _scan(self) -> None:
         for pem in self.directory.glob("*.pem"):
             entry = self._read(pem)
-            if entry is not None:
-                self._entries[entry.info.label] = entry
-                self._last_order = max(self._last_order, entry.order)
+            if entry is None:
+                continue
+            slot = (entry.info.label, entry.info.usage)
+            other = self._entries.get(slot)
+            if other is not None and other.order > entry.order:
+                log.warning("ignoring key file %s: an older copy of %s", pem.name, other.stem)
+                continue
+            self._entries[slot] = entry
+            self._last_order = max(self._last_order, entry.order)
 
     def _read(self, pem: Path) -> _Entry | None:
         try:
@@ -361,12 +435,15 @@ class KeyStore:
         if key.algorithm != b"ssh-rsa":
             log.warning("ignoring key file %s: not an RSA key", pem.name)
             return None
-        label = unquote(pem.stem)
         meta: dict[str, object] = {}
         with contextlib.suppress(OSError, ValueError):
             loaded = json.loads(pem.with_suffix(".json").read_text("utf-8"))
             if isinstance(loaded, dict) and loaded.get("fingerprint") == _fingerprint(key):
                 meta = loaded
+        identity = _identity(pem.stem, meta)
+        if identity is None:
+            log.warning("ignoring key file %s: not a key file of this version", pem.name)
+            return None
         order = meta.get("order")
         generated = meta.get("generated")
         when = datetime.fromtimestamp(mtime_ns / 1e9, UTC)
@@ -374,45 +451,61 @@ class KeyStore:
             with contextlib.suppress(ValueError):
                 when = datetime.fromisoformat(generated).astimezone(UTC)
         info = KeyInfo(
-            label=label,
-            name=str(meta.get("name", label)),
-            usage=_usage(meta.get("usage")),
+            label=identity[0],
+            usage=identity[1],
             modulus=_rsa(key).key_size,
             exportable=meta.get("exportable") is True,
             generated=when,
             public_der=_public_der(key),
             public_blob=key.public_data,
         )
-        return _Entry(info, key, order if isinstance(order, int) else mtime_ns)
+        return _Entry(info, key, order if isinstance(order, int) else mtime_ns, pem.stem)
 
     def _sorted(self) -> list[_Entry]:
-        return sorted(self._entries.values(), key=lambda e: (e.order, e.info.label))
+        return sorted(self._entries.values(), key=lambda e: (e.order, e.info.label, _USAGES.index(e.info.usage)))
 
     def keys(self) -> list[KeyInfo]:
-        """Every stored RSA key pair, oldest first."""
+        """Every stored RSA key pair, oldest first (a usage pair: signature, then encryption)."""
         with self._lock:
             return [e.info for e in self._sorted()]
 
     def labels(self) -> list[str]:
-        """Labels of the stored key pairs, oldest first."""
-        return [k.label for k in self.keys()]
+        """Names of the stored keys, oldest first, each once."""
+        return list(dict.fromkeys(k.label for k in self.keys()))
+
+    def exists(self, label: str) -> bool:
+        """True if ``label`` names keys (either kind)."""
+        with self._lock:
+            return any(name == label for name, _ in self._entries)
+
+    def _host_entry(self, label: str) -> _Entry | None:
+        """The pair of ``label`` that signs: the general pair or the signature half of a usage pair."""
+        return self._entries.get((label, "general")) or self._entries.get((label, "signature"))
 
     def info(self, label: str) -> KeyInfo | None:
-        """What is known about the key pair ``label``, or None."""
+        """What is known about the pair of ``label`` that signs (what SSH serves), or None."""
         with self._lock:
-            entry = self._entries.get(label)
+            entry = self._host_entry(label)
             return entry.info if entry else None
 
     def load(self, label: str) -> asyncssh.SSHKey | None:
-        """The key pair (private key included) stored under ``label``, or None."""
+        """The key pair (private key included) of ``label`` that signs (general, or the signature half), or None."""
         with self._lock:
-            entry = self._entries.get(label)
+            entry = self._host_entry(label)
             return entry.key if entry else None
 
     def public_key(self, label: str) -> asyncssh.SSHKey | None:
-        """The public half of the key pair ``label``, or None."""
+        """The public half of :meth:`load`, or None."""
         key = self.load(label)
         return key.convert_to_public() if key is not None else None
+
+    def host_key(self, keypair_name: str | None) -> tuple[str, asyncssh.SSHKey] | None:
+        """(name, key pair) SSH serves under ``ip ssh rsa keypair-name`` (None: not configured); see
+        :func:`host_key_name`. None while SSH has no key."""
+        with self._lock:
+            name = host_key_name(keypair_name, self.keys())
+            key = self.load(name) if name is not None else None
+            return (name, key) if name is not None and key is not None else None
 
     # -- listeners ------------------------------------------------------------------------------------------
     def subscribe(self, callback: Listener) -> Callable[[], None]:
@@ -425,11 +518,9 @@ class KeyStore:
 
         return unsubscribe
 
-    def _announce(self, event: KeyEvent) -> None:
-        for label in event.removed:
-            self._syslog(key_deleted(label))
-        for label in event.added:
-            self._syslog(key_addition(label))
+    def _announce(self, event: KeyEvent, syslog: Sequence[str]) -> None:
+        for line in syslog:
+            self._syslog(line)
         for callback in list(self._listeners):
             try:
                 callback(event)
@@ -448,12 +539,10 @@ class KeyStore:
         exportable: bool = False,
     ) -> GenerateResult:
         """``crypto key generate rsa …`` in the calling thread (blocking: use :meth:`agenerate_rsa` on a loop)."""
-        plan = _plan_or_refusal(label, hostname, domain, modulus, usage_keys, exportable)
-        if isinstance(plan, GenerateResult):
-            return plan
-        result, event = self._execute_generate(plan)
-        self._announce(event)
-        return result
+        plan = plan_generate(
+            label, hostname=hostname, domain=domain, modulus=modulus, usage_keys=usage_keys, exportable=exportable
+        )
+        return _refused(plan) if isinstance(plan, Refusal) else self.generate(plan)
 
     async def agenerate_rsa(
         self,
@@ -466,43 +555,60 @@ class KeyStore:
         exportable: bool = False,
     ) -> GenerateResult:
         """:meth:`generate_rsa` with key generation and file I/O in the process's key pool (bounded, every core)."""
-        plan = _plan_or_refusal(label, hostname, domain, modulus, usage_keys, exportable)
-        if isinstance(plan, GenerateResult):
-            return plan
-        result, event = await in_keygen_pool(self._execute_generate, plan)
-        self._announce(event)
+        plan = plan_generate(
+            label, hostname=hostname, domain=domain, modulus=modulus, usage_keys=usage_keys, exportable=exportable
+        )
+        return _refused(plan) if isinstance(plan, Refusal) else await self.agenerate(plan)
+
+    def generate(self, plan: GeneratePlan) -> GenerateResult:
+        """Carry out ``plan`` in the calling thread."""
+        result, event, syslog = self._execute_generate(plan)
+        self._announce(event, syslog)
         return result
 
-    def _execute_generate(self, plan: GeneratePlan) -> tuple[GenerateResult, KeyEvent]:
-        made: list[tuple[str, Usage, asyncssh.SSHKey]] = []
+    async def agenerate(self, plan: GeneratePlan) -> GenerateResult:
+        """Carry out ``plan`` in the key pool; log lines and listeners run on the loop."""
+        result, event, syslog = await in_keygen_pool(self._execute_generate, plan)
+        self._announce(event, syslog)
+        return result
+
+    def generate_in_background(self, plan: GeneratePlan) -> None:
+        """Carry out ``plan`` without waiting (exec mode's ``% Generating crypto RSA keys in background ...``):
+        the syslog line says when it is done. The task is held here until it ends."""
+        task = asyncio.get_running_loop().create_task(self.agenerate(plan))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    def _execute_generate(self, plan: GeneratePlan) -> tuple[GenerateResult, KeyEvent, list[str]]:
+        made: list[tuple[Usage, asyncssh.SSHKey]] = []
         elapsed: list[float] = []
-        for member, usage in plan.members:  # CPU work, outside the lock
+        for usage, modulus in plan.members:  # CPU work, outside the lock
             start = time.monotonic()
-            made.append((member, usage, new_rsa_key(plan.modulus)))
+            made.append((usage, new_rsa_key(modulus)))
             elapsed.append(time.monotonic() - start)
         with self._lock:
-            new_labels = {m for m, _ in plan.members}
-            old = [e.info for e in self._sorted() if e.info.name == plan.name or e.info.label in new_labels]
-            infos = tuple(self._store(member, plan, usage, key) for member, usage, key in made)
-            removed = tuple(k.label for k in old if k.label not in new_labels)
-            for label in removed:
-                self._delete(label)
-        replaced = tuple(k.label for k in old if k.label in new_labels)
+            old = [e for e in self._sorted() if e.info.label == plan.name]
+            infos = tuple(self._store(plan, usage, key) for usage, key in made)
+            kept = {file_stem(plan.name) + _FILE_TAG[usage] for usage, _ in made}
+            for entry in old:
+                if (entry.info.label, entry.info.usage) not in {(i.label, i.usage) for i in infos}:
+                    del self._entries[(entry.info.label, entry.info.usage)]
+                if entry.stem not in kept:
+                    self._unlink(entry.stem)
         text = generate_text(plan, replacing=bool(old), elapsed=elapsed)
-        added = tuple(i.label for i in infos)
-        result = GenerateResult(True, text, plan.name, infos, replaced, removed)
-        return result, KeyEvent("generate", added, replaced, removed)
+        result = GenerateResult(True, text, plan.name, infos, bool(old), tuple(elapsed))
+        event = KeyEvent("generate", (plan.name,), (plan.name,) if old else ())
+        return result, event, [key_addition(i.label) for i in infos]
 
-    def _store(self, label: str, plan: GeneratePlan, usage: Usage, key: asyncssh.SSHKey) -> KeyInfo:
+    def _store(self, plan: GeneratePlan, usage: Usage, key: asyncssh.SSHKey) -> KeyInfo:
         """Write one key pair (PEM, then its sidecar) and cache it; the caller holds the lock."""
         now = datetime.now(UTC)
         self._last_order = order = max(time.time_ns(), self._last_order + 1)
-        stem = file_stem(label)
+        stem = file_stem(plan.name) + _FILE_TAG[usage]
         meta = {
-            "label": label,
-            "name": plan.name,
+            "label": plan.name,
             "usage": usage,
-            "modulus": plan.modulus,
+            "modulus": _rsa(key).key_size,
             "exportable": plan.exportable,
             "generated": now.isoformat(),
             "order": order,
@@ -510,13 +616,12 @@ class KeyStore:
         }
         atomic_write(self.directory / f"{stem}.pem", key.export_private_key("pkcs8-pem"), mode=0o600)
         atomic_write(self.directory / f"{stem}.json", json.dumps(meta, indent=1).encode() + b"\n", mode=0o600)
-        info = KeyInfo(label, plan.name, usage, plan.modulus, plan.exportable, now, _public_der(key), key.public_data)
-        self._entries[label] = _Entry(info, key, order)
+        info = KeyInfo(plan.name, usage, _rsa(key).key_size, plan.exportable, now, _public_der(key), key.public_data)
+        self._entries[(plan.name, usage)] = _Entry(info, key, order, stem)
         return info
 
-    def _delete(self, label: str) -> None:
+    def _unlink(self, stem: str) -> None:
         """Remove one key pair's files (PEM first, so a crash leaves at worst an ignored sidecar)."""
-        stem = file_stem(label)
         for suffix in (".pem", ".json"):
             with contextlib.suppress(FileNotFoundError):
                 (self.directory / f"{stem}{suffix}").unlink()
@@ -525,47 +630,42 @@ class KeyStore:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-        self._entries.pop(label, None)
 
     # -- zeroize --------------------------------------------------------------------------------------------
     def zeroize_rsa(self, label: str | None) -> ZeroizeResult:
         """``crypto key zeroize rsa [L]`` (None: every RSA key), without the confirmation question."""
-        result = self._execute_zeroize(label)
+        result, syslog = self._execute_zeroize(label)
         if result.ok:
-            self._announce(KeyEvent("zeroize", removed=result.removed))
+            self._announce(KeyEvent("zeroize", removed=result.removed), syslog)
         return result
 
     async def azeroize_rsa(self, label: str | None) -> ZeroizeResult:
         """:meth:`zeroize_rsa` with the file I/O in a worker thread."""
-        result = await asyncio.to_thread(self._execute_zeroize, label)
+        result, syslog = await asyncio.to_thread(self._execute_zeroize, label)
         if result.ok:
-            self._announce(KeyEvent("zeroize", removed=result.removed))
+            self._announce(KeyEvent("zeroize", removed=result.removed), syslog)
         return result
 
-    def _execute_zeroize(self, label: str | None) -> ZeroizeResult:
+    def _execute_zeroize(self, label: str | None) -> tuple[ZeroizeResult, list[str]]:
         with self._lock:
             existing = [e.info for e in self._sorted()]
             plan = plan_zeroize(label, existing)
             if isinstance(plan, Refusal):
-                return ZeroizeResult(False, plan.message + "\n", error=plan.message)
+                return ZeroizeResult(False, plan.message + "\n", error=plan.message), []
             targets = zeroize_targets(plan, existing)
             for k in targets:
-                self._delete(k.label)
-        return ZeroizeResult(True, zeroize_text(plan), tuple(k.label for k in targets))
+                entry = self._entries.pop((k.label, k.usage))
+                self._unlink(entry.stem)
+        removed = tuple(dict.fromkeys(k.label for k in targets))
+        return ZeroizeResult(True, zeroize_text(plan), removed), [key_deleted(k.label) for k in targets]
 
-    # -- compatibility (bootstrap) --------------------------------------------------------------------------
-    def generate(self, label: str, modulus: int = DEFAULT_MODULUS) -> asyncssh.SSHKey:
-        """Create (or replace) the general-purpose RSA key pair ``label``; its file is written 0600."""
-        result = self.generate_rsa(label, hostname=None, domain=None, modulus=modulus)
-        if not result.ok:
-            raise ValueError(f"cannot generate key {label!r}: {result.error}")
-        key = self.load(label)
-        assert key is not None
-        return key
-
+    # -- bootstrap ------------------------------------------------------------------------------------------
     def load_or_generate(self, label: str, modulus: int = DEFAULT_MODULUS) -> asyncssh.SSHKey:
-        """The key pair ``label``, generating it first if it does not exist."""
-        return self.load(label) or self.generate(label, modulus)
+        """The key pair ``label``, generating a general-purpose one first if it does not exist."""
+        key = self.load(label)
+        if key is not None:
+            return key
+        return self._loaded(label, self.generate_rsa(label, hostname=None, domain=None, modulus=modulus))
 
     async def aload_or_generate(self, label: str, modulus: int = DEFAULT_MODULUS) -> asyncssh.SSHKey:
         """:meth:`load_or_generate` with the generation in the key pool: many devices' first starts share the
@@ -573,25 +673,15 @@ class KeyStore:
         key = self.load(label)
         if key is not None:
             return key
-        result = await self.agenerate_rsa(label, hostname=None, domain=None, modulus=modulus)
+        return self._loaded(label, await self.agenerate_rsa(label, hostname=None, domain=None, modulus=modulus))
+
+    def _loaded(self, label: str, result: GenerateResult) -> asyncssh.SSHKey:
         key = self.load(label)
         if not result.ok or key is None:
             raise ValueError(f"cannot generate key {label!r}: {result.error}")
         return key
 
 
-def _plan_or_refusal(
-    label: str | None,
-    hostname: str | None,
-    domain: str | None,
-    modulus: int | None,
-    usage_keys: bool,
-    exportable: bool,
-) -> GeneratePlan | GenerateResult:
-    """The generation plan, or the refusal already shaped as the result the caller returns."""
-    plan = plan_generate(
-        label, hostname=hostname, domain=domain, modulus=modulus, usage_keys=usage_keys, exportable=exportable
-    )
-    if isinstance(plan, Refusal):
-        return GenerateResult(False, plan.message + "\n", error=plan.message)
-    return plan
+def _refused(refusal: Refusal) -> GenerateResult:
+    """A refusal shaped as the result the caller returns."""
+    return GenerateResult(False, refusal.message + "\n", error=refusal.message)

@@ -8,6 +8,9 @@ SNMP_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-snmp"
 CRYPTO_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-crypto"
 RPC_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-rpc"
 IA_NS = "http://cisco.com/yang/cisco-ia"
+#: Our own module for what real 17.12 has only in the CLI (device-private: NETCONF never sees it).
+PRIVATE_NS = "urn:iosxe-agent:params:xml:ns:yang:private"
+PRIVATE_MODULE = "iosxe-agent-private"
 
 #: Modules compiled at start-up (their imports and submodules come along).
 MODULES = (
@@ -28,7 +31,10 @@ MODULES = (
     "ietf-yang-push",
     "cisco-xe-ietf-event-notifications-deviation",
     "cisco-xe-ietf-yang-push-deviation",
+    PRIVATE_MODULE,  # hidden from NETCONF: HIDDEN_MODULES
 )
+#: Compiled and stored, never exposed over NETCONF: the CLI-only configuration of a real 17.12 box.
+HIDDEN_MODULES = frozenset({PRIVATE_MODULE})
 # RFC 5277's `notifications` / `nc-notifications` (yang/) are not loaded: a 17.12 box lists neither, in its hello
 # or its library; create-subscription is served without them.
 
@@ -65,3 +71,8 @@ def a(name: str) -> str:
 def s(name: str) -> str:
     """Clark tag of an snmp-namespace element."""
     return f"{{{SNMP_NS}}}{name}"
+
+
+def p(name: str) -> str:
+    """Clark tag of a device-private element (``iosxe-agent-private``)."""
+    return f"{{{PRIVATE_NS}}}{name}"

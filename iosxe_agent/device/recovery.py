@@ -32,6 +32,7 @@ from iosxe_agent.device.access import can_open_netconf, ios_methods
 from iosxe_agent.device.names import AAA_NS, NATIVE_NS
 from iosxe_agent.device.passwords import type9_hash
 from iosxe_agent.device.secrets import hash_clear_secrets
+from iosxe_agent.device.upgrade import upgrade_stored
 from iosxe_agent.limits import Limits
 from iosxe_agent.yang.schema import Schema
 
@@ -105,6 +106,7 @@ def _loaded(schema: Schema, limits: Limits, tree: etree._Element) -> Stores:
     """In-memory datastores holding ``tree`` as running, parsed, normalized and validated as at start-up."""
     stores = Stores(schema, limits, StorePaths(None, None))
     stores.normalize_with(hash_clear_secrets)
+    stores.upgrade_with(upgrade_stored)
     stores.load(lambda: tree)
     return stores
 

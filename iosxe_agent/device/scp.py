@@ -71,7 +71,7 @@ import asyncssh
 from lxml import etree
 
 from iosxe_agent.datastore.transaction import Face, Origin
-from iosxe_agent.device import views
+from iosxe_agent.device import scp_debug, views
 from iosxe_agent.device.aaa.login import LoginResult
 from iosxe_agent.device.config_files import ConfigFileError
 from iosxe_agent.device.files import FlashError, FlashWriter
@@ -291,6 +291,7 @@ class ScpServer(asyncssh.SFTPServer):
         self._watch: asyncio.TimerHandle | None = None
         self._finished = False
         self._session_id: int | None = None
+        self._checked = False  # `debug ip scp` has shown this transfer's authorization
 
     def finish(self) -> None:
         """The session ended: throw away unfinished uploads; the owner drops the session record."""
@@ -318,9 +319,19 @@ class ScpServer(asyncssh.SFTPServer):
     def _debug(self, direction: str, text: str) -> None:
         """A ``debug ip scp`` line: ``SCP: [22 <- 10.1.1.1:53211] recv C0644 20 test-file``."""
         if "scp" in self.owner.debug:
-            arrow = "->" if direction == "send" else "<-"
             info = self.owner.record
-            self.owner.syslog(f"SCP: [{info.local_port} {arrow} {info.peer}:{info.peer_port}] {direction} {text}")
+            self.owner.syslog(scp_debug.line(info.local_port, info.peer, info.peer_port, direction, text))
+
+    def _debug_request(self, running: etree._Element, privilege: int) -> None:
+        """``debug ip scp``: what this transfer's first request is checked against (once per transfer)."""
+        if self._checked or "scp" not in self.owner.debug:
+            return
+        self._checked = True
+        aaa, login = views.aaa(running), self.owner.login
+        method = login.method if login is not None else None
+        enabled = views.scp(running).server_enabled
+        text = scp_debug.authorization(self.owner.user, privilege, method, aaa.exec_lists, aaa.new_model, enabled)
+        self._debug("recv", text)
 
     def _error(self, text: str, kind: str = "failure") -> asyncssh.SFTPError:
         """The exception that carries ``text`` to the client. SCP downloads must not use the "no such file" and
@@ -343,10 +354,12 @@ class ScpServer(asyncssh.SFTPServer):
             raise self._error("%Error parsing filename (Invalid argument)") from None
         url = locate(text)
         shown = str(url) or text
-        reason = scp_refusal(self.files.stores.running, self._privilege())
+        running, privilege = self.files.stores.running, self._privilege()
+        self._debug_request(running, privilege)
+        reason = scp_refusal(running, privilege)
         if reason is not None:
             log.info("SCP by %r from %s refused: %s", self.owner.user, self.owner.address, reason)
-            self._debug("send", f"<ERR: {reason}>")
+            self._debug("send", scp_debug.refusal(reason))
             raise self._error(f"%Error {verb} {shown} (Permission denied)", "denied")
         if url.kind is FileKind.OTHER:
             raise self._error(f"%Error {verb} {shown} (No such file or directory)", "missing")

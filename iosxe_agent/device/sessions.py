@@ -54,6 +54,14 @@ class SessionInfo:
     #: ends the session (drops its connection); the argument is the session id of whoever ends it
     end: Callable[[int], None] | None = field(default=None, repr=False)
 
+    @property
+    def connection(self) -> int:
+        """The number ``show ssh``, ``clear ssh`` and ``disconnect ssh`` give a device SSH session: its vty line's
+        (IOS: "the number of the virtual terminal connection", vty 0 is 0); the session number without a line."""
+        if self.line and self.line.startswith("vty "):
+            return int(self.line.split()[-1])
+        return self.number
+
 
 class SessionRegistry:
     """The table of live sessions. Connection numbers start at 0, as IOS counts them."""
@@ -89,8 +97,7 @@ class SessionRegistry:
 
     def ssh_connection(self, number: int) -> SessionInfo | None:
         """The device SSH session ``show ssh`` numbers ``number``."""
-        found = self._sessions.get(number)
-        return found if found is not None and found.kind == "ssh" else None
+        return next((s for s in self if s.kind == "ssh" and s.connection == number), None)
 
     def netconf_session(self, session_id: int) -> SessionInfo | None:
         """The NETCONF session with this session-id."""

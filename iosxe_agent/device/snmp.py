@@ -201,6 +201,53 @@ def tty_varbinds(info: SessionEnd) -> list[tuple[str, Any]]:
     ]
 
 
+#: How ``debug snmp packet`` names an OID: the longest of these prefixes, as IOS's MIB names them (the guide's
+#: ``local.9.3.1.1.2.1``, ``tcpConnEntry.1.…``, ``ltcpConnEntry.5.…``).
+_DEBUG_NAMES = (
+    ("1.3.6.1.4.1.9.2.6.1.1", "ltcpConnEntry"),
+    ("1.3.6.1.2.1.6.13.1", "tcpConnEntry"),
+    ("1.3.6.1.6.3.1.1.4.1", "snmpTrapOID"),
+    ("1.3.6.1.2.1.1.3", "sysUpTime"),
+    ("1.3.6.1.4.1.9.2", "local"),
+    (CISCO, "cisco"),
+)
+
+
+def debug_name(oid: str) -> str:
+    """``1.3.6.1.4.1.9.2.9.3.1.1.2.1`` → ``local.9.3.1.1.2.1``: the name ``debug snmp packet`` prints."""
+    for prefix, name in _DEBUG_NAMES:
+        if oid == prefix or oid.startswith(prefix + "."):
+            return name + oid[len(prefix) :]
+    return oid
+
+
+def _debug_value(value: Any) -> str:
+    if isinstance(value, OctetString):
+        return bytes(value).decode("utf-8", "replace")
+    if isinstance(value, ObjectIdentifier):
+        return debug_name(str(value))
+    return str(int(value))
+
+
+def debug_trap(version: str, inform: bool, agent_addr: str, uptime: int, varbinds: list[tuple[str, Any]]) -> str:
+    """The ``debug snmp packet`` message of one notification: its header line and one line per varbind.
+
+    v1 is the guide's form (``SNMP: V1 Trap, ent cisco, addr A, gentrap 6, spectrap 1`` then the six varbinds);
+    v2c (UNVERIFIED: no capture in the guide) names the PDU and lists ``sysUpTime.0`` and ``snmpTrapOID.0`` first,
+    as the PDU carries them.
+    """
+    if version == "1":
+        head = f"SNMP: V1 Trap, ent cisco, addr {agent_addr}, gentrap {GENERIC_ENTERPRISE_SPECIFIC}, spectrap 1"
+    else:
+        head = f"SNMP: V2 {'Inform request' if inform else 'Trap'}, errstat 0, erridx 0"
+        varbinds = [
+            (SYS_UP_TIME_0, TimeTicks(uptime)),
+            (SNMP_TRAP_OID_0, ObjectIdentifier(TCP_CONNECTION_CLOSE)),
+            *varbinds,
+        ]
+    return "\n".join([head, *(f"{debug_name(oid)} = {_debug_value(value)}" for oid, value in varbinds)])
+
+
 def _is_ipv6(address: str) -> bool:
     try:
         return isinstance(ipaddress.ip_address(address.split("%", 1)[0]), ipaddress.IPv6Address)
@@ -217,8 +264,10 @@ class TrapSender:
     ``await send_tty_trap(targets, info)`` sends one notification to each target and returns how many went out
     (informs: were acknowledged); it never raises for network or target trouble, it logs. ``schedule(...)``
     does the same in a background task so a session's close path never waits; at most ``max_in_flight`` sends
-    run at once and further ones are dropped with a warning. ``debug = True`` (``debug snmp packet``) logs one
-    line per sent notification on ``syslog`` (the device's IOS log). ``await aclose()`` at device shutdown.
+    run at once and further ones are dropped with a warning. ``debug = True`` (``debug snmp packet``) logs each
+    notification on ``syslog`` (the device's IOS log) as the guide shows it: ``SNMP: Queuing packet to A``, the
+    trap with its varbinds, and ``SNMP: Packet sent via UDP to A`` once it went out. ``await aclose()`` at device
+    shutdown.
     A host the device's ``egress`` policy refuses gets nothing: its trap is dropped before a socket exists.
     """
 
@@ -295,7 +344,7 @@ class TrapSender:
         agent_addr = _ipv4(info.local_address)
         if agent_addr == "0.0.0.0":
             agent_addr = _ipv4(self.agent_address)
-        sends = (self._send_one(t, varbinds, agent_addr, info.username) for t in targets)
+        sends = (self._send_one(t, varbinds, agent_addr) for t in targets)
         results = await asyncio.gather(*sends)
         return sum(results)
 
@@ -344,13 +393,15 @@ class TrapSender:
             head.append((SNMP_TRAP_ADDRESS_0, IpAddress(agent_addr)))
         return [ObjectType(ObjectIdentity(oid), value) for oid, value in head + varbinds]
 
-    async def _send_one(
-        self, target: TrapTarget, varbinds: list[tuple[str, Any]], agent_addr: str, username: str
-    ) -> int:
+    async def _send_one(self, target: TrapTarget, varbinds: list[tuple[str, Any]], agent_addr: str) -> int:
         where = f"{target.address}:{target.port}"
         kind = "inform" if target.inform and target.version == "2c" else "trap"
         if not self.egress.permit(target.address, target.port, f"SNMP {kind} host"):
             return 0
+        if self.debug:
+            self._syslog(f"SNMP: Queuing packet to {target.address}")
+            inform = kind == "inform"
+            self._syslog(debug_trap(target.version, inform, agent_addr, self.uptime_ticks(), varbinds))
         self._active += 1
         try:
             target_cls = Udp6TransportTarget if _is_ipv6(target.address) else UdpTransportTarget
@@ -380,9 +431,5 @@ class TrapSender:
             log.warning("SNMP %s to %s failed: %s", kind, where, error_indication or error_status)
             return 0
         if self.debug:
-            if target.version == "1":
-                form = f"V1 Trap, ent cisco, addr {agent_addr}, gentrap {GENERIC_ENTERPRISE_SPECIFIC}, spectrap 1"
-            else:
-                form = f"V2 {'Inform' if kind == 'inform' else 'Trap'}, snmpTrapOID.0 = tcpConnectionClose"
-            self._syslog(f"SNMP: Packet sent via UDP to {where}: {form}, tsLineUser {username}")
+            self._syslog(f"SNMP: Packet sent via UDP to {target.address}")
         return 1

@@ -32,11 +32,10 @@ from dataclasses import replace
 from typing import Any
 
 import asyncssh
-from asyncssh.kex import get_default_kex_algs
 
 from iosxe_agent import sshflow
 from iosxe_agent.datastore.store import Stores
-from iosxe_agent.device import views
+from iosxe_agent.device import ssh_events, ssh_tap, ssh_wire, views
 from iosxe_agent.device.aaa.accounting import ExecAccounting
 from iosxe_agent.device.aaa.authorization import ExecGrant, authorize_exec
 from iosxe_agent.device.aaa.conversation import Conversation, Question
@@ -44,12 +43,15 @@ from iosxe_agent.device.aaa.login import LoginRequest, LoginResult, check_login
 from iosxe_agent.device.aaa.network import NetworkAaa
 from iosxe_agent.device.aaa.quiet_mode import Attempt, QuietMode
 from iosxe_agent.device.aaa.tacacs import Converse
-from iosxe_agent.device.debug import DebugFlags
+from iosxe_agent.device.debug import SSH_DETAIL_SWITCHES, SSH_PACKET_SWITCHES, DebugFlags
 from iosxe_agent.device.device_session import DeviceSession, close_record, open_record
 from iosxe_agent.device.filesystem import DeviceFiles
 from iosxe_agent.device.keys import KeyStore
+from iosxe_agent.device.rotary import RotaryListeners
 from iosxe_agent.device.sessions import SessionInfo, SessionRegistry, tty_name
-from iosxe_agent.device.views import SshView, VtyLine
+from iosxe_agent.device.ssh_algorithms import offer
+from iosxe_agent.device.ssh_debug import Line, SshTrace
+from iosxe_agent.device.views import RotaryPort, SshView, VtyLine
 from iosxe_agent.limits import DEFAULT_LIMITS, Limits
 from iosxe_agent.netconf import admission
 from iosxe_agent.netconf.admission import Admission, IdleGuard
@@ -57,13 +59,7 @@ from iosxe_agent.netconf.admission import Admission, IdleGuard
 log = logging.getLogger(__name__)
 
 SERVER_VERSION = "Cisco-1.25"
-_DH_2048_ONLY = (
-    b"diffie-hellman-group14-sha256",
-    b"diffie-hellman-group14-sha1",
-    b"diffie-hellman-group14-sha256@ssh.com",
-)
-_GEX = (b"diffie-hellman-group-exchange-sha256", b"diffie-hellman-group-exchange-sha1")
-
+SSH_SWITCHES = SSH_DETAIL_SWITCHES | SSH_PACKET_SWITCHES  # any of them makes a connection trace its packets
 #: What runs a session once it is authenticated: (process, session record, service) -> awaitable.
 ShellRunner = Callable[[asyncssh.SSHServerProcess[str], SessionInfo], Awaitable[None]]
 
@@ -71,14 +67,6 @@ ShellRunner = Callable[[asyncssh.SSHServerProcess[str], SessionInfo], Awaitable[
 def key_hash(key: asyncssh.SSHKey) -> str:
     """IOS ``key-hash``: upper-case hex MD5 of the public key blob (``ssh-keygen -E md5`` without colons)."""
     return hashlib.md5(key.public_data, usedforsecurity=False).hexdigest().upper()
-
-
-def kex_algorithms(dh_min: int) -> list[str]:
-    """Key exchanges allowed for ``ip ssh dh min size``: 4096 drops 2048-bit groups and group exchange."""
-    algs = [a for a in get_default_kex_algs() if not a.startswith(b"gss-")]
-    if dh_min >= 4096:
-        algs = [a for a in algs if a not in _DH_2048_ONLY and a not in _GEX and a != b"rsa2048-sha256"]
-    return [a.decode("ascii") for a in algs]
 
 
 class SshService:
@@ -108,18 +96,25 @@ class SshService:
         self.shell = shell
         self.syslog = syslog  # the device's IOS log: %SSH-5-ENABLED, SSH2_USERAUTH, `debug ip ssh` lines
         self.view = SshView()  # swapped by the reconciler on every commit that changes it
+        #: what the listener offers (IOS XE 17.12's algorithm lists as configured), set with its options
+        self.wire: ssh_wire.Wire | None = None
         self.limits = limits  # the admission defences both SSH faces share (per source, per user, idle)
         #: connections waiting to log in (by source, up to `ip ssh maxstartups`) and logged in (by user)
         self.admission: Admission[_Connection] = Admission(draw)
         self.session_end_hooks: list[Callable[[SessionInfo], None]] = []
         self.debug = debug  # the device's, shared with the CLI: "ssh" turns on `debug ip ssh` lines
+        #: True while debug lines are being written: the packets carrying them to a `terminal monitor` session are
+        #: not traced, or each line would print more lines about itself without end
+        self.printing_debug = False
         self._connections = 0
         self._acceptor: asyncssh.SSHAcceptor | None = None
         #: a socket already listening on the port (see :meth:`adopt`), used by the first start of the listener
         self._adopted: socket.socket | None = None
         self._host_key_label: str | None = None
+        self._host_key_blob = b""  # the public key served: new material under the same name restarts SSH (IOS)
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
+        self.rotary = RotaryListeners(self._listen_rotary)  # `ip ssh port P rotary A [B]`
         self.files = files  # the IOS file system SCP serves (flash:, running-config, startup-config)
         self.sftp = sftp  # --sftp: serve the SFTP subsystem too (IOS XE has none)
         self.network = network or NetworkAaa()  # TACACS+ / RADIUS servers and their counters
@@ -143,26 +138,19 @@ class SshService:
         return self._host_key_label
 
     def _choose_host_key(self) -> tuple[str, asyncssh.SSHKey] | None:
-        """``ip ssh rsa keypair-name`` if set (and present), otherwise the first RSA key generated."""
-        wanted = self.view.keypair_name
-        labels = [wanted] if wanted else self.keys.labels()
-        for label in labels:
-            if label is None:
-                continue
-            key = self.keys.load(label)
-            if key is not None:
-                return label, key
-        return None
+        """``ip ssh rsa keypair-name`` if set (and present: a general key or a usage pair's signature half),
+        otherwise the first general-purpose key generated (:func:`iosxe_agent.device.keys.host_key_name`)."""
+        return self.keys.host_key(self.view.keypair_name)
 
     def _options(self, key: asyncssh.SSHKey) -> dict[str, Any]:
+        """Listener options: the login time and the algorithm lists of the view (:mod:`.ssh_wire`)."""
         p = self.view
-        options: dict[str, Any] = {
-            "server_host_keys": [key],
-            "login_timeout": float(p.auth_timeout),
-            "kex_algs": kex_algorithms(p.dh_min),
-        }
-        options["encryption_algs"] = list(p.ciphers) if p.ciphers else ()
-        return options
+        self.wire = ssh_wire.wire(offer(p.algorithms, p.dh_min), (key.get_algorithm(),))
+        return {"login_timeout": float(p.auth_timeout), **ssh_wire.listen_options(self.wire, key)}
+
+    def auth_methods(self) -> tuple[str, ...]:
+        """The user authentication methods offered (``ip ssh server algorithm authentication``)."""
+        return self.wire.authentication if self.wire is not None else offer(self.view.algorithms, 0).authentication
 
     def adopt(self, sock: socket.socket) -> None:
         """Serve on ``sock``, already listening (:mod:`iosxe_agent.listeners`: a busy port is reported before the
@@ -180,8 +168,11 @@ class SshService:
         self.view = view
         chosen = self._choose_host_key()
         if self._acceptor is not None and chosen is not None and chosen[0] == self._host_key_label:
-            self._acceptor.update(**self._options(chosen[1]))  # synchronous: in force for the next connection
-            return
+            options = self._options(chosen[1])
+            self._acceptor.update(**options)  # synchronous: in force for the next connection
+            self.rotary.update(options)
+            if not self.rotary.differs(view.rotary_ports):
+                return
         self.sync_soon()
 
     def sync_soon(self) -> None:
@@ -202,10 +193,12 @@ class SshService:
                     self._acceptor = None
                     self._host_key_label = None
                     self.syslog("%SSH-5-DISABLED: SSH 2.0 has been disabled")
+                await self.rotary.sync((), None)
                 return
             label, key = chosen
             if self._acceptor is None:
                 sshflow.install()  # a peer that outwrites its session must not grow our buffers
+                ssh_tap.install()  # each packet reaches its connection's `debug ip ssh` trace
                 sock, self._adopted = self._adopted, None
                 self._acceptor = await asyncssh.listen(
                     self.host,
@@ -224,6 +217,25 @@ class SshService:
             else:
                 self._acceptor.update(**self._options(key))
                 self._host_key_label = label
+                if key.public_data != self._host_key_blob:  # replaced keys: IOS disables and re-enables SSH
+                    self.syslog("%SSH-5-DISABLED: SSH 2.0 has been disabled")
+                    self.syslog("%SSH-5-ENABLED: SSH 2.0 has been enabled")
+            self._host_key_blob = key.public_data
+            await self.rotary.sync(self.view.rotary_ports, self._options(key))
+
+    async def _listen_rotary(self, group: RotaryPort, options: dict[str, Any]) -> asyncssh.SSHAcceptor:
+        """The listener of one ``ip ssh port … rotary`` port: the main one's options, on the device's address;
+        its connections only take lines of the rotary group."""
+        return await asyncssh.listen(
+            self.host,
+            group.port,
+            server_factory=lambda: _Connection(self, group),
+            server_version=SERVER_VERSION,
+            x11_forwarding=False,
+            agent_forwarding=False,
+            reuse_address=True,
+            **options,
+        )
 
     def _release_adopted(self) -> None:
         """Close an adopted socket no listener took (SSH disabled, or stopped before it started): an unserved
@@ -235,6 +247,7 @@ class SshService:
     async def stop(self) -> None:
         """Close the listener (sessions end with the process)."""
         self._release_adopted()
+        await self.rotary.close()
         if self._acceptor is not None:
             self._acceptor.close()
             await self._acceptor.wait_closed()
@@ -253,15 +266,16 @@ class SshService:
         """Count an authenticated connection of ``user``; False (and disconnecting) at ``max_connections_per_user``."""
         return admission.log_in(self.admission, conn, user, self.limits.max_connections_per_user, face="device SSH")
 
-    def ssh_line_block(self) -> VtyLine | None:
-        """The first vty block that accepts SSH (whose login list authenticates new connections)."""
-        return next((v for v in self.view.vty if "ssh" in v.transport), None)
+    def ssh_line_block(self, group: RotaryPort | None = None) -> VtyLine | None:
+        """The first vty block that accepts SSH (whose login list authenticates new connections); on a rotary
+        port, the first of the port's rotary groups."""
+        return next((v for v in self.view.vty if "ssh" in v.transport and (not group or group.takes(v))), None)
 
-    def free_line(self) -> tuple[VtyLine, str] | None:
-        """A vty line that accepts SSH and carries no session, lowest number first."""
+    def free_line(self, group: RotaryPort | None = None) -> tuple[VtyLine, str] | None:
+        """A vty line that accepts SSH (on a rotary port: in its groups) and carries no session, lowest first."""
         busy = self.registry.lines_in_use()
         for block in self.view.vty:
-            if "ssh" not in block.transport:
+            if "ssh" not in block.transport or (group and not group.takes(block)):
                 continue
             for i in range(block.count):
                 name = block.name(i)
@@ -277,8 +291,9 @@ class SshService:
 class _Connection(asyncssh.SSHServer):
     """Per-connection policy: counting, authentication, vty allocation."""
 
-    def __init__(self, service: SshService) -> None:
+    def __init__(self, service: SshService, group: RotaryPort | None = None) -> None:
         self.service = service
+        self.group = group  # the rotary groups of an `ip ssh port … rotary` port: the lines this connection may take
         self.conn: asyncssh.SSHServerConnection | None = None
         self.peer: str | None = None
         self.failures = 0
@@ -290,11 +305,39 @@ class _Connection(asyncssh.SSHServer):
         self.grant: ExecGrant | None = None
         self.conversation: Conversation[bool] | None = None
         self.idle = IdleGuard(service.limits.auth_idle_timeout_s, self._idle_timeout)
+        #: `ip ssh logging events`: SSH2_SESSION / SSH2_USERAUTH / SSH2_CLOSE of this connection
+        self.events = ssh_events.ConnectionEvents(service.syslog, lambda: service.view.logging_events)
+        self.trace = SshTrace(0)  # what `debug ip ssh` has seen of this connection (numbered in connection_made)
 
-    def _debug(self, text: str, *args: object) -> None:
-        """A `debug ip ssh` line (to the logging buffer and monitoring terminals) when debugging is on."""
-        if "ssh" in self.service.debug:
-            self.service.syslog(text % args if args else text)
+    def _show(self, lines: list[Line]) -> None:
+        """`debug ip ssh [detail|packet]` lines (to the logging buffer and monitoring terminals) whose switch is on."""
+        svc = self.service
+        svc.printing_debug = True
+        try:
+            for switches, text in lines:
+                if svc.debug.any_of(switches):
+                    svc.syslog(text)
+        finally:
+            svc.printing_debug = False
+
+    def wants_packets(self) -> bool:
+        """:mod:`iosxe_agent.device.ssh_tap` hands this connection its packets while an SSH switch is on."""
+        return self.service.debug.any_of(SSH_SWITCHES) and not self.service.printing_debug
+
+    def bytes_received(self, count: int) -> None:
+        self._show(self.trace.read(count))
+
+    def packet_sent(self, pkttype: int, seq: int, payload: bytes, padlen: int, encrypted: bool) -> None:
+        self._note_client_version()
+        self._show(self.trace.sent(pkttype, seq, payload, padlen, encrypted))
+
+    def packet_received(self, pkttype: int, seq: int, payload: bytes, padlen: int, encrypted: bool) -> None:
+        self._note_client_version()
+        self._show(self.trace.received(pkttype, seq, payload, padlen, encrypted))
+
+    def _note_client_version(self) -> None:
+        if self.conn is not None and not self.trace.client_version:
+            self.trace.client_version = str(self.conn.get_extra_info("client_version") or "")
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
@@ -303,11 +346,14 @@ class _Connection(asyncssh.SSHServer):
         svc = self.service
         self.number = svc._connections
         svc._connections += 1
-        self._debug("SSH%d: starting SSH control process", self.number)
-        self._debug("SSH%d: sent protocol version id SSH-2.0-%s", self.number, SERVER_VERSION)
-        self.block = svc.ssh_line_block()
+        self.trace = SshTrace(self.number)
+        self._show(self.trace.started(f"SSH-2.0-{SERVER_VERSION}"))
+        self.block = svc.ssh_line_block(self.group)
         if self.block is None:
             self.disconnect_soon("No vty line accepts SSH", asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE)
+        elif svc.wire is not None and not svc.wire.usable:
+            # e.g. `ip ssh dh min size 4096` over a kex list of 2048-bit groups only: no client can agree
+            self.disconnect_soon("No matching algorithms offered", asyncssh.DISC_KEY_EXCHANGE_FAILED)
         else:
             svc.admit(self)
 
@@ -323,7 +369,8 @@ class _Connection(asyncssh.SSHServer):
         self.disconnect_soon(f"No session within auth_idle_timeout_s={limit:g}", asyncssh.DISC_BY_APPLICATION)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._debug("SSH%d: Session disconnected - error 0x00", self.number)
+        self._show(self.trace.ended(exc.code if isinstance(exc, asyncssh.DisconnectError) else None))
+        self.events.closed()
         if self.conversation is not None:
             self.conversation.close()
         self.idle.close()
@@ -331,6 +378,10 @@ class _Connection(asyncssh.SSHServer):
 
     def begin_auth(self, username: str) -> bool:
         self.user = username
+        self.events.attempted(username)
+        if self.conn is not None:
+            free = self.service.free_line(self.group)
+            self.events.requested(ssh_events.crypto_of(self.conn.get_extra_info, self.peer, free[1] if free else None))
         self.service.admission.engaged(self)  # past the key exchange: not an idle socket any more
         banner = views.banners(self.service.stores.running).login
         if banner and self.conn is not None:
@@ -338,16 +389,7 @@ class _Connection(asyncssh.SSHServer):
         return True
 
     def auth_completed(self) -> None:
-        if self.conn is not None and "ssh" in self.service.debug:
-            info = self.conn.get_extra_info
-            self._debug("SSH%d: protocol version id is - %s", self.number, info("client_version"))
-            self._debug(
-                "SSH2 %d: kex: client->server enc:%s mac:%s", self.number, info("recv_cipher"), info("recv_mac")
-            )
-            self._debug(
-                "SSH2 %d: kex: server->client enc:%s mac:%s", self.number, info("send_cipher"), info("send_mac")
-            )
-            self._debug("SSH2 %d: authentication successful for %s", self.number, self.user)
+        self.events.succeeded()
         if not self.service.logged_in(self, self.user):
             return
         limit = self.service.view.peruser_limit
@@ -358,7 +400,7 @@ class _Connection(asyncssh.SSHServer):
 
     # -- password and keyboard-interactive ------------------------------------------------------------------------
     def password_auth_supported(self) -> bool:
-        return True
+        return "password" in self.service.auth_methods()
 
     async def validate_password(self, username: str, password: str) -> bool:
         """A server that asks for a new password (ChPass) turns into SSH's own password change request."""
@@ -385,7 +427,7 @@ class _Connection(asyncssh.SSHServer):
         return await self._check(username, old_password, answer)
 
     def kbdint_auth_supported(self) -> bool:
-        return True
+        return "keyboard-interactive" in self.service.auth_methods()
 
     def get_kbdint_challenge(
         self, username: str, lang: str, submethods: str
@@ -410,7 +452,7 @@ class _Connection(asyncssh.SSHServer):
 
     def _login_port(self) -> str:
         """The TACACS+ port name of the line this login will get (``tty2`` is vty 0, as IOS numbers lines)."""
-        free = self.service.free_line()
+        free = self.service.free_line(self.group)
         return tty_name(free[1]) if free else "tty0"
 
     async def _check(
@@ -454,7 +496,7 @@ class _Connection(asyncssh.SSHServer):
 
     # -- public key -----------------------------------------------------------------------------------------------
     def public_key_auth_supported(self) -> bool:
-        return True
+        return "publickey" in self.service.auth_methods()
 
     def _attempt(self, username: str) -> Attempt:
         """This connection's login attempt, as the SEC_LOGIN messages name it."""
@@ -473,13 +515,14 @@ class _Connection(asyncssh.SSHServer):
     # -- the session ----------------------------------------------------------------------------------------------
     def session_requested(self) -> tuple[asyncssh.SSHServerChannel[str], DeviceSession]:
         assert self.conn is not None
-        chan: asyncssh.SSHServerChannel[str] = self.conn.create_server_channel()
+        bulk = self.service.view.bulk_window  # `ip ssh bulk-mode W`: SCP runs in a session channel of window W
+        chan: asyncssh.SSHServerChannel[str] = self.conn.create_server_channel(window=bulk or 0)  # 0: asyncssh's
         self.idle.hold(chan.wait_closed())  # the authenticated-idle clock stops while a channel is open
         return chan, DeviceSession(self.service._run_process, self, self.service.sftp)
 
     async def run_session(self, process: asyncssh.SSHServerProcess[str]) -> None:
         svc = self.service
-        line = svc.free_line()
+        line = svc.free_line(self.group)
         if line is None:
             process.stderr.write("% All vty lines are busy\r\n")
             process.exit(1)
@@ -497,20 +540,10 @@ class _Connection(asyncssh.SSHServer):
         conn = process.get_extra_info("connection")
         mode = "exec" if process.command else "shell"
         info = open_record(svc, conn, self.user, self.peer, line=name, privilege=privilege, mode=mode)
-        if svc.view.logging_events:
-            svc.syslog(
-                f"%SSH-5-SSH2_USERAUTH: User '{self.user}' authentication for SSH2 Session from {self.peer} (tty = "
-                f"{name.split()[-1]}) using crypto cipher '{info.cipher_in}', hmac '{info.mac_in}' Succeeded"
-            )
         record = None
         try:
             record = await svc.accounting.session_started(self.user, port, self.peer or "", privilege)
             await svc.shell(process, info)
         finally:
             svc.accounting.session_ended(self.user, record)
-            if svc.view.logging_events:
-                svc.syslog(
-                    f"%SSH-5-SSH2_CLOSE: SSH2 Session from {self.peer} (tty = {name.split()[-1]}) for user "
-                    f"'{self.user}' using crypto cipher '{info.cipher_in}', hmac '{info.mac_in}' closed"
-                )
             close_record(svc, info)

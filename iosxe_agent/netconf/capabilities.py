@@ -84,14 +84,15 @@ def module_capabilities(schema: Schema) -> list[str]:
     imported (17.12 announces ietf-inet-types and ietf-yang-types, which its library lists as ``import``)."""
     caps = []
     for info in sorted(schema.modules.values(), key=lambda m: m.ns):
-        if info.is_submodule or info.yang_version == "1.1":
+        if info.is_submodule or info.yang_version == "1.1" or info.name in schema.hidden_modules:
             continue
         uri = f"{info.ns}?module={quote(info.name)}"
         if info.revision:
             uri += f"&revision={info.revision}"
         if info.features and info.implemented:
             uri += "&features=" + ",".join(info.features)
-        if info.deviations:
-            uri += "&deviations=" + ",".join(info.deviations)
+        deviations = [d for d in info.deviations if d not in schema.hidden_modules]
+        if deviations:
+            uri += "&deviations=" + ",".join(deviations)
         caps.append(uri)
     return caps

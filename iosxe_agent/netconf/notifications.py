@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 from lxml import etree
 
 from iosxe_agent.data.filter import FilterError, filter_is_empty, subtree_filter
+from iosxe_agent.data.hidden import is_hidden_path
 from iosxe_agent.datastore.transaction import Face, Origin, Transaction
 from iosxe_agent.limits import DEFAULT_LIMITS, Limits
 from iosxe_agent.netconf.xmlio import qn
@@ -147,12 +148,16 @@ def changed_by(parent: etree._Element, origin: Origin) -> etree._Element:
     return el
 
 
-def config_change_event(txn: Transaction) -> etree._Element:
-    """``netconf-config-change`` for a committed transaction: one ``<edit>`` per changed node."""
+def config_change_event(txn: Transaction, hidden_ns: frozenset[str] = frozenset()) -> etree._Element | None:
+    """``netconf-config-change`` for a committed transaction: one ``<edit>`` per changed node, none for a node
+    of a hidden module; None when the transaction changed nothing a client can see."""
+    changes = [c for c in txn.changes if not is_hidden_path(c.path_ns, hidden_ns)]
+    if not changes:
+        return None
     ev = _event("netconf-config-change")
     changed_by(ev, txn.origin)
     _leaf(ev, "datastore", txn.datastore)
-    for change in txn.changes:
+    for change in changes:
         edit = etree.SubElement(ev, qn(NCN_NS, "edit"))
         target = etree.SubElement(edit, qn(NCN_NS, "target"), nsmap=dict(change.path_ns))
         target.text = change.path
@@ -371,9 +376,16 @@ async def deliver(session: NetconfSession, message: etree._Element, limits: Limi
 class NotificationBus:
     """The device's ``NETCONF`` event stream: replay log, subscriptions, RFC 6470 events."""
 
-    def __init__(self, limits: Limits = DEFAULT_LIMITS, clock: Callable[[], int] = now_us) -> None:
+    def __init__(
+        self,
+        limits: Limits = DEFAULT_LIMITS,
+        clock: Callable[[], int] = now_us,
+        *,
+        hidden_ns: frozenset[str] = frozenset(),
+    ) -> None:
         self.limits = limits
         self.clock = clock
+        self.hidden_ns = hidden_ns  # Schema.hidden_ns: config changes there are not reported
         self.log: deque[Event] = deque(maxlen=max(1, limits.max_replay_events))
         self.created_us = clock()
         self.aged_us: int | None = None
@@ -410,8 +422,9 @@ class NotificationBus:
 
     def on_commit(self, txn: Transaction) -> None:
         """Datastore listener: ``netconf-config-change`` for every commit that changed something."""
-        if txn.changes:
-            self.publish(config_change_event(txn))
+        event = config_change_event(txn, self.hidden_ns) if txn.changes else None
+        if event is not None:
+            self.publish(event)
 
     # -- sessions -------------------------------------------------------------------------------------------------
     def session_started(self, session: NetconfSession) -> None:

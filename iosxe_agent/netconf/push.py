@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from iosxe_agent.data.filter import build_selection
+from iosxe_agent.data.hidden import strip_hidden
 from iosxe_agent.data.tags import tag_of
 from iosxe_agent.datastore.transaction import Transaction
 from iosxe_agent.netconf.notifications import deliver, notification_message, now_us
@@ -242,6 +243,7 @@ class PushService:
             RpcFault: the filter is malformed or its XPath cannot be evaluated.
         """
         schema = self.services.schema
+        tree = strip_hidden(tree, schema)  # subscribers see what get sees
         return list(build_selection(tree, selection(tree, flt, schema), schema))
 
     # -- life cycle -----------------------------------------------------------------------------------------

@@ -61,7 +61,8 @@ class SchemaSource:
 
 
 def library_modules(schema: Schema) -> list[LibraryModule]:
-    """Every main module of ``schema`` (implemented or import-only), sorted by name."""
+    """Every main module of ``schema`` (implemented or import-only), sorted by name; hidden modules are not
+    listed, nor named as deviations."""
     result = []
     for info in sorted(_main_modules(schema), key=lambda m: m.name):
         implemented = info.implemented
@@ -74,7 +75,10 @@ def library_modules(schema: Schema) -> list[LibraryModule]:
                 if sub_info is not None:
                     features.update(sub_info.features)
         deviations = tuple(
-            sorted((d, schema.modules[d].revision if d in schema.modules else None) for d in set(info.deviations))
+            sorted(
+                (d, schema.modules[d].revision if d in schema.modules else None)
+                for d in set(info.deviations) - schema.hidden_modules
+            )
         )
         result.append(
             LibraryModule(
@@ -188,9 +192,10 @@ def yang_library(
 
 
 def schema_sources(schema: Schema) -> list[SchemaSource]:
-    """Every module and submodule of ``schema`` (imports included), sorted by name then version."""
+    """Every module and submodule of ``schema`` (imports included, hidden ones left out), sorted by name then
+    version."""
     sources = []
-    for info in schema.modules.values():
+    for info in _visible(schema):
         ns = info.ns
         if info.is_submodule and info.belongs_to in schema.modules:
             ns = schema.modules[info.belongs_to].ns
@@ -210,8 +215,14 @@ def source_texts(schema: Schema) -> dict[tuple[str, str], str]:
     return {(s.identifier, s.version): read_source(s) for s in schema_sources(schema)}
 
 
+def _visible(schema: Schema) -> list[ModuleInfo]:
+    """The (sub)modules a client may learn of: all but the hidden modules and their submodules."""
+    hidden = schema.hidden_modules
+    return [m for m in schema.modules.values() if m.name not in hidden and m.belongs_to not in hidden]
+
+
 def _main_modules(schema: Schema) -> list[ModuleInfo]:
-    return [m for m in schema.modules.values() if not m.is_submodule]
+    return [m for m in _visible(schema) if not m.is_submodule]
 
 
 def _location(entry: etree._Element, location: SchemaUrl | None, name: str, revision: str | None) -> None:

@@ -63,12 +63,17 @@ def default_search_path(yang_dir: Path) -> list[Path]:
 
 
 def load_schema(
-    search_dirs: Sequence[Path], module_names: Iterable[str], features: Mapping[str, Iterable[str]] | None = None
+    search_dirs: Sequence[Path],
+    module_names: Iterable[str],
+    features: Mapping[str, Iterable[str]] | None = None,
+    *,
+    hidden_modules: frozenset[str] = frozenset(),
 ) -> Schema:
     """Compile ``module_names`` (found on ``search_dirs``) and return the compact schema.
 
     ``features`` names, per module, the features the server supports; a module not named there supports all
-    the features it defines (what the hello and the YANG library then report).
+    the features it defines (what the hello and the YANG library then report). ``hidden_modules`` (some of
+    ``module_names``) are compiled like the others but kept private: ``Schema.hidden_modules``/``hidden_ns``.
 
     Raises:
         SchemaLoadError: a module is missing or pyang reports an error-level problem.
@@ -90,7 +95,13 @@ def load_schema(
     ]
     if problems:
         raise SchemaLoadError("\n".join(problems))
-    return _Builder(ctx, wanted, {k: tuple(v) for k, v in (features or {}).items()}).build()
+    schema = _Builder(ctx, wanted, {k: tuple(v) for k, v in (features or {}).items()}).build()
+    unknown = hidden_modules - {m.arg for m in wanted}
+    if unknown:
+        raise SchemaLoadError(f"hidden module(s) {', '.join(sorted(unknown))} not among the compiled modules")
+    schema.hidden_modules = hidden_modules
+    schema.hidden_ns = frozenset(schema.modules[m].ns for m in hidden_modules)
+    return schema
 
 
 class _Builder:

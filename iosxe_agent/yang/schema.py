@@ -223,6 +223,11 @@ class Schema:
     modules: dict[str, ModuleInfo]  # module or submodule name -> info
     prefix_to_ns: dict[str, str]  # each module's own prefix -> its namespace (first wins)
     ns_to_prefix: dict[str, str]
+    #: Modules a server keeps to itself (device-private configuration): compiled and stored like the others,
+    #: never announced, served or accepted over the management protocol (see :mod:`iosxe_agent.data.hidden`).
+    hidden_modules: frozenset[str] = frozenset()
+    #: The namespaces of ``hidden_modules``: an element in one of them, with its subtree, is hidden.
+    hidden_ns: frozenset[str] = frozenset()
 
     def node_for(self, tags: list[str]) -> SchemaNode | None:
         """Follow a sequence of Clark tags from the root; None if any step is unknown."""

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from iosxe_agent.cli import show
 from iosxe_agent.device.keys import KeyInfo, secsh_public_key_lines
 from iosxe_agent.device.sessions import SessionInfo
+from iosxe_agent.device.ssh_algorithms import Configured, Offer
 from iosxe_agent.device.views import SshView
 
 #: a C8000V-shaped serial (each device has its own, stored in its state directory)
@@ -73,7 +74,8 @@ def _list(text: str, label: str) -> tuple[str, ...]:
     return tuple(line.split(":", 1)[1].split(","))
 
 
-IOL_ALGORITHMS = show.SshAlgorithms(
+IOL_ALGORITHMS = Offer(
+    authentication=_list(IOL_ENABLED, "Authentication methods"),
     publickey=_list(IOL_ENABLED, "Authentication Publickey Algorithms"),
     hostkey=_list(IOL_ENABLED, "Hostkey Algorithms"),
     encryption=_list(IOL_ENABLED, "Encryption Algorithms"),
@@ -89,7 +91,7 @@ def _captured_key(label: str) -> KeyInfo:
     blob = base64.b64decode(text)
     public = asyncssh.import_public_key(b"ssh-rsa " + text.encode())
     der = public.pyca_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    return KeyInfo(label, label, "general", 2048, False, datetime(2024, 8, 20, tzinfo=UTC), der, blob)
+    return KeyInfo(label, "general", 2048, False, datetime(2024, 8, 20, tzinfo=UTC), der, blob)
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +102,7 @@ def captured_key() -> KeyInfo:
 @pytest.fixture(scope="module")
 def fresh_key() -> KeyInfo:
     key = asyncssh.generate_private_key("ssh-rsa", key_size=2048)
-    return KeyInfo("R1.example.com", "R1.example.com", "general", 2048, False, datetime.now(UTC), b"", key.public_data)
+    return KeyInfo("R1.example.com", "general", 2048, False, datetime.now(UTC), b"", key.public_data)
 
 
 # -- show ip ssh ----------------------------------------------------------------------------------------------
@@ -140,7 +142,7 @@ def test_show_ip_ssh_timeout_and_retries_rt01(captured_key: KeyInfo) -> None:
 
 
 def test_show_ip_ssh_keypair_name_and_modulus(fresh_key: KeyInfo) -> None:
-    key = KeyInfo("NETCONF_SSH_RSA_KEY", "NETCONF_SSH_RSA_KEY", "general", 4096, False, fresh_key.generated, b"", b"x")
+    key = KeyInfo("NETCONF_SSH_RSA_KEY", "general", 4096, False, fresh_key.generated, b"", b"x")
     lines = show.show_ip_ssh(SshView(keypair_name="NETCONF_SSH_RSA_KEY"), True, key, ["ssh-rsa AAAA"]).split("\n")
     i = lines.index("IOS Keys in SECSH format(ssh-rsa, base64 encoded): NETCONF_SSH_RSA_KEY")
     assert lines[i + 1 : i + 3] == ["Modulus Size : 4096 bits", "ssh-rsa AAAA"]
@@ -158,29 +160,27 @@ def test_show_ip_ssh_key_wrapped_to_80_columns(fresh_key: KeyInfo) -> None:
     assert len(key_lines[0]) - len("ssh-rsa ") == 72
 
 
-def test_show_ip_ssh_lists_what_the_server_offers() -> None:
-    from asyncssh.encryption import get_default_encryption_algs
-
-    from iosxe_agent.device.ssh_service import kex_algorithms
-
-    text = show.show_ip_ssh(SshView(), True, None, [])
-    encryption = _list(text, "Encryption Algorithms")
-    assert encryption == tuple(a.decode() for a in get_default_encryption_algs())
-    assert _list(text, "KEX Algorithms") == tuple(kex_algorithms(2048))
-    assert "rsa-sha2-256" in _list(text, "Hostkey Algorithms")
-    assert all(": " not in line for line in text.split("\n") if "Algorithms:" in line)  # no blank after the colon
+def test_show_ip_ssh_by_default_is_the_17x_capture(captured_key: KeyInfo) -> None:
+    """With nothing configured, every algorithm line is the real 17.x box's (§2.1): 17.12's defaults."""
+    assert show.show_ip_ssh(SshView(), True, captured_key, []) == IOL_ENABLED
+    assert show.show_ip_ssh(SshView(), False, None, []) == IOL_DISABLED
 
 
-def test_show_ip_ssh_follows_ip_ssh_server_algorithm_encryption() -> None:
-    text = show.show_ip_ssh(SshView(ciphers=("aes128-ctr", "aes256-ctr")), True, None, [])
-    assert "Encryption Algorithms:aes128-ctr,aes256-ctr" in text.split("\n")
+def test_show_ip_ssh_follows_ip_ssh_server_algorithm_lines() -> None:
+    configured = Configured(
+        encryption=("aes256-ctr", "aes128-ctr"), mac=("hmac-sha2-512",), authentication=("password", "keyboard")
+    )
+    lines = show.show_ip_ssh(SshView(algorithms=configured), True, None, []).split("\n")
+    assert "Encryption Algorithms:aes256-ctr,aes128-ctr" in lines  # as typed, not re-ordered
+    assert "MAC Algorithms:hmac-sha2-512" in lines
+    assert "Authentication methods:password,keyboard-interactive" in lines
 
 
 def test_show_ip_ssh_follows_dh_min_size() -> None:
     text = show.show_ip_ssh(SshView(dh_min=4096), True, None, [])
     kex = _list(text, "KEX Algorithms")
-    assert "diffie-hellman-group14-sha256" not in kex and "diffie-hellman-group-exchange-sha256" not in kex
-    assert "diffie-hellman-group16-sha512" in kex
+    assert "diffie-hellman-group14-sha256" not in kex
+    assert "diffie-hellman-group16-sha512" in kex and "curve25519-sha256" in kex
     assert "Minimum expected Diffie Hellman key size : 4096 bits" in text.split("\n")
 
 
@@ -223,7 +223,8 @@ def test_genie_style_patterns_read_show_ip_ssh(captured_key: KeyInfo) -> None:
 IOS15_SHOW_SSH = """\
 Connection Version Mode Encryption  Hmac         State                 Username
 0          2.0     IN   aes128-ctr  hmac-sha1    Session started       mason
-0          2.0     OUT  aes128-ctr  hmac-sha1    Session started       mason"""
+0          2.0     OUT  aes128-ctr  hmac-sha1    Session started       mason
+%No SSHv1 server connections running."""  # the guide's 17.x samples end the v2 table with this line
 
 
 def _ssh(number: int, user: str, line: str | None = "vty 0", **kw: object) -> SessionInfo:
@@ -240,11 +241,12 @@ def test_show_ssh_is_the_capture_layout() -> None:
 
 
 def test_show_ssh_none() -> None:
-    assert show.show_ssh([]) == "%No SSHv2 server connections running."
-    assert show.show_ssh([_netconf(1, "admin")]) == "%No SSHv2 server connections running."
+    none = "%No SSHv2 server connections running.\n%No SSHv1 server connections running."
+    assert show.show_ssh([]) == none
+    assert show.show_ssh([_netconf(1, "admin")]) == none
 
 
-def test_show_ssh_rows_per_session_and_long_names_stay_separated() -> None:
+def test_show_ssh_numbers_sessions_by_vty_line_and_long_names_stay_separated() -> None:
     a = _ssh(
         3,
         "bob",
@@ -255,17 +257,25 @@ def test_show_ssh_rows_per_session_and_long_names_stay_separated() -> None:
         mac_out="hmac-sha2-256-etm@openssh.com",
     )
     b = _ssh(
-        1, "alice", cipher_in="chacha20-poly1305@openssh.com", cipher_out="aes128-ctr", mac_in="", mac_out="hmac-sha1"
+        1,
+        "alice",
+        line="vty 0",
+        cipher_in="chacha20-poly1305@openssh.com",
+        cipher_out="chacha20-poly1305@openssh.com",
+        mac_in="hmac-sha2-256-etm@openssh.com",
+        mac_out="hmac-sha2-256-etm@openssh.com",
     )
     lines = show.show_ssh([a, _netconf(2, "nc"), b]).split("\n")
-    assert [line.split()[0:3] for line in lines[1:]] == [
+    assert [line.split()[0:3] for line in lines[1:-1]] == [
+        ["0", "2.0", "IN"],
+        ["0", "2.0", "OUT"],
         ["1", "2.0", "IN"],
         ["1", "2.0", "OUT"],
-        ["3", "2.0", "IN"],
-        ["3", "2.0", "OUT"],
     ]
-    assert lines[1].split() == ["1", "2.0", "IN", "chacha20-poly1305@openssh.com", "-", "Session", "started", "alice"]
+    cells = ["0", "2.0", "IN", "chacha20-poly1305@openssh.com", "hmac-sha2-256-etm@openssh.com", "Session", "started"]
+    assert lines[1].split() == [*cells, "alice"]
     assert lines[3].split()[4] == "hmac-sha2-256-etm@openssh.com"
+    assert lines[-1] == "%No SSHv1 server connections running."
 
 
 # -- show users -----------------------------------------------------------------------------------------------

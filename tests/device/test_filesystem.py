@@ -199,3 +199,19 @@ async def test_configuration_files_are_bounded(files: DeviceFiles) -> None:
     with pytest.raises(ConfigFileError, match=r"^%Error writing startup-config \(File too large\)$"):
         await files.write(url("startup-config"), b"!\n" * 40, WHO)
     assert await files.copy(url("flash:big.cfg"), url("flash:big2.cfg"), WHO) == 80  # not a configuration read
+
+
+def test_scratch_is_private_and_a_crashed_transfers_scratch_is_removed_at_start(files: DeviceFiles) -> None:
+    """A configuration on its way to or from a remote host sits in a 0700 directory beside flash: (hashed secrets
+    never pass through /tmp); one a crash left behind is removed when the device starts."""
+    with files.scratch() as where:
+        assert where.parent == files.flash.root.parent
+        assert where.stat().st_mode & 0o777 == 0o700
+        (where / "running-config").write_text("hostname R9\n")
+        crashed = where.parent / f"{where.name}-crashed"
+        crashed.mkdir()
+        (crashed / "running-config").write_text("hostname R8\n")
+    assert not where.exists()
+    assert files.clean_scratch() == 1
+    assert not crashed.exists()
+    assert files.clean_scratch() == 0

@@ -3,7 +3,9 @@ no private key material reaches a log."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import hashlib
 import json
 import logging
 import re
@@ -27,13 +29,20 @@ from iosxe_agent.device.keys import (
     ZeroizePlan,
     file_stem,
     generate_text,
+    generating_lines,
     hex_groups,
+    host_key_name,
     ios_time,
     key_addition,
     key_deleted,
+    modulus_line,
+    modulus_question,
+    name_line,
+    parse_modulus_answer,
     plan_generate,
     plan_zeroize,
     render_mypubkey_rsa,
+    replace_notice,
     secsh_public_key_lines,
     zeroize_text,
 )
@@ -44,6 +53,12 @@ OK_LINE = re.compile(r"\[OK\] \(elapsed time was \d+ seconds\)")
 @pytest.fixture
 def store(tmp_path: Path) -> KeyStore:
     return KeyStore(tmp_path / "keys")
+
+
+def pairs(store: KeyStore) -> list[tuple[str, str]]:
+    """(name, usage) of every stored pair, in ``keys()`` order."""
+    stored = store.keys()
+    return [(k.label, k.usage) for k in stored]
 
 
 def mode(path: Path) -> int:
@@ -58,7 +73,6 @@ def info_for(key: asyncssh.SSHKey, **kw: object) -> KeyInfo:
     )
     fields: dict[str, object] = {
         "label": "test_rsa",
-        "name": "test_rsa",
         "usage": "general",
         "modulus": key.pyca_key.key_size,
         "exportable": False,
@@ -73,7 +87,7 @@ def info_for(key: asyncssh.SSHKey, **kw: object) -> KeyInfo:
 # -- pure decisions -------------------------------------------------------------------------------------------
 def test_default_label_is_hostname_dot_domain() -> None:
     plan = plan_generate(None, hostname="R1", domain="example.com")
-    assert plan == GeneratePlan("R1.example.com", (("R1.example.com", "general"),), 2048, False)
+    assert plan == GeneratePlan("R1.example.com", (("general", 2048),), False)
 
 
 def test_default_hostname_is_router() -> None:
@@ -88,7 +102,7 @@ def test_no_domain_and_no_label_is_refused() -> None:
 
 def test_a_label_needs_no_domain() -> None:
     plan = plan_generate("SSH-KEY", hostname=None, domain=None)
-    assert isinstance(plan, GeneratePlan) and plan.members == (("SSH-KEY", "general"),)
+    assert isinstance(plan, GeneratePlan) and plan.name == "SSH-KEY" and plan.members == (("general", 2048),)
 
 
 @pytest.mark.parametrize("modulus", [360, 512, 768, 1024, 2047, 4097, 8192])
@@ -100,12 +114,46 @@ def test_modulus_outside_2048_4096_is_refused(modulus: int) -> None:
 @pytest.mark.parametrize(("given", "used"), [(None, 2048), (2048, 2048), (3072, 3072), (4096, 4096)])
 def test_modulus_default_and_bounds(given: int | None, used: int) -> None:
     plan = plan_generate("K", hostname=None, domain=None, modulus=given)
-    assert isinstance(plan, GeneratePlan) and plan.modulus == used
+    assert isinstance(plan, GeneratePlan) and plan.members == (("general", used),)
 
 
-def test_usage_keys_make_sig_and_enc_pairs() -> None:
+def test_usage_keys_make_one_name_with_a_signature_and_an_encryption_pair() -> None:
     plan = plan_generate(None, hostname="R1", domain="x.org", usage_keys=True, exportable=True)
-    assert plan == GeneratePlan("R1.x.org", (("R1.x.org.sig", "signature"), ("R1.x.org.enc", "encryption")), 2048, True)
+    assert plan == GeneratePlan("R1.x.org", (("signature", 2048), ("encryption", 2048)), True)
+    asked = plan_generate("U", hostname=None, domain=None, modulus=3072, usage_keys=True, encryption_modulus=4096)
+    assert isinstance(asked, GeneratePlan) and asked.members == (("signature", 3072), ("encryption", 4096))
+    assert plan_generate("U", hostname=None, domain=None, usage_keys=True, encryption_modulus=1024) == Refusal(
+        MSG_BAD_MODULUS
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "size"), [("", 2048), ("  ", 2048), ("2048", 2048), ("3072\r", 3072), ("4096", 4096)]
+)
+def test_modulus_answers(answer: str, size: int) -> None:
+    assert parse_modulus_answer(answer) == size
+
+
+@pytest.mark.parametrize("answer", ["768", "1024", "4097", "abc", "2048 bits", "9" * 400])
+def test_bad_modulus_answers(answer: str) -> None:
+    assert parse_modulus_answer(answer) is None
+
+
+def _info(label: str, usage: str) -> KeyInfo:
+    return KeyInfo(label, usage, 2048, False, datetime(2024, 1, 1, tzinfo=UTC), b"", b"")  # type: ignore[arg-type]
+
+
+def test_host_key_name_follows_the_guide() -> None:
+    usage_pair = [_info("U", "signature"), _info("U", "encryption")]
+    general = [_info("A", "general"), _info("B", "general")]
+    assert host_key_name(None, []) is None
+    assert host_key_name(None, general) == "A"  # the first key generated
+    assert host_key_name(None, usage_pair) is None  # without keypair-name: a general-purpose key
+    assert host_key_name(None, [*usage_pair, *general]) == "A"
+    assert host_key_name("U", [*usage_pair, *general]) == "U"  # keypair-name: its signature half
+    assert host_key_name("B", general) == "B"
+    assert host_key_name("sshkeys", general) is None  # named and missing: none until it is generated
+    assert host_key_name("U", [_info("U", "encryption")]) is None  # an encryption half cannot sign
 
 
 @pytest.mark.parametrize("label", ["", "two words", "tab\there", "é", "x" * 241])
@@ -151,6 +199,23 @@ def test_generate_text_usage_keys_has_one_block_per_pair() -> None:
     text = generate_text(plan, replacing=False, elapsed=[0.0, 2.0])
     assert text.count("% Generating 2048 bit RSA keys") == 2
     assert text.endswith("[OK] (elapsed time was 2 seconds)\n")
+
+
+def test_dialogue_texts() -> None:
+    assert name_line("K") == "The name for the keys will be: K\n"
+    assert replace_notice("K") == "% You already have RSA keys defined named K.\n"
+    assert modulus_question("general") == (
+        "Choose the size of the key modulus in the range of 2048 to 4096 for your\n"
+        "  General Purpose Keys. Choosing a key modulus greater than 512 may take\n"
+        "  a few minutes.\n\n"
+        "How many bits in the modulus [2048]: "
+    )
+    assert "  Signature Keys. Choosing" in modulus_question("signature")
+    assert "  Encryption Keys. Choosing" in modulus_question("encryption")
+    assert generating_lines(2048, False, 0.9) == (
+        "% Generating 2048 bit RSA keys, keys will be non-exportable...\n[OK] (elapsed time was 0 seconds)\n"
+    )
+    assert modulus_line(3072) == "% The key modulus size is 3072 bits\n"
 
 
 def test_zeroize_plan_and_texts() -> None:
@@ -213,7 +278,7 @@ def test_replacing_a_label_replaces_it(store: KeyStore) -> None:
     first = store.generate_rsa("K", hostname=None, domain=None)
     old = store.load("K")
     second = store.generate_rsa("K", hostname=None, domain=None)
-    assert first.replaced == () and second.replaced == ("K",) and second.removed == ()
+    assert not first.replaced and second.replaced
     assert second.text.startswith("% You already have RSA keys defined named K.\n% They will be replaced.\n\n")
     new = store.load("K")
     assert old is not None and new is not None and new.public_data != old.public_data
@@ -222,18 +287,58 @@ def test_replacing_a_label_replaces_it(store: KeyStore) -> None:
 
 def test_usage_keys_then_general_keys(store: KeyStore) -> None:
     usage = store.generate_rsa("U", hostname=None, domain=None, usage_keys=True)
-    assert [k.label for k in usage.keys] == ["U.sig", "U.enc"]
-    stored = store.keys()
-    assert [(k.label, k.name, k.usage) for k in stored] == [
-        ("U.sig", "U", "signature"),
-        ("U.enc", "U", "encryption"),
-    ]
-    assert (store.directory / "U.sig.pem").exists() and (store.directory / "U.enc.pem").exists()
+    assert [(k.label, k.usage) for k in usage.keys] == [("U", "signature"), ("U", "encryption")]
+    assert pairs(store) == [("U", "signature"), ("U", "encryption")]
+    assert store.labels() == ["U"] and store.exists("U") and not store.exists("U.sig")
+    assert sorted(p.name for p in store.directory.iterdir()) == ["U#enc.json", "U#enc.pem", "U#sig.json", "U#sig.pem"]
+    signing = store.load("U")  # what SSH serves: the signature half
+    assert signing is not None and signing.public_data == usage.keys[0].public_blob
+    info = store.info("U")
+    assert info is not None and info.usage == "signature"
     general = store.generate_rsa("U", hostname=None, domain=None)
-    assert general.removed == ("U.sig", "U.enc") and general.replaced == ()
+    assert general.replaced
     assert general.text.startswith("% You already have RSA keys defined named U.")
-    assert store.labels() == ["U"]
+    assert pairs(store) == [("U", "general")]
     assert sorted(p.name for p in store.directory.iterdir()) == ["U.json", "U.pem"]
+    again = store.generate_rsa("U", hostname=None, domain=None, usage_keys=True)
+    assert again.replaced and [u for _, u in pairs(store)] == ["signature", "encryption"]
+    assert sorted(p.name for p in store.directory.iterdir()) == ["U#enc.json", "U#enc.pem", "U#sig.json", "U#sig.pem"]
+
+
+def test_a_general_key_named_like_a_half_is_another_key(store: KeyStore) -> None:
+    store.generate_rsa("U", hostname=None, domain=None, usage_keys=True)
+    store.generate_rsa("U.sig", hostname=None, domain=None)
+    assert store.labels() == ["U", "U.sig"]
+    assert [u for _, u in pairs(KeyStore(store.directory))] == ["signature", "encryption", "general"]
+
+
+def test_usage_pairs_of_the_old_layout_still_load(tmp_path: Path) -> None:
+    """State directories written before usage pairs shared their name: ``L.sig.pem`` whose sidecar names L."""
+    directory = tmp_path / "keys"
+    directory.mkdir()
+    halves = {}
+    for order, (suffix, usage) in enumerate((("sig", "signature"), ("enc", "encryption"))):
+        key = asyncssh.generate_private_key("ssh-rsa", key_size=2048)
+        halves[usage] = key
+        (directory / f"sshkeys.{suffix}.pem").write_bytes(key.export_private_key("pkcs8-pem"))
+        meta = {
+            "label": f"sshkeys.{suffix}",
+            "name": "sshkeys",
+            "usage": usage,
+            "modulus": 2048,
+            "exportable": False,
+            "generated": "2026-01-02T03:04:05+00:00",
+            "order": order + 1,
+            "fingerprint": hashlib.sha256(key.public_data).hexdigest(),
+        }
+        (directory / f"sshkeys.{suffix}.json").write_text(json.dumps(meta))
+    store = KeyStore(directory)
+    assert pairs(store) == [("sshkeys", "signature"), ("sshkeys", "encryption")]
+    served = store.host_key("sshkeys")
+    assert served is not None and served[0] == "sshkeys"
+    assert served[1].public_data == halves["signature"].public_data
+    assert store.zeroize_rsa("sshkeys").removed == ("sshkeys",)
+    assert list(directory.iterdir()) == []
 
 
 def test_keys_are_listed_in_generation_order(store: KeyStore) -> None:
@@ -250,17 +355,16 @@ def test_zeroize_one_and_all(store: KeyStore) -> None:
     missing = store.zeroize_rsa("nope")
     assert not missing.ok and missing.error == "% RSA keypair nope does not exist."
     one = store.zeroize_rsa("B")
-    assert one.ok and one.removed == ("B.sig", "B.enc")
+    assert one.ok and one.removed == ("B",)
     assert (
         one.text
         == "% Keys to be removed are named 'B'.\n% All router certs issued using these keys will also be removed.\n"
     )
     assert store.labels() == ["A"]
     store.generate_rsa("C", hostname=None, domain=None, usage_keys=True)
-    member = store.zeroize_rsa("C.enc")
-    assert member.removed == ("C.enc",) and store.labels() == ["A", "C.sig"]
+    assert not store.zeroize_rsa("C.enc").ok  # the halves have no names of their own
     every = store.zeroize_rsa(None)
-    assert every.ok and every.removed == ("A", "C.sig")
+    assert every.ok and every.removed == ("A", "C")
     assert every.text.startswith("% All RSA keys will be removed.\n")
     assert store.keys() == [] and list(store.directory.iterdir()) == []
     again = store.zeroize_rsa(None)
@@ -277,10 +381,10 @@ def test_keys_survive_a_new_store(tmp_path: Path) -> None:
     reloaded = again.keys()
     assert [(k.label, k.usage, k.exportable) for k in reloaded] == [
         ("first", "general", True),
-        ("R9.d.net.sig", "signature", False),
-        ("R9.d.net.enc", "encryption", False),
+        ("R9.d.net", "signature", False),
+        ("R9.d.net", "encryption", False),
     ]
-    assert again.zeroize_rsa("R9.d.net").removed == ("R9.d.net.sig", "R9.d.net.enc")
+    assert again.zeroize_rsa("R9.d.net").removed == ("R9.d.net",)
     assert KeyStore(directory).labels() == ["first"]
 
 
@@ -291,8 +395,7 @@ def test_a_pem_without_sidecar_is_a_general_key(tmp_path: Path) -> None:
     (directory / "Router.lab.local.pem").write_bytes(key.export_private_key("pkcs8-pem"))
     ks = KeyStore(directory)
     (info,) = ks.keys()
-    assert (info.label, info.name, info.usage, info.exportable, info.modulus) == (
-        "Router.lab.local",
+    assert (info.label, info.usage, info.exportable, info.modulus) == (
         "Router.lab.local",
         "general",
         False,
@@ -333,13 +436,12 @@ def test_odd_labels_stay_inside_the_directory(tmp_path: Path) -> None:
     assert KeyStore(directory).labels() == ["../escape", ".hidden", "a%2Fb"]
 
 
-def test_compat_generate_and_load_or_generate(store: KeyStore) -> None:
+def test_load_or_generate(store: KeyStore) -> None:
     key = store.load_or_generate("Router.lab.local")
     assert store.load_or_generate("Router.lab.local").public_data == key.public_data
     assert store.labels() == ["Router.lab.local"]
-    assert store.generate("Router.lab.local").public_data != key.public_data
     with pytest.raises(ValueError):
-        store.generate("bad label")
+        store.load_or_generate("bad label")
 
 
 def test_listeners_and_syslog(tmp_path: Path) -> None:
@@ -353,17 +455,10 @@ def test_listeners_and_syslog(tmp_path: Path) -> None:
     store.zeroize_rsa("S")
     assert events == [
         KeyEvent("generate", added=("S",)),
-        KeyEvent("generate", added=("S.sig", "S.enc"), removed=("S",)),
-        KeyEvent("zeroize", removed=("S.sig", "S.enc")),
+        KeyEvent("generate", added=("S",), replaced=("S",)),
+        KeyEvent("zeroize", removed=("S",)),
     ]
-    assert syslog == [
-        key_addition("S"),
-        key_deleted("S"),
-        key_addition("S.sig"),
-        key_addition("S.enc"),
-        key_deleted("S.sig"),
-        key_deleted("S.enc"),
-    ]
+    assert syslog == [key_addition("S"), key_addition("S"), key_addition("S"), key_deleted("S"), key_deleted("S")]
     store.generate_rsa("S", hostname=None, domain=None)
     store.generate_rsa("S", hostname=None, domain=None)
     assert events[-1] == KeyEvent("generate", added=("S",), replaced=("S",))
@@ -389,12 +484,24 @@ async def test_async_api_generates_off_the_loop_and_notifies_on_it(store: KeySto
     where: list[int] = []
     store.subscribe(lambda event: where.append(threading.get_ident()))
     result = await store.agenerate_rsa(None, hostname="R1", domain="a.b", usage_keys=True)
-    assert result.ok and [k.label for k in result.keys] == ["R1.a.b.sig", "R1.a.b.enc"]
+    assert result.ok and [k.label for k in result.keys] == ["R1.a.b", "R1.a.b"]
+    assert len(result.elapsed) == 2
     refused = await store.agenerate_rsa(None, hostname="R1", domain=None)
     assert refused.error == MSG_NO_DOMAIN
     gone = await store.azeroize_rsa("R1.a.b")
-    assert gone.removed == ("R1.a.b.sig", "R1.a.b.enc")
+    assert gone.removed == ("R1.a.b",)
     assert where == [loop_thread, loop_thread]
+
+
+async def test_generation_in_the_background_announces_itself(store: KeyStore) -> None:
+    done: asyncio.Queue[KeyEvent] = asyncio.Queue()
+    store.subscribe(done.put_nowait)
+    plan = plan_generate("BG", hostname=None, domain=None)
+    assert isinstance(plan, GeneratePlan)
+    store.generate_in_background(plan)
+    assert not store.exists("BG")  # the caller does not wait
+    assert await asyncio.wait_for(done.get(), 30) == KeyEvent("generate", added=("BG",))
+    assert store.exists("BG")
 
 
 # -- renderers ------------------------------------------------------------------------------------------------
@@ -451,7 +558,8 @@ def test_render_mypubkey_rsa_exact_format() -> None:
 def test_render_of_stored_keys(store: KeyStore) -> None:
     store.generate_rsa("SIG", hostname=None, domain=None, usage_keys=True)
     text = render_mypubkey_rsa(store.keys())
-    assert "Key name: SIG.sig\n" in text and " Usage: Signature Key\n" in text and " Usage: Encryption Key\n" in text
+    assert text.count("Key name: SIG\n") == 2  # one name, two pairs: signature first (IOS order)
+    assert text.index(" Usage: Signature Key\n") < text.index(" Usage: Encryption Key\n")
 
 
 def test_secsh_lines_wrap_at_80_and_pad_the_last() -> None:

@@ -153,12 +153,16 @@ def test_tty_traps_enabled(enable: str, expected: bool) -> None:
     assert views.snmp(running(enable)).tty_traps is expected
 
 
-def test_disabled_traps_mean_no_targets() -> None:
-    configured = hosts(host("192.0.2.1", "public", TTY))
-    assert views.snmp(running(configured)).tty_targets == ()
+def test_disabled_traps_mean_no_targets_but_for_hosts_naming_tty() -> None:
+    """The guide's example: `snmp-server host A public tty` alone sends the tty trap (see views/snmp_view.py);
+    a host without trap keywords needs `snmp-server enable traps` [tty]."""
+    named, every = host("192.0.2.1", "public", TTY), host("192.0.2.2", "public")
+    assert views.snmp(running(hosts(every))).tty_targets == ()
+    assert [t.address for t in views.snmp(running(hosts(named, every))).tty_targets] == ["192.0.2.1"]
     disabled = f'<enable xmlns="{SNMP}"><enable-choice><traps><config/></traps></enable-choice></enable>'
-    assert views.snmp(running(configured + disabled)).tty_targets == ()
-    assert [t.address for t in views.snmp(running(configured + ENABLE_TTY)).tty_targets] == ["192.0.2.1"]
+    assert [t.address for t in views.snmp(running(hosts(named, every) + disabled)).tty_targets] == ["192.0.2.1"]
+    enabled = views.snmp(running(hosts(named, every) + ENABLE_TTY)).tty_targets
+    assert [t.address for t in enabled] == ["192.0.2.1", "192.0.2.2"]
 
 
 def test_community_is_not_in_repr() -> None:
@@ -405,27 +409,40 @@ async def test_in_flight_sends_are_bounded(trap_receiver, caplog: pytest.LogCapt
         await sender.aclose()
 
 
-async def test_debug_logs_one_line_per_trap_without_community(trap_receiver, caplog) -> None:
+#: The guide's ``debug snmp packet`` trap, as the device log holds it (the varbind lines follow the stamped one).
+GUIDE_DEBUG_V1 = """SNMP: V1 Trap, ent cisco, addr 10.0.0.1, gentrap 6, spectrap 1
+local.9.3.1.1.2.1 = 6
+tcpConnEntry.1.10.0.0.1.22.10.0.0.2.55246 = 4
+ltcpConnEntry.5.10.0.0.1.22.10.0.0.2.55246 = 1015
+ltcpConnEntry.1.10.0.0.1.22.10.0.0.2.55246 = 1056
+ltcpConnEntry.2.10.0.0.1.22.10.0.0.2.55246 = 1392
+local.9.2.1.18.2 = lab"""
+
+
+def test_debug_trap_is_the_guides_text() -> None:
+    assert snmp.debug_trap("1", False, "10.0.0.1", 0, snmp.tty_varbinds(GUIDE)) == GUIDE_DEBUG_V1
+    v2 = snmp.debug_trap("2c", True, "10.0.0.1", 1234, snmp.tty_varbinds(GUIDE)).split("\n")
+    assert v2[:3] == ["SNMP: V2 Inform request, errstat 0, erridx 0", "sysUpTime.0 = 1234", "snmpTrapOID.0 = cisco.0.1"]
+    assert v2[3:] == GUIDE_DEBUG_V1.split("\n")[1:]
+    assert snmp.debug_name("1.3.6.1.2.1.1.5.0") == "1.3.6.1.2.1.1.5.0"  # no name known: the dotted OID
+
+
+async def test_debug_logs_queue_trap_and_sent_lines_without_community(trap_receiver, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     syslog: list[str] = []
     sender = TrapSender(syslog=syslog.append)  # the device's IOS log
-    targets = [
-        TrapTarget("127.0.0.1", trap_receiver.port, "public", "1"),
-        TrapTarget("127.0.0.1", trap_receiver.port, "private", "2c"),
-    ]
+    target = TrapTarget("127.0.0.1", trap_receiver.port, "public", "1")
     try:
-        await sender.send_tty_trap(targets, GUIDE)
+        await sender.send_tty_trap([target], GUIDE)
         assert syslog == []  # debug off: silent
         sender.debug = True
-        await sender.send_tty_trap(targets, GUIDE)
-        lines = sorted(syslog)  # sent concurrently
-        assert lines == [
-            f"SNMP: Packet sent via UDP to 127.0.0.1:{trap_receiver.port}: "
-            "V1 Trap, ent cisco, addr 10.0.0.1, gentrap 6, spectrap 1, tsLineUser lab",
-            f"SNMP: Packet sent via UDP to 127.0.0.1:{trap_receiver.port}: "
-            "V2 Trap, snmpTrapOID.0 = tcpConnectionClose, tsLineUser lab",
-        ]
-        await trap_receiver.wait_for(4)
+        await sender.send_tty_trap([target], GUIDE)
+        assert syslog == ["SNMP: Queuing packet to 127.0.0.1", GUIDE_DEBUG_V1, "SNMP: Packet sent via UDP to 127.0.0.1"]
+        syslog.clear()
+        await sender.send_tty_trap([TrapTarget("127.0.0.1", trap_receiver.port, "private", "2c")], GUIDE)
+        assert syslog[0] == "SNMP: Queuing packet to 127.0.0.1" and syslog[1].startswith("SNMP: V2 Trap, ")
+        assert syslog[2] == "SNMP: Packet sent via UDP to 127.0.0.1"
+        await trap_receiver.wait_for(3)
     finally:
         await sender.aclose()
     assert "public" not in caplog.text + "".join(syslog)

@@ -13,6 +13,7 @@ from namespaces import AAA, IOS, NC, SNMP
 from iosxe_agent.device import views
 from iosxe_agent.device.aaa.radius import RadiusServer
 from iosxe_agent.device.aaa.tacacs import TacacsServer
+from iosxe_agent.device.ssh_algorithms import Configured
 from iosxe_agent.device.views import (
     AccountingList,
     Identity,
@@ -56,7 +57,8 @@ def test_ssh_defaults_are_ios_xe_17s(tree: etree._Element) -> None:
     assert (view.auth_timeout, view.auth_retries, view.maxstartups, view.dh_min) == (120, 3, 10, 2048)
     assert view.vty == (VtyLine(0, 4, frozenset({"ssh"}), "default", False, None, 600, None),)
     assert view.ssh_lines == 5
-    assert view.logging_events and view.keypair_name is None and view.ciphers == () and view.key_hashes == {}
+    assert view.logging_events and view.keypair_name is None and view.key_hashes == {}
+    assert view.algorithms == Configured()
 
 
 def test_ssh_reads_every_setting() -> None:
@@ -80,7 +82,7 @@ def test_ssh_reads_every_setting() -> None:
     )
     assert (view.auth_timeout, view.auth_retries, view.maxstartups, view.dh_min) == (60, 2, 4, 4096)
     assert view.keypair_name == "SSH-KEY"
-    assert view.ciphers == ("aes128-ctr", "aes256-ctr")  # the IOS order, whatever the tree's
+    assert view.algorithms.encryption == ("aes128-ctr", "aes256-ctr")  # Cisco's leaves alone: the model's order
     assert view.peruser_limit == 3
     assert not view.logging_events
     assert view.key_hashes == {"ops": frozenset({"AB12"})}

@@ -249,7 +249,8 @@ def test_crypto_key_generate_dialogue_in_the_cli(fresh_agent) -> None:
 
     out = asyncio.run(with_shell(agent, generate))
     assert "The name for the keys will be: Router.example.net" in out
-    assert "% Generating 2048 bit RSA keys" in out
+    assert "% Generating crypto RSA keys in background ..." in out  # exec mode (17.x); config mode: test_crypto_*
+    agent.wait_for_output("%CRYPTO_ENGINE-5-KEY_ADDITION: A key named Router.example.net ")
     assert "Router.example.net" in exec_command(agent, "show crypto key mypubkey rsa")
 
 

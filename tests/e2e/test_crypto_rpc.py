@@ -81,10 +81,10 @@ def test_label_usage_keys_exportable_then_zeroize(agent, nc) -> None:
         + OK_LINE
     )
     assert re.fullmatch(r"The name for the keys will be: NC-USAGE\n" + block + block, text), text
-    for member, usage in (("NC-USAGE.sig", "signature"), ("NC-USAGE.enc", "encryption")):
+    for member, usage in (("NC-USAGE#sig", "signature"), ("NC-USAGE#enc", "encryption")):  # one name, two pairs
         assert mode(keys / f"{member}.pem") == 0o600
         meta = json.loads((keys / f"{member}.json").read_text())
-        assert meta["usage"] == usage and meta["exportable"] is True
+        assert meta["label"] == "NC-USAGE" and meta["usage"] == usage and meta["exportable"] is True
     text = call(nc, zeroize("NC-USAGE"))
     assert text == (
         "% Keys to be removed are named 'NC-USAGE'.\n% All router certs issued using these keys will also be removed.\n"

@@ -218,7 +218,7 @@ async def test_a_refused_trap_host_gets_nothing_and_a_loopback_receiver_its_trap
             receiver.stop()
         with pytest.raises(BlockingIOError):
             far.recv(65536)  # nothing arrived at the refused host
-    await asyncio.to_thread(agent.wait_for_output, rf"SNMP: Packet sent via UDP to 127\.0\.0\.1:{receiver.port}", 2)
+    await asyncio.to_thread(agent.wait_for_output, r"SNMP: Packet sent via UDP to 127\.0\.0\.1$", 2)
     assert lines_matching(agent, r"Packet sent via UDP to 127\.0\.0\.9") == 0
     assert lines_matching(agent, refusal(far_port, "SNMP trap host")) == 1
 

@@ -118,8 +118,13 @@ async def _act(device: Device, mark: str, debug: str, tmp_path: Path) -> asyncss
     Returns the SSH connection of user ``ops{mark}``, left at its exec prompt so ``show users`` lists it."""
     await _configure(device, f"ops{mark}")
     await _run(device, f"debug {debug}")
+    made = asyncio.Event()  # exec mode generates in the background (17.x): the key event says when it is done
+    unsubscribe = device.keys.subscribe(lambda event: made.set() if f"KEY-{mark}" in event.added else None)
     out = await _run(device, f"crypto key generate rsa general-keys label KEY-{mark} modulus 2048")
-    assert f"The name for the keys will be: KEY-{mark}" in out and "[OK]" in out, out
+    assert f"The name for the keys will be: KEY-{mark}" in out, out
+    assert "% Generating crypto RSA keys in background ..." in out, out
+    await asyncio.wait_for(made.wait(), 60)
+    unsubscribe()
     local = tmp_path / f"from-{mark}.txt"
     local.write_text(f"device {mark}\n")
     held = await asyncssh.connect(

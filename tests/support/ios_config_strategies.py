@@ -12,9 +12,10 @@ from xml.sax.saxutils import escape
 
 from hypothesis import strategies as st
 from lxml import etree
-from namespaces import AAA, CRYPTO, SNMP
+from namespaces import AAA, CRYPTO, PRIV, SNMP
 
 from iosxe_agent.data.edit import apply_edit
+from iosxe_agent.device import ssh_algorithms
 from iosxe_agent.device.cli_map.table import ENABLE_TRAPS, HOST_TRAPS, SNMP_TRAPS
 from iosxe_agent.yang.schema import Schema
 
@@ -270,16 +271,18 @@ def ip(draw: st.DrawFn) -> str:
     ssh += draw(maybe(st.sampled_from(["2048", "4096"]).map(lambda x: t("dh", t("min", v("size", x))))))
     ssh += draw(maybe(st.sampled_from(["true", "false"]).map(lambda x: t("logging", v("events-enable", x)))))
     if draw(st.booleans()):
-        users = draw(st.lists(NAME, min_size=1, max_size=3, unique=True))
         chain = ""
-        for user in users:
-            hashes = draw(st.lists(HEX32, max_size=2, unique=True))
-            chain += t(
-                "username",
-                v("name", user)
-                + "".join(t("key-hash", v("key-type", "ssh-rsa") + v("key-hash-value", h)) for h in hashes),
-            )
-        ssh += t("pubkey-chain", chain)
+        # users (Cisco's), then servers (device-private: the host keys of the device's own ssh client)
+        for entry, ns in (("username", None), ("server", PRIV)):
+            for name in draw(st.lists(NAME, max_size=3, unique=True)):
+                hashes = draw(st.lists(HEX32, max_size=2, unique=True))
+                chain += t(
+                    entry,
+                    v("name", name)
+                    + "".join(t("key-hash", v("key-type", "ssh-rsa") + v("key-hash-value", h)) for h in hashes),
+                    ns,
+                )
+        ssh += t("pubkey-chain", chain) if chain else ""
     ssh += draw(maybe(st.integers(0, 7).map(lambda x: v("precedence", x))))
     ssh += draw(maybe(NAME.map(lambda x: t("rsa", v("keypair-name", x)))))
     server = draw(maybe(_encryption("server")))
@@ -297,6 +300,7 @@ def ip(draw: st.DrawFn) -> str:
         ssh += t("port", v("port-no", port) + rot)
     if draw(st.booleans()):
         ssh += t("bulk-mode", draw(maybe(st.integers(131072, 1073741824).map(lambda x: v("window-size", x)))))
+    ssh += draw(maybe(st.just(t("stricthostkeycheck", ns=PRIV))))
     body += t("ssh", ssh) if ssh else ""
     for proto in ("radius", "tacacs"):
         if draw(st.booleans()):
@@ -305,10 +309,30 @@ def ip(draw: st.DrawFn) -> str:
     return t("ip", body) if body else t("ip", t("scp", t("server", t("enable"))))
 
 
-def _encryption(side: str) -> st.SearchStrategy[str]:
-    ciphers = st.lists(st.sampled_from(["aes128-ctr", "aes192-ctr", "aes256-ctr"]), min_size=1, unique=True)
-    order = ["aes128-ctr", "aes192-ctr", "aes256-ctr"]
-    return ciphers.map(lambda cs: t(side, t("algorithm", t("encryption", "".join(t(c) for c in order if c in cs)))))
+@st.composite
+def _encryption(draw: st.DrawFn, side: str) -> str:
+    """``ip ssh SIDE algorithm …`` lines as the parser stores them: typed ciphers set Cisco's ``aes*-ctr`` leaves and
+    are kept as a device-private list unless the leaves alone say the same; the other lists are device-private."""
+    typed = draw(st.lists(st.sampled_from(ssh_algorithms.ENCRYPTION), min_size=1, max_size=4, unique=True))
+    flags = [c for c in ssh_algorithms.CTR_LEAVES if c in typed]
+    body = "".join(t(c) for c in flags)
+    if typed != flags:
+        body += "".join(f'<encrypt-options xmlns="{PRIV}">{c}</encrypt-options>' for c in typed)
+    algorithm = t("encryption", body)
+    for word, names in _ALGORITHM_LISTS:
+        if draw(st.booleans()):
+            values = draw(st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True))
+            algorithm += t(word, "".join(v(f"{word}-options", x) for x in values), PRIV)
+    return t(side, t("algorithm", algorithm))
+
+
+_ALGORITHM_LISTS = (
+    ("mac", ssh_algorithms.MAC),
+    ("kex", ssh_algorithms.KEX),
+    ("hostkey", ssh_algorithms.HOSTKEY),
+    ("authentication", ssh_algorithms.AUTHENTICATION),
+    ("publickey", ssh_algorithms.PUBLICKEY),
+)
 
 
 @st.composite
@@ -411,6 +435,7 @@ def line_body(draw: st.DrawFn, vty: bool) -> str:
     if draw(st.booleans()):
         body += t("password", draw(maybe(st.sampled_from("067").map(lambda x: v("type", x)))) + v("secret", draw(TEXT)))
     body += draw(maybe(st.integers(0, 15).map(lambda x: t("privilege", t("level", v("number", x))))))
+    body += draw(maybe(st.integers(1, 99).map(lambda x: v("rotary", x))))
     body += draw(maybe(st.integers(0, 99999).map(lambda x: v("session-limit", x))))
     if draw(st.booleans()):
         body += t(
@@ -464,7 +489,7 @@ def banners(draw: st.DrawFn) -> str:
 
 FEATURES = st.one_of(
     HOSTNAME.map(lambda h: v("hostname", h)),
-    st.sampled_from(("alert", "noisy", "quiet")).map(lambda p: t("file", v("prompt", p))),
+    st.sampled_from(("alert", "noisy", "quiet")).map(lambda p: t("file", v("prompt", p), PRIV)),
     enable(),
     username(),
     aaa(),

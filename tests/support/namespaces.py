@@ -28,6 +28,8 @@ IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 AAA = "http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"
 SNMP = "http://cisco.com/ns/yang/Cisco-IOS-XE-snmp"
 CRYPTO = "http://cisco.com/ns/yang/Cisco-IOS-XE-crypto"
+#: ours: the device-private configuration (CLI-only commands of 17.12), hidden from NETCONF
+PRIV = "urn:iosxe-agent:params:xml:ns:yang:private"
 RPC = "http://cisco.com/ns/yang/Cisco-IOS-XE-rpc"
 IA = "http://cisco.com/yang/cisco-ia"
 

@@ -31,3 +31,14 @@ def scp_upload(
     return subprocess.run(
         cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False, env=env
     )
+
+
+def ssh_command(
+    port: int, command: str, *, user: str = ADMIN_USER, password: str = ADMIN_PASSWORD, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """OpenSSH ``ssh user@127.0.0.1 COMMAND``: one exec session of the real client (no pty), its output."""
+    cmd = ["sshpass", "-e", "ssh", "-p", str(port), *_OPTIONS, f"{user}@127.0.0.1", command]
+    env = {**os.environ, "SSHPASS": password}
+    return subprocess.run(
+        cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False, env=env
+    )

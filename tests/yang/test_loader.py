@@ -280,7 +280,7 @@ def test_order_index_follows_schema_order(ios: Any) -> None:
     assert names == [
         "authentication-retries", "client", "dscp", "dh", "logging", "pubkey-chain", "precedence", "rsa",
         "server", "source-interface-config", "source-interface", "time-out", "ssh-version", "version",
-        "maxstartups", "port", "bulk-mode",
+        "maxstartups", "port", "bulk-mode", "stricthostkeycheck",  # the device-private augment comes last
     ]  # fmt: skip
     ip = lookup(ios.schema, "ip")
     assert [n.name for n in ip.data_children.values()][:3] == ["domain", "scp", "ssh"]

@@ -93,6 +93,8 @@ MODULES = [
         "2018-12-03",
         None,
     ),
+    # ours: the device-private configuration (CLI-only commands), hidden from NETCONF
+    ("iosxe-agent-private", "module", "urn:iosxe-agent:params:xml:ns:yang:private", "priv", "2026-12-07", "1.1"),
 ]
 
 BAD_CONFIG = {
@@ -254,7 +256,8 @@ def test_native_top_level_order(ctx: Any) -> None:
 
 def test_ssh_schema_order(ctx: Any) -> None:
     ssh = node_at(ctx, "Cisco-IOS-XE-native", "native/ip/ssh")
-    assert [c.arg for c in ssh.i_children] == [
+    # Cisco's own nodes (the device-private module's augment comes after them)
+    assert [c.arg for c in ssh.i_children if c.i_module.i_modulename == "Cisco-IOS-XE-native"] == [
         "authentication-retries",
         "client",
         "dscp",

@@ -22,6 +22,8 @@ How a line is matched (IOS rules):
 * ``banner KIND c TEXT c``: the first character after the keyword is the delimiter (``^C`` as two characters
   is one delimiter, so that ``show running-config`` output reads back); the text runs to the next delimiter,
   on the same line or over the following lines taken verbatim (line breaks kept, nothing there is a command).
+* A command declared ``action=True`` (``crypto key generate rsa …``) stores nothing: the line comes back as an
+  :class:`Action` (its parameters by name) for the caller to run; :func:`parse_config` lists a file's in order.
 
 Parsing is pure: the running tree is only read, to know what a ``no`` form has to remove; the one exception to
 determinism is ``algorithm-type`` (a fresh salt for the type 9/8/5 hash, as IOS draws one).
@@ -63,12 +65,15 @@ from iosxe_agent.device.passwords import md5_crypt, type8_hash, type9_hash
 __all__ = [
     "CONFIG_MODE",
     "EXEC_MODE",
+    "Action",
     "CliError",
     "LineError",
     "ModeContext",
     "ParseResult",
+    "ParsedConfig",
     "format_error",
     "identify",
+    "parse_config",
     "parse_config_text",
     "parse_line",
 ]
@@ -122,12 +127,41 @@ class CliError:
 
 
 @dataclass(frozen=True, slots=True)
+class Action:
+    """A line that acts on the device instead of storing configuration (a command declared ``action=True``:
+    ``crypto key generate rsa …``): the command's table id and its parameters in the order typed, a keyword's as
+    ``(name, None)``. Parsing stays pure; whoever applies the line runs it."""
+
+    command: str
+    params: tuple[tuple[str, str | None], ...] = ()
+
+    def has(self, name: str) -> bool:
+        """True if the parameter (a keyword or an argument) was given."""
+        return any(p == name for p, _ in self.params)
+
+    def value(self, name: str) -> str | None:
+        """The argument ``name`` as typed, or None."""
+        return next((v for p, v in self.params if p == name), None)
+
+
+@dataclass(frozen=True, slots=True)
 class ParseResult:
-    """The ``<config>`` edit to apply (None: the line changes nothing), the next mode, and the error if any."""
+    """The ``<config>`` edit to apply (None: the line changes nothing), the next mode, the error if any, and the
+    action the line asks for."""
 
     edit: etree._Element | None
     mode: ModeContext
     error: CliError | None = None
+    action: Action | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedConfig:
+    """A configuration file: the one ``<config>`` edit, the lines that are not commands, the actions in order."""
+
+    edit: etree._Element
+    errors: tuple[LineError, ...]
+    actions: tuple[Action, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,7 +505,7 @@ _HASHERS = {"type9": type9_hash, "type8": type8_hash, "type5": md5_crypt}
 BANNER_MAX = 65_535  # characters of one banner's text, bounding what a session or file can make us hold
 _DATA_MODES = {
     "ssh-key": "conf-ssh-pubkey-data",
-    "ssh-key-discard": "conf-ssh-pubkey-data",
+    "ssh-server-key": "conf-ssh-pubkey-data",
     "crypto-key": "config-pubkey",
 }
 
@@ -518,11 +552,22 @@ def _positive(cmd: Command, acts: tuple[_Act, ...], base: tuple[Step, ...]) -> l
             ops.append(EditOp("replace", target))
             ops.append(EditOp("set", (*target, Step(f"{{{ns_of(target[-1].tag)}}}{kind}")), number))
         elif arg.leaflist:
-            ops.extend(EditOp("ensure", (*target[:-1], Step(target[-1].tag, value=v))) for v in value)
+            ops.extend(_leaflist(arg, target, list(dict.fromkeys(value))))  # a leaf-list holds a value once
         elif isinstance(arg.type, Rest) and arg.type.transform:
             ops.append(EditOp("set", target, _HASHERS[arg.type.transform](value)))
         else:
             ops.append(EditOp("set", target, str(value)))
+    return ops
+
+
+def _leaflist(arg: Arg, target: tuple[Step, ...], values: list[str]) -> list[EditOp]:
+    """The values of a leaf-list argument; with ``flags``, the leaves of the flagged values, and the list itself
+    only when the leaves alone would not print the same words (see :class:`~.syntax.Arg`)."""
+    parent = target[:-1]
+    flag_ns = ns_of(parent[-1].tag)
+    ops = [EditOp("ensure", (*parent, Step(f"{{{flag_ns}}}{v}"))) for v in values if v in arg.flags]
+    if not arg.flags or values != [f for f in arg.flags if f in values]:
+        ops.extend(EditOp("ensure", (*parent, Step(target[-1].tag, value=v))) for v in values)
     return ops
 
 
@@ -622,6 +667,10 @@ def _banner_line(line: str, ctx: ModeContext) -> tuple[list[EditOp], ModeContext
     return [EditOp("set", ctx.path, "\n".join((*ctx.buffer, line[:end])))], ctx.parent or CONFIG_MODE, None
 
 
+#: The ``key-hash`` command a pubkey-chain key-string becomes, by data mode (a user's or a server's key).
+_KEY_HASH_COMMAND = {"ssh-key": "pubkey-user-key-hash", "ssh-server-key": "pubkey-server-key-hash"}
+
+
 def _finish_key(ctx: ModeContext) -> tuple[list[EditOp], CliError | None]:
     """What the lines of a key data mode become when it ends (a banner left open at the end of a file: nothing)."""
     if not ctx.buffer or ctx.banner:
@@ -635,22 +684,20 @@ def _finish_key(ctx: ModeContext) -> tuple[list[EditOp], CliError | None]:
     found = ssh_key_hash(ctx.buffer)
     if found is None:
         return [], CliError("failed", 0, DECODE_FAILED)
-    if ctx.data != "ssh-key":
-        return [], None  # pubkey-chain server keys have no YANG home
     key_type, key_hash = found
-    cmd = BY_ID["pubkey-user-key-hash"]
+    cmd = BY_ID[_KEY_HASH_COMMAND[ctx.data or "ssh-key"]]
     entry = _anchor(cmd, {"key-type": key_type, "key-hash-value": key_hash})
     return [EditOp("ensure", ctx.path + entry)], None
 
 
-def _data_line(line: str, ctx: ModeContext, state: DataTree) -> tuple[list[EditOp], ModeContext, CliError | None]:
+def _data_line(line: str, ctx: ModeContext, state: DataTree) -> _Stepped:
     text = line.strip()
     if not text:
-        return [], ctx, None
+        return [], ctx, None, None
     word = text.lower()
     if word in ("exit", "quit", "end"):
         ops, error = _finish_key(ctx)
-        return ops, (EXEC_MODE if word == "end" else ctx.parent or CONFIG_MODE), error
+        return ops, (EXEC_MODE if word == "end" else ctx.parent or CONFIG_MODE), error, None
     tokens = _tokenize(line)
     level = ctx.parent
     while level is not None:
@@ -658,35 +705,51 @@ def _data_line(line: str, ctx: ModeContext, state: DataTree) -> tuple[list[EditO
         if isinstance(outcome, _Parse):
             ops, error = _finish_key(ctx)
             more, nxt = _apply(outcome, level, state)
-            return ops + more, nxt, error
+            return ops + more, nxt, error, _action_of(outcome)
         level = level.parent
-    return [], dataclasses.replace(ctx, buffer=(*ctx.buffer, text)), None
+    return [], dataclasses.replace(ctx, buffer=(*ctx.buffer, text)), None, None
 
 
-def _step(line: str, ctx: ModeContext, state: DataTree) -> tuple[list[EditOp], ModeContext, CliError | None]:
-    """One line in mode ``ctx``: the operations, the next mode, the error."""
+def _action_of(parse: _Parse) -> Action | None:
+    """The action a parsed line asks for (commands with ``action=True``), its parameters by name."""
+    if not parse.command.action:
+        return None
+    params: list[tuple[str, str | None]] = []
+    for act in parse.acts:
+        if act[0] == "kw":
+            params += act[1].set
+        elif act[1].path is not None:
+            params.append((act[1].path, str(act[2])))
+    return Action(parse.command.id, tuple(params))
+
+
+_Stepped = tuple[list[EditOp], ModeContext, CliError | None, Action | None]
+
+
+def _step(line: str, ctx: ModeContext, state: DataTree) -> _Stepped:
+    """One line in mode ``ctx``: the operations, the next mode, the error, the action."""
     if ctx.banner:
-        return _banner_line(line, ctx)
+        return (*_banner_line(line, ctx), None)
     if ctx.data:
         return _data_line(line, ctx, state)
     tokens = _tokenize(line)
     if not tokens or tokens[0].text.startswith("!"):
-        return [], ctx, None
+        return [], ctx, None, None
     if ctx.name not in MODES:
-        return [], ctx, CliError("invalid", tokens[0].start)
+        return [], ctx, CliError("invalid", tokens[0].start), None
     best: CliError | None = None
     level: ModeContext | None = ctx
     while level is not None:
         outcome = _match_level(line, tokens, level)
         if isinstance(outcome, _Parse):
             ops, nxt = _apply(outcome, level, state)
-            return ops, nxt, None
+            return ops, nxt, None, _action_of(outcome)
         if outcome.kind == "ambiguous":
-            return [], ctx, outcome
+            return [], ctx, outcome, None
         if best is None or _progress(outcome) > _progress(best):
             best = outcome
         level = level.parent
-    return [], ctx, best
+    return [], ctx, best, None
 
 
 # -- public entry points --------------------------------------------------------------------------------------------
@@ -719,13 +782,20 @@ def _edit(ops: list[EditOp]) -> etree._Element | None:
 def parse_line(line: str, mode: ModeContext, running: etree._Element | None) -> ParseResult:
     """Parse one configuration line typed in ``mode``; ``running`` (the datastore's ``<config>`` root, or None)
     is only read. Apply ``result.edit`` (a ``<config>`` element) with default operation ``merge``."""
-    ops, nxt, error = _step(line, mode, DataTree(running if running is not None else None))
-    return ParseResult(_edit(ops), nxt, error)
+    ops, nxt, error, action = _step(line, mode, DataTree(running if running is not None else None))
+    return ParseResult(_edit(ops), nxt, error, action)
 
 
 def parse_config_text(text: str, running: etree._Element | None = None) -> tuple[etree._Element, tuple[LineError, ...]]:
+    """:func:`parse_config` without the actions: the edit and the errors (for files whose actions do not run)."""
+    parsed = parse_config(text, running)
+    return parsed.edit, parsed.errors
+
+
+def parse_config(text: str, running: etree._Element | None = None) -> ParsedConfig:
     """Fold a configuration file into one ``<config>`` edit (merge) with the effect of typing its lines in order
-    in global configuration mode on top of ``running`` (None: an empty datastore).
+    in global configuration mode on top of ``running`` (None: an empty datastore), and the actions its lines ask
+    for (``crypto key generate rsa …``), in order, for the caller to run once the edit is committed.
 
     ``!`` and blank lines are skipped (and the ``Building configuration...`` / ``Current configuration`` lines of
     ``show running-config`` output), ``end`` stops, indentation is not needed. A line that is not a command is
@@ -736,14 +806,17 @@ def parse_config_text(text: str, running: etree._Element | None = None) -> tuple
     doc = DataTree(None, edit=True)
     ctx = CONFIG_MODE
     errors: list[LineError] = []
+    actions: list[Action] = []
     for lineno, line in enumerate(text.splitlines(), 1):
         if not ctx.data and (line.strip().lower() == "end"):
             break
         if not ctx.data and _SHOW_HEADER.fullmatch(line):
             continue
-        ops, nxt, error = _step(line, ctx, state)
+        ops, nxt, error, action = _step(line, ctx, state)
         if error is not None:
             errors.append(LineError(lineno, line, error))
+        if action is not None:
+            actions.append(action)
         for op in ops:
             state.apply(op)
             doc.apply(op)
@@ -758,4 +831,4 @@ def parse_config_text(text: str, running: etree._Element | None = None) -> tuple
             errors.append(LineError(0, "", error))
         for op in ops:
             doc.apply(op)
-    return doc.root, tuple(errors)
+    return ParsedConfig(doc.root, tuple(errors), tuple(actions))

@@ -37,6 +37,7 @@ from iosxe_agent.device.cli_map.syntax import (
     Pad,
     SchemaStep,
     Seq,
+    flagged_order,
 )
 from iosxe_agent.device.cli_map.table import BANNER_DELIMITER, BY_ID, BY_MODE, CRYPTO_DATA, RENDER_PLAN
 from iosxe_agent.device.cli_map.tree import NATIVE_TAG
@@ -87,6 +88,16 @@ def _anchors(ctx: etree._Element, steps: tuple[SchemaStep, ...]) -> list[etree._
     return found
 
 
+def _flagged(node: Arg, parent: etree._Element, entries: list[etree._Element]) -> _Rendered:
+    """A leaf-list with ``flags``: the words :func:`~.syntax.flagged_order` reads from the list and the leaves."""
+    ns = tag_of(parent)[1:].partition("}")[0]
+    leaves = {f: leaf for f in node.flags if (leaf := _child(parent, f"{{{ns}}}{f}")) is not None}
+    words = flagged_order([e.text or "" for e in entries], leaves, node.flags)
+    if not words or (isinstance(node.type, Choice) and any(node.type.word_of(w) is None for w in words)):
+        return None
+    return _Printed(list(words), 1, [e for e in entries if (e.text or "") in words] + list(leaves.values()))
+
+
 def _arg(node: Arg, el: etree._Element, cmd: Command) -> _Rendered:
     if node.path is None:
         return None
@@ -95,6 +106,8 @@ def _arg(node: Arg, el: etree._Element, cmd: Command) -> _Rendered:
     if node.leaflist:
         parent = _find(el, tags[:-1])
         entries = [] if parent is None else list(parent.iterchildren(tags[-1]))
+        if node.flags and parent is not None:
+            return _flagged(node, parent, entries)
         if not entries:
             return None
         values = [v.text or "" for v in entries]

@@ -15,12 +15,13 @@ the keys of a list: ``username[name]``, ``key-hash[key-type key-hash-value]``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from iosxe_agent.device.names import AAA_NS, CRYPTO_NS, NATIVE_NS, SNMP_NS
+from iosxe_agent.device.names import AAA_NS, CRYPTO_NS, NATIVE_NS, PRIVATE_NS, SNMP_NS
 
-PREFIXES = {"ios": NATIVE_NS, "aaa": AAA_NS, "snmp": SNMP_NS, "crypto": CRYPTO_NS}
+PREFIXES = {"ios": NATIVE_NS, "aaa": AAA_NS, "snmp": SNMP_NS, "crypto": CRYPTO_NS, "priv": PRIVATE_NS}
 
 
 # -- paths ----------------------------------------------------------------------------------------------------------
@@ -207,13 +208,28 @@ class Kw:
 @dataclass(frozen=True, slots=True)
 class Arg:
     """An argument stored in the leaf ``path`` (None: accepted and dropped, e.g. a key comment). A ``leaflist``
-    argument takes one or more tokens, each a value of the leaf-list, in order."""
+    argument takes one or more tokens, each a value of the leaf-list, in order.
+
+    ``flags`` (leaf-lists only) names empty leaves beside the leaf-list that stand for some of the values (Cisco's
+    17.12 ``encryption/aes*-ctr`` leaves beside the typed, ordered list): a typed value among them also sets its
+    leaf, and the leaf-list is stored only when the leaves alone would not print the same words (another order,
+    other values). What is printed is :func:`flagged_order`."""
 
     path: str | None
     type: ArgType
     leaflist: bool = False
     parse_only: bool = False
     render_only: bool = False
+    flags: tuple[str, ...] = ()
+
+
+def flagged_order(values: Sequence[str], present: Iterable[str], flags: Sequence[str]) -> tuple[str, ...]:
+    """The words of a leaf-list with ``flags`` (see :class:`Arg`): the stored values less the flagged ones whose
+    leaf is gone (removed over NETCONF), then the leaves that no value names, in ``flags`` order; the leaves alone
+    when no value is stored."""
+    have = frozenset(present)
+    kept = [v for v in values if v not in flags or v in have]
+    return (*kept, *(f for f in flags if f in have and f not in kept))
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,7 +328,7 @@ class Command:
     syntax: Seq
     anchor: str = ""
     enters: Mode | None = None
-    collect: str | None = None  # enters a key data mode ("ssh-key", "ssh-key-discard", "crypto-key")
+    collect: str | None = None  # enters a key data mode ("ssh-key", "ssh-server-key", "crypto-key")
     replace_anchor: bool = False  # re-entering the command redefines the whole anchor (method lists, hosts)
     no: str = "auto"
     no_len: int | None = None
@@ -321,7 +337,8 @@ class Command:
     default_line: str | None = None  # printed when the command has nothing to print ("no aaa new-model")
     bare: bool = False  # printed only when the anchor exists and is empty ("snmp-server enable traps")
     fixed: bool = False  # always printed, stores nothing ("boot-start-marker")
-    noop: bool = False  # accepted, stores nothing ("version 17.12", pubkey-chain server keys)
+    noop: bool = False  # accepted, stores nothing ("version 17.12")
+    action: bool = False  # stores nothing, acts on the device ("crypto key generate rsa"): parsed into an Action
     parse_only: bool = False
     contexts: tuple[str, ...] = ()  # local names of the context elements the command exists under
     block_end: str | None = None  # line printed after the sub-mode block ("!")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from iosxe_agent.device import ssh_algorithms
 from iosxe_agent.device.cli_map.syntax import (
     Alt,
     Arg,
@@ -31,14 +32,14 @@ from iosxe_agent.device.cli_map.syntax import (
     Word,
     seq,
 )
-from iosxe_agent.device.names import AAA_NS, CRYPTO_NS, NATIVE_NS
+from iosxe_agent.device.names import AAA_NS, CRYPTO_NS, NATIVE_NS, PRIVATE_NS
 
 # -- modes ----------------------------------------------------------------------------------------------------------
 CONFIG = Mode("config", NATIVE_NS)
 LINE = Mode("config-line", NATIVE_NS, " ")
 PUBKEY = Mode("conf-ssh-pubkey", NATIVE_NS, "  ")
 PUBKEY_USER = Mode("conf-ssh-pubkey-user", NATIVE_NS, "   ")
-PUBKEY_SERVER = Mode("conf-ssh-pubkey-server", NATIVE_NS, "   ")
+PUBKEY_SERVER = Mode("conf-ssh-pubkey-server", PRIVATE_NS, "   ")
 PUBKEY_DATA = Mode("conf-ssh-pubkey-data", NATIVE_NS, data="ssh-key")
 SG_TACACS = Mode("config-sg-tacacs+", AAA_NS, " ")
 SG_RADIUS = Mode("config-sg-radius", AAA_NS, " ")
@@ -113,6 +114,8 @@ HOST_TRAPS = (
 LINE_PROTOCOLS = ("acercon", "lapb-ta", "lat", "mop", "nasi", "pad", "rlogin", "ssh", "telnet", "udptn", "v120")
 PREFERRED_PROTOCOLS = ("acercon", "lat", "mop", "nasi", "none", "pad", "rlogin", "ssh", "telnet", "udptn")
 SERVER_GROUPS = ("tacacs+", "radius", "ldap")
+#: ``ip ssh {server|client} algorithm X`` lines, in running-config order (mac before encryption before kex: §1.4).
+SSH_ALGORITHM_LINES = ("mac", "encryption", "kex", "hostkey", "authentication", "publickey")
 
 COMMANDS: list[Command] = []
 
@@ -494,8 +497,8 @@ _add(
 )
 _add("ip-domain-timeout", CONFIG, seq("ip", "domain", "timeout", Arg("domain/timeout", Number(1, 3600))), anchor="ip")
 
-# -- file prompt (how much copy/delete ask; views.files) -------------------------------------------------------------
-_add("file-prompt", CONFIG, seq("file", "prompt", Arg("file/prompt", Choice(("alert", "noisy", "quiet")))))
+# -- file prompt (how much copy/delete ask; views.files); CLI-only on 17.12: device-private ---------------------------
+_add("file-prompt", CONFIG, seq("file", "prompt", Arg("priv:file/prompt", Choice(("alert", "noisy", "quiet")))))
 
 # -- login (quiet mode: Cisco IOS Login Enhancements) ---------------------------------------------------------------
 _add(
@@ -559,6 +562,40 @@ _add(
     anchor="key-string",
     collect="crypto-key",
     render_as="crypto-key",
+)
+
+# -- crypto key generate|zeroize rsa: actions on the key store, not configuration (parse.Action) ------------------
+# The names in the syntax are the action's parameters (iosxe_agent.device.key_actions), not YANG paths. 17.x takes
+# no modulus below 2048 on the command line (a caret under the number, CLI reference §1.4).
+_add(
+    "crypto-key-generate-rsa",
+    CONFIG,
+    seq(
+        "crypto",
+        "key",
+        "generate",
+        "rsa",
+        Many(
+            (
+                Alt((Kw("general-keys"), Kw("usage-keys", set=(("usage-keys", None),)))),
+                seq("label", Arg("label", Word())),
+                seq("modulus", Arg("modulus", Number(2048, 4096))),
+                Kw("exportable", set=(("exportable", None),)),
+            ),
+            min=0,
+        ),
+    ),
+    action=True,
+    noop=True,
+    no="none",
+)
+_add(
+    "crypto-key-zeroize-rsa",
+    CONFIG,
+    seq("crypto", "key", "zeroize", "rsa", Opt(Arg("label", Word()))),
+    action=True,
+    noop=True,
+    no="none",
 )
 
 # -- banners: the text between two delimiters, possibly over several lines (see parse.py) -------------------------
@@ -670,6 +707,13 @@ _add(
 )
 _add("ip-ssh-dscp", CONFIG, seq("ip", "ssh", "dscp", Arg("dscp", Number(0, 63))), anchor=_SSH)
 _add("ip-ssh-precedence", CONFIG, seq("ip", "ssh", "precedence", Arg("precedence", Number(0, 7))), anchor=_SSH)
+# the device's own ssh client (views.ssh_client); CLI-only on 17.12: device-private
+_add(
+    "ip-ssh-stricthostkeycheck",
+    CONFIG,
+    seq("ip", "ssh", _flag("stricthostkeycheck", "priv:stricthostkeycheck")),
+    anchor=_SSH,
+)
 _add("ip-ssh-pubkey-chain", CONFIG, seq("ip", "ssh", "pubkey-chain"), anchor="ip/ssh/pubkey-chain", enters=PUBKEY)
 _add("pubkey-user", PUBKEY, seq("username", Arg("name", Word())), anchor="username[name]", enters=PUBKEY_USER)
 _add(
@@ -685,31 +729,32 @@ _add(
     anchor="key-hash[key-type key-hash-value]",
 )
 _add("pubkey-user-key-string", PUBKEY_USER, seq("key-string"), collect="ssh-key", parse_only=True, no="none")
-# 'server NAME' host keys of the device's own ssh client: IOS XE 17.12 has no YANG node for them (nor for
-# 'ip ssh stricthostkeycheck'), so the commands are accepted and store nothing.
-_add("pubkey-server", PUBKEY, seq("server", Arg(None, Word())), enters=PUBKEY_SERVER, noop=True)
+# 'server NAME' host keys of the device's own ssh client (views.ssh_client): IOS XE 17.12 has no YANG node for
+# them, so they are device-private, shaped like the username branch
+_add("pubkey-server", PUBKEY, seq("server", Arg("name", Word())), anchor="priv:server[name]", enters=PUBKEY_SERVER)
 _add(
     "pubkey-server-key-hash",
     PUBKEY_SERVER,
-    seq("key-hash", Arg(None, Choice(("ssh-rsa",))), Arg(None, Word()), Opt(Arg(None, Rest()))),
-    noop=True,
+    seq(
+        "key-hash",
+        Arg("key-type", Choice(("ssh-rsa",))),
+        Arg("key-hash-value", Word(hex_upper=True)),
+        Opt(Arg(None, Rest())),  # a comment, as for a user: no home
+        Pad(),
+    ),
+    anchor="key-hash[key-type key-hash-value]",
 )
-_add(
-    "pubkey-server-key-string",
-    PUBKEY_SERVER,
-    seq("key-string"),
-    collect="ssh-key-discard",
-    parse_only=True,
-    no="none",
-)
+_add("pubkey-server-key-string", PUBKEY_SERVER, seq("key-string"), collect="ssh-server-key", parse_only=True, no="none")
 _add(
     "ip-ssh-server-peruser",
     CONFIG,
     seq("ip", "ssh", "server", "peruser", "session", "limit", Arg("server/peruser/session/limit", Number(1, 16))),
     anchor=_SSH,
 )
+# `ip ssh {server|client} algorithm LIST...`: each list kept as typed (device-private leaf-lists; Cisco's 17.12.1 model
+# has only the aes*-ctr leaves of encryption, set beside the typed list so that NETCONF sees them).
 for _side in ("server", "client"):
-    _enc = f"{_side}/algorithm/encryption"
+    _algo = f"{_side}/algorithm"
     _add(
         f"ip-ssh-{_side}-encryption",
         CONFIG,
@@ -718,14 +763,44 @@ for _side in ("server", "client"):
             "ssh",
             _side,
             "algorithm",
-            Kw("encryption", replace=(_enc,)),
-            Many(tuple(_flag(c, f"{_enc}/{c}") for c in ("aes128-ctr", "aes192-ctr", "aes256-ctr"))),
+            Kw("encryption", replace=(f"{_algo}/encryption",)),
+            Arg(
+                f"{_algo}/encryption/priv:encrypt-options",
+                Choice(ssh_algorithms.ENCRYPTION),
+                leaflist=True,
+                flags=ssh_algorithms.CTR_LEAVES,
+            ),
         ),
         anchor=_SSH,
+        no_remove=(f"{_algo}/encryption",),
     )
+    for _word, _names in (
+        ("mac", ssh_algorithms.MAC),
+        ("kex", ssh_algorithms.KEX),
+        ("hostkey", ssh_algorithms.HOSTKEY),
+        ("authentication", ssh_algorithms.AUTHENTICATION),
+        ("publickey", ssh_algorithms.PUBLICKEY),
+    ):
+        _list = f"{_algo}/priv:{_word}"
+        _add(
+            f"ip-ssh-{_side}-{_word}",
+            CONFIG,
+            seq(
+                "ip",
+                "ssh",
+                _side,
+                "algorithm",
+                Kw(_word, replace=(_list,)),
+                Arg(f"{_list}/{_word}-options", Choice(_names), leaflist=True),
+            ),
+            anchor=_SSH,
+        )
 _add("ip-scp", CONFIG, seq("ip", "scp", "server", _flag("enable", "scp/server/enable")), anchor="ip")
 
 # -- snmp-server ----------------------------------------------------------------------------------------------------
+# a bare `snmp-server` (the guide's SNMP trap example) enables the SNMP agent, which every snmp-server line does:
+# running-config keeps no line for it, so it stores nothing (`no snmp-server` exists only as an exec-like negation)
+_add("snmp-server", CONFIG, seq("snmp-server"), noop=True, no="none")
 _add(
     "snmp-community",
     CONFIG,
@@ -993,6 +1068,7 @@ _add(
 _add("line-logging-synchronous", LINE, seq("logging", _flag("synchronous", "logging/synchronous")))
 _add("line-login-authentication", LINE, seq("login", "authentication", Arg("login/authentication", Word())))
 _add("line-login-local", LINE, seq("login", _flag("local", "login/local")))
+_add("line-rotary", LINE, seq("rotary", Arg("rotary", Number(1, 99))))
 _add(
     "line-autocommand",
     LINE,
@@ -1132,10 +1208,10 @@ RENDER_PLAN: tuple[str, ...] = (
     "ip-ssh-logging",
     "ip-ssh-dscp",
     "ip-ssh-precedence",
+    "ip-ssh-stricthostkeycheck",
     "ip-ssh-pubkey-chain",
     "ip-ssh-server-peruser",
-    "ip-ssh-server-encryption",
-    "ip-ssh-client-encryption",
+    *(f"ip-ssh-{side}-{word}" for side in ("server", "client") for word in SSH_ALGORITHM_LINES),
     "ip-scp",
     "!",
     "snmp-community",

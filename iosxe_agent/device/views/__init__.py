@@ -23,7 +23,8 @@ from iosxe_agent.device.views.identity_view import Identity, read_identity
 from iosxe_agent.device.views.login_view import LoginPolicy, read_login
 from iosxe_agent.device.views.scp_view import ScpView, read_scp
 from iosxe_agent.device.views.snmp_view import SnmpView, TrapTarget, read_snmp
-from iosxe_agent.device.views.ssh_view import SshView, VtyLine, read_ssh
+from iosxe_agent.device.views.ssh_client_view import SshClientView, read_ssh_client
+from iosxe_agent.device.views.ssh_view import RotaryPort, SshView, VtyLine, read_ssh
 from iosxe_agent.device.views.tree import per_tree
 
 aaa = per_tree(read_aaa)
@@ -34,6 +35,7 @@ login = per_tree(read_login)
 scp = per_tree(read_scp)
 snmp = per_tree(read_snmp)
 ssh = per_tree(read_ssh)
+ssh_client = per_tree(read_ssh_client)
 
 __all__ = [
     "AaaView",
@@ -45,8 +47,10 @@ __all__ = [
     "LocalUser",
     "LoginPolicy",
     "MethodList",
+    "RotaryPort",
     "ScpView",
     "SnmpView",
+    "SshClientView",
     "SshView",
     "TrapTarget",
     "VtyLine",
@@ -58,4 +62,5 @@ __all__ = [
     "scp",
     "snmp",
     "ssh",
+    "ssh_client",
 ]

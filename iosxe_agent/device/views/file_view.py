@@ -12,12 +12,13 @@ from enum import StrEnum
 
 from lxml import etree
 
-from iosxe_agent.device.names import n
+from iosxe_agent.device.names import p
 from iosxe_agent.device.views.tree import native_of
 
 
 class FilePrompt(StrEnum):
-    """The values of ``/native/file/prompt`` (Cisco-IOS-XE-native), as IOS spells them."""
+    """The values of ``file prompt`` (device-private ``/native/priv:file/prompt``: CLI-only on 17.12), as IOS
+    spells them."""
 
     ALERT = "alert"  # IOS's default: ask before what destroys or overwrites, and for the destination name
     NOISY = "noisy"  # confirm every parameter (the questions of ``alert``, here)
@@ -35,5 +36,5 @@ def read_file_prompt(tree: etree._Element) -> FileView:
     """The ``file prompt`` level of a configuration (pure; IOS's ``alert`` when unset; the schema admits only the
     three values)."""
     native = native_of(tree)
-    value = native.findtext(f"{n('file')}/{n('prompt')}") if native is not None else None
+    value = native.findtext(f"{p('file')}/{p('prompt')}") if native is not None else None
     return FileView(prompt=FilePrompt(value)) if value else FileView()

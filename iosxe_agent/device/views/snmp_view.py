@@ -3,6 +3,18 @@
 ``snmp-server enable traps`` without a keyword enables every notification type the device has, tty included
 (Cisco IOS command reference, ``snmp-server enable traps``: "If no type is specified, all notifications available
 on your device are enabled"); in the model that is a ``traps`` presence container with no child.
+
+A host that names ``tty`` (``snmp-server host A public tty``) receives the tty trap on every session end even
+without ``snmp-server enable traps``: the tty notification is one of those ``snmp-server enable`` does not gate.
+Sources: Cisco's SSH configuration guide for IOS XE 17 ("Example: Setting an SNMP Trap", the guide this agent
+follows: the two lines ``snmp-server`` and ``snmp-server host a.b.c.d public tty`` alone, "the trap notification is
+generated automatically when the SSH session terminates",
+https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_usr_ssh/configuration/xe-17/sec-usr-ssh-xe-17-book/sec-secure-shell-v2.html)
+and the ``snmp-server host`` usage guidelines of Cisco's SNMP command reference and of "Cisco IOS SNMP Traps
+Supported and How to Configure Them" (https://www.cisco.com/c/en/us/support/docs/ip/simple-network-management-protocol-snmp/13506-snmp-traps.html):
+"some notification types cannot be controlled with the snmp-server enable command ... These notification types do
+not require an snmp-server enable command". No capture of a 17.x box shows it either way; a host without trap
+keywords (every type) still needs ``snmp-server enable traps`` [tty], as the command reference says for most types.
 """
 
 from __future__ import annotations
@@ -36,15 +48,17 @@ class TrapTarget:
 
 @dataclass(frozen=True, slots=True)
 class SnmpView:
-    """``tty_traps``: tty notifications are enabled; ``hosts``: the v1/v2c hosts that take them."""
+    """``tty_traps``: tty notifications are enabled; ``hosts``: the v1/v2c hosts that take them; ``tty_named``:
+    those of them whose ``snmp-server host`` line names ``tty`` (they take it whether enabled or not)."""
 
     tty_traps: bool = False
     hosts: tuple[TrapTarget, ...] = ()
+    tty_named: tuple[TrapTarget, ...] = ()
 
     @property
     def tty_targets(self) -> tuple[TrapTarget, ...]:
-        """Where a session end sends its trap: the hosts, when tty traps are enabled."""
-        return self.hosts if self.tty_traps else ()
+        """Where a session end sends its trap: every host when tty traps are enabled, else the hosts naming tty."""
+        return self.hosts if self.tty_traps else self.tty_named
 
 
 def _tty_traps(snmp: etree._Element) -> bool:
@@ -57,6 +71,11 @@ def _tty_traps(snmp: etree._Element) -> bool:
 def _text(entry: etree._Element, name: str) -> str | None:
     child = entry.find(s(name))
     return None if child is None or child.text is None else child.text.strip()
+
+
+def _names_tty(entry: etree._Element) -> bool:
+    trap_enable = entry.find(s("trap-enable"))
+    return trap_enable is not None and trap_enable.find(s("tty")) is not None
 
 
 def _target(entry: etree._Element) -> TrapTarget | None:
@@ -80,8 +99,9 @@ def _target(entry: etree._Element) -> TrapTarget | None:
     return TrapTarget(address=address, port=port, community=community, version=version, inform=inform)  # type: ignore[arg-type]
 
 
-def _hosts(snmp: etree._Element) -> tuple[TrapTarget, ...]:
-    """``/native/snmp-server/ios-snmp:host-config/{ip-community, ip-community-port}`` in configuration order.
+def _hosts(snmp: etree._Element) -> tuple[tuple[TrapTarget, etree._Element], ...]:
+    """``/native/snmp-server/ios-snmp:host-config/{ip-community, ip-community-port}`` in configuration order, each
+    target with the entry it was read from.
 
     A host receives tty traps when its ``trap-enable`` lists ``tty`` or lists nothing (IOS: a host without trap
     keywords receives every notification type). ``version`` defaults to 1, the UDP port to 162. v3 hosts, v1
@@ -90,7 +110,7 @@ def _hosts(snmp: etree._Element) -> tuple[TrapTarget, ...]:
     host_config = snmp.find(s("host-config"))
     if host_config is None:
         return ()
-    targets: list[TrapTarget] = []
+    targets: list[tuple[TrapTarget, etree._Element]] = []
     for entry in host_config:
         if not isinstance(entry.tag, str):
             continue
@@ -99,7 +119,7 @@ def _hosts(snmp: etree._Element) -> tuple[TrapTarget, ...]:
             log.debug("snmp-server host in a VRF ignored (no VRFs on this device): %s", _text(entry, "ip-address"))
             continue
         if kind in ("ip-community", "ip-community-port") and (target := _target(entry)) is not None:
-            targets.append(target)
+            targets.append((target, entry))
     return tuple(targets)
 
 
@@ -109,4 +129,6 @@ def read_snmp(tree: etree._Element) -> SnmpView:
     snmp = native.find(n("snmp-server")) if native is not None else None
     if snmp is None:
         return SnmpView()
-    return SnmpView(tty_traps=_tty_traps(snmp), hosts=_hosts(snmp))
+    hosts = _hosts(snmp)
+    named = tuple(target for target, entry in hosts if _names_tty(entry))
+    return SnmpView(tty_traps=_tty_traps(snmp), hosts=tuple(target for target, _ in hosts), tty_named=named)

@@ -13,7 +13,9 @@ from types import MappingProxyType
 
 from lxml import etree
 
-from iosxe_agent.device.names import n
+from iosxe_agent.device.cli_map.syntax import flagged_order
+from iosxe_agent.device.names import n, p
+from iosxe_agent.device.ssh_algorithms import CTR_LEAVES, Configured
 from iosxe_agent.device.views.tree import native_of
 
 DEFAULT_AUTH_TIMEOUT = 120  # seconds, IOS XE default of ip ssh time-out
@@ -22,9 +24,7 @@ DEFAULT_MAXSTARTUPS = 10
 DEFAULT_DH_MIN = 2048
 DEFAULT_EXEC_TIMEOUT = 600  # 10 minutes
 DEFAULT_VTY = (0, 4)
-
-#: IOS ``ip ssh server algorithm encryption`` leaves → asyncssh algorithm names.
-CIPHER_LEAVES = ("aes128-ctr", "aes192-ctr", "aes256-ctr")
+DEFAULT_BULK_WINDOW = 131072  # ip ssh bulk-mode without a window size (17.12.1 model default)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,7 @@ class VtyLine:
     line_password: tuple[str, str] | None = None  # (type, text) of "password [type] X"
     exec_timeout: int = DEFAULT_EXEC_TIMEOUT  # seconds of idle time before the shell is closed; 0 = never
     privilege: int | None = None  # "privilege level N"
+    rotary: int | None = None  # "rotary N": the group `ip ssh port P rotary N` sends its connections to
 
     @property
     def count(self) -> int:
@@ -48,6 +49,19 @@ class VtyLine:
     def name(self, index: int) -> str:
         """IOS line name of the ``index``-th line in this block (``vty 0``)."""
         return f"vty {self.first + index}"
+
+
+@dataclass(frozen=True, slots=True)
+class RotaryPort:
+    """``ip ssh port PORT rotary LOW [HIGH]``: SSH on PORT reaches the vty lines of rotary groups LOW..HIGH."""
+
+    port: int
+    low: int
+    high: int
+
+    def takes(self, line: VtyLine) -> bool:
+        """Whether a connection on this port may use ``line``."""
+        return line.rotary is not None and self.low <= line.rotary <= self.high
 
 
 #: ``line vty 0 4`` with nothing under it: what a configuration without vty lines gets.
@@ -62,11 +76,17 @@ class SshView:
     auth_timeout: int = DEFAULT_AUTH_TIMEOUT
     auth_retries: int = DEFAULT_AUTH_RETRIES
     dh_min: int = DEFAULT_DH_MIN
-    ciphers: tuple[str, ...] = ()  # empty: the default set
+    algorithms: Configured = field(default_factory=Configured)  # ip ssh server algorithm …: as typed, () if absent
     maxstartups: int = DEFAULT_MAXSTARTUPS
     peruser_limit: int | None = None
     vty: tuple[VtyLine, ...] = (DEFAULT_VTY_LINE,)
     logging_events: bool = True  # ip ssh logging events (SSH2_USERAUTH / SSH2_CLOSE); on unless "false"
+    #: ``ip ssh bulk-mode [W]``: the window (bytes) of the session channels SCP runs in; None without the command
+    bulk_window: int | None = None
+    #: ``ip ssh source-interface IF`` (``Loopback0``): whose address the device's own SSH/SCP connections use
+    source_interface: str | None = None
+    #: ``ip ssh port P rotary A [B]``: the extra SSH ports and the rotary groups their connections reach
+    rotary_ports: tuple[RotaryPort, ...] = ()
     #: ``ip ssh pubkey-chain`` / ``username U`` / ``key-hash``: user -> upper-case MD5 key hashes
     key_hashes: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
@@ -116,6 +136,7 @@ def _vty(el: etree._Element) -> VtyLine:
         line_password=line_password,
         exec_timeout=exec_timeout,
         privilege=int(level) if level is not None else None,
+        rotary=_int(el, n("rotary"), 0) or None,
     )
 
 
@@ -127,6 +148,32 @@ def _key_hashes(ssh: etree._Element) -> dict[str, frozenset[str]]:
     return hashes
 
 
+def _options(algorithm: etree._Element, word: str) -> tuple[str, ...]:
+    """One device-private ``ip ssh server algorithm WORD`` list, in the order typed."""
+    return tuple(v.text or "" for v in algorithm.iterfind(f"{p(word)}/{p(word + '-options')}"))
+
+
+def _algorithms(algorithm: etree._Element | None) -> Configured:
+    """The ``ip ssh server algorithm`` lines: the encryption list from the typed list and Cisco's ``aes*-ctr``
+    leaves (what NETCONF may have changed since), the others from the device-private lists."""
+    if algorithm is None:
+        return Configured()
+    enc = algorithm.find(n("encryption"))
+    encryption: tuple[str, ...] = ()
+    if enc is not None:
+        typed = [v.text or "" for v in enc.iterfind(p("encrypt-options"))]
+        present = [c for c in CTR_LEAVES if enc.find(n(c)) is not None]
+        encryption = flagged_order(typed, present, CTR_LEAVES)
+    return Configured(
+        encryption=encryption,
+        mac=_options(algorithm, "mac"),
+        kex=_options(algorithm, "kex"),
+        hostkey=_options(algorithm, "hostkey"),
+        authentication=_options(algorithm, "authentication"),
+        publickey=_options(algorithm, "publickey"),
+    )
+
+
 def read_ssh(tree: etree._Element) -> SshView:
     """The SSH view of a configuration (pure; never fails on a schema-valid tree)."""
     native = native_of(tree)
@@ -136,8 +183,6 @@ def read_ssh(tree: etree._Element) -> SshView:
     ssh = native.find(f"{n('ip')}/{n('ssh')}")
     if ssh is None:
         return SshView(vty=lines)
-    enc = ssh.find(f"{n('server')}/{n('algorithm')}/{n('encryption')}")
-    ciphers = tuple(c for c in CIPHER_LEAVES if enc.find(n(c)) is not None) if enc is not None else ()
     dh = ssh.findtext(f"{n('dh')}/{n('min')}/{n('size')}")
     peruser = ssh.findtext(f"{n('server')}/{n('peruser')}/{n('session')}/{n('limit')}")
     return SshView(
@@ -145,10 +190,29 @@ def read_ssh(tree: etree._Element) -> SshView:
         auth_timeout=_int(ssh, n("time-out"), DEFAULT_AUTH_TIMEOUT),
         auth_retries=_int(ssh, n("authentication-retries"), DEFAULT_AUTH_RETRIES),
         dh_min=int(dh) if dh else DEFAULT_DH_MIN,
-        ciphers=ciphers,
+        algorithms=_algorithms(ssh.find(f"{n('server')}/{n('algorithm')}")),
         maxstartups=_int(ssh, n("maxstartups"), DEFAULT_MAXSTARTUPS),
         peruser_limit=int(peruser) if peruser else None,
         vty=lines,
         logging_events=ssh.findtext(f"{n('logging')}/{n('events-enable')}") != "false",
         key_hashes=MappingProxyType(_key_hashes(ssh)),
+        bulk_window=_bulk_window(ssh.find(n("bulk-mode"))),
+        source_interface=_interface_name(ssh.find(n("source-interface-config"))),
+        rotary_ports=tuple(_rotary_port(p) for p in ssh.iterfind(n("port"))),
     )
+
+
+def _rotary_port(el: etree._Element) -> RotaryPort:
+    low = _int(el, n("low-rotary"), 1)
+    return RotaryPort(_int(el, n("port-no"), 0), low, max(low, _int(el, n("high-rotary"), low)))
+
+
+def _bulk_window(bulk: etree._Element | None) -> int | None:
+    """``ip ssh bulk-mode``'s window: the presence container's ``window-size``, 131072 when not given."""
+    return None if bulk is None else _int(bulk, n("window-size"), DEFAULT_BULK_WINDOW)
+
+
+def _interface_name(choice: etree._Element | None) -> str | None:
+    """An interface-grouping choice (``<Loopback>0</Loopback>``) as IOS names the interface (``Loopback0``)."""
+    child = next(iter(choice), None) if choice is not None else None
+    return None if child is None else f"{etree.QName(child).localname}{child.text or ''}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from iosxe_agent.data.defaults import resolve_default_tags
+from iosxe_agent.data.hidden import graft_hidden
 from iosxe_agent.datastore.store import RUNNING, STARTUP, StoreError
 from iosxe_agent.netconf import capabilities
 from iosxe_agent.netconf.errors import ErrorTag
@@ -65,6 +66,7 @@ async def edit_config(ctx: RpcContext, op: etree._Element) -> Reply:
                 default_operation=default_op,
                 test_option=test_option,
                 error_option=error_option,
+                visible_only=True,
             )
         )
     except StoreError as exc:
@@ -89,7 +91,12 @@ async def copy_config(ctx: RpcContext, op: etree._Element) -> Reply:
         source = _untagged(ctx, source, edit=False)
     stores = ctx.services.stores
     try:
-        tree = stores.parse_config(source) if isinstance(source, etree._Element) else stores.tree(source)
+        if isinstance(source, etree._Element):
+            # the client's configuration is the part it can see: the hidden part of the target stays
+            tree = stores.parse_config(source, visible_only=True)
+            graft_hidden(stores.tree(target), tree, ctx.services.schema.root, ctx.services.schema)
+        else:
+            tree = stores.tree(source)  # a whole datastore, hidden part included
         if isinstance(source, str) and source != RUNNING:
             stores.parse_config(tree)  # a stored candidate/startup may not be valid; never copy an invalid one
         await stores.durably(lambda: stores.replace(target, tree, origin(ctx)))
@@ -119,7 +126,7 @@ async def validate(ctx: RpcContext, op: etree._Element) -> Reply:
         if isinstance(source, str):
             ctx.services.stores.validate_ds(source)
         else:
-            ctx.services.stores.validate_config(source)
+            ctx.services.stores.validate_config(source, visible_only=True)
     except StoreError as exc:
         raise fault_from(exc.errors) from exc
     return None

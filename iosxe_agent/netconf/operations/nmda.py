@@ -25,6 +25,7 @@ from lxml import etree
 
 from iosxe_agent.data.defaults import WD_NS, apply_with_defaults, resolve_default_tags
 from iosxe_agent.data.filter import Selection, build_selection
+from iosxe_agent.data.hidden import strip_hidden
 from iosxe_agent.data.nmda import (
     OR_NS,
     config_selection,
@@ -179,6 +180,7 @@ async def get_data(ctx: RpcContext, op: etree._Element) -> Reply:
         tree = operational_tree(ctx.services.stores.running, state, schema, mode, track_origin=track)
     else:
         tree = apply_with_defaults(ctx.services.stores.tree(ds), schema, mode)
+    tree = strip_hidden(tree, schema)  # before filtering: a filter naming a hidden node selects nothing
 
     chosen: Selection = await filtered(ctx, tree, flt)
     if config_filter is not None:
@@ -221,6 +223,7 @@ async def edit_data(ctx: RpcContext, op: etree._Element) -> Reply:
                 origin(ctx),
                 default_operation=default_op,
                 error_option="rollback-on-error",
+                visible_only=True,
             )
         )
     except StoreError as exc:

@@ -95,7 +95,7 @@ def xpath_prefixes(schema: Schema, declared: dict[str | None, str]) -> dict[str 
     """Prefixes an xpath-filter may use: every module's prefix and name, then the request's own declarations."""
     prefixes: dict[str | None, str] = {}
     for info in schema.modules.values():
-        if not info.is_submodule:
+        if not info.is_submodule and info.name not in schema.hidden_modules:
             prefixes.setdefault(info.prefix, info.ns)
             prefixes.setdefault(info.name, info.ns)
     prefixes.update({p: ns for p, ns in declared.items() if p})

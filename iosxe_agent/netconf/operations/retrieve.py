@@ -19,6 +19,7 @@ from lxml import etree
 
 from iosxe_agent.data.defaults import WD_NS, WithDefaults, apply_with_defaults
 from iosxe_agent.data.filter import FilterError, Selection, build_selection, subtree_selection
+from iosxe_agent.data.hidden import strip_hidden
 from iosxe_agent.data.nmda import whole
 from iosxe_agent.data.wire import wire_copy
 from iosxe_agent.data.xpath_filter import XPathFilterError, xpath_select, xpath_selection
@@ -124,11 +125,15 @@ async def filtered(ctx: RpcContext, tree: etree._Element, flt: Filter | None) ->
 
 
 async def select(ctx: RpcContext, tree: etree._Element, op: etree._Element) -> etree._Element:
-    """Apply ``<filter>`` and ``<with-defaults>`` to ``tree`` and return a ``<data>`` element."""
+    """Apply ``<filter>`` and ``<with-defaults>`` to ``tree`` and return a ``<data>`` element.
+
+    Hidden modules' nodes are gone before the filter runs (their defaults too), so a filter naming one selects
+    nothing, as for a module the server does not have.
+    """
     mode = with_defaults_mode(op)
     flt = parse_filter(child(op, "filter"))
     schema = ctx.services.schema
-    tree = apply_with_defaults(tree, schema, mode)
+    tree = strip_hidden(apply_with_defaults(tree, schema, mode), schema)
     data = etree.Element(qn(NC_NS, "data"))
     # stored trees are already in wire form, so a plain (C-speed) copy will do; with-defaults tags need the
     # namespace-normalising copy so the wd: prefix is declared where it is used

@@ -1,7 +1,8 @@
-"""``file prompt alert|noisy|quiet`` in the CLI table and its view: typed, it lands in ``/native/file/prompt``
-(Cisco's leaf, enumeration quiet|alert|noisy); ``show running-config`` prints it where a real box does (after
-``memory``/``archive``, before the usernames) and reads back into the same tree; ``no file prompt`` returns to
-IOS's default ``alert``; the file commands ask :func:`views.files` how much to ask."""
+"""``file prompt alert|noisy|quiet`` in the CLI table and its view: typed, it lands in the device-private
+``/native/priv:file/prompt`` (17.12.1's model has no ``file``; the values of Cisco's 17.15.1 leaf);
+``show running-config`` prints it where a real box does (after ``memory``/``archive``, before the usernames) and
+reads back into the same tree; ``no file prompt`` returns to IOS's default ``alert``; the file commands ask
+:func:`views.files` how much to ask."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def running(trees: Any, text: str) -> etree._Element:
 @pytest.mark.parametrize("level", ["quiet", "noisy", "alert"])
 def test_file_prompt_is_stored_rendered_and_read_back(trees: Any, level: str) -> None:
     tree = running(trees, f"file prompt {level}\n")
-    assert trees.text(tree, "ios:native/ios:file/ios:prompt") == level
+    assert trees.text(tree, "ios:native/priv:file/priv:prompt") == level
     assert views.files(tree) == FileView(FilePrompt(level))
     text = render_config(tree)
     assert f"\nfile prompt {level}\n" in text
@@ -40,7 +41,7 @@ def test_abbreviated_as_typed_and_placed_before_the_usernames(trees: Any) -> Non
 
 def test_no_file_prompt_returns_to_alert_and_prints_nothing(trees: Any) -> None:
     tree = running(trees, "file prompt quiet\nno file prompt quiet\n")
-    assert trees.find(tree, "ios:native/ios:file") is None  # no empty container left behind
+    assert trees.find(tree, "ios:native/priv:file") is None  # no empty container left behind
     assert views.files(tree) == FileView(FilePrompt.ALERT)
     assert "file prompt" not in render_config(tree)
 

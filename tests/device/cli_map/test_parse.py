@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from config_typing import typed
 from lxml import etree
-from namespaces import AAA, CRYPTO, SNMP
+from namespaces import AAA, CRYPTO, PRIV, SNMP
 
 from iosxe_agent.device.cli_map import (
     CONFIG_MODE,
@@ -50,7 +50,7 @@ CASES: list[tuple[list[str], str]] = [
     (["login block-for 100 attempts 3 within 60", "no login block-for"], ""),
     (["login delay 2", "login delay 3"], "<login><delay>3</delay></login>"),
     (["login delay 2", "no login delay"], ""),
-    (["file prompt quiet", "file prompt noisy"], "<file><prompt>noisy</prompt></file>"),
+    (["file prompt quiet", "file prompt noisy"], f'<file xmlns="{PRIV}"><prompt>noisy</prompt></file>'),
     (["banner motd #Hi#"], "<banner><motd><banner>Hi</banner></motd></banner>"),
     (["banner login ^C", "Authorized", "^C"], "<banner><login><banner>\nAuthorized\n</banner></login></banner>"),
     (["banner exec $Hello", "there$"], "<banner><exec><banner>Hello\nthere</banner></exec></banner>"),
@@ -272,11 +272,44 @@ CASES: list[tuple[list[str], str]] = [
     ),
     (["ip ssh rsa keypair-name SSH-KEYS"], "<ip><ssh><rsa><keypair-name>SSH-KEYS</keypair-name></rsa></ssh></ip>"),
     (["ip ssh dh min size 4096"], "<ip><ssh><dh><min><size>4096</size></min></dh></ssh></ip>"),
-    (
+    (  # Cisco's 17.12.1 leaves for NETCONF, and the order typed (issue 15: a re-ordered line is a change)
         ["ip ssh server algorithm encryption aes256-ctr aes128-ctr"],
+        "<ip><ssh><server><algorithm><encryption><aes128-ctr/><aes256-ctr/>"
+        f'<encrypt-options xmlns="{PRIV}">aes256-ctr</encrypt-options>'
+        f'<encrypt-options xmlns="{PRIV}">aes128-ctr</encrypt-options></encryption></algorithm></server>'
+        "</ssh></ip>",
+    ),
+    (  # in the model's order the leaves say it all
+        ["ip ssh server algorithm encryption aes128-ctr aes256-ctr"],
         "<ip><ssh><server><algorithm><encryption><aes128-ctr/><aes256-ctr/></encryption></algorithm></server>"
         "</ssh></ip>",
     ),
+    (
+        ["ip ssh server algorithm encryption chacha20-poly1305@openssh.com aes128-gcm aes256-ctr"],
+        "<ip><ssh><server><algorithm><encryption><aes256-ctr/>"
+        f'<encrypt-options xmlns="{PRIV}">chacha20-poly1305@openssh.com</encrypt-options>'
+        f'<encrypt-options xmlns="{PRIV}">aes128-gcm</encrypt-options>'
+        f'<encrypt-options xmlns="{PRIV}">aes256-ctr</encrypt-options></encryption></algorithm></server>'
+        "</ssh></ip>",
+    ),
+    (["ip ssh server algorithm encryption aes256-ctr aes128-ctr", "no ip ssh server algorithm encryption"], ""),
+    *(
+        (
+            [f"ip ssh {side} algorithm {word} {' '.join(values)}"],
+            f'<ip><ssh><{side}><algorithm><{word} xmlns="{PRIV}">'
+            + "".join(f"<{word}-options>{v}</{word}-options>" for v in values)
+            + f"</{word}></algorithm></{side}></ssh></ip>",
+        )
+        for side in ("server", "client")
+        for word, values in (
+            ("mac", ("hmac-sha2-512", "hmac-sha2-256")),
+            ("kex", ("ecdh-sha2-nistp521", "diffie-hellman-group14-sha1")),
+            ("hostkey", ("rsa-sha2-512", "rsa-sha2-256")),
+            ("authentication", ("password", "keyboard", "publickey")),
+            ("publickey", ("ssh-ed25519", "rsa-sha2-512")),
+        )
+    ),
+    (["ip ssh server algorithm kex ecdh-sha2-nistp521", "no ip ssh server algorithm kex"], ""),
     (
         ["ip ssh server algorithm encryption aes256-ctr aes128-ctr", "ip ssh server algorithm encryption aes192-ctr"],
         "<ip><ssh><server><algorithm><encryption><aes192-ctr/></encryption></algorithm></server></ssh></ip>",
@@ -340,6 +373,21 @@ CASES: list[tuple[list[str], str]] = [
         "<ip><ssh><pubkey-chain><username><name>U</name></username></pubkey-chain></ssh></ip>",
     ),
     (["ip ssh pubkey-chain", " username U", "  exit", " no username U"], ""),
+    # the device's own ssh client: CLI-only on 17.12, so device-private (hidden from NETCONF)
+    (["ip ssh stricthostkeycheck"], f'<ip><ssh><stricthostkeycheck xmlns="{PRIV}"/></ssh></ip>'),
+    (["ip ssh stricthostkeycheck", "no ip ssh stricthostkeycheck"], ""),
+    (
+        ["ip ssh pubkey-chain", " server server1", "  key-hash ssh-rsa key1", f"  key-hash ssh-rsa {HASH.lower()} c"],
+        f"""<ip><ssh><pubkey-chain><server xmlns="{PRIV}"><name>server1</name>
+        <key-hash><key-type>ssh-rsa</key-type><key-hash-value>{HASH}</key-hash-value></key-hash>
+        <key-hash><key-type>ssh-rsa</key-type><key-hash-value>key1</key-hash-value></key-hash>
+        </server></pubkey-chain></ssh></ip>""",
+    ),
+    (
+        ["ip ssh pubkey-chain", " server S", f"  key-hash ssh-rsa {HASH}", f"  no key-hash ssh-rsa {HASH}"],
+        f'<ip><ssh><pubkey-chain><server xmlns="{PRIV}"><name>S</name></server></pubkey-chain></ssh></ip>',
+    ),
+    (["ip ssh pubkey-chain", " server S", "  key-hash ssh-rsa key1", "  exit", " no server S"], ""),
     (
         ["snmp-server host 10.1.1.1 public tty"],
         f"""<snmp-server><host-config xmlns="{SNMP}"><ip-community><ip-address>10.1.1.1</ip-address>
@@ -427,6 +475,12 @@ CASES: list[tuple[list[str], str]] = [
     (
         ["line vty 0 4", " transport input all", " no transport input"],
         "<line><vty><first>0</first><last>4</last></vty></line>",
+    ),
+    (
+        ["line vty 5 6", " rotary 1", "ip ssh port 2001 rotary 1 3", "line vty 7 8", " rotary 2", " no rotary"],
+        "<line><vty><first>5</first><last>6</last><rotary>1</rotary></vty><vty><first>7</first><last>8</last></vty>"
+        "</line><ip><ssh><port><port-no>2001</port-no><low-rotary>1</low-rotary><high-rotary>3</high-rotary></port>"
+        "</ssh></ip>",
     ),
     (
         [
@@ -642,8 +696,8 @@ def test_errors_in_sub_modes_keep_the_mode(trees: Any) -> None:
         (["ip ssh pubkey-chain"], "conf-ssh-pubkey", ()),
         (["ip ssh pubkey-chain", "username user1"], "conf-ssh-pubkey-user", ("user1",)),
         (["ip ssh pubkey-chain", "username user1", "key-string"], "conf-ssh-pubkey-data", ("user1",)),
-        (["ip ssh pubkey-chain", "server server1"], "conf-ssh-pubkey-server", ()),
-        (["ip ssh pubkey-chain", "server server1", "key-string"], "conf-ssh-pubkey-data", ()),
+        (["ip ssh pubkey-chain", "server server1"], "conf-ssh-pubkey-server", ("server1",)),
+        (["ip ssh pubkey-chain", "server server1", "key-string"], "conf-ssh-pubkey-data", ("server1",)),
         (["aaa group server tacacs+ G"], "config-sg-tacacs+", ("G",)),
         (["tacacs server T"], "config-server-tacacs", ("T",)),
         (["aaa group server radius R"], "config-sg-radius", ("R",)),
@@ -714,11 +768,16 @@ def test_guide_key_hash_typed_in_the_data_mode(trees: Any) -> None:
     assert "  username user1\n   key-hash ssh-rsa key1 \n" in render_config(tree)
 
 
-def test_pubkey_server_keys_are_accepted_and_not_stored(trees: Any) -> None:
+def test_pubkey_server_keys_are_stored_as_the_guide_types_them(trees: Any) -> None:
     tree, mode = typed(trees, ["ip ssh pubkey-chain", "server server1", "key-string", "dGVzdA==", "exit",
                              "key-hash ssh-rsa key1", "end"])  # fmt: skip
     assert mode == EXEC_MODE
-    same(trees, tree, "")
+    hashes = "".join(
+        f"<key-hash><key-type>ssh-rsa</key-type><key-hash-value>{h}</key-hash-value></key-hash>"
+        for h in ("098F6BCD4621D373CADE4E832627B4F6", "key1")  # MD5 of the key blob 'test', then as typed
+    )
+    same(trees, tree, f'<ip><ssh><pubkey-chain><server xmlns="{PRIV}"><name>server1</name>{hashes}</server>'
+                      "</pubkey-chain></ssh></ip>")  # fmt: skip
 
 
 def test_at_most_two_keys_per_user_is_the_schemas_job(trees: Any) -> None:

@@ -1,0 +1,48 @@
+"""An interactive IOS shell on an agent's SSH port, driven line by line, for commands that ask questions
+(``copy``'s ``Destination filename [x]?``, ``Password:``): each step sends one line and waits for the text that
+ends the device's answer, never for a time."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import asyncssh
+from agents import ADMIN_PASSWORD, ADMIN_USER
+
+T = TypeVar("T")
+#: the longest a single answer may take (an SCP transfer between two local agents is well under it)
+STEP_TIMEOUT = 60.0
+
+
+class Dialogue:
+    """One shell session: :meth:`cmd` types a line and returns what the device printed up to the expected end."""
+
+    def __init__(self, proc: asyncssh.SSHClientProcess[str]) -> None:
+        self.proc = proc
+
+    async def until(self, *endings: str) -> str:
+        """What the device prints until one of ``endings`` (the prompt's ``#`` by default)."""
+        text = await asyncio.wait_for(self.proc.stdout.readuntil(endings or ("#",)), STEP_TIMEOUT)
+        return text.replace("\r\n", "\n")
+
+    async def cmd(self, line: str, *endings: str) -> str:
+        """Type ``line`` and Enter; the device's answer up to one of ``endings``."""
+        self.proc.stdin.write(line + "\n")
+        return await self.until(*endings)
+
+
+async def in_shell(
+    port: int, fn: Callable[[Dialogue], Awaitable[T]], user: str = ADMIN_USER, password: str = ADMIN_PASSWORD
+) -> T:
+    """Run ``fn`` in a privileged shell of the agent on 127.0.0.1:``port`` (``terminal length 0`` set)."""
+    options: dict[str, Any] = {"known_hosts": None, "client_keys": None, "agent_path": None}
+    async with asyncssh.connect("127.0.0.1", port, username=user, password=password, **options) as conn:
+        proc = await conn.create_process(term_type="vt100", term_size=(200, 50))
+        shell = Dialogue(proc)
+        await shell.until("#")
+        await shell.cmd("terminal length 0")
+        result = await fn(shell)
+        proc.stdin.write("exit\n")
+        return result
