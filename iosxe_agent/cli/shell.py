@@ -54,9 +54,11 @@ class _Terminal:
         chan = process.channel
         #: asyncssh's line editor, which the server wraps every channel in and which works only on a terminal
         self.line_editor = chan if self.editor and isinstance(chan, asyncssh.SSHLineEditorChannel) else None
+        self.at_line_start = True  # False after a prompt or a question: a log line must open a line of its own
 
     def write(self, text: str) -> None:
         if text:
+            self.at_line_start = text.endswith("\n")
             text = text.replace("\r\n", "\n")
             if not self.editor:  # the asyncssh line editor turns "\n" into "\r\n" itself
                 text = text.replace("\n", "\r\n")
@@ -93,6 +95,7 @@ class _Terminal:
         await self.drain()
         line = await asyncio.wait_for(self.process.stdin.readline(), self.idle)
         self.info.bytes_in += len(line)
+        self.at_line_start = self.editor  # the line editor echoed the end of the line
         return line
 
     async def ask(self, prompt: str, echo: bool) -> str:
@@ -202,7 +205,11 @@ async def run_cli(process: asyncssh.SSHServerProcess[str], info: SessionInfo, *,
     ssh_client.attach(s, term)  # the outgoing ssh command borrows this terminal
     # log lines for `terminal monitor` are dropped, not queued, while the client is not reading
     monitor = device.log.subscribe(
-        lambda text: term.write(text + "\n") if s.monitor and not term.backlogged() else None
+        lambda text: (
+            term.write(("" if term.at_line_start else "\n") + text + "\n")
+            if s.monitor and not term.backlogged()
+            else None
+        )
     )
     try:
         if process.command is not None:

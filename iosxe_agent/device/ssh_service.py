@@ -27,6 +27,7 @@ import hashlib
 import logging
 import random
 import socket
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -296,7 +297,7 @@ class _Connection(asyncssh.SSHServer):
         self.group = group  # the rotary groups of an `ip ssh port … rotary` port: the lines this connection may take
         self.conn: asyncssh.SSHServerConnection | None = None
         self.peer: str | None = None
-        self.failures = 0
+        self.failures: Counter[str] = Counter()  # failed attempts per authentication method
         self.user = ""
         self.login: LoginResult | None = None
         self.block: VtyLine | None = None
@@ -414,7 +415,7 @@ class _Connection(asyncssh.SSHServer):
         if not ok and asked:
             raise asyncssh.PasswordChangeRequired(asked[0].rstrip().rsplit("\n", 1)[0] or "Password expired")
         if not ok:
-            self._failed(username)
+            self._failed(username, "password")
         return ok
 
     async def change_password(self, username: str, old_password: str, new_password: str) -> bool:
@@ -424,7 +425,7 @@ class _Connection(asyncssh.SSHServer):
         async def answer(prompt: str, echo: bool) -> str | None:
             return new_password
 
-        return await self._check(username, old_password, answer)
+        return await self._check(username, old_password, answer, method="password")
 
     def kbdint_auth_supported(self) -> bool:
         return "keyboard-interactive" in self.service.auth_methods()
@@ -443,7 +444,9 @@ class _Connection(asyncssh.SSHServer):
             outcome = await self.conversation.answer(answer)
         else:
             password = answer or ""
-            self.conversation = Conversation(lambda converse: self._check(username, password, converse))
+            self.conversation = Conversation(
+                lambda converse: self._check(username, password, converse, method="keyboard-interactive")
+            )
             outcome = await self.conversation.begin()
         if isinstance(outcome, Question):
             return "", outcome.instructions, "", [(outcome.prompt, outcome.echo)]
@@ -456,7 +459,13 @@ class _Connection(asyncssh.SSHServer):
         return tty_name(free[1]) if free else "tty0"
 
     async def _check(
-        self, username: str, password: str, converse: Converse | None = None, *, count_failure: bool = True
+        self,
+        username: str,
+        password: str,
+        converse: Converse | None = None,
+        *,
+        method: str = "password",
+        count_failure: bool = True,
     ) -> bool:
         quiet = self.service.quiet
         if quiet.refuses():
@@ -482,15 +491,20 @@ class _Connection(asyncssh.SSHServer):
             return True
         await asyncio.sleep(quiet.delay)  # `login delay`
         if count_failure:
-            self._failed(username)
+            self._failed(username, method)
         return False
 
-    def _failed(self, username: str) -> None:
-        """Count a failed attempt; the last one allowed by ``authentication-retries`` ends the connection."""
-        self.failures += 1
-        log.info("device SSH login failed for %r from %s (%d)", username, self.peer, self.failures)
+    def _failed(self, username: str, method: str) -> None:
+        """Count a failed attempt; the last one ``authentication-retries`` allows ends the connection.
+
+        IOS counts retries after the first attempt (the range 0-5 starts at 0: one attempt and no retry), and
+        counts them per method: the guide's client transcript against a default device (3 retries) shows three
+        keyboard-interactive answers refused, then a password method whose third answer logs in."""
+        self.failures[method] += 1
+        count = self.failures[method]
+        log.info("device SSH login failed for %r from %s (%s, %d)", username, self.peer, method, count)
         self.service.quiet.failed(self._attempt(username))
-        if self.failures >= self.service.view.auth_retries and self.conn is not None:
+        if count > self.service.view.auth_retries and self.conn is not None:
             # at once, before the failure reply: the client must not get another attempt
             self.conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "Too many authentication failures")
 

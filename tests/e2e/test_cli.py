@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -324,6 +325,8 @@ def test_debug_ip_ssh_reaches_the_log_buffer_and_monitoring_terminals(fresh_agen
 
     seen = asyncio.run(with_shell(agent, scenario))
     assert "starting SSH control process" in seen
+    # the first line arrives while the prompt waits: IOS opens a line of its own for it
+    assert re.search(r"Router#\r?\n\*\w{3} +\d+ \d{2}:\d{2}:\d{2}\.\d{3}: SSH", seen), seen[:300]
     logging_out = exec_command(agent, "show logging")
     assert "%SSH-5-ENABLED: SSH 2.0 has been enabled" in logging_out
     assert "authentication successful for admin" in logging_out

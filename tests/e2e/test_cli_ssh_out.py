@@ -94,11 +94,12 @@ def test_ssh_at_level_1_and_its_failures(fresh_agent) -> None:
             assert "-p" in out and "IP address or hostname of a remote system" in out, out
             pty.proc.stdin.write("\x15")  # Ctrl-U: drop the line the help put back
 
-            # three wrong passwords: the remote refuses, the local prompt comes back
+            # three wrong answers per method (keyboard-interactive, then password, as the guide's client shows):
+            # the client gives up, the local prompt comes back
             await pty.send(f"ssh -l op -p {agent.ssh_port} 127.0.0.1", "Password: ")
-            await pty.send("wrong-1", "Password: ")
-            await pty.send("wrong-2", "Password: ")
-            out = await pty.send("wrong-3", "Router>")
+            for n in range(1, 6):
+                await pty.send(f"wrong-{n}", "Password: ")
+            out = await pty.send("wrong-6", "Router>")
             assert "% Authentication failed." in out, out
 
             out = await pty.send(f"ssh -l op -p {closed} 127.0.0.1", "Router>")

@@ -168,7 +168,8 @@ async def test_authentication_retries_are_enforced_on_both_ports(fresh_agent, po
             preferred_auth="password", client_keys=None,
         )  # fmt: skip
         conn.close()
-    assert _WrongPasswords.asked == 2
+    # NETCONF: max_auth_tries attempts, as OpenSSH's MaxAuthTries; the device port: IOS's N retries after the first
+    assert _WrongPasswords.asked == (2 if port_name == "netconf_port" else 3)
 
 
 # -- hostile sizes: proper rpc-errors, and the agent survives --------------------------------------------------

@@ -144,7 +144,7 @@ def test_debug_ip_ssh_client_keyboard_interactive_then_password(devices: tuple[A
 
     async def scenario() -> None:
         async with shell(d2) as remote:
-            await configure(remote, "hostname Device2", "username lab secret 0 lab", "ip ssh authentication-retries 5")
+            await configure(remote, "hostname Device2", "username lab secret 0 lab")  # 3 retries, the default
         async with shell(d1) as dev:
             await configure(dev, "hostname Device1")
             out = await dev.cmd("debug ip ssh client", "Device1#")
@@ -153,11 +153,11 @@ def test_debug_ip_ssh_client_keyboard_interactive_then_password(devices: tuple[A
             await dev.cmd("clear logging", "[confirm]")
             await dev.cmd("", "Device1#")
             transcript = await dev.cmd(f"ssh -l lab {host}", "Password: ")
-            for wrong in ("lab-1", "lab-2", "lab-3", "lab-4"):  # three keyboard-interactive, then password
+            for wrong in ("lab-1", "lab-2", "lab-3", "lab-4", "lab-5"):  # three keyboard-interactive, then password
                 transcript += await answer(dev, wrong, "Password: ")
             transcript += await answer(dev, "lab", "Device2>")
             transcript += await dev.cmd("exit", "Device1#")
-            assert transcript.count("Password: ") == 5
+            assert transcript.count("Password: ") == 6  # the guide's transcript: the sixth answer logs in
             assert f"[Connection to {host} closed by foreign host]" in transcript
             lines = client_debug(await dev.cmd("show logging", "Device1#"))
         assert lines == [

@@ -127,7 +127,8 @@ def test_connection_closed_after_authentication_retries(fresh_agent, retries: in
 
     with pytest.raises((asyncssh.PermissionDenied, asyncssh.DisconnectError)):
         asyncio.run(attempt())
-    assert _WrongPasswords.asked == retries  # the server hung up after exactly that many wrong passwords
+    # `authentication-retries N`: N retries after the first wrong password, then the server hangs up
+    assert _WrongPasswords.asked == retries + 1
 
 
 def test_cipher_outside_server_algorithm_encryption_is_refused(fresh_agent) -> None:

@@ -191,3 +191,27 @@ def test_the_served_usage_pair_survives_a_restart_and_a_replacement_restarts_ssh
     log = agent.log_text()
     replaced = log.index("%SSH-5-DISABLED: SSH 2.0 has been disabled")  # IOS: replaced keys restart SSH
     assert log.index("%SSH-5-ENABLED: SSH 2.0 has been enabled", replaced) > replaced
+
+
+def test_with_a_keypair_name_ssh_needs_no_host_name_or_domain(fresh_agent) -> None:
+    """The guide ("SSH v2"): with ``ip ssh rsa keypair-name`` SSH is enabled without a host name or domain name,
+    which the default key's name (``hostname.domain``) needs."""
+    agent = fresh_agent()
+    port = agent.ssh_port
+
+    async def procedure(shell: Dialogue) -> str:
+        await shell.cmd("configure terminal", CONFIG)
+        await shell.cmd("no ip domain name", CONFIG)
+        await shell.cmd("no hostname", CONFIG)
+        await shell.cmd("ip ssh rsa keypair-name labkey", CONFIG)
+        await asyncio.to_thread(agent.wait_for_output, "%SSH-5-DISABLED: SSH 2.0 has been disabled")
+        await refused(port)
+        generated = await shell.cmd("crypto key generate rsa label labkey modulus 2048", CONFIG)
+        await asyncio.to_thread(agent.wait_for_output, "%SSH-5-ENABLED: SSH 2.0 has been enabled")
+        return generated
+
+    generated = asyncio.run(in_shell(port, procedure))
+    assert "[OK]" in generated and "domain-name" not in generated, generated
+    served = asyncio.run(host_key(port))
+    shown = shown_keys(asyncio.run(in_shell(port, lambda shell: shell.cmd("show crypto key mypubkey rsa"))))
+    assert shown[("labkey", "General Purpose")] == served
