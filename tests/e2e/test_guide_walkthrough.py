@@ -52,7 +52,8 @@ def test_guide_procedure(procedure, fresh_agent, peers: Callable[[str], ModuleTy
     with ExitStack() as stack:
         trap_log: Path | None = None
         if "tacacs" in procedure.needs:
-            users = {**steps.TACACS_USERS, ADMIN_USER: {"password": ADMIN_PASSWORD, "priv-lvl": 15}}
+            admin = {"password": ADMIN_PASSWORD, "priv-lvl": 15}
+            users = {**steps.TACACS_USERS, **procedure.tacacs_users, ADMIN_USER: admin}
             peer = GUIDE.peers.tacacs_peer(peers("tacacs_server").write_config, tmp_path, TACACS_KEY, users)
             context["tacacs_port"] = str(stack.enter_context(peer))
         if "trap" in procedure.needs:

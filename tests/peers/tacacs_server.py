@@ -10,6 +10,11 @@ What it does, like tac_plus with a users file:
   FAIL "Authentication failed" (also for an unknown user, who is still asked for a password). A user marked
   ``"expired": true`` then gets the IOS ChPass conversation (GETDATA "Your password has expired..."); the new
   password is kept in memory and written back to the config file atomically.
+- Two more ACS password policies, per user, for the guide's other ChPass examples (all prompts GETDATA, NOECHO):
+  ``"blank": true`` — a blank answer to "Password: " is a request to change the password: GETDATA "Old Password: "
+  (must be the current one, else FAIL), then "New Password: " / "Re-enter New password: ";
+  ``"expire_after": N`` — successful logins are counted (``"logins"``, written back like a password); once N
+  have been made the password counts as expired, and changing it starts the count again.
 - PAP: PASS / FAIL; an expired user gets FAIL with the expiry message (PAP cannot change a password).
 - Authorization: PASS_ADD ``priv-lvl=N`` plus the user's ``"av"`` list; FAIL for unknown users and for
   ``"author": "fail"``.
@@ -53,9 +58,11 @@ IDLE_TIMEOUT = 30.0  # seconds we wait for the client's next packet
 MAX_BODY = 65536
 MAX_PROMPTS = 32  # per authentication session
 
-EXPIRED = "Your password has expired.\nEnter a new one now.\nNew Password: "
+NEW = "New Password: "
+EXPIRED = "Your password has expired.\nEnter a new one now.\n" + NEW
+OLD = "Old Password: "
 REENTER = "Re-enter New password: "
-MISMATCH = "The New and Re-entered passwords have to be the same.\nTry again.\nNew Password: "
+MISMATCH = "The New and Re-entered passwords have to be the same.\nTry again.\n" + NEW
 DENIED = "Authentication failed"
 
 
@@ -192,8 +199,9 @@ class Session:
         entry = self.peer.users.get(self.user)
         if entry is None or entry.get("password") != password:
             return FAIL, DENIED, False
-        if entry.get("expired"):
+        if self.peer.expired(self.user):
             return FAIL, "Your password has expired.", False
+        self.peer.logged_in(self.user)
         return PASS, "", False
 
     async def ascii_login(self) -> tuple[int, str, bool]:
@@ -201,11 +209,20 @@ class Session:
             self.user = await self.ask(GETUSER, "Username: ")
         password = await self.ask(GETPASS, "Password: ", noecho=True)
         entry = self.peer.users.get(self.user)
+        if entry is not None and entry.get("blank") and not password:
+            old = await self.ask(GETDATA, OLD, noecho=True)
+            if old != entry.get("password"):
+                return FAIL, DENIED, False
+            return await self.new_password(NEW)
         if entry is None or entry.get("password") != password:
             return FAIL, DENIED, False
-        if not entry.get("expired"):
+        if not self.peer.expired(self.user):
+            self.peer.logged_in(self.user)
             return PASS, "", False
-        prompt = EXPIRED
+        return await self.new_password(EXPIRED)
+
+    async def new_password(self, prompt: str) -> tuple[int, str, bool]:
+        """The IOS ChPass dialogue from ``prompt`` on: a new password, re-entered until both match."""
         while True:
             new = await self.ask(GETDATA, prompt, noecho=True)
             again = await self.ask(GETDATA, REENTER, noecho=True)
@@ -324,9 +341,29 @@ class TacacsPeer:
             with open(path, "a", encoding="utf-8") as log:
                 log.write(json.dumps(record) + "\n")
 
+    def expired(self, user: str) -> bool:
+        """Marked expired, or as many logins made as its ``expire_after`` allows."""
+        entry = self.users[user]
+        limit = entry.get("expire_after")
+        return bool(entry.get("expired")) or (limit is not None and entry.get("logins", 0) >= limit)
+
+    def logged_in(self, user: str) -> None:
+        """Count a successful login of a user whose password expires after so many (kept like a password)."""
+        entry = self.users[user]
+        if "expire_after" in entry:
+            entry["logins"] = entry.get("logins", 0) + 1
+            self.save()
+
     def change_password(self, user: str, password: str) -> None:
-        """The new password, un-expired, in memory and in the config file (replaced atomically)."""
-        self.users[user].update(password=password, expired=False)
+        """The new password, un-expired (its login count started again), in memory and in the config file."""
+        entry = self.users[user]
+        entry.update(password=password, expired=False)
+        if "expire_after" in entry:
+            entry["logins"] = 0
+        self.save()
+
+    def save(self) -> None:
+        """Write the configuration back, replacing the file atomically (a reader never sees half of it)."""
         fd, tmp = tempfile.mkstemp(dir=self.config_path.parent, prefix=".tacacs-config-")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:

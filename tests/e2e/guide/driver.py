@@ -24,9 +24,9 @@ from .model import ERROR_MARKERS, Check, Client, Login, Monitor, Procedure, Runn
 
 #: the time stamp that starts an IOS log or debug line (``*Dec  7 00:18:44.597: `` or the guide's ``00:33:55: ``)
 STAMP = r"(?:\*?[A-Z][a-z]{2} +\d+ )?\d+:\d\d:\d\d(?:\.\d+)?: "
-#: an IOS prompt at the end of what arrived so far (host name, optional mode, # or >), or followed at once by a
-#: log line the device printed after it (a syslog message the step caused, debug output on the monitor)
-PROMPT = re.compile(rf"(?:^|[\r\n])([\w.-]+(?:\([\w+-]+\))?[#>]) ?(?=$|{STAMP})")
+#: an IOS prompt at the end of what arrived so far (host name, optional mode, # or >), or followed by a log line
+#: the device printed after it on a line of its own (a syslog message the step caused, debug output on the monitor)
+PROMPT = re.compile(rf"(?:^|[\r\n])([\w.-]+(?:\([\w+-]+\))?[#>]) ?(?=$|(?:\r*\n)?{STAMP})")
 #: how an OpenSSH login fails: the connection refused or closed, or the password refused
 REFUSED = re.compile(r"Connection refused|Connection closed|Permission denied|closed by remote host|reset by peer")
 STEP_TIMEOUT_S = 60  # key generation of 4096 bits is the slowest step
@@ -87,6 +87,10 @@ class Session:
         child = self._alive()
         start = len(self.transcript)
         child.sendline(line)
+        # its echo first: a prompt already on screen (debug output follows one) is not the answer
+        echoed = not line.strip() or child.expect_exact([line, pexpect.EOF, pexpect.TIMEOUT], STEP_TIMEOUT_S) == 0
+        if not echoed:
+            raise StepFailed(f"{line!r} was not echoed:\n{self.transcript[start:]}")
         for question, reply in answers:
             index = child.expect([question, PROMPT, pexpect.EOF, pexpect.TIMEOUT], timeout=STEP_TIMEOUT_S)
             if index != 0:

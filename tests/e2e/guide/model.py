@@ -114,3 +114,5 @@ class Procedure:
     needs: frozenset[str] = field(default_factory=frozenset)
     user: str = "lab"
     password: str = "lab"
+    #: users the TACACS+ peer knows for this procedure only, over the shared ones (an example's ACS policy)
+    tacacs_users: dict[str, dict[str, object]] = field(default_factory=dict, hash=False)

@@ -16,8 +16,11 @@ Where the guide cannot be typed as printed, each such step says so in its ``note
   so the walk asserts ``version 2.0``.
 - The client example ``-m hmac-sha1-96`` needs a server that offers that MAC, and no 17.12 does. The walk
   asserts the client's refusal.
-- The ChPass examples are one dialogue (expiry, a mismatch retried, the new password at the next login). The
-  blank-password and expire-after-three-logins examples are ACS policies that the test's TACACS+ peer lacks.
+- The ChPass examples run against the test's TACACS+ peer with the ACS policy each example assumes, set for
+  that example only: a blank answer starts a password change (example 1), an expired password (example 2, one
+  dialogue: expiry, a mismatch retried, the new password at the next login), expiry after three logins
+  (example 3, typed ``ssh -l cisco.`` once in the guide, a typo: the walk types ``cisco``). Each ends with a login
+  with the new password, which the guide does not show.
 """
 
 from __future__ import annotations
@@ -552,16 +555,57 @@ CLIENT_DEBUG_EXAMPLE = Procedure(
     ),
 )
 
+#: Device2 of the ChPass examples: logins and exec authorization go to the guide's ACS (the TACACS+ peer)
+CHPASS_PEER = (
+    *TACACS,
+    "aaa new-model",
+    "aaa authentication login default group tacacs+ local",
+    "aaa authorization exec default group tacacs+ local",
+)
+#: the ChPass dialogue's prompts after the password (the ACS's words, verbatim in every example)
+NEW_PASSWORD = r"New Password: ?"
+REENTER = r"Re-enter New password: ?"
+EXPIRED = r"Your password has expired\.\s+Enter a new one now\.\s+" + NEW_PASSWORD
+
+
+def chpass_login(password: str, note: str = "") -> Step:
+    """``ssh -l cisco ADDR`` answered with ``password`` alone: Device2's user prompt, no ChPass question."""
+    return Step("ssh -l cisco {peer}", "Device2>", answers=((r"Password: ?", password),), note=note)
+
+
+CHPASS_EXIT = Step("exit", "Device1#", shows=(CLOSED,))
+
+CHPASS_BLANK_EXAMPLE = Procedure(
+    "ch2-example-chpass-blank",
+    "Ch.2 Example: ChPass with a blank password (the ACS asks for the old one, then a new one)",
+    needs=frozenset({"peer", "tacacs"}),
+    peer_setup=CHPASS_PEER,
+    tacacs_users={"cisco": {"password": "cisco", "priv-lvl": 1, "blank": True}},
+    steps=(
+        enable("Device1"),
+        Step(
+            "ssh -l cisco {peer}",
+            "Device2>",
+            shows=(r"Password:\s*Old Password:\s*" + NEW_PASSWORD + r"\s*" + REENTER + r"\s*\S*Device2>",),
+            answers=(
+                (r"Password: ?", ""),
+                (r"Old Password: ?", "cisco"),
+                (NEW_PASSWORD, "cisco123"),
+                (REENTER, "cisco123"),
+            ),
+            note="the guide's four prompts in its order, nothing between them",
+        ),
+        CHPASS_EXIT,
+        chpass_login("cisco123", "the new password"),
+        CHPASS_EXIT,
+    ),
+)
+
 CHPASS_EXAMPLE = Procedure(
     "ch2-example-chpass",
     "Ch.2 Examples: ChPass at first login (TACACS+ server says the password has expired)",
     needs=frozenset({"peer", "tacacs"}),
-    peer_setup=(
-        *TACACS,
-        "aaa new-model",
-        "aaa authentication login default group tacacs+ local",
-        "aaa authorization exec default group tacacs+ local",
-    ),
+    peer_setup=CHPASS_PEER,
     steps=(
         enable("Device1"),
         Step(
@@ -569,15 +613,42 @@ CHPASS_EXAMPLE = Procedure(
             "Device2>",
             answers=(
                 (r"Password: ?", "cisco"),
-                (r"Your password has expired\.\s+Enter a new one now\.\s+New Password: ?", "cisco123"),
-                (r"Re-enter New password: ?", "cisco12"),
-                (r"The New and Re-entered passwords have to be the same\.\s+Try again\.\s+New Password: ?", "cisco123"),
-                (r"Re-enter New password: ?", "cisco123"),
+                (EXPIRED, "cisco123"),
+                (REENTER, "cisco12"),
+                (r"The New and Re-entered passwords have to be the same\.\s+Try again\.\s+" + NEW_PASSWORD, "cisco123"),
+                (REENTER, "cisco123"),
             ),
         ),
-        Step("exit", "Device1#", shows=(CLOSED,)),
-        Step("ssh -l cisco {peer}", "Device2>", answers=((r"Password: ?", "cisco123"),), note="the new password"),
-        Step("exit", "Device1#", shows=(CLOSED,)),
+        CHPASS_EXIT,
+        chpass_login("cisco123", "the new password"),
+        CHPASS_EXIT,
+    ),
+)
+
+CHPASS_THREE_LOGINS_EXAMPLE = Procedure(
+    "ch2-example-chpass-three-logins",
+    "Ch.2 Example: ChPass when the password expires after 3 logins",
+    needs=frozenset({"peer", "tacacs"}),
+    peer_setup=CHPASS_PEER,
+    tacacs_users={"cisco": {"password": "cisco", "priv-lvl": 1, "expire_after": 3}},
+    steps=(
+        enable("Device1"),
+        chpass_login("cisco", "login 1 of 3: the password alone"),
+        CHPASS_EXIT,
+        chpass_login("cisco", "login 2 of 3"),
+        CHPASS_EXIT,
+        chpass_login("cisco", "login 3 of 3"),
+        CHPASS_EXIT,
+        Step(
+            "ssh -l cisco {peer}",
+            "Device2>",
+            shows=(r"Password:\s*" + EXPIRED + r"\s*" + REENTER + r"\s*\S*Device2>",),
+            answers=((r"Password: ?", "cisco"), (EXPIRED, "cisco123"), (REENTER, "cisco123")),
+            note="the fourth login: the ACS says the password has expired and takes a new one",
+        ),
+        CHPASS_EXIT,
+        chpass_login("cisco123", "the new password"),
+        CHPASS_EXIT,
     ),
 )
 
@@ -700,7 +771,9 @@ PROCEDURES: tuple[Procedure, ...] = (
     SERVER_SCP_EXAMPLE,
     SNMP_TRAP_EXAMPLE,
     CLIENT_DEBUG_EXAMPLE,
+    CHPASS_BLANK_EXAMPLE,
     CHPASS_EXAMPLE,
+    CHPASS_THREE_LOGINS_EXAMPLE,
     DEBUG_DETAIL_EXAMPLE,
     DEBUG_PACKET_EXAMPLE,
 )
