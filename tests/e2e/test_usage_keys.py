@@ -203,11 +203,13 @@ def test_with_a_keypair_name_ssh_needs_no_host_name_or_domain(fresh_agent) -> No
         await shell.cmd("configure terminal", CONFIG)
         await shell.cmd("no ip domain name", CONFIG)
         await shell.cmd("no hostname", CONFIG)
+        before = len(agent.output)
         await shell.cmd("ip ssh rsa keypair-name labkey", CONFIG)
-        await asyncio.to_thread(agent.wait_for_output, "%SSH-5-DISABLED: SSH 2.0 has been disabled")
+        await asyncio.to_thread(agent.wait_for_output, "%SSH-5-DISABLED: SSH 2.0 has been disabled", after=before)
         await refused(port)
+        before = len(agent.output)
         generated = await shell.cmd("crypto key generate rsa label labkey modulus 2048", CONFIG)
-        await asyncio.to_thread(agent.wait_for_output, "%SSH-5-ENABLED: SSH 2.0 has been enabled")
+        await asyncio.to_thread(agent.wait_for_output, "%SSH-5-ENABLED: SSH 2.0 has been enabled", after=before)
         return generated
 
     generated = asyncio.run(in_shell(port, procedure))
