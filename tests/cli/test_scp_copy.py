@@ -11,8 +11,8 @@ from iosxe_agent.cli.scp_copy import ScpUrl, ask_destination, ask_source, local_
     ("text", "url"),
     [
         ("scp:", ScpUrl()),
-        ("scp://10.1.1.1", ScpUrl(host="10.1.1.1")),
-        ("scp://admin@10.1.1.1", ScpUrl("admin", None, "10.1.1.1")),
+        ("scp://127.0.0.1", ScpUrl(host="127.0.0.1")),
+        ("scp://admin@127.0.0.1", ScpUrl("admin", None, "127.0.0.1")),
         ("scp://u:p@w:rd@h:2022/dir/f.cfg", ScpUrl("u", "p@w:rd", "h", 2022, "dir/f.cfg")),
         ("SCP://u:@h//abs/f", ScpUrl("u", "", "h", 22, "/abs/f")),
     ],
@@ -31,12 +31,12 @@ def test_the_password_is_never_printed_back() -> None:
     assert str(parse_scp_url("scp://h/f")) == "scp://h/f"
 
 
-@pytest.mark.parametrize("host", ["10.1.1.1", "::1", "backup.example", "r1"])
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1", "backup.example", "r1"])
 def test_valid_hosts(host: str) -> None:
     assert valid_host(host)
 
 
-@pytest.mark.parametrize("host", ["", "bad_host", "a..b", "-a.b", "10.1.1.300", "x;Mgmt-intf"])
+@pytest.mark.parametrize("host", ["", "bad_host", "a..b", "-a.b", "127.0.0.300", "x;Mgmt-intf"])
 def test_invalid_hosts(host: str) -> None:
     assert not valid_host(host)
 
@@ -55,35 +55,35 @@ class Terminal:
 
 async def test_a_complete_source_is_not_asked_about() -> None:
     term = Terminal()
-    url = ScpUrl("admin", None, "10.1.1.1", 22, "f.bin")
+    url = ScpUrl("admin", None, "127.0.0.1", 22, "f.bin")
     assert await ask_source(term, url, "me", quiet=False) == url
     assert term.asked == []
 
 
 async def test_an_incomplete_source_is_asked_about_all_three_parts() -> None:
     term = Terminal("", "bob", "")
-    url = await ask_source(term, ScpUrl("admin", None, "10.1.1.1", 22, ""), "me", quiet=False)
+    url = await ask_source(term, ScpUrl("admin", None, "127.0.0.1", 22, ""), "me", quiet=False)
     assert term.asked == [
-        "Address or name of remote host [10.1.1.1]? ",
+        "Address or name of remote host [127.0.0.1]? ",
         "Source username [admin]? ",
         "Source filename []? ",
     ]
-    assert (url.host, url.user, url.path) == ("10.1.1.1", "bob", "")
+    assert (url.host, url.user, url.path) == ("127.0.0.1", "bob", "")
 
 
 async def test_a_destination_is_always_confirmed_and_quiet_asks_only_what_is_missing() -> None:
     term = Terminal("", "", "r1.cfg")
-    url = await ask_destination(term, ScpUrl(host="10.1.1.1"), "me", "r1-confg", quiet=False)
+    url = await ask_destination(term, ScpUrl(host="127.0.0.1"), "me", "r1-confg", quiet=False)
     assert term.asked == [
-        "Address or name of remote host [10.1.1.1]? ",
+        "Address or name of remote host [127.0.0.1]? ",
         "Destination username [me]? ",
         "Destination filename [r1-confg]? ",
     ]
-    assert (url.host, url.user, url.path) == ("10.1.1.1", "me", "r1.cfg")
-    quiet = Terminal("10.1.1.2")
+    assert (url.host, url.user, url.path) == ("127.0.0.1", "me", "r1.cfg")
+    quiet = Terminal("127.0.0.2")
     url = await ask_destination(quiet, ScpUrl(), "me", "r1-confg", quiet=True)
     assert quiet.asked == ["Address or name of remote host []? "]
-    assert (url.host, url.user, url.path) == ("10.1.1.2", "me", "r1-confg")
+    assert (url.host, url.user, url.path) == ("127.0.0.2", "me", "r1-confg")
 
 
 @pytest.mark.parametrize(

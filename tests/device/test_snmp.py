@@ -16,19 +16,19 @@ from pyasn1.type import univ
 from iosxe_agent.device import snmp, views
 from iosxe_agent.device.snmp import SessionEnd, TrapSender, TrapTarget
 
-#: The guide's ``debug snmp packet`` example: user lab, 10.0.0.2:55246 -> 10.0.0.1:22 on vty 0 (line 2).
+#: The guide's ``debug snmp packet`` example: user lab, 127.0.0.2:55246 -> 127.0.0.1:22 on vty 0 (line 2).
 GUIDE = SessionEnd(
     username="lab",
-    peer_address="10.0.0.2",
+    peer_address="127.0.0.2",
     peer_port=55246,
-    local_address="10.0.0.1",
+    local_address="127.0.0.1",
     local_port=22,
     line="vty 0",
     bytes_in=1056,
     bytes_out=1392,
     elapsed_s=10.15,
 )
-CONN = "10.0.0.1.22.10.0.0.2.55246"
+CONN = "127.0.0.1.22.127.0.0.2.55246"
 #: What the guide prints (local.9.3.1.1.2.1 = 6, tcpConnEntry.1.… = 4, ltcpConnEntry.5/1/2.… , local.9.2.1.18.2 = lab).
 GUIDE_VARBINDS = [
     ("1.3.6.1.4.1.9.2.9.3.1.1.2.1", 6),
@@ -250,7 +250,7 @@ async def test_v1_trap_to_pysnmp_receiver(trap_receiver) -> None:
         assert trap.enterprise == "1.3.6.1.4.1.9"
         assert trap.generic_trap == 6
         assert trap.specific_trap == 1
-        assert trap.agent_addr == "10.0.0.1"  # the session's local address, as in the guide
+        assert trap.agent_addr == "127.0.0.1"  # the session's local address, as in the guide
         assert trap.trap_oid == "1.3.6.1.4.1.9.0.1"  # RFC 3584 translation of enterprise.0.specific
         assert 0 <= trap.uptime < 6000
         assert trap.varbinds == GUIDE_VARBINDS
@@ -410,18 +410,18 @@ async def test_in_flight_sends_are_bounded(trap_receiver, caplog: pytest.LogCapt
 
 
 #: The guide's ``debug snmp packet`` trap, as the device log holds it (the varbind lines follow the stamped one).
-GUIDE_DEBUG_V1 = """SNMP: V1 Trap, ent cisco, addr 10.0.0.1, gentrap 6, spectrap 1
+GUIDE_DEBUG_V1 = """SNMP: V1 Trap, ent cisco, addr 127.0.0.1, gentrap 6, spectrap 1
 local.9.3.1.1.2.1 = 6
-tcpConnEntry.1.10.0.0.1.22.10.0.0.2.55246 = 4
-ltcpConnEntry.5.10.0.0.1.22.10.0.0.2.55246 = 1015
-ltcpConnEntry.1.10.0.0.1.22.10.0.0.2.55246 = 1056
-ltcpConnEntry.2.10.0.0.1.22.10.0.0.2.55246 = 1392
+tcpConnEntry.1.127.0.0.1.22.127.0.0.2.55246 = 4
+ltcpConnEntry.5.127.0.0.1.22.127.0.0.2.55246 = 1015
+ltcpConnEntry.1.127.0.0.1.22.127.0.0.2.55246 = 1056
+ltcpConnEntry.2.127.0.0.1.22.127.0.0.2.55246 = 1392
 local.9.2.1.18.2 = lab"""
 
 
 def test_debug_trap_is_the_guides_text() -> None:
-    assert snmp.debug_trap("1", False, "10.0.0.1", 0, snmp.tty_varbinds(GUIDE)) == GUIDE_DEBUG_V1
-    v2 = snmp.debug_trap("2c", True, "10.0.0.1", 1234, snmp.tty_varbinds(GUIDE)).split("\n")
+    assert snmp.debug_trap("1", False, "127.0.0.1", 0, snmp.tty_varbinds(GUIDE)) == GUIDE_DEBUG_V1
+    v2 = snmp.debug_trap("2c", True, "127.0.0.1", 1234, snmp.tty_varbinds(GUIDE)).split("\n")
     assert v2[:3] == ["SNMP: V2 Inform request, errstat 0, erridx 0", "sysUpTime.0 = 1234", "snmpTrapOID.0 = cisco.0.1"]
     assert v2[3:] == GUIDE_DEBUG_V1.split("\n")[1:]
     assert snmp.debug_name("1.3.6.1.2.1.1.5.0") == "1.3.6.1.2.1.1.5.0"  # no name known: the dotted OID
@@ -468,7 +468,7 @@ async def test_v1_and_v2c_traps_to_snmptrapd(snmptrapd) -> None:
 
     assert v1["version"] == "0"
     assert v1["community"] == "public"
-    assert v1["agent"] == "10.0.0.1"
+    assert v1["agent"] == "127.0.0.1"
     assert v1["enterprise"] == ".1.3.6.1.4.1.9"
     assert v1["generic"] == "6"
     assert v1["specific"].lstrip(".") == "1"

@@ -3,7 +3,7 @@
 ``debug ip ssh client`` transcript with keyboard-interactive then password prompts, a remote command, the ChPass
 dialogue of a TACACS+-backed server, and strict host-key checking on and off.
 
-Addresses: the guide's 10.76.82.24 / 10.1.1.3 become Device2's 127.x.y.z (random, so parallel test files do not
+Addresses: the guide's remote addresses become Device2's 127.x.y.z (random, so parallel test files do not
 collide on port 22).
 """
 

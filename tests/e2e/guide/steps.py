@@ -28,7 +28,7 @@ from __future__ import annotations
 from .model import Client, Login, Monitor, Procedure, Running, Scp, Show, Step, Trap
 
 ENABLE_SECRET = "Enable-1"
-#: Device2 (the guide's 10.1.1.3, 10.0.0.2 and 10.76.82.24) listens on port 22 of this address
+#: Device2 (each remote address the guide types) listens on port 22 of this address
 PEER = "127.0.0.23"
 #: the SSH client of the SNMP trap example (the guide's a.b.c.d): the trap receiver listens on port 162 there
 CLIENT = "127.0.0.31"
