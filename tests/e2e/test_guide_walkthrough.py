@@ -3,8 +3,8 @@ verbatim through OpenSSH in a pty (addresses replaced by loopback ones), each st
 the device does. One test per procedure, on fresh agents: a failure names the procedure, the step and the line.
 
 The data is tests/e2e/guide/steps.py, the driver tests/e2e/guide/driver.py. Device2 (the guide's remote device)
-listens on port 22 of its own loopback address, as the guide's ``ssh -l lab`` to its remote address needs; the trap receiver
-on port 162 of the SSH client's address, as ``snmp-server host a.b.c.d public tty`` needs."""
+listens on port 22 of its own loopback address, as the guide's ``ssh -l lab`` to its remote address needs; the
+trap receiver on port 162 of the SSH client's address, as ``snmp-server host a.b.c.d public tty`` needs."""
 
 from __future__ import annotations
 
