@@ -228,11 +228,11 @@ Connection Version Mode Encryption  Hmac         State                 Username
 
 
 def _ssh(number: int, user: str, line: str | None = "vty 0", **kw: object) -> SessionInfo:
-    return SessionInfo(number, "ssh", user, kw.pop("peer", "192.0.2.10"), line=line, **kw)  # type: ignore[arg-type]
+    return SessionInfo(number, "ssh", user, kw.pop("peer", "127.0.2.10"), line=line, **kw)  # type: ignore[arg-type]
 
 
 def _netconf(number: int, user: str, **kw: object) -> SessionInfo:
-    return SessionInfo(number, "netconf", user, kw.pop("peer", "192.0.2.20"), mode="netconf", **kw)  # type: ignore[arg-type]
+    return SessionInfo(number, "netconf", user, kw.pop("peer", "127.0.2.20"), mode="netconf", **kw)  # type: ignore[arg-type]
 
 
 def test_show_ssh_is_the_capture_layout() -> None:
@@ -307,14 +307,14 @@ def test_show_users_interface_section_lists_netconf_sessions() -> None:
     """Columns as in the genie capture ``  unknown      NETCONF(ONEP)      com.cisco.ne 00:00:49``."""
     header = "  Interface    User               Mode         Idle     Peer Address"
     genie_row = "  unknown      NETCONF(ONEP)      com.cisco.ne 00:00:49"
-    text = show.show_users([_netconf(9, "netops", peer="192.0.2.20", last_input=51.0)], None, 100.0)
+    text = show.show_users([_netconf(9, "netops", peer="127.0.2.20", last_input=51.0)], None, 100.0)
     lines = text.split("\n")
     row = lines[lines.index(header) + 1]
-    assert row == "  unknown      netops             NETCONF      00:00:49 192.0.2.20"
+    assert row == "  unknown      netops             NETCONF      00:00:49 127.0.2.20"
     assert row.index("netops") == genie_row.index("NETCONF(ONEP)") == header.index("User")
     assert row.index("NETCONF") == genie_row.index("com.cisco.ne") == header.index("Mode")
     assert row.index("00:00:49") == genie_row.index("00:00:49") == header.index("Idle")
-    assert row.index("192.0.2.20") == header.index("Peer")
+    assert row.index("127.0.2.20") == header.index("Peer")
     assert lines[-1] == ""
 
 

@@ -21,7 +21,7 @@ BOOT = (
     "<hostname>Router</hostname><username><name>admin</name><privilege>15</privilege></username>"
     f"<ip><domain><name>lab.local</name></domain></ip><aaa><new-model {A}/></aaa>"
 )
-S1 = Origin(session_id=1, user="alice", face=Face.NETCONF, source_host="192.0.2.1")
+S1 = Origin(session_id=1, user="alice", face=Face.NETCONF, source_host="127.0.2.1")
 S2 = Origin(session_id=2, user="bob", face=Face.NETCONF)
 
 

@@ -115,7 +115,7 @@ def test_password_hiding_matches_the_rfc_2865_example() -> None:
         "xyzzy5461",
         "nemo",
         "arctangent",
-        nas_ip="192.168.1.16",
+        nas_ip="127.0.1.16",
         nas_port=3,
         calling_station="",
         identifier=0,
@@ -235,7 +235,7 @@ def test_privilege_from_avpairs(avpairs: tuple[str, ...], level: int | None) -> 
 
 
 def test_the_key_is_not_in_the_servers_repr() -> None:
-    assert "hunter2" not in repr(RadiusServer("S", "192.0.2.1", key="hunter2"))
+    assert "hunter2" not in repr(RadiusServer("S", "127.0.2.1", key="hunter2"))
 
 
 # --- against FreeRADIUS -----------------------------------------------------------------------------------------

@@ -71,30 +71,30 @@ ENABLE_TTY = f'<enable xmlns="{SNMP}"><enable-choice><traps><tty/></traps></enab
 
 def test_guide_host_is_v1_port_162() -> None:
     """``snmp-server host a.b.c.d public tty``: SNMPv1 (IOS default), UDP 162."""
-    (target,) = views.snmp(running(hosts(host("192.0.2.1", "public", TTY)))).hosts
-    assert target == TrapTarget(address="192.0.2.1", port=162, community="public", version="1", inform=False)
+    (target,) = views.snmp(running(hosts(host("127.0.2.1", "public", TTY)))).hosts
+    assert target == TrapTarget(address="127.0.2.1", port=162, community="public", version="1", inform=False)
 
 
 def test_all_shapes_in_configuration_order() -> None:
     tree = running(
         hosts(
-            host("192.0.2.1", "public", TTY),
-            host("192.0.2.2", "c2", "<version>2c</version>" + TTY),
-            host("192.0.2.3", "c3", "<version>1</version>"),  # no trap keywords: every notification type
-            host("192.0.2.4", "c4", "<trap-enable/>"),  # empty trap-enable: same as none
-            host("192.0.2.5", "c5", TTY, port=16200),
-            host("192.0.2.6", "c6", "<version>2c</version><trap-enable><config/><tty/></trap-enable>", port=1162),
+            host("127.0.2.1", "public", TTY),
+            host("127.0.2.2", "c2", "<version>2c</version>" + TTY),
+            host("127.0.2.3", "c3", "<version>1</version>"),  # no trap keywords: every notification type
+            host("127.0.2.4", "c4", "<trap-enable/>"),  # empty trap-enable: same as none
+            host("127.0.2.5", "c5", TTY, port=16200),
+            host("127.0.2.6", "c6", "<version>2c</version><trap-enable><config/><tty/></trap-enable>", port=1162),
             host("trap-host.lab.local", "c7", TTY),
             host("2001:db8::9", "c8", "<version>2c</version>" + TTY),
         )
     )
     assert [(t.address, t.port, t.community, t.version, t.inform) for t in views.snmp(tree).hosts] == [
-        ("192.0.2.1", 162, "public", "1", False),
-        ("192.0.2.2", 162, "c2", "2c", False),
-        ("192.0.2.3", 162, "c3", "1", False),
-        ("192.0.2.4", 162, "c4", "1", False),
-        ("192.0.2.5", 16200, "c5", "1", False),
-        ("192.0.2.6", 1162, "c6", "2c", False),
+        ("127.0.2.1", 162, "public", "1", False),
+        ("127.0.2.2", 162, "c2", "2c", False),
+        ("127.0.2.3", 162, "c3", "1", False),
+        ("127.0.2.4", 162, "c4", "1", False),
+        ("127.0.2.5", 16200, "c5", "1", False),
+        ("127.0.2.6", 1162, "c6", "2c", False),
         ("trap-host.lab.local", 162, "c7", "1", False),
         ("2001:db8::9", 162, "c8", "2c", False),
     ]
@@ -103,20 +103,20 @@ def test_all_shapes_in_configuration_order() -> None:
 def test_hosts_that_get_no_tty_traps() -> None:
     tree = running(
         hosts(
-            host("192.0.2.1", "other", "<trap-enable><config/><syslog/></trap-enable>"),  # tty not listed
-            host("192.0.2.2", "user3", "<version>3</version><security-level>priv</security-level>" + TTY),
-            host("192.0.2.3", "inf1", "<informs/><version>1</version>" + TTY),  # v1 has no informs
-            host("192.0.2.4", "vrf", TTY, kind="ip-vrf-community"),  # no VRFs here
-            host("192.0.2.5", "vrfp", TTY, port=2000, kind="ip-vrf-community-port"),
+            host("127.0.2.1", "other", "<trap-enable><config/><syslog/></trap-enable>"),  # tty not listed
+            host("127.0.2.2", "user3", "<version>3</version><security-level>priv</security-level>" + TTY),
+            host("127.0.2.3", "inf1", "<informs/><version>1</version>" + TTY),  # v1 has no informs
+            host("127.0.2.4", "vrf", TTY, kind="ip-vrf-community"),  # no VRFs here
+            host("127.0.2.5", "vrfp", TTY, port=2000, kind="ip-vrf-community-port"),
         )
     )
     assert views.snmp(tree).hosts == ()
 
 
 def test_informs_host_v2c() -> None:
-    (target,) = views.snmp(running(hosts(host("192.0.2.1", "inf", "<informs/><version>2c</version>" + TTY)))).hosts
+    (target,) = views.snmp(running(hosts(host("127.0.2.1", "inf", "<informs/><version>2c</version>" + TTY)))).hosts
     assert (target.version, target.inform) == ("2c", True)
-    (target,) = views.snmp(running(hosts(host("192.0.2.1", "trp", "<traps/><version>2c</version>" + TTY)))).hosts
+    (target,) = views.snmp(running(hosts(host("127.0.2.1", "trp", "<traps/><version>2c</version>" + TTY)))).hosts
     assert (target.version, target.inform) == ("2c", False)
 
 
@@ -128,9 +128,9 @@ def test_no_snmp_configuration() -> None:
 
 
 def test_bare_native_root_is_accepted() -> None:
-    tree = running(hosts(host("192.0.2.1", "public", TTY)) + ENABLE_TTY, bare_native=True)
+    tree = running(hosts(host("127.0.2.1", "public", TTY)) + ENABLE_TTY, bare_native=True)
     assert views.snmp(tree).tty_traps
-    assert [t.address for t in views.snmp(tree).hosts] == ["192.0.2.1"]
+    assert [t.address for t in views.snmp(tree).hosts] == ["127.0.2.1"]
 
 
 @pytest.mark.parametrize(
@@ -156,17 +156,17 @@ def test_tty_traps_enabled(enable: str, expected: bool) -> None:
 def test_disabled_traps_mean_no_targets_but_for_hosts_naming_tty() -> None:
     """The guide's example: `snmp-server host A public tty` alone sends the tty trap (see views/snmp_view.py);
     a host without trap keywords needs `snmp-server enable traps` [tty]."""
-    named, every = host("192.0.2.1", "public", TTY), host("192.0.2.2", "public")
+    named, every = host("127.0.2.1", "public", TTY), host("127.0.2.2", "public")
     assert views.snmp(running(hosts(every))).tty_targets == ()
-    assert [t.address for t in views.snmp(running(hosts(named, every))).tty_targets] == ["192.0.2.1"]
+    assert [t.address for t in views.snmp(running(hosts(named, every))).tty_targets] == ["127.0.2.1"]
     disabled = f'<enable xmlns="{SNMP}"><enable-choice><traps><config/></traps></enable-choice></enable>'
-    assert [t.address for t in views.snmp(running(hosts(named, every) + disabled)).tty_targets] == ["192.0.2.1"]
+    assert [t.address for t in views.snmp(running(hosts(named, every) + disabled)).tty_targets] == ["127.0.2.1"]
     enabled = views.snmp(running(hosts(named, every) + ENABLE_TTY)).tty_targets
-    assert [t.address for t in enabled] == ["192.0.2.1", "192.0.2.2"]
+    assert [t.address for t in enabled] == ["127.0.2.1", "127.0.2.2"]
 
 
 def test_community_is_not_in_repr() -> None:
-    target = TrapTarget("192.0.2.1", community="s3cr3t-community")
+    target = TrapTarget("127.0.2.1", community="s3cr3t-community")
     assert "s3cr3t" not in repr(target)
     assert "s3cr3t" not in str(target)
 
@@ -215,7 +215,7 @@ def test_varbinds_types() -> None:
 def test_varbinds_state_ipv6_and_clamping() -> None:
     info = dataclasses.replace(
         GUIDE,
-        peer_address="::ffff:192.0.2.7",
+        peer_address="::ffff:127.0.2.7",
         local_address="2001:db8::1",
         line="vty 3",
         state="CLOSEWAIT",
@@ -224,7 +224,7 @@ def test_varbinds_state_ipv6_and_clamping() -> None:
         elapsed_s=2**40,
         username="x" * 300,
     )
-    conn = "0.0.0.0.22.192.0.2.7.55246"
+    conn = "0.0.0.0.22.127.0.2.7.55246"
     assert _plain(snmp.tty_varbinds(info)) == [
         ("1.3.6.1.4.1.9.2.9.3.1.1.5.1", 6),
         (f"1.3.6.1.2.1.6.13.1.1.{conn}", 7),

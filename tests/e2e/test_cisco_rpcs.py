@@ -118,7 +118,7 @@ def test_copy_refusals(m) -> None:
             call(m, copy("running-config", bad))
         assert exc.value.tag == "operation-failed", bad
     with pytest.raises(RPCError) as exc:
-        call(m, copy("tftp://192.0.2.1/cfg", "running-config"))
+        call(m, copy("tftp://127.0.2.1/cfg", "running-config"))
     assert exc.value.tag == "operation-not-supported"
     with pytest.raises(RPCError) as exc:
         call(m, copy("running-config", "bogus"))

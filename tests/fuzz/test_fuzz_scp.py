@@ -72,7 +72,7 @@ class Channel:
         return self
 
     def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return {"peername": ("192.0.2.1", 50000), "sockname": ("127.0.0.1", 22)}.get(name, default)
+        return {"peername": ("127.0.2.1", 50000), "sockname": ("127.0.0.1", 22)}.get(name, default)
 
     def exit(self, status: int) -> None:
         self.exited = status

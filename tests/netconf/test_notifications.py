@@ -74,7 +74,7 @@ class FakeSession:
 
     session_id: int
     user: str = "alice"
-    source_host: str | None = "192.0.2.7"
+    source_host: str | None = "127.0.2.7"
     transport: FakeTransport = field(default_factory=FakeTransport)
     stats: Stats = field(default_factory=Stats)
     sent: list[etree._Element] = field(default_factory=list)
@@ -187,7 +187,7 @@ def edits_of(message: etree._Element) -> list[tuple[str | None, str | None]]:
 
 
 def test_config_change_has_one_edit_per_change_with_resolvable_targets(tmp_path: Path) -> None:
-    origin = Origin(session_id=7, user="bob", face=Face.NETCONF, source_host="192.0.2.1")
+    origin = Origin(session_id=7, user="bob", face=Face.NETCONF, source_host="127.0.2.1")
     stores, txns = committed(["<hostname>R2</hostname><username><name>carol</name></username>"], origin)
     bus = NotificationBus(Limits())
     bus.on_commit(txns[0])
@@ -196,7 +196,7 @@ def test_config_change_has_one_edit_per_change_with_resolvable_targets(tmp_path:
     assert ev is not None
     assert ev.findtext("ncn:changed-by/ncn:username", namespaces=N) == "bob"
     assert ev.findtext("ncn:changed-by/ncn:session-id", namespaces=N) == "7"
-    assert ev.findtext("ncn:changed-by/ncn:source-host", namespaces=N) == "192.0.2.1"
+    assert ev.findtext("ncn:changed-by/ncn:source-host", namespaces=N) == "127.0.2.1"
     assert ev.findtext("ncn:datastore", namespaces=N) == "running"
     assert edits_of(msg) == [
         ("/ios:native/ios:hostname", "replace"),
@@ -251,7 +251,7 @@ def test_a_commit_without_changes_publishes_nothing() -> None:
 @pytest.mark.parametrize(
     ("event", "children"),
     [
-        (session_start_event("alice", 4, "192.0.2.9"), ["username", "session-id", "source-host"]),
+        (session_start_event("alice", 4, "127.0.2.9"), ["username", "session-id", "source-host"]),
         (session_start_event("alice", 4, "not-an-ip"), ["username", "session-id"]),
         (
             session_end_event("alice", 4, "::1", "killed", killed_by=2),
@@ -260,7 +260,7 @@ def test_a_commit_without_changes_publishes_nothing() -> None:
         (session_end_event("alice", 4, None, "closed", killed_by=2), ["username", "session-id", "termination-reason"]),
         (session_end_event("alice", 4, None, "bad-hello"), ["username", "session-id", "termination-reason"]),
         (
-            confirmed_commit_event("start", user="alice", session_id=4, source_host="192.0.2.9", timeout=600),
+            confirmed_commit_event("start", user="alice", session_id=4, source_host="127.0.2.9", timeout=600),
             ["username", "session-id", "source-host", "confirm-event", "timeout"],
         ),
         (confirmed_commit_event("timeout", timeout=600), ["confirm-event"]),
@@ -398,7 +398,7 @@ def filt(body: str, **attrs: str) -> etree._Element:
     return el
 
 
-START = NotificationBus().publish(session_start_event("alice", 1, "192.0.2.1")).message
+START = NotificationBus().publish(session_start_event("alice", 1, "127.0.2.1")).message
 END = NotificationBus().publish(session_end_event("bob", 2, None, "killed", 1)).message
 
 

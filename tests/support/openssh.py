@@ -33,6 +33,17 @@ def scp_upload(
     )
 
 
+def scp_download(
+    port: int, src: str, dst: Path, *, user: str = ADMIN_USER, password: str = ADMIN_PASSWORD, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    """``scp -O`` of the device's ``src`` (``running-config``, ``flash:F`` …) to the local file ``dst``."""
+    cmd = ["sshpass", "-e", "scp", "-O", "-P", str(port), *_OPTIONS, f"{user}@127.0.0.1:{src}", str(dst)]
+    env = {**os.environ, "SSHPASS": password}
+    return subprocess.run(
+        cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False, env=env
+    )
+
+
 def ssh_command(
     port: int, command: str, *, user: str = ADMIN_USER, password: str = ADMIN_PASSWORD, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
