@@ -63,6 +63,10 @@ class Limits:
     worker_filter_size: int = 1000  # filters of this many elements (subtree) or characters (XPath) run off the loop
     max_filter_regex_chars: int = 1024  # a CLI `| include` regex; a longer one is matched as literal text
     max_filter_regex_bytes: int = 8 * 1024 * 1024  # RE2 program memory of one CLI filter regex
+    restconf_max_body_bytes: int = 16 * 1024 * 1024  # one RESTCONF request body (413 too-big beyond)
+    restconf_max_header_bytes: int = 8190  # one RESTCONF request line or header field (aiohttp's own default)
+    restconf_max_connections: int = 64  # open RESTCONF (HTTPS) connections; more are closed at once
+    restconf_timeout_s: float = 60.0  # RESTCONF: TLS handshake, idle keep-alive, reading a request body
 
 
 DEFAULT_LIMITS = Limits()

@@ -90,6 +90,13 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         "--ssh-port", type=int, default=8022, help="device SSH port: CLI, SCP (default: %(default)s; 0: any free port)"
     )
     p.add_argument(
+        "--restconf-port",
+        type=int,
+        default=8443,
+        help="RESTCONF HTTPS port, open while `restconf` and `ip http secure-server` are configured "
+        "(default: %(default)s; 0: any free port)",
+    )
+    p.add_argument(
         "--ready-file",
         type=Path,
         default=None,
@@ -160,6 +167,7 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         host=ns.host,
         netconf_port=ns.netconf_port,
         ssh_port=ns.ssh_port,
+        restconf_port=ns.restconf_port,
         admin_user=ns.admin_user,
         admin_password=password,
         admin_password_source=source,

@@ -27,6 +27,7 @@ from iosxe_agent.device.aaa.authorization import Login
 from iosxe_agent.device.aaa.network import NetworkAaa
 from iosxe_agent.device.aaa.quiet_mode import QuietLogin
 from iosxe_agent.device.bootstrap import hashed_bootstrap_config, random_password
+from iosxe_agent.device.cli_map.flagged import reconcile_flagged_lists
 from iosxe_agent.device.debug import Debug, DebugFlags
 from iosxe_agent.device.egress import LOOPBACK, Egress, EgressPolicy
 from iosxe_agent.device.files import Flash
@@ -59,6 +60,10 @@ from iosxe_agent.netconf.server import NetconfServer
 from iosxe_agent.netconf.services import NetconfServices
 from iosxe_agent.netconf.session import NetconfSession
 from iosxe_agent.oplog import working_for
+from iosxe_agent.restconf.auth import RestconfLogin
+from iosxe_agent.restconf.handlers import RestconfApi
+from iosxe_agent.restconf.service import RestconfService
+from iosxe_agent.restconf.version import DatastoreVersion
 from iosxe_agent.yang.schema import Schema
 
 BOOTSTRAP_KEY_LABEL = "Router.lab.local"
@@ -71,6 +76,8 @@ class DeviceOptions:
     host: str = "127.0.0.1"
     netconf_port: int = 0
     ssh_port: int = 0
+    #: RESTCONF's HTTPS port, bound while ``restconf`` and ``ip http secure-server`` are configured (0: any free)
+    restconf_port: int = 0
     #: offer :startup and :confirmed-commit:1.1 (the schema must be compiled with the same choice)
     netconf_extensions: bool = False
     persist_running: bool = False
@@ -111,7 +118,9 @@ class Device:
             limits,
             StorePaths(state_dir / "startup-config.xml", state_dir / "running-config.xml", options.persist_running),
         )
+        self.log.follow(lambda: views.logging(self.stores.running))  # logging buffered|console|monitor|trap
         self.stores.normalize_with(hash_clear_secrets)
+        self.stores.normalize_with(reconcile_flagged_lists)  # typed cipher lists follow NETCONF's leaves
         self.stores.upgrade_with(upgrade_stored)  # state directories of older versions still load
         self.stores.subscribe(PrintableCheck(schema))  # values IOS text cannot carry are refused (config injection)
         self.registry = Registry()
@@ -126,6 +135,7 @@ class Device:
         self.stores.confirm.listeners.append(datastore_ops.confirm_notifier(self.notifications))
         schema_ops.register(self.registry, schema)  # get-schema; yang-library 1.0/1.1 in the hello
         self.services = NetconfServices(schema, self.stores, limits, self.registry, options.netconf_extensions)
+        self.services.candidate_enabled = lambda: views.netconf(self.stores.running).candidate_datastore
         monitoring.install(self.services, schema_url=schema_url)  # netconf-state, modules-state, yang-library
         #: the IOS file system (flash:, running-config, startup-config): one copy for the CLI, the RPC and SCP
         self.files = DeviceFiles(
@@ -182,6 +192,25 @@ class Device:
         self.services.state_providers.append(self.notifications.streams_state)
         self.push = push_ops.install(self.registry, self.services)  # dynamic subscriptions (yang-push)
         self.services.idle_exemptions += [self.notifications.subscribed, lambda sid: bool(self.push.of_session(sid))]
+        self.restconf = self._restconf_service()
+
+    def _restconf_service(self) -> RestconfService:
+        """RESTCONF on the same services, datastores and AAA as NETCONF, started and stopped by commits."""
+        version = DatastoreVersion()  # ETag / Last-Modified of running
+        self.stores.listen(version.on_commit)
+        running = lambda: self.stores.running  # noqa: E731 - the tree of the moment, read at each request
+        login = RestconfLogin(running, Login(self.stores, self.aaa).authenticate)
+        service = RestconfService(
+            RestconfApi(self.services, version),
+            login,
+            self.limits,
+            host=self.options.host,
+            port=self.options.restconf_port,
+            state_dir=self.state_dir,
+            running=running,
+        )
+        self.stores.listen(service.on_commit)
+        return service
 
     def name(self) -> str:
         """The device's name on operator-log lines: the configured one, else the current hostname."""
@@ -252,15 +281,15 @@ class Device:
                 schema = self.stores.schema
                 config = seeded_config(seed, schema, self.limits, user=user, secret_hash=secret, hostname=name)
             else:
-                config = hashed_bootstrap_config(user, secret)
+                config = hashed_bootstrap_config(user, secret, self.cli.serial)
                 if name is not None:
                     with_hostname(config, name)
             self._first_key_label = first_key_label(config, BOOTSTRAP_KEY_LABEL)
             return config
 
+        self.cli.serial = device_serial(self.state_dir)  # before the bootstrap: its licence UDI carries it
         with working_for(self.name):
             self.stores.load(bootstrap)
-        self.cli.serial = device_serial(self.state_dir)
 
     async def start(self, ports: DevicePorts | None = None) -> None:
         """Start the device SSH server (if a host key exists) and the NETCONF listener, on ``ports`` if given
@@ -282,6 +311,7 @@ class Device:
             self.netconf = NetconfServer(self.services, login, [host_key])
             sock = ports.netconf if ports is not None else None
             self.netconf_port = await self.netconf.start(self.options.host, self.options.netconf_port, sock)
+            await self.restconf.start()
 
     async def _netconf_host_key(self, seed: asyncssh.SSHKey | None) -> asyncssh.SSHKey:
         """NETCONF has its own host key file, so zeroizing device RSA keys never locks automation out. A first
@@ -300,6 +330,7 @@ class Device:
         """Stop every listener."""
         with working_for(self.name):
             self._ssh_follows_keys = False
+            await self.restconf.stop()
             if self.netconf is not None:
                 await self.netconf.stop()
             await self.ssh.stop()

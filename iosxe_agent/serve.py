@@ -61,6 +61,7 @@ def device_options(settings: Settings) -> DeviceOptions:
         host=settings.host,
         netconf_port=settings.netconf_port,
         ssh_port=settings.ssh_port,
+        restconf_port=settings.restconf_port,
         netconf_extensions=settings.netconf_extensions,
         persist_running=settings.persist_running,
         sftp=settings.sftp,

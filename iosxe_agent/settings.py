@@ -24,6 +24,7 @@ class Settings:
     host: str = "127.0.0.1"
     netconf_port: int = 8830
     ssh_port: int = 8022
+    restconf_port: int = 8443  # HTTPS, bound while `restconf` and `ip http secure-server` are configured
     admin_user: str | None = None
     admin_password: str | None = None
     #: where ``admin_password`` came from, for the start-up message (``--admin-password-file F`` …)

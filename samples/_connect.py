@@ -36,9 +36,13 @@ def connect(description: str) -> manager.Manager:
 
 
 def apply_and_show(m: manager.Manager, config: str, show: str) -> None:
-    """Edit the candidate, commit, and print the get-config of the subtree ``show`` (a subtree filter)."""
-    m.edit_config(target="candidate", config=config)
-    m.commit()
+    """Edit the candidate and commit (running directly when the device has no candidate datastore: a 17.12 box
+    without ``netconf-yang feature candidate-datastore``), and print the get-config of the subtree ``show``."""
+    if ":candidate" in m.server_capabilities:
+        m.edit_config(target="candidate", config=config)
+        m.commit()
+    else:
+        m.edit_config(target="running", config=config)
     reply = m.get_config(source="running", filter=("subtree", show))
     data = etree.fromstring(reply.xml.encode()).find("{urn:ietf:params:xml:ns:netconf:base:1.0}data")
     print(etree.tostring(data, pretty_print=True).decode())

@@ -11,10 +11,20 @@ import datetime as dt
 import time
 from collections.abc import Awaitable, Callable
 
-from iosxe_agent.cli import crypto_cmds, file_cmds, show, show_aaa, ssh_client
+from iosxe_agent.cli import (
+    archive_cmds,
+    crypto_cmds,
+    file_cmds,
+    show,
+    show_aaa,
+    show_interfaces,
+    show_system,
+    show_unmodelled,
+    ssh_client,
+)
 from iosxe_agent.cli.context import CliSession
 from iosxe_agent.cli.parser import Node, add
-from iosxe_agent.datastore.store import DATASTORES, StoreError
+from iosxe_agent.datastore.store import DATASTORES
 from iosxe_agent.device import views
 from iosxe_agent.device.cli_map.render import render_running_config
 from iosxe_agent.device.debug import Debug, show_debugging
@@ -35,11 +45,15 @@ async def show_privilege(s: CliSession, args: tuple[str, ...]) -> str:
 
 
 async def show_version(s: CliSession, args: tuple[str, ...]) -> str:
-    return show.show_version(s.device.hostname, time.time() - s.device.started, serial=s.device.serial)
+    ports = views.interfaces(s.device.running).count("GigabitEthernet")
+    return show.show_version(
+        s.device.hostname, time.time() - s.device.started, serial=s.device.serial, gigabit_interfaces=ports
+    )
 
 
 async def show_clock(s: CliSession, args: tuple[str, ...]) -> str:
-    return show.show_clock(dt.datetime.now(dt.UTC))
+    zone = views.clock(s.device.running)
+    return show.show_clock(dt.datetime.now(dt.UTC), zone.name, zone.offset)
 
 
 async def show_users(s: CliSession, args: tuple[str, ...]) -> str:
@@ -190,16 +204,9 @@ async def configure_terminal(s: CliSession, args: tuple[str, ...]) -> object:
     return CONFIG_MODE
 
 
-async def save(s: CliSession) -> str:
-    try:
-        s.device.stores.save(s.origin())
-    except StoreError as exc:
-        return "% " + "; ".join(e.message for e in exc.errors)
-    return "Building configuration...\n[OK]"
-
-
 async def write_memory(s: CliSession, args: tuple[str, ...]) -> str:
-    return await save(s)
+    """``write memory``: the save (and archive, with ``archive`` / ``write-memory``) of ``copy run start``."""
+    return await file_cmds.save(s)
 
 
 async def copy_run_start(s: CliSession, args: tuple[str, ...]) -> str:
@@ -279,5 +286,9 @@ def exec_tree() -> Node:
     add(root, "show debugging", show_debug, "State of each debugging option", 15)
     add(root, "no debug all", undebug_all, "Disable all debugging", 15)
     file_cmds.register(root)  # dir, more, delete, copy, verify /md5, show startup-config (flash:, configs, scp://)
+    archive_cmds.register(root)  # archive config, show archive [config …], configure replace|confirm|revert
     ssh_client.register(root)  # ssh -l WORD [-p <1-65535>] WORD
+    show_system.register(root)  # show hosts, show inventory, show install summary
+    show_interfaces.register(root)  # show interfaces [NAME|description], show ip interface brief
+    add(root, "show iosxe-agent unmodelled", show_unmodelled.show_unmodelled, "Lines kept as text", 15)
     return root

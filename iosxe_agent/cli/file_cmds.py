@@ -13,8 +13,11 @@ obeyed (what ``more`` prints of a file's content is the content, as on IOS).
 What they print follows IOS (``Destination filename [x]?``, ``Delete filename [x]?`` / ``Delete flash:/x?
 [confirm]``, ``%Warning:There is a file already existing with this name`` / ``Do you want to over write?
 [confirm]``, ``1234 bytes copied in 0.012 secs (102833 bytes/sec)``). A configuration file copied to
-running-config is merged through the one commit pipeline; a line in it that is not a command is shown with IOS's
-caret error and the whole file is refused (nothing changes), as SCP uploads to running-config are.
+running-config is merged through the one commit pipeline with IOS's file semantics: the lines that are commands
+apply, in order; each that is not is shown as IOS's console shows it during a copy (the caret under the column
+where it went wrong, the line itself not echoed, then ``% Invalid input detected at '^' marker.``), before the
+``bytes copied`` line. ``write memory`` and ``copy running-config startup-config`` also archive running-config when
+``archive`` / ``write-memory`` is configured (:mod:`iosxe_agent.cli.archive_cmds`).
 
 How much ``copy`` and ``delete`` ask is configuration, ``file prompt`` (:func:`iosxe_agent.device.views.files`):
 ``alert``, IOS's default, asks the questions above (``noisy`` asks the same here); ``quiet`` asks nothing the
@@ -53,8 +56,9 @@ from iosxe_agent.cli.parser import Node, add
 from iosxe_agent.cli.scp_copy import ScpUrl, parse_scp_url
 from iosxe_agent.cli.verify import md5_of, render_verify
 from iosxe_agent.device import views
+from iosxe_agent.device.archive import ArchiveError
 from iosxe_agent.device.cli_map.render import render_running_config
-from iosxe_agent.device.config_files import ConfigFileError
+from iosxe_agent.device.config_files import ConfigFileError, console_lines
 from iosxe_agent.device.files import Flash, FlashError
 from iosxe_agent.device.filesystem import DeviceFiles, FileKind, Url, locate
 
@@ -260,17 +264,40 @@ async def _ask_destination(
 
 
 async def _local_copy(s: CliSession, files: DeviceFiles, src: Url, dst: Url) -> str:
-    """The device file system's copy, told the IOS way."""
+    """The device file system's copy, told the IOS way: the lines of a configuration file that are not commands
+    (skipped; the others applied) as IOS's console shows them, then ``N bytes copied``."""
+    if src.kind is FileKind.RUNNING and dst.kind is FileKind.STARTUP:
+        return await save(s)
     started = time.perf_counter()
     try:
-        count = await files.copy(src, dst, s.origin())
+        count, skipped = await files.copy(src, dst, s.origin())
     except ConfigFileError as exc:
         return "\n".join(printable(line) for line in exc.lines)
     except FlashError as exc:
         return printable(str(exc))
-    if src.kind is FileKind.RUNNING and dst.kind is FileKind.STARTUP:
-        return "Building configuration...\n[OK]"
-    return _copied(count, started, dst)
+    return "\n".join([*(printable(line) for line in console_lines(skipped)), _copied(count, started, dst)])
+
+
+async def save(s: CliSession) -> str:
+    """``write memory`` / ``copy running-config startup-config``: running becomes startup and, with ``archive``
+    / ``write-memory`` configured, is archived too (an archive that cannot be written is reported after
+    ``[OK]``: startup is saved all the same)."""
+    files = _files(s)
+    if files is None:
+        return NO_FS
+    archive = views.archive(s.device.running)
+    try:
+        files.save_running(s.origin(), s.device.hostname, archive.enabled and archive.write_memory, now())
+    except ConfigFileError as exc:  # the datastore refused (startup locked by a NETCONF session)
+        return printable("% " + "; ".join(e.message for e in exc.errors) if exc.errors else str(exc))
+    except ArchiveError as exc:
+        return f"Building configuration...\n[OK]\n{printable(str(exc))}"
+    return "Building configuration...\n[OK]"
+
+
+def now() -> datetime:
+    """The device clock (UTC), for the names of archive files."""
+    return datetime.now(UTC)
 
 
 def _copied(count: int, started: float, dst: Url | None = None) -> str:
@@ -344,12 +371,12 @@ async def _download_config(
             return scp_copy.transfer_error("reading", url, exc)
     head = f"{got.sending_line()}\n!"
     try:
-        await files.write(dst, data, s.origin())
+        skipped = await files.write(dst, data, s.origin())
     except ConfigFileError as exc:
         return "\n".join([head, *(printable(line) for line in exc.lines)])
     except FlashError as exc:
         return f"{head}\n{printable(str(exc))}"
-    return f"{head}\n{_copied(len(data), started, dst)}"
+    return "\n".join([head, *(printable(line) for line in console_lines(skipped)), _copied(len(data), started, dst)])
 
 
 async def _upload(s: CliSession, files: DeviceFiles, src: Url, url: ScpUrl, quiet: bool) -> str:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+from collections.abc import Awaitable
 from functools import lru_cache
 
 import asyncssh
@@ -19,8 +20,9 @@ from iosxe_agent.cli import config_mode, ssh_client
 from iosxe_agent.cli.context import CliDevice, CliSession
 from iosxe_agent.cli.exec_cmds import CONFIG_MODE, exec_tree
 from iosxe_agent.cli.pager import MORE, apply_filters, pages, split_pipe
-from iosxe_agent.cli.parser import Error, Node, complete_word, help_lines, match
+from iosxe_agent.cli.parser import INCOMPLETE, INVALID, Error, Node, complete_word, help_lines, match
 from iosxe_agent.device import views
+from iosxe_agent.device.device_session import DeviceSession
 from iosxe_agent.device.sessions import SessionInfo
 from iosxe_agent.limits import Limits
 
@@ -55,6 +57,10 @@ class _Terminal:
         #: asyncssh's line editor, which the server wraps every channel in and which works only on a terminal
         self.line_editor = chan if self.editor and isinstance(chan, asyncssh.SSHLineEditorChannel) else None
         self.at_line_start = True  # False after a prompt or a question: a log line must open a line of its own
+        #: True while the shell waits for a command line (from the start: input may arrive before the first prompt)
+        self.awaiting_command = True
+        if isinstance(process, DeviceSession):
+            process.on_input = self._on_input
 
     def write(self, text: str) -> None:
         if text:
@@ -93,10 +99,35 @@ class _Terminal:
 
     async def readline(self) -> str:
         await self.drain()
-        line = await asyncio.wait_for(self.process.stdin.readline(), self.idle)
+        line = await self._listening(self.process.stdin.readline())
         self.info.bytes_in += len(line)
         self.at_line_start = self.editor  # the line editor echoed the end of the line
         return line
+
+    def _on_input(self, data: str) -> None:
+        """A bare Enter typed at the command prompt holds all further input until the next read.
+
+        IOS echoes what is typed ahead only when it reads it, after the prompt; asyncssh's line editor echoes input
+        the moment it arrives. A client that sends a bare newline to find the prompt and then its first command at
+        once (scrapli, netmiko, unicon; often both still unread when the shell starts) would otherwise see that
+        command's echo *before* the prompt the newline earned, take that prompt as its command's end and read every
+        later output one command late, or hang on ``Router#Router#``. Called as the line is queued (before any
+        later input is delivered), so the hold is exact; only at the command prompt, never under the device's own
+        ``ssh`` (raw input, read by the bridge)."""
+        if self.awaiting_command and self.line_editor is not None and data.endswith("\n") and not data.strip():
+            self.process.channel.pause_reading()
+
+    async def _listening(self, read: Awaitable[str]) -> str:
+        """``read`` with held input let through while it waits; a read that the buffered input already satisfies
+        lets nothing more through (so asyncssh's own flow control of unread input keeps its say)."""
+        task = asyncio.ensure_future(read)
+        try:
+            await asyncio.sleep(0)  # one step: a read satisfied by buffered input is done now
+            if not task.done() and self.line_editor is not None:
+                self.process.channel.resume_reading()
+            return await asyncio.wait_for(task, self.idle)
+        finally:
+            task.cancel()
 
     async def ask(self, prompt: str, echo: bool) -> str:
         self.write(prompt)
@@ -116,7 +147,7 @@ class _Terminal:
         if self.line_editor is not None:
             self.line_editor.set_line_mode(False)
         try:
-            return await asyncio.wait_for(self.process.stdin.read(1), self.idle)
+            return await self._listening(self.process.stdin.read(1))
         finally:
             if self.line_editor is not None:
                 self.line_editor.set_line_mode(True)
@@ -155,6 +186,17 @@ async def run_command(s: CliSession, line: str) -> str:
         return "Enter configuration commands, one per line.  End with CNTL/Z."
     text = str(result or "")
     return apply_filters(text, filters, s.device.stores.limits) if filters else text
+
+
+#: The messages IOS follows with an empty line before the prompt (CLI reference §3.3; not ``% Ambiguous command``)
+BLANK_AFTER = (INVALID, INCOMPLETE)
+
+
+def shown(out: str) -> str:
+    """A command's output as the terminal gets it (without its final line end, which the shell adds): trailing
+    line ends dropped, except the empty line IOS prints after ``% Invalid input …`` and ``% Incomplete command.``."""
+    text = out.rstrip("\n")
+    return text + "\n" if text.endswith(BLANK_AFTER) else text
 
 
 async def _page(term: _Terminal, s: CliSession, text: str) -> None:
@@ -226,6 +268,7 @@ async def run_cli(process: asyncssh.SSHServerProcess[str], info: SessionInfo, *,
                 term.line_editor.set_input(restore, len(restore))
                 term.process.stdout.write("")  # set_input only buffers its drawing; an (empty) write sends it
                 restore = None
+            term.awaiting_command = True
             try:
                 raw = await term.readline()
             except TimeoutError:
@@ -241,11 +284,12 @@ async def run_cli(process: asyncssh.SSHServerProcess[str], info: SessionInfo, *,
                 continue
             if not raw:
                 break
+            term.awaiting_command = False
             line = raw.rstrip("\r\n")
             try:
                 out = await config_mode.handle(s, line, run_command) if s.modes else await run_command(s, line)
                 if out:
-                    await _page(term, s, out.rstrip("\n")) if not s.modes else term.write(out.rstrip("\n") + "\n")
+                    await _page(term, s, shown(out)) if not s.modes else term.write(shown(out) + "\n")
             except asyncssh.BreakReceived:  # Ctrl-C at a question (enable's Password:, a [confirm]) aborts it
                 _interrupt(term, s)
         process.exit(0)

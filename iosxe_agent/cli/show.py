@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from iosxe_agent.datastore.names import Datastore
 from iosxe_agent.datastore.store import CANDIDATE, RUNNING, STARTUP
@@ -293,11 +293,11 @@ def show_version(
 # -- show clock, show privilege -------------------------------------------------------------------------------
 
 
-def show_clock(now: datetime) -> str:
+def show_clock(now: datetime, zone: str = "UTC", offset: timedelta = timedelta(0)) -> str:
     """``show clock``: ``*10:15:02.123 UTC Tue Nov 24 2026`` (``*``: the clock is not NTP-synchronised; the
-    day is not padded). A naive ``now`` is taken as UTC."""
-    t = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
-    return f"*{t:%H:%M:%S}.{t.microsecond // 1000:03d} UTC {t:%a %b} {t.day} {t.year}"
+    day is not padded), in the ``clock timezone`` (its name, ``offset`` from UTC). A naive ``now`` is UTC."""
+    t = (now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)) + offset
+    return f"*{t:%H:%M:%S}.{t.microsecond // 1000:03d} {zone} {t:%a %b} {t.day} {t.year}"
 
 
 def show_privilege(level: int) -> str:

@@ -30,8 +30,9 @@ Messages (our choice where no capture was found, UNVERIFIED): ``% Connection ref
 ``% Unknown command or computer name, or unable to find computer address`` (reference §3.3 shows this one),
 ``% Authentication failed.``, ``[Connection to HOST closed by foreign host]``; a failed negotiation logs
 ``%SSH-3-NO_MATCH`` and prints ``[Connection to HOST aborted: error status 0]`` (both from a real capture);
-``-v 1``: ``% SSH version 1 is not supported`` (17.12 has no SSHv1; our wording); ``-vrf NAME`` other than the
-device's ``Mgmt-intf``: ``% VRF NAME does not have a valid VPN ID`` (our wording). ``-l user:rotaryN`` /
+``-v 1``: ``% SSH version 1 is not supported`` (17.12 has no SSHv1; our wording); ``-vrf NAME`` naming no
+``vrf definition`` (a new device has ``Mgmt-intf``): ``% VRF NAME does not have a valid VPN ID`` (our wording).
+``-l user:rotaryN`` /
 ``user:N`` are sent as the user name unchanged: on IOS they are reverse-SSH requests that the *server* (a terminal
 server with ``rotary`` lines) interprets, not the client. Not modelled: the escape sequence (Ctrl-Shift-6 x) that
 suspends a session, ``transport output`` restrictions of the line.
@@ -72,8 +73,6 @@ CLIENT_VERSION = "Cisco-1.25"  # the version string IOS XE's client sends (SSH-2
 TIMED_OUT = "% Connection timed out; remote host not responding"
 SERVER_AUTH_FAILED = "Server Authentication Failed"
 V1_UNSUPPORTED = "% SSH version 1 is not supported"
-#: VRFs the device has besides the global table (its management port's, as on a 17.x router)
-VRFS = frozenset({"Mgmt-intf"})
 
 
 class Terminal(Protocol):
@@ -134,7 +133,7 @@ async def ssh_session(s: CliSession, words: tuple[str, ...]) -> str:
         return "% SSH client is not available on this line"
     if args.version == 1:
         return V1_UNSUPPORTED
-    if args.vrf is not None and args.vrf not in VRFS:
+    if args.vrf is not None and args.vrf not in views.interfaces(s.device.running).vrfs:
         return f"% VRF {args.vrf} does not have a valid VPN ID"
     if not s.device.egress.permit(args.host, args.port, "ssh"):
         return TIMED_OUT  # as a host that never answers, at once and with nothing sent (not even a DNS query)
@@ -346,8 +345,11 @@ class _Client(asyncssh.SSHClient):
 
 
 def _set_raw(process: asyncssh.SSHServerProcess[str], raw: bool) -> None:
-    """Local line editing and echo off while the remote shell has the keyboard (pty sessions only)."""
+    """Local line editing and echo off while the remote shell has the keyboard (pty sessions only). Raw input is the
+    bridge's to read as it comes, so a hold the shell put on it (after a bare Enter, cli/shell.py) ends here."""
     chan: Any = process.channel  # an SSHLineEditorChannel when the session has a pty
+    if raw:
+        chan.resume_reading()
     with contextlib.suppress(AttributeError, asyncssh.Error):
         chan.set_line_mode(not raw)
     with contextlib.suppress(AttributeError, asyncssh.Error):

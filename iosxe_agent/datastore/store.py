@@ -170,7 +170,9 @@ class Stores:
     def _loaded(self, config: etree._Element, what: str) -> etree._Element:
         for upgrade in self._upgrades:
             upgrade(config)
-        result = load_config(config, self.schema, max_elements=self.limits.max_edit_elements)
+        # the device's own configuration (bootstrap, stored state) is bounded by load_config's whole-configuration
+        # bound, not by the per-edit one a client's edit gets: a smaller --limit must never stop a device starting
+        result = load_config(config, self.schema)
         if result.tree is not None:
             self._normalize(result.tree)
         errors = result.errors or (validate(result.tree, self.schema) if result.tree is not None else ())

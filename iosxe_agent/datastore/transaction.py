@@ -22,6 +22,7 @@ class Face(enum.StrEnum):
     NETCONF = "netconf"
     CLI = "cli"
     SCP = "scp"
+    RESTCONF = "restconf"
     RECOVERY = "recovery"
     SYSTEM = "system"
 

@@ -141,6 +141,9 @@ class DeviceSession(asyncssh.SSHServerProcess[Any]):
         self.allow_sftp = allow_sftp
         self.files_server: ScpServer | None = None
         self._record: SessionInfo | None = None
+        #: told of each piece of input once it is queued for reading (a line, with a pty's line editor): the CLI
+        #: holds what follows a bare Enter until it has printed that Enter's prompt (cli/shell.py)
+        self.on_input: Callable[[str], None] | None = None
 
     # -- what the SCP server reads --------------------------------------------------------------------------------
     @property
@@ -184,6 +187,11 @@ class DeviceSession(asyncssh.SSHServerProcess[Any]):
             self._record = None
 
     # -- asyncssh's hooks -----------------------------------------------------------------------------------------
+    def data_received(self, data: Any, datatype: asyncssh.DataType) -> None:
+        super().data_received(data, datatype)
+        if self.on_input is not None and datatype is None:
+            self.on_input(data)
+
     def _start_files(self, chan: SSHChannel[bytes]) -> ScpServer:
         host = self.owner.service
         files = host.files

@@ -19,9 +19,14 @@ like. Here each destination has one written form, the one IOS writes, whatever f
   ``more system:running-config``) is IOS text, what ``show running-config`` prints without its ``Building
   configuration...`` / ``Current configuration : N bytes`` lines (:meth:`DeviceFiles.render`);
 * **a file written to running-config** is parsed (IOS text with the CLI table, or the XML ``<config>`` form, see
-  :func:`iosxe_agent.device.config_files.read_config`) on top of running and *merged* through the one commit pipeline,
-  as IOS ``copy F running-config`` does; a line that is not a command refuses the whole file;
-* **a file written to startup-config** is parsed on its own, validated, and *replaces* startup;
+  :func:`iosxe_agent.device.config_files.read_config_file`) on top of running and *merged* through the one commit
+  pipeline, as IOS ``copy F running-config`` does: every line that is a command applies, in order, as if typed;
+  a line that is not is skipped and returned to the face, which reports it as IOS does (the CLI with the caret,
+  SCP on the client's stderr, the RPC in its result). If the datastore refuses the result, nothing changes;
+* **a file written to startup-config** is parsed on its own, validated, and *replaces* startup (its lines that are
+  not commands are skipped and reported the same way: IOS would skip them when it boots from it);
+* ``configure replace F`` (:meth:`DeviceFiles.replace_running`) is all or nothing: the file must be a whole valid
+  configuration, which replaces running in one transaction, or nothing changes;
 * ``copy running-config startup-config`` is the datastore's save (the same tree, not a re-parse);
 * flash: to flash: streams the bytes (images are large).
 
@@ -40,14 +45,17 @@ import shutil
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
 from iosxe_agent.datastore.store import RUNNING, STARTUP, StoreError, Stores
 from iosxe_agent.datastore.transaction import Origin
-from iosxe_agent.device.cli_map.parse import Action
+from iosxe_agent.device import views
+from iosxe_agent.device.archive import ConfigArchive
+from iosxe_agent.device.cli_map.parse import Action, LineError
 from iosxe_agent.device.cli_map.render import render_running_config
-from iosxe_agent.device.config_files import ConfigFileError, read_config_actions
+from iosxe_agent.device.config_files import ConfigFileError, read_config, read_config_file
 from iosxe_agent.device.files import Flash, FlashError
 from iosxe_agent.limits import Limits
 
@@ -155,6 +163,8 @@ class DeviceFiles:
         #: device-wide session ids (shared with NETCONF and the CLI) for the origin of an SCP change, so an SCP
         #: session is never taken for the holder of a NETCONF lock (nor for the system)
         self.session_ids = session_ids
+        #: the archive files this device wrote since it started (``archive config``, ``show archive``)
+        self.archive = ConfigArchive(flash, _flash_name)
 
     # -- reading ------------------------------------------------------------------------------------------------
     def render(self, kind: FileKind) -> bytes:
@@ -208,24 +218,66 @@ class DeviceFiles:
             raise FlashError(f"%Error copying {src} (Source and destination are the same)")
 
     # -- writing ------------------------------------------------------------------------------------------------
-    async def write(self, url: Url, data: bytes, origin: Origin) -> None:
+    async def write(self, url: Url, data: bytes, origin: Origin) -> tuple[LineError, ...]:
         """Write a whole file: a flash: file atomically; a configuration merged into running or replacing startup
-        (parsed in a worker thread, committed on the loop). Raises FlashError (ConfigFileError for a refused
-        configuration); nothing changes then."""
+        (parsed in a worker thread, committed on the loop) with IOS's file semantics: returns the lines that were
+        skipped, not being commands. Raises FlashError (ConfigFileError for a configuration the datastore
+        refused, or no configuration at all); nothing changes then."""
         self.check_file(url)
         if url.kind is FileKind.FLASH:
             await asyncio.to_thread(self.flash.write, url.name, data)
-            return
+            return ()
+        self._check_size(url, data)
+        base = self.stores.running if url.kind is FileKind.RUNNING else None
+        read = await asyncio.to_thread(read_config_file, data, str(url), base)
+        if url.kind is FileKind.RUNNING:
+            self._commit(url, lambda: self.stores.edit(RUNNING, read.config, origin, default_operation="merge"))
+            if read.actions and self.actions is not None:
+                await self.actions(read.actions)  # crypto key lines: after the configuration they follow, in order
+        else:  # startup keeps configuration only: its crypto key lines are not run (IOS runs them at reload)
+            self._commit(url, lambda: self.stores.replace(STARTUP, self.stores.parse_config(read.config), origin))
+        return read.skipped
+
+    def _check_size(self, url: Url, data: bytes) -> None:
         if len(data) > self.limits.max_config_bytes:
             raise ConfigFileError(f"%Error writing {url} (File too large)")
-        base = self.stores.running if url.kind is FileKind.RUNNING else None
-        config, actions = await asyncio.to_thread(read_config_actions, data, str(url), base)
-        if url.kind is FileKind.RUNNING:
-            self._commit(url, lambda: self.stores.edit(RUNNING, config, origin, default_operation="merge"))
-            if actions and self.actions is not None:
-                await self.actions(actions)  # crypto key lines: after the configuration they follow, in order
-        else:  # startup keeps configuration only: its crypto key lines are not run (IOS runs them at reload)
-            self._commit(url, lambda: self.stores.replace(STARTUP, self.stores.parse_config(config), origin))
+
+    async def replace_running(self, src: Url, origin: Origin, *, revert_after_s: float | None = None) -> None:
+        """``configure replace SRC``: running becomes the whole configuration in SRC, in one transaction, or
+        nothing changes (a line that is not a command, a configuration the datastore refuses). With
+        ``revert_after_s`` it reverts unless confirmed in time (``configure replace … time N``). Raises
+        FlashError / ConfigFileError."""
+        self.check_file(src)
+        if src.kind is FileKind.RUNNING:
+            return  # running replaced by itself: nothing to do
+        data = await asyncio.to_thread(self.read, src)
+        self._check_size(src, data)
+        config = await asyncio.to_thread(read_config, data, str(src), None)
+        stores = self.stores
+
+        def change() -> None:
+            tree = stores.parse_config(config)
+            if revert_after_s is None:
+                stores.replace(RUNNING, tree, origin)
+            else:
+                stores.timed_replace(tree, origin, revert_after_s)
+
+        self._commit(src, change)
+
+    def save_running(self, origin: Origin, hostname: str, archive: bool, now: datetime) -> str | None:
+        """``write memory`` / ``copy running-config startup-config``: running becomes startup and, with
+        ``archive`` (``archive`` / ``write-memory``), is also archived; returns the archive file's name.
+        Raises ConfigFileError (the datastore refused), ArchiveError (the archive file could not be written;
+        startup is saved all the same, as on IOS)."""
+        self._commit(Url(FileKind.STARTUP, text=STARTUP_CONFIG), lambda: self.stores.save(origin))
+        if not archive:
+            return None
+        return self.archive_running(hostname, now)
+
+    def archive_running(self, hostname: str, now: datetime) -> str:
+        """``archive config``: running-config as the next archive file. Raises ArchiveError."""
+        view = views.archive(self.stores.running)
+        return self.archive.save(view, hostname, self.render(FileKind.RUNNING), now)
 
     @staticmethod
     def _commit(url: Url, change: Callable[[], object]) -> None:
@@ -237,18 +289,20 @@ class DeviceFiles:
             raise ConfigFileError(f"%Error copying {url} ({message})", errors=tuple(exc.errors)) from None
 
     # -- the one copy -------------------------------------------------------------------------------------------
-    async def copy(self, src: Url, dst: Url, origin: Origin) -> int:
+    async def copy(self, src: Url, dst: Url, origin: Origin) -> tuple[int, tuple[LineError, ...]]:
         """``copy SRC DST`` on this device; returns the bytes copied (0 for running-config to startup-config,
-        which saves the running tree itself). Raises FlashError / ConfigFileError; nothing changes then."""
+        which saves the running tree itself) and the lines of a configuration file skipped because they are not
+        commands (IOS's file semantics: the other lines applied). Raises FlashError / ConfigFileError; nothing
+        changes then."""
         self.check_copy(src, dst)
         if src.kind is FileKind.RUNNING and dst.kind is FileKind.STARTUP:
             self._commit(dst, lambda: self.stores.save(origin))
-            return 0
+            return 0, ()
         if src.kind is FileKind.FLASH and dst.kind is FileKind.FLASH:
-            return await asyncio.to_thread(self._flash_to_flash, src.name, dst.name)
+            return await asyncio.to_thread(self._flash_to_flash, src.name, dst.name), ()
         data = await asyncio.to_thread(self.read, src)  # rendering a large configuration takes a while too
-        await self.write(dst, data, origin)
-        return len(data)
+        skipped = await self.write(dst, data, origin)
+        return len(data), skipped
 
     def _flash_to_flash(self, src: str, dst: str) -> int:
         """Stream one flash: file into another (written beside it, renamed over it when complete)."""
@@ -262,6 +316,12 @@ class DeviceFiles:
             writer.abort()
             raise
         return writer.size
+
+
+def _flash_name(text: str) -> str | None:
+    """The name in flash: of a URL (None: not a flash: file)."""
+    url = parse_url(text)
+    return url.name if url.kind is FileKind.FLASH and url.name else None
 
 
 __all__ = [

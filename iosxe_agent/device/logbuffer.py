@@ -15,9 +15,12 @@ is exactly what IOS would print on a console.
 Subscribers are called on the event loop they subscribed from (``call_soon_threadsafe`` when a message is
 emitted from a worker thread), or directly when they subscribed outside a loop.
 
-The ``show logging`` header follows a real 17.x IOL capture; its counters are this log's own, the levels are
-IOS's defaults, and the buffer size (``Log Buffer (N bytes)``) is the configured ``size_bytes`` (UNVERIFIED
-default; the buffer itself is bounded by message count).
+The ``show logging`` header follows a real 17.x IOL capture; its counters are this log's own, the levels, the
+buffer size and the source interface are the configured ones (``logging buffered|console|monitor|trap|
+source-interface``, read through :func:`iosxe_agent.device.views.logging`). The buffer keeps what ``logging
+buffered [SIZE] [LEVEL]`` lets in: a message more verbose than the level is not kept (its severity is the digit of
+``%FACILITY-N-MNEMONIC``; a debug line is 7), and the oldest lines go when the text exceeds SIZE bytes (or when
+``capacity`` messages are held).
 """
 
 from __future__ import annotations
@@ -26,18 +29,21 @@ import asyncio
 import collections
 import contextlib
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from iosxe_agent.device.views.logging_view import DEBUGGING, SEVERITIES, LoggingView
+
 log = logging.getLogger(__name__)
 
 #: The operator's console view of every device's IOS messages (stdout); nothing reads IOS state back from it.
 CONSOLE_LOGGER = "iosxe_agent.syslog"
 DEFAULT_CAPACITY = 4096  # messages
-DEFAULT_SIZE_BYTES = 102400  # what the header reports (UNVERIFIED as the C8000V default)
+_SEVERITY = re.compile(r"%[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*?-([0-7])-")
 
 Subscriber = Callable[[str], None]
 #: Receives one IOS message (``%FACILITY-SEV-MNEMONIC: text`` or a debug line): what emitters are given.
@@ -48,6 +54,12 @@ def ios_log_timestamp(created: float) -> str:
     """``*Nov 24 10:15:02.123`` for an epoch time (UTC; the day padded to two columns, ``*Mar  1``)."""
     t = datetime.fromtimestamp(created, UTC)
     return f"*{t:%b} {t.day:>2} {t:%H:%M:%S}.{t.microsecond // 1000:03d}"
+
+
+def severity_of(message: str) -> int:
+    """A message's syslog severity: the digit of ``%FACILITY-N-MNEMONIC``; debug output (no such tag) is 7."""
+    m = _SEVERITY.match(message)
+    return int(m.group(1)) if m else DEBUGGING
 
 
 def format_line(created: float, message: str) -> str:
@@ -80,7 +92,6 @@ class DeviceLog:
         self,
         capacity: int = DEFAULT_CAPACITY,
         *,
-        size_bytes: int = DEFAULT_SIZE_BYTES,
         name: Callable[[], str] = lambda: "",
         console: logging.Logger | None = None,
         clock: Callable[[], float] = time.time,
@@ -88,14 +99,16 @@ class DeviceLog:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
         self.capacity = capacity
-        self.size_bytes = size_bytes
+        #: the logging settings of the moment (the device hands in its running configuration's: :meth:`follow`)
+        self.settings: Callable[[], LoggingView] = LoggingView
         self.logged = 0  # messages received since start (IOS "messages logged")
         self.monitor_logged = 0  # lines handed to terminal monitors
         self._name = name
         self._console = console
         self._clock = clock
         self._lock = threading.Lock()  # messages may come from worker threads (key generation)
-        self._lines: collections.deque[str] = collections.deque(maxlen=capacity)
+        self._lines: collections.deque[str] = collections.deque()
+        self._bytes = 0  # text held, newlines included
         self._subscriptions: list[_Subscription] = []
 
     # -- emitting -------------------------------------------------------------------------------------------
@@ -103,8 +116,10 @@ class DeviceLog:
         """Log one IOS message: stamp it, keep it, show it to every monitoring terminal and the console."""
         message = message.rstrip()
         line = format_line(self._clock(), message)
+        settings = self.settings()
         with self._lock:
-            self._lines.append(line)
+            if severity_of(message) <= settings.buffer_level:
+                self._keep(line, settings.buffer_size)
             self.logged += 1
             subscriptions = list(self._subscriptions)
             if subscriptions:
@@ -118,6 +133,17 @@ class DeviceLog:
             elif not sub.loop.is_closed():
                 with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
                     sub.loop.call_soon_threadsafe(self._deliver, sub, line)
+
+    def follow(self, settings: Callable[[], LoggingView]) -> None:
+        """Take the buffer's size and level (and what ``show logging`` reports) from ``settings`` from now on."""
+        self.settings = settings
+
+    def _keep(self, line: str, size: int) -> None:
+        """Append ``line``, dropping the oldest lines beyond ``size`` bytes or ``capacity`` lines (lock held)."""
+        self._lines.append(line)
+        self._bytes += len(line) + 1
+        while len(self._lines) > 1 and (self._bytes > size or len(self._lines) > self.capacity):
+            self._bytes -= len(self._lines.popleft()) + 1
 
     def _deliver(self, sub: _Subscription, line: str) -> None:
         if sub not in self._subscriptions:
@@ -140,6 +166,7 @@ class DeviceLog:
         """``clear logging``: empty the buffer (the counters keep counting, as on IOS)."""
         with self._lock:
             self._lines.clear()
+            self._bytes = 0
 
     # -- terminal monitor -----------------------------------------------------------------------------------
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
@@ -163,10 +190,22 @@ class DeviceLog:
         return len(self._subscriptions)
 
 
+def _sink(level: int | None, logged: int, indent: str) -> list[str]:
+    """A ``Console|Monitor logging:`` entry: ``disabled`` for a sink that is off, else its level and count."""
+    if level is None:
+        return ["disabled"]
+    return [f"level {SEVERITIES[level]}, {logged} messages logged, xml disabled,", f"{indent}filtering disabled"]
+
+
 def show_logging(buffer: DeviceLog) -> str:
-    """``show logging``: the 17.x header (real IOL capture) with this log's counters, then its lines."""
+    """``show logging``: the 17.x header (real IOL capture) with this log's counters and the configured levels,
+    buffer size and source interface (:attr:`DeviceLog.settings`), then the buffered lines."""
     lines = buffer.lines()
     logged = buffer.logged
+    view = buffer.settings()
+    console = _sink(view.console_level, logged, " " * 21)
+    monitor = _sink(view.monitor_level, buffer.monitor_logged, " " * 21)
+    buffered = _sink(view.buffer_level, logged, " " * 20)
     header = [
         "Syslog logging: enabled (0 messages dropped, 0 messages rate-limited, 0 flushes, 0 overruns, "
         "xml disabled, filtering disabled)",
@@ -178,22 +217,23 @@ def show_logging(buffer: DeviceLog) -> str:
         "No Inactive Message Discriminator.",
         "",
         "",
-        f"    Console logging: level debugging, {logged} messages logged, xml disabled,",
-        "                     filtering disabled",
-        f"    Monitor logging: level debugging, {buffer.monitor_logged} messages logged, xml disabled,",
-        "                     filtering disabled",
-        f"    Buffer logging:  level debugging, {logged} messages logged, xml disabled,",
-        "                    filtering disabled",
+        f"    Console logging: {console[0]}",
+        *console[1:],
+        f"    Monitor logging: {monitor[0]}",
+        *monitor[1:],
+        f"    Buffer logging:  {buffered[0]}",
+        *buffered[1:],
         "    Exception Logging: size (8192 bytes)",
         "    Count and timestamp logging messages: disabled",
         "    Persistent logging: disabled",
         "",
         "No active filter modules.",
         "",
-        f"    Trap logging: level informational, {logged} message lines logged",
+        f"    Trap logging: level {SEVERITIES[view.trap_level]}, {logged} message lines logged",
         "        Logging Source-Interface:       VRF Name:",
+        *([f"        {view.source_interface}"] if view.source_interface else []),
         "",
-        f"Log Buffer ({buffer.size_bytes} bytes):",
+        f"Log Buffer ({view.buffer_size} bytes):",
         "",
     ]
     return "\n".join(header + lines)

@@ -6,6 +6,13 @@ NATIVE_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 AAA_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"
 SNMP_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-snmp"
 CRYPTO_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-crypto"
+ETHERNET_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-ethernet"
+HTTP_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-http"
+NTP_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-ntp"
+PLATFORM_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-platform"
+CALL_HOME_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-call-home"
+DIAGNOSTICS_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-diagnostics"
+PPP_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-ppp"
 RPC_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-rpc"
 IA_NS = "http://cisco.com/yang/cisco-ia"
 #: Our own module for what real 17.12 has only in the CLI (device-private: NETCONF never sees it).
@@ -18,6 +25,13 @@ MODULES = (
     "Cisco-IOS-XE-aaa",
     "Cisco-IOS-XE-snmp",
     "Cisco-IOS-XE-crypto",
+    "Cisco-IOS-XE-ethernet",
+    "Cisco-IOS-XE-http",
+    "Cisco-IOS-XE-ntp",
+    "Cisco-IOS-XE-platform",
+    "Cisco-IOS-XE-call-home",
+    "Cisco-IOS-XE-diagnostics",
+    "Cisco-IOS-XE-ppp",
     "Cisco-IOS-XE-rpc",
     "cisco-ia",
     "ietf-netconf-with-defaults",

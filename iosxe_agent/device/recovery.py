@@ -29,6 +29,7 @@ from iosxe_agent.datastore.store import RUNNING, STARTUP, StoreError, StorePaths
 from iosxe_agent.datastore.transaction import SYSTEM_SESSION_ID, Face, Origin
 from iosxe_agent.device import views
 from iosxe_agent.device.access import can_open_netconf, ios_methods
+from iosxe_agent.device.cli_map.flagged import reconcile_flagged_lists
 from iosxe_agent.device.names import AAA_NS, NATIVE_NS
 from iosxe_agent.device.passwords import type9_hash
 from iosxe_agent.device.secrets import hash_clear_secrets
@@ -106,6 +107,7 @@ def _loaded(schema: Schema, limits: Limits, tree: etree._Element) -> Stores:
     """In-memory datastores holding ``tree`` as running, parsed, normalized and validated as at start-up."""
     stores = Stores(schema, limits, StorePaths(None, None))
     stores.normalize_with(hash_clear_secrets)
+    stores.normalize_with(reconcile_flagged_lists)
     stores.upgrade_with(upgrade_stored)
     stores.load(lambda: tree)
     return stores

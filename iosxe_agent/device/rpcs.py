@@ -36,7 +36,9 @@ current-time        the device clock as RFC 3339 local time with offset (``2024-
 copy                ``copy SRC DST`` between running-config, startup-config and flash: files (leaves
                     ``source-drop-node-name``/``destination-drop-node-name``, or their 16.x names ``_source``/
                     ``_destination``). running->startup saves; anything->running-config *merges* into running, as
-                    IOS copy does; anything->startup-config replaces startup; a configuration->flash:F writes
+                    IOS copy does (lines that are not commands are skipped and named after the result text:
+                    "RPC request successful (N invalid line(s) skipped: …)"); anything->startup-config replaces
+                    startup; a configuration->flash:F writes
                     it as IOS text (byte for byte the file the CLI's copy writes); flash:F->flash:G copies it.
                     "RPC request successful" — the text the SAP asr1k-neutron driver compares the reply of a real
                     box with, for run->start under both leaf names. Other file systems (tftp:, ftp:, scp:,
@@ -56,7 +58,7 @@ from lxml import etree
 
 from iosxe_agent.datastore.names import Datastore
 from iosxe_agent.datastore.store import RUNNING, STARTUP, StoreError
-from iosxe_agent.device.config_files import ConfigFileError, read_config
+from iosxe_agent.device.config_files import ConfigFileError, read_config, skipped_summary
 from iosxe_agent.device.files import FlashError, encode_config
 from iosxe_agent.device.filesystem import DeviceFiles, FileKind, Url, parse_url
 from iosxe_agent.device.names import IA_NS, RPC_NS
@@ -196,12 +198,13 @@ class CiscoRpcs:
             if url.kind is FileKind.OTHER:
                 raise _not_supported(f"%Error opening {url} (file system not supported by this device)", element)
         try:
-            await self.files.copy(src, dst, origin(ctx))
+            _, skipped = await self.files.copy(src, dst, origin(ctx))
         except ConfigFileError as exc:
             raise (fault_from(exc.errors) if exc.errors else operation_failed(str(exc))) from exc
         except FlashError as exc:
             raise operation_failed(str(exc)) from exc
-        return _result(RPC_NS, COPY_OK)
+        # IOS's file semantics: the lines that are commands applied; the result names the ones that are not
+        return _result(RPC_NS, f"{COPY_OK} ({skipped_summary(skipped)})" if skipped else COPY_OK)
 
     # helpers ----------------------------------------------------------------------------------------------
     @staticmethod

@@ -24,9 +24,11 @@ Names (a leading ``/`` or ``./``, which SFTP clients add, is ignored):
                                                running-config`` without its ``Building configuration...`` and
                                                ``Current configuration : N bytes`` lines, as on IOS). write: the
                                                text is parsed with the CLI table and *merged* into running through
-                                               the one commit pipeline (``copy file running-config``); a line that is
-                                               not a command, or a result that does not validate, refuses the whole
-                                               file: nothing changes and the client is told why.
+                                               the one commit pipeline (``copy file running-config``): every line
+                                               that is a command applies, the others are skipped and named on the
+                                               client's stderr (the transfer succeeds); a result that does not
+                                               validate refuses the whole file: nothing changes, the client is told
+                                               why.
 ``startup-config``, ``nvram:startup-config``    read: startup rendered the same way. write: the file (IOS text, or the
                                                XML ``<config>`` form) is parsed from an empty configuration, validated
                                                and replaces startup.
@@ -44,9 +46,10 @@ The texts a client sees (``scp`` prints them after ``scp: ``):
 * ``%Error writing NAME (File too large)`` -- a configuration file over :attr:`TransferLimits.max_config_bytes`
   (``Limits.max_config_file_bytes``), or a flash: file over :attr:`TransferLimits.max_file_bytes`
   (``Limits.max_transfer_bytes``);
-* ``%Error copying NAME (N invalid line(s), nothing changed: line L 'TEXT': % Invalid input detected at '^'
-  marker.; …)`` -- a configuration file with lines that are not commands (also ``% Incomplete command.``,
-  ``% Ambiguous command``, and IOS's own messages such as ``%SSH: Failed to decode the Key Value``);
+* ``%Warning copying NAME (N invalid line(s) skipped: line L 'TEXT': % Invalid input detected at '^' marker.;
+  …)`` -- on stderr, the transfer succeeding: lines of a configuration file that are not commands (also
+  ``% Incomplete command.``, ``% Ambiguous command``, and IOS's own messages such as ``%SSH: Failed to decode the
+  Key Value``), skipped while the rest applied;
 * ``%Error copying NAME (MESSAGE)`` -- the configuration does not validate (the datastore's error messages);
 * ``%Error opening NAME (Operation not supported)`` -- mkdir, rmdir, rename, links (SFTP).
 
@@ -73,7 +76,7 @@ from lxml import etree
 from iosxe_agent.datastore.transaction import Face, Origin
 from iosxe_agent.device import scp_debug, views
 from iosxe_agent.device.aaa.login import LoginResult
-from iosxe_agent.device.config_files import ConfigFileError
+from iosxe_agent.device.config_files import ConfigFileError, skipped_summary
 from iosxe_agent.device.files import FlashError, FlashWriter
 from iosxe_agent.device.filesystem import DeviceFiles, FileKind, Url, locate
 from iosxe_agent.device.sessions import SessionInfo
@@ -513,12 +516,16 @@ class ScpServer(asyncssh.SFTPServer):
             session_id=self._session_id, user=self.owner.user, face=Face.SCP, source_host=self.owner.address
         )
         try:
-            await self.files.write(file_obj.url, bytes(file_obj.buf), origin)
+            skipped = await self.files.write(file_obj.url, bytes(file_obj.buf), origin)
         except ConfigFileError as exc:
             for line in exc.lines:
                 log.info("SCP to %s: %s", file_obj.url, line)
             self._debug("send", f"<ERR: {exc}>")
             raise asyncssh.SFTPFailure(str(exc)) from None
+        if skipped:  # the other lines applied, as IOS does; the client's stderr says which were not commands
+            summary = f"%Warning copying {file_obj.url} ({skipped_summary(skipped)})"
+            log.info("SCP to %s: %s", file_obj.url, summary)
+            self.channel.write_stderr(f"{summary}\r\n".encode())
         log.info("SCP: %r copied %d bytes to %s", self.owner.user, len(file_obj.buf), file_obj.url)
 
     def setstat(self, path: bytes, attrs: asyncssh.SFTPAttrs) -> None:

@@ -10,13 +10,15 @@ and console lines agree.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from lxml import etree
 
 from iosxe_agent.datastore.store import StoreError, StorePaths, Stores
 from iosxe_agent.device import views
-from iosxe_agent.device.config_files import ConfigFileError, read_config
+from iosxe_agent.device.cli_map.flagged import reconcile_flagged_lists
+from iosxe_agent.device.config_files import ConfigFileError, read_config_file, skipped_summary
 from iosxe_agent.device.keys import default_label
 from iosxe_agent.device.names import n
 from iosxe_agent.device.recovery import RecoveryError, recover_tree
@@ -26,6 +28,7 @@ from iosxe_agent.limits import Limits
 from iosxe_agent.yang.schema import Schema
 
 NC_NS = "urn:ietf:params:xml:ns:netconf:base:1.0"
+log = logging.getLogger(__name__)
 
 
 class SeedError(Exception):
@@ -45,7 +48,8 @@ def with_hostname(config: etree._Element, hostname: str) -> etree._Element:
 
 
 def read_seed(path: Path, limits: Limits) -> etree._Element:
-    """The ``<config>`` a seed file stands for (IOS text or XML), bounded by ``max_config_file_bytes``."""
+    """The ``<config>`` a seed file stands for (IOS text or XML), bounded by ``max_config_file_bytes``. As a
+    real box booting from it, lines that are not commands are skipped (and named in a warning), the rest apply."""
     try:
         with path.open("rb") as f:
             data = f.read(limits.max_config_file_bytes + 1)
@@ -54,9 +58,12 @@ def read_seed(path: Path, limits: Limits) -> etree._Element:
     if len(data) > limits.max_config_file_bytes:
         raise SeedError(f"the startup configuration {path} is larger than {limits.max_config_file_bytes} bytes")
     try:
-        return read_config(data, str(path), None)
+        read = read_config_file(data, str(path), None)
     except ConfigFileError as exc:
         raise SeedError(str(exc)) from None
+    if read.skipped:  # IOS boots with the lines it can apply and says which it could not
+        log.warning("the startup configuration %s: %s", path, skipped_summary(read.skipped))
+    return read.config
 
 
 def seeded_config(
@@ -69,6 +76,7 @@ def seeded_config(
         with_hostname(config, hostname)
     stores = Stores(schema, limits, StorePaths(None, None))
     stores.normalize_with(hash_clear_secrets)
+    stores.normalize_with(reconcile_flagged_lists)
     try:
         stores.load(lambda: config)
         recover_tree(stores, user, secret_hash)

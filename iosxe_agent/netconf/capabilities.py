@@ -62,6 +62,15 @@ TRAILING = (NOTIFICATION_11,)
 CORE = (BASE_10, BASE_11, WRITABLE_RUNNING, CANDIDATE, ROLLBACK_ON_ERROR, VALIDATE_10, VALIDATE_11, WITH_DEFAULTS)
 
 
+#: Capabilities that exist only with the candidate datastore (confirmed commit confirms a candidate commit).
+CANDIDATE_ONLY = (CANDIDATE, CONFIRMED_COMMIT)
+
+
+def needs_candidate(uri: str) -> bool:
+    """True for a capability a server without the candidate datastore must not announce."""
+    return uri in CANDIDATE_ONLY
+
+
 def _rank(uri: str) -> int:
     stem = uri.split("?", 1)[0]
     for i, known in enumerate(ORDER):

@@ -74,8 +74,9 @@ def date_and_time(ts: float) -> str:
 
 
 def datastore_names(services: NetconfServices) -> list[Datastore]:
-    """The conventional datastores this server offers: running, candidate, and startup with the extensions."""
-    names = [Datastore.RUNNING, Datastore.CANDIDATE]
+    """The conventional datastores this server offers now: running, candidate (while enabled), and startup with
+    the extensions."""
+    names = [Datastore.RUNNING, Datastore.CANDIDATE] if services.candidate_enabled() else [Datastore.RUNNING]
     if services.extensions:
         names.append(Datastore.STARTUP)
     return names

@@ -11,7 +11,7 @@ from lxml import etree
 
 from iosxe_agent.datastore.store import Stores
 from iosxe_agent.limits import Limits
-from iosxe_agent.netconf.capabilities import TRAILING, module_capabilities, protocol_capabilities
+from iosxe_agent.netconf.capabilities import TRAILING, module_capabilities, needs_candidate, protocol_capabilities
 from iosxe_agent.netconf.monitoring import NetconfStatistics
 from iosxe_agent.netconf.registry import Registry
 from iosxe_agent.yang.schema import Schema
@@ -64,10 +64,15 @@ class NetconfServices:
     idle_exemptions: list[Callable[[int], bool]] = field(default_factory=list)
     #: server-wide RFC 6022 counters (netconf-state/statistics)
     statistics: NetconfStatistics = field(default_factory=NetconfStatistics)
+    #: whether sessions opened now get the candidate datastore (``:candidate`` in their hello): the device's
+    #: configuration decides, and a session keeps what its own hello said (RFC 6241 §8.3)
+    candidate_enabled: Callable[[], bool] = lambda: True
 
     def capabilities(self) -> list[str]:
         """Every capability of our hello, protocol first, then registry extras, then modules (then the stray
         protocol capabilities 17.12 sends last)."""
         protocol = protocol_capabilities(self.registry.capabilities)
+        if not self.candidate_enabled():
+            protocol = [c for c in protocol if not needs_candidate(c)]
         first = [c for c in protocol if c not in TRAILING]
         return first + module_capabilities(self.schema) + [c for c in protocol if c in TRAILING]

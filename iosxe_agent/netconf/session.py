@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 from lxml import etree
 
 from iosxe_agent.data.tags import tag_of
+from iosxe_agent.netconf.capabilities import CANDIDATE
 from iosxe_agent.netconf.errors import (
     ErrorTag,
     ErrorType,
@@ -133,6 +134,8 @@ class NetconfSession:
         #: why the session ended (RFC 6470 termination-reason) and who killed it; "dropped" unless close() says
         self.termination_reason: TerminationReason = "dropped"
         self.killed_by: int | None = None
+        #: what our hello says, fixed when the session opens: configuration changes reach new sessions only
+        self.capabilities: tuple[str, ...] = tuple(self.services.capabilities())
 
     # -- lifecycle --------------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -146,11 +149,16 @@ class NetconfSession:
 
     def hello_bytes(self) -> bytes:
         """Our ``<hello>``: one capability per line, as IOS XE writes it."""
-        caps = "".join(f"<capability>{_escape(c)}</capability>\n" for c in self.services.capabilities())
+        caps = "".join(f"<capability>{_escape(c)}</capability>\n" for c in self.capabilities)
         return (
             f'<?xml version="1.0" encoding="UTF-8"?>\n<hello xmlns="{NC_NS}">\n<capabilities>\n{caps}'
             f"</capabilities>\n<session-id>{self.session_id}</session-id></hello>"
         ).encode()
+
+    @property
+    def candidate(self) -> bool:
+        """True if this session's hello announced the candidate datastore (it may use it until it closes)."""
+        return CANDIDATE in self.capabilities
 
     def _hello_timeout(self) -> None:
         if not self._hello_done:

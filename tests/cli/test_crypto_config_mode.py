@@ -138,9 +138,9 @@ def test_a_modulus_outside_2048_4096_is_invalid_input_in_both_modes(agent, line:
 
     config, exec_ = run(agent, dialogue)
     column = line.rindex(" ") + 1
-    assert printed(config, line) == " " * (len(CONFIG) + column) + "^\n% Invalid input detected at '^' marker.\n"
+    assert printed(config, line) == " " * (len(CONFIG) + column) + "^\n% Invalid input detected at '^' marker.\n\n"
     assert printed(exec_, line, "Router#") == (
-        " " * (len("Router#") + column) + "^\n% Invalid input detected at '^' marker.\n"
+        " " * (len("Router#") + column) + "^\n% Invalid input detected at '^' marker.\n\n"
     )
     assert not [k for k in keys_shown(agent) if k[0] == "CM-SMALL"]
 

@@ -23,6 +23,7 @@ from yamllint.config import YamlLintConfig  # type: ignore[import-untyped]
 
 from iosxe_agent import main as agent_main
 from iosxe_agent.admin_password import PASSWORD_ENV, USER_ENV
+from iosxe_agent.device.config_files import read_config_file
 from iosxe_agent.device.seed import SeedError, read_seed
 from iosxe_agent.fleet import cli as fleet_cli
 from iosxe_agent.limits import DEFAULT_LIMITS
@@ -225,7 +226,8 @@ def test_each_containerlab_node_s_command_parses_and_its_startup_config_is_bound
     assert settings.startup_config is not None
     seed = CONTAINERLAB.parent / binds[str(settings.startup_config)]
     assert seed.is_file()
-    read_seed(seed, DEFAULT_LIMITS)  # IOS text the device's CLI table reads (SeedError otherwise)
+    read_seed(seed, DEFAULT_LIMITS)  # a configuration file the device reads (SeedError otherwise)
+    assert read_config_file(seed.read_bytes(), str(seed), None).skipped == ()  # and every line of it applies
     assert f"hostname {name}" in seed.read_text().splitlines()
     # Published ports: the host's loopback only, onto the ports the command line listens on.
     published = {int(p.split(":")[2]): p.split(":")[0] for p in node["ports"]}
@@ -237,9 +239,13 @@ def test_each_containerlab_node_s_command_parses_and_its_startup_config_is_bound
     assert set(node["env"]) <= {PASSWORD_ENV, USER_ENV}
 
 
-def test_a_startup_config_the_device_cannot_read_is_refused(tmp_path: Path) -> None:
-    """The seed check above can fail: a line outside the CLI table is an error, not silently dropped."""
-    seed = tmp_path / "bad.cfg"
-    seed.write_text("hostname r9\nip ssh frobnicate 7\n")
+def test_the_seed_checks_above_can_fail(tmp_path: Path) -> None:
+    """A file that is no configuration is refused; a line with a bad argument is skipped (as a booting IOS box
+    skips it), which the manifest test's second check sees."""
+    broken = tmp_path / "broken.cfg"
+    broken.write_text("<config><native>")
     with pytest.raises(SeedError):
-        read_seed(seed, DEFAULT_LIMITS)
+        read_seed(broken, DEFAULT_LIMITS)
+    seed = tmp_path / "bad.cfg"
+    seed.write_text("hostname r9\nip ssh time-out 999\n")
+    assert read_config_file(seed.read_bytes(), str(seed), None).skipped != ()

@@ -20,7 +20,7 @@ from iosxe_agent.datastore.transaction import Face, Origin
 from iosxe_agent.device.bootstrap import bootstrap_config
 from iosxe_agent.device.cli_map.parse import parse_config_text
 from iosxe_agent.device.cli_map.render import render_running_config
-from iosxe_agent.device.config_files import ConfigFileError
+from iosxe_agent.device.config_files import ConfigFileError, console_lines
 from iosxe_agent.device.files import Flash, FlashError, encode_config
 from iosxe_agent.device.filesystem import DeviceFiles, FileKind, TransferLimits, Url, locate, parse_url
 from iosxe_agent.device.names import MODULES
@@ -90,7 +90,7 @@ def test_locate_takes_bare_names_as_flash_files() -> None:
 # -- one written form per destination -------------------------------------------------------------------------------
 async def test_a_configuration_copied_to_flash_is_the_ios_text_of_show_running_config(files: DeviceFiles) -> None:
     set_hostname(files, "Textual")
-    count = await files.copy(url("running-config"), url("flash:run.cfg"), WHO)
+    count, _ = await files.copy(url("running-config"), url("flash:run.cfg"), WHO)
     data = files.flash.read("run.cfg")
     assert data == render_running_config(files.stores.running, header=False).encode()
     assert count == len(data)
@@ -128,11 +128,11 @@ async def test_flash_file_into_startup_replaces_it_in_either_form(files: DeviceF
 
 async def test_running_to_startup_saves_and_startup_to_running_merges(files: DeviceFiles) -> None:
     set_hostname(files, "Saved")
-    assert await files.copy(url("running-config"), url("startup-config"), WHO) == 0
+    assert await files.copy(url("running-config"), url("startup-config"), WHO) == (0, ())
     assert etree.tostring(files.stores.startup) == etree.tostring(files.stores.running)
     assert (files.stores.paths.startup is not None) and b"Saved" in files.stores.paths.startup.read_bytes()
     set_hostname(files, "Later")
-    count = await files.copy(url("startup-config"), url("running-config"), WHO)
+    count, _ = await files.copy(url("startup-config"), url("running-config"), WHO)
     assert count == len(render_running_config(files.stores.startup, header=False).encode())
     assert hostname(files.stores.running) == "Saved"
 
@@ -140,7 +140,7 @@ async def test_running_to_startup_saves_and_startup_to_running_merges(files: Dev
 async def test_flash_to_flash_streams_the_bytes(files: DeviceFiles) -> None:
     blob = bytes(range(256)) * 2000  # not a configuration: copied as it is
     files.flash.write("image.bin", blob)
-    assert await files.copy(url("flash:image.bin"), url("flash:copy.bin"), WHO) == len(blob)
+    assert await files.copy(url("flash:image.bin"), url("flash:copy.bin"), WHO) == (len(blob), ())
     assert files.flash.read("copy.bin") == blob
     assert files.flash.names() == ["copy.bin", "image.bin"]  # no temporary file left
 
@@ -166,15 +166,19 @@ async def test_copies_that_cannot_happen(files: DeviceFiles, src: str, dst: str,
     assert files.flash.names() == []
 
 
-async def test_a_bad_line_refuses_the_whole_file(files: DeviceFiles) -> None:
-    files.flash.write("bad.cfg", b"hostname Half\nip ssh tme-out 5\n")
-    before = etree.tostring(files.stores.running)
-    with pytest.raises(ConfigFileError) as info:
-        await files.copy(url("flash:bad.cfg"), url("running-config"), WHO)
-    assert str(info.value).startswith("%Error copying running-config (1 invalid line(s), nothing changed: line 2")
-    assert "% Invalid input detected at '^' marker." in info.value.lines
-    assert info.value.errors == ()  # the file was refused, not the datastore
-    assert etree.tostring(files.stores.running) == before
+async def test_a_bad_line_is_skipped_and_the_rest_applies(files: DeviceFiles) -> None:
+    """IOS's file semantics: every line that is a command applies in order, as if typed; the others are returned
+    (the faces report them) and change nothing."""
+    text = b"hostname Half\nip ssh time-out 999\nip ssh time-out 50\n"  # 999: a bad argument, not unknown words
+    files.flash.write("bad.cfg", text)
+    count, skipped = await files.copy(url("flash:bad.cfg"), url("running-config"), WHO)
+    assert count == len(text)
+    assert [(e.lineno, e.line, e.error.kind, e.error.column) for e in skipped] == [
+        (2, "ip ssh time-out 999", "invalid", 16)
+    ]
+    assert console_lines(skipped) == [" " * 16 + "^", "% Invalid input detected at '^' marker.", ""]
+    assert files.stores.running.findtext(f"{{{IOS}}}native/{{{IOS}}}hostname") == "Half"
+    assert files.stores.running.findtext(f".//{{{IOS}}}ssh/{{{IOS}}}time-out") == "50"
 
 
 async def test_a_datastore_refusal_carries_its_errors(files: DeviceFiles) -> None:
@@ -198,7 +202,7 @@ async def test_configuration_files_are_bounded(files: DeviceFiles) -> None:
         await files.copy(url("flash:big.cfg"), url("running-config"), WHO)
     with pytest.raises(ConfigFileError, match=r"^%Error writing startup-config \(File too large\)$"):
         await files.write(url("startup-config"), b"!\n" * 40, WHO)
-    assert await files.copy(url("flash:big.cfg"), url("flash:big2.cfg"), WHO) == 80  # not a configuration read
+    assert await files.copy(url("flash:big.cfg"), url("flash:big2.cfg"), WHO) == (80, ())  # no configuration read
 
 
 def test_scratch_is_private_and_a_crashed_transfers_scratch_is_removed_at_start(files: DeviceFiles) -> None:

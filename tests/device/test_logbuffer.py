@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from iosxe_agent.device.logbuffer import DeviceLog, format_line, ios_log_timestamp, show_logging
+from iosxe_agent.device.views import LoggingView
 
 
 @pytest.fixture
@@ -98,7 +99,8 @@ def test_show_logging_header_and_lines(buffer: DeviceLog) -> None:
 
 
 def test_show_logging_empty() -> None:
-    buf = DeviceLog(size_bytes=8192)
+    buf = DeviceLog()
+    buf.follow(lambda: LoggingView(buffer_size=8192))  # 'logging buffered 8192'
     assert show_logging(buf).endswith("\nLog Buffer (8192 bytes):\n")
 
 

@@ -45,17 +45,20 @@ def test_an_xml_seed_and_no_name(tmp_path: Path, schema: Any) -> None:
     assert first_key_label(tree, "core.lab.local") == "core.lab.local"  # no domain: IOS has no default label
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("hostname core\nthis is not ios\n", "1 invalid line"),
-        ("<config", "%Error parsing"),
-    ],
-)
-def test_a_bad_seed_is_one_line_naming_the_file(tmp_path: Path, schema: Any, text: str, message: str) -> None:
+def test_a_seed_boots_with_the_lines_it_can_apply(tmp_path: Path, schema: Any, caplog: Any) -> None:
+    """As a real box booting from its startup-config: a line that is not a command is skipped and named (on the
+    operator's console), the others apply."""
+    seed = tmp_path / "core.cfg"
+    seed.write_text("hostname core\nip ssh time-out 999\nip ssh time-out 40\n")
+    tree = seeded_config(seed, schema, DEFAULT_LIMITS, user="admin", secret_hash=SECRET, hostname=None)
+    assert views.identity(tree).hostname == "core" and views.ssh(tree).auth_timeout == 40
+    assert "core.cfg: 1 invalid line(s) skipped: line 2 'ip ssh time-out 999'" in caplog.text
+
+
+def test_a_bad_seed_is_one_line_naming_the_file(tmp_path: Path, schema: Any) -> None:
     seed = tmp_path / "bad.cfg"
-    seed.write_text(text)
-    with pytest.raises(SeedError, match=message) as caught:
+    seed.write_text("<config")
+    with pytest.raises(SeedError, match="%Error parsing") as caught:
         seeded_config(seed, schema, DEFAULT_LIMITS, user="admin", secret_hash=SECRET, hostname="R1")
     assert "bad.cfg" in str(caught.value) and "\n" not in str(caught.value)
     with pytest.raises(SeedError, match="cannot read"):

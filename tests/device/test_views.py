@@ -215,6 +215,18 @@ def test_scp_server_is_off_unless_enabled() -> None:
     assert views.scp(config("<ip><scp><server><enable/></server></scp></ip>")).server_enabled
 
 
+# -- dns (show hosts) ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("tree", EMPTY_TREES)
+def test_dns_defaults_look_up_by_broadcast(tree: etree._Element) -> None:
+    assert views.dns(tree) == views.DnsView(lookup=True, name_servers=())
+
+
+def test_dns_reads_lookup_and_the_servers_in_order() -> None:
+    servers = "".join(f"<no-vrf-ordered>127.0.0.{i}</no-vrf-ordered>" for i in (3, 1, 2))
+    body = f"<ip><domain><lookup>false</lookup></domain><name-server>{servers}</name-server></ip>"
+    assert views.dns(config(body)) == views.DnsView(lookup=False, name_servers=("127.0.0.3", "127.0.0.1", "127.0.0.2"))
+
+
 # -- memo ------------------------------------------------------------------------------------------------------
 def test_a_view_is_read_once_per_tree_and_anew_for_a_new_tree() -> None:
     old = config("<hostname>OLD</hostname>")

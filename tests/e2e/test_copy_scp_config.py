@@ -114,7 +114,7 @@ def test_file_prompt_quiet_asks_nothing_the_command_line_says(near_far) -> None:
 def test_refusals_bad_host_nobody_listening_wrong_password_and_a_bad_line(near_far) -> None:
     near, far = near_far
     flash = far.state_dir / "flash"
-    (flash / "bad.cfg").write_text("ip ssh time-out 88\nthis is not a command\n")
+    (flash / "bad.cfg").write_text("ip ssh time-out 88\nip ssh time-out 999\n")
     bad_host = f"scp://admin:{ADMIN_PASSWORD}@bad_host!name/x.cfg"
     no_listener = f"scp://admin:{ADMIN_PASSWORD}@127.0.0.1:1/x.cfg"
     not_loopback = f"scp://admin:{ADMIN_PASSWORD}@backup.example/x.cfg"
@@ -135,8 +135,8 @@ def test_refusals_bad_host_nobody_listening_wrong_password_and_a_bad_line(near_f
     assert "%Error opening scp://admin@backup.example/x.cfg (Timed out)" in out  # the egress gate: no packet
     assert f"%Error opening scp://admin@127.0.0.1:{far.ssh_port}/flash:denied-confg (Permission denied)" in out
     assert not (flash / "denied-confg").exists()
-    assert "this is not a command" in out and "% Invalid input detected at '^' marker." in out
-    assert "ip ssh time-out 88" not in out  # a file with a bad line changes nothing
+    assert " " * 16 + "^\n% Invalid input detected at '^' marker." in out  # under the 999, as IOS's copy shows it
+    assert "\nip ssh time-out 88\n" in out  # the file's other line applied (IOS's file semantics)
     assert ADMIN_PASSWORD not in near.log_text()  # typed in the URLs (and echoed), never logged
 
 

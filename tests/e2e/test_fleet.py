@@ -77,8 +77,7 @@ def test_three_devices_each_a_router_of_its_own(fleet: Callable[..., FleetProces
     r1, r2, _ = ready.endpoints
     m = netconf(r1)
     try:  # a change on R1 ...
-        m.edit_config(target="candidate", config=native("<ip><domain><name>one.example</name></domain></ip>"))
-        m.commit()
+        m.edit_config(target="running", config=native("<ip><domain><name>one.example</name></domain></ip>"))
     finally:
         m.close_session()
     assert "ip domain name one.example" in run_exec(r1, "show running-config | include domain")[0]

@@ -14,7 +14,11 @@ from types import ModuleType
 import pytest
 from agents import ADMIN_PASSWORD, ADMIN_USER
 from guide_package import guide
+from lxml import etree
+from namespaces import IOS
 from openssh import needs_openssh_scp, scp_upload
+
+from iosxe_agent.device.cli_map import render_config
 
 GUIDE = guide()
 configs = GUIDE.configs
@@ -53,11 +57,16 @@ def test_guide_example_configuration_uploads_whole(
         upload.write_text("".join(line.format_map(context) + "\n" for line in example.text))
         result = scp_upload(agent.ssh_port, upload, "running-config")
         if example.refused:
-            assert result.returncode != 0 and example.refused in result.stderr, result.stderr
+            assert result.returncode == 0 and example.refused in result.stderr, result.stderr
         else:
             assert result.returncode == 0, f"scp -O refused {example.key}: {result.stderr}"
             assert "%" not in result.stderr, result.stderr
-        running = {line.rstrip() for line in show(device, "show running-config").splitlines()}
+        if example.refused:  # `ip ssh rsa keypair-name sshkeys` applied with no such key: SSH is off, as on IOS
+            with agent.connect() as m:
+                text = render_config(etree.fromstring(m.get_config("running").xml.encode()).find(f".//{{{IOS}}}native"))
+            running = set(text.splitlines())
+        else:
+            running = {line.rstrip() for line in show(device, "show running-config").splitlines()}
         for line in example.has:
             assert line.format_map(context) in running, f"{example.key}: no `{line.format_map(context)}` in running"
         for line in example.lacks:

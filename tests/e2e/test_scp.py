@@ -249,17 +249,27 @@ def test_upload_to_running_config_merges_and_netconf_sees_it(scp_agent, tmp_path
     assert running_native(agent, "<username/>").findtext(f".//{{{IOS}}}name") == "admin"
 
 
-def test_a_bad_line_is_reported_and_nothing_changes(scp_agent, tmp_path: Path) -> None:
+def test_a_bad_line_is_reported_and_the_others_apply(scp_agent, tmp_path: Path) -> None:
+    """IOS's file semantics: the lines that are commands apply in order; the transfer succeeds and the client's
+    stderr names the line that is not (a bad argument: unknown words would be kept as unmodelled lines)."""
     agent = scp_agent
-    before = running_xml(agent)
     cfg = tmp_path / "bad.txt"
-    cfg.write_text("hostname ShouldNotApply\nip ssh tme-out 60\nip ssh time-out 50\n")
+    cfg.write_text("hostname HalfApplied\nip ssh time-out 999\nip ssh time-out 50\n")
     up = scp(agent, tmp_path, str(cfg), remote("admin", "system:running-config"))
-    assert up.returncode != 0
-    assert "%Error copying running-config (1 invalid line(s), nothing changed" in up.stderr
-    assert "line 2 'ip ssh tme-out 60': % Invalid input detected at '^' marker." in up.stderr
-    assert hostname(agent) == "Router"
-    assert running_xml(agent) == before
+    assert up.returncode == 0, up.stderr
+    assert "%Warning copying running-config (1 invalid line(s) skipped" in up.stderr
+    assert "line 2 'ip ssh time-out 999': % Invalid input detected at '^' marker." in up.stderr
+    assert hostname(agent) == "HalfApplied"
+    ssh = running_native(agent, "<ip><ssh><time-out/></ssh></ip>")
+    assert ssh.findtext(f".//{{{IOS}}}time-out") == "50"
+    fix = _text(tmp_path, "hostname Router\n")
+    assert scp(agent, tmp_path, str(fix), remote("admin", "running-config")).returncode == 0
+
+
+def _text(where: Path, text: str) -> Path:
+    path = where / "fix.cfg"
+    path.write_text(text)
+    return path
 
 
 def test_download_of_running_config_is_show_running_config(scp_agent, tmp_path: Path) -> None:
@@ -290,9 +300,9 @@ def test_startup_config_upload_replaces_startup_after_validation(scp_agent, tmp_
     assert "hostname NextBoot" in exec_command(agent, "show startup-config")
     assert hostname(agent) == "Router"  # running untouched
     bad = tmp_path / "bad-startup.cfg"
-    bad.write_text("hostname Broken\nfrobnicate everything\n")
+    bad.write_text("<config><native")  # no configuration at all: refused whole
     up = scp(agent, tmp_path, str(bad), remote("admin", "startup-config"))
-    assert up.returncode != 0 and "nothing changed" in up.stderr
+    assert up.returncode != 0 and "%Error parsing" in up.stderr
     assert "hostname NextBoot" in exec_command(agent, "show startup-config")
 
 
@@ -369,7 +379,7 @@ def test_a_killed_upload_leaves_no_partial_file(scp_agent, tmp_path: Path) -> No
 def test_dir_more_delete_and_copy_from_the_cli(scp_agent, tmp_path: Path) -> None:
     agent = scp_agent
     (tmp_path / "site.cfg").write_text("hostname FromFlash\nip ssh time-out 45\n")
-    (tmp_path / "broken.cfg").write_text("hostname Broken\nip ssh tme-out 60\n")
+    (tmp_path / "broken.cfg").write_text("hostname Broken\nip ssh time-out 999\n")
     for name in ("site.cfg", "broken.cfg"):
         assert scp(agent, tmp_path, str(tmp_path / name), remote("admin", f"flash:{name}")).returncode == 0
 
@@ -400,12 +410,13 @@ def test_dir_more_delete_and_copy_from_the_cli(scp_agent, tmp_path: Path) -> Non
     assert "hostname FromFlash\nip ssh time-out 45" in out["more"]
     assert "Destination filename [running-config]? " in out["copy_prompt"]
     assert "bytes copied in" in out["copy"] and "bytes/sec)" in out["copy"]
-    assert hostname(agent) == "FromFlash"
-    assert "% Invalid input detected at '^' marker." in out["bad"]
-    assert "nothing changed" in out["bad"]
-    assert hostname(agent) == "FromFlash"  # not Broken: the bad file changed nothing
+    assert " " * 16 + "^\n% Invalid input detected at '^' marker." in out["bad"]  # the caret under 999
+    assert "bytes copied in" in out["bad"]
+    assert hostname(agent) == "Broken"  # the bad file's other line applied, as IOS does
+    ssh = running_native(agent, "<ip><ssh><time-out/></ssh></ip>")
+    assert ssh.findtext(f".//{{{IOS}}}time-out") == "45"  # site.cfg's, not changed by the skipped line
     assert "bytes copied in" in out["backup"]
-    assert "hostname FromFlash" in (flash_dir(agent) / "backup.cfg").read_text()
+    assert "hostname Broken" in (flash_dir(agent) / "backup.cfg").read_text()
     assert "%Warning:There is a file already existing with this name" in out["overwrite"]
     assert "Do you want to over write? [confirm]" in out["overwrite"]
     assert "Delete filename [site.cfg]? " in out["delete"] and "Delete flash:/site.cfg? [confirm]" in out["delete"]

@@ -1,6 +1,7 @@
 """``ip ssh bulk-mode [W]``: the session channels SCP runs in are opened with a window of W bytes (131072 when not
-given), which the OpenSSH client reports (``open confirm rwindow W``); without the command the window is the SSH
-library's own. A transfer through the smaller window arrives whole."""
+given; a first start has ``ip ssh bulk-mode 131072``, as a factory 17.12 box), which the OpenSSH client reports
+(``open confirm rwindow W``); without the command the window is the SSH library's own. A transfer through the
+smaller window arrives whole."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from agents import ADMIN_PASSWORD
 from openssh import needs_openssh_scp
 
 SCP_ON = "<ip><scp><server><enable/></server></scp></ip>"
+NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 #: OpenSSH options of tests/support/openssh.py, but verbose: the window is in the client's debug2 lines
 OPTIONS = (
     "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "PubkeyAuthentication=no",
@@ -45,13 +47,15 @@ def test_bulk_mode_sets_the_scp_channel_window(fresh_agent, tmp_path: Path) -> N
     agent.commit(SCP_ON)
     src = tmp_path / "image.bin"
     src.write_bytes(os.urandom(1 << 20))
-    default = upload_window(agent.ssh_port, src, "flash:a.bin")
+    assert upload_window(agent.ssh_port, src, "flash:a.bin") == 131072  # a factory 17.12 box prints the line
+    agent.commit(f'<ip><ssh><bulk-mode xmlns:nc="{NC}" nc:operation="remove"/></ssh></ip>')
+    default = upload_window(agent.ssh_port, src, "flash:b.bin")
     agent.commit("<ip><ssh><bulk-mode/></ssh></ip>")
-    assert upload_window(agent.ssh_port, src, "flash:b.bin") == 131072
+    assert upload_window(agent.ssh_port, src, "flash:c.bin") == 131072
     agent.commit("<ip><ssh><bulk-mode><window-size>262144</window-size></bulk-mode></ssh></ip>")
-    assert upload_window(agent.ssh_port, src, "flash:c.bin") == 262144
+    assert upload_window(agent.ssh_port, src, "flash:d.bin") == 262144
     assert default not in (131072, 262144)  # no command, no bulk window
     flash = agent.state_dir / "flash"
     assert {p.name: p.read_bytes() == src.read_bytes() for p in flash.iterdir()} == dict.fromkeys(
-        ("a.bin", "b.bin", "c.bin"), True
+        ("a.bin", "b.bin", "c.bin", "d.bin"), True
     )

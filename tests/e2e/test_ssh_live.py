@@ -168,7 +168,9 @@ def test_existing_session_survives_configuration_changes(fresh_agent) -> None:
 
 def test_transport_input_none_refuses_ssh(fresh_agent) -> None:
     agent = fresh_agent()
-    agent.commit("<line><vty><first>0</first><last>4</last><transport><input><none/></input></transport></vty></line>")
+    none = "<transport><input><none/></input></transport>"
+    # both vty ranges a 17.12 box has (0 4 and 5 15): a login takes any free line
+    agent.commit(f"<line><vty><first>0</first><last>4</last>{none}</vty><vty><first>5</first>{none}</vty></line>")
     with pytest.raises((asyncssh.DisconnectError, OSError)):
         asyncio.run(ssh_run(agent, "admin", ADMIN_PASSWORD))
 
@@ -177,7 +179,8 @@ def test_vty_lines_limit_concurrent_shells(fresh_agent) -> None:
     agent = fresh_agent()
     agent.commit(
         '<line><vty nc:operation="replace"><first>0</first>'
-        "<transport><input><input>ssh</input></input></transport></vty></line>",
+        "<transport><input><input>ssh</input></input></transport></vty>"
+        '<vty nc:operation="delete"><first>5</first></vty></line>',  # one vty line in all
     )
 
     async def scenario() -> tuple[str, str]:

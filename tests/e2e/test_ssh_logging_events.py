@@ -35,7 +35,7 @@ def events(agent) -> list[str]:
 
 @pytest.mark.asyncio
 async def test_a_login_and_a_refused_one_are_logged_in_ios_words(fresh_agent) -> None:
-    agent = fresh_agent()
+    agent = fresh_agent(candidate=False)  # the log holds only the test's own logins
     await log_in(agent.ssh_port, ADMIN_PASSWORD)
     agent.wait_for_output(r"SSH2_CLOSE", 1)
     await log_in(agent.ssh_port, "not-the-password")
@@ -52,7 +52,7 @@ async def test_a_login_and_a_refused_one_are_logged_in_ios_words(fresh_agent) ->
 
 @pytest.mark.asyncio
 async def test_no_ip_ssh_logging_events_silences_them(fresh_agent) -> None:
-    agent = fresh_agent()
+    agent = fresh_agent(candidate=False)  # the log holds only the test's own logins
     agent.commit(EVENTS_OFF)
     await log_in(agent.ssh_port, ADMIN_PASSWORD)
     agent.commit(EVENTS_ON)  # the event that orders the check: the silent login is over before this commit

@@ -27,6 +27,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+from iosxe_agent.datastore.store import RUNNING
+from iosxe_agent.datastore.transaction import SYSTEM
+from iosxe_agent.device.cli_map import parse_config_text
 from iosxe_agent.limits import Limits
 from iosxe_agent.router import Device, DeviceOptions
 
@@ -87,5 +90,9 @@ def device(tmp_path_factory: pytest.TempPathFactory, helpers: Any, loop: asyncio
     asyncio.set_event_loop(loop)
     dev = Device(state_dir, helpers.cisco_schema(), FUZZ_LIMITS, DeviceOptions(admin_password="Fuzz-pass-1"))
     dev.load()
+    # the candidate datastore, as the e2e agents have it (a fresh device, like a factory 17.12 box, has none)
+    edit, errors = parse_config_text("netconf-yang feature candidate-datastore\n")
+    assert not errors
+    dev.stores.edit(RUNNING, edit, SYSTEM)
     yield dev
     asyncio.set_event_loop(None)

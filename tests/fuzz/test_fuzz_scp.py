@@ -61,6 +61,7 @@ class Channel:
     def __init__(self, command: str) -> None:
         self.command = command
         self.exited: int | None = None
+        self.stderr = b""
 
     def get_subsystem(self) -> None:
         return None
@@ -76,6 +77,9 @@ class Channel:
 
     def exit(self, status: int) -> None:
         self.exited = status
+
+    def write_stderr(self, data: bytes) -> None:
+        self.stderr += data
 
     def close(self) -> None:
         return None

@@ -34,11 +34,15 @@ class Dialogue:
 
 
 async def in_shell(
-    port: int, fn: Callable[[Dialogue], Awaitable[T]], user: str = ADMIN_USER, password: str = ADMIN_PASSWORD
+    port: int,
+    fn: Callable[[Dialogue], Awaitable[T]],
+    user: str = ADMIN_USER,
+    password: str = ADMIN_PASSWORD,
+    host: str = "127.0.0.1",
 ) -> T:
-    """Run ``fn`` in a privileged shell of the agent on 127.0.0.1:``port`` (``terminal length 0`` set)."""
+    """Run ``fn`` in a privileged shell of the agent on ``host``:``port`` (``terminal length 0`` set)."""
     options: dict[str, Any] = {"known_hosts": None, "client_keys": None, "agent_path": None}
-    async with asyncssh.connect("127.0.0.1", port, username=user, password=password, **options) as conn:
+    async with asyncssh.connect(host, port, username=user, password=password, **options) as conn:
         proc = await conn.create_process(term_type="vt100", term_size=(200, 50))
         shell = Dialogue(proc)
         await shell.until("#")

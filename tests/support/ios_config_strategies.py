@@ -16,6 +16,7 @@ from namespaces import AAA, CRYPTO, PRIV, SNMP
 
 from iosxe_agent.data.edit import apply_edit
 from iosxe_agent.device import ssh_algorithms
+from iosxe_agent.device.cli_map.flagged import reconcile_flagged_lists
 from iosxe_agent.device.cli_map.table import ENABLE_TRAPS, HOST_TRAPS, SNMP_TRAPS
 from iosxe_agent.yang.schema import Schema
 
@@ -311,13 +312,13 @@ def ip(draw: st.DrawFn) -> str:
 
 @st.composite
 def _encryption(draw: st.DrawFn, side: str) -> str:
-    """``ip ssh SIDE algorithm …`` lines as the parser stores them: typed ciphers set Cisco's ``aes*-ctr`` leaves and
-    are kept as a device-private list unless the leaves alone say the same; the other lists are device-private."""
-    typed = draw(st.lists(st.sampled_from(ssh_algorithms.ENCRYPTION), min_size=1, max_size=4, unique=True))
-    flags = [c for c in ssh_algorithms.CTR_LEAVES if c in typed]
-    body = "".join(t(c) for c in flags)
-    if typed != flags:
-        body += "".join(f'<encrypt-options xmlns="{PRIV}">{c}</encrypt-options>' for c in typed)
+    """``ip ssh SIDE algorithm …`` lines: the typed cipher list (device-private) and Cisco's ``aes*-ctr`` leaves drawn
+    apart, as NETCONF may leave them (leaves set or removed under a typed list); :func:`build` normalises them as the
+    datastore does, into the parser's form. The other lists are device-private."""
+    typed = draw(st.lists(st.sampled_from(ssh_algorithms.ENCRYPTION), max_size=4, unique=True))
+    leaves = draw(st.lists(st.sampled_from(ssh_algorithms.CTR_LEAVES), min_size=0 if typed else 1, unique=True))
+    body = "".join(t(c) for c in ssh_algorithms.CTR_LEAVES if c in leaves)
+    body += "".join(f'<encrypt-options xmlns="{PRIV}">{c}</encrypt-options>' for c in typed)
     algorithm = t("encryption", body)
     for word, names in _ALGORITHM_LISTS:
         if draw(st.booleans()):
@@ -442,6 +443,7 @@ def line_body(draw: st.DrawFn, vty: bool) -> str:
             "session-timeout",
             v("session-timeout-value", draw(st.integers(0, 35791))) + draw(maybe(st.just(t("output")))),
         )
+    body += draw(maybe(st.sampled_from(["1", "1.5", "2"]).map(lambda x: v("stopbits", x))))
     body += draw(maybe(NAME.map(lambda x: v("terminal-type", x))))
     transport = ""
     for direction in ("output", "input") if vty else ("output",):
@@ -467,6 +469,8 @@ def line_body(draw: st.DrawFn, vty: bool) -> str:
 def lines(draw: st.DrawFn) -> str:
     body = ""
     if draw(st.booleans()):
+        body += t("aux", v("first", 0) + draw(line_body(True)))
+    if draw(st.booleans()):
         body += t("console", v("first", 0) + draw(line_body(False)))
     for first in draw(st.lists(st.integers(0, 1869), min_size=0 if body else 1, max_size=3, unique=True)):
         last = draw(maybe(st.integers(1, 1869).map(lambda x: v("last", x))))
@@ -487,7 +491,303 @@ def banners(draw: st.DrawFn) -> str:
     return t("banner", body) if body else v("hostname", "R1")
 
 
+@st.composite
+def archive(draw: st.DrawFn) -> str:
+    logging = draw(maybe(st.just(t("enable")))) + draw(maybe(st.integers(1, 1000).map(lambda x: v("size", x))))
+    persistent = draw(maybe(st.sampled_from(("", t("auto"), t("reload"), t("auto") + t("reload")))))
+    if draw(st.booleans()):
+        logging += t("persistent", persistent)
+    syslog = draw(maybe(st.sampled_from(("plaintext", "xml")).map(lambda c: v("contenttype", c))))
+    log = draw(maybe(st.just(t("hidekeys")))) + (t("logging", logging) if logging else "")
+    log += t("notify", t("syslog", syslog)) if draw(st.booleans()) else ""
+    body = t("log", t("config", log)) if log else ""
+    body += draw(maybe(st.sampled_from(("flash:", "flash:archive", "bootflash:$h-$t")).map(lambda x: v("path", x))))
+    body += draw(maybe(st.integers(1, 14).map(lambda x: v("maximum", x))))
+    body += draw(maybe(st.just(t("write-memory"))))
+    body += draw(maybe(st.integers(1, 525600).map(lambda x: v("time-period", x))))
+    return t("archive", body) if body else v("hostname", "R1")
+
+
+PLATFORM = "http://cisco.com/ns/yang/Cisco-IOS-XE-platform"
+CALL_HOME = "http://cisco.com/ns/yang/Cisco-IOS-XE-call-home"
+SEVERITY = st.sampled_from(
+    ("emergencies", "alerts", "critical", "errors", "warnings", "notifications", "informational", "debugging")
+)
+
+
+@st.composite
+def _stamps(draw: st.DrawFn) -> str:
+    if draw(st.booleans()):
+        return t("uptime")
+    flags = draw(st.lists(st.sampled_from(("msec", "localtime", "show-timezone", "year")), unique=True))
+    return t("datetime", "".join(t(f) for f in flags))
+
+
+@st.composite
+def _sink(draw: st.DrawFn, name: str) -> str:
+    """``logging console|monitor``: off, or a level."""
+    if draw(st.booleans()):
+        return t(f"{name}-config", v(name, "false"))
+    return t(f"{name}-config", t("common-config", t(name, v("severity", draw(SEVERITY)))))
+
+
+@st.composite
+def system(draw: st.DrawFn) -> str:
+    """The system lines (system_table): service, platform, logging, license, memory, call-home and the blocks."""
+    service = draw(maybe(st.booleans().map(lambda b: t("pad-conf", v("pad", str(b).lower())))))
+    service += "".join(t(f) for f in draw(st.lists(st.sampled_from(("internal", "password-encryption")), unique=True)))
+    stamps = "".join(t(f"{k}-config", draw(maybe(_stamps()))) for k in ("debug", "log") if draw(st.booleans()))
+    service += t("timestamps", stamps) if stamps else ""
+    service += "".join(t(f) for f in draw(st.lists(st.sampled_from(("call-home", "tcp-keepalives-in")), unique=True)))
+    platform = draw(maybe(st.sampled_from(("auto", "serial", "virtual")).map(lambda o: t("console", v("output", o)))))
+    platform += draw(maybe(st.integers(50, 99).map(lambda n: t("qfp", t("utilization", t("monitor", v("load", n)))))))
+    platform += draw(maybe(st.booleans().map(lambda b: t("punt-keepalive", v("disable-kernel-core", str(b).lower())))))
+    platform += draw(maybe(st.just(t("sslvpn", t("use-pd")))))
+    logging = draw(maybe(_sink("monitor")))
+    buffered = draw(maybe(st.integers(4096, 2147483647).map(lambda n: v("size-value", n))))
+    buffered += draw(maybe(SEVERITY.map(lambda x: v("severity-level", x))))
+    logging += t("buffered", buffered) if buffered else ""
+    logging += draw(maybe(_sink("console")))
+    logging += draw(maybe(st.sampled_from(("local7", "syslog", "auth")).map(lambda f: v("facility", f))))
+    logging += draw(maybe(st.one_of(st.just(t("trap")), SEVERITY.map(lambda x: t("trap", v("severity", x))))))
+    host = draw(IPV4)
+    hosts = draw(
+        st.sampled_from(
+            (
+                t("ipv4-host-list", v("ipv4-host", host)),
+                t("ipv4-host-vrf-list", v("ipv4-host", host) + v("vrf", draw(NAME))),
+                t(
+                    "ipv4-host-transport-list",
+                    v("ipv4-host", host) + t("transport", t("udp", t("port-config", v("port-number", 1514)))),
+                ),
+            )
+        )
+    )
+    logging += t("host", hosts) if draw(st.booleans()) else ""
+    source = draw(maybe(st.just(v("interface-name-non-vrf", "Loopback0"))))
+    source += draw(maybe(NAME.map(lambda n: t("source-interface-vrf", v("vrf", n) + v("interface-name", "Gi2")))))
+    logging += t("source-interface-conf", source) if source else ""
+    level = draw(st.sampled_from(("network-advantage", "network-essentials")))
+    license_ = draw(maybe(st.just(t("udi", v("pid", "C8000V") + v("sn", draw(NAME))))))
+    addon = draw(maybe(st.just(v("addon", "dna-essentials"))))
+    license_ += draw(maybe(st.just(t("boot", t("level", t(level, addon))))))
+    smart = draw(maybe(st.sampled_from(("smart", "Off", "callhome")).map(lambda x: v("transport-type", x))))
+    smart += draw(maybe(st.just(t("url", t("default")))))
+    license_ += t("smart", smart) if smart else ""
+    tac = draw(maybe(st.booleans().map(lambda b: v("active", str(b).lower()))))
+    tac += draw(maybe(st.just(t("destination", v("transport-method", "email")))))
+    call_home = draw(maybe(st.just(v("contact-email-addr", "Qa@example.com"))))
+    call_home += t("tac-profile", t("profile", t("CiscoTAC-1", tac))) if tac else ""
+    files = draw(st.lists(st.sampled_from(("bootflash:packages.conf", "flash:a.bin", "b.bin")), unique=True))
+    boot = "".join(t("filename-list-ordered-by-user", v("filename", f)) for f in files)
+    flash = "".join(t("flash-list-ordered-by-user", v("flash-leaf", f)) for f in files[:1])
+    parts = [
+        t("boot", t("system", (t("bootfile", boot) if boot else "") + (t("flash", flash) if flash else ""))),
+        t("memory", t("free", t("low-watermark", v("processor", draw(st.integers(1, 10**6)))))),
+        t("call-home", _ns_children(call_home, CALL_HOME)) if call_home else "",
+        t("service", service) if service else "",
+        t("platform", _ns_children(platform, PLATFORM)) if platform else "",
+        draw(maybe(st.just(t("control-plane")))),
+        t("logging", logging) if logging else "",
+        draw(maybe(st.just(t("redundancy")))),
+        draw(maybe(st.just(t("subscriber", t("templating"))))),
+        t("license", license_) if license_ else "",
+    ]
+    return "".join(draw(st.lists(st.sampled_from(parts), min_size=1, max_size=4, unique=True))) or v("hostname", "R1")
+
+
+HTTP = "http://cisco.com/ns/yang/Cisco-IOS-XE-http"
+NTP = "http://cisco.com/ns/yang/Cisco-IOS-XE-ntp"
+LOOPBACK = st.builds("127.{}.{}.{}".format, st.integers(0, 255), st.integers(0, 255), st.integers(1, 254))
+
+
+@st.composite
+def mgmt(draw: st.DrawFn) -> str:
+    """The management services: ip forward-protocol / name-server / http, clock timezone, ntp,
+    netconf-yang and restconf (device-private), in schema order."""
+    protocol = st.sampled_from(["nd", "sdns", "turbo-flood"])
+    ip = draw(maybe(protocol.map(lambda x: t("forward-protocol", v("protocol", x)))))
+    servers = draw(st.lists(LOOPBACK, max_size=3, unique=True))
+    vrfs = ""
+    for name in draw(st.lists(NAME, max_size=2, unique=True)):
+        addresses = draw(st.lists(LOOPBACK, min_size=1, max_size=2, unique=True))
+        vrfs += t("vrf", v("word", name) + "".join(v("server-ip-list-ordered", a) for a in addresses))
+    names = "".join(v("no-vrf-ordered", a) for a in servers) + vrfs
+    ip += t("name-server", names) if names else ""
+    http = draw(maybe(st.just(t("authentication", t("local")))))
+    http += draw(maybe(st.sampled_from(["true", "false"]).map(lambda x: v("server", x))))
+    http += draw(maybe(st.sampled_from(["true", "false"]).map(lambda x: v("secure-server", x))))
+    http += draw(maybe(NAME.map(lambda x: t("client", v("source-interface", x)))))
+    ip += t("http", http, HTTP) if http else ""
+    body = t("ip", ip) if ip else ""
+    clock = ""
+    if draw(st.booleans()):
+        summer = v("zone", draw(NAME)) + t("recurring")
+        if draw(st.booleans()):
+            for edge in ("start", "end"):
+                summer += v(f"recurring-{edge}", draw(st.sampled_from(["1", "4", "first", "last"])))
+                summer += v(f"recurring-{edge}-day", draw(st.sampled_from(["Mon", "Sun"])))
+                summer += v(f"recurring-{edge}-month", draw(st.sampled_from(["Mar", "May", "Oct"])))
+                summer += v(f"recurring-{edge}-time", f"{draw(st.integers(0, 23))}:{draw(st.integers(0, 59)):02d}")
+            summer += draw(maybe(st.integers(1, 1440).map(lambda x: v("recurring-offset", x))))
+        clock += t("summer-time", summer)
+    if draw(st.booleans()):
+        zone = v("zone", draw(NAME)) + v("hours", draw(st.integers(-23, 23))) + v("minutes", draw(st.integers(0, 59)))
+        clock += t("timezone", zone)
+    body += t("clock", clock) if clock else ""
+    ntp = ""
+    for address in draw(st.lists(LOOPBACK, max_size=2, unique=True)):
+        extra = draw(maybe(st.integers(1, 4294967295).map(lambda x: v("key", x)))) + draw(maybe(st.just(t("prefer"))))
+        ntp += t("server-list", v("ip-address", address) + extra)
+    ntp = t("server", ntp, NTP) if ntp else ""
+    ntp += draw(maybe(interface().map(lambda i: t("source", i, NTP))))
+    body += t("ntp", ntp) if ntp else ""
+    if draw(st.booleans()):
+        body += t("netconf-yang", draw(maybe(st.just(t("feature", t("candidate-datastore"))))), PRIV)
+    body += draw(maybe(st.just(t("restconf", ns=PRIV))))
+    return body or t("ip", t("forward-protocol", v("protocol", "nd")))
+
+
+ETH = "http://cisco.com/ns/yang/Cisco-IOS-XE-ethernet"
+#: Interface types of the table and how their numbers look.
+PORT_NUMBER = st.one_of(st.integers(1, 8).map(str), st.from_regex(r"[1-2]/0/[1-9][0-9]?", fullmatch=True))
+INTERFACE_KINDS = {
+    "GigabitEthernet": PORT_NUMBER, "TenGigabitEthernet": PORT_NUMBER, "AppGigabitEthernet": PORT_NUMBER,
+    "Loopback": st.integers(0, 2147483647).map(str), "Port-channel": st.integers(1, 512).map(str),
+    "Vlan": st.integers(1, 4094).map(str),
+}  # fmt: skip
+IPV6_PREFIX = st.builds(
+    "2001:DB8:{:X}::{:X}/{}".format, st.integers(0, 65535), st.integers(1, 65535), st.integers(16, 128)
+)
+
+
+@st.composite
+def _interface_entry(draw: st.DrawFn, kind: str, number: str, vrfs: list[str]) -> str:
+    body = v("name", number) + draw(maybe(TEXT.map(lambda x: v("description", x))))
+    body += draw(maybe(st.just(t("shutdown"))))
+    if kind not in ("Loopback", "Vlan"):
+        dot1q = draw(maybe(st.integers(1, 4094).map(lambda x: v("vlan-id", x))))
+        body += t("encapsulation", t("dot1Q", dot1q + draw(maybe(st.just(t("native")))))) if dot1q else ""
+    if vrfs:
+        body += draw(maybe(st.sampled_from(vrfs).map(lambda x: t("vrf", v("forwarding", x)))))
+    form = draw(st.sampled_from(["none", "static", "dhcp"]))
+    if form == "static":
+        secondaries = draw(st.lists(LOOPBACK, max_size=2, unique=True))
+        primary = draw(LOOPBACK.filter(lambda a: a not in secondaries))
+        address = "".join(
+            t("secondary", v("address", a) + v("mask", "255.255.255.0") + t("secondary")) for a in secondaries
+        )
+        address += t("primary", v("address", primary) + v("mask", "255.255.255.0"))
+        body += t("ip", t("address", address))
+    elif form == "dhcp":
+        body += t("ip", t("address", t("dhcp")))
+    ipv6 = "".join(t("prefix-list", v("prefix", p)) for p in draw(st.lists(IPV6_PREFIX, max_size=2, unique=True)))
+    ipv6 = (t("address", ipv6) if ipv6 else "") + draw(maybe(st.just(t("enable"))))
+    body += t("ipv6", ipv6) if ipv6 else ""
+    mop = draw(maybe(st.sampled_from(["true", "false"]).map(lambda x: v("enabled", x))))
+    mop += draw(maybe(st.sampled_from(["true", "false"]).map(lambda x: v("sysid", x))))
+    body += t("mop", mop) if mop else ""
+    body += draw(maybe(st.integers(64, 18000).map(lambda x: v("mtu", x))))
+    if kind != "Loopback":
+        speed = ("auto", "value-10", "value-100", "value-1000", "value-10000", "nonegotiate")
+        body += draw(maybe(st.sampled_from(speed).map(lambda x: t("speed", t(x), ETH))))
+        body += draw(maybe(st.sampled_from(["auto", "full", "half"]).map(lambda x: t("duplex", x, ETH))))
+        body += draw(maybe(st.sampled_from(["true", "false"]).map(lambda x: t("negotiation", v("auto", x), ETH))))
+    return t(kind, body)
+
+
+@st.composite
+def _routes(draw: st.DrawFn, vrf: bool) -> str:
+    """``ip route`` entries: a next hop (an address, Null0, an interface) with its options, or an interface with
+    gateways (whose options are the gateways'); a VRF's routes take no ``name``."""
+    options = ("permanent", "tag") if vrf else ("name", "permanent", "tag")
+
+    def opts() -> str:
+        out = draw(maybe(st.integers(1, 255).map(lambda x: v("metric", x))))
+        for option in options:
+            if draw(st.booleans()):
+                value = {"name": draw(NAME), "tag": draw(st.integers(1, 4294967295)), "permanent": None}[option]
+                out += t(option) if value is None else v(option, value)
+        return out
+
+    out = ""
+    for prefix in draw(st.lists(LOOPBACK, min_size=1, max_size=2, unique=True)):
+        hops = ""
+        for fwd in draw(
+            st.lists(
+                st.sampled_from(["127.0.0.1", "Null0", "GigabitEthernet1", "Loopback0"]),
+                min_size=1,
+                max_size=2,
+                unique=True,
+            )
+        ):
+            if fwd in ("GigabitEthernet1", "Loopback0") and draw(st.booleans()):
+                gateways = draw(st.lists(LOOPBACK, min_size=1, max_size=2, unique=True))
+                hops += t(
+                    "fwd-list",
+                    v("fwd", fwd) + "".join(t("interface-next-hop", v("ip-address", g) + opts()) for g in gateways),
+                )
+            else:
+                hops += t("fwd-list", v("fwd", fwd) + opts())
+        out += t("ip-route-interface-forwarding-list", v("prefix", prefix) + v("mask", "255.255.255.255") + hops)
+    return out
+
+
+@st.composite
+def interfaces(draw: st.DrawFn) -> str:
+    """Interfaces, ``vrf definition`` and ``ip route``, each VRF named before it is used."""
+    vrfs = draw(st.lists(NAME, max_size=2, unique=True))
+    definitions = ""
+    for name in vrfs:
+        body = v("name", name) + draw(maybe(TEXT.map(lambda x: v("description", x))))
+        body += draw(maybe(st.from_regex(r"[1-9][0-9]{0,4}:[0-9]{1,5}", fullmatch=True).map(lambda x: v("rd", x))))
+        families = draw(st.lists(st.sampled_from(["ipv4", "ipv6"]), unique=True))
+        body += t("address-family", "".join(t(f) for f in families)) if families else ""
+        definitions += t("definition", body)
+    out = t("vrf", definitions) if definitions else ""
+    entries = draw(
+        st.lists(
+            st.sampled_from(sorted(INTERFACE_KINDS)).flatmap(lambda k: st.tuples(st.just(k), INTERFACE_KINDS[k])),
+            max_size=4,
+            unique=True,
+        )
+    )
+    out += t("interface", "".join(draw(_interface_entry(k, n, vrfs)) for k, n in entries)) if entries else ""
+    route = draw(maybe(_routes(False)))
+    for name in draw(st.lists(st.sampled_from(vrfs), unique=True)) if vrfs else []:
+        route += t("vrf", v("name", name) + draw(_routes(True)))
+    out += t("ip", t("route", route)) if route else ""
+    return out or t("interface", t("Loopback", v("name", 0)))
+
+
+#: Stanzas of lines no model knows (kept as text), each with a head of its own: a block holds no two alike.
+_KEPT_STANZAS = st.sampled_from(
+    (
+        ("router ospf 1", " network 127.0.0.0 0.255.255.255 area 0"),
+        ("router bgp 65000", " neighbor 127.0.0.2 remote-as 65001", " address-family ipv4", " exit-address-family"),
+        ("spanning-tree mode rapid-pvst",),
+        ("ip access-list extended QACL", " 10 permit ip any any"),
+        ("vlan 10", " name QUSERS"),
+    )
+)
+
+
+@st.composite
+def kept_block(draw: st.DrawFn) -> str:
+    """A block of kept lines after the '!' that follows ``hostname`` (a place every rendering has, before the
+    fixed ``boot-start-marker``), optionally with its own trailing '!'."""
+    stanzas = draw(st.lists(_KEPT_STANZAS, min_size=1, max_size=3, unique_by=lambda s: s[0]))
+    lines = [line for stanza in stanzas for line in stanza] + draw(st.sampled_from(([], ["!"])))
+    block = v("context", "") + v("after", "hostname!1") + v("text", "\n".join(lines))
+    return t("unmodelled", t("block", block), PRIV)
+
+
 FEATURES = st.one_of(
+    kept_block(),
+    interfaces(),
+    mgmt(),
+    system(),
+    archive(),
     HOSTNAME.map(lambda h: v("hostname", h)),
     st.sampled_from(("alert", "noisy", "quiet")).map(lambda p: t("file", v("prompt", p), PRIV)),
     enable(),
@@ -503,12 +803,15 @@ FEATURES = st.one_of(
 
 
 def build(empty: etree._Element, cfg: Any, schema: Schema, bodies: list[str]) -> etree._Element:
-    """Merge each ``<native>`` body (``cfg`` wraps one in ``<config>``) into the datastore ``empty``, in order."""
+    """Merge each ``<native>`` body (``cfg`` wraps one in ``<config>``) into the datastore ``empty``, in order,
+    normalised after each merge as the device's datastore does (typed cipher lists follow the ``aes*-ctr`` leaves
+    another body set)."""
     tree = empty
     for body in bodies:
         result = apply_edit(tree, cfg(body), schema)
         assert result.tree is not None, ([e.message for e in result.errors], body)
         tree = result.tree
+        reconcile_flagged_lists(tree)
     return tree
 
 
@@ -525,6 +828,12 @@ def representable(tree: Any) -> bool:
     for auto in tree.iter(f"{N}autocommand"):
         if auto.find(f"{N}line") is not None and auto.find(f"{N}no-suppress-linenumber") is not None:
             return False
+    for stamps in (*tree.iter(f"{N}debug-config"), *tree.iter(f"{N}log-config")):
+        if stamps.find(f"{N}uptime") is not None and stamps.find(f"{N}datetime") is not None:
+            return False  # 'service timestamps X uptime' and '... datetime' replace each other
+    for transport in tree.iter(f"{N}udp"):
+        if len(transport.findall(f"{N}port-config")) > 1:
+            return False  # one 'logging host A transport udp port P' line per host
     for auth in tree.iter(f"{N}authorization"):
         exec_ = auth.find(f"{N}exec")
         if exec_ is not None and len(exec_) > 1:

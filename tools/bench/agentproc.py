@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
+
+import asyncssh
 
 PASSWORD = "Bench-pass-1"
 
@@ -27,5 +31,36 @@ def start_agent(state: Path, *extra: str) -> tuple[subprocess.Popen[str], int, i
             ssh_port = int(m.group(1))
         m = re.search(r"NETCONF on [0-9.]+:(\d+)", line)
         if m:
+            enable_candidate(ssh_port)
             return proc, int(m.group(1)), ssh_port
     raise SystemExit("agent did not start")
+
+
+def enable_candidate(ssh_port: int, password: str = PASSWORD) -> None:
+    """Type ``netconf-yang feature candidate-datastore`` at the CLI: the workloads edit the candidate, which a
+    fresh agent, like a factory 17.12 box, does not have. Runs in a thread of its own (a caller may be inside an
+    event loop)."""
+    failed: list[BaseException] = []
+
+    async def configure() -> None:
+        async with asyncssh.connect(
+            "127.0.0.1", ssh_port, username="admin", password=password, known_hosts=None, client_keys=None
+        ) as conn:
+            proc = await conn.create_process(term_type="vt100")
+            for line in ("", "configure terminal", "netconf-yang feature candidate-datastore", "end"):
+                if line:
+                    proc.stdin.write(line + "\n")
+                await asyncio.wait_for(proc.stdout.readuntil("#"), 30)
+            proc.stdin.write("exit\n")
+
+    def run() -> None:
+        try:
+            asyncio.run(configure())
+        except BaseException as exc:  # raised again in the caller's thread
+            failed.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if failed:
+        raise failed[0]

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from iosxe_agent.device.cli_map.help_text import BUILTIN_HELP, HELP
-from iosxe_agent.device.cli_map.parse import ModeContext
+from iosxe_agent.device.cli_map.parse import KEPT, ModeContext
 from iosxe_agent.device.cli_map.syntax import (
     INTERFACE_TYPES,
     Alt,
@@ -53,6 +53,7 @@ from iosxe_agent.device.cli_map.syntax import (
     Word,
 )
 from iosxe_agent.device.cli_map.table import BY_MODE, END, EXIT, MODES, UNMODELLED
+from iosxe_agent.device.cli_map.words import words as real_words
 from iosxe_agent.device.names import NATIVE_NS
 from iosxe_agent.yang.schema import Schema
 
@@ -182,7 +183,7 @@ class _Walk:
             return
         if i == self.n:
             if isinstance(kind, Interface):
-                for name in INTERFACE_TYPES:
+                for name in INTERFACE_TYPES if kind.only is None else (kind.only,):
                     self.offer(path, _Next(name, True, path.shown, cmd, arg, level))
             else:
                 self.offer(path, _Next(kind.help, False, path.shown, cmd, arg, level))  # WORD, LINE, <1-120>
@@ -220,11 +221,14 @@ class _Walk:
     ) -> Iterator[tuple[int, _Path]]:
         """``Loopback0`` in one word, or ``Loopback 0`` in two (the number is then the continuation)."""
         text = self.words[i]
-        if Interface.split(text) is not None:
+        kind = arg.type
+        assert isinstance(kind, Interface)
+        split = Interface.split(text)
+        if split is not None and kind.value_of(*split) is not None:
             yield i + 1, path.then("Interface", 2)
             return
         name = Interface.kind(text) if text.isalpha() or "-" in text else None
-        if name is None:
+        if name is None or kind.only not in (None, name):
             self.bad_arg = max(self.bad_arg, i)
             return
         after = path.then(name, 2)
@@ -400,6 +404,9 @@ def help_lines(
     caret under the echoed line."""
     words = [(m.group(), m.start()) for m in _WORD.finditer(line)]
     partial = words.pop()[0] if words and not line[-1].isspace() else None
+    if mode.data == KEPT and not words:  # a kept block's sub-mode: the words of real 17.12 (first word only)
+        hits = _kept_words(mode, partial or "")
+        return ["".join(f"{w}  " for w in hits)] if hits else [UNRECOGNIZED]
     outcome = _continuations(words, mode)
     if outcome.error == "invalid":
         return [" " * (prompt_width + outcome.column) + "^", INVALID]
@@ -454,6 +461,12 @@ def _columns(texts: dict[str, str], width: int) -> list[str]:
     return out
 
 
+def _kept_words(mode: ModeContext, partial: str) -> list[str]:
+    """The first words a kept block's sub-mode takes (``router ospf 1``: ``network`` …), from the vocabulary."""
+    low = partial.lower()
+    return sorted(w for w in (*real_words(mode.node), "exit") if w.startswith(low))
+
+
 def complete(line: str, mode: ModeContext) -> str | None:
     """Tab: ``line`` with its last word completed and a space added, when exactly one keyword continues it (the
     exec rule of :func:`iosxe_agent.cli.parser.complete_word`); None otherwise (IOS then leaves the line)."""
@@ -461,8 +474,10 @@ def complete(line: str, mode: ModeContext) -> str | None:
     if not words or line[-1].isspace():
         return None
     partial, start = words.pop()
-    outcome = _continuations(words, mode)
-    options = _partial_hits(outcome, partial, mode, first=not words, keywords_only=True)
+    if mode.data == KEPT:
+        options = set(_kept_words(mode, partial)) if not words else set()
+    else:
+        options = _partial_hits(_continuations(words, mode), partial, mode, first=not words, keywords_only=True)
     if len(options) != 1:
         return None
     return line[:start] + options.pop() + " "

@@ -13,6 +13,8 @@ found); they are facts about the device's output, one line each.
 
 from __future__ import annotations
 
+from iosxe_agent.device.cli_map import interface_table, mgmt_table
+
 #: Words every configuration mode offers.
 BUILTIN_HELP: dict[str, str] = {
     "do": "To run exec commands in config mode",
@@ -58,7 +60,40 @@ def _under(prefix: str, texts: dict[str, str]) -> dict[str, str]:
     return {f"{prefix} {key}": text for key, text in texts.items()}
 
 
+#: ``service`` and ``logging`` lines (system_table); the logging texts are also the descriptions in Cisco's model.
+_SYSTEM = {
+    "service": "Modify use of network based services",
+    "logging": "Modify message logging facilities",
+    "memory": "Configure memory management",
+    "redundancy": "Enter redundancy mode",
+    "control-plane": "Configure control plane services",
+    "call-home": "Enter call-home configuration mode",
+    "service password-encryption": "Encrypt system passwords",
+    "service timestamps": "Timestamp debug/log messages",
+    "service tcp-keepalives-in": "Generate keepalives on idle incoming network connections",
+    "service tcp-keepalives-out": "Generate keepalives on idle outgoing network connections",
+    "service pad": "Enable PAD commands",
+    "service internal": "Enable internal commands",
+    "service call-home": "Enable call-home service",
+    "service timestamps debug": "Timestamp debug messages",
+    "service timestamps log": "Timestamp log messages",
+    "service datetime": "Timestamp with date and time",
+    "service uptime": "Timestamp with system uptime",
+    "service msec": "Include milliseconds in timestamp",
+    "service localtime": "Use local time zone for timestamps",
+    "service show-timezone": "Add time zone information to timestamp",
+    "service year": "Include year in timestamp",
+    "logging buffered": "Set buffered logging parameters",
+    "logging console": "Set console logging parameters",
+    "logging monitor": "Set terminal line (monitor) logging parameters",
+    "logging host": "Set syslog server IP address and parameters",
+    "logging trap": "Set syslog server logging level",
+    "logging facility": "Facility parameter for syslog messages",
+    "logging source-interface": "Specify interface for source address in logging transactions",
+}
+
 _CONFIG: dict[str, str] = {
+    **_SYSTEM,
     # first words
     "aaa": "Authentication, Authorization and Accounting.",
     "banner": "Define a login banner",
@@ -322,3 +357,7 @@ HELP: dict[str, dict[str, str]] = {
     "conf-ssh-pubkey-data": _DATA,
     "config-pubkey": _DATA,
 }
+for _mode, _texts in interface_table.HELP.items():  # the areas keep their texts beside their commands
+    HELP.setdefault(_mode, {}).update(_texts)
+for _mode, _texts in mgmt_table.HELP.items():
+    HELP.setdefault(_mode, {}).update(_texts)

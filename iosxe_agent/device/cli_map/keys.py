@@ -53,12 +53,12 @@ def _blob_type(blob: bytes) -> str | None:
     return name if name in KEY_TYPES else None
 
 
-def ssh_key_hash(lines: tuple[str, ...] | list[str]) -> tuple[str, str] | None:
-    """(key type, key-hash) of the pasted key lines, or None when they do not decode.
+def ssh_key_hash(lines: tuple[str, ...] | list[str]) -> tuple[str, str, str | None] | None:
+    """(key type, key-hash, comment) of the pasted key lines, or None when they do not decode.
 
-    The lines are concatenated (IOS lets a key span lines); a leading key type word and a trailing comment are
-    dropped. Only ``ssh-rsa`` keys can be stored (the 17.12 model's only key type), so a blob that names another
-    type is refused too.
+    The lines are concatenated (IOS lets a key span lines); a leading key type word is dropped, and the words after
+    the key are its comment, which IOS prints after the hash (NSRC guide, CLI reference §4). Only ``ssh-rsa``
+    keys can be stored (the 17.12 model's only key type), so a blob that names another type is refused too.
     """
     words = " ".join(lines).split()
     if words and words[0] in KEY_TYPES:
@@ -74,7 +74,7 @@ def ssh_key_hash(lines: tuple[str, ...] | list[str]) -> tuple[str, str] | None:
         named = _blob_type(blob)
         if named is not None and named != "ssh-rsa":
             return None
-        return "ssh-rsa", key_fingerprint(blob)
+        return "ssh-rsa", key_fingerprint(blob), " ".join(words[end:]) or None
     return None
 
 

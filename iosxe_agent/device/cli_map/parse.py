@@ -22,6 +22,11 @@ How a line is matched (IOS rules):
 * ``banner KIND c TEXT c``: the first character after the keyword is the delimiter (``^C`` as two characters
   is one delimiter, so that ``show running-config`` output reads back); the text runs to the next delimiter,
   on the same line or over the following lines taken verbatim (line breaks kept, nothing there is a command).
+* A line no command knows, whose first unknown word stands where only keywords could (``router ospf 1``,
+  `` ip ospf cost 10``, ``ip ssh frobnicate``), is kept as text (:mod:`.unmodelled`): from a file always, with
+  the lines indented below it; typed, only when :mod:`.words` finds its leading words in Cisco's real 17.12.1
+  model (else the caret stays), entering a sub-mode of its own for a block (``Router(config-router)#``). A bad
+  argument of a known command (``ip ssh time-out 999``) stays an error, from files too.
 * A command declared ``action=True`` (``crypto key generate rsa …``) stores nothing: the line comes back as an
   :class:`Action` (its parameters by name) for the caller to run; :func:`parse_config` lists a file's in order.
 
@@ -40,7 +45,9 @@ from functools import cache
 
 from lxml import etree
 
+from iosxe_agent.device.cli_map import unmodelled, words
 from iosxe_agent.device.cli_map.keys import DECODE_FAILED, crypto_key_hex, ssh_key_hash
+from iosxe_agent.device.cli_map.render import render_events
 from iosxe_agent.device.cli_map.syntax import (
     Alt,
     Arg,
@@ -56,6 +63,7 @@ from iosxe_agent.device.cli_map.syntax import (
     Seq,
     Step,
     Word,
+    flagged_list,
     ns_of,
 )
 from iosxe_agent.device.cli_map.table import BANNER_DELIMITER, BY_ID, BY_MODE, END, EXIT, MODES, PRESENCE, UNMODELLED
@@ -90,8 +98,9 @@ class ModeContext:
     path: tuple[Step, ...] = ()
     parent: ModeContext | None = None
     data: str | None = None
-    buffer: tuple[str, ...] = ()
+    buffer: tuple[str, ...] = ()  # key lines so far; in a kept block's sub-mode, its first lines (outermost first)
     delimiter: str = ""  # in a banner's text: what ends it
+    node: str = ""  # in a kept block's sub-mode: the vocabulary node of its words (:mod:`.words`)
 
     @property
     def banner(self) -> bool:
@@ -124,6 +133,9 @@ class CliError:
     kind: str
     column: int = 0
     message: str = ""
+    #: ``invalid`` at a word where only keywords could be, after keywords only (``ip ssh frobnicate``, ``router``):
+    #: an unknown word, which the line may be kept as text for (:mod:`.unmodelled`); not a bad argument
+    unknown: bool = dataclasses.field(default=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +209,8 @@ _WORD = re.compile(r"\S+")
 #: The characters :meth:`str.splitlines` ends a line at. Typed inside a ``LINE`` argument they would be stored,
 #: and then split the printed command in two in running-config (config injection), so they are invalid input.
 _LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+#: What no line kept as text may hold: line breaks, and characters XML cannot carry (the store is XML).
+_NOT_TEXT = re.compile("[\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x85\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 #: The two header lines of ``show running-config`` output (a pasted or saved ``show`` is a valid file).
 _SHOW_HEADER = re.compile(r"\s*(Building configuration\.\.\.|Current configuration\s*:.*)\s*")
 
@@ -239,6 +253,9 @@ class _Matcher:
         self.cands: list[set[str]] = [set() for _ in tokens]
         self.exact = [False] * len(tokens)
         self.notes: dict[tuple[int, tuple[int, ...]], tuple[set[str], list[bool]]] = {}
+        # tokens where a keyword, or an argument, was expected after keywords only (what makes a word unknown)
+        self.keyword_heads: set[int] = set()
+        self.argument_heads: set[int] = set()
 
     def fail_at(self, column: int) -> None:
         self.fail = max(self.fail, column)
@@ -266,6 +283,8 @@ class _Matcher:
             return None
         tok = self.tokens[i]
         w = word.lower()
+        if all(r <= 1 for r in pre):
+            self.keyword_heads.add(i)
         if tok.low == w:
             self._note(i, w, True, pre)
             return 0
@@ -327,6 +346,8 @@ class _Matcher:
         if i >= self.n:
             self.ran_out = True
             return
+        if all(r <= 1 for r in pre):
+            self.argument_heads.add(i)
         tok = self.tokens[i]
         if not isinstance(kind, Choice):
             self._note(i, None, False, pre)
@@ -350,13 +371,20 @@ class _Matcher:
         if isinstance(kind, Interface):
             split = Interface.split(tok.text)
             if split is not None:
-                yield i + 1, split, (2,)
+                named = kind.value_of(*split)
+                if named is None:  # another interface type than the command's
+                    self.fail_at(tok.start)
+                    return
+                yield i + 1, named, (2,)
                 return
             name = Interface.kind(tok.text) if tok.text.isalpha() or "-" in tok.text else None
+            if name is not None and kind.only not in (None, name):
+                self.fail_at(tok.start)
+                return
             if name is not None and i + 1 < self.n:
                 split = Interface.checked(name, self.tokens[i + 1].text)
                 if split is not None:
-                    yield i + 2, split, (2, 2)
+                    yield i + 2, kind.value_of(*split), (2, 2)
                     return
                 self.fail_at(self.tokens[i + 1].start)
                 return
@@ -365,11 +393,22 @@ class _Matcher:
                 return
             self.fail_at(tok.start)
             return
+        rank = 3 if isinstance(kind, Word) else 2
+        if arg.leaflist:  # one or more values to the end of the line (ip name-server A B ...)
+            values: list[str] = []
+            for j in range(i, self.n):
+                one = kind.convert(self.tokens[j].text)
+                if one is None:
+                    self.fail_at(self.tokens[j].start)
+                    return
+                values.append(one)
+                yield j + 1, tuple(values), (rank,) * len(values)
+            return
         value = kind.convert(tok.text)
         if value is None:
             self.fail_at(tok.start)
             return
-        yield i + 1, value, (3 if isinstance(kind, Word) else 2,)
+        yield i + 1, value, (rank,)
 
     def _choices(self, kind: Choice, i: int, pre: tuple[int, ...]) -> Iterator[tuple[int, object, tuple[int, ...]]]:
         values: list[str] = []
@@ -397,6 +436,11 @@ class _Matcher:
                 if exact[0] or len(words) > 1:
                     return False
         return True
+
+    def unknown(self) -> bool:
+        """True when the caret sits under a word that only keywords could be, after keywords only."""
+        at = max((k for k, t in enumerate(self.tokens) if t.start <= self.fail), default=0)
+        return at in self.keyword_heads and at not in self.argument_heads
 
     def ambiguous(self) -> int | None:
         """The first token ambiguous for the preferred reading of the tokens before it."""
@@ -448,6 +492,8 @@ def _candidates(m: _Matcher, index: _Index, i: int, pre: tuple[int, ...]) -> lis
         return []
     tok = m.tokens[i]
     m.fail_at(tok.start)
+    if all(r <= 1 for r in pre):
+        m.keyword_heads.add(i)
     found: list[Command] = []
     for word, modelled in index.words.get(tok.low[0], ()):
         rank = m.keyword(i, word, pre)
@@ -455,12 +501,7 @@ def _candidates(m: _Matcher, index: _Index, i: int, pre: tuple[int, ...]) -> lis
             continue
         if modelled:
             found.extend(index.commands[word])
-        elif rank == 0:
-            # a real command we do not model: refused after its first word (or incomplete without more)
-            if i + 1 < m.n:
-                m.fail_at(m.tokens[i + 1].start)
-            else:
-                m.ran_out = True
+        # a real command we do not model only takes part in ambiguity: the line is an unknown word here
     return found
 
 
@@ -493,7 +534,7 @@ def _match_level(line: str, tokens: list[_Token], level: ModeContext) -> _Parse 
         return CliError("ambiguous", tokens[where].start)
     if m.ran_out:
         return CliError("incomplete", len(line.rstrip()))
-    return CliError("invalid", m.fail)
+    return CliError("invalid", m.fail, unknown=m.unknown())
 
 
 def _progress(error: CliError) -> float:
@@ -547,7 +588,7 @@ def _positive(cmd: Command, acts: tuple[_Act, ...], base: tuple[Step, ...]) -> l
         if arg.path is None or arg.path in keys:
             continue
         target = base + _rel(cmd, arg.path)
-        if isinstance(arg.type, Interface):
+        if isinstance(arg.type, Interface) and isinstance(value, tuple):
             kind, number = value
             ops.append(EditOp("replace", target))
             ops.append(EditOp("set", (*target, Step(f"{{{ns_of(target[-1].tag)}}}{kind}")), number))
@@ -566,7 +607,7 @@ def _leaflist(arg: Arg, target: tuple[Step, ...], values: list[str]) -> list[Edi
     parent = target[:-1]
     flag_ns = ns_of(parent[-1].tag)
     ops = [EditOp("ensure", (*parent, Step(f"{{{flag_ns}}}{v}"))) for v in values if v in arg.flags]
-    if not arg.flags or values != [f for f in arg.flags if f in values]:
+    if not arg.flags or flagged_list(values, arg.flags):
         ops.extend(EditOp("ensure", (*parent, Step(target[-1].tag, value=v))) for v in values)
     return ops
 
@@ -589,8 +630,9 @@ def _negative(cmd: Command, base: tuple[Step, ...]) -> list[EditOp]:
     return ops
 
 
-def _resolve(ops: list[EditOp], state: DataTree) -> list[EditOp]:
-    """Removals of what exists only, each widened to the outermost container it leaves empty."""
+def _resolve(ops: list[EditOp], state: DataTree, prune: int = 0) -> list[EditOp]:
+    """Removals of what exists only, each widened to the outermost container it leaves empty, and through up to
+    ``prune`` list entries it leaves with nothing but their keys (see :attr:`~.syntax.Command.no_prune`)."""
     out: list[EditOp] = []
     removing: dict[int, etree._Element] = {}
     for op in ops:
@@ -598,17 +640,21 @@ def _resolve(ops: list[EditOp], state: DataTree) -> list[EditOp]:
             out.append(op)
             continue
         for el, steps in state.find_all(op.steps):
+            pruned = 0
             while len(steps) > 1:
                 parent_step = steps[-2]
-                if parent_step.keys or parent_step.value is not None:
+                if parent_step.value is not None or (parent_step.keys and pruned >= prune):
                     break
                 if tuple(s.tag for s in steps[:-1]) in PRESENCE:
                     break
                 parent = el.getparent()
+                keys = {tag for tag, _ in parent_step.keys}
                 if parent is None or any(
-                    isinstance(c.tag, str) and c is not el and id(c) not in removing for c in parent
+                    isinstance(c.tag, str) and c is not el and id(c) not in removing and c.tag not in keys
+                    for c in parent
                 ):
                     break
+                pruned += bool(parent_step.keys)
                 el, steps = parent, steps[:-1]
             removing[id(el)] = el
             out.append(EditOp("remove", steps))
@@ -634,6 +680,9 @@ def _apply(parse: _Parse, level: ModeContext, state: DataTree) -> tuple[list[Edi
         ops: list[EditOp] = []
     elif parse.negated:
         ops = _negative(cmd, base)
+        if cmd.enters is not None:  # the block goes, and the lines kept as text in it
+            gone = unmodelled.drop_context(unmodelled.read(state.native()), unmodelled.context_key(base))
+            ops += _block_ops(gone)
     else:
         ops = _positive(cmd, parse.acts, base)
     nxt = level
@@ -642,7 +691,7 @@ def _apply(parse: _Parse, level: ModeContext, state: DataTree) -> tuple[list[Edi
             nxt = ModeContext(_DATA_MODES[cmd.collect], level.path, level, cmd.collect)
         elif cmd.enters is not None:
             nxt = ModeContext(cmd.enters.name, level.path if cmd.noop else base, level)
-    return _resolve(ops, state), nxt
+    return _resolve(ops, state, cmd.no_prune if parse.negated else 0), nxt
 
 
 def _banner_open(text: str, leaf: tuple[Step, ...], level: ModeContext) -> tuple[list[EditOp], ModeContext]:
@@ -684,10 +733,12 @@ def _finish_key(ctx: ModeContext) -> tuple[list[EditOp], CliError | None]:
     found = ssh_key_hash(ctx.buffer)
     if found is None:
         return [], CliError("failed", 0, DECODE_FAILED)
-    key_type, key_hash = found
+    key_type, key_hash, comment = found
     cmd = BY_ID[_KEY_HASH_COMMAND[ctx.data or "ssh-key"]]
-    entry = _anchor(cmd, {"key-type": key_type, "key-hash-value": key_hash})
-    return [EditOp("ensure", ctx.path + entry)], None
+    entry = ctx.path + _anchor(cmd, {"key-type": key_type, "key-hash-value": key_hash})
+    if comment is None:
+        return [EditOp("ensure", entry)], None
+    return [EditOp("set", entry + _rel(cmd, "priv:comment"), comment)], None
 
 
 def _data_line(line: str, ctx: ModeContext, state: DataTree) -> _Stepped:
@@ -726,10 +777,19 @@ def _action_of(parse: _Parse) -> Action | None:
 _Stepped = tuple[list[EditOp], ModeContext, CliError | None, Action | None]
 
 
-def _step(line: str, ctx: ModeContext, state: DataTree) -> _Stepped:
-    """One line in mode ``ctx``: the operations, the next mode, the error, the action."""
+def _sub(parse: _Parse) -> bool:
+    """True when the line names a subinterface (``GigabitEthernet1.100``), which IOS removes unlike its port."""
+    return any(act[0] == "arg" and isinstance(act[1].type, Interface) and "." in str(act[2]) for act in parse.acts)
+
+
+def _step(line: str, ctx: ModeContext, state: DataTree, kept: list[_Kept] | None = None) -> _Stepped:
+    """One line in mode ``ctx``: the operations, the next mode, the error, the action. A line no command knows
+    is kept as text (:func:`_keep`): a typed one (``kept`` None) at once, a file's one into ``kept``, placed once
+    the whole file is read."""
     if ctx.banner:
         return (*_banner_line(line, ctx), None)
+    if ctx.data == KEPT:
+        return _kept_line(line, ctx, state, kept)
     if ctx.data:
         return _data_line(line, ctx, state)
     tokens = _tokenize(line)
@@ -741,15 +801,192 @@ def _step(line: str, ctx: ModeContext, state: DataTree) -> _Stepped:
     level: ModeContext | None = ctx
     while level is not None:
         outcome = _match_level(line, tokens, level)
+        if isinstance(outcome, _Parse) and outcome.negated and outcome.command.no_refused and not _sub(outcome):
+            return [], ctx, CliError("failed", 0, outcome.command.no_refused), None
         if isinstance(outcome, _Parse):
             ops, nxt = _apply(outcome, level, state)
             return ops, nxt, None, _action_of(outcome)
-        if outcome.kind == "ambiguous":
-            return [], ctx, outcome, None
+        if outcome.kind == "ambiguous" and not (best is not None and best.kind == "incomplete"):
+            return [], ctx, outcome, None  # (a sub-mode's own command, only incomplete, is not made ambiguous)
         if best is None or _progress(outcome) > _progress(best):
             best = outcome
         level = level.parent
+    if best is not None and best.unknown and not _NOT_TEXT.search(line):
+        return _keep(line, tokens, ctx, best, state, kept)
     return [], ctx, best, None
+
+
+# -- lines no command knows: kept as text ---------------------------------------------------------------------------
+#: ``ModeContext.data`` of the sub-mode a kept line enters (``router ospf 1``): its lines are kept in its block.
+KEPT = "kept"
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """A line kept as text: the context key of the modelled block it sits in, the first lines of the kept blocks
+    it sits inside (outermost first), the line as it prints."""
+
+    context: str
+    headers: tuple[str, ...]
+    text: str
+
+
+def _level_indent(level: ModeContext) -> int:
+    """How deep the lines of a mode are indented."""
+    if level.data == KEPT:
+        return unmodelled.indent(level.buffer[-1]) + 1
+    mode = MODES.get(level.name)
+    return len(mode.indent) if mode is not None else 0
+
+
+def _node(level: ModeContext) -> str:
+    """The vocabulary node of a mode's words."""
+    if level.data == KEPT:
+        return level.node
+    return words.node_of([s.tag.rpartition("}")[2] for s in level.path])
+
+
+def _keep(
+    line: str, tokens: list[_Token], ctx: ModeContext, best: CliError, state: DataTree, kept: list[_Kept] | None
+) -> _Stepped:
+    """A line whose first unknown word is where only keywords could be. From a file (``kept`` a list) it is
+    trusted: kept in the innermost mode its indentation allows (a line at the left margin is global). Typed, it
+    is kept only in a mode where the vocabulary of real 17.12 commands accepts it; otherwise IOS's error stays."""
+    negated = tokens[0].low == "no" and len(tokens) > 1
+    if _acts(tokens[1:] if negated else tokens):
+        return [], ctx, best, None
+    if kept is not None:
+        home = ctx
+        depth = unmodelled.indent(line)
+        while home.parent is not None and _level_indent(home) > depth:
+            home = home.parent
+        text = line.rstrip("\r")  # as the file has it: a real configuration has lines with trailing blanks
+        context = unmodelled.context_key(home.path)
+        if negated:
+            positive = (line[: tokens[0].start] + line[tokens[1].start :]).rstrip()
+            gone = unmodelled.remove(unmodelled.read(state.native()), context, (), positive)
+            if gone is not None:
+                return _block_ops(gone), home, None, None
+        kept.append(_Kept(context, (), text))
+        return [], ModeContext("config-kept", home.path, home, KEPT, (text,)), None, None
+    checked = tokens[1:] if negated else tokens
+    refused = best
+    level: ModeContext | None = ctx
+    while level is not None:
+        verdict = words.check([(t.text, t.start) for t in checked], _node(level))
+        if verdict.kind == "ok":
+            break
+        if verdict.kind == "ambiguous":
+            return [], ctx, CliError("ambiguous", verdict.column), None
+        error = CliError("incomplete", len(line.rstrip())) if verdict.kind == "incomplete" else None
+        error = error or CliError("invalid", verdict.column)
+        if level is ctx or _progress(error) > _progress(refused):
+            refused = error if _progress(error) >= _progress(best) else best
+        level = level.parent
+    if level is None:
+        return [], ctx, refused, None
+    return _keep_typed(verdict, negated, level, state)
+
+
+def _keep_typed(verdict: words.Verdict, negated: bool, level: ModeContext, state: DataTree) -> _Stepped:
+    """Store a typed line the vocabulary accepted in ``level`` (the words it checked spelled in full): ``no`` +
+    a kept line removes it; a line that starts a sub-mode enters it."""
+    pad = " " * _level_indent(level)
+    text = pad + " ".join(verdict.words)
+    headers = level.buffer if level.data == KEPT else ()
+    context = unmodelled.context_key(level.path)
+    blocks = unmodelled.read(state.native())
+    if negated:
+        changed = unmodelled.remove(blocks, context, headers, text)
+        if changed is None and verdict.enters is None:  # a default-on feature turned off prints as its no form
+            changed = unmodelled.add(blocks, context, headers, pad + "no " + text[len(pad) :], _typed_slot(context))
+        return _block_ops(changed or {}), level, None, None
+    changed = unmodelled.remove(blocks, context, headers, pad + "no " + text[len(pad) :]) or {}
+    changed |= unmodelled.add({**blocks, **changed}, context, headers, text, _typed_slot(context))
+    nxt = level
+    prompt = words.prompt_of(verdict.words)
+    if verdict.enters is not None and prompt is not None:
+        nxt = ModeContext(prompt, level.path, level, KEPT, (*headers, text), node=verdict.enters)
+    return _block_ops(changed), nxt, None, None
+
+
+@cache
+def _action_heads() -> tuple[tuple[str, ...], ...]:
+    """The leading keywords of the commands that act instead of storing (``crypto key generate rsa``)."""
+    heads = []
+    for cmd in (c for cmds in BY_MODE.values() for c in cmds if c.action):
+        head = []
+        for item in cmd.syntax.items:
+            if not isinstance(item, Kw):
+                break
+            head.append(item.word)
+        heads.append(tuple(head))
+    return tuple(heads)
+
+
+def _acts(tokens: list[_Token]) -> bool:
+    """True when the line starts like a command that acts: its unknown words are errors, never text to keep."""
+    return any(
+        len(tokens) >= len(head) and all(w.startswith(t.low) for w, t in zip(head, tokens, strict=False))
+        for head in _action_heads()
+    )
+
+
+def _typed_slot(context: str) -> unmodelled.Slot:
+    """Where a typed line of a new block goes: last in its context (before ``end`` for global lines)."""
+    return unmodelled.Slot(context, unmodelled.LAST)
+
+
+def _kept_line(line: str, ctx: ModeContext, state: DataTree, kept: list[_Kept] | None) -> _Stepped:
+    """A line in the sub-mode of a kept block. From a file, indentation says whether it belongs to the block (a
+    deeper line, or the ``exit-…`` line that closes it); typed, the vocabulary of the block's words, else it is a
+    line of the enclosing modes (which leaves the sub-mode, as IOS does)."""
+    tokens = _tokenize(line)
+    if not tokens:
+        return [], ctx, None, None
+    parent = ctx.parent or CONFIG_MODE
+    first = tokens[0].low
+    if kept is not None:
+        depth, base = unmodelled.indent(line), unmodelled.indent(ctx.buffer[0])
+        bad = _NOT_TEXT.search(line)
+        if bad is not None and (depth > base or first.startswith("exit-")):
+            return [], ctx, CliError("invalid", bad.start()), None
+        if depth > base or (depth == base and first.startswith("exit-")):
+            kept.append(_Kept(unmodelled.context_key(ctx.path), ctx.buffer, line.rstrip("\r")))
+            return [], ctx, None, None
+        return _step(line, parent, state, kept)
+    if first == "exit":
+        return [], parent, None, None
+    if first == "end":
+        return [], EXEC_MODE, None, None
+    if first.startswith("exit-") and len(tokens) == 1:
+        pad = " " * unmodelled.indent(ctx.buffer[-1])
+        context = unmodelled.context_key(ctx.path)
+        changed = unmodelled.add(
+            unmodelled.read(state.native()), context, ctx.buffer[:-1], pad + first, _typed_slot(context)
+        )
+        return _block_ops(changed), parent, None, None
+    negated = first == "no" and len(tokens) > 1
+    verdict = words.check([(t.text, t.start) for t in (tokens[1:] if negated else tokens)], ctx.node)
+    if verdict.kind == "ok":
+        return _keep_typed(verdict, negated, ctx, state)
+    ops, nxt, error, action = _step(line, parent, state)
+    return ops, (ctx if error is not None else nxt), error, action
+
+
+def _block_ops(changed: dict[unmodelled.Slot, list[str]]) -> list[EditOp]:
+    """The edit operations of changed blocks (an empty one is removed)."""
+    ops: list[EditOp] = []
+    for slot, lines in changed.items():
+        steps = unmodelled.block_steps(slot)
+        ops.append(EditOp("remove", steps[:-1]) if not lines else EditOp("set", steps, "\n".join(lines)))
+    return ops
+
+
+def _place(items: list[unmodelled.Item], state: DataTree) -> list[EditOp]:
+    """A file's kept lines into the store, each run where the file had it (see :func:`.unmodelled.place`)."""
+    runs = unmodelled.place(items, render_events(state.root))
+    return _block_ops(unmodelled.merge(unmodelled.read(state.native()), runs))
 
 
 # -- public entry points --------------------------------------------------------------------------------------------
@@ -807,16 +1044,26 @@ def parse_config(text: str, running: etree._Element | None = None) -> ParsedConf
     ctx = CONFIG_MODE
     errors: list[LineError] = []
     actions: list[Action] = []
+    kept: list[_Kept] = []
+    items: list[unmodelled.Item] = []  # the file's lines as :func:`.unmodelled.place` sees them
     for lineno, line in enumerate(text.splitlines(), 1):
-        if not ctx.data and (line.strip().lower() == "end"):
+        commands = ctx.data in (None, KEPT)  # not inside a banner's text or key data
+        if commands and (line.strip().lower() == "end"):
             break
-        if not ctx.data and _SHOW_HEADER.fullmatch(line):
+        if commands and _SHOW_HEADER.fullmatch(line):
             continue
-        ops, nxt, error, action = _step(line, ctx, state)
+        before = len(kept)
+        ops, nxt, error, action = _step(line, ctx, state, kept)
         if error is not None:
             errors.append(LineError(lineno, line, error))
         if action is not None:
             actions.append(action)
+        if len(kept) > before:
+            items.append(unmodelled.Item("kept", kept[-1].text, kept[-1].context))
+        elif unmodelled.is_bang(line):
+            items.append(unmodelled.Item("bang", line))
+        elif error is None and line.strip():
+            items.append(unmodelled.Item("cmd", line))
         for op in ops:
             state.apply(op)
             doc.apply(op)
@@ -825,10 +1072,13 @@ def parse_config(text: str, running: etree._Element | None = None) -> ParsedConf
                 break
             nxt = CONFIG_MODE  # 'exit' at the top of a file leaves nothing to leave
         ctx = nxt
-    if ctx.data:
+    if ctx.data not in (None, KEPT):
         ops, error = _finish_key(ctx)
         if error is not None:
             errors.append(LineError(0, "", error))
         for op in ops:
+            doc.apply(op)
+    if kept:
+        for op in _place(items, state):
             doc.apply(op)
     return ParsedConfig(doc.root, tuple(errors), tuple(actions))

@@ -3,7 +3,8 @@
 Each command of :data:`~.table.RENDER_PLAN` (and, inside a block, each command of the sub-mode) is printed for
 every instance of its anchor whose data its syntax can spell: keywords as declared, arguments from their leaves,
 optional parts only when their data is present, the first alternative that has data. What the renderer prints,
-the parser reads back into the same tree (tested with hypothesis); nodes no command covers are not printed.
+the parser reads back into the same tree (tested with hypothesis); nodes no command covers are not printed. Lines
+kept as text (:mod:`.unmodelled`) print at the slots between the commands' lines where the file had them.
 
 Layout (CLI reference §1.2-1.7, 17.x): ``Building configuration...``, a blank line, ``Current configuration : N
 bytes`` (N = byte length of the text from the next ``!`` through ``end\\n``, plus one, as IOS counts it), ``!``,
@@ -15,6 +16,8 @@ the prompt. The result is a pure function of the tree and the arguments (the clo
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -41,8 +44,16 @@ from iosxe_agent.device.cli_map.syntax import (
 )
 from iosxe_agent.device.cli_map.table import BANNER_DELIMITER, BY_ID, BY_MODE, CRYPTO_DATA, RENDER_PLAN
 from iosxe_agent.device.cli_map.tree import NATIVE_TAG
+from iosxe_agent.device.cli_map.unmodelled import FIRST, LAST, Slot, read
 
-__all__ = ["IOS_VERSION", "render_config", "render_lines", "render_running_config", "render_sourced"]
+__all__ = [
+    "IOS_VERSION",
+    "render_config",
+    "render_events",
+    "render_lines",
+    "render_running_config",
+    "render_sourced",
+]
 
 IOS_VERSION = "17.12"
 _INTERFACES = frozenset(INTERFACE_TYPES)
@@ -58,6 +69,8 @@ class _Printed(NamedTuple):
 
 
 _Rendered = _Printed | None
+#: What the walk over the plan yields: a line, or a place where kept lines may print (:mod:`.unmodelled`).
+Event = str | Slot
 _NOTHING = _Printed([], 0, [])
 
 
@@ -73,19 +86,51 @@ def _find(el: etree._Element | None, tags: tuple[str, ...]) -> etree._Element | 
     return el
 
 
-def _anchors(ctx: etree._Element, steps: tuple[SchemaStep, ...]) -> list[etree._Element]:
-    found = [ctx]
+def _anchors(ctx: etree._Element, steps: tuple[SchemaStep, ...], where: str) -> list[tuple[etree._Element, str]]:
+    """The anchor elements of a command below ``ctx``, each with its context key (:func:`.unmodelled.context_key`
+    of its path; ``where`` is the one of ``ctx``)."""
+    found = [(ctx, where)]
     for step in steps:
-        nxt: list[etree._Element] = []
-        for el in found:
-            if step.keys:
-                nxt.extend(el.iterchildren(step.tag))
-            else:
-                hit = _child(el, step.tag)
-                if hit is not None:
-                    nxt.append(hit)
+        nxt: list[tuple[etree._Element, str]] = []
+        name = step.tag.rpartition("}")[2]
+        for el, key in found:
+            hits = el.iterchildren(step.tag) if step.keys else (h for h in (_child(el, step.tag),) if h is not None)
+            for hit in hits:
+                values = "".join(f"[{_child_text(hit, k)}]" for k in step.keys)
+                nxt.append((hit, f"{key}/{name}{values}" if key else f"{name}{values}"))
         found = nxt
     return found
+
+
+def _child_text(el: etree._Element, tag: str) -> str:
+    hit = _child(el, tag)
+    return "" if hit is None else (hit.text or "")
+
+
+def _natural_key(el: etree._Element, steps: tuple[SchemaStep, ...]) -> tuple[tuple[tuple[int, int | str], ...], ...]:
+    """The key values of the list entries from the top of the anchor down to ``el``, numbers compared as numbers
+    (``1/0/9`` < ``1/0/10``, ``9.0.0.0`` < ``10.0.0.0``): the order IOS prints interfaces and static routes in."""
+    values: list[str] = []
+    for step in reversed(steps):
+        values[:0] = [_child_text(el, key) for key in step.keys]
+        parent = el.getparent()
+        if parent is None:
+            break
+        el = parent
+    return tuple(
+        tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", value) if part)
+        for value in values
+    )
+
+
+def _outer_key(el: etree._Element, tag: str, depth: int) -> etree._Element | None:
+    """The key leaf ``tag`` of a list entry the anchor ``el`` sits in (an anchor with keys on several steps, as
+    ``ip route``'s prefix, then next hop), at most ``depth`` levels up."""
+    for up in itertools.islice(el.iterancestors(), depth):
+        hit = _child(up, tag)
+        if hit is not None:
+            return hit
+    return None
 
 
 def _flagged(node: Arg, parent: etree._Element, entries: list[etree._Element]) -> _Rendered:
@@ -118,9 +163,13 @@ def _arg(node: Arg, el: etree._Element, cmd: Command) -> _Rendered:
             return _Printed([w for w in words if w is not None], 1, entries)
         return _Printed(values, 1, entries)
     target = _find(el, tags)
+    if target is None and node.path in cmd.key_names:
+        target = _outer_key(el, tags[-1], len(cmd.anchor_steps))
     if target is None:
         return None
-    if isinstance(kind, Interface):
+    if isinstance(kind, Interface) and kind.only is not None:
+        return _Printed([f"{kind.only}{target.text or ''}"], 1, [target])
+    if isinstance(kind, Interface) and not kind.joined:
         for choice in target:
             if isinstance(choice.tag, str):
                 name = choice.tag.rpartition("}")[2]
@@ -209,7 +258,7 @@ def _negated(cmd: Command, el: etree._Element) -> list[etree._Element]:
 
 
 def _banner(
-    cmd: Command, anchor: etree._Element, indent: str, out: list[str], sources: list[etree._Element] | None
+    cmd: Command, anchor: etree._Element, indent: str, out: list[Event], sources: list[etree._Element] | None
 ) -> None:
     """``banner KIND ^C`` + the text as stored (its line breaks make the lines) + ``^C``, as IOS prints it."""
     leaf = _find(anchor, cmd.path("banner"))
@@ -223,19 +272,29 @@ def _banner(
 
 
 def _command(
-    cmd: Command, ctx: etree._Element, indent: str, out: list[str], sources: list[etree._Element] | None
+    cmd: Command,
+    ctx: etree._Element,
+    indent: str,
+    out: list[Event],
+    sources: list[etree._Element] | None,
+    where: str = "",
 ) -> None:
     """Append the lines of ``cmd`` for the context element ``ctx`` to ``out`` (and, when ``sources`` is a list,
-    the data elements those lines print)."""
+    the data elements those lines print), with the slots where kept lines may print between them (``where``: the
+    context key of ``ctx``)."""
     if cmd.fixed:
         out.append(indent + " ".join(_words(cmd.syntax)))
+        out.append(Slot(where, cmd.id))
         return
     if cmd.noop or cmd.parse_only:
         return
     if cmd.contexts and tag_of(ctx).rpartition("}")[2] not in cmd.contexts:
         return
     start = len(out)
-    for anchor in _anchors(ctx, cmd.anchor_steps):
+    anchors = _anchors(ctx, cmd.anchor_steps, where)
+    if cmd.natural_order:
+        anchors.sort(key=lambda found: _natural_key(found[0], cmd.anchor_steps))
+    for anchor, key in anchors:
         if cmd.render_as == "crypto-key":
             hex_el = _find(anchor, cmd.path("hex-data"))
             if hex_el is not None and sources is not None:
@@ -248,7 +307,9 @@ def _command(
         if cmd.render_as == "banner":
             _banner(cmd, anchor, indent, out, sources)
             continue
-        if cmd.bare:
+        if cmd.skip_if and any(_find(anchor, cmd.path(p)) is not None for p in cmd.skip_if):
+            continue
+        if cmd.bare and cmd.enters is None:
             if not any(isinstance(c.tag, str) for c in anchor):
                 out.append(indent + " ".join(_words(cmd.syntax)))
             continue
@@ -263,23 +324,36 @@ def _command(
                 head = [w for item in cmd.no_syntax.items[:n] for w in _words(item)]
                 out.append(indent + "no " + " ".join(head))
             continue
-        block: list[str] = []
+        block: list[Event] = []
         block_sources: list[etree._Element] | None = None if sources is None else []
         if cmd.enters is not None:
+            block.append(Slot(key, FIRST))
             for sub in BY_MODE[cmd.enters.name]:
-                _command(sub, anchor, cmd.enters.indent, block, block_sources)
-            if not got.data and not block:
+                _command(sub, anchor, cmd.enters.indent, block, block_sources, key)
+            block.append(Slot(key, LAST))
+            if not got.data and not _printed(block) and not cmd.bare:  # a bare block prints empty ("redundancy")
                 continue
         elif not got.data:
             continue
+        if cmd.block_start is not None:
+            out.extend(indent + line for line in cmd.block_start.split("\n"))
         out.append(indent + " ".join(got.tokens))
         out.extend(block)
         if sources is not None and block_sources is not None:
             sources += got.sources + block_sources
         if cmd.block_end is not None:
             out.append(indent + cmd.block_end)
-    if len(out) == start and cmd.default_line is not None:
+        if cmd.anchor_steps and cmd.anchor_steps[-1].keys:
+            out.append(Slot(where, f"{cmd.id}@{key.rpartition('/')[2]}"))
+    routed = not cmd.default_if or any(_find(ctx, cmd.path(p)) is not None for p in cmd.default_if)
+    if not _printed(out[start:]) and cmd.default_line is not None and routed:
         out.append(indent + cmd.default_line)
+    out.append(Slot(where, cmd.id))
+
+
+def _printed(events: list[Event]) -> bool:
+    """True when ``events`` hold a line (not only slots)."""
+    return any(isinstance(ev, str) for ev in events)
 
 
 def _native(tree: etree._Element | None) -> etree._Element | None:
@@ -290,23 +364,61 @@ def _native(tree: etree._Element | None) -> etree._Element | None:
     return _child(tree, NATIVE_TAG)
 
 
+def _events(native: etree._Element, version: str, sources: list[etree._Element] | None) -> list[Event]:
+    """The modelled lines from ``version`` to ``end`` and the slots between them: the ``!`` lines of the plan count
+    from the item before them (``hostname!1``), the others are placed by the commands."""
+    out: list[Event] = [f"version {version}", Slot("", FIRST)]
+    before, bangs = "version", 0
+    for item in RENDER_PLAN:
+        if item == "!":
+            bangs += 1
+            out += ["!", Slot("", f"{before}!{bangs}")]
+        else:
+            before, bangs = item, 0
+            _command(BY_ID[item], native, "", out, sources)
+    out += [Slot("", LAST), "end"]
+    return out
+
+
+def _with_blocks(events: list[Event], native: etree._Element) -> list[str]:
+    """The lines of ``events`` with the kept lines (:mod:`.unmodelled`) at their slots. A block whose slot the
+    rendering has no more prints at the end of its command's lines (``username@bob`` once bob is gone), a global
+    one whose place is unknown before ``end``; one of a modelled block that is gone is not printed."""
+    blocks = read(native)
+    out: list[str] = []
+    if not blocks:
+        return [ev for ev in events if isinstance(ev, str)]
+    for ev in events:
+        if isinstance(ev, str):
+            out.append(ev)
+            continue
+        out.extend(blocks.pop(ev, ()))
+        if "@" not in ev.after and "!" not in ev.after:
+            for slot in [s for s in blocks if s.context == ev.context and s.after.startswith(ev.after + "@")]:
+                out.extend(blocks.pop(slot))
+        if ev == Slot("", LAST):
+            for slot in [s for s in blocks if not s.context]:
+                out.extend(blocks.pop(slot))
+    return out
+
+
 def _lines(tree: etree._Element | None, version: str, sources: list[etree._Element] | None) -> list[str]:
     native = _native(tree)
     if native is None:
         native = etree.Element(NATIVE_TAG)
-    out = [f"version {version}"]
-    for item in RENDER_PLAN:
-        if item == "!":
-            out.append("!")
-        else:
-            _command(BY_ID[item], native, "", out, sources)
-    out.append("end")
-    return out
+    return _with_blocks(_events(native, version, sources), native)
+
+
+def render_events(tree: etree._Element | None) -> list[str | Slot]:
+    """The modelled configuration lines of ``tree`` and the slots between them, kept lines left out (for
+    :func:`.unmodelled.place`, which finds where a file's kept lines go)."""
+    native = _native(tree)
+    return _events(native if native is not None else etree.Element(NATIVE_TAG), IOS_VERSION, None)
 
 
 def render_lines(tree: etree._Element | None, *, version: str = IOS_VERSION) -> list[str]:
     """The configuration lines from ``version`` to ``end`` (no header), for the datastore ``tree`` (its
-    ``<config>`` root or the ``native`` element)."""
+    ``<config>`` root or the ``native`` element), kept lines included."""
     return _lines(tree, version, None)
 
 

@@ -19,9 +19,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from iosxe_agent.device.names import AAA_NS, CRYPTO_NS, NATIVE_NS, PRIVATE_NS, SNMP_NS
+from iosxe_agent.device.names import (
+    AAA_NS,
+    CALL_HOME_NS,
+    CRYPTO_NS,
+    DIAGNOSTICS_NS,
+    ETHERNET_NS,
+    HTTP_NS,
+    NATIVE_NS,
+    NTP_NS,
+    PLATFORM_NS,
+    PPP_NS,
+    PRIVATE_NS,
+    SNMP_NS,
+)
 
 PREFIXES = {"ios": NATIVE_NS, "aaa": AAA_NS, "snmp": SNMP_NS, "crypto": CRYPTO_NS, "priv": PRIVATE_NS}
+PREFIXES.update({"plt": PLATFORM_NS, "ch": CALL_HOME_NS, "diag": DIAGNOSTICS_NS, "ppp": PPP_NS})
+PREFIXES.update({"http": HTTP_NS, "ntp": NTP_NS})
+PREFIXES.update({"eth": ETHERNET_NS})
 
 
 # -- paths ----------------------------------------------------------------------------------------------------------
@@ -78,8 +94,11 @@ class Word:
 
     help: str = "WORD"
     hex_upper: bool = False  # an all-hex word is stored in upper case (key-hash)
+    pattern: str = ""  # when set, the whole word must match it (``A.B.C.D``: IOS puts the caret on a bad address)
 
     def convert(self, text: str) -> str | None:
+        if self.pattern and re.fullmatch(self.pattern, text) is None:
+            return None
         if self.hex_upper and _HEX.fullmatch(text):
             return text.upper()
         return text
@@ -97,7 +116,8 @@ class Number:
         return f"<{self.lo}-{self.hi}>"
 
     def convert(self, text: str) -> str | None:
-        if not text.isdigit():
+        digits = text[1:] if self.lo < 0 and text.startswith("-") else text  # a signed range takes a minus
+        if not digits.isdigit():
             return None
         value = int(text)
         return str(value) if self.lo <= value <= self.hi else None
@@ -152,6 +172,17 @@ class Interface:
     whose child element is the interface type and whose text is the number."""
 
     help: str = "Interface"
+    #: one interface type only, whose number is the value (the key of ``interface GigabitEthernet1``'s list entry)
+    only: str | None = None
+    #: the whole name is the value, as one string (``ip route … GigabitEthernet1``: a leaf of type string)
+    joined: bool = False
+
+    def value_of(self, kind: str, number: str) -> tuple[str, str] | str | None:
+        """What the parser stores for a name split into (type, number): the pair for a choice container, the
+        number for ``only`` (None for another type), the joined name for ``joined``."""
+        if self.only is not None:
+            return number if kind == self.only else None
+        return kind + number if self.joined else (kind, number)
 
     @staticmethod
     def split(text: str) -> tuple[str, str] | None:
@@ -230,6 +261,12 @@ def flagged_order(values: Sequence[str], present: Iterable[str], flags: Sequence
     have = frozenset(present)
     kept = [v for v in values if v not in flags or v in have]
     return (*kept, *(f for f in flags if f in have and f not in kept))
+
+
+def flagged_list(words: Sequence[str], flags: Sequence[str]) -> tuple[str, ...]:
+    """The leaf-list the parser stores for the ``words`` of a flagged argument (see :class:`Arg`): empty when
+    the flagged leaves alone print the same words (those values, in ``flags`` order), else the words."""
+    return () if list(words) == [f for f in flags if f in words] else tuple(words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,7 +372,8 @@ class Command:
     no_sets: tuple[tuple[str, str], ...] = ()
     no_remove: tuple[str, ...] = ()
     default_line: str | None = None  # printed when the command has nothing to print ("no aaa new-model")
-    bare: bool = False  # printed only when the anchor exists and is empty ("snmp-server enable traps")
+    bare: bool = False  # printed only when the anchor exists and is empty ("snmp-server enable traps"); a block
+    # (``enters``) whenever its anchor exists ("redundancy")
     fixed: bool = False  # always printed, stores nothing ("boot-start-marker")
     noop: bool = False  # accepted, stores nothing ("version 17.12")
     action: bool = False  # stores nothing, acts on the device ("crypto key generate rsa"): parsed into an Action
@@ -343,6 +381,12 @@ class Command:
     contexts: tuple[str, ...] = ()  # local names of the context elements the command exists under
     block_end: str | None = None  # line printed after the sub-mode block ("!")
     render_as: str | None = None  # special renderer ("crypto-key")
+    no_refused: str | None = None  # IOS's refusal of the ``no`` form ("% Removal of physical interfaces ...")
+    block_start: str | None = None  # line(s) printed before the command's line in a block (" !" before address-family)
+    skip_if: tuple[str, ...] = ()  # not printed for an anchor holding one of these (another command prints it)
+    no_prune: int = 0  # the no form also removes up to N enclosing list entries it leaves with their keys only
+    natural_order: bool = False  # entries printed in IOS's numeric order (Gi1/0/9 before Gi1/0/10, 9.0.0.0 first)
+    default_if: tuple[str, ...] = ()  # default_line only where one of these exists (a routed port, not a switchport)
     anchor_steps: tuple[SchemaStep, ...] = field(init=False, repr=False)
     no_syntax: Seq | None = field(init=False, repr=False)
 
@@ -365,10 +409,9 @@ class Command:
 
     @property
     def key_names(self) -> tuple[str, ...]:
-        """Local names of the anchor's list keys (paths in the syntax that set them)."""
-        if not self.anchor_steps:
-            return ()
-        return tuple(k.rpartition("}")[2] for k in self.anchor_steps[-1].keys)
+        """Local names of the list keys of every step of the anchor (paths in the syntax that set them; an
+        ``ip route`` is keyed by prefix and mask, then by next hop)."""
+        return tuple(k.rpartition("}")[2] for step in self.anchor_steps for k in step.keys)
 
     def path(self, rel: str) -> tuple[str, ...]:
         """Clark tags of a syntax path, below the anchor."""

@@ -33,6 +33,7 @@ from iosxe_agent.device.cli_map.syntax import (
     Word,
     seq,
 )
+from iosxe_agent.device.cli_map.words import words
 from iosxe_agent.device.names import AAA_NS, CRYPTO_NS, NATIVE_NS, PRIVATE_NS
 
 # -- modes ----------------------------------------------------------------------------------------------------------
@@ -724,7 +725,7 @@ _add(
         "key-hash",
         Arg("key-type", Choice(("ssh-rsa",))),
         Arg("key-hash-value", Word(hex_upper=True)),
-        Opt(Arg(None, Rest())),  # the key comment IOS keeps has no YANG home
+        Opt(Arg("priv:comment", Rest())),  # the key's comment, kept as typed (device-private)
         Pad(),
     ),
     anchor="key-hash[key-type key-hash-value]",
@@ -740,7 +741,7 @@ _add(
         "key-hash",
         Arg("key-type", Choice(("ssh-rsa",))),
         Arg("key-hash-value", Word(hex_upper=True)),
-        Opt(Arg(None, Rest())),  # a comment, as for a user: no home
+        Opt(Arg("priv:comment", Rest())),  # the key's comment, kept as typed (device-private)
         Pad(),
     ),
     anchor="key-hash[key-type key-hash-value]",
@@ -1004,6 +1005,13 @@ _add(
     enters=LINE,
 )
 _add(
+    "line-aux",
+    CONFIG,
+    seq("line", "aux", Arg("first", Choice(("0",)))),
+    anchor="line/aux[first]",
+    enters=LINE,
+)
+_add(
     "line-vty",
     CONFIG,
     seq("line", "vty", Arg("first", Number(0, 1869)), Opt(Arg("last", Number(1, 1869)))),
@@ -1100,6 +1108,7 @@ _add("line-length", LINE, seq("length", Arg("length", Number(0, 512))))
 _add("line-width", LINE, seq("width", Arg("width", Number(0, 512))))
 _add("line-location", LINE, seq("location", Arg("location", Rest())))
 _add("line-session-limit", LINE, seq("session-limit", Arg("session-limit", Number(0, 4294967295))))
+_add("line-stopbits", LINE, seq("stopbits", Arg("stopbits", Choice(("1", "1.5", "2")))))
 _add("line-terminal-type", LINE, seq("terminal-type", Arg("terminal-type", Word())))
 _add(
     "line-transport-preferred",
@@ -1123,22 +1132,15 @@ for _dir in ("input", "output"):
         ),
         no_remove=(f"transport/{_dir}",),
         # on the console the incoming transport is fixed (obsolete in the model)
-        contexts=("vty",) if _dir == "input" else (),
+        contexts=("vty", "aux") if _dir == "input" else (),
     )
 
-#: First words of IOS XE 17 global configuration commands this table does not model. They take part in
-#: abbreviation and ambiguity only (``a`` is ambiguous on a real box: aaa, access-list, alias, archive …), and a
-#: line starting with one of them is refused after its first word.
+#: First words of real IOS XE 17.12 global configuration commands (Cisco's 17.12.1 native model, :mod:`.vocabulary`)
+#: this table does not model. They take part in abbreviation and ambiguity (``a`` is ambiguous on a real box: aaa,
+#: access-list, alias, archive …); a typed line starting with one is kept as text when it is a real command.
 UNMODELLED: dict[str, tuple[str, ...]] = {
-    "config": (
-        "access-list", "alias", "archive", "arp", "bfd", "bridge-domain", "call-home", "cdp", "class-map",
-        "clock", "control-plane", "default", "define", "device-tracking", "diagnostic", "dot1x", "errdisable",
-        "event", "file", "flow", "hw-module", "interface", "ipv6", "key", "license", "lldp", "logging",
-        "mac", "memory", "monitor", "mpls", "netconf-yang", "ntp", "object-group", "parameter-map", "platform",
-        "policy-map", "privilege", "process-cpu", "redundancy", "restconf", "route-map", "router", "service",
-        "snmp", "spanning-tree", "subscriber", "track", "transceiver", "udld", "vlan", "vrf",
-    ),
-}  # fmt: skip
+    "config": tuple(w for w in words("") if w not in {c.syntax.items[0].word for c in COMMANDS})  # type: ignore[union-attr]
+}
 
 # -- built-ins of every mode ----------------------------------------------------------------------------------------
 EXIT = Command("exit", CONFIG, seq("exit"), no="none", noop=True)
@@ -1159,13 +1161,20 @@ BY_MODE: dict[str, tuple[Command, ...]] = {name: tuple(c for c in COMMANDS if c.
 
 #: Global configuration as 17.x prints it: command ids and literal separator lines.
 RENDER_PLAN: tuple[str, ...] = (
+    *system_table.HEAD,
     "!",
     "hostname",
     "!",
     "boot-start-marker",
+    "boot-system",
+    "boot-system-flash",
     "boot-end-marker",
     "!",
+    "vrf-definition",
     "!",
+    "logging-buffered",
+    "logging-console",
+    "logging-monitor",
     "aaa-new-model",
     "!",
     "!",
@@ -1183,24 +1192,44 @@ RENDER_PLAN: tuple[str, ...] = (
     "!",
     "!",
     "aaa-session-id",
+    "clock-timezone",
+    "clock-summer-time",
     "!",
     "ip-domain-name",
     "ip-domain-lookup",
     "ip-domain-timeout",
+    "ip-name-server",
+    "ip-name-server-vrf",
     "!",
     "login-block-for",
     "login-delay",
     "login-on-failure",
     "login-on-success",
     "!",
+    "subscriber-templating",
+    "multilink-bundle-name",
     "crypto-pubkey-chain",
     "!",
+    "archive",
     "file-prompt",
+    *system_table.LICENSE_TO_DIAGNOSTIC,
     "enable-secret",
     "enable-password",
     "!",
     "username",
     "!",
+    "redundancy",
+    *(f"interface-{kind}" for kind, _ in interface_table.INTERFACE_LISTS),
+    "ip-forward-protocol",
+    "!",
+    "ip-http-server",
+    "ip-http-authentication",
+    "ip-http-secure-server",
+    "ip-http-client-source-interface",
+    "ip-route",
+    "ip-route-interface-next-hop",
+    "ip-route-vrf",
+    "ip-route-vrf-interface-next-hop",
     "ip-tacacs-source",
     "ip-radius-source",
     "ip-ssh-bulk-mode",
@@ -1221,6 +1250,7 @@ RENDER_PLAN: tuple[str, ...] = (
     *(f"ip-ssh-{side}-{word}" for side in ("server", "client") for word in SSH_ALGORITHM_LINES),
     "ip-scp",
     "!",
+    *system_table.LOGGING_HOSTS,
     "snmp-community",
     "snmp-trap-source",
     "snmp-location",
@@ -1247,8 +1277,17 @@ RENDER_PLAN: tuple[str, ...] = (
     "radius-server-timeout",
     "radius-server",
     "!",
+    "control-plane",
     *(f"banner-{kind}" for kind in BANNERS),
     "line-console",
+    "line-aux",
     "line-vty",
     "!",
+    "call-home",
+    "ntp-source",
+    "ntp-server",
+    "!",
+    "netconf-yang",
+    "netconf-yang-candidate",
+    "restconf",
 )

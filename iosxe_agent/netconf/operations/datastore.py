@@ -20,7 +20,7 @@ from iosxe_agent.netconf import capabilities
 from iosxe_agent.netconf.errors import ErrorTag
 from iosxe_agent.netconf.faults import fault_from, protocol_error
 from iosxe_agent.netconf.notifications import NotificationBus, confirmed_commit_event
-from iosxe_agent.netconf.operations.params import child, only_known, origin
+from iosxe_agent.netconf.operations.params import child, no_candidate, only_known, origin
 from iosxe_agent.netconf.registry import Registry, Reply, RpcContext
 from iosxe_agent.netconf.xmlio import NC_NS, qn
 
@@ -47,8 +47,15 @@ def _timeout(op: etree._Element) -> int:
     return int(value)
 
 
+def _need_candidate(ctx: RpcContext, operation: str) -> None:
+    """The candidate operations exist only for a session whose hello offered the candidate datastore."""
+    if not ctx.session.candidate:
+        raise no_candidate(operation)
+
+
 async def commit(ctx: RpcContext, op: etree._Element) -> Reply:
     """<commit>: candidate becomes running, through the one commit pipeline (confirmed with the extensions)."""
+    _need_candidate(ctx, "commit")
     only_known(op, _CONFIRM_PARAMS if ctx.services.extensions else set(), "commit")
     confirmed = child(op, "confirmed") is not None
     stores = ctx.services.stores
@@ -69,6 +76,7 @@ async def commit(ctx: RpcContext, op: etree._Element) -> Reply:
 
 async def cancel_commit(ctx: RpcContext, op: etree._Element) -> Reply:
     """<cancel-commit>: revert the pending confirmed commit (persistent ones from any session, by persist-id)."""
+    _need_candidate(ctx, "cancel-commit")
     only_known(op, {qn(NC_NS, "persist-id")}, "cancel-commit")
     stores = ctx.services.stores
     try:
@@ -80,6 +88,7 @@ async def cancel_commit(ctx: RpcContext, op: etree._Element) -> Reply:
 
 async def discard_changes(ctx: RpcContext, op: etree._Element) -> Reply:
     """<discard-changes>: candidate goes back to running."""
+    _need_candidate(ctx, "discard-changes")
     only_known(op, set(), "discard-changes")
     try:
         ctx.services.stores.discard_changes(ctx.session.session_id)

@@ -91,7 +91,7 @@ def _datastore(ctx: RpcContext, op: etree._Element, *, writable: bool) -> NmdaDa
     text = (el.text or "").strip()
     if ns != DS_NS:
         raise _invalid(f'"{text}" is not an ietf-datastores identity', "datastore")
-    supported: list[NmdaDatastore] = [RUNNING, CANDIDATE]
+    supported: list[NmdaDatastore] = [RUNNING, CANDIDATE] if ctx.session.candidate else [RUNNING]
     if ctx.services.extensions:
         supported.append(STARTUP)
     if not writable:

@@ -6,10 +6,10 @@ from lxml import etree
 
 from iosxe_agent.data.defaults import MODES, WithDefaults
 from iosxe_agent.datastore.names import Datastore
-from iosxe_agent.datastore.store import STARTUP
+from iosxe_agent.datastore.store import CANDIDATE, STARTUP
 from iosxe_agent.datastore.transaction import Face, Origin
 from iosxe_agent.netconf.errors import ErrorTag
-from iosxe_agent.netconf.faults import bad_element, missing_element, protocol_error, unknown_element
+from iosxe_agent.netconf.faults import RpcFault, bad_element, missing_element, protocol_error, unknown_element
 from iosxe_agent.netconf.registry import RpcContext
 from iosxe_agent.netconf.xmlio import NC_NS, WD_NS, qn
 
@@ -60,7 +60,18 @@ def datastore(
             "save-config RPC",
             element=param,
         )
+    if q.localname == CANDIDATE and not ctx.session.candidate:
+        raise no_candidate(param)
     return Datastore(q.localname)
+
+
+def no_candidate(element: str) -> RpcFault:
+    """The error for a use of the candidate datastore by a session whose hello did not offer it."""
+    return protocol_error(
+        ErrorTag.OPERATION_NOT_SUPPORTED,
+        "the candidate datastore is not enabled (no :candidate capability in this session's hello)",
+        element=element,
+    )
 
 
 def datastore_name(ctx: RpcContext, op: etree._Element, param: str) -> Datastore:

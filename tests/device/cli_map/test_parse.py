@@ -26,6 +26,11 @@ from iosxe_agent.device.cli_map.table import COMMANDS
 from iosxe_agent.device.passwords import verify
 
 N = "{http://cisco.com/ns/yang/Cisco-IOS-XE-native}"
+HTTP = "http://cisco.com/ns/yang/Cisco-IOS-XE-http"
+NTP = "http://cisco.com/ns/yang/Cisco-IOS-XE-ntp"
+ETH = "http://cisco.com/ns/yang/Cisco-IOS-XE-ethernet"
+PLT = "http://cisco.com/ns/yang/Cisco-IOS-XE-platform"
+CH = "http://cisco.com/ns/yang/Cisco-IOS-XE-call-home"
 SECRET9 = "$9$8LKaOniOwlOU7.$MbzGH5tklYd8.eOZ4QFleZIVCyoMNr2Z4sS18pKPVVI"
 HASH = "5D24EA1D261C1836E437F4E67E2CEBEB"
 
@@ -37,6 +42,26 @@ def same(trees: Any, tree: Any, body: str) -> None:
 # -- every command, and its no form ---------------------------------------------------------------------------------
 CASES: list[tuple[list[str], str]] = [
     (["hostname R1"], "<hostname>R1</hostname>"),
+    (
+        ["archive", " path flash:arch-$h", " maximum 14", " write-memory", " time-period 1440"],
+        "<archive><path>flash:arch-$h</path><maximum>14</maximum><write-memory/><time-period>1440</time-period>"
+        "</archive>",
+    ),
+    (
+        [
+            "archive",
+            " log config",
+            "  logging enable",
+            "  logging size 200",
+            "  logging persistent auto reload",
+            "  notify syslog contenttype plaintext",
+            "  hidekeys",
+        ],
+        "<archive><log><config><hidekeys/><logging><enable/><size>200</size><persistent><auto/><reload/>"
+        "</persistent></logging><notify><syslog><contenttype>plaintext</contenttype></syslog></notify></config>"
+        "</log></archive>",
+    ),
+    (["archive", " path flash:a", " write-memory", " no write-memory"], "<archive><path>flash:a</path></archive>"),
     (["ip domain name lab.local"], "<ip><domain><name>lab.local</name></domain></ip>"),
     (["ip domain-name name1"], "<ip><domain><name>name1</name></domain></ip>"),  # the guide's old form
     (["no ip domain lookup"], "<ip><domain><lookup>false</lookup></domain></ip>"),
@@ -366,7 +391,8 @@ CASES: list[tuple[list[str], str]] = [
     (
         ["ip ssh pubkey-chain", " username U", f"  key-hash ssh-rsa {HASH.lower()} yourname@yourdomain.example"],
         f"""<ip><ssh><pubkey-chain><username><name>U</name><key-hash><key-type>ssh-rsa</key-type>
-        <key-hash-value>{HASH}</key-hash-value></key-hash></username></pubkey-chain></ssh></ip>""",
+        <key-hash-value>{HASH}</key-hash-value><comment xmlns="{PRIV}">yourname@yourdomain.example</comment>
+        </key-hash></username></pubkey-chain></ssh></ip>""",
     ),
     (
         ["ip ssh pubkey-chain", " username U", f"  key-hash ssh-rsa {HASH}", f"  no key-hash ssh-rsa {HASH}"],
@@ -379,7 +405,7 @@ CASES: list[tuple[list[str], str]] = [
     (
         ["ip ssh pubkey-chain", " server server1", "  key-hash ssh-rsa key1", f"  key-hash ssh-rsa {HASH.lower()} c"],
         f"""<ip><ssh><pubkey-chain><server xmlns="{PRIV}"><name>server1</name>
-        <key-hash><key-type>ssh-rsa</key-type><key-hash-value>{HASH}</key-hash-value></key-hash>
+        <key-hash><key-type>ssh-rsa</key-type><key-hash-value>{HASH}</key-hash-value><comment>c</comment></key-hash>
         <key-hash><key-type>ssh-rsa</key-type><key-hash-value>key1</key-hash-value></key-hash>
         </server></pubkey-chain></ssh></ip>""",
     ),
@@ -538,6 +564,41 @@ CASES: list[tuple[list[str], str]] = [
         "<logging><synchronous/></logging></console></line>",
     ),
     (["line vty 5 15", "no line vty 5 15"], ""),
+    # management services: line aux, stopbits, clock, name servers, ip http, ntp, netconf-yang
+    (["line aux 0", " stopbits 1"], "<line><aux><first>0</first><stopbits>1</stopbits></aux></line>"),
+    (["line aux 0", " stopbits 1", " no stopbits", "no line aux 0"], ""),
+    (["clock timezone EST -5", "no clock timezone"], ""),
+    (["clock summer-time EDT recurring 2 Sun Mar 2:00 1 Sun Nov 2:00", "no clock summer-time"], ""),
+    (
+        ["clock timezone IST 5 30"],
+        "<clock><timezone><zone>IST</zone><hours>5</hours><minutes>30</minutes></timezone></clock>",
+    ),
+    (["ip name-server 127.0.0.1 127.0.0.2", "no ip name-server"], ""),
+    (["ip name-server vrf V 127.0.0.1", "no ip name-server vrf V"], ""),
+    (["ip forward-protocol nd"], "<ip><forward-protocol><protocol>nd</protocol></forward-protocol></ip>"),
+    (["ip forward-protocol nd", "no ip forward-protocol nd"], ""),
+    (["no ip http server"], f'<ip><http xmlns="{HTTP}"><server>false</server></http></ip>'),
+    (["ip http server"], f'<ip><http xmlns="{HTTP}"><server>true</server></http></ip>'),
+    (["ip http secure-server"], f'<ip><http xmlns="{HTTP}"><secure-server>true</secure-server></http></ip>'),
+    (
+        ["ip http secure-server", "no ip http secure-server"],
+        f'<ip><http xmlns="{HTTP}"><secure-server>false</secure-server></http></ip>',
+    ),
+    (["ip http authentication local", "no ip http authentication local"], ""),
+    (["ip http client source-interface Gi1", "no ip http client source-interface Gi1"], ""),
+    (["ntp source Loopback0", "no ntp source Loopback0"], ""),
+    (
+        ["ntp server 127.0.0.1 key 2 prefer"],
+        f"""<ntp><server xmlns="{NTP}"><server-list><ip-address>127.0.0.1</ip-address><key>2</key><prefer/>
+        </server-list></server></ntp>""",
+    ),
+    (["ntp server 127.0.0.1 prefer", "no ntp server 127.0.0.1"], ""),
+    (["netconf-yang", "no netconf-yang"], ""),
+    (
+        ["netconf-yang feature candidate-datastore", "no netconf-yang feature candidate-datastore"],
+        f'<netconf-yang xmlns="{PRIV}"/>',
+    ),
+    (["restconf", "no restconf"], ""),
     (
         [
             "crypto key pubkey-chain rsa",
@@ -564,6 +625,262 @@ CASES: list[tuple[list[str], str]] = [
         f"""<crypto><key xmlns="{CRYPTO}"><pubkey-chain><rsa><named-key><name>R2.example.com</name><use>signature</use>
         <address>10.1.1.2</address><key-string><hex-data>30819F300D06092A864886F70D010101</hex-data></key-string>
         </named-key></rsa></pubkey-chain></key></crypto>""",
+    ),
+    # interfaces, vrf definition, ip route
+    (
+        ["vrf definition V", " description Lab VRF", " rd 65000:1", " address-family ipv4", " exit-address-family"],
+        "<vrf><definition><name>V</name><description>Lab VRF</description><rd>65000:1</rd>"
+        "<address-family><ipv4/></address-family></definition></vrf>",
+    ),
+    (["vrf definition V", " address-family ipv6", " no description", " no rd", "no vrf definition V"], ""),
+    (
+        ["vrf definition V", " address-family ipv4", " exit", " no address-family ipv4"],
+        "<vrf><definition><name>V</name></definition></vrf>",
+    ),
+    (
+        ["vrf definition V", " address-family ipv6", " exit", " no address-family ipv6"],
+        "<vrf><definition><name>V</name></definition></vrf>",
+    ),
+    (
+        ["interface Gi1", " description Uplink", " mtu 9000", " vrf forwarding V", " ip address 127.0.0.1 255.0.0.0"],
+        "<interface><GigabitEthernet><name>1</name><description>Uplink</description><vrf><forwarding>V</forwarding></vrf>"
+        "<ip><address><primary><address>127.0.0.1</address><mask>255.0.0.0</mask></primary></address></ip>"
+        "<mtu>9000</mtu></GigabitEthernet></interface>",
+    ),
+    (
+        [
+            "interface Gi1",
+            " description X",
+            " mtu 9000",
+            " vrf forwarding V",
+            " no description",
+            " no mtu",
+            " no vrf forwarding",
+        ],
+        "<interface><GigabitEthernet><name>1</name></GigabitEthernet></interface>",
+    ),
+    (
+        ["int gi 1", " ip address 127.0.0.2 255.0.0.0 secondary", " ip address dhcp"],
+        "<interface><GigabitEthernet><name>1</name><ip><address><dhcp/></address></ip></GigabitEthernet></interface>",
+    ),
+    (
+        ["int gi 1", " ip address 127.0.0.2 255.0.0.0 secondary", " ip address 127.0.0.1 255.0.0.0"],
+        "<interface><GigabitEthernet><name>1</name><ip><address><secondary><address>127.0.0.2</address>"
+        "<mask>255.0.0.0</mask><secondary/></secondary><primary><address>127.0.0.1</address><mask>255.0.0.0</mask>"
+        "</primary></address></ip></GigabitEthernet></interface>",
+    ),
+    (
+        [
+            "int gi 1",
+            " ip address 127.0.0.1 255.0.0.0",
+            " ip address 127.0.0.2 255.0.0.0 secondary",
+            " no ip address 127.0.0.2 255.0.0.0 secondary",
+            " no ip address",
+        ],
+        "<interface><GigabitEthernet><name>1</name></GigabitEthernet></interface>",
+    ),
+    (
+        [
+            "interface TenGigabitEthernet1/1/1",
+            " shutdown",
+            " speed 1000",
+            " speed 100",
+            " duplex full",
+            " no negotiation auto",
+        ],
+        f'<interface><TenGigabitEthernet><name>1/1/1</name><shutdown/><speed xmlns="{ETH}"><value-100/></speed>'
+        f'<duplex xmlns="{ETH}">full</duplex><negotiation xmlns="{ETH}"><auto>false</auto></negotiation>'
+        "</TenGigabitEthernet></interface>",
+    ),
+    (
+        [
+            "interface Gi2",
+            " shutdown",
+            " speed auto",
+            " duplex auto",
+            " no shutdown",
+            " no speed",
+            " no duplex",
+            " negotiation auto",
+        ],
+        f'<interface><GigabitEthernet><name>2</name><negotiation xmlns="{ETH}"><auto>true</auto></negotiation>'
+        "</GigabitEthernet></interface>",
+    ),
+    (
+        ["interface Vlan10", " ipv6 address 2001:DB8::1/64", " ipv6 enable", " no mop enabled", " mop sysid"],
+        "<interface><Vlan><name>10</name><ipv6><address><prefix-list><prefix>2001:DB8::1/64</prefix></prefix-list>"
+        "</address><enable/></ipv6><mop><enabled>false</enabled><sysid>true</sysid></mop></Vlan></interface>",
+    ),
+    (
+        [
+            "interface Loopback0",
+            " ipv6 address 2001:DB8::1/64",
+            " ipv6 enable",
+            " mop enabled",
+            " no mop sysid",
+            " no ipv6 address 2001:DB8::1/64",
+            " no ipv6 enable",
+        ],
+        "<interface><Loopback><name>0</name><mop><enabled>true</enabled><sysid>false</sysid></mop></Loopback></interface>",
+    ),
+    (["interface Loopback0", "no interface Loopback0", "interface Po1", "exit", "no interface Po1"], ""),
+    (
+        ["interface Gi2.11", " encapsulation dot1Q 11 native", " encapsulation dot1Q 12"],
+        "<interface><GigabitEthernet><name>2.11</name><encapsulation><dot1Q><vlan-id>12</vlan-id></dot1Q>"
+        "</encapsulation></GigabitEthernet></interface>",
+    ),
+    (["interface Gi2.11", " encapsulation dot1Q 11 native", " no encapsulation dot1Q", "no interface Gi2.11"], ""),
+    (
+        ["interface Vlan1", " ip address 127.0.0.1 255.0.0.0", " ip address dhcp", " no ip address"],
+        "<interface><Vlan><name>1</name></Vlan></interface>",
+    ),
+    (
+        [
+            "interface AppGigabitEthernet1/0/1",
+            "interface Hu1/0/49",
+            "interface Fo1/1/1",
+            "interface TwentyFiveGigE1/1/1",
+        ],
+        "<interface><AppGigabitEthernet><name>1/0/1</name></AppGigabitEthernet><TwentyFiveGigE><name>1/1/1</name>"
+        "</TwentyFiveGigE><FortyGigabitEthernet><name>1/1/1</name></FortyGigabitEthernet><HundredGigE><name>1/0/49</name>"
+        "</HundredGigE></interface>",
+    ),
+    (
+        ["interface Two1/0/1", "interface Fi1/0/2"],
+        "<interface><TwoGigabitEthernet><name>1/0/1</name></TwoGigabitEthernet><FiveGigabitEthernet><name>1/0/2</name>"
+        "</FiveGigabitEthernet></interface>",
+    ),
+    (
+        ["ip route 0.0.0.0 0.0.0.0 127.0.0.1 5 name GW tag 7 permanent"],
+        "<ip><route><ip-route-interface-forwarding-list><prefix>0.0.0.0</prefix><mask>0.0.0.0</mask><fwd-list>"
+        "<fwd>127.0.0.1</fwd><metric>5</metric><name>GW</name><permanent/><tag>7</tag></fwd-list>"
+        "</ip-route-interface-forwarding-list></route></ip>",
+    ),
+    (
+        ["ip route 127.1.0.0 255.255.0.0 Gi1 127.0.0.1 200 name X", "ip route 127.1.0.0 255.255.0.0 Gi1 127.0.0.1"],
+        "<ip><route><ip-route-interface-forwarding-list><prefix>127.1.0.0</prefix><mask>255.255.0.0</mask><fwd-list>"
+        "<fwd>GigabitEthernet1</fwd><interface-next-hop><ip-address>127.0.0.1</ip-address></interface-next-hop>"
+        "</fwd-list></ip-route-interface-forwarding-list></route></ip>",
+    ),
+    (
+        ["ip route vrf V 127.2.0.0 255.255.0.0 null0 tag 3", "ip route vrf V 127.3.0.0 255.255.0.0 Lo0 127.0.0.9 9"],
+        "<ip><route><vrf><name>V</name><ip-route-interface-forwarding-list><prefix>127.2.0.0</prefix>"
+        "<mask>255.255.0.0</mask><fwd-list><fwd>Null0</fwd><tag>3</tag></fwd-list></ip-route-interface-forwarding-list>"
+        "<ip-route-interface-forwarding-list><prefix>127.3.0.0</prefix><mask>255.255.0.0</mask><fwd-list>"
+        "<fwd>Loopback0</fwd><interface-next-hop><ip-address>127.0.0.9</ip-address><metric>9</metric>"
+        "</interface-next-hop></fwd-list></ip-route-interface-forwarding-list></vrf></route></ip>",
+    ),
+    (
+        [
+            "ip route 0.0.0.0 0.0.0.0 127.0.0.1",
+            "ip route 0.0.0.0 0.0.0.0 127.0.0.2",
+            "no ip route 0.0.0.0 0.0.0.0 127.0.0.1",
+        ],
+        "<ip><route><ip-route-interface-forwarding-list><prefix>0.0.0.0</prefix><mask>0.0.0.0</mask>"
+        "<fwd-list><fwd>127.0.0.2</fwd></fwd-list></ip-route-interface-forwarding-list></route></ip>",
+    ),
+    (
+        ["interface Gi1", " ipv6 address 2001:db8:a::1/64"],
+        "<interface><GigabitEthernet><name>1</name><ipv6><address>"
+        "<prefix-list><prefix>2001:db8:a::1/64</prefix></prefix-list></address></ipv6></GigabitEthernet></interface>",
+    ),
+    (
+        [
+            "ip route 0.0.0.0 0.0.0.0 Gi1 127.0.0.1",
+            "no ip route 0.0.0.0 0.0.0.0 Gi1 127.0.0.1",
+            "ip route vrf V 0.0.0.0 0.0.0.0 127.0.0.1",
+            "no ip route vrf V 0.0.0.0 0.0.0.0 127.0.0.1",
+            "ip route vrf V 0.0.0.0 0.0.0.0 Gi1 127.0.0.1",
+            "no ip route vrf V 0.0.0.0 0.0.0.0 Gi1 127.0.0.1",
+        ],
+        "",
+    ),
+    # system lines: each typed and undone by its no form; the stored shapes in test_system_table.py
+    *(
+        ([line, f"no {line}"], "")
+        for line in (
+            "boot system bootflash:packages.conf",
+            "boot system flash bootflash:old.bin",
+            "service tcp-keepalives-in",
+            "service tcp-keepalives-out",
+            "service timestamps",
+            "service password-encryption",
+            "service internal",
+            "service call-home",
+            "platform qfp utilization monitor load 80",
+            "platform sslvpn use-pd",
+            "platform console serial",
+            "logging buffered 64000 informational",
+            "logging trap notifications",
+            "logging facility local5",
+            "logging source-interface Loopback0",
+            "logging source-interface Gi2 vrf V",
+            "logging host 127.0.0.61",
+            "logging host 127.0.0.62 transport udp port 1514",
+            "logging host 127.0.0.63 vrf V",
+            "logging host 127.0.0.64 vrf V transport udp port 1514",
+            "subscriber templating",
+            "multilink bundle-name authenticated",
+            "license udi pid C8000V sn 9W11KIW7FTV",
+            "license boot level network-advantage addon dna-advantage",
+            "license smart transport smart",
+            "license smart url default",
+            "license smart url cslu http://127.0.0.1/cslu",
+            "memory free low-watermark processor 63709",
+            "memory free low-watermark IO 12000",
+            "diagnostic bootup level minimal",
+            "redundancy",
+            "control-plane",
+        )
+    ),
+    (["service timestamps debug datetime msec", "no service timestamps debug"], "<service><timestamps/></service>"),
+    (["service timestamps log uptime", "no service timestamps log"], "<service><timestamps/></service>"),
+    (["no service pad"], "<service><pad-conf><pad>false</pad></pad-conf></service>"),
+    (["no service pad", "service pad"], "<service><pad-conf><pad>true</pad></pad-conf></service>"),
+    (
+        ["platform punt-keepalive disable-kernel-core"],
+        f'<platform><punt-keepalive xmlns="{PLT}"><disable-kernel-core>true</disable-kernel-core></punt-keepalive>'
+        "</platform>",
+    ),
+    (
+        ["no logging console", "logging console 3"],
+        "<logging><console-config><common-config><console><severity>errors</severity></console></common-config>"
+        "</console-config></logging>",
+    ),
+    (
+        ["no platform punt-keepalive disable-kernel-core"],
+        f'<platform><punt-keepalive xmlns="{PLT}"><disable-kernel-core>false</disable-kernel-core></punt-keepalive>'
+        "</platform>",
+    ),
+    (["no logging console"], "<logging><console-config><console>false</console></console-config></logging>"),
+    (
+        ["logging monitor 4", "no logging monitor"],
+        "<logging><monitor-config><monitor>false</monitor></monitor-config></logging>",
+    ),
+    (
+        [
+            "call-home",
+            " contact-email-addr a@example.com",
+            ' profile "CiscoTAC-1"',
+            "  no active",
+            "  destination transport-method email",
+        ],
+        f'<call-home><contact-email-addr xmlns="{CH}">a@example.com</contact-email-addr><tac-profile xmlns="{CH}">'
+        "<profile><CiscoTAC-1><active>false</active><destination><transport-method>email</transport-method>"
+        "</destination></CiscoTAC-1></profile></tac-profile></call-home>",
+    ),
+    (
+        [
+            "call-home",
+            " contact-email-addr a@example.com",
+            " profile CiscoTAC-1",
+            "  active",
+            "  no active",
+            "  exit",
+            " no contact-email-addr a@example.com",
+        ],
+        f'<call-home><tac-profile xmlns="{CH}"><profile><CiscoTAC-1><active>false</active></CiscoTAC-1></profile>'
+        "</tac-profile></call-home>",
     ),
 ]
 
@@ -596,7 +913,7 @@ def test_every_command_and_no_form_is_covered_by_a_case() -> None:
 
 # -- abbreviations, ambiguity, errors -------------------------------------------------------------------------------
 def test_abbreviations(trees: Any) -> None:
-    tree, _ = typed(trees, ["ho R1", "ip ssh time 60", "user bob priv 15 sec 0 x", "ip ssh ver 2", "aaa new"])
+    tree, _ = typed(trees, ["ho R1", "ip ssh time 60", "usern bob priv 15 sec 0 x", "ip ssh ver 2", "aaa new"])
     same(
         trees,
         tree,
@@ -640,8 +957,8 @@ def test_group_and_list_names_that_abbreviate_keywords_stay_names(trees: Any) ->
         ("ip ssh version 1", CliError("invalid", 15)),  # 17.12 knows only 2
         ("ip ssh authentication-retries 6", CliError("invalid", 30)),
         ("hostnamex R1", CliError("invalid", 8)),
-        ("ipv6 nd raquard", CliError("invalid", 5)),  # a real command we do not model: refused after its first word
-        ("show version", CliError("invalid", 1)),  # 'show' is not a configuration command: caret under 'h'
+        ("ipv6 nd raquard", CliError("invalid", 10)),  # not a real 17.12 command: caret under 'q' (CLI ref. §3.3)
+        ("show version", CliError("invalid", 2)),  # not a configuration command: caret under 'o' (real 16.12 capture)
         ("hostname R1 R2", CliError("invalid", 12)),
         ("username bob privilege 16", CliError("invalid", 23)),
         ("ip ssh source-interface Foo0", CliError("invalid", 24)),
@@ -838,8 +1155,8 @@ aaa authentication login default local
 aaa authorization exec default local
 username user1 privilege 15 password 0 lab
 ! SSH must be configured and functioning properly.
-interface GigabitEthernet1
- ip address 10.0.0.1 255.255.255.0
+ip ssh time-out 999
+hostname
 ip scp server enable
 line vty 0 4
 transport input ssh
@@ -848,7 +1165,7 @@ end
 hostname ignored-after-end
 """
     edit, errors = parse_config_text(text)
-    assert [(e.lineno, e.error.kind) for e in errors] == [(7, "invalid"), (8, "invalid")]
+    assert [(e.lineno, e.error.kind) for e in errors] == [(7, "invalid"), (8, "incomplete")]  # bad arguments
     tree = trees.apply(trees.empty(), edit)
     same(
         trees,

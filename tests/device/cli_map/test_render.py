@@ -54,11 +54,13 @@ def test_scp_server_example_renders_as_ios_does(trees: Any) -> None:
         "!\n"
         f"username fieldtech privilege 15 secret 9 {SECRET9}\n"
         "!\n"
+        "!\n"  # after ip forward-protocol
         "ip scp server enable\n"
         "!\n"
         "!\n"
         "!\n"
         "!\n"
+        "!\n"  # after ntp
         "end\n"
     )
 
@@ -363,6 +365,7 @@ def test_line_blocks(trees: Any) -> None:
         "line vty 16\n"
         " transport input none\n"
         "!\n"
+        "!\n"  # after ntp
         "end\n"
     ) in render_config(tree)
 

@@ -25,6 +25,7 @@ from ios_config_strategies import (
     representable,
     servers,
     snmp,
+    system,
     t,
     username,
     v,
@@ -91,7 +92,7 @@ def test_every_table_path_is_in_the_schema(trees: Any) -> None:
             if cmd.anchor_steps and cmd.anchor_steps[-1].keys:
                 assert anchor.kind is Kind.LIST and anchor.keys == cmd.anchor_steps[-1].keys, cmd.id
             for path, what in _paths(cmd):
-                node = _follow(anchor, cmd.path(path))
+                node = _follow(_holder(anchor, cmd, path), cmd.path(path))
                 checked += 1
                 if isinstance(what, Arg):
                     _check_arg(cmd, what, node)
@@ -103,7 +104,7 @@ def test_every_table_path_is_in_the_schema(trees: Any) -> None:
                     assert node.kind is Kind.LEAF, (cmd.id, path)
                     assert node.type is not None
                     assert canonical(what, node.type) == what, (cmd.id, path, what)
-            for node_path in [anchor, *(_follow(anchor, cmd.path(p)) for p, _ in _paths(cmd))]:
+            for node_path in [anchor, *(_follow(_holder(anchor, cmd, p), cmd.path(p)) for p, _ in _paths(cmd))]:
                 for n in _ancestry(node_path):
                     if n.kind is Kind.CONTAINER and n.presence:
                         presence_seen.add(_tag_path(n))
@@ -112,6 +113,16 @@ def test_every_table_path_is_in_the_schema(trees: Any) -> None:
     for tags in PRESENCE:  # and every one listed is one
         node = _follow(trees.schema.root, ("{http://cisco.com/ns/yang/Cisco-IOS-XE-native}native", *tags))
         assert node.presence, tags
+
+
+def _holder(anchor: SchemaNode, cmd: Command, path: str) -> SchemaNode:
+    """The node a syntax path starts from: the anchor, or for a key of an outer list of the anchor (``ip route``'s
+    prefix above its next hop) that list."""
+    node: SchemaNode | None = anchor
+    while path in cmd.key_names and node is not None and node.child(cmd.path(path)[0]) is None:
+        node = node.parent
+    assert node is not None, (cmd.id, path)
+    return node
 
 
 def _ancestry(node: SchemaNode) -> list[SchemaNode]:
@@ -130,13 +141,16 @@ def _tag_path(node: SchemaNode) -> tuple[str, ...]:
 
 def _check_arg(cmd: Command, arg: Arg, node: SchemaNode) -> None:
     kind = arg.type
+    if isinstance(kind, Interface) and (kind.only is not None or kind.joined):  # one leaf: a key, a string
+        assert node.kind is Kind.LEAF, cmd.id
+        return
     if isinstance(kind, Interface):
         assert node.kind is Kind.CONTAINER and any(c.kind is Kind.CHOICE for c in node.children), cmd.id
         return
     assert node.kind is (Kind.LEAF_LIST if arg.leaflist else Kind.LEAF), (cmd.id, arg.path)
     assert node.type is not None
     if isinstance(kind, Number):
-        assert node.type.base in ("uint8", "uint16", "uint32", "union", "enumeration"), (cmd.id, arg.path)
+        assert node.type.base in ("int8", "uint8", "uint16", "uint32", "union", "enumeration"), (cmd.id, arg.path)
         if node.type.ranges:
             lo = min(r[0] for r in node.type.ranges)
             hi = max(r[1] for r in node.type.ranges)
@@ -183,7 +197,9 @@ def test_parse_render_roundtrip(trees: Any, bodies: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "strategy", [username(), enable(), aaa(), servers(), ip(), snmp(), crypto(), lines()], ids=lambda s: repr(s)[:20]
+    "strategy",
+    [username(), enable(), aaa(), servers(), ip(), snmp(), crypto(), lines(), system()],
+    ids=lambda s: repr(s)[:20],
 )
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=st.data())

@@ -5,8 +5,9 @@ XE's rendering (``ip domain-name`` is printed ``ip domain name``, a clear passwo
 without a version has two spaces before its types) and which show commands prove the rest.
 
 One example cannot work on 17.x as printed: ``crypto key generate rsa usage-keys label sshkeys modulus 768`` (17.x
-takes 2048 to 4096 bits, IOSXE-CLI-REFERENCE §1.4). It is uploaded as printed, and must be refused whole as on
-a real 17.12, and again with 2048 bits, and must then be taken."""
+takes 2048 to 4096 bits, IOSXE-CLI-REFERENCE §1.4). It is uploaded as printed: as a real 17.12 copying a file
+into running-config, the device skips that line, names it, and applies the others; then again with 2048 bits,
+which is taken whole."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ class Example:
     shows: tuple[tuple[str, str], ...] = ()
     setup: tuple[str, ...] = ()
     needs_tacacs: bool = False
-    #: the one line a real 17.x refuses (the guide predates it): the upload is refused naming it, and nothing of
-    #: it is applied (``lacks``)
+    #: the one line a real 17.x refuses (the guide predates it): the upload names it as skipped, and the other
+    #: lines apply (IOS's file semantics)
     refused: str = ""
 
 
@@ -102,7 +103,7 @@ EXAMPLES: tuple[Example, ...] = (
             "ip ssh version 2",
         ),
         refused="crypto key generate rsa usage-keys label sshkeys modulus 768",
-        lacks=("ip ssh time-out 12", "ip ssh rsa keypair-name sshkeys"),
+        has=("ip ssh time-out 12", "ip ssh rsa keypair-name sshkeys"),
     ),
     Example(
         "ch2-rsa-keypair",
