@@ -77,6 +77,7 @@ class FileKind(StrEnum):
     RUNNING = "running"
     STARTUP = "startup"
     FLASH = "flash"
+    NULL = "null"  # IOS's null: file system: reads as empty, takes anything and keeps nothing
     OTHER = "other"
 
 
@@ -106,6 +107,8 @@ def parse_url(text: str) -> Url:
         return Url(FileKind.RUNNING, text=RUNNING_CONFIG)
     if t in _STARTUP_ALIASES:
         return Url(FileKind.STARTUP, text=STARTUP_CONFIG)
+    if t == "null:":  # NAPALM empties a file with `copy null: flash:F`
+        return Url(FileKind.NULL, text="null:")
     for prefix in FLASH_PREFIXES:
         if t.startswith(prefix):
             name = t[len(prefix) :].lstrip("/")
@@ -178,6 +181,8 @@ class DeviceFiles:
         if url.is_config:
             return self.render(url.kind)
         self.check_file(url)
+        if url.kind is FileKind.NULL:
+            return b""
         with self.flash.open_read(url.name) as f:
             data = f.read(self.limits.max_config_bytes + 1)
         if len(data) > self.limits.max_config_bytes:
@@ -216,6 +221,8 @@ class DeviceFiles:
         self.check_file(dst)
         if src.kind is dst.kind and src.name == dst.name:
             raise FlashError(f"%Error copying {src} (Source and destination are the same)")
+        if src.kind is FileKind.NULL and dst.kind is FileKind.STARTUP:  # that is `erase startup-config`
+            raise FlashError(f"%Error copying {src} (Invalid argument)")
 
     # -- writing ------------------------------------------------------------------------------------------------
     async def write(self, url: Url, data: bytes, origin: Origin) -> tuple[LineError, ...]:
@@ -224,6 +231,8 @@ class DeviceFiles:
         skipped, not being commands. Raises FlashError (ConfigFileError for a configuration the datastore
         refused, or no configuration at all); nothing changes then."""
         self.check_file(url)
+        if url.kind is FileKind.NULL:
+            return ()
         if url.kind is FileKind.FLASH:
             await asyncio.to_thread(self.flash.write, url.name, data)
             return ()

@@ -72,6 +72,7 @@ def url(text: str) -> Url:
         ("nvram:startup-config", FileKind.STARTUP, "", "startup-config"),
         ("bootflash:a.cfg", FileKind.FLASH, "a.cfg", "flash:a.cfg"),
         ("flash:/dir/a.cfg", FileKind.FLASH, "dir/a.cfg", "flash:dir/a.cfg"),
+        ("null:", FileKind.NULL, "", "null:"),
         ("nvram:private-config", FileKind.OTHER, "", "nvram:private-config"),
         ("tftp://127.0.0.1/a.cfg", FileKind.OTHER, "", "tftp://127.0.0.1/a.cfg"),
         ("a.cfg", FileKind.OTHER, "", "a.cfg"),  # the RPC and the CLI's arguments name their file system
@@ -145,6 +146,17 @@ async def test_flash_to_flash_streams_the_bytes(files: DeviceFiles) -> None:
     assert files.flash.names() == ["copy.bin", "image.bin"]  # no temporary file left
 
 
+async def test_null_reads_empty_and_keeps_nothing(files: DeviceFiles) -> None:
+    """NAPALM's ``discard_config`` empties its candidate file with ``copy null: flash:F``."""
+    files.flash.write("candidate_config.txt", b"hostname R9\n")
+    assert await files.copy(url("null:"), url("flash:candidate_config.txt"), WHO) == (0, ())
+    assert files.flash.read("candidate_config.txt") == b""
+    before = etree.tostring(files.stores.running)
+    assert await files.copy(url("running-config"), url("null:"), WHO) != (0, ())  # read, then thrown away
+    assert etree.tostring(files.stores.running) == before
+    assert files.flash.names() == ["candidate_config.txt"]
+
+
 # -- refusals change nothing ----------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("src", "dst", "message"),
@@ -155,6 +167,7 @@ async def test_flash_to_flash_streams_the_bytes(files: DeviceFiles) -> None:
         ("running-config", "flash:", "%Error opening flash: (Is a directory)"),
         ("running-config", "flash:../x", "%Error parsing filename (flash:../x) (Invalid argument)"),
         ("flash:missing", "running-config", "%Error opening flash:missing (No such file or directory)"),
+        ("null:", "startup-config", "%Error copying null: (Invalid argument)"),
     ],
 )
 async def test_copies_that_cannot_happen(files: DeviceFiles, src: str, dst: str, message: str) -> None:

@@ -94,6 +94,12 @@ def test_a_merge_with_a_bad_line_is_rolled_back_by_napalm(results: dict[str, Any
     assert bad["after"] == "Router"
 
 
+def test_a_discarded_candidate_changes_nothing(results: dict[str, Any]) -> None:
+    discard = results["discard"]
+    assert discard["diff"].splitlines() == ["+hostname Discarded"]
+    assert discard["diff_after"] == "" and discard["after"] == "Router"
+
+
 def test_replace_compare_commit_and_rollback(results: dict[str, Any]) -> None:
     replace = results["replace"]
     diff = replace["diff"].splitlines()

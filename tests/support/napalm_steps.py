@@ -43,6 +43,15 @@ def _bad_merge(ios: Any) -> dict[str, Any]:
     return out
 
 
+def _discard(ios: Any) -> dict[str, Any]:
+    ios.load_merge_candidate(config="hostname Discarded\nend\n")
+    out: dict[str, Any] = {"diff": ios.compare_config()}
+    ios.discard_config()  # `copy null: flash:merge_config.txt`
+    out["diff_after"] = ios.compare_config()
+    out["after"] = _hostname(ios)
+    return out
+
+
 def _replace(ios: Any) -> dict[str, Any]:
     running = ios.get_config(retrieve="running")["running"]
     candidate = running.replace("hostname Router", "hostname Replaced")
@@ -73,6 +82,7 @@ def main(port: int, user: str) -> dict[str, Any]:
             "users": ios.get_users(),
             "merge": _merge(ios),
             "bad_merge": _bad_merge(ios),
+            "discard": _discard(ios),
             "replace": _replace(ios),
         }
     finally:
