@@ -1,4 +1,4 @@
-"""Fixtures of the end-to-end tests that drive Ansible."""
+"""Fixtures of the end-to-end tests: Ansible's environment, Cisco's real modules."""
 
 from __future__ import annotations
 
@@ -7,8 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cisco_yang import extract_cisco_modules
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "ansible"
+
+
+@pytest.fixture(scope="session")
+def cisco_modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Cisco's real 17.12.1 modules (tests/support/cisco_yang.py; the test is skipped without them)."""
+    return extract_cisco_modules(tmp_path_factory.mktemp("cisco-yang"))
 
 
 @pytest.fixture

@@ -13,19 +13,18 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from agents import ADMIN_PASSWORD, ADMIN_USER
+from cisco_yang import yanglint_errors
 from lxml import etree
 from namespaces import IOS
 
 netmiko = pytest.importorskip("netmiko")
 
-YANGMODELS_GIT = Path("/work/.mirror/YangModels+yang/repo")
 #: An archive file of the path ``flash:<word>-$h``: IOS's time stamp (``Dec--7-03-10-11.123-UTC``), then the number.
 ARCHIVE_NAME = re.compile(r"flash:[a-z]+-Router-[A-Z][a-z]{2}--?\d{1,2}-\d\d-\d\d-\d\d\.\d{3}-UTC-(\d+)")
 
@@ -98,9 +97,7 @@ def test_differences_between_archives_and_incremental_diffs(conn: Any) -> None:
 
 
 @pytest.mark.skipif(shutil.which("yanglint") is None, reason="yanglint (Debian libyang2-tools) is not installed")
-def test_the_archive_block_over_netconf_is_cisco_s(agent: Any, tmp_path: Path) -> None:
-    if not YANGMODELS_GIT.exists():
-        pytest.skip(f"no YangModels/yang mirror at {YANGMODELS_GIT}")
+def test_the_archive_block_over_netconf_is_cisco_s(agent: Any, cisco_modules: Path, tmp_path: Path) -> None:
     archive = (
         "<archive><log><config><logging><enable/><size>200</size></logging><hidekeys/></config></log>"
         "<path>flash:nc-$h</path><maximum>14</maximum><write-memory/><time-period>1440</time-period></archive>"
@@ -111,18 +108,7 @@ def test_the_archive_block_over_netconf_is_cisco_s(agent: Any, tmp_path: Path) -
         reply = m.get_config("running", filter=("subtree", f'<native xmlns="{IOS}"><archive/></native>'))
     native = etree.fromstring(reply.xml.encode()).find(f".//{{{IOS}}}native")
     assert native is not None
-    doc = tmp_path / "archive.xml"
-    doc.write_bytes(etree.tostring(native))
-    files = subprocess.run(
-        ["git", f"--git-dir={YANGMODELS_GIT}", "archive", "HEAD", "vendor/cisco/xe/17121"],
-        capture_output=True, timeout=120, check=True,
-    )  # fmt: skip
-    subprocess.run(["tar", "x", "-C", str(tmp_path)], input=files.stdout, timeout=120, check=True)
-    cisco = tmp_path / "vendor/cisco/xe/17121"
-    native_yang = cisco / "Cisco-IOS-XE-native.yang"
-    cmd = ["yanglint", "-p", str(cisco), "-t", "config", str(native_yang), str(doc)]
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr[-4000:]
+    assert yanglint_errors(native, cisco_modules, tmp_path) == []
     with session(agent) as conn:
         running = conn.send_command("show running-config")
     assert "\n log config\n  logging enable\n  logging size 200\n  hidekeys\n path flash:nc-$h\n" in running

@@ -5,23 +5,19 @@ parse with ntc-templates; the NETCONF view of the same configuration is valid ag
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 from agents import ADMIN_PASSWORD, ADMIN_USER
+from cisco_yang import yanglint_errors
 from lxml import etree
 from namespaces import IOS
 
 ntc_parse = pytest.importorskip("ntc_templates.parse")
 netmiko = pytest.importorskip("netmiko")
 
-#: A bare clone of https://github.com/YangModels/yang (override with IOSXE_AGENT_YANGMODELS_GIT).
-YANGMODELS_GIT = Path(os.environ.get("IOSXE_AGENT_YANGMODELS_GIT", "/work/.mirror/YangModels+yang/repo"))
-CISCO_1712 = "vendor/cisco/xe/17121"
 
 FACTORY_PORTS = """\
 interface GigabitEthernet1
@@ -75,22 +71,6 @@ def run(agent: Any, *commands: str) -> list[str]:
         return [str(conn.send_command(c)) for c in commands]
     finally:
         conn.disconnect()
-
-
-@pytest.fixture(scope="module")
-def cisco_modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Cisco's real 17.12.1 modules, from a YangModels/yang clone (skipped without one)."""
-    if shutil.which("git") is None or not YANGMODELS_GIT.exists():
-        pytest.skip(f"no YangModels/yang clone at {YANGMODELS_GIT} (set IOSXE_AGENT_YANGMODELS_GIT)")
-    out = tmp_path_factory.mktemp("cisco-yang")
-    archive = subprocess.run(
-        ["git", f"--git-dir={YANGMODELS_GIT}", "archive", "HEAD", CISCO_1712],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
-    subprocess.run(["tar", "x", "-C", str(out)], input=archive.stdout, timeout=120, check=True)
-    return out / CISCO_1712
 
 
 @pytest.fixture(scope="module")
@@ -213,11 +193,4 @@ def test_the_netconf_view_is_valid_against_cisco_s_real_modules(
     for child in list(ip):  # only the static routes of the ip container are this area's
         if etree.QName(child).localname != "route":
             ip.remove(child)
-    namespaces = {etree.QName(el).namespace for el in native.iter() if isinstance(el.tag, str)}
-    modules = sorted(str(cisco_modules / f"{ns.rpartition('/')[2]}.yang") for ns in namespaces if ns)
-    doc = tmp_path / "interfaces.xml"
-    doc.write_bytes(etree.tostring(native))
-    cmd = ["yanglint", "-p", str(cisco_modules), "-F", "Cisco-IOS-XE-features:*", "-t", "config", *modules, str(doc)]
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
-    errors = [line for line in (result.stdout + result.stderr).splitlines() if "libyang warn" not in line]
-    assert result.returncode == 0 and not errors, "\n".join(errors)
+    assert yanglint_errors(native, cisco_modules, tmp_path) == []

@@ -8,23 +8,19 @@ type 7 while the user can still log in; the NETCONF view of these subtrees is va
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 from agents import ADMIN_PASSWORD, ADMIN_USER
+from cisco_yang import yanglint_errors
 from lxml import etree
 from namespaces import IOS
 
 netmiko = pytest.importorskip("netmiko")
 
-#: A bare clone of https://github.com/YangModels/yang (override with IOSXE_AGENT_YANGMODELS_GIT).
-YANGMODELS_GIT = Path(os.environ.get("IOSXE_AGENT_YANGMODELS_GIT", "/work/.mirror/YangModels+yang/repo"))
-CISCO_1712 = "vendor/cisco/xe/17121"
 #: The native children this area serves (the rest of the tree belongs to other areas' tests).
 OURS = (
     "memory", "call-home", "service", "platform", "control-plane", "logging", "multilink", "redundancy",
@@ -147,22 +143,6 @@ def test_password_encryption_stores_type_7_and_the_user_still_logs_in(agent: Any
         conn.disconnect()
 
 
-@pytest.fixture(scope="module")
-def cisco_modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Cisco's real 17.12.1 modules, from a YangModels/yang clone (skipped without one)."""
-    if shutil.which("git") is None or not YANGMODELS_GIT.exists():
-        pytest.skip(f"no YangModels/yang clone at {YANGMODELS_GIT} (set IOSXE_AGENT_YANGMODELS_GIT)")
-    out = tmp_path_factory.mktemp("cisco-yang")
-    archive = subprocess.run(
-        ["git", f"--git-dir={YANGMODELS_GIT}", "archive", "HEAD", CISCO_1712],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
-    subprocess.run(["tar", "x", "-C", str(out)], input=archive.stdout, timeout=120, check=True)
-    return out / CISCO_1712
-
-
 @pytest.mark.skipif(shutil.which("yanglint") is None, reason="yanglint (Debian libyang2-tools) is not installed")
 @pytest.mark.parametrize("with_defaults", [None, "report-all"])
 def test_the_netconf_view_is_valid_against_cisco_s_real_modules(
@@ -179,14 +159,7 @@ def test_the_netconf_view_is_valid_against_cisco_s_real_modules(
         if etree.QName(child).localname not in OURS:
             native.remove(child)
     assert {etree.QName(c).localname for c in native} == set(OURS)
-    namespaces = {etree.QName(el).namespace for el in native.iter() if isinstance(el.tag, str)}
-    modules = sorted(str(cisco_modules / f"{ns.rpartition('/')[2]}.yang") for ns in namespaces if ns)
-    doc = tmp_path / "system.xml"
-    doc.write_bytes(etree.tostring(native))
-    cmd = ["yanglint", "-p", str(cisco_modules), "-F", "Cisco-IOS-XE-features:*", "-t", "config", *modules, str(doc)]
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
-    errors = [line for line in (result.stdout + result.stderr).splitlines() if "libyang warn" not in line]
-    assert result.returncode == 0 and not errors, "\n".join(errors)
+    assert yanglint_errors(native, cisco_modules, tmp_path) == []
 
 
 def test_an_edit_over_netconf_prints_in_show_running_config(agent: Any) -> None:
