@@ -28,11 +28,9 @@ def _refused(host: str, port: int, reason: str) -> ListenError:
     return ListenError(f"cannot listen on {where}: {reason[:1].lower()}{reason[1:]}")
 
 
-def listen_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket listening on ``host:port`` (port 0: any free port), the first address ``host`` resolves to.
-
-    ``SO_REUSEADDR`` is set as asyncio sets it for its own servers, so a restart is not refused by connections
-    of the previous run in TIME_WAIT; Linux still refuses a second listener on the port.
+def _bound(host: str, port: int) -> socket.socket:
+    """A TCP socket with ``SO_REUSEADDR`` bound to ``host:port`` (port 0: any free port), the first address
+    ``host`` resolves to.
 
     Raises:
         ListenError: the address does not resolve, or the port is in use or not permitted.
@@ -47,10 +45,54 @@ def listen_socket(host: str, port: int) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        raise _refused(host, port, exc.strerror or str(exc)) from None
+    return sock
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket listening on ``host:port`` (port 0: any free port), the first address ``host`` resolves to.
+
+    ``SO_REUSEADDR`` is set as asyncio sets it for its own servers, so a restart is not refused by connections
+    of the previous run in TIME_WAIT; Linux still refuses a second listener on the port.
+
+    Raises:
+        ListenError: the address does not resolve, or the port is in use or not permitted.
+    """
+    sock = _bound(host, port)
+    try:
         sock.listen(BACKLOG)
     except OSError as exc:
         sock.close()
         raise _refused(host, port, exc.strerror or str(exc)) from None
+    return sock
+
+
+def reserve_port(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` that does not listen: a connection to the port is refused and no other
+    socket can take it, so a listener the configuration turned off (``no netconf-yang``) comes back on its port.
+
+    ``SO_REUSEADDR`` is set for the bind (the port's closed connections may wait in TIME_WAIT) and cleared after
+    it: Linux lets a second socket bind a port only if both sockets have it, and never hands a bound port out as
+    a kernel-chosen one.
+
+    Raises:
+        ListenError: the port is in use (taken since its listener closed) or not permitted.
+    """
+    sock = _bound(host, port)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 0)
+    return sock
+
+
+def listen_reserved(sock: socket.socket) -> socket.socket:
+    """Make a socket of :func:`reserve_port` listen, with ``SO_REUSEADDR`` again as :func:`listen_socket` has it.
+
+    Raises:
+        OSError: the kernel refused the listen (not expected: the socket holds its port).
+    """
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.listen(BACKLOG)
     return sock
 
 

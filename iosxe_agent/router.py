@@ -10,6 +10,7 @@ owns lives in module globals or in a process-global logger; the module-level nam
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
@@ -21,7 +22,8 @@ from lxml import etree
 
 from iosxe_agent.cli.context import CliDevice
 from iosxe_agent.cli.shell import run_cli
-from iosxe_agent.datastore.store import StorePaths, Stores
+from iosxe_agent.datastore.store import STARTUP, StorePaths, Stores
+from iosxe_agent.datastore.transaction import SYSTEM
 from iosxe_agent.device import crypto_rpc, rpcs, views
 from iosxe_agent.device.aaa.authorization import Login
 from iosxe_agent.device.aaa.network import NetworkAaa
@@ -37,6 +39,7 @@ from iosxe_agent.device.keyload import host_key_file
 from iosxe_agent.device.keys import KeyEvent, KeyStore
 from iosxe_agent.device.logbuffer import CONSOLE_LOGGER, DeviceLog
 from iosxe_agent.device.names import schema_url
+from iosxe_agent.device.netconf_switch import NetconfSwitch
 from iosxe_agent.device.passwords import type9_hash
 from iosxe_agent.device.printable import PrintableCheck
 from iosxe_agent.device.reconciler import Reconciler
@@ -46,9 +49,10 @@ from iosxe_agent.device.serial import device_serial
 from iosxe_agent.device.sessions import SessionInfo, SessionRegistry
 from iosxe_agent.device.snmp import SessionEnd, TrapSender
 from iosxe_agent.device.ssh_service import SshService
-from iosxe_agent.device.upgrade import upgrade_stored
+from iosxe_agent.device.syslog import SyslogSender
+from iosxe_agent.device.upgrade import mark_netconf_followed, netconf_followed, netconf_served, upgrade_stored
 from iosxe_agent.limits import DEFAULT_LIMITS, Limits
-from iosxe_agent.listeners import DevicePorts
+from iosxe_agent.listeners import DevicePorts, listen_socket
 from iosxe_agent.netconf import monitoring
 from iosxe_agent.netconf.notifications import NotificationBus
 from iosxe_agent.netconf.operations import datastore as datastore_ops
@@ -122,6 +126,9 @@ class Device:
         self.stores.normalize_with(hash_clear_secrets)
         self.stores.normalize_with(reconcile_flagged_lists)  # typed cipher lists follow NETCONF's leaves
         self.stores.upgrade_with(upgrade_stored)  # state directories of older versions still load
+        self._netconf_followed = netconf_followed(state_dir)
+        if not self._netconf_followed:  # a first start, or a version that served NETCONF whatever it said
+            self.stores.upgrade_with(netconf_served)
         self.stores.subscribe(PrintableCheck(schema))  # values IOS text cannot carry are refused (config injection)
         self.registry = Registry()
         register_base(self.registry, extensions=options.netconf_extensions)
@@ -148,6 +155,9 @@ class Device:
         rpcs.register(self.registry, self.files)
         self.netconf: NetconfServer | None = None
         self.netconf_port = 0
+        #: the NETCONF listener follows `netconf-yang` (off: its port refuses connections, sessions end)
+        self.netconf_switch = NetconfSwitch(host=options.host, running=lambda: self.stores.running)
+        self.stores.listen(self.netconf_switch.on_commit)
         self.generated_password: str | None = None
         self.first_start = False  # set by load() when it wrote the bootstrap configuration
         self._first_key_label: str | None = None  # the device RSA key a first start generates, in start()
@@ -182,6 +192,8 @@ class Device:
         )
         self.reconciler = Reconciler(self.ssh)
         self.traps = TrapSender(agent_address=options.host, syslog=self.log.emit, egress=self.egress)
+        self.syslog = SyslogSender(self.egress, source=options.host)  # `logging host`: the log's trap-level lines
+        self.log.send_to(self.syslog)
         self.ssh.session_end_hooks.append(self._send_tty_traps)
         self.keys.subscribe(self._keys_changed)
         self._netconf_records: dict[int, SessionInfo] = {}
@@ -301,7 +313,10 @@ class Device:
         inherits: the operator log names this device on their lines (see :mod:`iosxe_agent.oplog`).
         """
         with working_for(self.name):
+            await self.syslog.start()  # first: the start's own messages (key generation, SSH enabled) go out too
             host_key = await self._netconf_host_key(await self._first_key())
+            if not self._netconf_followed:
+                await self._follow_netconf()
             self.stores.subscribe(self.reconciler)
             if ports is not None:
                 self.ssh.adopt(ports.ssh)
@@ -309,9 +324,17 @@ class Device:
             await self.ssh.apply(views.ssh(self.stores.running))
             login = QuietLogin(Login(self.stores, self.aaa), self.ssh.quiet, lambda: self.netconf_port)
             self.netconf = NetconfServer(self.services, login, [host_key])
-            sock = ports.netconf if ports is not None else None
-            self.netconf_port = await self.netconf.start(self.options.host, self.options.netconf_port, sock)
+            sock = ports.netconf if ports is not None else listen_socket(self.options.host, self.options.netconf_port)
+            self.netconf_port = await self.netconf_switch.start(self.netconf, sock)
             await self.restconf.start()
+
+    async def _follow_netconf(self) -> None:
+        """The stored configurations keep the ``netconf-yang`` that :func:`netconf_served` gave them at load
+        (startup is written back; running was written by the load), then the state directory is marked: from now
+        on they decide whether NETCONF runs (see :mod:`iosxe_agent.device.upgrade`)."""
+        await self.stores.durably(lambda: self.stores.replace(STARTUP, self.stores.startup, SYSTEM))
+        await asyncio.to_thread(mark_netconf_followed, self.state_dir)
+        self._netconf_followed = True
 
     async def _netconf_host_key(self, seed: asyncssh.SSHKey | None) -> asyncssh.SSHKey:
         """NETCONF has its own host key file, so zeroizing device RSA keys never locks automation out. A first
@@ -331,7 +354,7 @@ class Device:
         with working_for(self.name):
             self._ssh_follows_keys = False
             await self.restconf.stop()
-            if self.netconf is not None:
-                await self.netconf.stop()
+            await self.netconf_switch.stop()
             await self.ssh.stop()
             await self.traps.aclose()
+            self.syslog.close()

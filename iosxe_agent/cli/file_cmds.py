@@ -311,11 +311,16 @@ def _permit(s: CliSession) -> Callable[[str, int], bool]:
     return lambda host, port: s.device.egress.permit(host, port, "copy scp:")
 
 
+def _resolve(s: CliSession) -> Callable[[str], str]:
+    """The address of a URL's host: its ``ip host`` entry (the table as it is when the copy runs), else the host."""
+    return lambda host: views.dns(s.device.running).address_of(host)
+
+
 async def _download(s: CliSession, files: DeviceFiles, url: ScpUrl, dst: Url) -> str:
     """``copy scp://… DST``: a flash: file is streamed into its place (atomically, within flash:'s room); a
     configuration is received into the scratch directory, bounded, then written as a local copy would write it
     (merged into running, replacing startup; a bad line refuses the whole file)."""
-    conn = await scp_copy.connect(s.ask, url, _permit(s))
+    conn = await scp_copy.connect(s.ask, url, _permit(s), _resolve(s))
     if isinstance(conn, str):
         return conn
     started = time.perf_counter()
@@ -395,7 +400,7 @@ async def _upload(s: CliSession, files: DeviceFiles, src: Url, url: ScpUrl, quie
     if url.password is None:  # IOS says what it writes, then asks for the password on the next line
         url = replace(url, password=await s.ask(f"{writing}\nPassword: ", False))
         writing = ""
-    conn = await scp_copy.connect(s.ask, url, _permit(s))
+    conn = await scp_copy.connect(s.ask, url, _permit(s), _resolve(s))
     if isinstance(conn, str):
         return _lines(writing, conn)
     started = time.perf_counter()

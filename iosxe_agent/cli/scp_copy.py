@@ -33,7 +33,8 @@ destination is always confirmed (host, user, file name), as for every remote fil
 asks only what the command line does not say.
 
 A host that is neither an IP address nor a host name is refused as IOS refuses it (``(Invalid IP address or
-hostname)``); a host the device's egress policy refuses times out at once (:mod:`iosxe_agent.device.egress`).
+hostname)``); a host name is looked up in the device's ``ip host`` table first, as IOS does (no DNS query); a
+host the device's egress policy refuses times out at once (:mod:`iosxe_agent.device.egress`).
 Host keys of the remote server are not checked here (IOS's ``copy`` does not consult ``ip ssh
 stricthostkeycheck``'s chain in any transcript found).
 """
@@ -158,9 +159,12 @@ def local_name(url: ScpUrl) -> str:
     return name if name not in ("", ".", "..") else "config"
 
 
-async def connect(ask: Ask, url: ScpUrl, permit: Callable[[str, int], bool]) -> asyncssh.SSHClientConnection | str:
+async def connect(
+    ask: Ask, url: ScpUrl, permit: Callable[[str, int], bool], resolve: Callable[[str], str]
+) -> asyncssh.SSHClientConnection | str:
     """An SSH connection for the transfer, or IOS's one-line refusal. The password is asked (echo off) only when
-    the URL has none; ``permit`` is the device's egress gate.
+    the URL has none; ``resolve`` gives the address of the URL's host (the device's ``ip host`` table, else the
+    host as written), which ``permit``, the device's egress gate, judges and the connection goes to.
 
     The source address is the system's choice: ``ip ssh source-interface`` names an interface, and no interface of
     this device has an address yet; for a source interface without an address the connection is assumed to leave
@@ -170,12 +174,13 @@ async def connect(ask: Ask, url: ScpUrl, permit: Callable[[str, int], bool]) -> 
     if not url.path:
         return printable(f"%Error opening {url} (No such file or directory)")
     password = url.password if url.password is not None else await ask("Password: ", False)
-    if not permit(url.host, url.port):
+    address = resolve(url.host)
+    if not permit(address, url.port):
         return printable(f"%Error opening {url} (Timed out)")  # as a silent host, at once and with nothing sent
     try:
         return await asyncio.wait_for(
             asyncssh.connect(
-                url.host,
+                address,
                 url.port,
                 username=url.user,
                 password=password,

@@ -11,7 +11,10 @@ Sources:
 * ``show hosts``: the IOS layout (``Default domain is …``, ``Name/address lookup uses domain service|static
   mappings``, ``Name servers are …`` — 255.255.255.255, the broadcast, when none is configured; the ``Codes`` legend
   and the host table head), as genie's ``ShowHosts`` and ntc-templates' ``show hosts summary`` read it; the column
-  widths of the table head are our choice (UNVERIFIED on 17.12). ``ip host`` is not modelled, so the table is empty.
+  widths of the table head are our choice (UNVERIFIED on 17.12). Each global ``ip host`` name is a row as a 17.x
+  box prints it (``r2                        None  (perm, OK)  0   IP    127.0.0.2``: no telnet port, permanent,
+  age 0); a name with IPv4 and IPv6 addresses gets a row per family, and several addresses of one family share
+  their row (our choice, UNVERIFIED). VRF entries are not listed (IOS lists them under ``show hosts vrf V``).
 * ``show inventory``: the three rows every CSR1000v/C8000V lists (chassis, route processor, embedded services
   processor), each ``PID`` cell padded to 18 and ``VID`` to 5 columns as genie's golden outputs show; the chassis
   and RP carry ``V00``; the serial is the one ``show version`` prints (``Processor board ID``). The RP's own serial
@@ -28,7 +31,7 @@ from collections.abc import Sequence
 from iosxe_agent.cli.context import CliSession
 from iosxe_agent.cli.parser import Node, add
 from iosxe_agent.device import views
-from iosxe_agent.device.views import DnsView
+from iosxe_agent.device.views import DnsView, HostEntry
 
 # -- show hosts -----------------------------------------------------------------------------------------------------
 BROADCAST = "255.255.255.255"  # where IOS sends DNS queries when no name server is configured
@@ -41,8 +44,21 @@ _HOSTS_LEGEND = (
 _HOSTS_HEAD = f"{'Host':<26}{'Port':<6}{'Flags':<11}{'Age':<4}{'Type':<7}Address(es)"
 
 
+def _host_rows(entry: HostEntry) -> list[str]:
+    """The table rows of one ``ip host`` name: one per address family it has (``IP``, then ``IPv6``)."""
+    rows = []
+    for kind, addresses in (
+        ("IP", [a for a in entry.addresses if ":" not in a]),
+        ("IPv6", [a for a in entry.addresses if ":" in a]),
+    ):
+        if addresses:
+            port = "None" if entry.port is None else str(entry.port)
+            rows.append(f"{entry.name:<25} {port:<5} {'(perm, OK)':<12}{'0':<4}{kind:<6}{' '.join(addresses)}")
+    return rows
+
+
 def show_hosts(domain: str | None, dns: DnsView) -> str:
-    """``show hosts``: the resolver's settings, the legend, and the (empty) host table."""
+    """``show hosts``: the resolver's settings, the legend, and the global ``ip host`` table."""
     lookup = "domain service" if dns.lookup else "static mappings"
     return "\n".join(
         [
@@ -53,6 +69,7 @@ def show_hosts(domain: str | None, dns: DnsView) -> str:
             *_HOSTS_LEGEND,
             "",
             _HOSTS_HEAD,
+            *(row for entry in dns.hosts if entry.vrf is None for row in _host_rows(entry)),
         ]
     )
 

@@ -37,8 +37,10 @@ Messages (our choice where no capture was found, UNVERIFIED): ``% Connection ref
 server with ``rotary`` lines) interprets, not the client. Not modelled: the escape sequence (Ctrl-Shift-6 x) that
 suspends a session, ``transport output`` restrictions of the line.
 
-A host the device's egress policy refuses (:mod:`iosxe_agent.device.egress`, ``--egress``) gets the time-out
-message at once, without a DNS query or a packet: a lab never reaches a production host by accident.
+A host name is looked up in the ``ip host`` table first (``ip host vrf V`` for ``-vrf V``; read when the command
+runs), as IOS does; the address found (else the word as typed) is what the egress policy judges and what the client
+connects to. A host the device's egress policy refuses (:mod:`iosxe_agent.device.egress`, ``--egress``) gets the
+time-out message at once, without a DNS query or a packet: a lab never reaches a production host by accident.
 """
 
 from __future__ import annotations
@@ -135,14 +137,16 @@ async def ssh_session(s: CliSession, words: tuple[str, ...]) -> str:
         return V1_UNSUPPORTED
     if args.vrf is not None and args.vrf not in views.interfaces(s.device.running).vrfs:
         return f"% VRF {args.vrf} does not have a valid VPN ID"
-    if not s.device.egress.permit(args.host, args.port, "ssh"):
+    address = views.dns(s.device.running).address_of(args.host, args.vrf)  # the ip host table first, as IOS
+    if not s.device.egress.permit(address, args.port, "ssh"):
         return TIMED_OUT  # as a host that never answers, at once and with nothing sent (not even a DNS query)
     with _client_slot(s.device) as number:
-        return await _session(s, term, args, _DebugLines(s.device, number))
+        return await _session(s, term, args, address, _DebugLines(s.device, number))
 
 
-async def _session(s: CliSession, term: Terminal, args: SshArgs, debug: _DebugLines) -> str:
-    """Connect, log in and run the remote shell or command; what to print when it is over."""
+async def _session(s: CliSession, term: Terminal, args: SshArgs, address: str, debug: _DebugLines) -> str:
+    """Connect to ``address`` (what the host typed resolved to), log in and run the remote shell or command; what
+    to print when it is over (messages name the host as typed, as IOS's do)."""
     policy = views.ssh_client(s.device.running)  # read now: a key added a second ago is trusted
     trusted = policy.server_keys.get(args.host, frozenset()) if policy.strict_host_key_check else None
     client = _Client(s, term, args.prompts, debug, trusted)
@@ -152,7 +156,7 @@ async def _session(s: CliSession, term: Terminal, args: SshArgs, debug: _DebugLi
     if args.mac_algs:
         options["mac_algs"] = list(args.mac_algs)
     try:
-        sock = await asyncio.wait_for(_tcp_connect(args.host, args.port), CONNECT_TIMEOUT)
+        sock = await asyncio.wait_for(_tcp_connect(address, args.port), CONNECT_TIMEOUT)
         debug(f"sent protocol version id SSH-2.0-{CLIENT_VERSION}")
         conn = await asyncssh.connect(
             args.host,
@@ -183,7 +187,7 @@ async def _session(s: CliSession, term: Terminal, args: SshArgs, debug: _DebugLi
         # unread: read it again to say what did not match (only -c/-m can make our offer one it refuses)
         line = None
         if args.cipher or args.mac:
-            offer = await server_kexinit(args.host, args.port)
+            offer = await server_kexinit(address, args.port)
             line = no_match_of_offer(args, offer.encryption_cs, offer.mac_cs) if offer is not None else None
         return _negotiation_failed(s, args, debug, exc.reason, line)
     except asyncssh.PermissionDenied:

@@ -21,6 +21,10 @@ source-interface``, read through :func:`iosxe_agent.device.views.logging`). The 
 buffered [SIZE] [LEVEL]`` lets in: a message more verbose than the level is not kept (its severity is the digit of
 ``%FACILITY-N-MNEMONIC``; a debug line is 7), and the oldest lines go when the text exceeds SIZE bytes (or when
 ``capacity`` messages are held).
+
+Messages at or above ``logging trap``'s level are also handed to the device's remote log (:meth:`DeviceLog.send_to`:
+the syslog sender of :mod:`iosxe_agent.device.syslog`, which puts them on the wire to each ``logging host``) with
+their sequence number and time, outside the lock; ``show logging`` asks it for the ``Logging to`` entries.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 from iosxe_agent.device.views.logging_view import DEBUGGING, SEVERITIES, LoggingView
 
@@ -73,6 +78,23 @@ class _Subscription:
     loop: asyncio.AbstractEventLoop | None
 
 
+class RemoteLog(Protocol):
+    """Where the messages ``logging trap`` lets through go besides the buffer (the syslog sender)."""
+
+    @property
+    def dropped(self) -> int:
+        """Messages it could not send (``show logging``'s ``messages dropped``)."""
+        ...
+
+    def send(self, seq: int, created: float, message: str, settings: LoggingView) -> None:
+        """Take message number ``seq``, stamped ``created``; called on the emitting thread, must not block."""
+        ...
+
+    def host_lines(self, settings: LoggingView) -> list[str]:
+        """The ``Logging to …`` entries of ``show logging`` for the configured hosts."""
+        ...
+
+
 def _running_loop() -> asyncio.AbstractEventLoop | None:
     try:
         return asyncio.get_running_loop()
@@ -103,6 +125,8 @@ class DeviceLog:
         self.settings: Callable[[], LoggingView] = LoggingView
         self.logged = 0  # messages received since start (IOS "messages logged")
         self.monitor_logged = 0  # lines handed to terminal monitors
+        self.trap_logged = 0  # messages at or above the trap level (IOS "Trap logging: … message lines logged")
+        self.remote: RemoteLog | None = None  # the syslog sender (send_to)
         self._name = name
         self._console = console
         self._clock = clock
@@ -115,17 +139,24 @@ class DeviceLog:
     def emit(self, message: str) -> None:
         """Log one IOS message: stamp it, keep it, show it to every monitoring terminal and the console."""
         message = message.rstrip()
-        line = format_line(self._clock(), message)
+        created = self._clock()
+        line = format_line(created, message)
         settings = self.settings()
+        severity = severity_of(message)
         with self._lock:
-            if severity_of(message) <= settings.buffer_level:
+            if severity <= settings.buffer_level:
                 self._keep(line, settings.buffer_size)
             self.logged += 1
+            seq = self.logged
+            trapped = severity <= settings.trap_level
+            self.trap_logged += trapped
             subscriptions = list(self._subscriptions)
             if subscriptions:
                 self.monitor_logged += 1
         if self._console is not None:
             self._console.info("%s", message, extra={"device": self._name()})
+        if trapped and self.remote is not None:
+            self.remote.send(seq, created, message, settings)
         here = _running_loop()
         for sub in subscriptions:
             if sub.loop is None or sub.loop is here:
@@ -137,6 +168,10 @@ class DeviceLog:
     def follow(self, settings: Callable[[], LoggingView]) -> None:
         """Take the buffer's size and level (and what ``show logging`` reports) from ``settings`` from now on."""
         self.settings = settings
+
+    def send_to(self, remote: RemoteLog) -> None:
+        """Hand every message ``logging trap`` lets through to ``remote`` from now on."""
+        self.remote = remote
 
     def _keep(self, line: str, size: int) -> None:
         """Append ``line``, dropping the oldest lines beyond ``size`` bytes or ``capacity`` lines (lock held)."""
@@ -203,12 +238,13 @@ def show_logging(buffer: DeviceLog) -> str:
     lines = buffer.lines()
     logged = buffer.logged
     view = buffer.settings()
+    remote = buffer.remote
     console = _sink(view.console_level, logged, " " * 21)
     monitor = _sink(view.monitor_level, buffer.monitor_logged, " " * 21)
     buffered = _sink(view.buffer_level, logged, " " * 20)
     header = [
-        "Syslog logging: enabled (0 messages dropped, 0 messages rate-limited, 0 flushes, 0 overruns, "
-        "xml disabled, filtering disabled)",
+        f"Syslog logging: enabled ({remote.dropped if remote else 0} messages dropped, 0 messages rate-limited, "
+        "0 flushes, 0 overruns, xml disabled, filtering disabled)",
         "",
         "No Active Message Discriminator.",
         "",
@@ -229,7 +265,8 @@ def show_logging(buffer: DeviceLog) -> str:
         "",
         "No active filter modules.",
         "",
-        f"    Trap logging: level {SEVERITIES[view.trap_level]}, {logged} message lines logged",
+        f"    Trap logging: level {SEVERITIES[view.trap_level]}, {buffer.trap_logged} message lines logged",
+        *(remote.host_lines(view) if remote else []),
         "        Logging Source-Interface:       VRF Name:",
         *([f"        {view.source_interface}"] if view.source_interface else []),
         "",

@@ -192,6 +192,7 @@ class _SSHServer(asyncssh.SSHServer):
         self._conn = conn
         peer = conn.get_extra_info("peername")
         self._peer = peer[0] if peer else None
+        self._server.connections.add(self)
         self._server.admit(self)
 
     @property
@@ -207,6 +208,7 @@ class _SSHServer(asyncssh.SSHServer):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._idle.close()
+        self._server.connections.discard(self)
         self._server.admission.gone(self)
         if self._user:  # logged after the connection stopped counting against the user's bound
             log.info("NETCONF connection of %s from %s closed", self._user, self._peer)
@@ -276,6 +278,8 @@ class NetconfServer:
         self.admission: Admission[_SSHServer] = Admission(draw)
         #: open session channels per user (each may become a NETCONF session)
         self._channels: Counter[str] = Counter()
+        #: every SSH connection from accept to close, so :meth:`stop` can end them (the listener's close does not)
+        self.connections: set[_SSHServer] = set()
 
     def admit(self, conn: _SSHServer) -> None:
         """Admit a new TCP connection to the login phase, or disconnect it (and a waiting one it displaces)."""
@@ -344,10 +348,13 @@ class NetconfServer:
         log.info("NETCONF session %d closed", session.session_id)
 
     async def stop(self) -> None:
-        """Close the listener and every session."""
+        """Close the listener, every session and then every SSH connection (logged in or not): after ``no
+        netconf-yang`` a client sees its connection end, as on IOS, not an SSH connection left without a server."""
         for s in list(self.services.sessions.sessions.values()):
             s.close()
         if self._acceptor is not None:
             self._acceptor.close()
             await self._acceptor.wait_closed()
+        for conn in list(self.connections):
+            conn.disconnect_soon("NETCONF server stopped", asyncssh.DISC_BY_APPLICATION)
         await asyncio.sleep(0)

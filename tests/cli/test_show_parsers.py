@@ -26,13 +26,14 @@ from ntc_templates.parse import parse_output  # type: ignore[import-untyped]
 from iosxe_agent.cli.exec_cmds import exec_tree
 from iosxe_agent.cli.parser import Node
 from iosxe_agent.cli.show_system import INSTALLED_IMAGE, show_hosts, show_install_summary, show_inventory
-from iosxe_agent.device.views import DnsView
+from iosxe_agent.device.views import DnsView, HostEntry
 
 PYATS_PYTHON_ENV = "IOSXE_TEST_PYATS_PYTHON"
 GENIE_TIMEOUT_S = 120
 SHOW_TIMEOUT_S = 30
 DOMAIN = "lab.local"
 NAME_SERVERS = ("127.0.0.53", "127.0.0.54")
+HOSTS_HEAD = "Host                      Port  Flags      Age Type   Address(es)"
 
 
 # -- the layouts (pure) ---------------------------------------------------------------------------------------------
@@ -50,6 +51,22 @@ def test_show_hosts_prints_the_resolver_as_ios_does() -> None:
     ]
     assert "Codes: UN - unknown, EX - expired, OK - OK, ?? - revalidate" in text
     assert text.splitlines()[-1].split() == ["Host", "Port", "Flags", "Age", "Type", "Address(es)"]
+
+
+def test_show_hosts_lists_the_global_ip_host_names_a_row_per_family() -> None:
+    hosts = (
+        HostEntry("r2", ("127.0.0.2",)),
+        HostEntry("r3", ("127.0.0.3", "::1", "127.0.0.4")),
+        HostEntry("lab", ("127.0.0.9",), vrf="Mgmt-intf"),
+        HostEntry("ts1", ("127.0.0.41",), port=2001),
+    )
+    lines = show_hosts(None, DnsView(hosts=hosts)).splitlines()
+    assert lines[lines.index(HOSTS_HEAD) + 1 :] == [
+        "r2                        None  (perm, OK)  0   IP    127.0.0.2",  # a 17.x row, as IOS prints it
+        "r3                        None  (perm, OK)  0   IP    127.0.0.3 127.0.0.4",
+        "r3                        None  (perm, OK)  0   IPv6  ::1",
+        "ts1                       2001  (perm, OK)  0   IP    127.0.0.41",
+    ]
 
 
 def test_show_inventory_lists_the_c8000v_rows() -> None:
@@ -98,6 +115,7 @@ COMMANDS = tuple(
 
 RESOLVER_XML = (
     f"<ip><domain><name>{DOMAIN}</name></domain>"
+    "<host><host-list><name>r2</name><ip-list>127.0.0.2</ip-list></host-list></host>"  # a row the parsers skip
     f"<name-server>{''.join(f'<no-vrf-ordered>{a}</no-vrf-ordered>' for a in NAME_SERVERS)}</name-server></ip>"
     '<tacacs><server xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-aaa"><name>TAC1</name>'
     "<address><ipv4>127.0.0.1</ipv4></address></server></tacacs>"
@@ -212,6 +230,7 @@ def test_genie_parses_every_command_into_a_real_routers_keys(outputs: dict[str, 
         _serial(outputs),
         "V00",
     )
+    assert "\nr2   " in outputs["show hosts"]  # the ip host row is there, and does not trip genie
     assert parsed["show hosts"] == {"default_domain": DOMAIN, "name_servers": list(NAME_SERVERS)}
     assert parsed["show install summary"]["location"]["R0"] == {
         "pkg_state": {"1": {"type": "IMG", "state": "C", "filename_version": INSTALLED_IMAGE}},

@@ -602,11 +602,31 @@ LOOPBACK = st.builds("127.{}.{}.{}".format, st.integers(0, 255), st.integers(0, 
 
 
 @st.composite
+def _hosts(draw: st.DrawFn) -> str:
+    """``ip host [vrf V] NAME [PORT] A…``: the global host table, then the VRFs' (addresses IPv4 or IPv6, typed
+    order; the telnet port device-private)."""
+    addresses = st.lists(st.one_of(LOOPBACK, st.just("::1")), min_size=1, max_size=3, unique=True)
+
+    def entries(list_tag: str, key: str) -> str:
+        out = ""
+        for name in draw(st.lists(NAME, min_size=1, max_size=2, unique=True)):
+            port = draw(maybe(st.integers(0, 65535).map(lambda x: t("port", str(x), PRIV))))
+            out += t(list_tag, v(key, name) + "".join(v("ip-list", a) for a in draw(addresses)) + port)
+        return out
+
+    body = entries("host-list", "name") if draw(st.booleans()) else ""
+    for vrf in draw(st.lists(NAME, max_size=2, unique=True)):
+        body += t("vrf", v("vrf-name", vrf) + entries("host-name", "host-name"))
+    return t("host", body) if body else ""
+
+
+@st.composite
 def mgmt(draw: st.DrawFn) -> str:
-    """The management services: ip forward-protocol / name-server / http, clock timezone, ntp,
+    """The management services: ip forward-protocol / host / name-server / http, clock timezone, ntp,
     netconf-yang and restconf (device-private), in schema order."""
     protocol = st.sampled_from(["nd", "sdns", "turbo-flood"])
     ip = draw(maybe(protocol.map(lambda x: t("forward-protocol", v("protocol", x)))))
+    ip += draw(maybe(_hosts()))
     servers = draw(st.lists(LOOPBACK, max_size=3, unique=True))
     vrfs = ""
     for name in draw(st.lists(NAME, max_size=2, unique=True)):

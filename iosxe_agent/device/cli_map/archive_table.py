@@ -10,17 +10,14 @@ which is the order IOS prints them in).
 
 from __future__ import annotations
 
-from iosxe_agent.device.cli_map.syntax import Arg, Choice, Command, Kw, Mode, Number, Opt, Word, seq
+from iosxe_agent.device.cli_map.syntax import Arg, Choice, Command, Mode, Number, Opt, Word, seq
+from iosxe_agent.device.cli_map.syntax import flag as _flag
 from iosxe_agent.device.names import NATIVE_NS
 
 #: Global configuration mode (the same value as :data:`.table.CONFIG`, which this module cannot import).
 _CONFIG = Mode("config", NATIVE_NS)
 ARCHIVE = Mode("config-archive", NATIVE_NS, " ")
 ARCHIVE_LOG = Mode("config-archive-log-cfg", NATIVE_NS, "  ")
-
-
-def _flag(word: str, path: str) -> Kw:
-    return Kw(word, set=((path, None),))
 
 
 #: Commands declared here, in running-config order within each mode.

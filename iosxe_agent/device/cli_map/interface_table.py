@@ -31,6 +31,12 @@ from iosxe_agent.device.cli_map.syntax import (
     Word,
     seq,
 )
+from iosxe_agent.device.cli_map.syntax import (
+    flag as _flag,
+)
+from iosxe_agent.device.cli_map.syntax import (
+    switch as _switch,
+)
 from iosxe_agent.device.names import NATIVE_NS
 
 #: ``A.B.C.D``: a dotted IPv4 address (a mask too), so that a bad one gets the caret where IOS puts it.
@@ -78,15 +84,6 @@ COMMANDS: list[Command] = []
 
 def _add(cid: str, mode: Mode, syntax: Seq, **kw: object) -> None:
     COMMANDS.append(Command(cid, mode, syntax, **kw))  # type: ignore[arg-type]
-
-
-def _flag(word: str, path: str) -> Kw:
-    return Kw(word, set=((path, None),))
-
-
-def _switch(word: str, path: str) -> Kw:
-    """A keyword that sets a boolean leaf true; the ``no`` form sets it false (``no mop enabled``)."""
-    return Kw(word, set=((path, "true"),))
 
 
 # -- vrf definition -------------------------------------------------------------------------------------------------

@@ -1,17 +1,20 @@
 """Management-plane services: part of the one CLI table (:mod:`.table` merges it).
 
-``netconf-yang``, ``restconf``, ``ip http``, ``ntp``, ``clock``, ``ip name-server``, ``ip forward-protocol``.
+``netconf-yang``, ``restconf``, ``ip http``, ``ntp``, ``clock``, ``ip host``, ``ip name-server``,
+``ip forward-protocol``.
 Same notation as :mod:`.table` (see :mod:`.syntax`); global commands are placed by :data:`.table.RENDER_PLAN`,
 sub-mode commands print in the order they are declared here.
 
 Where each lives (Cisco's 17.12.1 models): ``ip http`` in Cisco-IOS-XE-http under ``/native/ip``, ``ntp`` in
-Cisco-IOS-XE-ntp under ``/native/ntp``, ``clock timezone``, ``ip forward-protocol`` and ``ip name-server`` in the
-native module. ``netconf-yang`` and ``restconf`` have no node in any 17.12.1 model (the NETCONF server is not
-configured through itself), so they are device-private (``priv:``), hidden from NETCONF like ``file prompt``.
+Cisco-IOS-XE-ntp under ``/native/ntp``, ``clock timezone``, ``ip forward-protocol``, ``ip host`` and
+``ip name-server`` in the native module. ``netconf-yang`` and ``restconf`` have no node in any 17.12.1 model (the
+NETCONF server is not configured through itself), so they are device-private (``priv:``), hidden from NETCONF like
+``file prompt``.
 """
 
 from __future__ import annotations
 
+from iosxe_agent.device.cli_map.interface_table import IPV4
 from iosxe_agent.device.cli_map.syntax import (
     Alt,
     Arg,
@@ -43,6 +46,8 @@ HELP: dict[str, dict[str, str]] = {
         "clock summer-time": "Configure summer (daylight savings) time",
         "clock summer-time recurring": "Configure recurring summer time",
         "ip forward-protocol": "Controls forwarding of physical and directed IP broadcasts",
+        "ip host": "Add an entry to the ip hostname table",
+        "ip host vrf": "Specify VRF",
         "ip http": "HTTP server configuration",
         "ip http server": "Enable http server",
         "ip http secure-server": "Enable HTTP secure server",
@@ -141,6 +146,21 @@ _add(
     ),
     anchor="clock/summer-time",
     replace_anchor=True,
+)
+
+# -- ip host [vrf V] NAME [PORT] A...: after the domain lines (IOS 15's order; UNVERIFIED on 17.12) ----------------
+# Typing a name again adds the new addresses to its entry, as name servers accumulate (UNVERIFIED on 17.12).
+#: a host's address, IPv4 or IPv6 (``inet:ip-address``): a word that is neither is the caret's, so that ``ip host vrf
+#: V NAME A`` never reads as the host ``vrf`` at the addresses ``V NAME A``
+_HOST_ADDRESS = Word("A.B.C.D", pattern=rf"{IPV4.pattern}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")
+#: the optional telnet port (no 17.12.1 model has it: device-private), then the addresses
+_HOST_TAIL = (Opt(Arg("priv:port", Number(0, 65535))), Arg("ip-list", _HOST_ADDRESS, leaflist=True))
+_add("ip-host", seq("ip", "host", Arg("name", Word()), *_HOST_TAIL), anchor="ip/host/host-list[name]")
+_add(
+    "ip-host-vrf",
+    seq("ip", "host", "vrf", Arg("vrf-name", Word()), Arg("host-name", Word()), *_HOST_TAIL),
+    anchor="ip/host/vrf[vrf-name]/host-name[host-name]",
+    no_prune=1,  # the VRF's entry too, when its last name goes
 )
 
 # -- ip name-server [vrf V] A...: up to six servers each, kept in the order typed ------------------------------------

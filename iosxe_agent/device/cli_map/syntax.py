@@ -318,6 +318,16 @@ def seq(*items: Node | str) -> Seq:
     return Seq(tuple(Kw(i) if isinstance(i, str) else i for i in items))
 
 
+def flag(word: str, path: str) -> Kw:
+    """A keyword that makes an empty leaf (or presence container) exist."""
+    return Kw(word, set=((path, None),))
+
+
+def switch(word: str, path: str) -> Kw:
+    """A keyword that sets a boolean leaf true (its ``no`` form stores false: ``no_sets``, ``no mop enabled``)."""
+    return Kw(word, set=((path, "true"),))
+
+
 def kws(text: str) -> tuple[Kw, ...]:
     """Keywords from a space-separated string."""
     return tuple(Kw(w) for w in text.split())

@@ -15,6 +15,8 @@ sub-mode commands print in the order they are declared here.
 from __future__ import annotations
 
 from iosxe_agent.device.cli_map.syntax import Alt, Arg, Choice, Command, Kw, Many, Mode, Number, Opt, Seq, Word, seq
+from iosxe_agent.device.cli_map.syntax import flag as _flag
+from iosxe_agent.device.cli_map.syntax import switch as _switch
 from iosxe_agent.device.names import CALL_HOME_NS, NATIVE_NS, PLATFORM_NS
 
 #: Global configuration mode (the same value as :data:`.table.CONFIG`, which this module cannot import).
@@ -44,16 +46,6 @@ COMMANDS: list[Command] = []
 
 def _add(cid: str, mode: Mode, syntax: Seq, **kw: object) -> None:
     COMMANDS.append(Command(cid, mode, syntax, **kw))  # type: ignore[arg-type]
-
-
-def _flag(word: str, path: str) -> Kw:
-    """A keyword that makes an empty leaf (or presence container) exist."""
-    return Kw(word, set=((path, None),))
-
-
-def _switch(word: str, path: str) -> Kw:
-    """A keyword that sets a boolean leaf to true (its ``no`` form stores false: see ``no_sets``)."""
-    return Kw(word, set=((path, "true"),))
 
 
 # -- boot system (printed between boot-start-marker and boot-end-marker) ------------------------------------------

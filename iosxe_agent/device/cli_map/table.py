@@ -33,6 +33,9 @@ from iosxe_agent.device.cli_map.syntax import (
     Word,
     seq,
 )
+from iosxe_agent.device.cli_map.syntax import (
+    flag as _flag,
+)
 from iosxe_agent.device.cli_map.words import words
 from iosxe_agent.device.names import AAA_NS, CRYPTO_NS, NATIVE_NS, PRIVATE_NS
 
@@ -124,11 +127,6 @@ COMMANDS: list[Command] = []
 
 def _add(cid: str, mode: Mode, syntax: Seq, **kw: object) -> None:
     COMMANDS.append(Command(cid, mode, syntax, **kw))  # type: ignore[arg-type]
-
-
-def _flag(word: str, path: str) -> Kw:
-    """A keyword that makes an empty leaf (or presence container) exist."""
-    return Kw(word, set=((path, None),))
 
 
 def _group(path: str, groups: tuple[str, ...] = SERVER_GROUPS) -> Seq:
@@ -1198,6 +1196,8 @@ RENDER_PLAN: tuple[str, ...] = (
     "ip-domain-name",
     "ip-domain-lookup",
     "ip-domain-timeout",
+    "ip-host",
+    "ip-host-vrf",
     "ip-name-server",
     "ip-name-server-vrf",
     "!",

@@ -20,7 +20,7 @@ from iosxe_agent.device.views.aaa_view import AaaView, AccountingList, LocalUser
 from iosxe_agent.device.views.archive_view import ArchiveView, read_archive
 from iosxe_agent.device.views.banner_view import Banners, read_banners
 from iosxe_agent.device.views.clock_view import ClockZone, read_clock
-from iosxe_agent.device.views.dns_view import DnsView, read_dns
+from iosxe_agent.device.views.dns_view import DnsView, HostEntry, read_dns
 from iosxe_agent.device.views.file_view import FilePrompt, FileView, read_file_prompt
 from iosxe_agent.device.views.identity_view import Identity, read_identity
 from iosxe_agent.device.views.interface_view import InterfaceConfig, InterfacesView, read_interfaces
@@ -60,6 +60,7 @@ __all__ = [
     "DnsView",
     "FilePrompt",
     "FileView",
+    "HostEntry",
     "Identity",
     "InterfaceConfig",
     "InterfacesView",

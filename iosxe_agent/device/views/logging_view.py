@@ -2,8 +2,8 @@
 ``logging trap``, ``logging source-interface`` and ``logging host``.
 
 The buffer's size and level decide what ``show logging`` keeps (:class:`iosxe_agent.device.logbuffer.DeviceLog`
-asks at each message); the other settings are what ``show logging`` reports. The agent sends no syslog over the
-network (nothing here opens a socket), so hosts are configuration only.
+asks at each message); the trap level, facility and hosts decide what :mod:`iosxe_agent.device.syslog` sends over
+UDP and to whom; the rest is what ``show logging`` reports. Nothing here opens a socket.
 """
 
 from __future__ import annotations
@@ -21,6 +21,14 @@ DEFAULT_SIZE_BYTES = 102400
 SEVERITIES = ("emergencies", "alerts", "critical", "errors", "warnings", "notifications", "informational", "debugging")
 DEBUGGING = 7
 INFORMATIONAL = 6
+#: ``logging facility`` names and the syslog codes IOS sends (RFC 3164 §4.1.1; ``cron`` 15 and ``sysN`` N are the
+#: BSD/SunOS numbering IOS inherited: inferred from the names, not from a capture).
+FACILITY_CODES = {
+    "kern": 0, "user": 1, "mail": 2, "daemon": 3, "auth": 4, "syslog": 5, "lpr": 6, "news": 7, "uucp": 8,
+    "sys9": 9, "sys10": 10, "sys11": 11, "sys12": 12, "sys13": 13, "sys14": 14, "cron": 15,
+    **{f"local{i}": 16 + i for i in range(8)},
+}  # fmt: skip
+LOCAL7 = FACILITY_CODES["local7"]  # IOS's default facility
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +42,8 @@ class SyslogHost:
 
 @dataclass(frozen=True, slots=True)
 class LoggingView:
-    """IOS's defaults when nothing is configured: every sink on at level debugging, hosts at informational.
-    A level is a number 0-7; None means the sink is off (``no logging console``)."""
+    """IOS's defaults when nothing is configured: every sink on at level debugging, hosts at informational,
+    facility local7. A level is a number 0-7; None means the sink is off (``no logging console``)."""
 
     buffer_size: int = DEFAULT_SIZE_BYTES
     buffer_level: int = DEBUGGING
@@ -44,6 +52,7 @@ class LoggingView:
     trap_level: int = INFORMATIONAL
     source_interface: str | None = None
     hosts: tuple[SyslogHost, ...] = ()
+    facility: int = LOCAL7
 
 
 def level_of(value: str | None, default: int) -> int:
@@ -92,4 +101,5 @@ def read_logging(tree: etree._Element) -> LoggingView:
         trap_level=level_of(logging.findtext(f"{n('trap')}/{n('severity')}"), INFORMATIONAL),
         source_interface=source,
         hosts=_hosts(logging),
+        facility=FACILITY_CODES.get(logging.findtext(n("facility")) or "", LOCAL7),
     )

@@ -18,8 +18,8 @@ from iosxe_agent.device.views.tree import native_of
 
 @dataclass(frozen=True, slots=True)
 class NetconfView:
-    """The NETCONF server's configuration: whether ``netconf-yang`` is on (stored only: a device always serves
-    NETCONF, see the README) and whether new sessions get the candidate datastore."""
+    """The NETCONF server's configuration: whether ``netconf-yang`` is on (the listener follows it:
+    ``device/netconf_switch.py``) and whether new sessions get the candidate datastore."""
 
     enabled: bool = False
     candidate_datastore: bool = False

@@ -573,6 +573,27 @@ CASES: list[tuple[list[str], str]] = [
         ["clock timezone IST 5 30"],
         "<clock><timezone><zone>IST</zone><hours>5</hours><minutes>30</minutes></timezone></clock>",
     ),
+    (
+        ["ip host r2 127.0.0.2 ::1"],
+        "<ip><host><host-list><name>r2</name><ip-list>127.0.0.2</ip-list><ip-list>::1</ip-list></host-list></host></ip>",
+    ),
+    (
+        ["ip host r2 127.0.0.2", "ip host r2 127.0.0.3 127.0.0.2"],
+        "<ip><host><host-list><name>r2</name><ip-list>127.0.0.2</ip-list><ip-list>127.0.0.3</ip-list></host-list>"
+        "</host></ip>",
+    ),
+    (["ip host r2 127.0.0.2", "ip host r3 127.0.0.3", "no ip host r2", "no ip host r3 127.0.0.3"], ""),
+    (
+        ["ip host vrf Mgmt-intf r2 127.0.0.2"],
+        "<ip><host><vrf><vrf-name>Mgmt-intf</vrf-name><host-name><host-name>r2</host-name><ip-list>127.0.0.2</ip-list>"
+        "</host-name></vrf></host></ip>",
+    ),
+    (["ip host vrf V r2 127.0.0.2", "no ip host vrf V r2"], ""),
+    (
+        ["ip host r2 2001 127.0.0.2"],  # the telnet port, which no 17.12.1 model has: device-private
+        f'<ip><host><host-list><name>r2</name><port xmlns="{PRIV}">2001</port><ip-list>127.0.0.2</ip-list></host-list>'
+        "</host></ip>",
+    ),
     (["ip name-server 127.0.0.1 127.0.0.2", "no ip name-server"], ""),
     (["ip name-server vrf V 127.0.0.1", "no ip name-server vrf V"], ""),
     (["ip forward-protocol nd"], "<ip><forward-protocol><protocol>nd</protocol></forward-protocol></ip>"),
