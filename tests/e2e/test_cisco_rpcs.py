@@ -15,8 +15,6 @@ from namespaces import IA, IOS, NC, RPC, native
 from ncclient.operations.rpc import RPCError
 from waiting import until
 
-from iosxe_agent.device.cli_map.render import render_running_config
-
 NS = {"nc": NC, "ios": IOS, "ia": IA, "rpc": RPC}
 
 
@@ -153,10 +151,12 @@ def write_flash(agent, text: str) -> str:
     return f"flash:{name}"
 
 
-def running_text(m) -> str:
-    """Running as IOS text (``show running-config``), rendered from a get-config reply."""
-    data = etree.fromstring(m.get_config("running").xml.encode()).find("nc:data", NS)
-    return render_running_config(data)
+def running_text(agent, m) -> str:
+    """Running as the device writes it (``copy running-config flash:F``): the whole text, with what NETCONF does
+    not see (``netconf-yang``: a file without it turns NETCONF off, as on 17.12)."""
+    name = uniq("run")
+    assert call(m, copy("running-config", f"flash:{name}")) == "RPC request successful"
+    return (agent.state_dir / "flash" / name).read_text()
 
 
 def test_an_ios_text_file_in_flash_merges_into_running(agent, m) -> None:
@@ -179,7 +179,7 @@ def test_a_text_file_with_a_bad_line_applies_the_rest(agent, m) -> None:
 
 def test_rollback_to_an_ios_text_file_replaces_running(agent, m) -> None:
     set_hostname(m, "Textual")
-    text = running_text(m)
+    text = running_text(agent, m)
     assert "ip domain name" in text
     url = write_flash(agent, "\n".join(line for line in text.splitlines() if not line.startswith("ip domain name")))
     set_hostname(m, "Later")
