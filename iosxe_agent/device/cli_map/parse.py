@@ -219,15 +219,6 @@ def _tokenize(line: str) -> list[_Token]:
     return [_Token(m.group(), m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(line)]
 
 
-def _lcp(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
 # An action: ("kw", Kw) or ("arg", Arg, value). Ranks, one per token: 0 exact keyword, 1 abbreviated keyword,
 # 2 typed argument (number, interface), 3 word, 4 rest of line; the parse with the smallest ranks wins.
 _Act = tuple
@@ -291,7 +282,7 @@ class _Matcher:
         if not hidden and w.startswith(tok.low):
             self._note(i, w, False, pre)
             return 1
-        self.fail_at(tok.start + _lcp(tok.low, w))
+        self.fail_at(tok.start + words.common_prefix(tok.low, w))
         return None
 
     def match(self, node: Node, i: int, pre: tuple[int, ...]) -> Iterator[_Match]:

@@ -105,7 +105,8 @@ class Verdict:
     enters: str | None = None
 
 
-def _lcp(a: str, b: str) -> int:
+def common_prefix(a: str, b: str) -> int:
+    """How many leading characters ``a`` and ``b`` share: where IOS puts the caret under a mistyped keyword."""
     n = 0
     for x, y in zip(a, b, strict=False):
         if x != y:
@@ -178,7 +179,7 @@ def check(tokens: Sequence[tuple[str, int]], node: str) -> Verdict:
             elif low[:1].isdigit() and (keyed := _numbered(table)) is not None:
                 return Verdict("ok", 0, (*spelled, *rest), keyed.path if words(keyed.path) else None)
             else:
-                best = max((_lcp(low, w) for w in table), default=0)
+                best = max((common_prefix(low, w) for w in table), default=0)
                 return Verdict("invalid", start + best)
         spelled.append(found[0])
         i += 1
