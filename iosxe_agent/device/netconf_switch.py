@@ -14,43 +14,35 @@ without ``netconf-yang``, ``NETCONF off (no netconf-yang); port PORT held``.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import socket
 from collections.abc import Callable
 
 from lxml import etree
 
-from iosxe_agent.datastore.transaction import Transaction
 from iosxe_agent.device import views
+from iosxe_agent.device.follower import ConfigFollower
 from iosxe_agent.listeners import ListenError, listen_reserved, listen_socket, reserve_port
 from iosxe_agent.netconf.server import NetconfServer
 
 log = logging.getLogger(__name__)
 
 
-class NetconfSwitch:
+class NetconfSwitch(ConfigFollower):
     """Starts and stops one device's NETCONF listener as its running configuration says, on one port."""
 
     def __init__(self, *, host: str, running: Callable[[], etree._Element]) -> None:
+        super().__init__(running, lambda tree: views.netconf(tree).enabled)
         self.server: NetconfServer | None = None  # given by start(): it needs the host key the device loads there
         self.host = host
         #: the device's NETCONF port, fixed by :meth:`start` for the device's life (0 before)
         self.port = 0
-        self._running = running
         self._listening = False
         self._reserved: socket.socket | None = None  # while off: the port, bound and not listening
-        self._lock = asyncio.Lock()
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._active = False  # between start() and stop(): commits move the listener
 
-    def on_commit(self, txn: Transaction) -> None:
-        """A commit listener: follow a change of ``netconf-yang`` (after the reply's write is queued, so a CLI
-        ``no netconf-yang`` gets its prompt back; stopping the server is asynchronous)."""
-        if self._active and views.netconf(txn.new).enabled != self._listening:
-            task = asyncio.get_running_loop().create_task(self.sync())
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+    @property
+    def listening(self) -> bool:
+        return self._listening
 
     async def start(self, server: NetconfServer, sock: socket.socket) -> int:
         """Take the device's NETCONF port (``sock`` listens on it already) and serve ``server`` on it if
@@ -59,7 +51,7 @@ class NetconfSwitch:
         self.port = int(sock.getsockname()[1])
         self._active = True
         async with self._lock:
-            if views.netconf(self._running()).enabled:
+            if self.wanted():
                 await self._serve(sock)
             else:
                 self._hold(sock)
@@ -78,7 +70,7 @@ class NetconfSwitch:
     async def sync(self) -> None:
         """Make the listener match running (serialised: commits in a row end in the state of the last)."""
         async with self._lock:
-            wanted = self._active and views.netconf(self._running()).enabled
+            wanted = self.wanted()
             if wanted and not self._listening:
                 sock = self._listen()
                 if sock is not None:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from iosxe_agent.datastore.transaction import Transaction
 from iosxe_agent.device import views
+from iosxe_agent.device.follower import ConfigFollower
 from iosxe_agent.limits import Limits
 from iosxe_agent.listeners import ListenError, listen_socket
 from iosxe_agent.restconf.auth import RestconfLogin
@@ -30,7 +30,7 @@ from iosxe_agent.restconf.server import RestconfServer, tls_context
 log = logging.getLogger(__name__)
 
 
-class RestconfService:
+class RestconfService(ConfigFollower):
     """Starts and stops one device's RESTCONF server as its running configuration says."""
 
     def __init__(
@@ -44,29 +44,18 @@ class RestconfService:
         state_dir: Path,
         running: Callable[[], etree._Element],
     ) -> None:
+        super().__init__(running, lambda tree: views.restconf(tree).enabled)
         self.api = api
         self.login = login
         self.limits = limits
         self.host = host
         self.port = port
         self._cert_dir = state_dir / "restconf"
-        self._running = running
         self._server: RestconfServer | None = None
-        self._lock = asyncio.Lock()
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._active = False  # between start() and stop(): commits move the server
 
     @property
     def listening(self) -> bool:
         return self._server is not None
-
-    def on_commit(self, txn: Transaction) -> None:
-        """A commit listener: follow a change of ``restconf`` / ``ip http secure-server`` (after the reply's write
-        is queued; starting a TLS server is asynchronous)."""
-        if self._active and views.restconf(txn.new).enabled != self.listening:
-            task = asyncio.get_running_loop().create_task(self.sync())
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
 
     async def start(self) -> None:
         """Begin following the configuration (the device starts)."""
@@ -81,7 +70,7 @@ class RestconfService:
     async def sync(self) -> None:
         """Make the listener match running (serialised: commits in a row end in the state of the last)."""
         async with self._lock:
-            wanted = self._active and views.restconf(self._running()).enabled
+            wanted = self.wanted()
             if wanted and self._server is None:
                 await self._start()
             elif not wanted and self._server is not None:
