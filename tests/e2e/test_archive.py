@@ -18,12 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from agents import ADMIN_PASSWORD, ADMIN_USER
 from cisco_yang import yanglint_errors
 from lxml import etree
 from namespaces import IOS
-
-netmiko = pytest.importorskip("netmiko")
+from netmiko_session import netmiko_cli
 
 #: An archive file of the path ``flash:<word>-$h``: IOS's time stamp (``Dec--7-03-10-11.123-UTC``), then the number.
 ARCHIVE_NAME = re.compile(r"flash:[a-z]+-Router-[A-Z][a-z]{2}--?\d{1,2}-\d\d-\d\d-\d\d\.\d{3}-UTC-(\d+)")
@@ -32,10 +30,7 @@ ARCHIVE_NAME = re.compile(r"flash:[a-z]+-Router-[A-Z][a-z]{2}--?\d{1,2}-\d\d-\d\
 @contextlib.contextmanager
 def session(agent: Any) -> Iterator[Any]:
     """A netmiko ``cisco_xe`` session, as NAPALM and Ansible open one."""
-    conn = netmiko.ConnectHandler(
-        device_type="cisco_xe", host="127.0.0.1", port=agent.ssh_port, username=ADMIN_USER,
-        password=ADMIN_PASSWORD, allow_agent=False, use_keys=False,
-    )  # fmt: skip
+    conn = netmiko_cli(agent.ssh_port)
     try:
         yield conn
     finally:

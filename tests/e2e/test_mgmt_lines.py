@@ -11,11 +11,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import netmiko
 import pytest
-from agents import ADMIN_PASSWORD, ADMIN_USER
 from cisco_yang import extract_cisco_modules, yanglint_errors
 from lxml import etree
+from netmiko_session import netmiko_cli
 
 IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 HTTP = "http://cisco.com/ns/yang/Cisco-IOS-XE-http"
@@ -51,10 +50,7 @@ TYPED = [
 
 def session(agent: Any) -> Any:
     """A netmiko ``cisco_xe`` session, as automation opens one."""
-    return netmiko.ConnectHandler(
-        device_type="cisco_xe", host="127.0.0.1", port=agent.ssh_port, username=ADMIN_USER, password=ADMIN_PASSWORD,
-        allow_agent=False, use_keys=False, fast_cli=False,
-    )  # fmt: skip
+    return netmiko_cli(agent.ssh_port)
 
 
 def show_run(agent: Any) -> list[str]:

@@ -10,13 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from agents import ADMIN_PASSWORD, ADMIN_USER
 from cisco_yang import yanglint_errors
 from lxml import etree
 from namespaces import IOS
+from netmiko_session import netmiko_cli
 
 ntc_parse = pytest.importorskip("ntc_templates.parse")
-netmiko = pytest.importorskip("netmiko")
 
 
 FACTORY_PORTS = """\
@@ -59,10 +58,7 @@ OURS = ("vrf", "interface", "ip")
 
 def cli(agent: Any) -> Any:
     """A netmiko ``cisco_xe`` session, as automation opens one."""
-    return netmiko.ConnectHandler(
-        device_type="cisco_xe", host="127.0.0.1", port=agent.ssh_port, username=ADMIN_USER, password=ADMIN_PASSWORD,
-        allow_agent=False, use_keys=False, fast_cli=False,
-    )  # fmt: skip
+    return netmiko_cli(agent.ssh_port)
 
 
 def run(agent: Any, *commands: str) -> list[str]:

@@ -16,9 +16,8 @@ from typing import Any
 
 import asyncssh
 import pytest
-from agents import ADMIN_PASSWORD, ADMIN_USER
-
-netmiko = pytest.importorskip("netmiko")
+from agents import ADMIN_USER
+from netmiko_session import netmiko_cli
 
 RECEIVE_TIMEOUT_S = 20.0
 MAX_DATAGRAMS = 50  # read while looking for one message: more than a configuration session logs
@@ -31,10 +30,7 @@ CONFIG_I = re.compile(
 
 def configure(agent: Any, lines: list[str]) -> str:
     """One netmiko configuration session (it ends with ``end``: the ``%SYS-5-CONFIG_I`` message)."""
-    conn = netmiko.ConnectHandler(
-        device_type="cisco_xe", host="127.0.0.1", port=agent.ssh_port, username=ADMIN_USER, password=ADMIN_PASSWORD,
-        allow_agent=False, use_keys=False, fast_cli=False,
-    )  # fmt: skip
+    conn = netmiko_cli(agent.ssh_port)
     try:
         out = str(conn.send_config_set(lines))
         logging = str(conn.send_command("show logging"))

@@ -18,8 +18,7 @@ from agents import ADMIN_PASSWORD, ADMIN_USER
 from cisco_yang import yanglint_errors
 from lxml import etree
 from namespaces import IOS
-
-netmiko = pytest.importorskip("netmiko")
+from netmiko_session import netmiko_cli
 
 #: The native children this area serves (the rest of the tree belongs to other areas' tests).
 OURS = (
@@ -65,10 +64,7 @@ USER, USER_PASSWORD = "sysbob", "Sys-bob-pass-1"
 
 def cli(agent: Any, username: str = ADMIN_USER, password: str = ADMIN_PASSWORD) -> Any:
     """A netmiko ``cisco_xe`` session (no keys, no agent), as automation opens one."""
-    return netmiko.ConnectHandler(
-        device_type="cisco_xe", host="127.0.0.1", port=agent.ssh_port, username=username, password=password,
-        allow_agent=False, use_keys=False, fast_cli=False,
-    )  # fmt: skip
+    return netmiko_cli(agent.ssh_port, username, password)
 
 
 def run(agent: Any, *commands: str) -> list[str]:
