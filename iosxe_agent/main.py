@@ -97,6 +97,18 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         "(default: %(default)s; 0: any free port)",
     )
     p.add_argument(
+        "--gnmi-port",
+        type=int,
+        default=None,
+        help="gNMI port instead of `gnmi-yang port` (default: the configured one, 50052; 0: any free port)",
+    )
+    p.add_argument(
+        "--gnmi-secure-port",
+        type=int,
+        default=None,
+        help="gNMI TLS port instead of `gnmi-yang secure-port` (default: the configured one, 9339; 0: any free port)",
+    )
+    p.add_argument(
         "--ready-file",
         type=Path,
         default=None,
@@ -168,6 +180,8 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         netconf_port=ns.netconf_port,
         ssh_port=ns.ssh_port,
         restconf_port=ns.restconf_port,
+        gnmi_port=ns.gnmi_port,
+        gnmi_secure_port=ns.gnmi_secure_port,
         admin_user=ns.admin_user,
         admin_password=password,
         admin_password_source=source,

@@ -51,6 +51,9 @@ from iosxe_agent.device.snmp import SessionEnd, TrapSender
 from iosxe_agent.device.ssh_service import SshService
 from iosxe_agent.device.syslog import SyslogSender
 from iosxe_agent.device.upgrade import mark_netconf_followed, netconf_followed, netconf_served, upgrade_stored
+from iosxe_agent.gnmi.api import GnmiApi
+from iosxe_agent.gnmi.auth import GnmiLogin
+from iosxe_agent.gnmi.service import GnmiService
 from iosxe_agent.limits import DEFAULT_LIMITS, Limits
 from iosxe_agent.listeners import DevicePorts, listen_socket
 from iosxe_agent.netconf import monitoring
@@ -66,6 +69,7 @@ from iosxe_agent.netconf.session import NetconfSession
 from iosxe_agent.oplog import working_for
 from iosxe_agent.restconf.auth import RestconfLogin
 from iosxe_agent.restconf.handlers import RestconfApi
+from iosxe_agent.restconf.monitoring import restconf_state
 from iosxe_agent.restconf.service import RestconfService
 from iosxe_agent.restconf.version import DatastoreVersion
 from iosxe_agent.yang.schema import Schema
@@ -82,6 +86,10 @@ class DeviceOptions:
     ssh_port: int = 0
     #: RESTCONF's HTTPS port, bound while ``restconf`` and ``ip http secure-server`` are configured (0: any free)
     restconf_port: int = 0
+    #: gNMI's plain and TLS ports, bound while ``gnmi-yang server`` / ``gnmi-yang secure-server`` are configured,
+    #: instead of ``gnmi-yang port`` / ``secure-port`` (None: the configured ones; 0: any free port)
+    gnmi_port: int | None = None
+    gnmi_secure_port: int | None = None
     #: offer :startup and :confirmed-commit:1.1 (the schema must be compiled with the same choice)
     netconf_extensions: bool = False
     persist_running: bool = False
@@ -205,13 +213,15 @@ class Device:
         self.push = push_ops.install(self.registry, self.services)  # dynamic subscriptions (yang-push)
         self.services.idle_exemptions += [self.notifications.subscribed, lambda sid: bool(self.push.of_session(sid))]
         self.restconf = self._restconf_service()
+        self.gnmi = self._gnmi_service()
 
     def _restconf_service(self) -> RestconfService:
         """RESTCONF on the same services, datastores and AAA as NETCONF, started and stopped by commits."""
         version = DatastoreVersion()  # ETag / Last-Modified of running
         self.stores.listen(version.on_commit)
         running = lambda: self.stores.running  # noqa: E731 - the tree of the moment, read at each request
-        login = RestconfLogin(running, Login(self.stores, self.aaa).authenticate)
+        inner = RestconfLogin(running, Login(self.stores, self.aaa).authenticate)
+        login = QuietLogin(inner, self.ssh.quiet, lambda: self.restconf.port, face="RESTCONF")  # `login block-for`
         service = RestconfService(
             RestconfApi(self.services, version),
             login,
@@ -222,6 +232,30 @@ class Device:
             running=running,
         )
         self.stores.listen(service.on_commit)
+        self.services.state_providers.append(restconf_state)  # ietf-restconf-monitoring
+        return service
+
+    def _gnmi_service(self) -> GnmiService:
+        """gNMI on the same services, datastores and AAA, started and stopped by commits; its subscriptions hear
+        every commit."""
+        running = lambda: self.stores.running  # noqa: E731 - the tree of the moment, read at each call
+        service = GnmiService(
+            GnmiApi(self.services),
+            QuietLogin(  # `login block-for` covers gNMI as every login port
+                GnmiLogin(running, Login(self.stores, self.aaa).authenticate),
+                self.ssh.quiet,
+                lambda: self.gnmi.port or self.gnmi.secure_port,
+                face="gNMI",
+            ),
+            self.limits,
+            host=self.options.host,
+            port=self.options.gnmi_port,
+            secure_port=self.options.gnmi_secure_port,
+            state_dir=self.state_dir,
+            running=running,
+        )
+        self.stores.listen(service.on_commit)
+        self.stores.listen(service.subscriptions.on_commit)
         return service
 
     def name(self) -> str:
@@ -327,12 +361,13 @@ class Device:
             sock = ports.netconf if ports is not None else listen_socket(self.options.host, self.options.netconf_port)
             self.netconf_port = await self.netconf_switch.start(self.netconf, sock)
             await self.restconf.start()
+            await self.gnmi.start()
 
     async def _follow_netconf(self) -> None:
         """The stored configurations keep the ``netconf-yang`` that :func:`netconf_served` gave them at load
         (startup is written back; running was written by the load), then the state directory is marked: from now
         on they decide whether NETCONF runs (see :mod:`iosxe_agent.device.upgrade`)."""
-        await self.stores.durably(lambda: self.stores.replace(STARTUP, self.stores.startup, SYSTEM))
+        await self.stores.replace(STARTUP, self.stores.startup, SYSTEM)
         await asyncio.to_thread(mark_netconf_followed, self.state_dir)
         self._netconf_followed = True
 
@@ -353,8 +388,10 @@ class Device:
         """Stop every listener."""
         with working_for(self.name):
             self._ssh_follows_keys = False
+            await self.gnmi.stop()
             await self.restconf.stop()
             await self.netconf_switch.stop()
+            await self.stores.settle()  # the closed sessions' unconfirmed commits are reverted on disk too
             await self.ssh.stop()
             await self.traps.aclose()
             self.syslog.close()

@@ -62,6 +62,8 @@ def device_options(settings: Settings) -> DeviceOptions:
         netconf_port=settings.netconf_port,
         ssh_port=settings.ssh_port,
         restconf_port=settings.restconf_port,
+        gnmi_port=settings.gnmi_port,
+        gnmi_secure_port=settings.gnmi_secure_port,
         netconf_extensions=settings.netconf_extensions,
         persist_running=settings.persist_running,
         sftp=settings.sftp,
@@ -81,6 +83,7 @@ def ready_record(settings: Settings, device: Device) -> Ready:
         ssh_port=device.ssh.port,
         netconf_port=device.netconf_port,
         state_dir=settings.state_dir.absolute(),
+        restconf_port=device.restconf.port,  # where RESTCONF answers while `restconf` is configured
     )
     return Ready(endpoints=(endpoint,), admin_user=settings.admin_user or "admin", pid=os.getpid())
 
@@ -145,7 +148,7 @@ def recover(settings: Settings) -> int:
     schema = compiled_schema(settings.netconf_extensions)
     try:
         with StateLock(state):
-            recovered = recover_admin(state, schema, settings.limits, user, password)
+            recovered = asyncio.run(recover_admin(state, schema, settings.limits, user, password))
     except (StateBusy, RecoveryError) as exc:
         print(f"iosxe-agent: --recover-admin: {exc}; nothing changed", file=sys.stderr)
         return 1

@@ -25,6 +25,8 @@ class Settings:
     netconf_port: int = 8830
     ssh_port: int = 8022
     restconf_port: int = 8443  # HTTPS, bound while `restconf` and `ip http secure-server` are configured
+    gnmi_port: int | None = None  # overrides `gnmi-yang port` (None: the configured port; 0: any free port)
+    gnmi_secure_port: int | None = None  # overrides `gnmi-yang secure-port` (same rules)
     admin_user: str | None = None
     admin_password: str | None = None
     #: where ``admin_password`` came from, for the start-up message (``--admin-password-file F`` …)

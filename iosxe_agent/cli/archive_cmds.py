@@ -210,23 +210,23 @@ async def configure_replace(s: CliSession, target: str, options: ReplaceOptions)
 
 async def configure_confirm(s: CliSession, args: tuple[str, ...]) -> str:
     """``configure confirm``: keep the configuration of a pending timed rollback."""
-    return _pending_op(lambda: s.device.stores.confirm_timed(s.origin()), "")
+    return await _pending_op(s.device.stores.confirm_timed(s.origin()), "")
 
 
 async def configure_revert_now(s: CliSession, args: tuple[str, ...]) -> str:
     """``configure revert now``: roll back the pending timed rollback at once."""
-    return _pending_op(lambda: s.device.stores.revert_timed(s.origin()), "Rollback Done")
+    return await _pending_op(s.device.stores.revert_timed(s.origin()), "Rollback Done")
 
 
 async def configure_revert_timer(s: CliSession, args: tuple[str, ...]) -> str:
     """``configure revert timer N``: restart the pending timer with N minutes."""
     seconds = int(args[0]) * s.device.stores.limits.revert_minute_s
-    return _pending_op(lambda: s.device.stores.reset_timed(s.origin(), seconds), "")
+    return await _pending_op(s.device.stores.reset_timed(s.origin(), seconds), "")
 
 
-def _pending_op(change: Callable[[], None], done: str) -> str:
+async def _pending_op(change: Awaitable[None], done: str) -> str:
     try:
-        change()
+        await change
     except StoreError as exc:
         return "; ".join(f"%{e.message}" if not e.message.startswith("%") else e.message for e in exc.errors)
     return done

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from iosxe_agent.cli import crypto_cmds, parser
 from iosxe_agent.cli.context import CliSession
 from iosxe_agent.cli.parser import Node
-from iosxe_agent.datastore.store import RUNNING, StoreError
+from iosxe_agent.datastore.store import RUNNING, StoreError, WriteFailed
 from iosxe_agent.device.cli_map import help as config_help
 from iosxe_agent.device.cli_map.parse import CONFIG_MODE, format_error, parse_line
 
@@ -44,7 +44,9 @@ async def handle(s: CliSession, line: str, run_exec: Callable[[CliSession, str],
         return message
     if result.edit is not None:
         try:
-            s.device.stores.edit(RUNNING, result.edit, s.origin())
+            await s.device.stores.edit(RUNNING, result.edit, s.origin())
+        except WriteFailed as exc:  # the line is not applied; the session goes on, as IOS's does after an error
+            return f"% Configuration not applied: could not write running-config ({exc.reason})"
         except StoreError as exc:
             return "\n".join(f"% {e.message}" for e in exc.errors)
     if result.mode.name == "exec":

@@ -20,6 +20,7 @@ from iosxe_agent.cli import (
     show_interfaces,
     show_system,
     show_unmodelled,
+    show_yang_management,
     ssh_client,
 )
 from iosxe_agent.cli.context import CliSession
@@ -100,6 +101,11 @@ async def clear_logging(s: CliSession, args: tuple[str, ...]) -> str:
 
 async def show_login(s: CliSession, args: tuple[str, ...]) -> str:
     return show.show_login(s.device.ssh.quiet.status())
+
+
+async def show_yang_processes(s: CliSession, args: tuple[str, ...]) -> str:
+    on = show_yang_management.programmability(s.device.running)
+    return show_yang_management.show_yang_management_process(on)
 
 
 async def show_netconf_sessions(s: CliSession, args: tuple[str, ...]) -> str:
@@ -260,6 +266,7 @@ def exec_tree() -> Node:
     add(root, "clear logging", clear_logging, "Clear logging buffer", 15)
     add(root, "show login", show_login, "Display Secure Login Configurations and State", 15)
     add(root, "show netconf-yang sessions", show_netconf_sessions, "NETCONF-YANG sessions", 15)
+    add(root, "show platform software yang-management process", show_yang_processes, "DMI processes", 15)
     add(root, "clear line vty <0-1869>", clear_line_vty, "Reset a terminal line", 15)
     add(root, "clear line <0-1871>", clear_line_number, "Reset a terminal line", 15)
     add(root, "clear ssh <0-2147483647>", clear_ssh, "Clear SSH connection", 15)

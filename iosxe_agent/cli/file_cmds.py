@@ -287,8 +287,8 @@ async def save(s: CliSession) -> str:
         return NO_FS
     archive = views.archive(s.device.running)
     try:
-        files.save_running(s.origin(), s.device.hostname, archive.enabled and archive.write_memory, now())
-    except ConfigFileError as exc:  # the datastore refused (startup locked by a NETCONF session)
+        await files.save_running(s.origin(), s.device.hostname, archive.enabled and archive.write_memory, now())
+    except ConfigFileError as exc:  # the datastore refused (startup locked), or startup could not be written
         return printable("% " + "; ".join(e.message for e in exc.errors) if exc.errors else str(exc))
     except ArchiveError as exc:
         return f"Building configuration...\n[OK]\n{printable(str(exc))}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import enum
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypedDict, Unpack
 
 from lxml import etree
@@ -84,17 +84,53 @@ class _Position:
     keys: tuple[str, ...] | None = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Loc:
-    """Where in the data tree an edit step is: its instance path and the prefixes the path uses."""
+    """Where in the data tree an edit step is: a link to the step above, the schema node and, for a list entry,
+    its key values (a leaf-list entry: its value). One is made per edited node, so the instance path and the
+    prefixes it uses are spelled out only when an error asks for them."""
 
-    parts: tuple[str, ...] = ()
-    ns: dict[str, str] = field(default_factory=dict)
+    up: _Loc | None = None
+    node: SchemaNode | None = None
+    keys: tuple[str, ...] | None = None
 
-    def child(self, node: SchemaNode, predicate: str = "") -> _Loc:
-        ns = dict(self.ns)
-        ns[node.prefix] = node.ns
-        return _Loc((*self.parts, f"{node.prefix}:{node.name}{predicate}"), ns)
+    def child(self, node: SchemaNode, keys: tuple[str, ...] | None = None) -> _Loc:
+        return _Loc(self, node, keys)
+
+    def _nodes(self) -> list[_Loc]:
+        """The steps from the top-level node down to this one."""
+        out: list[_Loc] = []
+        loc: _Loc | None = self
+        while loc is not None and loc.node is not None:
+            out.append(loc)
+            loc = loc.up
+        out.reverse()
+        return out
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return tuple(step.step() for step in self._nodes())
+
+    @property
+    def ns(self) -> dict[str, str]:
+        ns: dict[str, str] = {}
+        for step in self._nodes():
+            assert step.node is not None
+            ns[step.node.prefix] = step.node.ns
+        return ns
+
+    def step(self) -> str:
+        node = self.node
+        assert node is not None
+        if self.keys is None:
+            predicate = ""
+        elif node.kind is Kind.LEAF_LIST:
+            predicate = f"[.={_quote(self.keys[0])}]"
+        else:
+            predicate = "".join(
+                f"[{node.prefix}:{split_clark(k)[1]}={_quote(v)}]" for k, v in zip(node.keys, self.keys, strict=True)
+            )
+        return f"{node.prefix}:{node.name}{predicate}"
 
     @property
     def path(self) -> str:
@@ -129,6 +165,10 @@ class _Editor:
         #: elements whose children or values this edit changed, by id (the element kept so the id stays its
         #: own), with the tags of the changed children
         self.changed_at: dict[int, tuple[etree._Element, set[str]]] = {}
+        self._keys_first: dict[int, bool] = {}  # by id() of a list's schema node (the schema outlives the edit)
+        #: canonical values of the bulk path by (id() of the type, text as sent), for types whose value does not
+        #: depend on the element's namespaces: 10,000 users repeat their privilege, kind and often the secret
+        self._canonical: dict[tuple[int, str | None], str] = {}
 
     def _mark(self, el: etree._Element, tag: str) -> None:
         self.changed_at.setdefault(id(el), (el, set()))[1].add(tag)
@@ -288,7 +328,8 @@ class _Editor:
             if snode.kind is Kind.LIST:
                 for key_tag, value in zip(snode.keys, self._key_values(snode, el, here) or (), strict=False):
                     etree.SubElement(node, key_tag).text = value
-            self.edit_children(node, snode, el, Op.MERGE if op is Op.REPLACE else op, here)
+            if op is Op.NONE or not self._build(node, snode, el):
+                self.edit_children(node, snode, el, Op.MERGE if op is Op.REPLACE else op, here)
             if op is Op.NONE and not _has_content(node, snode):
                 target.remove(node)
                 return
@@ -299,6 +340,140 @@ class _Editor:
         if position is not None and snode.ordered_by_user:
             self._move(target, snode, existing, position, here)
         self.edit_children(existing, snode, el, op, here)
+
+    # -- creating a subtree in bulk -----------------------------------------------------------------------------
+    def _build(self, node: etree._Element, snode: SchemaNode, el: etree._Element) -> bool:
+        """Fill ``node``, just created for ``el`` (only its keys inside), with ``el``'s content in one pass: what
+        :meth:`edit_children` would make of it, without the per-node work a merge into existing data needs.
+
+        Why: creating 10,000 list entries (a bulk edit, loading a startup) spent most of its time in that work.
+        Only plain new data takes this path: any attribute, unknown or hidden or state node, invalid value,
+        repeated node (or leaf-list value), second case of a choice, anydata, or going over the element budget
+        makes it give up, leave ``node`` as it was and return False, so the general path does the edit and
+        reports any error exactly as always (tests/data/test_edit_bulk.py compares the two paths).
+        """
+        if _ANY_ATTRIBUTE_BELOW(el):
+            return False
+        budget = self.budget
+        lists: list[tuple[etree._Element, SchemaNode]] = []
+        if self._fill(node, snode, el, lists):
+            for parent, list_node in lists:  # entries of system-ordered lists are put in key order by finish()
+                self._touched[(id(parent), list_node.tag)] = (parent, list_node)
+            return True
+        self.budget = budget
+        keys = set(snode.keys)
+        for child in list(node):
+            if child.tag not in keys:
+                node.remove(child)
+        return False
+
+    def _fill(
+        self,
+        node: etree._Element,
+        snode: SchemaNode,
+        el: etree._Element,
+        lists: list[tuple[etree._Element, SchemaNode]],
+    ) -> bool:
+        """The body of :meth:`_build` for one element: False at the first thing the general path must handle."""
+        keys = snode.keys if snode.kind is Kind.LIST else ()
+        if keys and not self._keys_lead(snode):
+            return False
+        items: list[tuple[SchemaNode, etree._Element, tuple[str, ...]]] = []
+        seen: set[object] = set()  # tags of leaves and containers, (tag, keys or value) of list and leaf-list entries
+        cases: dict[int, SchemaNode] = {}
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue  # comments and processing instructions carry no data
+            self.budget -= 1
+            if self.budget < 0:
+                return False
+            cnode = snode.child(tag)
+            if cnode is None or cnode.ns in self.hidden or not cnode.config:
+                return False
+            if tag in keys:
+                continue  # the entry's keys are set already (the general path ignores key elements here too)
+            for choice, case in cnode.choice_ancestry():
+                if cases.setdefault(id(choice), case) is not case:
+                    return False
+            kind = cnode.kind
+            if kind is Kind.LEAF or kind is Kind.LEAF_LIST:
+                value = self._plain_value(cnode, child)
+                seen_as = tag if kind is Kind.LEAF else (tag, value)
+                if value is None or seen_as in seen:
+                    return False
+                seen.add(seen_as)
+                items.append((cnode, child, (value,)))
+            elif kind is Kind.CONTAINER:
+                if tag in seen:
+                    return False
+                seen.add(tag)
+                items.append((cnode, child, ()))
+            elif kind is Kind.LIST:
+                entry = self._plain_keys(cnode, child)
+                if entry is None or (tag, entry) in seen:
+                    return False
+                seen.add((tag, entry))
+                items.append((cnode, child, entry))
+            else:
+                return False
+        items.sort(key=lambda item: item[0].order_index)  # stable: entries of one list keep the edit's order
+        ns = snode.ns  # ``node``'s namespace: a child of another module declares its own, as _attach_new does
+        for cnode, child, values in items:
+            new = etree.SubElement(node, child.tag, nsmap=None if cnode.ns == ns else {None: cnode.ns})
+            if cnode.kind is Kind.LEAF or cnode.kind is Kind.LEAF_LIST:
+                new.text = values[0] or None
+                continue
+            if cnode.kind is Kind.LIST:
+                for key_tag, value in zip(cnode.keys, values, strict=True):
+                    etree.SubElement(new, key_tag).text = value
+                if not cnode.ordered_by_user:
+                    lists.append((node, cnode))
+            if not self._fill(new, cnode, child, lists):
+                return False
+        return True
+
+    def _plain_value(self, snode: SchemaNode, el: etree._Element) -> str | None:
+        """The canonical value of leaf element ``el``, or None if it is not a plain valid value."""
+        if len(el):
+            return None
+        t = snode.type
+        assert t is not None
+        cacheable = t.base in _CONTEXT_FREE
+        if cacheable:
+            found = self._canonical.get((id(t), el.text))
+            if found is not None:
+                return found
+        try:
+            value = canonical(el.text, t, el.nsmap, self.identities)
+        except TypeMismatch:
+            return None
+        if cacheable:
+            self._canonical[(id(t), el.text)] = value
+        return value
+
+    def _plain_keys(self, snode: SchemaNode, el: etree._Element) -> tuple[str, ...] | None:
+        """The canonical key values of list entry ``el``, or None if one is missing or not plain and valid."""
+        values: list[str] = []
+        for key_tag in snode.keys:
+            kel = _key_child(el, key_tag)
+            knode = snode.child(key_tag)
+            value = self._plain_value(knode, kel) if kel is not None and knode is not None else None
+            if value is None:
+                return None
+            values.append(value)
+        return tuple(values)
+
+    def _keys_lead(self, snode: SchemaNode) -> bool:
+        """True if the keys of list ``snode`` come before its other children in schema order, so that children
+        appended after the keys stay in schema order (the general path places them among the keys otherwise)."""
+        found = self._keys_first.get(id(snode))
+        if found is None:
+            keys = set(snode.keys)
+            last_key = max(c.order_index for tag, c in snode.data_children.items() if tag in keys)
+            found = all(c.order_index > last_key for tag, c in snode.data_children.items() if tag not in keys)
+            self._keys_first[id(snode)] = found
+        return found
 
     def _delete_or_refuse(
         self, target: etree._Element, snode: SchemaNode, op: Op, existing: etree._Element | None, here: _Loc
@@ -359,7 +534,7 @@ class _Editor:
         value = self._value(snode, el, here)
         if value is None:
             return
-        loc = _Loc((*here.parts[:-1], f"{here.parts[-1]}[.={_quote(value)}]"), here.ns)
+        loc = _Loc(here.up, snode, (value,))
         existing = next((c for c in target.iterchildren(snode.tag) if (c.text or "") == value), None)
         position = self._position(el, snode, loc)
         if self._delete_or_refuse(target, snode, op, existing, loc):
@@ -379,17 +554,14 @@ class _Editor:
         keys = self._key_values(snode, el, base)
         if keys is None:
             return
-        pred = "".join(
-            f"[{snode.prefix}:{split_clark(k)[1]}={_quote(v)}]" for k, v in zip(snode.keys, keys, strict=True)
-        )
-        here = loc.child(snode, pred)
+        here = loc.child(snode, keys)
         existing = self._entry_index(target, snode).get(keys)
         position = self._position(el, snode, here)
         self._edit_interior(target, snode, el, op, here, existing, position)
 
     # -- values and keys --------------------------------------------------------------------------------------
     def _value(self, snode: SchemaNode, el: etree._Element, here: _Loc) -> str | None:
-        if any(isinstance(c.tag, str) for c in el):
+        if len(el) and any(isinstance(c.tag, str) for c in el):
             self.fail(
                 "invalid-value" if snode.kind is Kind.LEAF else "bad-element",
                 f"{here.path} is a leaf and cannot have child elements",
@@ -415,7 +587,7 @@ class _Editor:
     def _key_values(self, snode: SchemaNode, el: etree._Element, here: _Loc) -> tuple[str, ...] | None:
         values: list[str] = []
         for key_tag in snode.keys:
-            kel = _find_child(el, key_tag)
+            kel = _key_child(el, key_tag)
             knode = snode.child(key_tag)
             assert knode is not None
             if kel is None:
@@ -667,22 +839,42 @@ def load_config(
 
 
 # -- helpers ----------------------------------------------------------------------------------------------------
+#: Any attribute below an element (an operation, an insert, or one we ignore): the bulk path leaves it to the
+#: general one. In C, once per new subtree.
+_ANY_ATTRIBUTE_BELOW = etree.XPath("boolean(descendant::*/@*)")
+#: Types whose canonical value depends only on the text (not on the namespaces in scope, as identityref,
+#: instance-identifier and unions or leafrefs that may hold them do).
+_CONTEXT_FREE = frozenset(
+    {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "decimal64", "string", "boolean",
+     "empty", "enumeration", "bits", "binary"}
+)  # fmt: skip
+
+
 def _attach_new(parent: etree._Element, snode: SchemaNode) -> etree._Element:
     """A new instance of ``snode`` created inside ``parent`` (at the end; ``_place`` moves it into position).
 
     Creating it in place lets it reuse the namespace declarations in scope, so stored trees stay in the wire
     form a device sends (each module's subtree declaring its namespace once, as the default).
     """
-    parent_ns = etree.QName(parent).namespace
-    return etree.SubElement(parent, snode.tag, nsmap=None if parent_ns == snode.ns else {None: snode.ns})
+    same_ns = tag_of(parent).startswith(f"{{{snode.ns}}}")  # cheaper than etree.QName, once per created node
+    return etree.SubElement(parent, snode.tag, nsmap=None if same_ns else {None: snode.ns})
 
 
 def _find_child(parent: etree._Element, tag: str) -> etree._Element | None:
     return next(parent.iterchildren(tag), None)
 
 
+def _key_child(entry: etree._Element, tag: str) -> etree._Element | None:
+    """The first child ``tag`` of a list entry. The keys lead an entry, so a loop over its first children beats
+    lxml's ``findtext``/``iterchildren(tag)``, which parse the tag anew on every call (a second per 100,000)."""
+    for child in entry:
+        if child.tag == tag:
+            return child
+    return None
+
+
 def _entry_keys(entry: etree._Element, snode: SchemaNode) -> tuple[str, ...]:
-    return tuple(entry.findtext(k) or "" for k in snode.keys)
+    return tuple((kel.text or "") if (kel := _key_child(entry, k)) is not None else "" for k in snode.keys)
 
 
 def _data_nodes_of(node: SchemaNode) -> Iterator[SchemaNode]:

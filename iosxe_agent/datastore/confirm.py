@@ -16,9 +16,12 @@ One state machine serves two flavours of "commit now, keep it only if confirmed 
 Only one pending change exists at a time. The machine never touches a datastore: the store asks it what a
 request means (:meth:`ConfirmedCommit.check_commit` …, which raise :class:`ConfirmError` and change nothing),
 performs the commit through its one transaction path, and only then records the outcome
-(:meth:`ConfirmedCommit.committed`), so a failed confirmed commit arms nothing. Reverting is a callback into
-the store (``revert(backup)``), i.e. an ordinary transaction, so every subscriber follows it. Time comes from
-an injected :class:`Scheduler`, so tests drive the timer by hand.
+(:meth:`ConfirmedCommit.committed`), so a failed confirmed commit arms nothing. Reverting is done by the store
+as an ordinary transaction, so every subscriber follows it: a revert the store asked for (``<cancel-commit>``) is
+recorded afterwards (:meth:`ConfirmedCommit.cancelled`); one the machine decides (the timer, the end of a session)
+is a task running the store's ``revert(pending, event, origin)`` coroutine, which waits its turn among the
+store's writes and reverts only if that change is still the pending one. Time comes from an injected
+:class:`Scheduler`, so tests drive the timer by hand.
 
 Observers subscribe to :attr:`ConfirmedCommit.listeners`; each gets a :class:`ConfirmNotice` per event
 (RFC 6470 ``netconf-confirmed-commit``: start, extend, complete, cancel, timeout).
@@ -29,9 +32,9 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from lxml import etree
 
@@ -141,16 +144,13 @@ class ConfirmedCommit:
     """The pending confirmed commit or timed rollback of one device (at most one at a time)."""
 
     def __init__(
-        self,
-        scheduler: Scheduler,
-        revert: Callable[[etree._Element], None],
-        on_pending: Callable[[etree._Element | None], None] | None = None,
+        self, scheduler: Scheduler, revert: Callable[[Pending, ConfirmEvent, Origin | None], Coroutine[Any, Any, None]]
     ) -> None:
-        """``revert(backup)`` commits ``backup`` as running (and may raise to refuse); ``on_pending`` is told the
-        backup when a change starts waiting and None when it stops (to keep a copy on disk)."""
+        """``revert(pending, event, origin)`` commits ``pending.backup`` as running if ``pending`` is still the
+        pending change when its turn comes, then calls :meth:`finish`."""
         self._scheduler = scheduler
         self._revert = revert
-        self._on_pending = on_pending
+        self._reverting: set[asyncio.Task[None]] = set()
         self._pending: Pending | None = None
         self.listeners: list[Callable[[ConfirmNotice], None]] = []
 
@@ -222,8 +222,6 @@ class ConfirmedCommit:
         tied = None if persist is not None or kind != CONFIRMED_COMMIT else origin.session_id
         if plan is Plan.START or self._pending is None:
             self._pending = Pending(kind, backup, origin, tied, persist, timeout_s)
-            if self._on_pending is not None:
-                self._on_pending(backup)
             event = ConfirmEvent.START
         else:
             self._pending = replace(
@@ -260,15 +258,12 @@ class ConfirmedCommit:
                 session_id=p.session_id,
             )
 
-    def cancel(self, origin: Origin) -> None:
-        """Revert now (``<cancel-commit>``, or a timed rollback triggered at once). Raises what ``revert``
-        raises, and then the change stays pending."""
-        p = self._pending
-        if p is None:
-            return
-        self._revert(p.backup)
-        self._clear()
-        self._emit(ConfirmEvent.CANCEL, p.kind, origin)
+    def cancelled(self, origin: Origin) -> None:
+        """The store reverted running to the backup on request (``<cancel-commit>``, or a timed rollback
+        triggered at once): nothing is pending any more."""
+        p = self._clear()
+        if p is not None:
+            self._emit(ConfirmEvent.CANCEL, p.kind, origin)
 
     def session_ended(self, session_id: int) -> None:
         """A session closed: its non-persistent confirmed commit reverts (RFC 6241 §8.4.1)."""
@@ -276,8 +271,7 @@ class ConfirmedCommit:
         if p is None or p.kind != CONFIRMED_COMMIT or p.session_id is None or p.session_id != session_id:
             return
         log.info("session %d closed with an unconfirmed commit; restoring the previous configuration", session_id)
-        self._revert_quietly(p)
-        self._emit(ConfirmEvent.CANCEL, p.kind, p.origin)
+        self._start_revert(p, ConfirmEvent.CANCEL, p.origin)
 
     # -- timed rollback (device operations) -----------------------------------------------------------------
     def check_timed(self) -> Plan:
@@ -334,23 +328,36 @@ class ConfirmedCommit:
         if p is None:
             return
         log.info("%s not confirmed within %gs; restoring the previous configuration", p.kind, p.timeout_s)
-        self._revert_quietly(p)
-        self._emit(ConfirmEvent.TIMEOUT, p.kind, None)
+        self._start_revert(p, ConfirmEvent.TIMEOUT, None)
 
-    def _revert_quietly(self, p: Pending) -> None:
-        try:
-            self._revert(p.backup)
-        except Exception:  # a subscriber refused the old configuration: log it, nothing else can be done
-            log.exception("could not restore the configuration from before the %s", p.kind)
-        self._clear()
+    def _start_revert(self, p: Pending, event: ConfirmEvent, origin: Origin | None) -> None:
+        """Revert ``p`` in a task: the timer and a closing session are no request that could wait for it."""
+        task = asyncio.get_running_loop().create_task(self._revert(p, event, origin))
+        self._reverting.add(task)
+        task.add_done_callback(self._reverting.discard)
+
+    def finish(self, p: Pending, event: ConfirmEvent, origin: Origin | None) -> None:
+        """The store ran the revert of ``p`` (or failed to, and logged why): ``p`` is over either way, since
+        waiting longer could not make the old configuration acceptable."""
+        if self._pending is p:
+            self._clear()
+            self._emit(event, p.kind, origin)
+
+    def retry(self, p: Pending) -> None:
+        """The revert of ``p`` could not be written (a full or read-only disk): ``p`` stays pending, with its
+        backup, and is tried again after its timeout."""
+        if self._pending is p:
+            self._schedule()
+
+    async def settle(self) -> None:
+        """Wait for the reverts in flight (a device stopping, a test checking their outcome)."""
+        while self._reverting:
+            await asyncio.gather(*self._reverting, return_exceptions=True)
 
     def _clear(self) -> Pending | None:
         p, self._pending = self._pending, None
-        if p is not None:
-            if p.handle is not None:
-                p.handle.cancel()
-            if self._on_pending is not None:
-                self._on_pending(None)
+        if p is not None and p.handle is not None:
+            p.handle.cancel()
         return p
 
     def _emit(

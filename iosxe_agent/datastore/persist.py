@@ -1,17 +1,19 @@
 """Atomic, durable file writes and reads of datastore trees.
 
 A crash or power cut at any moment must leave either the old or the new file on disk, never a torn one: write a
-temporary file in the same directory, fsync it, rename it over the target, then fsync the directory.
+temporary file in the same directory, fsync it, rename it over the target, then fsync the directory. A write that
+fails (a full or read-only state directory) leaves the old file and no temporary file, and says which file and
+why (:class:`WriteError`), so the store can refuse the change it was for.
 
 :class:`OrderedWriter` does those writes in one worker thread, in the order they were asked for, so an event
-loop can go on serving other sessions during the fsyncs and answer a commit once its write is on disk.
+loop can go on serving other sessions during the fsyncs and make a change visible once its write is on disk.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -31,14 +33,21 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
         os.unlink(tmp)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        # a full disk fails the write half-way: the old file is intact, and no half-written temporary file
+        # may stay behind to hold the space the next attempt needs
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
@@ -51,8 +60,37 @@ def serialize(tree: etree._Element) -> bytes:
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+#: One step of a durable write: replace ``path`` with the bytes, remove it (None), or run a write of its own
+#: (running's journal) that raises WriteError itself.
+FileOp = tuple[Path, bytes | Callable[[], None] | None]
+
+
+class WriteError(Exception):
+    """A file of the state directory could not be written or removed; the message names the file and the OS
+    cause (``could not write running-config.xml: No space left on device``), as every face reports it."""
+
+    def __init__(self, path: Path, cause: OSError) -> None:
+        super().__init__(f"could not write {path.name}: {cause.strerror or cause}")
+        self.path = path
+        self.cause = cause
+
+
+def apply_ops(ops: Sequence[FileOp]) -> None:
+    """Carry out ``ops`` in order, each atomic and durable; stop at the first that fails (WriteError)."""
+    for path, data in ops:
+        try:
+            if data is None:
+                _unlink(path)
+            elif callable(data):  # a write of its own (running's journal), raising WriteError itself
+                data()
+            else:
+                atomic_write(path, data)
+        except OSError as exc:
+            raise WriteError(path, exc) from exc
+
+
 class OrderedWriter:
-    """Durable file writes and removals done one at a time, in submission order, in a worker thread.
+    """Durable file writes and removals done one batch at a time, in submission order, in a worker thread.
 
     One worker keeps the order: two commits reach the disk in commit order, and a write and a later removal of
     another file (a confirmed commit's backup) never swap. Callers serialise trees themselves (stored trees are
@@ -62,29 +100,9 @@ class OrderedWriter:
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="persist")
 
-    def write(self, path: Path, data: bytes) -> Future[None]:
-        """Queue an atomic, durable replacement of ``path`` with ``data``."""
-        return self._pool.submit(atomic_write, path, data)
-
-    def remove(self, path: Path) -> Future[None]:
-        """Queue the removal of ``path`` (absent already is fine)."""
-        return self._pool.submit(_unlink, path)
-
-
-class PendingWrites:
-    """The writes queued for one request, which it must see on disk before it acknowledges anything."""
-
-    def __init__(self) -> None:
-        self.futures: list[Future[None]] = []
-
-    async def done(self, timeout_s: float) -> None:
-        """Wait until every write is durable (each bounded by ``timeout_s``); a failed write raises its error.
-
-        The writes themselves are shielded: a request that times out or is cancelled (its session closed) stops
-        waiting, but its change still reaches the disk.
-        """
-        for future in self.futures:
-            await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), timeout_s)
+    def apply(self, ops: Sequence[FileOp]) -> Future[None]:
+        """Queue ``ops`` (see :func:`apply_ops`); the future fails with WriteError."""
+        return self._pool.submit(apply_ops, ops)
 
 
 def _unlink(path: Path) -> None:

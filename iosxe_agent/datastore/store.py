@@ -1,9 +1,17 @@
 """running, candidate and startup, and the one commit pipeline every writer goes through.
 
-NETCONF, the CLI, SCP, rollback and the bootstrap all change configuration through :class:`Stores`: edit a
-copy, validate it, let subscribers check it, swap it in, persist it, then let subscribers apply it. Each
-datastore is an lxml tree that is never mutated in place once stored (a new tree replaces it), so readers can
-hold a reference while writers work, and a failed operation leaves every datastore byte-identical.
+NETCONF, the CLI, SCP, rollback, RESTCONF and the confirmed-commit timers all change configuration through the
+coroutines of :class:`Stores`: edit a copy, validate it, let subscribers check it, write it durably (in the
+:class:`~iosxe_agent.datastore.persist.OrderedWriter` thread, so other sessions go on meanwhile), and only then
+swap it in and let subscribers apply it. Nothing is visible before it is on disk: a write that fails (a full or
+read-only state directory) aborts the subscribers' checks and leaves every datastore, every live service and
+every file as it was, and the caller gets ``operation-failed`` naming the file and the cause.
+
+One lock orders every write operation from its checks to its swap, so each edit is computed on the latest
+committed running and files reach the disk in commit order. The locked part runs as a task of its own: a caller
+cancelled while it runs (its session closed) stops waiting, but the operation completes or fails as a unit.
+Each datastore is an lxml tree that is never mutated in place once stored (a new tree replaces it), so readers
+can hold a reference while writers work, and a failed operation leaves every datastore byte-identical.
 
 Locks: a global lock (RFC 6241) held by another session makes a datastore read-only for everyone else; a
 partial lock (RFC 5717) protects the subtrees of the running nodes it selected, so another session's
@@ -23,14 +31,14 @@ transactions of this pipeline, so the device services follow them.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
 import time
-from collections.abc import Callable
-from concurrent.futures import Future
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from lxml import etree
 
@@ -39,14 +47,19 @@ from iosxe_agent.data.edit import EditResult, apply_edit, load_config
 from iosxe_agent.data.errors import DataError
 from iosxe_agent.data.touched import Touched
 from iosxe_agent.data.validate import validate
+from iosxe_agent.datastore.change_record import encode
 from iosxe_agent.datastore.confirm import (
     DEFAULT_TIMEOUT_S,
     TIMED_ROLLBACK,
     ConfirmedCommit,
     ConfirmError,
+    ConfirmEvent,
     LoopScheduler,
+    Pending,
+    Plan,
     Scheduler,
 )
+from iosxe_agent.datastore.journal import RunningJournal
 from iosxe_agent.datastore.locks import (
     LockedNode,
     LockHolder,
@@ -57,7 +70,7 @@ from iosxe_agent.datastore.locks import (
     node_key,
 )
 from iosxe_agent.datastore.names import Datastore
-from iosxe_agent.datastore.persist import OrderedWriter, PendingWrites, read_tree, serialize
+from iosxe_agent.datastore.persist import FileOp, OrderedWriter, WriteError, apply_ops, read_tree, serialize
 from iosxe_agent.datastore.subscriber import Subscriber
 from iosxe_agent.datastore.transaction import SYSTEM, Origin, Transaction
 from iosxe_agent.limits import Limits
@@ -71,8 +84,13 @@ NC_NS = "urn:ietf:params:xml:ns:netconf:base:1.0"
 ROOT_TAG = f"{{{NC_NS}}}config"
 RUNNING, CANDIDATE, STARTUP = Datastore.RUNNING, Datastore.CANDIDATE, Datastore.STARTUP
 DATASTORES = tuple(Datastore)
-#: How long a request waits for its configuration file to reach the disk before it reports a failure.
+#: How long an operation waits for its configuration file to reach the disk before it reports a failure.
 PERSIST_TIMEOUT_S = 60.0
+
+
+#: A datastore normalizer (:meth:`Stores.normalize_with`): rewrites a new tree in place, given what the edit
+#: changed (None: everything); returns True when it rewrote values beyond that.
+Normalizer = Callable[[etree._Element, "Touched | None"], bool | None]
 
 
 class StoreError(Exception):
@@ -81,6 +99,15 @@ class StoreError(Exception):
     def __init__(self, errors: list[DataError] | tuple[DataError, ...]) -> None:
         super().__init__("; ".join(e.message for e in errors))
         self.errors = tuple(errors)
+
+
+class WriteFailed(StoreError):
+    """The change was refused because its file could not be written (nothing changed); ``reason`` is the OS
+    cause alone (``No space left on device``), for the faces that print it in IOS's words."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__([DataError("operation-failed", message)])
+        self.reason = reason
 
 
 def empty_tree() -> etree._Element:
@@ -121,10 +148,10 @@ class Stores:
         self.locks = LockTable()
         #: The pending confirmed commit / timed rollback; ``confirm.listeners`` is the hook for
         #: netconf-confirmed-commit notifications.
-        self.confirm = ConfirmedCommit(scheduler or LoopScheduler(), self._revert_to, self._keep_backup)
+        self.confirm = ConfirmedCommit(scheduler or LoopScheduler(), self._revert_pending)
         self._subscribers: list[Subscriber] = []
         self._listeners: list[Callable[[Transaction], None]] = []
-        self._normalizers: list[Callable[[etree._Element], None]] = []
+        self._normalizers: list[Normalizer] = []
         self._upgrades: list[Callable[[etree._Element], None]] = []
         self._last_valid: etree._Element | None = None
         self.running = empty_tree()
@@ -135,7 +162,9 @@ class Stores:
         #: where the candidate may differ from running (merged edit reports), None when unknown
         self._candidate_touched: Touched | None = None
         self._writer = OrderedWriter()
-        self._pending: PendingWrites | None = None
+        self._journal = RunningJournal(paths.running, schema, limits) if paths.running is not None else None
+        #: held by every write operation from its checks to its swap (see the module docstring)
+        self._lock = asyncio.Lock()
 
     # -- start-up ---------------------------------------------------------------------------------------------
     def load(self, bootstrap: Callable[[], etree._Element]) -> None:
@@ -145,12 +174,12 @@ class Stores:
             config = bootstrap()
             result = self._loaded(config, "bootstrap configuration")
             self.startup = result
-            self._persist(STARTUP)
+            apply_ops(self._startup_ops(result))
         else:
             self.startup = self._loaded(stored, f"{self.paths.startup}")
         source = self.startup
-        if self.paths.load_running and self.paths.running is not None:
-            running = read_tree(self.paths.running)
+        if self.paths.load_running and self._journal is not None:
+            running = self._journal.load()
             if running is not None:
                 source = self._loaded(running, f"{self.paths.running}")
         backup_path = self.paths.confirm_backup
@@ -163,7 +192,12 @@ class Stores:
                 source = self._loaded(backup, f"{backup_path}")
             assert backup_path is not None
             backup_path.unlink(missing_ok=True)
-        self.commit_tree(copy.deepcopy(source), SYSTEM)
+        # no copy: every tree above is a fresh parse, already upgraded and normalized, and a stored tree is never
+        # changed in place (a 100,000-user startup would cost a deep copy for nothing)
+        txn, _ = self._check(source, SYSTEM)
+        if self._journal is not None:  # a new generation starts from what was loaded (upgraded, normalised)
+            self._journal.snapshot(serialize(txn.new))
+        self._swap(txn)
         self.candidate = self.running
         self._candidate_touched = Touched()
 
@@ -174,7 +208,7 @@ class Stores:
         # bound, not by the per-edit one a client's edit gets: a smaller --limit must never stop a device starting
         result = load_config(config, self.schema)
         if result.tree is not None:
-            self._normalize(result.tree)
+            self._normalize(result.tree, None)
         errors = result.errors or (validate(result.tree, self.schema) if result.tree is not None else ())
         if errors or result.tree is None:
             raise StoreError([DataError(e.tag, f"{what}: {e.message}", e.path, e.path_ns) for e in errors])
@@ -185,12 +219,16 @@ class Stores:
         """Add a subscriber that can veto and then follows every running commit."""
         self._subscribers.append(subscriber)
 
-    def normalize_with(self, fn: Callable[[etree._Element], None]) -> None:
+    def normalize_with(self, fn: Normalizer) -> None:
         """Run ``fn`` on every new tree before it is validated and stored (it may rewrite values in place,
-        e.g. hash a clear-text secret); trees reaching it are always fresh copies.
+        e.g. hash a clear-text secret); trees reaching it are always fresh copies. Its second argument is what the
+        edit changed (None: a whole new tree): every stored tree is already normalized, so ``fn`` need look
+        nowhere else.
 
-        The commit's diff looks only where the edit changed something: ``fn`` may rewrite only values that sit
-        beside a value the edit wrote (the clear-secret hash does: the kind and the text share one parent)."""
+        The commit's diff (and so running's journal record) looks only where the edit changed something: ``fn``
+        either rewrites only values that sit beside a value the edit wrote (the clear-secret hash does: the kind
+        and the text share one parent), or returns True when it rewrote anything elsewhere (``service
+        password-encryption`` turned on reaches every password), and that commit compares the whole tree."""
         self._normalizers.append(fn)
 
     def upgrade_with(self, fn: Callable[[etree._Element], None]) -> None:
@@ -198,34 +236,21 @@ class Stores:
         what an older version of the schema stored (a node that moved), so such a state directory still loads."""
         self._upgrades.append(fn)
 
-    def _normalize(self, tree: etree._Element) -> etree._Element:
+    def _normalize(self, tree: etree._Element, touched: Touched | None) -> Touched | None:
+        """Normalize ``tree`` in place; what it now differs in: ``touched``, or None (everything) when a
+        normalizer rewrote values beyond it."""
+        widened = False
         for fn in self._normalizers:
-            fn(tree)
-        return tree
+            widened = bool(fn(tree, touched)) or widened
+        return None if widened else touched
 
     def listen(self, callback: Callable[[Transaction], None]) -> None:
         """Be told after each commit (notifications); a listener cannot veto."""
         self._listeners.append(callback)
 
-    async def durably(self, operation: Callable[[], T]) -> T:
-        """Run a synchronous operation of this class with its writes deferred, then wait until they are on disk:
-        what a request handler calls so its reply goes out after the durable write and other sessions run
-        meanwhile. Writes reach the disk in the order the operations ran. ``operation`` must not await (it is
-        synchronous): every write it queues belongs to this request."""
-        pending = self._pending = PendingWrites()
-        try:
-            result = operation()
-        finally:
-            self._pending = None
-        await pending.done(PERSIST_TIMEOUT_S)
-        return result
-
-    def _written(self, future: Future[None]) -> None:
-        """Hand a queued write to the deferring request, or wait for it here (every synchronous caller)."""
-        if self._pending is not None:
-            self._pending.futures.append(future)
-        else:
-            future.result(timeout=PERSIST_TIMEOUT_S)
+    async def settle(self) -> None:
+        """Wait for the confirmed-commit reverts in flight (a stopping device, tests)."""
+        await self.confirm.settle()
 
     # -- reads ------------------------------------------------------------------------------------------------
     def tree(self, ds: Datastore) -> etree._Element:
@@ -424,7 +449,7 @@ class Stores:
                 )
 
     # -- writes -----------------------------------------------------------------------------------------------
-    def edit(
+    async def edit(
         self,
         ds: Datastore,
         config: etree._Element,
@@ -438,46 +463,50 @@ class Stores:
         """edit-config on ``ds``. Returns the errors of a continue-on-error edit that was partly applied.
 
         ``visible_only``: the edit comes from a face that sees no hidden module (NETCONF): it may not name their
-        nodes, and what it replaces keeps them (see :mod:`iosxe_agent.data.hidden`).
+        nodes, and what it replaces keeps them (see :mod:`iosxe_agent.data.hidden`). A candidate edit writes
+        nothing to disk but still takes its turn, so it is computed on the latest committed running.
 
         Raises:
-            StoreError: the edit failed and no datastore changed.
+            StoreError: the edit failed (or could not be written) and no datastore changed.
         """
         if ds == STARTUP:
             raise StoreError(
                 [DataError("operation-not-supported", "startup cannot be edited directly", error_type="protocol")]
             )
-        self._check_writable(ds, origin.session_id)
-        result: EditResult = apply_edit(
-            self.tree(ds),
-            config,
-            self.schema,
-            default_operation=default_operation,
-            error_option=error_option,
-            max_elements=self.limits.max_edit_elements,
-            hidden=self.schema.hidden_ns if visible_only else frozenset(),
-        )
-        if result.tree is None:
-            raise StoreError(result.errors)
-        self._normalize(result.tree)
-        touched = result.touched if ds == RUNNING else self._candidate_touched_with(result.touched)
-        if test_option != "set" or ds == RUNNING:
-            problems = self._validate(result.tree, touched)
-            if problems:
-                raise StoreError(problems)
-        if test_option == "test-only":
-            return result.errors
-        if ds == RUNNING:
-            if result.changed:
-                self.commit_tree(result.tree, origin, touched)
-        elif result.changed:
-            self._candidate_touched = touched
-            self.candidate = result.tree
-            self.candidate_dirty = True
-            self.candidate_editor = origin.session_id
-        return result.errors
 
-    def commit(
+        async def run() -> tuple[DataError, ...]:
+            self._check_writable(ds, origin.session_id)
+            result: EditResult = apply_edit(
+                self.tree(ds),
+                config,
+                self.schema,
+                default_operation=default_operation,
+                error_option=error_option,
+                max_elements=self.limits.max_edit_elements,
+                hidden=self.schema.hidden_ns if visible_only else frozenset(),
+            )
+            if result.tree is None:
+                raise StoreError(result.errors)
+            edited = self._normalize(result.tree, result.touched)
+            touched = edited if ds == RUNNING else self._candidate_touched_with(edited)
+            if test_option != "set" or ds == RUNNING:
+                problems = self._validate(result.tree, touched)
+                if problems:
+                    raise StoreError(problems)
+            if test_option == "test-only" or not result.changed:
+                return result.errors
+            if ds == RUNNING:
+                await self._commit_locked(result.tree, origin, touched)
+            else:
+                self._candidate_touched = touched
+                self.candidate = result.tree
+                self.candidate_dirty = True
+                self.candidate_editor = origin.session_id
+            return result.errors
+
+        return await self._serialised(run)
+
+    async def commit(
         self,
         origin: Origin,
         *,
@@ -493,80 +522,137 @@ class Stores:
         ``persist``) confirms. Every check happens before anything changes: a refused or failed commit arms,
         extends and confirms nothing.
         """
-        self._check_writable(RUNNING, origin.session_id)
-        try:
-            plan = self.confirm.check_commit(origin.session_id, confirmed=confirmed, persist_id=persist_id)
-        except ConfirmError as exc:
-            raise StoreError(exc.errors) from exc
-        problems = self._validate(self.candidate, self._candidate_touched)
-        if problems:
-            raise StoreError(problems)
-        backup = self.running
-        self.commit_tree(self.candidate, origin, self._candidate_touched)
-        self.candidate_dirty = False
-        self.candidate_editor = None
-        self.confirm.committed(plan, backup=backup, origin=origin, timeout_s=confirm_timeout, persist=persist)
 
-    def cancel_commit(self, origin: Origin, persist_id: str | None = None) -> None:
+        async def run() -> None:
+            self._check_writable(RUNNING, origin.session_id)
+            try:
+                plan = self.confirm.check_commit(origin.session_id, confirmed=confirmed, persist_id=persist_id)
+            except ConfirmError as exc:
+                raise StoreError(exc.errors) from exc
+            problems = self._validate(self.candidate, self._candidate_touched)
+            if problems:
+                raise StoreError(problems)
+            backup = self.running
+            before, after = self._backup_ops(plan, backup)
+            await self._commit_locked(self.candidate, origin, self._candidate_touched, before=before, after=after)
+            self.candidate_dirty = False
+            self.candidate_editor = None
+            self.confirm.committed(plan, backup=backup, origin=origin, timeout_s=confirm_timeout, persist=persist)
+
+        await self._serialised(run)
+
+    async def cancel_commit(self, origin: Origin, persist_id: str | None = None) -> None:
         """<cancel-commit> (RFC 6241 §8.4.4.1): revert the pending confirmed commit now."""
-        try:
-            self.confirm.check_cancel(origin.session_id, persist_id)
-        except ConfirmError as exc:
-            raise StoreError(exc.errors) from exc
-        h = self.locks.blocks(RUNNING, origin.session_id)
-        if h is not None:
-            raise StoreError(
-                [DataError("in-use", _lock_message(RUNNING, h), info=(("session-id", str(h.session_id)),))]
-            )
-        self.confirm.cancel(origin)
+
+        async def run() -> None:
+            try:
+                self.confirm.check_cancel(origin.session_id, persist_id)
+            except ConfirmError as exc:
+                raise StoreError(exc.errors) from exc
+            self._check_writable(RUNNING, origin.session_id)
+            await self._revert_now(origin)
+
+        await self._serialised(run)
 
     # -- timed rollback (a configuration replace that reverts unless confirmed) -------------------------------
-    def timed_replace(self, tree: etree._Element, origin: Origin, timeout_s: float) -> None:
+    async def timed_replace(self, tree: etree._Element, origin: Origin, timeout_s: float) -> None:
         """Replace running with the checked ``tree`` and revert after ``timeout_s`` seconds unless confirmed
         (:meth:`confirm_timed`). A second one while the first waits restarts the timer and keeps the
         configuration from before the first as the one to revert to."""
-        self._check_writable(RUNNING, origin.session_id)
-        try:
-            plan = self.confirm.check_timed()
-        except ConfirmError as exc:
-            raise StoreError(exc.errors) from exc
-        backup = self.running
-        self.commit_tree(copy.deepcopy(tree), origin)
-        self.confirm.committed(plan, backup=backup, origin=origin, timeout_s=timeout_s, kind=TIMED_ROLLBACK)
 
-    def confirm_timed(self, origin: Origin) -> None:
+        async def run() -> None:
+            self._check_writable(RUNNING, origin.session_id)
+            try:
+                plan = self.confirm.check_timed()
+            except ConfirmError as exc:
+                raise StoreError(exc.errors) from exc
+            backup = self.running
+            before, _ = self._backup_ops(plan, backup)
+            await self._commit_locked(copy.deepcopy(tree), origin, before=before)
+            self.confirm.committed(plan, backup=backup, origin=origin, timeout_s=timeout_s, kind=TIMED_ROLLBACK)
+
+        await self._serialised(run)
+
+    async def confirm_timed(self, origin: Origin) -> None:
         """Keep the configuration of a pending timed rollback."""
-        try:
+
+        async def run() -> None:
+            try:
+                self.confirm.timed()
+            except ConfirmError as exc:
+                raise StoreError(exc.errors) from exc
+            await self._write(self._backup_removal())
             self.confirm.confirm_timed(origin)
-        except ConfirmError as exc:
-            raise StoreError(exc.errors) from exc
 
-    def revert_timed(self, origin: Origin) -> None:
+        await self._serialised(run)
+
+    async def revert_timed(self, origin: Origin) -> None:
         """Revert a pending timed rollback now."""
-        try:
-            self.confirm.timed()
-        except ConfirmError as exc:
-            raise StoreError(exc.errors) from exc
-        self._check_writable(RUNNING, origin.session_id)
-        self.confirm.cancel(origin)
 
-    def reset_timed(self, origin: Origin, timeout_s: float, *, idle: bool = False) -> None:
-        """Restart a pending timed rollback's timer (``idle``: it restarts again on every change)."""
-        try:
-            self.confirm.reset_timed(timeout_s, idle=idle, origin=origin)
-        except ConfirmError as exc:
-            raise StoreError(exc.errors) from exc
+        async def run() -> None:
+            try:
+                self.confirm.timed()
+            except ConfirmError as exc:
+                raise StoreError(exc.errors) from exc
+            self._check_writable(RUNNING, origin.session_id)
+            await self._revert_now(origin)
 
-    def _revert_to(self, backup: etree._Element) -> None:
-        """Commit the configuration from before an unconfirmed change, as the system (no lock applies)."""
-        self.commit_tree(backup, SYSTEM)
+        await self._serialised(run)
 
-    def _keep_backup(self, backup: etree._Element | None) -> None:
-        """Keep the revert target on disk while a change waits, so a restart never keeps an unconfirmed one."""
+    async def reset_timed(self, origin: Origin, timeout_s: float, *, idle: bool = False) -> None:
+        """Restart a pending timed rollback's timer (``idle``: it restarts again on every change). It writes
+        nothing, but takes its turn so it never restarts a timer a write in flight is about to clear."""
+
+        async def run() -> None:
+            try:
+                self.confirm.reset_timed(timeout_s, idle=idle, origin=origin)
+            except ConfirmError as exc:
+                raise StoreError(exc.errors) from exc
+
+        await self._serialised(run)
+
+    async def _revert_now(self, origin: Origin) -> None:
+        """Commit the backup of the pending change as the system (no lock applies) and clear it; the caller holds
+        the write lock and checked that a change is pending."""
+        pending = self.confirm.pending
+        assert pending is not None
+        await self._commit_locked(pending.backup, SYSTEM, after=self._backup_removal())
+        self.confirm.cancelled(origin)
+
+    async def _revert_pending(self, pending: Pending, event: ConfirmEvent, origin: Origin | None) -> None:
+        """The timer's or a closed session's revert (see :class:`ConfirmedCommit`): when its turn comes, revert
+        only if ``pending`` is still the pending change (a confirm may have come first)."""
+
+        async def run() -> None:
+            if self.confirm.pending is not pending:
+                return
+            try:
+                await self._commit_locked(pending.backup, SYSTEM, after=self._backup_removal())
+            except WriteFailed:  # the disk may take it later: keep the change pending (its backup stays on disk)
+                log.warning("the %s stays pending; its revert is tried again in %gs", pending.kind, pending.timeout_s)
+                self.confirm.retry(pending)
+                return
+            except Exception:  # a subscriber refused the old configuration: log it, nothing else can be done
+                log.exception("could not restore the configuration from before the %s", pending.kind)
+            self.confirm.finish(pending, event, origin)
+
+        await self._serialised(run)
+
+    def _backup_ops(self, plan: Plan, backup: etree._Element) -> tuple[list[FileOp], list[FileOp]]:
+        """The backup file's part of a commit under ``plan``: written before running when a change starts
+        waiting (a restart then never keeps an unconfirmed change), removed after running when it is confirmed."""
         path = self.paths.confirm_backup
         if path is None:
-            return
-        self._written(self._writer.remove(path) if backup is None else self._writer.write(path, serialize(backup)))
+            return [], []
+        if plan is Plan.START:
+            return [(path, serialize(backup))], []
+        if plan is Plan.COMPLETE:
+            return [], [(path, None)]
+        return [], []
+
+    def _backup_removal(self) -> list[FileOp]:
+        path = self.paths.confirm_backup
+        return [] if path is None else [(path, None)]
 
     def discard_changes(self, session_id: int) -> None:
         """<discard-changes>: refused while another session holds the candidate lock."""
@@ -597,37 +683,54 @@ class Stores:
         result = load_config(config, self.schema, max_elements=self.limits.max_edit_elements, hidden=hidden)
         if result.tree is None or result.errors:
             raise StoreError(result.errors)
-        self._normalize(result.tree)
+        self._normalize(result.tree, None)
         problems = validate(result.tree, self.schema)
         if problems:
             raise StoreError(problems)
         return result.tree
 
-    def replace(self, target: Datastore, tree: etree._Element, origin: Origin) -> None:
+    async def replace(self, target: Datastore, tree: etree._Element, origin: Origin) -> None:
         """copy-config: replace ``target`` with an already checked tree."""
-        self._check_writable(target, origin.session_id)
-        if target == RUNNING:
-            self.commit_tree(copy.deepcopy(tree), origin)
-        elif target == CANDIDATE:
-            self.candidate = copy.deepcopy(tree)
-            self._candidate_touched = None
-            self.candidate_dirty = etree.tostring(self.candidate) != etree.tostring(self.running)
-            self.candidate_editor = origin.session_id if self.candidate_dirty else None
-        else:
-            self.startup = copy.deepcopy(tree)
-            self._persist(STARTUP)
 
-    def delete_startup(self, origin: Origin) -> None:
+        async def run() -> None:
+            self._check_writable(target, origin.session_id)
+            if target == RUNNING:
+                await self._commit_locked(copy.deepcopy(tree), origin)
+            elif target == CANDIDATE:
+                self.candidate = copy.deepcopy(tree)
+                self._candidate_touched = None
+                self.candidate_dirty = etree.tostring(self.candidate) != etree.tostring(self.running)
+                self.candidate_editor = origin.session_id if self.candidate_dirty else None
+            else:
+                await self._store_startup(copy.deepcopy(tree))
+
+        await self._serialised(run)
+
+    async def delete_startup(self, origin: Origin) -> None:
         """delete-config of startup (the extension): an empty startup configuration."""
-        self._check_writable(STARTUP, origin.session_id)
-        self.startup = empty_tree()
-        self._persist(STARTUP)
 
-    def save(self, origin: Origin) -> None:
+        async def run() -> None:
+            self._check_writable(STARTUP, origin.session_id)
+            await self._store_startup(empty_tree())
+
+        await self._serialised(run)
+
+    async def save(self, origin: Origin) -> None:
         """Copy running to startup (a device's save RPC, the CLI's ``write``)."""
-        self._check_writable(STARTUP, origin.session_id)
-        self.startup = self.running
-        self._persist(STARTUP)
+
+        async def run() -> None:
+            self._check_writable(STARTUP, origin.session_id)
+            await self._store_startup(self.running)
+
+        await self._serialised(run)
+
+    async def _store_startup(self, tree: etree._Element) -> None:
+        """Write ``tree`` as startup, then make it the startup datastore."""
+        await self._write(self._startup_ops(tree))
+        self.startup = tree
+
+    def _startup_ops(self, tree: etree._Element) -> list[FileOp]:
+        return [] if self.paths.startup is None else [(self.paths.startup, serialize(tree))]
 
     def _candidate_touched_with(self, touched: Touched | None) -> Touched | None:
         """Where a candidate edited further by an edit that reported ``touched`` differs from running."""
@@ -650,11 +753,70 @@ class Stores:
         return problems
 
     # -- the pipeline -----------------------------------------------------------------------------------------
-    def commit_tree(self, new: etree._Element, origin: Origin, touched: Touched | None = None) -> Transaction:
-        """check -> swap -> persist -> apply -> notify. Raises StoreError if a subscriber vetoes.
+    async def commit_tree(self, new: etree._Element, origin: Origin, touched: Touched | None = None) -> Transaction:
+        """Commit ``new`` as running: check -> write -> swap -> apply -> notify. Raises StoreError if a
+        subscriber vetoes or the write fails (then nothing changed).
 
         ``touched``: where ``new`` differs from running, as the edits reported it (None: compare everything).
         """
+        return await self._serialised(lambda: self._commit_locked(new, origin, touched))
+
+    async def _serialised(self, operation: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        """Run ``operation`` holding the write lock, as a task of its own: a caller cancelled while waiting for
+        its turn changes nothing; one cancelled later stops waiting while the operation completes or fails as
+        a unit (the lock is released when it is over, not when the caller gives up)."""
+        await self._lock.acquire()
+        try:
+            task = asyncio.get_running_loop().create_task(operation())
+        except BaseException:
+            self._lock.release()
+            raise
+        task.add_done_callback(self._finished)
+        return await asyncio.shield(task)
+
+    def _finished(self, task: asyncio.Task[T]) -> None:
+        self._lock.release()
+        if not task.cancelled():
+            task.exception()  # retrieved: a failure nobody waits for any more was logged where it happened
+
+    async def _commit_locked(
+        self,
+        new: etree._Element,
+        origin: Origin,
+        touched: Touched | None = None,
+        *,
+        before: Sequence[FileOp] = (),
+        after: Sequence[FileOp] = (),
+    ) -> Transaction:
+        """:meth:`commit_tree` for a caller holding the lock; ``before``/``after``: other files written in the
+        same ordered batch as running (a confirmed commit's backup)."""
+        txn, accepted = self._check(new, origin, touched)
+        running = self._write_running(txn, touched)
+        try:
+            await self._write([*before, *([running] if running is not None else []), *after])
+        except WriteFailed as exc:
+            for sub in accepted:
+                sub.abort(txn)
+            cause = exc.__cause__
+            late = {path for path, _ in after}
+            if running is not None and (
+                isinstance(cause, TimeoutError) or (isinstance(cause, WriteError) and cause.path in late)
+            ):
+                # running's record is (or may yet be) on disk for a commit that is refused: the journal is brought
+                # back to what memory holds, so no restart replays it and no later record follows it
+                data = serialize(self.running)
+                self._queue_running(lambda journal: journal.resync(data))
+            raise
+        # past its bound the journal becomes a new snapshot, in the background: nobody waits for it
+        self._queue_running(lambda journal: journal.compact_after(lambda: serialize(txn.new)))
+        self._swap(txn)
+        return txn
+
+    def _check(
+        self, new: etree._Element, origin: Origin, touched: Touched | None = None
+    ) -> tuple[Transaction, list[Subscriber]]:
+        """The transaction to ``new``, with partial locks and every subscriber's check passed (those subscribers
+        are returned: they must be aborted if the commit goes no further). Raises StoreError on a veto."""
         old = self.running
         txn = Transaction(old, new, diff(old, new, self.schema, touched), origin)
         if not origin.is_system and self.locks.has_partial:
@@ -667,16 +829,51 @@ class Stores:
                     done.abort(txn)
                 raise StoreError(vetoes)
             accepted.append(sub)
+        return txn, accepted
+
+    def _write_running(self, txn: Transaction, touched: Touched | None = None) -> FileOp | None:
+        """How running's new state reaches the disk: the one place that decides it (its change record appended
+        to the journal; ``touched`` as for :meth:`commit_tree`)."""
+        if self.paths.running is None or self._journal is None:
+            return None
+        record, journal, new = encode(txn, self.schema, touched), self._journal, txn.new
+        return (self.paths.running, lambda: journal.write(record, lambda: serialize(new)))
+
+    def _queue_running(self, job: Callable[[RunningJournal], None]) -> None:
+        """Queue ``job`` on running's journal behind the writes queued so far, without waiting for it."""
+        journal, path = self._journal, self.paths.running
+        if journal is not None and path is not None:
+            self._writer.apply([(path, lambda: job(journal))])
+
+    async def _write(self, ops: Sequence[FileOp]) -> None:
+        """Carry out ``ops`` in the writer thread, bounded by PERSIST_TIMEOUT_S; raise StoreError
+        (operation-failed, naming the file and the cause) if they fail."""
+        if not ops:
+            return
+        try:
+            await asyncio.wait_for(asyncio.wrap_future(self._writer.apply(ops)), PERSIST_TIMEOUT_S)
+        except WriteError as exc:
+            log.warning("%s: the change is not applied (%s)", exc, exc.path)
+            raise WriteFailed(str(exc), exc.cause.strerror or str(exc.cause)) from exc
+        except TimeoutError as exc:
+            # the thread may still finish it: the file can end up newer than memory, never torn
+            names = ", ".join(path.name for path, _ in ops)
+            log.warning("writing %s took longer than %gs: the change is not applied", names, PERSIST_TIMEOUT_S)
+            raise WriteFailed(f"could not write {names}: timed out", "Timed out") from exc
+
+    def _swap(self, txn: Transaction) -> None:
+        """Make a written transaction visible: running (and a clean candidate) swapped, partial locks of deleted
+        nodes dropped, subscribers applied, listeners told."""
+        new = txn.new
         candidate_follows = not self.candidate_dirty
         self.running = new
         if candidate_follows:
             self.candidate = new
         # the candidate's report was against the running it was edited from
         self._candidate_touched = Touched() if self.candidate is new else None
-        self._persist(RUNNING)
         if self.locks.has_partial:
             self.locks.prune_partial(lambda key: find_node(new, key, self.schema) is not None)
-        if not origin.is_system:
+        if not txn.origin.is_system:
             self.confirm.activity()
         for sub in self._subscribers:
             try:
@@ -688,9 +885,3 @@ class Stores:
                 listener(txn)
             except Exception:
                 log.exception("commit listener failed")
-        return txn
-
-    def _persist(self, ds: Datastore) -> None:
-        path = self.paths.startup if ds == STARTUP else self.paths.running if ds == RUNNING else None
-        if path is not None:
-            self._written(self._writer.write(path, serialize(self.tree(ds))))

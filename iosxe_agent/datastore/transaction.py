@@ -23,6 +23,7 @@ class Face(enum.StrEnum):
     CLI = "cli"
     SCP = "scp"
     RESTCONF = "restconf"
+    GNMI = "gnmi"
     RECOVERY = "recovery"
     SYSTEM = "system"
 

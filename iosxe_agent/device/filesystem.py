@@ -49,7 +49,7 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
-from iosxe_agent.datastore.store import RUNNING, STARTUP, StoreError, Stores
+from iosxe_agent.datastore.store import RUNNING, STARTUP, StoreError, Stores, WriteFailed
 from iosxe_agent.datastore.transaction import Origin
 from iosxe_agent.device import views
 from iosxe_agent.device.archive import ConfigArchive
@@ -240,11 +240,11 @@ class DeviceFiles:
         base = self.stores.running if url.kind is FileKind.RUNNING else None
         read = await asyncio.to_thread(read_config_file, data, str(url), base)
         if url.kind is FileKind.RUNNING:
-            self._commit(url, lambda: self.stores.edit(RUNNING, read.config, origin, default_operation="merge"))
+            await self._commit(url, lambda: self.stores.edit(RUNNING, read.config, origin, default_operation="merge"))
             if read.actions and self.actions is not None:
                 await self.actions(read.actions)  # crypto key lines: after the configuration they follow, in order
         else:  # startup keeps configuration only: its crypto key lines are not run (IOS runs them at reload)
-            self._commit(url, lambda: self.stores.replace(STARTUP, self.stores.parse_config(read.config), origin))
+            await self._commit(url, lambda: self.stores.replace(STARTUP, self.stores.parse_config(read.config), origin))
         return read.skipped
 
     def _check_size(self, url: Url, data: bytes) -> None:
@@ -264,21 +264,21 @@ class DeviceFiles:
         config = await asyncio.to_thread(read_config, data, str(src), None)
         stores = self.stores
 
-        def change() -> None:
+        async def change() -> None:
             tree = stores.parse_config(config)
             if revert_after_s is None:
-                stores.replace(RUNNING, tree, origin)
+                await stores.replace(RUNNING, tree, origin)
             else:
-                stores.timed_replace(tree, origin, revert_after_s)
+                await stores.timed_replace(tree, origin, revert_after_s)
 
-        self._commit(src, change)
+        await self._commit(src, change)
 
-    def save_running(self, origin: Origin, hostname: str, archive: bool, now: datetime) -> str | None:
+    async def save_running(self, origin: Origin, hostname: str, archive: bool, now: datetime) -> str | None:
         """``write memory`` / ``copy running-config startup-config``: running becomes startup and, with
         ``archive`` (``archive`` / ``write-memory``), is also archived; returns the archive file's name.
         Raises ConfigFileError (the datastore refused), ArchiveError (the archive file could not be written;
         startup is saved all the same, as on IOS)."""
-        self._commit(Url(FileKind.STARTUP, text=STARTUP_CONFIG), lambda: self.stores.save(origin))
+        await self._commit(Url(FileKind.STARTUP, text=STARTUP_CONFIG), lambda: self.stores.save(origin))
         if not archive:
             return None
         return self.archive_running(hostname, now)
@@ -289,10 +289,14 @@ class DeviceFiles:
         return self.archive.save(view, hostname, self.render(FileKind.RUNNING), now)
 
     @staticmethod
-    def _commit(url: Url, change: Callable[[], object]) -> None:
-        """Run a datastore change; its refusal becomes the copy's (with the datastore's errors attached)."""
+    async def _commit(url: Url, change: Callable[[], Awaitable[object]]) -> None:
+        """Run a datastore change; its refusal becomes the copy's (with the datastore's errors attached), and a
+        configuration file that could not be written is IOS's failure to open it (``%Error opening
+        nvram:startup-config (No space left on device)``)."""
         try:
-            change()
+            await change()
+        except WriteFailed as exc:
+            raise ConfigFileError(f"%Error opening {_DEVICE_PATHS.get(url.kind, url)} ({exc.reason})") from None
         except StoreError as exc:
             message = "; ".join(e.message for e in exc.errors) or "invalid configuration"
             raise ConfigFileError(f"%Error copying {url} ({message})", errors=tuple(exc.errors)) from None
@@ -305,7 +309,7 @@ class DeviceFiles:
         changes then."""
         self.check_copy(src, dst)
         if src.kind is FileKind.RUNNING and dst.kind is FileKind.STARTUP:
-            self._commit(dst, lambda: self.stores.save(origin))
+            await self._commit(dst, lambda: self.stores.save(origin))
             return 0, ()
         if src.kind is FileKind.FLASH and dst.kind is FileKind.FLASH:
             return await asyncio.to_thread(self._flash_to_flash, src.name, dst.name), ()
@@ -341,3 +345,7 @@ __all__ = [
     "locate",
     "parse_url",
 ]
+
+
+#: The full IOS path of a configuration file, as IOS names it when it cannot open it for writing.
+_DEVICE_PATHS = {FileKind.STARTUP: "nvram:startup-config", FileKind.RUNNING: "system:running-config"}

@@ -1,5 +1,5 @@
-"""A listener that follows the running configuration: the part the NETCONF switch (``netconf-yang``) and the
-RESTCONF service (``restconf`` + ``ip http secure-server``) share.
+"""A listener that follows the running configuration: the part the NETCONF switch (``netconf-yang``), the
+RESTCONF service (``restconf`` + ``ip http secure-server``) and the gNMI service (``gnmi-yang``) share.
 
 Why: whichever face commits the line that turns a server on or off, the commit listener must only schedule the
 change (the reply to that commit is queued first; starting or stopping a server is asynchronous), and changes
@@ -45,3 +45,18 @@ class ConfigFollower:
 
     async def sync(self) -> None:
         raise NotImplementedError
+
+
+class ServiceFollower(ConfigFollower):
+    """A follower that needs nothing from the device to start (RESTCONF, gNMI): it binds its own ports in
+    :meth:`sync`, so starting and stopping is only opening and closing the window in which commits move it."""
+
+    async def start(self) -> None:
+        """Begin following the configuration (the device starts)."""
+        self._active = True
+        await self.sync()
+
+    async def stop(self) -> None:
+        """Stop for good (the device stops): whatever runs is shut."""
+        self._active = False
+        await self.sync()

@@ -15,6 +15,7 @@ DIAGNOSTICS_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-diagnostics"
 PPP_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-ppp"
 RPC_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-rpc"
 IA_NS = "http://cisco.com/yang/cisco-ia"
+GNMI_CFG_NS = "http://cisco.com/ns/yang/Cisco-IOS-XE-gnmi-cfg"
 #: Our own module for what real 17.12 has only in the CLI (device-private: NETCONF never sees it).
 PRIVATE_NS = "urn:iosxe-agent:params:xml:ns:yang:private"
 PRIVATE_MODULE = "iosxe-agent-private"
@@ -33,10 +34,12 @@ MODULES = (
     "Cisco-IOS-XE-diagnostics",
     "Cisco-IOS-XE-ppp",
     "Cisco-IOS-XE-rpc",
+    "Cisco-IOS-XE-gnmi-cfg",  # gnmi-yang: the gNMI servers
     "cisco-ia",
     "ietf-netconf-with-defaults",
     "ietf-netconf-monitoring",  # netconf-state, get-schema (RFC 6022)
     "ietf-yang-library",  # modules-state, yang-library (RFC 7895, RFC 8525)
+    "ietf-restconf-monitoring",  # restconf-state (RFC 8040 §9), state data, as 17.12 implements it
     "ietf-netconf-nmda",  # imports ietf-datastores and ietf-origin (conformance "import", as on 17.12)
     "ietf-netconf-notifications",
     "ietf-netconf",  # implemented, announced with the features below, as 17.12 does

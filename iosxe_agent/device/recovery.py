@@ -24,8 +24,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from iosxe_agent.datastore.persist import read_tree
-from iosxe_agent.datastore.store import RUNNING, STARTUP, StoreError, StorePaths, Stores
+from iosxe_agent.datastore.journal import RunningJournal
+from iosxe_agent.datastore.persist import WriteError, atomic_write, read_tree, serialize
+from iosxe_agent.datastore.store import RUNNING, StoreError, StorePaths, Stores
 from iosxe_agent.datastore.transaction import SYSTEM_SESSION_ID, Face, Origin
 from iosxe_agent.device import views
 from iosxe_agent.device.access import can_open_netconf, ios_methods
@@ -82,21 +83,21 @@ class Recovered:
     changes: tuple[str, ...]
 
 
-def recover_tree(stores: Stores, user: str, secret_hash: str) -> tuple[str, ...]:
+async def recover_tree(stores: Stores, user: str, secret_hash: str) -> tuple[str, ...]:
     """Apply the recovery to ``stores``' running tree; returns what changed, in IOS words."""
     changes = [f"username {user} privilege 15 secret 9 <new secret>"]
-    stores.edit(RUNNING, user_edit(user, secret_hash), ORIGIN)
+    await stores.edit(RUNNING, user_edit(user, secret_hash), ORIGIN)
     running = stores.running
     if not can_open_netconf(running, user):
         if views.aaa(running).new_model:
             was = ios_methods(views.aaa(running).login_methods())
-            stores.edit(RUNNING, local_list_edit("login"), ORIGIN)
+            await stores.edit(RUNNING, local_list_edit("login"), ORIGIN)
             changes.append(f"aaa authentication login default local (was: {was})")
         running = stores.running
     if not can_open_netconf(running, user):
         exec_list = views.aaa(running).authorization_exec()
         was = ios_methods(exec_list.methods) if exec_list is not None else "none"
-        stores.edit(RUNNING, local_list_edit("exec"), ORIGIN)
+        await stores.edit(RUNNING, local_list_edit("exec"), ORIGIN)
         changes.append(f"aaa authorization exec default local (was: {was})")
     if not can_open_netconf(stores.running, user):
         raise RecoveryError(f"the configuration still gives {user!r} no NETCONF login; nothing was written")
@@ -113,7 +114,7 @@ def _loaded(schema: Schema, limits: Limits, tree: etree._Element) -> Stores:
     return stores
 
 
-def recover_admin(state_dir: Path, schema: Schema, limits: Limits, user: str, password: str) -> list[Recovered]:
+async def recover_admin(state_dir: Path, schema: Schema, limits: Limits, user: str, password: str) -> list[Recovered]:
     """Give ``user`` privilege 15, ``password`` and a NETCONF login in the stored configuration(s).
 
     Every file is recovered in memory first, so either all are written or none. Raises RecoveryError when there
@@ -129,7 +130,7 @@ def recover_admin(state_dir: Path, schema: Schema, limits: Limits, user: str, pa
     staged: list[tuple[Path, etree._Element, tuple[str, ...]]] = []
     for path in (startup, running, backup):
         try:
-            stored = read_tree(path)
+            stored = RunningJournal(running, schema, limits).load() if path == running else read_tree(path)
         except (etree.XMLSyntaxError, OSError) as exc:
             raise RecoveryError(f"cannot read {path}: {exc}") from None
         if stored is None:
@@ -138,14 +139,19 @@ def recover_admin(state_dir: Path, schema: Schema, limits: Limits, user: str, pa
             continue
         try:
             stores = _loaded(schema, limits, stored)
-            changes = recover_tree(stores, user, secret_hash)
+            changes = await recover_tree(stores, user, secret_hash)
         except StoreError as exc:
             raise RecoveryError("; ".join(e.message for e in exc.errors)) from None
         staged.append((path, stores.running, changes))
     for path, tree, _ in staged:
-        writer = Stores(schema, limits, StorePaths(path, None) if path == startup else StorePaths(None, path))
-        if path == startup:
-            writer.replace(STARTUP, tree, ORIGIN)
-        else:
-            writer.commit_tree(tree, ORIGIN)
+        # startup and the backup are whole files; running is a new snapshot generation of its journal
+        try:
+            if path == running:
+                RunningJournal(running, schema, limits).snapshot(serialize(tree))
+            else:
+                atomic_write(path, serialize(tree))
+        except WriteError as exc:
+            raise RecoveryError(str(exc)) from None
+        except OSError as exc:
+            raise RecoveryError(str(WriteError(path, exc))) from None
     return [Recovered(path, changes) for path, _, changes in staged]

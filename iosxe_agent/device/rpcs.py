@@ -106,7 +106,7 @@ class CiscoRpcs:
         """``save-config`` = ``copy running-config startup-config``."""
         parse_input(ctx.services.schema, op)
         try:
-            ctx.services.stores.save(origin(ctx))
+            await ctx.services.stores.save(origin(ctx))
         except StoreError as exc:
             raise fault_from(exc.errors) from exc
         return _result(IA_NS, SAVE_OK)
@@ -134,9 +134,9 @@ class CiscoRpcs:
         minutes = args.integer("revert-timer")
         try:
             if minutes is None:
-                stores.replace(RUNNING, tree, origin(ctx))
+                await stores.replace(RUNNING, tree, origin(ctx))
             else:
-                stores.timed_replace(tree, origin(ctx), minutes * ctx.services.limits.revert_minute_s)
+                await stores.timed_replace(tree, origin(ctx), minutes * ctx.services.limits.revert_minute_s)
         except StoreError as exc:
             raise fault_from(exc.errors) from exc
         return _result(IA_NS, ROLLBACK_OK)
@@ -151,16 +151,16 @@ class CiscoRpcs:
         timer, idle = args.integer("timer"), args.integer("idle")
         try:
             if args.flag("now"):
-                stores.revert_timed(origin(ctx))
+                await stores.revert_timed(origin(ctx))
                 text = REVERT_NOW_OK
             elif timer is not None:
-                stores.reset_timed(origin(ctx), timer * ctx.services.limits.revert_minute_s)
+                await stores.reset_timed(origin(ctx), timer * ctx.services.limits.revert_minute_s)
                 text = f"Rollback timer reset to {timer} minutes"
             elif idle is not None:
-                stores.reset_timed(origin(ctx), idle * ctx.services.limits.revert_minute_s, idle=True)
+                await stores.reset_timed(origin(ctx), idle * ctx.services.limits.revert_minute_s, idle=True)
                 text = f"Rollback idle timer set to {idle} minutes"
             else:
-                stores.confirm_timed(origin(ctx))
+                await stores.confirm_timed(origin(ctx))
                 text = REVERT_CONFIRM_OK
         except StoreError as exc:
             raise fault_from(exc.errors) from exc

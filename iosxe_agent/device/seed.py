@@ -10,7 +10,9 @@ and console lines agree.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from lxml import etree
@@ -70,7 +72,18 @@ def seeded_config(
     path: Path, schema: Schema, limits: Limits, *, user: str, secret_hash: str, hostname: str | None
 ) -> etree._Element:
     """The seed at ``path`` as a validated running tree, with ``user`` ensured a privilege-15 NETCONF login
-    with the type-9 ``secret_hash`` and, if given, ``hostname``."""
+    with the type-9 ``secret_hash`` and, if given, ``hostname``.
+
+    The device's own datastores are not loaded yet (this is their bootstrap), so a scratch in-memory store does
+    the work; its coroutines run on a private event loop in a worker thread, because the device loads
+    synchronously, possibly from within the loop that will serve it."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="seed") as pool:
+        return pool.submit(asyncio.run, _seeded(path, schema, limits, user, secret_hash, hostname)).result()
+
+
+async def _seeded(
+    path: Path, schema: Schema, limits: Limits, user: str, secret_hash: str, hostname: str | None
+) -> etree._Element:
     config = read_seed(path, limits)
     if hostname is not None:
         with_hostname(config, hostname)
@@ -79,7 +92,7 @@ def seeded_config(
     stores.normalize_with(reconcile_flagged_lists)
     try:
         stores.load(lambda: config)
-        recover_tree(stores, user, secret_hash)
+        await recover_tree(stores, user, secret_hash)
     except (StoreError, RecoveryError) as exc:
         raise SeedError(f"the startup configuration {path} cannot start a device: {exc}") from None
     return stores.running

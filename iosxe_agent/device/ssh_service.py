@@ -23,6 +23,7 @@ factory is given to ``listen``, so those live on the session object, not in the 
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 import random
@@ -63,6 +64,15 @@ SERVER_VERSION = "Cisco-1.25"
 SSH_SWITCHES = SSH_DETAIL_SWITCHES | SSH_PACKET_SWITCHES  # any of them makes a connection trace its packets
 #: What runs a session once it is authenticated: (process, session record, service) -> awaitable.
 ShellRunner = Callable[[asyncssh.SSHServerProcess[str], SessionInfo], Awaitable[None]]
+
+
+@functools.cache
+def gss_host() -> str:
+    """The host name asyncssh's server options use for GSS (``gss_host``), computed as asyncssh computes it when
+    not given: the name, else its FQDN. asyncssh recomputes it, with a resolver look-up, each time the options are
+    built; passing it keeps the listener the same and makes a commit that changes the SSH view cost no DNS query."""
+    name = socket.gethostname()
+    return name if "." in name else socket.getfqdn()
 
 
 def key_hash(key: asyncssh.SSHKey) -> str:
@@ -113,6 +123,10 @@ class SshService:
         self._adopted: socket.socket | None = None
         self._host_key_label: str | None = None
         self._host_key_blob = b""  # the public key served: new material under the same name restarts SSH (IOS)
+        #: the listener options of the last (algorithms, DH minimum, host key) (see :meth:`_options`)
+        self._listed: tuple[tuple[object, ...], dict[str, Any]] | None = None
+        #: the options the listeners were last given: a view that changes none of them is not pushed again
+        self._applied: dict[str, Any] | None = None
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
         self.rotary = RotaryListeners(self._listen_rotary)  # `ip ssh port P rotary A [B]`
@@ -144,10 +158,14 @@ class SshService:
         return self.keys.host_key(self.view.keypair_name)
 
     def _options(self, key: asyncssh.SSHKey) -> dict[str, Any]:
-        """Listener options: the login time and the algorithm lists of the view (:mod:`.ssh_wire`)."""
+        """Listener options: the login time and the algorithm lists of the view (:mod:`.ssh_wire`). The lists and
+        the host key entry are rebuilt only when what they depend on changed (most commits change neither)."""
         p = self.view
-        self.wire = ssh_wire.wire(offer(p.algorithms, p.dh_min), (key.get_algorithm(),))
-        return {"login_timeout": float(p.auth_timeout), **ssh_wire.listen_options(self.wire, key)}
+        depends = (p.algorithms, p.dh_min, key.public_data)
+        if self._listed is None or self._listed[0] != depends:
+            self.wire = ssh_wire.wire(offer(p.algorithms, p.dh_min), (key.get_algorithm(),))
+            self._listed = (depends, {"gss_host": gss_host(), **ssh_wire.listen_options(self.wire, key)})
+        return {"login_timeout": float(p.auth_timeout), **self._listed[1]}
 
     def auth_methods(self) -> tuple[str, ...]:
         """The user authentication methods offered (``ip ssh server algorithm authentication``)."""
@@ -170,8 +188,10 @@ class SshService:
         chosen = self._choose_host_key()
         if self._acceptor is not None and chosen is not None and chosen[0] == self._host_key_label:
             options = self._options(chosen[1])
-            self._acceptor.update(**options)  # synchronous: in force for the next connection
-            self.rotary.update(options)
+            if options != self._applied:  # a view that changes no listener option is not pushed again
+                self._acceptor.update(**options)  # synchronous: in force for the next connection
+                self.rotary.update(options)
+                self._applied = options
             if not self.rotary.differs(view.rotary_ports):
                 return
         self.sync_soon()
@@ -193,6 +213,7 @@ class SshService:
                     await self._acceptor.wait_closed()
                     self._acceptor = None
                     self._host_key_label = None
+                    self._applied = None
                     self.syslog("%SSH-5-DISABLED: SSH 2.0 has been disabled")
                 await self.rotary.sync((), None)
                 return
@@ -222,7 +243,8 @@ class SshService:
                     self.syslog("%SSH-5-DISABLED: SSH 2.0 has been disabled")
                     self.syslog("%SSH-5-ENABLED: SSH 2.0 has been enabled")
             self._host_key_blob = key.public_data
-            await self.rotary.sync(self.view.rotary_ports, self._options(key))
+            self._applied = self._options(key)
+            await self.rotary.sync(self.view.rotary_ports, self._applied)
 
     async def _listen_rotary(self, group: RotaryPort, options: dict[str, Any]) -> asyncssh.SSHAcceptor:
         """The listener of one ``ip ssh port … rotary`` port: the main one's options, on the device's address;

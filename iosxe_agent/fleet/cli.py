@@ -30,7 +30,18 @@ from iosxe_agent.admin_password import PASSWORD_ENV, USER_ENV, PasswordSourceErr
 from iosxe_agent.device.bootstrap import random_password
 from iosxe_agent.device.egress import EgressPolicy, EgressSyntaxError
 from iosxe_agent.fleet.endpoints import Ready, ReadyFile
-from iosxe_agent.fleet.plan import Addressing, DeviceSpec, PlanError, from_inventory, numbered, ordinal_offset, shards
+from iosxe_agent.fleet.plan import (
+    GNMI_PORT,
+    GNMI_SECURE_PORT,
+    RESTCONF_PORT,
+    Addressing,
+    DeviceSpec,
+    PlanError,
+    from_inventory,
+    numbered,
+    ordinal_offset,
+    shards,
+)
 from iosxe_agent.fleet.runner import FleetRunner, FleetStartError, Started, bind_all, shared_options
 from iosxe_agent.fleet.workers import Shard, fork_workers, serve, supervise
 from iosxe_agent.limits import DEFAULT_LIMITS, LimitError, Limits, with_overrides
@@ -42,10 +53,13 @@ from iosxe_agent.yang.schema import Schema
 
 #: an inventory is a list of devices, not a data set: anything larger is a mistake
 MAX_INVENTORY_BYTES = 16 * 1024 * 1024
-#: descriptors per device: two listening sockets and the state directory's lock
-FDS_PER_DEVICE = 3
+#: descriptors per device: up to five listening sockets (SSH, NETCONF, RESTCONF, gNMI, gNMI TLS) and the state
+#: directory's lock
+FDS_PER_DEVICE = 6
 #: descriptors besides the devices': standard streams, pipes, key and configuration files being read, clients
 FDS_RESERVE = 256
+#: the ``--<api>-port-base`` options and the port each API has on a device with an address of its own
+_API_PORTS = (("restconf", RESTCONF_PORT), ("gnmi", GNMI_PORT), ("gnmi-secure", GNMI_SECURE_PORT))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +102,13 @@ def parser() -> argparse.ArgumentParser:
     where.add_argument(
         "--port-base", type=int, metavar="PORT", help="all on --host: SSH on PORT+2i, NETCONF on PORT+2i+1"
     )
+    for api, standard in _API_PORTS:
+        p.add_argument(
+            f"--{api}-port-base",
+            type=int,
+            metavar="PORT",
+            help=f"{api} port of device i: PORT+i (default: {standard} with --address-base, else any free port)",
+        )
     p.add_argument("--host", default="127.0.0.1", help="listen address without --address-base (default: 127.0.0.1)")
     p.add_argument("--startup-config", type=Path, metavar="FILE", help="seed of every first start (IOS text or XML)")
     p.add_argument("--workers", type=int, default=1, metavar="K", help="processes serving the devices (default: 1)")
@@ -143,6 +164,10 @@ def _plan(ns: argparse.Namespace, env: dict[str, str]) -> tuple[tuple[DeviceSpec
             ("--address-base", ns.address_base is not None),
             ("--port-base", ns.port_base is not None),
             ("--ordinal-from-hostname", ns.ordinal_from_hostname),
+            *(
+                (f"--{api}-port-base", getattr(ns, f"{api.replace('-', '_')}_port_base") is not None)
+                for api, _ in _API_PORTS
+            ),
         )
         given = [flag for flag, present in layout if present]
         if given:
@@ -155,7 +180,14 @@ def _plan(ns: argparse.Namespace, env: dict[str, str]) -> tuple[tuple[DeviceSpec
     first = ns.first_index
     if ns.ordinal_from_hostname:
         first += ordinal_offset(env.get("HOSTNAME") or socket.gethostname(), ns.devices)
-    addressing = Addressing(host=ns.host, address_base=ns.address_base, port_base=ns.port_base)
+    addressing = Addressing(
+        host=ns.host,
+        address_base=ns.address_base,
+        port_base=ns.port_base,
+        restconf_port_base=ns.restconf_port_base,
+        gnmi_port_base=ns.gnmi_port_base,
+        gnmi_secure_port_base=ns.gnmi_secure_port_base,
+    )
     return numbered(ns.devices, ns.prefix, first, root, addressing, ns.startup_config), None
 
 

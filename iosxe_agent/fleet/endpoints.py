@@ -19,13 +19,17 @@ from iosxe_agent.datastore.persist import atomic_write
 
 @dataclass(frozen=True, slots=True)
 class Endpoint:
-    """One listening device: its hostname, the address it listens on and its two ports."""
+    """One listening device: its hostname, the address it listens on, its SSH and NETCONF ports, and its RESTCONF,
+    gNMI and gNMI TLS ports (0: a kernel-chosen port of a server its configuration has not turned on yet)."""
 
     name: str
     host: str
     ssh_port: int
     netconf_port: int
     state_dir: Path
+    restconf_port: int = 0
+    gnmi_port: int = 0
+    gnmi_secure_port: int = 0
 
     def as_json(self) -> dict[str, Any]:
         record = asdict(self)
@@ -40,6 +44,9 @@ class Endpoint:
             ssh_port=int(record["ssh_port"]),
             netconf_port=int(record["netconf_port"]),
             state_dir=Path(record["state_dir"]),
+            restconf_port=int(record.get("restconf_port", 0)),
+            gnmi_port=int(record.get("gnmi_port", 0)),
+            gnmi_secure_port=int(record.get("gnmi_secure_port", 0)),
         )
 
 

@@ -15,11 +15,15 @@ Files written into ``DIR`` (created 0755; files 0644, each replaced atomically, 
     start). Two groups, since one Ansible host has one connection: ``iosxe_cli`` (hosts ``R1`` …,
     ``ansible_connection: ansible.netcommon.network_cli``, ``ansible_port`` = SSH port) and ``iosxe_netconf``
     (hosts ``R1-netconf`` …, ``ansible.netcommon.netconf``, ``ansible_port`` = NETCONF port); ``ansible_host`` is
-    the device's address. ``ansible -i DIR/ansible-inventory.yaml iosxe_cli -m cisco.ios.ios_facts``.
+    the device's address. ``ansible -i DIR/ansible-inventory.yaml iosxe_cli -m cisco.ios.ios_facts``. Devices
+    with a RESTCONF port are also in ``iosxe_restconf`` (hosts ``R1-restconf`` …, ``ansible.netcommon.httpapi``
+    with ``ansible_network_os: ansible.netcommon.restconf``, HTTPS on ``ansible_httpapi_port``; the device's
+    self-signed certificate is not verified, as host keys are not).
 
 ``nornir/hosts.yaml``, ``nornir/groups.yaml``, ``nornir/defaults.yaml``, ``nornir/config.yaml``
     Nornir ``SimpleInventory``: each host has ``hostname`` (address), ``port`` (SSH), group ``iosxe`` and
-    ``data.netconf_port``; the group sets ``platform: cisco_ios`` (netmiko's name); defaults hold the username.
+    ``data.netconf_port`` (and ``restconf_port``, ``gnmi_port``, ``gnmi_secure_port``); the group sets
+    ``platform: cisco_ios`` (netmiko's name); defaults hold the username.
     ``config.yaml`` names the three files by absolute path (Nornir resolves relative ones against the current
     directory). Nornir has no environment lookup in its files, so the password is set where Nornir users set
     secrets, at run time::
@@ -37,7 +41,8 @@ Files written into ``DIR`` (created 0755; files 0644, each replaced atomically, 
     (``settings``). ``testbed = loader.load(FILE); testbed.connect(); testbed.devices["R1"].execute("show version")``.
 
 ``devices.csv``
-    ``name,host,ssh_port,netconf_port``, one row per device, for scripts and spreadsheets.
+    ``name,host,ssh_port,netconf_port,restconf_port,gnmi_port,gnmi_secure_port``, one row per device, for
+    scripts and spreadsheets (an API port 0: chosen by the kernel when that server is turned on).
 
 Device names become keys in YAML and host names in every tool, so they are checked first (:func:`check_names`): a
 name must be a plain host name (letters, digits, ``.``, ``_``, ``-``), which also keeps Ansible's Jinja and
@@ -67,8 +72,11 @@ CSV_FILE = "devices.csv"
 
 #: the Ansible host name of a device's NETCONF face (its CLI face is the bare device name)
 NETCONF_SUFFIX = "-netconf"
+RESTCONF_SUFFIX = "-restconf"
 #: the Nornir group every device belongs to, which carries netmiko's platform name
 NORNIR_GROUP = "iosxe"
+#: the columns of ``devices.csv``: Endpoint fields
+CSV_COLUMNS = ("name", "host", "ssh_port", "netconf_port", "restconf_port", "gnmi_port", "gnmi_secure_port")
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
@@ -108,6 +116,31 @@ def ansible_inventory(ready: Ready, password_env: str = PASSWORD_ENV) -> str:
     def host(e: Endpoint, port: int) -> dict[str, Any]:
         return {"ansible_host": e.host, "ansible_port": port}
 
+    children: dict[str, Any] = {
+        "iosxe_cli": {
+            "vars": {"ansible_connection": "ansible.netcommon.network_cli"},
+            "hosts": {e.name: host(e, e.ssh_port) for e in ready.endpoints},
+        },
+        "iosxe_netconf": {
+            "vars": {"ansible_connection": "ansible.netcommon.netconf"},
+            "hosts": {e.name + NETCONF_SUFFIX: host(e, e.netconf_port) for e in ready.endpoints},
+        },
+    }
+    restconf = {
+        e.name + RESTCONF_SUFFIX: {"ansible_host": e.host, "ansible_httpapi_port": e.restconf_port}
+        for e in ready.endpoints
+        if e.restconf_port
+    }
+    if restconf:
+        children["iosxe_restconf"] = {
+            "vars": {
+                "ansible_connection": "ansible.netcommon.httpapi",
+                "ansible_network_os": "ansible.netcommon.restconf",
+                "ansible_httpapi_use_ssl": True,
+                "ansible_httpapi_validate_certs": False,
+            },
+            "hosts": restconf,
+        }
     body = {
         "all": {
             "vars": {
@@ -118,16 +151,7 @@ def ansible_inventory(ready: Ready, password_env: str = PASSWORD_ENV) -> str:
                 "ansible_host_key_checking": False,
                 "ansible_netconf_host_key_checking": False,
             },
-            "children": {
-                "iosxe_cli": {
-                    "vars": {"ansible_connection": "ansible.netcommon.network_cli"},
-                    "hosts": {e.name: host(e, e.ssh_port) for e in ready.endpoints},
-                },
-                "iosxe_netconf": {
-                    "vars": {"ansible_connection": "ansible.netcommon.netconf"},
-                    "hosts": {e.name + NETCONF_SUFFIX: host(e, e.netconf_port) for e in ready.endpoints},
-                },
-            },
+            "children": children,
         }
     }
     header = (
@@ -146,7 +170,12 @@ def nornir_files(ready: Ready, nornir_dir: Path, password_env: str = PASSWORD_EN
             "hostname": e.host,
             "port": e.ssh_port,
             "groups": [NORNIR_GROUP],
-            "data": {"netconf_port": e.netconf_port},
+            "data": {
+                "netconf_port": e.netconf_port,
+                "restconf_port": e.restconf_port,
+                "gnmi_port": e.gnmi_port,
+                "gnmi_secure_port": e.gnmi_secure_port,
+            },
         }
         for e in ready.endpoints
     }
@@ -202,11 +231,11 @@ def pyats_testbed(ready: Ready, password_env: str = PASSWORD_ENV, name: str = "i
 
 
 def devices_csv(ready: Ready) -> str:
-    """``name,host,ssh_port,netconf_port`` and one row per device."""
+    """The header (:data:`CSV_COLUMNS`) and one row per device."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["name", "host", "ssh_port", "netconf_port"])
-    writer.writerows([e.name, e.host, e.ssh_port, e.netconf_port] for e in ready.endpoints)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows([getattr(e, column) for column in CSV_COLUMNS] for e in ready.endpoints)
     return out.getvalue()
 
 

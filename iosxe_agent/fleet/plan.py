@@ -9,6 +9,11 @@ this process (i = 0 … N-1) listens:
 - with ``--port-base P``: on ``--host``, SSH on P+2i and NETCONF on P+2i+1;
 - with neither: on ``--host``, ports chosen by the kernel (port 0; the ready file says which).
 
+Its RESTCONF, gNMI and gNMI-over-TLS ports (bound only while its configuration turns those servers on) are
+``--restconf-port-base R`` + i, ``--gnmi-port-base G`` + i and ``--gnmi-secure-port-base S`` + i when given;
+otherwise 443, 50052 and 9339 (17.12's defaults) with ``--address-base``, and kernel-chosen ports without (a port
+chosen by the kernel is known once its server first listens: the ready file says 0 for a server that is off).
+
 Addresses and ports count from this process's first device, not from the device number, so every shard of a
 StatefulSet (``--ordinal-from-hostname``: pod k serves devices k*N+1 … k*N+N) listens on the same ports in its
 own network namespace.
@@ -21,11 +26,13 @@ Inventory YAML (``--inventory FILE``; relative paths are relative to the file)::
       host: 127.0.0.1                # listen address of the devices without one ...
       address_base: 127.1.0.1        # ... or one address per device (A+i), ports 22/830 ...
       port_base: 20000               # ... or SSH on P+2i and NETCONF on P+2i+1 (i: the device's position)
+      restconf_port_base: 21000      # RESTCONF on R+i (gnmi_port_base, gnmi_secure_port_base: likewise)
     devices:                         # required, at least one
       - name: R1                     # required: the device's name and first-start hostname
         host: 127.1.0.1              # optional: overrides the scheme of the defaults
         ssh_port: 22
         netconf_port: 830
+        restconf_port: 443           # and gnmi_port, gnmi_secure_port
         startup_config: seeds/r1.cfg
         state_dir: state/R1          # default: <--state-dir>/<name>
 
@@ -45,12 +52,20 @@ from typing import Any
 #: the standard ports of a router, used with one address per device
 SSH_PORT = 22
 NETCONF_PORT = 830
+#: 17.12's RESTCONF (HTTPS), gNMI and gNMI-over-TLS ports, used with one address per device
+RESTCONF_PORT = 443
+GNMI_PORT = 50052
+GNMI_SECURE_PORT = 9339
 MAX_PORT = 65535
 #: a name that is a hostname IOS accepts and a safe directory name
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,62}")
 _TRAILING_NUMBER = re.compile(r"(\d+)$")
-_DEFAULT_KEYS = frozenset({"admin_user", "startup_config", "host", "address_base", "port_base"})
-_DEVICE_KEYS = frozenset({"name", "host", "ssh_port", "netconf_port", "startup_config", "state_dir"})
+#: the per-device API ports: DeviceSpec field, the inventory's default base key (the flag is its dashed form)
+_API_PORTS = ("restconf_port", "gnmi_port", "gnmi_secure_port")
+_DEFAULT_KEYS = frozenset(
+    {"admin_user", "startup_config", "host", "address_base", "port_base", *(f"{k}_base" for k in _API_PORTS)}
+)
+_DEVICE_KEYS = frozenset({"name", "host", "ssh_port", "netconf_port", "startup_config", "state_dir", *_API_PORTS})
 
 
 class PlanError(ValueError):
@@ -67,16 +82,35 @@ class DeviceSpec:
     netconf_port: int
     state_dir: Path
     startup_config: Path | None = None
+    restconf_port: int = 0
+    gnmi_port: int = 0
+    gnmi_secure_port: int = 0
+
+    @property
+    def ports(self) -> tuple[tuple[str, int], ...]:
+        """Every port the device may listen on, with its name (0: chosen by the kernel)."""
+        return (
+            ("SSH", self.ssh_port),
+            ("NETCONF", self.netconf_port),
+            ("RESTCONF", self.restconf_port),
+            ("gNMI", self.gnmi_port),
+            ("gNMI TLS", self.gnmi_secure_port),
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class Addressing:
     """How devices without their own address get one: ``address_base`` (one address each, ports 22/830),
-    ``port_base`` (all on ``host``, two ports each) or neither (all on ``host``, kernel-chosen ports)."""
+    ``port_base`` (all on ``host``, two ports each) or neither (all on ``host``, kernel-chosen ports); and their
+    API ports: ``<api>_port_base`` + position each when given, else 17.12's with an address each, else the
+    kernel's."""
 
     host: str = "127.0.0.1"
     address_base: str | None = None
     port_base: int | None = None
+    restconf_port_base: int | None = None
+    gnmi_port_base: int | None = None
+    gnmi_secure_port_base: int | None = None
 
     def place(self, position: int) -> tuple[str, int, int]:
         """Address, SSH port and NETCONF port of the device at ``position`` (0-based) in this process."""
@@ -92,6 +126,19 @@ class Addressing:
                 raise PlanError(f"--port-base {self.port_base}: device {position + 1} would need port {ssh + 1}")
             return self.host, ssh, ssh + 1
         return self.host, 0, 0
+
+    def api_ports(self, position: int) -> dict[str, int]:
+        """The RESTCONF, gNMI and gNMI TLS ports of the device at ``position``, by DeviceSpec field."""
+        standard = (RESTCONF_PORT, GNMI_PORT, GNMI_SECURE_PORT) if self.address_base is not None else (0, 0, 0)
+        bases = (self.restconf_port_base, self.gnmi_port_base, self.gnmi_secure_port_base)
+        ports = {}
+        for field, base, default in zip(_API_PORTS, bases, standard, strict=True):
+            port = default if base is None else base + position
+            if port > MAX_PORT:
+                flag = "--" + field.replace("_", "-") + "-base"
+                raise PlanError(f"{flag} {base}: device {position + 1} would need port {port}")
+            ports[field] = port
+        return ports
 
 
 def ordinal_offset(hostname: str, count: int) -> int:
@@ -119,7 +166,9 @@ def numbered(
     for position in range(count):
         name = f"{prefix}{first_index + position}"
         host, ssh, netconf = addressing.place(position)
-        specs.append(DeviceSpec(name, host, ssh, netconf, state_root / name, startup_config))
+        specs.append(
+            DeviceSpec(name, host, ssh, netconf, state_root / name, startup_config, **addressing.api_ports(position))
+        )
     return checked(specs)
 
 
@@ -141,6 +190,9 @@ def from_inventory(document: Any, base_dir: Path, state_root: Path) -> tuple[tup
         host=_text(defaults, "host", "defaults") or "127.0.0.1",
         address_base=_text(defaults, "address_base", "defaults"),
         port_base=_port(defaults, "port_base", "defaults"),
+        restconf_port_base=_port(defaults, "restconf_port_base", "defaults"),
+        gnmi_port_base=_port(defaults, "gnmi_port_base", "defaults"),
+        gnmi_secure_port_base=_port(defaults, "gnmi_secure_port_base", "defaults"),
     )
     seed = _path(defaults, "startup_config", base_dir, "defaults")
     specs = []
@@ -157,6 +209,11 @@ def from_inventory(document: Any, base_dir: Path, state_root: Path) -> tuple[tup
         given_host = _text(entry, "host", where)
         ssh_port = _port(entry, "ssh_port", where)
         netconf_port = _port(entry, "netconf_port", where)
+        api_ports = addressing.api_ports(position)
+        for field in _API_PORTS:
+            given = _port(entry, field, where)
+            if given is not None:
+                api_ports[field] = given
         specs.append(
             DeviceSpec(
                 name=name,
@@ -165,6 +222,7 @@ def from_inventory(document: Any, base_dir: Path, state_root: Path) -> tuple[tup
                 netconf_port=netconf if netconf_port is None else netconf_port,
                 state_dir=_path(entry, "state_dir", base_dir, where) or state_root / name,
                 startup_config=_path(entry, "startup_config", base_dir, where) or seed,
+                **api_ports,
             )
         )
     return checked(specs), _text(defaults, "admin_user", "defaults")
@@ -185,11 +243,14 @@ def checked(specs: Sequence[DeviceSpec]) -> tuple[DeviceSpec, ...]:
         _address(spec)
         claim(("name", spec.name), spec, f"the name {spec.name}")
         claim(("dir", spec.state_dir), spec, f"the state directory {spec.state_dir}")
-        for port in (spec.ssh_port, spec.netconf_port):
-            if port:  # port 0: the kernel picks a free one
-                claim(("socket", spec.host, port), spec, f"{spec.host}:{port}")
-        if spec.ssh_port and spec.ssh_port == spec.netconf_port:
-            raise PlanError(f"device {spec.name}: SSH and NETCONF both on {spec.host}:{spec.ssh_port}")
+        own: dict[int, str] = {}
+        for what, port in spec.ports:
+            if not port:  # port 0: the kernel picks a free one
+                continue
+            if port in own:
+                raise PlanError(f"device {spec.name}: {own[port]} and {what} both on {spec.host}:{port}")
+            own[port] = what
+            claim(("socket", spec.host, port), spec, f"{spec.host}:{port}")
     return tuple(specs)
 
 
@@ -213,7 +274,7 @@ def _address(spec: DeviceSpec) -> None:
         ipaddress.ip_address(spec.host)
     except ValueError:
         raise PlanError(f"device {spec.name}: {spec.host!r} is not an IP address") from None
-    for port in (spec.ssh_port, spec.netconf_port):
+    for _, port in spec.ports:
         if not 0 <= port <= MAX_PORT:
             raise PlanError(f"device {spec.name}: port {port} is not a port")
 

@@ -80,6 +80,9 @@ class FleetRunner:
             host=spec.host,
             ssh_port=spec.ssh_port,
             netconf_port=spec.netconf_port,
+            restconf_port=spec.restconf_port,
+            gnmi_port=spec.gnmi_port,
+            gnmi_secure_port=spec.gnmi_secure_port,
             name=spec.name,
             startup_config=spec.startup_config or self.template.startup_config,
         )
@@ -132,7 +135,18 @@ class FleetRunner:
 
     @staticmethod
     def _endpoint(spec: DeviceSpec, device: Device) -> Endpoint:
-        return Endpoint(spec.name, spec.host, device.ssh.port, device.netconf_port, spec.state_dir)
+        """Where ``device`` answers (RESTCONF's kernel-chosen port is known once its server has listened; gNMI's
+        are the plan's)."""
+        return Endpoint(
+            spec.name,
+            spec.host,
+            device.ssh.port,
+            device.netconf_port,
+            spec.state_dir,
+            restconf_port=device.restconf.port,
+            gnmi_port=spec.gnmi_port,
+            gnmi_secure_port=spec.gnmi_secure_port,
+        )
 
     async def stop(self) -> None:
         """Stop every started device (side by side, bounded like the start) and release their state dirs."""

@@ -78,15 +78,17 @@ def make_certificate(number: int, host: str) -> tuple[bytes, bytes]:
     return cert.public_bytes(serialization.Encoding.PEM), key_pem
 
 
-def device_certificate(directory: Path, host: str) -> DeviceCertificate:
+def device_certificate(directory: Path, host: str, number: int | None = None) -> DeviceCertificate:
     """The device's trustpoint in ``directory``, made on first use (blocking: RSA generation; run it in a
-    thread). An existing one is kept whatever ``host`` is now, as IOS keeps its trustpoint."""
+    thread), numbered ``number`` when the configuration names one already (else a random number). An existing one
+    is kept whatever ``host`` and ``number`` are now, as IOS keeps its trustpoint."""
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     for cert in sorted(directory.glob("TP-self-signed-*.crt")):
         key = cert.with_suffix(".key")
         if key.exists():
             return DeviceCertificate(cert.stem, cert, key)
-    number = secrets.randbelow(4_000_000_000) + 100_000_000
+    if number is None:
+        number = secrets.randbelow(4_000_000_000) + 100_000_000
     trustpoint = f"TP-self-signed-{number}"
     cert_pem, key_pem = make_certificate(number, host)
     key = directory / f"{trustpoint}.key"

@@ -312,28 +312,77 @@ class RestconfApi:
         config = etree.Element(ROOT_TAG)
         targets: list[ApiPath] = []
         for edit in edits:
-            path = self._path("/".join(part for part in (raw, edit.target.strip("/")) if part))  # relative target
-            if not path.steps or path.whole_list:
-                raise fault("invalid-value", f"edit {edit.edit_id!r}: the target must name one resource")
-            if any(nests(path, other) for other in targets):
-                raise fault("invalid-value", f"edit {edit.edit_id!r}: its target nests with another edit's")
-            targets.append(path)
-            operation = yang_patch.OPERATIONS[edit.operation]
-            if edit.value is None:
-                merge_skeleton(config, path.steps).set(OPERATION, operation)
-                continue
-            target = path.steps[-1]
-            value = self._patch_value(edit.value, _data_parent(target.node))
-            if len(value) != 1 or value[0].tag != target.node.tag:
-                raise fault("invalid-value", f"edit {edit.edit_id!r}: the value must be the one {target.node.name!r}")
-            _check_keys(value[0], target)
-            value[0].set(OPERATION, operation)
-            merge_skeleton(config, path.steps[:-1]).append(value[0])
+            try:
+                self._add_patch_edit(config, raw, edit, targets)
+            except RestconfFault as refused:
+                body = yang_patch.status_body(patch_id, kind, refused, edit.edit_id)
+                return Response(refused.status, body, kind)
         try:
             await self._edit(req, config, "merge")
         except RestconfFault as refused:
             return Response(refused.status, yang_patch.status_body(patch_id, kind, refused), kind)
         return Response(200, yang_patch.status_body(patch_id, kind), kind, self.version.headers())
+
+    def _add_patch_edit(
+        self, config: etree._Element, raw: str, edit: yang_patch.PatchEdit, targets: list[ApiPath]
+    ) -> None:
+        """Add one YANG Patch edit to ``config`` (``targets``: those of the edits before it)."""
+        path = self._patch_path(raw, edit.target)
+        if not path.steps or path.whole_list:
+            raise fault("invalid-value", f"edit {edit.edit_id!r}: the target must name one resource")
+        if any(nests(path, other) for other in targets):
+            raise fault("invalid-value", f"edit {edit.edit_id!r}: its target nests with another edit's")
+        targets.append(path)
+        operation = yang_patch.OPERATIONS[edit.operation]
+        position = self._patch_position(raw, edit, path) if edit.operation in yang_patch.POSITIONED else ()
+        if edit.value is None:
+            if edit.operation == "move" and not find_instances(self.services.stores.running, path):
+                raise fault("data-missing", f"edit {edit.edit_id!r}: there is no such entry to move")
+            element = merge_skeleton(config, path.steps)
+        else:
+            target = path.steps[-1]
+            value = self._patch_value(edit.value, _data_parent(target.node))
+            if len(value) != 1 or value[0].tag != target.node.tag:
+                raise fault("invalid-value", f"edit {edit.edit_id!r}: the value must be the one {target.node.name!r}")
+            _check_keys(value[0], target)
+            element = value[0]
+            merge_skeleton(config, path.steps[:-1]).append(element)
+        element.set(OPERATION, operation)
+        for name, text in position:
+            element.set(name, text)
+
+    def _patch_path(self, raw: str, relative: str) -> ApiPath:
+        """A YANG Patch target or point: relative to the request's resource."""
+        return self._path("/".join(part for part in (raw, relative.strip("/")) if part))
+
+    def _patch_position(self, raw: str, edit: yang_patch.PatchEdit, path: ApiPath) -> tuple[tuple[str, str], ...]:
+        """Where ``insert``/``move`` put the target: an entry of an ordered-by-user list, placed relative to the
+        list's ends or to ``point``, another entry of the same list instance."""
+        target = path.steps[-1]
+        if not target.node.ordered_by_user or not target.values:
+            raise fault(
+                "invalid-value",
+                f"edit {edit.edit_id!r}: {edit.operation} needs an entry of an ordered-by user list or leaf-list",
+                error_type="protocol",
+            )
+        point: Step | None = None
+        if edit.where in ("before", "after") and edit.point is not None:
+            anchor = self._patch_path(raw, edit.point)
+            last = anchor.steps[-1] if anchor.steps else None
+            if (
+                last is None
+                or last.node is not target.node
+                or not last.values
+                or not nests(ApiPath(anchor.steps[:-1]), ApiPath(path.steps[:-1]))
+                or len(anchor.steps) != len(path.steps)
+            ):
+                raise fault(
+                    "invalid-value",
+                    f"edit {edit.edit_id!r}: the point must be another entry of the target's list",
+                    error_type="protocol",
+                )
+            point = last
+        return yang_patch.position_attributes(target.node, edit.where, point.values if point else None)
 
     def _patch_value(self, value: object, parent: SchemaNode | None) -> list[etree._Element]:
         """An edit's value as data elements: the children of ``<value>``, or a JSON object the codec decodes."""
@@ -373,9 +422,7 @@ class RestconfApi:
             session_id=self.services.sessions.allocate(), user=req.user, face=Face.RESTCONF, source_host=req.peer
         )
         try:
-            await stores.durably(
-                lambda: stores.edit(RUNNING, config, origin, default_operation=default_operation, visible_only=True)
-            )
+            await stores.edit(RUNNING, config, origin, default_operation=default_operation, visible_only=True)
         except StoreError as exc:
             status = missing_status if missing_status and exc.errors[0].tag == "data-missing" else None
             raise from_data_errors(exc.errors, self.ns_modules, status) from None

@@ -6,6 +6,12 @@ authenticated before its body is read (so an anonymous peer cannot make us buffe
 (``iosxe_agent.limits``): ``restconf_max_body_bytes`` (413 ``too-big``), ``restconf_max_header_bytes`` (aiohttp
 answers 400 itself), ``restconf_max_connections`` (a connection over the bound is closed at accept, before TLS),
 ``restconf_timeout_s`` (TLS handshake, an idle keep-alive connection, reading a body: 408 beyond).
+
+The authenticator the device hands over is :class:`~iosxe_agent.restconf.auth.RestconfLogin` behind the device's
+login quiet mode (``login block-for``, :class:`~iosxe_agent.device.aaa.quiet_mode.QuietLogin`), as for SSH and
+NETCONF: failures count towards quiet mode, and while it lasts every request is refused with 401, whatever its
+credentials. (IOS's quiet-mode ACL ``sl_def_acl`` drops new connections to port 80; for HTTPS the refusal is the
+HTTP server's own 401.)
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ from pathlib import Path
 from aiohttp import web
 
 from iosxe_agent.limits import Limits
-from iosxe_agent.restconf.auth import RestconfLogin, basic_credentials
+from iosxe_agent.netconf.server import Authenticator
+from iosxe_agent.restconf.auth import basic_credentials
 from iosxe_agent.restconf.errors import fault
 from iosxe_agent.restconf.handlers import RestconfApi
 from iosxe_agent.restconf.messages import Request, Response
@@ -51,7 +58,7 @@ class _Refused(asyncio.Protocol):
 class RestconfServer:
     """One running HTTPS listener (start, stop); a new one is made each time RESTCONF is turned on."""
 
-    def __init__(self, api: RestconfApi, login: RestconfLogin, limits: Limits) -> None:
+    def __init__(self, api: RestconfApi, login: Authenticator, limits: Limits) -> None:
         self.api = api
         self.login = login
         self.limits = limits

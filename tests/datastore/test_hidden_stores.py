@@ -28,19 +28,19 @@ def stores(ios: Any, tmp_path: Path) -> Stores:
     return s
 
 
-def test_a_visible_only_edit_naming_a_hidden_node_is_refused(ios: Any, stores: Stores) -> None:
+async def test_a_visible_only_edit_naming_a_hidden_node_is_refused(ios: Any, stores: Stores) -> None:
     edit = ios.cfg(f'<ip><ssh><stricthostkeycheck xmlns="{PRIV}" nc:operation="delete"/></ssh></ip>')
     with pytest.raises(StoreError) as info:
-        stores.edit(RUNNING, edit, NC1, visible_only=True)
+        await stores.edit(RUNNING, edit, NC1, visible_only=True)
     assert info.value.errors[0].tag == "unknown-element"
     assert stores.running.find(STRICT) is not None
-    stores.edit(RUNNING, edit, NC1)  # a full-view writer (the CLI) may
+    await stores.edit(RUNNING, edit, NC1)  # a full-view writer (the CLI) may
     assert stores.running.find(STRICT) is None
 
 
 @pytest.mark.parametrize("ds", [RUNNING, CANDIDATE])
-def test_a_visible_only_replace_keeps_the_hidden_part(ios: Any, stores: Stores, ds: Any) -> None:
-    stores.edit(ds, ios.cfg("<hostname>R2</hostname>"), NC1, default_operation="replace", visible_only=True)
+async def test_a_visible_only_replace_keeps_the_hidden_part(ios: Any, stores: Stores, ds: Any) -> None:
+    await stores.edit(ds, ios.cfg("<hostname>R2</hostname>"), NC1, default_operation="replace", visible_only=True)
     tree = stores.tree(ds)
     assert tree.findtext(f"{{{IOS}}}native/{{{IOS}}}hostname") == "R2"
     assert tree.find(STRICT) is not None and tree.find(f".//{{{PRIV}}}prompt") is not None
@@ -63,7 +63,7 @@ def test_a_partial_lock_selects_no_hidden_node(stores: Stores) -> None:
     assert stores.partial_lock(1, "alice", [("/ios:native/ios:hostname", prefixes)]).nodes
 
 
-def test_save_and_candidate_carry_the_hidden_part(stores: Stores) -> None:
-    stores.save(NC1)
+async def test_save_and_candidate_carry_the_hidden_part(stores: Stores) -> None:
+    await stores.save(NC1)
     assert stores.tree(STARTUP).find(STRICT) is not None
     assert stores.tree(CANDIDATE).find(STRICT) is not None

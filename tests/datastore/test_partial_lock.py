@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,11 @@ def stores(ios: Any, tmp_path: Path) -> Stores:
     return s
 
 
-def refused(fn: Callable[[], object], tag: str) -> DataError:
+async def refused(fn: Callable[[], object], tag: str) -> DataError:
     with pytest.raises(StoreError) as info:
-        fn()
+        result = fn()
+        if inspect.isawaitable(result):
+            await result
     assert info.value.errors[0].tag == tag, [(e.tag, e.message) for e in info.value.errors]
     return info.value.errors[0]
 
@@ -60,61 +63,61 @@ def test_a_partial_lock_reports_its_nodes_as_instance_identifiers(stores: Stores
     assert [p.lock_id for p in stores.locks.partial_locks()] == [pl.lock_id, again.lock_id]
 
 
-def test_other_sessions_cannot_change_locked_nodes(ios: Any, stores: Stores) -> None:
+async def test_other_sessions_cannot_change_locked_nodes(ios: Any, stores: Stores) -> None:
     lock(stores, 1, "/ios:native/ios:ip/ios:ssh", "/ios:native/ios:username[ios:name='admin']")
     for body in (
         "<ip><ssh><time-out>30</time-out></ssh></ip>",  # inside a locked subtree
         "<username><name>admin</name><privilege>2</privilege></username>",
     ):
-        err = refused(lambda body=body: stores.edit(RUNNING, ios.cfg(body), S2), "in-use")
+        err = await refused(lambda body=body: stores.edit(RUNNING, ios.cfg(body), S2), "in-use")
         assert err.info == (("session-id", "1"),)
         assert err.path is not None and err.path.startswith("/ios:native/") and err.path_ns == {"ios": IOS}
     # deleting an ancestor would delete the locked node
-    refused(lambda: stores.edit(RUNNING, ios.cfg('<ip nc:operation="delete"/>'), S2), "in-use")
+    await refused(lambda: stores.edit(RUNNING, ios.cfg('<ip nc:operation="delete"/>'), S2), "in-use")
     # through the candidate too: the commit is what touches running
-    stores.edit(CANDIDATE, ios.cfg("<ip><ssh><time-out>30</time-out></ssh></ip>"), S2)
-    refused(lambda: stores.commit(S2), "in-use")
+    await stores.edit(CANDIDATE, ios.cfg("<ip><ssh><time-out>30</time-out></ssh></ip>"), S2)
+    await refused(lambda: stores.commit(S2), "in-use")
     stores.discard()
     # unrelated nodes, and other entries of a locked list, stay writable
-    stores.edit(RUNNING, ios.cfg("<hostname>Edge</hostname>"), S2)
-    stores.edit(RUNNING, ios.cfg("<username><name>oper</name><privilege>3</privilege></username>"), S2)
-    stores.edit(RUNNING, ios.cfg("<ip><domain><name>b.local</name></domain></ip>"), S2)
+    await stores.edit(RUNNING, ios.cfg("<hostname>Edge</hostname>"), S2)
+    await stores.edit(RUNNING, ios.cfg("<username><name>oper</name><privilege>3</privilege></username>"), S2)
+    await stores.edit(RUNNING, ios.cfg("<ip><domain><name>b.local</name></domain></ip>"), S2)
     # the holder may change what it locked
-    stores.edit(RUNNING, ios.cfg("<ip><ssh><time-out>30</time-out></ssh></ip>"), S1)
+    await stores.edit(RUNNING, ios.cfg("<ip><ssh><time-out>30</time-out></ssh></ip>"), S1)
     assert ios.text(stores.running, "ios:native/ios:ip/ios:ssh/ios:time-out") == "30"
 
 
-def test_partial_locks_of_two_sessions_must_not_overlap(stores: Stores) -> None:
+async def test_partial_locks_of_two_sessions_must_not_overlap(stores: Stores) -> None:
     lock(stores, 1, "/ios:native/ios:ip/ios:ssh")
     for select in ("/ios:native/ios:ip", "/ios:native", "/ios:native/ios:ip/ios:ssh/ios:time-out"):
-        err = refused(lambda select=select: lock(stores, 2, select), "lock-denied")
+        err = await refused(lambda select=select: lock(stores, 2, select), "lock-denied")
         assert err.info == (("session-id", "1"),) and err.error_type == "protocol"
     lock(stores, 2, "/ios:native/ios:ip/ios:domain")
 
 
-def test_partial_and_global_locks_of_running_exclude_each_other(stores: Stores) -> None:
+async def test_partial_and_global_locks_of_running_exclude_each_other(stores: Stores) -> None:
     stores.lock(RUNNING, 2, "bob")
-    err = refused(lambda: lock(stores, 1, "/ios:native/ios:hostname"), "lock-denied")
+    err = await refused(lambda: lock(stores, 1, "/ios:native/ios:hostname"), "lock-denied")
     assert err.info == (("session-id", "2"),)
     lock(stores, 2, "/ios:native/ios:hostname")  # the global lock's holder may
     stores.unlock(RUNNING, 2)
-    err = refused(lambda: stores.lock(RUNNING, 1, "alice"), "lock-denied")
+    err = await refused(lambda: stores.lock(RUNNING, 1, "alice"), "lock-denied")
     assert err.info == (("session-id", "2"),)
     stores.lock(RUNNING, 2, "bob")  # its own partial lock does not stop a session's global lock
     stores.lock(CANDIDATE, 1, "alice")  # partial locks are about running only
 
 
-def test_bad_selects(stores: Stores) -> None:
-    err = refused(lambda: lock(stores, 1, "/ios:native/ios:nothing"), "operation-failed")
+async def test_bad_selects(stores: Stores) -> None:
+    err = await refused(lambda: lock(stores, 1, "/ios:native/ios:nothing"), "operation-failed")
     assert err.app_tag == "no-matches"
-    err = refused(lambda: lock(stores, 1, "/ios:native/["), "invalid-value")
+    err = await refused(lambda: lock(stores, 1, "/ios:native/["), "invalid-value")
     assert ("bad-element", "select") in err.info
-    err = refused(lambda: lock(stores, 1, "/nope:native"), "invalid-value")
-    err = refused(lambda: lock(stores, 1, "count(/ios:native)"), "invalid-value")
+    err = await refused(lambda: lock(stores, 1, "/nope:native"), "invalid-value")
+    err = await refused(lambda: lock(stores, 1, "count(/ios:native)"), "invalid-value")
     assert err.app_tag == "not-a-node-set"
-    err = refused(lambda: lock(stores, 1, "/"), "invalid-value")
+    err = await refused(lambda: lock(stores, 1, "/"), "invalid-value")
     assert err.app_tag == "not-a-datastore-node"
-    err = refused(lambda: lock(stores, 1, "/ios:native/ios:hostname/text()"), "invalid-value")
+    err = await refused(lambda: lock(stores, 1, "/ios:native/ios:hostname/text()"), "invalid-value")
     assert err.app_tag == "not-a-datastore-node"
     # an empty node-set is fine when another select finds something
     pl = lock(stores, 1, "/ios:native/ios:nothing", "/ios:native/ios:hostname")
@@ -122,38 +125,38 @@ def test_bad_selects(stores: Stores) -> None:
     assert len(stores.locks.partial_locks()) == 1
 
 
-def test_partial_unlock(stores: Stores) -> None:
+async def test_partial_unlock(stores: Stores) -> None:
     pl = lock(stores, 1, "/ios:native/ios:hostname")
-    err = refused(lambda: stores.partial_unlock(2, pl.lock_id), "invalid-value")
+    err = await refused(lambda: stores.partial_unlock(2, pl.lock_id), "invalid-value")
     assert ("bad-element", "lock-id") in err.info
-    refused(lambda: stores.partial_unlock(1, 9999), "invalid-value")
+    await refused(lambda: stores.partial_unlock(1, 9999), "invalid-value")
     stores.partial_unlock(1, pl.lock_id)
     assert stores.locks.partial_locks() == []
-    refused(lambda: stores.partial_unlock(1, pl.lock_id), "invalid-value")
+    await refused(lambda: stores.partial_unlock(1, pl.lock_id), "invalid-value")
     lock(stores, 2, "/ios:native/ios:hostname")
 
 
-def test_session_end_releases_partial_locks(ios: Any, stores: Stores) -> None:
+async def test_session_end_releases_partial_locks(ios: Any, stores: Stores) -> None:
     lock(stores, 1, "/ios:native/ios:hostname")
     lock(stores, 3, "/ios:native/ios:ip")
     stores.session_ended(1)
     assert [p.session_id for p in stores.locks.partial_locks()] == [3]
-    stores.edit(RUNNING, ios.cfg("<hostname>Free</hostname>"), S2)
+    await stores.edit(RUNNING, ios.cfg("<hostname>Free</hostname>"), S2)
 
 
-def test_a_deleted_locked_node_leaves_the_lock(ios: Any, stores: Stores) -> None:
+async def test_a_deleted_locked_node_leaves_the_lock(ios: Any, stores: Stores) -> None:
     pl = lock(stores, 1, "/ios:native/ios:username[ios:name='oper']", "/ios:native/ios:hostname")
-    stores.edit(RUNNING, ios.cfg('<username nc:operation="delete"><name>oper</name></username>'), S1)
+    await stores.edit(RUNNING, ios.cfg('<username nc:operation="delete"><name>oper</name></username>'), S1)
     held = stores.locks.partial(pl.lock_id)
     assert held is not None and [n.path for n in held.nodes] == ["/ios:native/ios:hostname"]
     # the instance is gone; a new one another session creates is not locked
-    stores.edit(RUNNING, ios.cfg("<username><name>oper</name><privilege>1</privilege></username>"), S2)
+    await stores.edit(RUNNING, ios.cfg("<username><name>oper</name><privilege>1</privilege></username>"), S2)
 
 
-def test_the_system_is_not_subject_to_partial_locks(ios: Any, stores: Stores) -> None:
+async def test_the_system_is_not_subject_to_partial_locks(ios: Any, stores: Stores) -> None:
     lock(stores, 1, "/ios:native/ios:hostname")
     tree = stores.parse_config(ios.cfg(BOOT.replace("Router", "Sys")))
-    stores.commit_tree(tree, SYSTEM)  # e.g. the revert of an unconfirmed commit
+    await stores.commit_tree(tree, SYSTEM)  # e.g. the revert of an unconfirmed commit
     assert ios.text(stores.running, "ios:native/ios:hostname") == "Sys"
 
 

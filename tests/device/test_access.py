@@ -3,7 +3,6 @@ the run-time authenticator it mirrors, and the recovery edit (iosxe_agent/device
 
 from __future__ import annotations
 
-import asyncio
 from functools import cache
 from pathlib import Path
 
@@ -48,13 +47,13 @@ def aaa_list(kind: str, methods: str) -> str:
     return f'<aaa><{holder} xmlns="{AAA}"><{kind} nc:operation="replace"><name>default</name>{methods}</{kind}></{holder}></aaa>'  # noqa: E501
 
 
-def stores_with(*edits: str) -> Stores:
+async def stores_with(*edits: str) -> Stores:
     """The bootstrap configuration (user admin, privilege 15) plus ``edits``, in memory."""
     stores = Stores(schema(), DEFAULT_LIMITS, StorePaths(None, None))
     stores.normalize_with(hash_clear_secrets)
     stores.load(lambda: bootstrap_config("admin", PW))
     for body in edits:
-        stores.edit(RUNNING, config(body), SYSTEM)
+        await stores.edit(RUNNING, config(body), SYSTEM)
     return stores
 
 
@@ -76,20 +75,20 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_static_answer_agrees_with_the_authenticator(case: str) -> None:
+async def test_static_answer_agrees_with_the_authenticator(case: str) -> None:
     edits, expected = CASES[case]
-    stores = stores_with(*edits)
+    stores = await stores_with(*edits)
     access = netconf_access(stores.running)
     assert set(access.admins) == expected
     assert access.locked_out == (not expected)
     login = Login(stores, NetworkAaa())
     for user, password in (("admin", PW), ("ops", OPS_PW), ("ghost", "x")):
-        real = asyncio.run(login.authenticate(user, password, "127.0.0.1"))
+        real = await login.authenticate(user, password, "127.0.0.1")
         assert real == can_open_netconf(stores.running, user), (case, user)
 
 
-def test_a_server_method_makes_the_answer_depend_on_the_servers() -> None:
-    stores = stores_with(TAC, aaa_list("login", "<a1><group>TACG</group></a1><a2><local/></a2>"))
+async def test_a_server_method_makes_the_answer_depend_on_the_servers() -> None:
+    stores = await stores_with(TAC, aaa_list("login", "<a1><group>TACG</group></a1><a2><local/></a2>"))
     access = netconf_access(stores.running)
     assert access.admins == ("admin",) and access.servers == ("group:TACG",) and not access.locked_out
     report = startup_report(access, first_start=False, user="admin", generated=None, source=None)
@@ -100,8 +99,8 @@ def test_a_server_method_makes_the_answer_depend_on_the_servers() -> None:
     ]
 
 
-def test_startup_report_tells_which_password_applies() -> None:
-    ok = netconf_access(stores_with().running)
+async def test_startup_report_tells_which_password_applies() -> None:
+    ok = netconf_access((await stores_with()).running)
     first = startup_report(ok, first_start=True, user="admin", generated="Xyz", source=None)
     assert first[:2] == [
         "first start: admin user 'admin', password 'Xyz'",
@@ -111,20 +110,20 @@ def test_startup_report_tells_which_password_applies() -> None:
     assert given[0] == "first start: admin user 'admin' created with the password from --admin-password-file f"
     later = startup_report(ok, first_start=False, user="admin", generated=None, source="--admin-password")
     assert later[1] == "the password from --admin-password is not used: it only applies to a first start"
-    out = netconf_access(stores_with(aaa_list("login", "<a1><line/></a1>")).running)
+    out = netconf_access((await stores_with(aaa_list("login", "<a1><line/></a1>"))).running)
     warning = startup_report(out, first_start=False, user="admin", generated=None, source=None)[-1]
     assert warning.startswith("WARNING: no user in the configuration can open a NETCONF session")
     assert "'aaa authentication login default line'" in warning and "--recover-admin" in warning
 
 
-def test_recovery_adds_the_user_and_repairs_login_and_authorization_lists() -> None:
-    stores = stores_with(
+async def test_recovery_adds_the_user_and_repairs_login_and_authorization_lists() -> None:
+    stores = await stores_with(
         TAC,
         aaa_list("login", "<a1><group>TACG</group></a1>"),
         aaa_list("exec", "<a1><group>TACG</group></a1>"),
     )
     assert not can_open_netconf(stores.running, "rescue")
-    changes = recover_tree(stores, "rescue", "$9$abcdefghijklmn$" + "A" * 43)
+    changes = await recover_tree(stores, "rescue", "$9$abcdefghijklmn$" + "A" * 43)
     assert changes == (
         "username rescue privilege 15 secret 9 <new secret>",
         "aaa authentication login default local (was: group TACG)",
@@ -133,19 +132,19 @@ def test_recovery_adds_the_user_and_repairs_login_and_authorization_lists() -> N
     assert can_open_netconf(stores.running, "rescue")
 
 
-def test_recovery_changes_only_the_user_when_the_lists_already_let_it_in() -> None:
-    stores = stores_with('<username nc:operation="delete"><name>admin</name></username>')
-    assert recover_tree(stores, "admin", "$9$abcdefghijklmn$" + "A" * 43) == (
+async def test_recovery_changes_only_the_user_when_the_lists_already_let_it_in() -> None:
+    stores = await stores_with('<username nc:operation="delete"><name>admin</name></username>')
+    assert await recover_tree(stores, "admin", "$9$abcdefghijklmn$" + "A" * 43) == (
         "username admin privilege 15 secret 9 <new secret>",
     )
 
 
-def test_recover_admin_needs_a_startup_config(tmp_path: Path) -> None:
+async def test_recover_admin_needs_a_startup_config(tmp_path: Path) -> None:
     with pytest.raises(RecoveryError, match="a first start creates the admin user"):
-        recover_admin(tmp_path, schema(), DEFAULT_LIMITS, "admin", PW)
+        await recover_admin(tmp_path, schema(), DEFAULT_LIMITS, "admin", PW)
 
 
 @pytest.mark.parametrize("name", ["", "two words", "new\nline", "esc\x1b[2J"])
-def test_recover_admin_refuses_a_name_ios_text_cannot_carry(tmp_path: Path, name: str) -> None:
+async def test_recover_admin_refuses_a_name_ios_text_cannot_carry(tmp_path: Path, name: str) -> None:
     with pytest.raises(RecoveryError, match="is not a user name IOS can print"):
-        recover_admin(tmp_path, schema(), DEFAULT_LIMITS, name, PW)
+        await recover_admin(tmp_path, schema(), DEFAULT_LIMITS, name, PW)

@@ -54,8 +54,8 @@ def hostname(tree: etree._Element) -> str | None:
     return tree.findtext(f"{{{IOS}}}native/{{{IOS}}}hostname")
 
 
-def set_hostname(files: DeviceFiles, name: str) -> None:
-    files.stores.edit(RUNNING, native(f"<hostname>{name}</hostname>"), WHO)
+async def set_hostname(files: DeviceFiles, name: str) -> None:
+    await files.stores.edit(RUNNING, native(f"<hostname>{name}</hostname>"), WHO)
 
 
 def url(text: str) -> Url:
@@ -90,7 +90,7 @@ def test_locate_takes_bare_names_as_flash_files() -> None:
 
 # -- one written form per destination -------------------------------------------------------------------------------
 async def test_a_configuration_copied_to_flash_is_the_ios_text_of_show_running_config(files: DeviceFiles) -> None:
-    set_hostname(files, "Textual")
+    await set_hostname(files, "Textual")
     count, _ = await files.copy(url("running-config"), url("flash:run.cfg"), WHO)
     data = files.flash.read("run.cfg")
     assert data == render_running_config(files.stores.running, header=False).encode()
@@ -128,11 +128,11 @@ async def test_flash_file_into_startup_replaces_it_in_either_form(files: DeviceF
 
 
 async def test_running_to_startup_saves_and_startup_to_running_merges(files: DeviceFiles) -> None:
-    set_hostname(files, "Saved")
+    await set_hostname(files, "Saved")
     assert await files.copy(url("running-config"), url("startup-config"), WHO) == (0, ())
     assert etree.tostring(files.stores.startup) == etree.tostring(files.stores.running)
     assert (files.stores.paths.startup is not None) and b"Saved" in files.stores.paths.startup.read_bytes()
-    set_hostname(files, "Later")
+    await set_hostname(files, "Later")
     count, _ = await files.copy(url("startup-config"), url("running-config"), WHO)
     assert count == len(render_running_config(files.stores.startup, header=False).encode())
     assert hostname(files.stores.running) == "Saved"

@@ -190,7 +190,7 @@ async def device(tmp_path: Path) -> AsyncIterator[Device]:
     dev = Device(tmp_path / "state", schema(), options=DeviceOptions(admin_user="admin", admin_password=ADMIN_PASSWORD))
     dev.load()
     await dev.start()
-    dev.stores.edit("running", config("<ip><scp><server><enable/></server></scp></ip>"), SYSTEM)
+    await dev.stores.edit("running", config("<ip><scp><server><enable/></server></scp></ip>"), SYSTEM)
     try:
         yield dev
     finally:
@@ -344,7 +344,7 @@ async def test_pipelined_complete_upload_is_kept_even_with_eof_right_behind(devi
 
 
 async def test_not_allowed_refuses_in_the_protocol(device: Device) -> None:
-    device.stores.edit(
+    await device.stores.edit(
         "running", config('<ip><scp><server><enable nc:operation="remove"/></server></scp></ip>'), SYSTEM
     )
     async with connect(device) as conn:
@@ -381,7 +381,7 @@ async def test_sftp_when_enabled_serves_the_same_file_system(device: Device, tmp
         with pytest.raises(asyncssh.SFTPError, match="Permission denied"):
             await sftp.remove("running-config")
         await sftp.remove("flash:s.bin")
-        device.stores.edit(
+        await device.stores.edit(
             "running", config('<ip><scp><server><enable nc:operation="remove"/></server></scp></ip>'), SYSTEM
         )
         with pytest.raises(asyncssh.SFTPError, match="Permission denied"):

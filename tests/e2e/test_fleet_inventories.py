@@ -111,7 +111,15 @@ def test_the_fleet_wrote_every_inventory_for_its_devices_without_the_password(fl
     ready, inventories = fleet
     rows = list(csv.DictReader((inventories / CSV_FILE).open()))
     assert rows == [
-        {"name": e.name, "host": e.host, "ssh_port": str(e.ssh_port), "netconf_port": str(e.netconf_port)}
+        {
+            "name": e.name,
+            "host": e.host,
+            "ssh_port": str(e.ssh_port),
+            "netconf_port": str(e.netconf_port),
+            "restconf_port": str(e.restconf_port),
+            "gnmi_port": str(e.gnmi_port),
+            "gnmi_secure_port": str(e.gnmi_secure_port),
+        }
         for e in ready.endpoints
     ]
     files = [p for p in inventories.rglob("*") if p.is_file()]

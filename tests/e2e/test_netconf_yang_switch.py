@@ -20,7 +20,10 @@ import pytest
 from cli_dialogue import Dialogue, in_shell
 from lxml import etree
 from ncclient.transport.errors import SSHError
+from stored_running import as_plain_running, stored_running
 from waiting import until
+
+from iosxe_agent.serve import compiled_schema
 
 MARKER = "netconf-yang-followed"  # iosxe_agent.device.upgrade.NETCONF_FOLLOWED
 NETCONF_YANG = "{urn:iosxe-agent:params:xml:ns:yang:private}netconf-yang"
@@ -30,16 +33,26 @@ def stored_netconf_yang(path: Path) -> list[etree._Element]:
     return list(etree.parse(path).getroot().iter(NETCONF_YANG))
 
 
-def as_an_older_version_stored(path: Path) -> None:
-    """``path`` without ``netconf-yang``, as versions that never stored it wrote it."""
-    tree = etree.parse(path)
-    found = list(tree.getroot().iter(NETCONF_YANG))
-    assert found, path
+def without_netconf_yang(tree: etree._Element) -> etree._Element:
+    """``tree`` without ``netconf-yang``, as versions that never stored it wrote it."""
+    found = list(tree.iter(NETCONF_YANG))
+    assert found
     for node in found:
         parent = node.getparent()
         assert parent is not None
         parent.remove(node)
-    tree.write(path, xml_declaration=True, encoding="UTF-8")
+    return tree
+
+
+def as_an_older_version_stored(state: Path) -> None:
+    """Rewrite a stopped agent's ``state`` as a version before ``netconf-yang`` was stored wrote it: startup without
+    the line, and running likewise, in the one plain ``running-config.xml`` such a version kept it in."""
+    startup = state / "startup-config.xml"
+    startup.write_bytes(etree.tostring(without_netconf_yang(etree.parse(startup).getroot()), xml_declaration=True,
+                                       encoding="UTF-8"))  # fmt: skip
+    running = stored_running(state, compiled_schema())
+    assert running is not None
+    as_plain_running(state, without_netconf_yang(running))
 
 
 def configure(agent: Any, *lines: str, save: bool = False) -> str:
@@ -131,14 +144,14 @@ def test_a_state_directory_of_an_older_version_keeps_netconf_on(fresh_agent: Cal
     stores ``netconf-yang`` from then on, and a later ``no netconf-yang`` saved there holds across a restart."""
     agent = fresh_agent()
     agent.stop()
-    for name in ("startup-config.xml", "running-config.xml"):
-        as_an_older_version_stored(agent.state_dir / name)
+    as_an_older_version_stored(agent.state_dir)
     (agent.state_dir / MARKER).unlink()
 
     agent.start()
     assert_netconf_on(agent)
     assert (agent.state_dir / MARKER).is_file()
     assert stored_netconf_yang(agent.state_dir / "startup-config.xml")  # written back
+    assert not (agent.state_dir / "running-config.xml").exists()  # running moved to a snapshot and its journal
 
     configure(agent, "no netconf-yang", save=True)
     agent.wait_for_output(r"NETCONF stopped \(no netconf-yang\)")

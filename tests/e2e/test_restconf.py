@@ -20,6 +20,7 @@ import requests
 from agents import ADMIN_PASSWORD, ADMIN_USER
 from lxml import etree
 from namespaces import IOS as native
+from own_agent import own_agent
 from restconf_client import JSON, NATIVE, SSH, XML, AgentProcess, Restconf, cli, enable_restconf, show
 
 from iosxe_agent.yang.loader import ietf_module_dir
@@ -31,13 +32,9 @@ YANG_DIR = Path(__file__).resolve().parents[2] / "yang"
 @pytest.fixture(scope="module")
 def rc_agent(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AgentProcess]:
     """An agent of this module's own, its RESTCONF on any free port (xdist workers run side by side)."""
-    conftest = request.config.pluginmanager.get_plugin(str(Path(__file__).resolve().parents[1] / "conftest.py"))
-    assert conftest is not None
     args = ("--restconf-port", "0", "--limit", f"restconf_max_connections={MAX_CONNECTIONS}")
-    agent = conftest.AgentProcess(tmp_path_factory.mktemp("restconf") / "agent", args)
-    agent.start()
-    yield agent
-    agent.stop()
+    with own_agent(request, tmp_path_factory, "restconf", *args) as agent:
+        yield agent
 
 
 @pytest.fixture(scope="module")

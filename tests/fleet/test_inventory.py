@@ -106,7 +106,15 @@ def test_csv_reads_back() -> None:
     ready = port_fleet()
     rows = list(csv.DictReader(io.StringIO(devices_csv(ready))))
     assert rows == [
-        {"name": e.name, "host": e.host, "ssh_port": str(e.ssh_port), "netconf_port": str(e.netconf_port)}
+        {
+            "name": e.name,
+            "host": e.host,
+            "ssh_port": str(e.ssh_port),
+            "netconf_port": str(e.netconf_port),
+            "restconf_port": str(e.restconf_port),
+            "gnmi_port": str(e.gnmi_port),
+            "gnmi_secure_port": str(e.gnmi_secure_port),
+        }
         for e in ready.endpoints
     ]
 

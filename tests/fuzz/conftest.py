@@ -93,6 +93,6 @@ def device(tmp_path_factory: pytest.TempPathFactory, helpers: Any, loop: asyncio
     # the candidate datastore, as the e2e agents have it (a fresh device, like a factory 17.12 box, has none)
     edit, errors = parse_config_text("netconf-yang feature candidate-datastore\n")
     assert not errors
-    dev.stores.edit(RUNNING, edit, SYSTEM)
+    loop.run_until_complete(dev.stores.edit(RUNNING, edit, SYSTEM))
     yield dev
     asyncio.set_event_loop(None)

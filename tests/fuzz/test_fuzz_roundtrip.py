@@ -14,6 +14,7 @@ non-ASCII, control characters, Unicode line separators, very long text, an injec
 
 from __future__ import annotations
 
+import asyncio
 import copy
 
 import pytest
@@ -149,14 +150,16 @@ def test_the_check_refuses_exactly_what_does_not_roundtrip(device: Device, data:
 
 @settings(FUZZ, max_examples=max(1, FUZZ.max_examples // 8))  # ~60 ms a case: a configuration built, rendered, parsed
 @given(data=st.data())
-def test_every_tree_the_pipeline_accepts_roundtrips(device: Device, base: etree._Element, data: st.DataObject) -> None:
+def test_every_tree_the_pipeline_accepts_roundtrips(
+    device: Device, base: etree._Element, loop: asyncio.AbstractEventLoop, data: st.DataObject
+) -> None:
     schema = device.stores.schema
     stores = device.stores
     if stores.running is not base:
-        stores.commit_tree(copy.deepcopy(base), SYSTEM)
+        loop.run_until_complete(stores.commit_tree(copy.deepcopy(base), SYSTEM))
     edit = data.draw(hostile_tree(Named(schema)))
     try:
-        stores.edit("running", edit, Origin(session_id=1, user="fuzz", face=Face.NETCONF))
+        loop.run_until_complete(stores.edit("running", edit, Origin(session_id=1, user="fuzz", face=Face.NETCONF)))
     except StoreError as exc:
         assert exc.errors
         event("refused: " + ("unprintable" if exc.errors[0].message == REFUSED_MESSAGE else "other"))

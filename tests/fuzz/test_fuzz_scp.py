@@ -162,20 +162,20 @@ def client_stream(draw: st.DrawFn) -> bytes:
     return stream if cut is None else stream[:cut]
 
 
-def _allow_scp(device: Device) -> None:
+def _allow_scp(loop: asyncio.AbstractEventLoop, device: Device) -> None:
     """``ip scp server enable`` and an exec authorization list: what an SCP transfer needs on the device."""
     edit = etree.fromstring(
         f'<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><native xmlns="{IOS}">'
         f'<ip><scp><server><enable/></server></scp></ip><aaa><authorization xmlns="{AAA}"><exec><name>default'
         "</name><a1><local/></a1></exec></authorization></aaa></native></config>"
     )
-    device.stores.edit(RUNNING, edit, SYSTEM, default_operation="merge")
+    loop.run_until_complete(device.stores.edit(RUNNING, edit, SYSTEM, default_operation="merge"))
 
 
 def _transfer(loop: asyncio.AbstractEventLoop, device: Device, command: str, stream: bytes) -> bytes:
     """Run one SCP server session over ``stream``; returns what it sent back."""
     if getattr(device, "_fuzz_scp_ready", False) is False:
-        _allow_scp(device)
+        _allow_scp(loop, device)
         device._fuzz_scp_ready = True  # type: ignore[attr-defined]
     reader = ScriptReader(stream)
     channel = Channel(command)

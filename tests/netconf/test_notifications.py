@@ -169,13 +169,13 @@ def test_bad_date_and_time_is_refused(bad: str) -> None:
 
 
 # -- event shapes -------------------------------------------------------------------------------------------------
-def committed(edits: list[str], origin: Origin) -> tuple[Stores, list[Transaction]]:
+async def committed(edits: list[str], origin: Origin) -> tuple[Stores, list[Transaction]]:
     stores = Stores(schema(), Limits(), StorePaths(None, None))
     stores.load(lambda: cfg(BOOT))
     txns: list[Transaction] = []
     stores.listen(txns.append)
     for body in edits:
-        stores.edit(RUNNING, cfg(body), origin)
+        await stores.edit(RUNNING, cfg(body), origin)
     return stores, txns
 
 
@@ -186,9 +186,9 @@ def edits_of(message: etree._Element) -> list[tuple[str | None, str | None]]:
     ]
 
 
-def test_config_change_has_one_edit_per_change_with_resolvable_targets(tmp_path: Path) -> None:
+async def test_config_change_has_one_edit_per_change_with_resolvable_targets(tmp_path: Path) -> None:
     origin = Origin(session_id=7, user="bob", face=Face.NETCONF, source_host="127.0.2.1")
-    stores, txns = committed(["<hostname>R2</hostname><username><name>carol</name></username>"], origin)
+    stores, txns = await committed(["<hostname>R2</hostname><username><name>carol</name></username>"], origin)
     bus = NotificationBus(Limits())
     bus.on_commit(txns[0])
     msg = bus.log[-1].message
@@ -207,9 +207,9 @@ def test_config_change_has_one_edit_per_change_with_resolvable_targets(tmp_path:
     yanglint_notif(tmp_path, msg, stores.running)
 
 
-def test_config_change_reports_deletes_and_validates_against_the_old_tree(tmp_path: Path) -> None:
+async def test_config_change_reports_deletes_and_validates_against_the_old_tree(tmp_path: Path) -> None:
     delete = f'<username xmlns:nc="{NC_NS}" nc:operation="delete"><name>carol</name></username>'
-    _, txns = committed(
+    _, txns = await committed(
         ["<username><name>carol</name></username>", delete],
         Origin(session_id=3, user="bob", face=Face.NETCONF, source_host="10.0.0.1"),
     )
@@ -219,8 +219,8 @@ def test_config_change_reports_deletes_and_validates_against_the_old_tree(tmp_pa
     yanglint_notif(tmp_path, bus.log[-1].message, txns[1].old)
 
 
-def test_system_changes_are_changed_by_the_server(tmp_path: Path) -> None:
-    stores, txns = committed(["<hostname>R3</hostname>"], SYSTEM)
+async def test_system_changes_are_changed_by_the_server(tmp_path: Path) -> None:
+    stores, txns = await committed(["<hostname>R3</hostname>"], SYSTEM)
     bus = NotificationBus(Limits())
     bus.on_commit(txns[0])
     changed_by = bus.log[-1].message.find("ncn:netconf-config-change/ncn:changed-by", N)
@@ -228,8 +228,8 @@ def test_system_changes_are_changed_by_the_server(tmp_path: Path) -> None:
     yanglint_notif(tmp_path, bus.log[-1].message, stores.running)
 
 
-def test_cli_changes_carry_their_session_and_omit_a_non_ip_source_host() -> None:
-    _, txns = committed(
+async def test_cli_changes_carry_their_session_and_omit_a_non_ip_source_host() -> None:
+    _, txns = await committed(
         ["<hostname>R4</hostname>"], Origin(session_id=5, user="carol", face=Face.CLI, source_host="console")
     )
     bus = NotificationBus(Limits())
@@ -239,12 +239,12 @@ def test_cli_changes_carry_their_session_and_omit_a_non_ip_source_host() -> None
     assert [(etree.QName(c).localname, c.text) for c in changed_by] == [("username", "carol"), ("session-id", "5")]
 
 
-def test_a_commit_without_changes_publishes_nothing() -> None:
-    stores, _ = committed([], Origin(session_id=1, user="a", face=Face.NETCONF))
+async def test_a_commit_without_changes_publishes_nothing() -> None:
+    stores, _ = await committed([], Origin(session_id=1, user="a", face=Face.NETCONF))
     bus = NotificationBus(Limits())
     stores.listen(bus.on_commit)
     before = len(bus.log)
-    stores.commit(Origin(session_id=1, user="a", face=Face.NETCONF))  # candidate == running
+    await stores.commit(Origin(session_id=1, user="a", face=Face.NETCONF))  # candidate == running
     assert len(bus.log) == before
 
 

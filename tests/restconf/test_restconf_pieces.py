@@ -199,7 +199,8 @@ def test_yang_patch_documents() -> None:
         b"{",  # malformed
         b'{"ietf-yang-patch:yang-patch": {"edit": {}}}',  # edit is a list
         patch(),  # no edit
-        patch({**merge, "operation": "insert"}),  # not supported
+        patch({**merge, "operation": "insert", "where": "before"}),  # before needs a point
+        patch({**merge, "operation": "insert", "where": "middle"}),
         patch({**merge, "operation": "frobnicate"}),
         patch({"edit-id": "1", "operation": "merge", "target": "/ip"}),  # merge needs a value
         patch({**merge, "operation": "delete"}),  # delete takes none

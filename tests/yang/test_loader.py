@@ -369,13 +369,14 @@ def test_rpcs_present_with_input_and_output(ios: Any) -> None:
 
 def test_rpc_nodes_do_not_join_the_data_tree(ios: Any) -> None:
     assert ios.schema.root.child(clark(RPC_NS, "copy")) is None
-    # the configuration roots: native, and ietf-event-notifications' configured-subscription containers (as on
-    # 17.12); the IETF modules add state roots (netconf-state, modules-state …)
+    # the configuration roots: native, ietf-event-notifications' configured-subscription containers and
+    # Cisco-IOS-XE-gnmi-cfg's gnmi-cfg-data (as on 17.12); the IETF modules add state roots (netconf-state …)
     en = "urn:ietf:params:xml:ns:yang:ietf-event-notifications"
     assert {t for t, c in ios.schema.root.data_children.items() if c.config} == {
         clark(NATIVE_NS, "native"),
         clark(en, "filters"),
         clark(en, "subscription-config"),
+        clark("http://cisco.com/ns/yang/Cisco-IOS-XE-gnmi-cfg", "gnmi-cfg-data"),
     }
 
 

@@ -59,6 +59,7 @@ MODULES = [
     ("Cisco-IOS-XE-ppp", "module", NS + "Cisco-IOS-XE-ppp", "ios-ppp", "2022-11-01", "1.1"),
     ("Cisco-IOS-XE-http", "module", NS + "Cisco-IOS-XE-http", "ios-http", "2022-11-01", "1.1"),
     ("Cisco-IOS-XE-ntp", "module", NS + "Cisco-IOS-XE-ntp", "ios-ntp", "2022-11-01", "1.1"),
+    ("Cisco-IOS-XE-gnmi-cfg", "module", NS + "Cisco-IOS-XE-gnmi-cfg", "gnmi-cfg", "2022-11-01", "1.1"),
     ("Cisco-IOS-XE-interfaces", "submodule", "Cisco-IOS-XE-native", "ios", "2023-07-01", "1.1"),
     ("Cisco-IOS-XE-ethernet", "module", NS + "Cisco-IOS-XE-ethernet", "ios-eth", "2023-07-01", "1.1"),
     ("Cisco-IOS-XE-types", "module", NS + "Cisco-IOS-XE-types", "ios-types", "2023-07-01", "1.1"),
@@ -103,6 +104,7 @@ MODULES = [
         "2018-12-03",
         None,
     ),
+    ("ietf-restconf-monitoring", "module", IETF + "ietf-restconf-monitoring", "rcmon", "2017-01-26", None),
     # ours: the device-private configuration (CLI-only commands), hidden from NETCONF
     ("iosxe-agent-private", "module", "urn:iosxe-agent:params:xml:ns:yang:private", "priv", "2026-12-07", "1.1"),
 ]

@@ -16,7 +16,15 @@ PASSWORD = "Bench-pass-1"
 
 
 def start_agent(state: Path, *extra: str) -> tuple[subprocess.Popen[str], int, int]:
-    """Run ``python -m iosxe_agent`` and return (process, NETCONF port, device SSH port)."""
+    """Run ``python -m iosxe_agent`` with the candidate datastore on; return (process, NETCONF port, SSH port)."""
+    proc, port, ssh_port = launch(state, *extra)
+    enable_candidate(ssh_port)
+    return proc, port, ssh_port
+
+
+def launch(state: Path, *extra: str) -> tuple[subprocess.Popen[str], int, int]:
+    """Run ``python -m iosxe_agent`` (from the current directory) and return as soon as it says it serves NETCONF:
+    (process, NETCONF port, device SSH port). A start-up benchmark times this call."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "iosxe_agent", "--state-dir", str(state), "--netconf-port", "0", "--ssh-port", "0",
          "--log-level", "WARNING", *extra],
@@ -31,7 +39,6 @@ def start_agent(state: Path, *extra: str) -> tuple[subprocess.Popen[str], int, i
             ssh_port = int(m.group(1))
         m = re.search(r"NETCONF on [0-9.]+:(\d+)", line)
         if m:
-            enable_candidate(ssh_port)
             return proc, int(m.group(1)), ssh_port
     raise SystemExit("agent did not start")
 
@@ -64,3 +71,18 @@ def enable_candidate(ssh_port: int, password: str = PASSWORD) -> None:
     worker.join()
     if failed:
         raise failed[0]
+
+
+#: How long a stopping process gets before it is killed (an agent saves nothing on SIGTERM: it is quick).
+STOP_TIMEOUT_S = 60
+
+
+def stop_process(proc: subprocess.Popen[str]) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within STOP_TIMEOUT_S; a process that already ended is left."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=STOP_TIMEOUT_S)

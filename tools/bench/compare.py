@@ -26,7 +26,7 @@ from pathlib import Path
 
 import asyncssh
 import netconfd_ref
-from agentproc import PASSWORD, start_agent
+from agentproc import PASSWORD, start_agent, stop_process
 from rawclient import RawNetconf
 from workloads import (
     GET_CONFIG,
@@ -45,7 +45,6 @@ from workloads import (
 
 REPO = Path(__file__).resolve().parents[2]
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
-STOP_TIMEOUT_S = 20
 
 
 @dataclass(frozen=True)
@@ -207,13 +206,7 @@ class Processes:
 
     def stop(self) -> None:
         for proc in self._procs:
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=STOP_TIMEOUT_S)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=STOP_TIMEOUT_S)
+            stop_process(proc)
         self._tmp.cleanup()
 
 

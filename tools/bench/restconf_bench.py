@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""RESTCONF beside NETCONF on one agent, in one run: prints medians and spread, never asserts.
+"""RESTCONF and gNMI beside NETCONF on one agent, in one run: prints medians and spread, never asserts.
 
 Measures on the bootstrap configuration, each client keeping its connection open (as automation does):
   * RESTCONF GET of ``Cisco-IOS-XE-native:native/ip/ssh`` (JSON and XML), ``requests`` over HTTPS keep-alive;
   * RESTCONF PATCH of one leaf (``ip ssh time-out``, JSON), a commit of running each time;
+  * gNMI Get of ``ip/ssh`` (JSON_IETF) and Set (update) of the same leaf, pygnmi over one plain-text channel;
   * NETCONF get-config of running filtered to ``ip/ssh``, and edit-config of the same leaf on running, with the
     minimal asyncssh client (rawclient.py: ncclient's 100 ms polling would hide the server's own cost).
 Usage: tools/bench/restconf_bench.py [--rounds N]
@@ -25,6 +26,7 @@ import asyncssh
 import requests
 from agentproc import PASSWORD, start_agent
 from netconf_bench import measure, measure_raw
+from pygnmi.client import gNMIclient
 from rawclient import RawNetconf
 
 NATIVE = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
@@ -39,14 +41,16 @@ def free_port() -> int:
 
 
 def configure_restconf(ssh_port: int) -> None:
-    """``ip http secure-server`` and ``restconf`` at the CLI, as an operator turns RESTCONF on."""
+    """``ip http secure-server``, ``restconf``, ``gnmi-yang`` and ``gnmi-yang server`` at the CLI, as an operator
+    turns RESTCONF and gNMI on."""
 
     async def run() -> None:
         async with asyncssh.connect(
             "127.0.0.1", ssh_port, username="admin", password=PASSWORD, known_hosts=None, client_keys=None
         ) as conn:
             proc = await conn.create_process(term_type="vt100")
-            for line in ("", "configure terminal", "ip http secure-server", "restconf", "end"):
+            lines = ("ip http secure-server", "restconf", "gnmi-yang", "gnmi-yang server")
+            for line in ("", "configure terminal", *lines, "end"):
                 if line:
                     proc.stdin.write(line + "\n")
                 await asyncio.wait_for(proc.stdout.readuntil("#"), 30)
@@ -55,11 +59,13 @@ def configure_restconf(ssh_port: int) -> None:
     asyncio.run(run())
 
 
-def watch(stream: IO[str], seen: threading.Event) -> None:
-    """Drain the agent's output (a full pipe would block it) and signal its ``RESTCONF on`` line."""
+def watch(stream: IO[str], restconf: threading.Event, gnmi: threading.Event) -> None:
+    """Drain the agent's output (a full pipe would block it) and signal its ``RESTCONF on`` / ``gNMI on`` lines."""
     for line in stream:
         if "RESTCONF on" in line:
-            seen.set()
+            restconf.set()
+        if "gNMI on" in line:
+            gnmi.set()
 
 
 async def netconf_suite(port: int, rounds: int) -> None:
@@ -100,24 +106,38 @@ def restconf_suite(port: int, cert: Path, rounds: int) -> None:
     measure("RESTCONF PATCH ip/ssh time-out (JSON)", rounds, patch)
 
 
+def gnmi_suite(port: int, rounds: int) -> None:
+    with gNMIclient(target=("127.0.0.1", port), username="admin", password=PASSWORD, insecure=True) as g:
+        g.get(path=[SSH], encoding="json_ietf")  # the first call pays the login check; later ones hit the memo
+        measure("gNMI Get ip/ssh (JSON_IETF)", rounds, lambda: g.get(path=[SSH], encoding="json_ietf"))
+        counter = iter(range(10**9))
+
+        def set_leaf() -> None:
+            g.set(update=[(f"{SSH}/time-out", next(counter) % 120 + 1)], encoding="json_ietf")
+
+        measure("gNMI Set ip/ssh time-out (update)", rounds, set_leaf)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rounds", type=int, default=50)
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         state = Path(tmp) / "state"
-        port = free_port()
-        proc, netconf_port, ssh_port = start_agent(state, "--restconf-port", str(port), "--log-level", "INFO")
+        port, gnmi_port = free_port(), free_port()
+        ports = ("--restconf-port", str(port), "--gnmi-port", str(gnmi_port))
+        proc, netconf_port, ssh_port = start_agent(state, *ports, "--log-level", "INFO")
         assert proc.stdout is not None
-        seen = threading.Event()
-        threading.Thread(target=watch, args=(proc.stdout, seen), daemon=True).start()
+        restconf, gnmi = threading.Event(), threading.Event()
+        threading.Thread(target=watch, args=(proc.stdout, restconf, gnmi), daemon=True).start()
         try:
             configure_restconf(ssh_port)
-            if not seen.wait(60):
-                raise SystemExit("RESTCONF did not start")
+            if not restconf.wait(60) or not gnmi.wait(60):
+                raise SystemExit("RESTCONF or gNMI did not start")
             cert = next((state / "restconf").glob("TP-self-signed-*.crt"))
             t0 = time.perf_counter()
             restconf_suite(port, cert, args.rounds)
+            gnmi_suite(gnmi_port, args.rounds)
             asyncio.run(netconf_suite(netconf_port, args.rounds))
             print(f"(whole run {time.perf_counter() - t0:.1f} s)")
         finally:

@@ -232,17 +232,21 @@ class QuietMode:
 
 
 class QuietLogin:
-    """The NETCONF port's authenticator behind quiet mode: refused while quiet, failures counted and delayed."""
+    """A login port's authenticator (NETCONF's, RESTCONF's) behind quiet mode: refused while quiet, failures
+    counted and delayed. ``face`` names the port on the operator-log line of a refusal."""
 
-    def __init__(self, inner: Authenticator, quiet: QuietMode, local_port: Callable[[], int]) -> None:
+    def __init__(
+        self, inner: Authenticator, quiet: QuietMode, local_port: Callable[[], int], face: str = "NETCONF"
+    ) -> None:
         self._inner = inner
         self._quiet = quiet
         self._local_port = local_port
+        self._face = face
 
     async def authenticate(self, user: str, password: str, peer: str | None) -> bool:
         """``inner``'s answer, unless quiet mode refuses every login."""
         if self._quiet.refuses():
-            log.info("NETCONF login of %r from %s refused: login quiet mode", user, peer)
+            log.info("%s login of %r from %s refused: login quiet mode", self._face, user, peer)
             return False
         attempt = Attempt(user, peer or "", self._local_port())
         if await self._inner.authenticate(user, password, peer):

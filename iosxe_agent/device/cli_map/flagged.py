@@ -11,7 +11,8 @@ round-trips through ``show running-config`` is the one stored.
 
 Only the list changes, and it sits beside the leaves the edit wrote (the datastore's diff compares that parent
 whole). The holders are found from the table, once; no list is ever created here (with no typed list the leaves
-alone are already the parser's form).
+alone are already the parser's form). Every stored tree is already in that form, so after an edit only the holders
+the edit's :class:`~iosxe_agent.data.touched.Touched` reaches are looked at (``None``: all of them).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from iosxe_agent.data.touched import Touched
 from iosxe_agent.device.cli_map.syntax import Arg, flagged_list, flagged_order, ns_of, walk
 from iosxe_agent.device.cli_map.table import COMMANDS, CONFIG
 from iosxe_agent.device.names import NATIVE_NS
@@ -56,12 +58,27 @@ def _holders() -> tuple[_Holder, ...]:
 _HOLDERS = _holders()
 
 
-def reconcile_flagged_lists(tree: etree._Element) -> None:
-    """Rewrite, in place, each typed list of a flagged argument into the parser's form for its printed words."""
+def reconcile_flagged_lists(tree: etree._Element, touched: Touched | None = None) -> None:
+    """Rewrite, in place, each typed list of a flagged argument into the parser's form for its printed words;
+    only the holders ``touched`` reaches (None: every one)."""
     found: dict[tuple[str, ...], list[etree._Element]] = {(): [tree]}
     for holder in _HOLDERS:
-        for parent in _elements(found, holder.path):
-            _reconcile(parent, holder)
+        if touched is None or _reaches(touched, holder.path):
+            for parent in _elements(found, holder.path):
+                _reconcile(parent, holder)
+
+
+def _reaches(touched: Touched, path: tuple[str, ...]) -> bool:
+    """Whether the edit may have changed a child of a container at ``path``: the trie reaches it, or a node on the
+    way whose children of the next step's kind all count as changed."""
+    nodes = [touched]
+    for tag in path:
+        if any(node.whole and tag in node.tags for node in nodes):
+            return True
+        nodes = [sub for node in nodes for ident, sub in node.children.items() if ident[0] == tag]
+        if not nodes:
+            return False
+    return True
 
 
 def _elements(found: dict[tuple[str, ...], list[etree._Element]], path: tuple[str, ...]) -> list[etree._Element]:

@@ -42,6 +42,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -197,8 +198,9 @@ def format_error(prompt: str, line: str, error: CliError) -> list[str]:
 
 
 # -- tokens and the matcher -----------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
+    """A word of a line, its lower case form and where it is (a tuple: a line of a file makes several)."""
+
     text: str
     low: str
     start: int
@@ -216,7 +218,7 @@ _SHOW_HEADER = re.compile(r"\s*(Building configuration\.\.\.|Current configurati
 
 
 def _tokenize(line: str) -> list[_Token]:
-    return [_Token(m.group(), m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(line)]
+    return [_Token(w, w.lower(), m.start(), m.end()) for m in _WORD.finditer(line) for w in (m.group(),)]
 
 
 # An action: ("kw", Kw) or ("arg", Arg, value). Ranks, one per token: 0 exact keyword, 1 abbreviated keyword,
@@ -247,6 +249,13 @@ class _Matcher:
         # tokens where a keyword, or an argument, was expected after keywords only (what makes a word unknown)
         self.keyword_heads: set[int] = set()
         self.argument_heads: set[int] = set()
+        # per token: the Word arguments it was read as (all accepted it), or None once anything else looked at it
+        self.words_read: list[list[Word] | None] = [[] for _ in tokens]
+
+    def looked(self, i: int) -> None:
+        """Token ``i`` (and those after it) decided the match by more than being a free word: see :class:`_Shape`."""
+        for j in range(i, self.n):
+            self.words_read[j] = None
 
     def fail_at(self, column: int) -> None:
         self.fail = max(self.fail, column)
@@ -274,7 +283,8 @@ class _Matcher:
             return None
         tok = self.tokens[i]
         w = word.lower()
-        if all(r <= 1 for r in pre):
+        self.words_read[i] = None
+        if not pre or max(pre) <= 1:
             self.keyword_heads.add(i)
         if tok.low == w:
             self._note(i, w, True, pre)
@@ -282,7 +292,8 @@ class _Matcher:
         if not hidden and w.startswith(tok.low):
             self._note(i, w, False, pre)
             return 1
-        self.fail_at(tok.start + words.common_prefix(tok.low, w))
+        if tok.end > self.fail:  # (the shared prefix is never longer than the token)
+            self.fail_at(tok.start + words.common_prefix(tok.low, w))
         return None
 
     def match(self, node: Node, i: int, pre: tuple[int, ...]) -> Iterator[_Match]:
@@ -294,7 +305,7 @@ class _Matcher:
                 yield i + 1, (("kw", node),), (rank,)
         elif isinstance(node, Arg):
             for j, value, ranks in self._arg(node, i, pre):
-                yield j, (("arg", node, value),), ranks
+                yield j, (("arg", node, value, i),), ranks
         elif isinstance(node, Seq):
             yield from self._seq(node.items, 0, i, pre)
         elif isinstance(node, Opt):
@@ -337,11 +348,23 @@ class _Matcher:
         if i >= self.n:
             self.ran_out = True
             return
-        if all(r <= 1 for r in pre):
+        if not pre or max(pre) <= 1:
             self.argument_heads.add(i)
         tok = self.tokens[i]
         if not isinstance(kind, Choice):
             self._note(i, None, False, pre)
+        if isinstance(kind, Word) and not arg.leaflist:
+            word = kind.convert(tok.text)
+            read = self.words_read[i]
+            if word is None:
+                self.words_read[i] = None
+                self.fail_at(tok.start)
+                return
+            if read is not None:
+                read.append(kind)
+            yield i + 1, word, (3,)
+            return
+        self.looked(i)
         if isinstance(kind, Choice):
             if arg.leaflist:
                 yield from self._choices(kind, i, pre)
@@ -483,7 +506,8 @@ def _candidates(m: _Matcher, index: _Index, i: int, pre: tuple[int, ...]) -> lis
         return []
     tok = m.tokens[i]
     m.fail_at(tok.start)
-    if all(r <= 1 for r in pre):
+    m.words_read[i] = None
+    if not pre or max(pre) <= 1:
         m.keyword_heads.add(i)
     found: list[Command] = []
     for word, modelled in index.words.get(tok.low[0], ()):
@@ -496,9 +520,92 @@ def _candidates(m: _Matcher, index: _Index, i: int, pre: tuple[int, ...]) -> lis
     return found
 
 
+#: Matches remembered by :func:`_match_level` (all forgotten when full), of lines of at most ``_MEMO_LINE`` characters.
+_MEMO_MAX = 1024
+_MEMO_LINE = 256
+_memo: dict[tuple[str, str, str], _Parse | CliError] = {}
+
+
 def _match_level(line: str, tokens: list[_Token], level: ModeContext) -> _Parse | CliError:
+    """How ``line`` (``tokens`` are its words) reads in mode ``level``: the best parse, or IOS's error.
+
+    Remembered: the match depends on nothing else, and the same lines come back all the time (the fixed lines of
+    every rendering the printable check parses back, a pasted configuration typed again). Both are immutable."""
     context = level.path[-1].tag.rpartition("}")[2] if level.path else ""
-    index = _index(level.name, context)
+    key = (line, level.name, context)
+    found = _memo.get(key)
+    if found is None:
+        found = _match_mode(line, tokens, level.name, context)
+        if len(line) <= _MEMO_LINE:
+            if len(_memo) >= _MEMO_MAX:
+                _memo.clear()  # (one step: safe for agents that parse in several threads of one process)
+            _memo[key] = found
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """A successful match with its free words abstracted: ``fixed`` holds the text of every token the match read
+    as more than a free word (a keyword, a number, an interface ...), None at a token only ever read as a
+    :class:`~.syntax.Word` argument (``words``: by which), and every such reading accepted it.
+
+    Why: the matcher looks at such a token only through ``Word.convert``; a line that differs from the matched
+    one only there, each difference accepted by the same words, is therefore matched by the same steps to the same
+    parse, with the new words as values. 10,000 ``username NAME privilege 1 secret 9 HASH`` lines read back by the
+    printable check cost one match and 9,999 look-ups."""
+
+    fixed: tuple[str | None, ...]
+    words: tuple[tuple[int, tuple[Word, ...]], ...]
+    parse: _Parse
+
+    def replay(self, tokens: list[_Token]) -> _Parse | None:
+        """The parse of ``tokens`` if they have this shape, else None."""
+        if any(f is not None and f != t.text for f, t in zip(self.fixed, tokens, strict=True)):
+            return None
+        if any(kind.convert(tokens[i].text) is None for i, kinds in self.words for kind in kinds):
+            return None
+        acts = tuple(
+            (act[0], act[1], act[1].type.convert(tokens[act[3]].text), act[3])
+            if act[0] == "arg" and self.fixed[act[3]] is None
+            else act
+            for act in self.parse.acts
+        )
+        return dataclasses.replace(self.parse, acts=acts)
+
+
+#: Shapes remembered, by (mode, context, token count, first word); at most this many keys (all forgotten when
+#: full), a few shapes each.
+_SHAPES_MAX = 256
+_SHAPES_PER_KEY = 4
+_shapes: dict[tuple[str, str, int, str], list[_Shape]] = {}
+
+
+def _match_mode(line: str, tokens: list[_Token], mode: str, context: str) -> _Parse | CliError:
+    """Match ``line`` against the commands of ``mode`` under a context element named ``context``, through the
+    shapes of earlier matches (see :class:`_Shape`)."""
+    if not tokens:
+        return _match_words(line, tokens, mode, context)[0]
+    key = (mode, context, len(tokens), tokens[0].text)
+    known = _shapes.get(key, [])
+    for shape in known:
+        found = shape.replay(tokens)
+        if found is not None:
+            return found
+    outcome, words_read = _match_words(line, tokens, mode, context)
+    if isinstance(outcome, _Parse) and any(w is not None for w in words_read):
+        fixed = tuple(None if w is not None else t.text for w, t in zip(words_read, tokens, strict=True))
+        shape = _Shape(fixed, tuple((i, tuple(w)) for i, w in enumerate(words_read) if w is not None), outcome)
+        if len(_shapes) >= _SHAPES_MAX:
+            _shapes.clear()
+        _shapes[key] = [shape, *known[: _SHAPES_PER_KEY - 1]]
+    return outcome
+
+
+def _match_words(
+    line: str, tokens: list[_Token], mode: str, context: str
+) -> tuple[_Parse | CliError, list[list[Word] | None]]:
+    """:func:`_match_mode` without shapes, and how the matcher read each token (``_Matcher.words_read``)."""
+    index = _index(mode, context)
     m = _Matcher(line, tokens)
     complete: list[_Parse] = []
     for cmd in _candidates(m, index, 0, ()):
@@ -519,13 +626,13 @@ def _match_level(line: str, tokens: list[_Token], level: ModeContext) -> _Parse 
                     m.fail_at(tokens[j].start)
     complete = [p for p in complete if m.clear(p.ranks)]
     if complete:
-        return min(complete, key=lambda p: p.ranks)
+        return min(complete, key=lambda p: p.ranks), m.words_read
     where = m.ambiguous()
     if where is not None:
-        return CliError("ambiguous", tokens[where].start)
+        return CliError("ambiguous", tokens[where].start), m.words_read
     if m.ran_out:
-        return CliError("incomplete", len(line.rstrip()))
-    return CliError("invalid", m.fail, unknown=m.unknown())
+        return CliError("incomplete", len(line.rstrip())), m.words_read
+    return CliError("invalid", m.fail, unknown=m.unknown()), m.words_read
 
 
 def _progress(error: CliError) -> float:
@@ -542,8 +649,16 @@ _DATA_MODES = {
 }
 
 
+#: (command id, data path) -> its steps below the anchor; as many entries as the table has paths.
+_RELS: dict[tuple[str, str], tuple[Step, ...]] = {}
+
+
 def _rel(cmd: Command, path: str) -> tuple[Step, ...]:
-    return tuple(Step(tag) for tag in cmd.path(path))
+    key = (cmd.id, path)
+    found = _RELS.get(key)
+    if found is None:
+        found = _RELS[key] = tuple(Step(tag) for tag in cmd.path(path))
+    return found
 
 
 def _anchor(cmd: Command, values: dict[str, object]) -> tuple[Step, ...]:

@@ -20,6 +20,7 @@ import itertools
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import cache
 from typing import NamedTuple
 
 from lxml import etree
@@ -27,6 +28,7 @@ from lxml import etree
 from iosxe_agent.data.tags import tag_of
 from iosxe_agent.device.cli_map.keys import crypto_key_lines
 from iosxe_agent.device.cli_map.syntax import (
+    BESIDE_NATIVE,
     INTERFACE_TYPES,
     Alt,
     Arg,
@@ -364,18 +366,55 @@ def _native(tree: etree._Element | None) -> etree._Element | None:
     return _child(tree, NATIVE_TAG)
 
 
-def _events(native: etree._Element, version: str, sources: list[etree._Element] | None) -> list[Event]:
-    """The modelled lines from ``version`` to ``end`` and the slots between them: the ``!`` lines of the plan count
-    from the item before them (``hostname!1``), the others are placed by the commands."""
-    out: list[Event] = [f"version {version}", Slot("", FIRST)]
-    before, bangs = "version", 0
+class _PlanItem(NamedTuple):
+    """A command of :data:`~.table.RENDER_PLAN`, with what the walk needs to know before looking at the data:
+    ``head`` is the tag its anchor starts with when an absent element of that tag leaves it nothing to print but
+    its slot (no fixed or default line), else None; ``beside``: the anchor starts beside ``native``."""
+
+    cmd: Command
+    head: str | None
+    beside: bool
+
+
+@cache
+def _plan() -> tuple[_PlanItem | str, ...]:
+    """:data:`~.table.RENDER_PLAN` resolved once (``!`` items stay strings)."""
+    out: list[_PlanItem | str] = []
     for item in RENDER_PLAN:
         if item == "!":
+            out.append(item)
+            continue
+        cmd = BY_ID[item]
+        plain = not (cmd.fixed or cmd.noop or cmd.parse_only or cmd.contexts) and cmd.default_line is None
+        head = cmd.anchor_steps[0].tag if cmd.anchor_steps and plain else None
+        out.append(_PlanItem(cmd, head, bool(cmd.anchor_steps) and cmd.anchor_steps[0].tag in BESIDE_NATIVE))
+    return tuple(out)
+
+
+def _events(native: etree._Element, version: str, sources: list[etree._Element] | None) -> list[Event]:
+    """The modelled lines from ``version`` to ``end`` and the slots between them: the ``!`` lines of the plan count
+    from the item before them (``hostname!1``), the others are placed by the commands.
+
+    A command whose anchor starts at a tag the context does not hold only leaves its slot, without a walk: an
+    excerpt of a one-leaf change holds a handful of the plan's 200 commands."""
+    out: list[Event] = [f"version {version}", Slot("", FIRST)]
+    before, bangs = "version", 0
+    root = native.getparent()
+    present = {child.tag for child in native}
+    beside = set() if root is None else {child.tag for child in root}
+    for item in _plan():
+        if isinstance(item, str):
             bangs += 1
             out += ["!", Slot("", f"{before}!{bangs}")]
+            continue
+        before, bangs = item.cmd.id, 0
+        ctx = root if item.beside else native  # a container beside native: from the datastore root
+        if ctx is None:
+            continue
+        if item.head is not None and item.head not in (beside if item.beside else present):
+            out.append(Slot("", item.cmd.id))
         else:
-            before, bangs = item, 0
-            _command(BY_ID[item], native, "", out, sources)
+            _command(item.cmd, ctx, "", out, sources)
     out += [Slot("", LAST), "end"]
     return out
 

@@ -25,6 +25,7 @@ from iosxe_agent.device.names import (
     CRYPTO_NS,
     DIAGNOSTICS_NS,
     ETHERNET_NS,
+    GNMI_CFG_NS,
     HTTP_NS,
     NATIVE_NS,
     NTP_NS,
@@ -38,6 +39,10 @@ PREFIXES = {"ios": NATIVE_NS, "aaa": AAA_NS, "snmp": SNMP_NS, "crypto": CRYPTO_N
 PREFIXES.update({"plt": PLATFORM_NS, "ch": CALL_HOME_NS, "diag": DIAGNOSTICS_NS, "ppp": PPP_NS})
 PREFIXES.update({"http": HTTP_NS, "ntp": NTP_NS})
 PREFIXES.update({"eth": ETHERNET_NS})
+PREFIXES.update({"gnmi": GNMI_CFG_NS})
+#: Top-level containers of the datastore that commands address beside ``native`` rather than inside it (a path
+#: whose first step is one of these starts at the datastore root): Cisco-IOS-XE-gnmi-cfg's ``gnmi-yang`` home.
+BESIDE_NATIVE = frozenset({f"{{{GNMI_CFG_NS}}}gnmi-cfg-data"})
 
 
 # -- paths ----------------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from iosxe_agent.device import ssh_algorithms
-from iosxe_agent.device.cli_map import archive_table, interface_table, mgmt_table, system_table
+from iosxe_agent.device.cli_map import archive_table, gnmi_table, interface_table, mgmt_table, system_table
 from iosxe_agent.device.cli_map.syntax import (
     Alt,
     Arg,
@@ -1145,7 +1145,7 @@ EXIT = Command("exit", CONFIG, seq("exit"), no="none", noop=True)
 END = Command("end", CONFIG, seq("end"), no="none", noop=True)
 
 # -- the areas declared in modules of their own -----------------------------------------------------------------------
-for _area in (interface_table, system_table, mgmt_table, archive_table):
+for _area in (interface_table, system_table, mgmt_table, archive_table, gnmi_table):
     COMMANDS.extend(_area.COMMANDS)
     MODES.update({m.name: m for m in _area.MODES})
     PRESENCE |= _area.PRESENCE
@@ -1287,6 +1287,7 @@ RENDER_PLAN: tuple[str, ...] = (
     "ntp-source",
     "ntp-server",
     "!",
+    *gnmi_table.PLAN,
     "netconf-yang",
     "netconf-yang-candidate",
     "restconf",

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from iosxe_agent.data.tags import tag_of
-from iosxe_agent.device.cli_map.syntax import Step, ns_of
+from iosxe_agent.device.cli_map.syntax import BESIDE_NATIVE, Step, ns_of
 from iosxe_agent.device.names import NATIVE_NS
 
 NC_NS = "urn:ietf:params:xml:ns:netconf:base:1.0"
@@ -62,15 +62,29 @@ def _identity(el: etree._Element, step: Step) -> object:
 
 
 def _wanted(step: Step) -> object:
-    if step.keys:
-        return tuple(v for _, v in step.keys)
+    keys = step.keys
+    if keys:
+        return (keys[0][1],) if len(keys) == 1 else tuple([v for _, v in keys])
     if step.value is not None:
         return step.value
     return ()
 
 
+#: Clark tag -> its namespace, for the few hundred tags of the table (a new element names its namespace only
+#: when its parent's differs).
+_NS: dict[str, str] = {}
+
+
+def _ns(tag: str) -> str:
+    found = _NS.get(tag)
+    if found is None:
+        found = _NS[tag] = ns_of(tag)
+    return found
+
+
 class DataTree:
-    """A ``<config>`` tree addressed by :class:`Step` paths below ``native``."""
+    """A ``<config>`` tree addressed by :class:`Step` paths below ``native`` (or, for a container of
+    :data:`~.syntax.BESIDE_NATIVE`, from the root)."""
 
     def __init__(self, root: etree._Element | None, *, edit: bool = False) -> None:
         self.root = root if root is not None else new_edit()
@@ -78,15 +92,27 @@ class DataTree:
         # (id(parent), tag) -> (parent kept alive so the id stays valid, identity -> child)
         self._index: dict[tuple[int, str], tuple[etree._Element, dict[object, etree._Element]]] = {}
         self._tags: dict[int, list[str]] = {}  # id(parent) -> tags indexed under it
+        self._native: etree._Element | None = None  # found once: every operation starts there
 
     # -- lookup -----------------------------------------------------------------------------------------------------
     def native(self, create: bool = False) -> etree._Element | None:
+        if self._native is not None:
+            return self._native
         if self.root.tag == NATIVE_TAG:
-            return self.root
-        el = next(self.root.iterchildren(NATIVE_TAG), None)
+            el: etree._Element | None = self.root
+        else:
+            el = next(self.root.iterchildren(NATIVE_TAG), None)
         if el is None and create:
             el = etree.SubElement(self.root, NATIVE_TAG, nsmap={None: NATIVE_NS})
+        self._native = el
         return el
+
+    def base(self, steps: tuple[Step, ...], create: bool = False) -> etree._Element | None:
+        """Where ``steps`` start: ``native``, or the datastore root for a container beside it (a bare ``native``
+        tree has none)."""
+        if steps and steps[0].tag in BESIDE_NATIVE:
+            return None if self.root.tag == NATIVE_TAG else self.root
+        return self.native(create)
 
     def _children(self, parent: etree._Element, step: Step) -> dict[object, etree._Element]:
         key = (id(parent), step.tag)
@@ -101,10 +127,11 @@ class DataTree:
         return hit[1]
 
     def child(self, parent: etree._Element, step: Step) -> etree._Element | None:
-        return self._children(parent, step).get(_wanted(step))
+        hit = self._index.get((id(parent), step.tag))
+        return (self._children(parent, step) if hit is None else hit[1]).get(_wanted(step))
 
     def find(self, steps: tuple[Step, ...]) -> etree._Element | None:
-        el = self.native()
+        el = self.base(steps)
         for step in steps:
             if el is None:
                 return None
@@ -126,8 +153,8 @@ class DataTree:
 
     # -- changes ----------------------------------------------------------------------------------------------------
     def _create(self, parent: etree._Element, step: Step) -> etree._Element:
-        ns = ns_of(step.tag)
-        nsmap = {None: ns} if ns != ns_of(tag_of(parent)) else None
+        ns = _ns(step.tag)
+        nsmap = {None: ns} if ns != _ns(tag_of(parent)) else None
         el = etree.SubElement(parent, step.tag, nsmap=nsmap)
         for key_tag, value in step.keys:
             etree.SubElement(el, key_tag).text = value
@@ -169,9 +196,10 @@ class DataTree:
                 if parent is not None:
                     self._delete(parent, el, steps[-1])
             return
-        native = self.native(create=True)
-        assert native is not None
-        el = native
+        base = self.base(op.steps, create=True)
+        if base is None:
+            return
+        el = base
         for step in op.steps:
             nxt = self.child(el, step)
             el = nxt if nxt is not None else self._create(el, step)
@@ -181,7 +209,7 @@ class DataTree:
             el.text = op.value
 
     def _apply_edit(self, op: EditOp) -> None:
-        parent = self.native(create=True)
+        parent = self.base(op.steps, create=True)
         assert parent is not None
         in_replace = False
         el: etree._Element | None = None

@@ -22,6 +22,7 @@ from iosxe_agent.device.views.banner_view import Banners, read_banners
 from iosxe_agent.device.views.clock_view import ClockZone, read_clock
 from iosxe_agent.device.views.dns_view import DnsView, HostEntry, read_dns
 from iosxe_agent.device.views.file_view import FilePrompt, FileView, read_file_prompt
+from iosxe_agent.device.views.gnmi_view import GnmiView, read_gnmi
 from iosxe_agent.device.views.identity_view import Identity, read_identity
 from iosxe_agent.device.views.interface_view import InterfaceConfig, InterfacesView, read_interfaces
 from iosxe_agent.device.views.logging_view import LoggingView, SyslogHost, read_logging
@@ -40,6 +41,7 @@ banners = per_tree(read_banners)
 clock = per_tree(read_clock)
 dns = per_tree(read_dns)
 files = per_tree(read_file_prompt)
+gnmi = per_tree(read_gnmi)
 identity = per_tree(read_identity)
 interfaces = per_tree(read_interfaces)
 logging = per_tree(read_logging)
@@ -60,6 +62,7 @@ __all__ = [
     "DnsView",
     "FilePrompt",
     "FileView",
+    "GnmiView",
     "HostEntry",
     "Identity",
     "InterfaceConfig",
@@ -84,6 +87,7 @@ __all__ = [
     "clock",
     "dns",
     "files",
+    "gnmi",
     "identity",
     "interfaces",
     "logging",

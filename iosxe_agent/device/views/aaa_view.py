@@ -106,17 +106,46 @@ class AaaView:
 
 
 # -- reading ---------------------------------------------------------------------------------------------------
+_NAME, _PRIVILEGE, _SECRET, _PASSWORD = n("name"), n("privilege"), n("secret"), n("password")
+_ENCRYPTION = n("encryption")
+
+
 def _local_user(entry: etree._Element) -> LocalUser:
-    stored = entry.findtext(n("name")) or ""
-    privilege = int(entry.findtext(n("privilege")) or "1")
-    secret = entry.find(n("secret"))
-    password = entry.find(n("password"))
+    """One ``username`` entry, its children read in one pass (the first of each kind, as ``findtext`` reads): a
+    device may hold 100,000 users, and a path search per leaf cost seconds to read them all on the first login
+    after each commit."""
+    name = privilege = None
+    secret = password = None
+    for child in entry:
+        tag = child.tag
+        if tag == _NAME:
+            name = child.text or "" if name is None else name
+        elif tag == _PRIVILEGE:
+            privilege = child.text or "" if privilege is None else privilege
+        elif tag == _SECRET:
+            secret = child if secret is None else secret
+        elif tag == _PASSWORD:
+            password = child if password is None else password
+    stored, level = name or "", int(privilege or "1")
     if secret is not None:
-        return LocalUser(stored, privilege, secret.findtext(n("encryption")), secret.findtext(n("secret")))
+        return LocalUser(stored, level, *_kind_and_value(secret))
     if password is not None:
-        encryption = password.findtext(n("encryption")) or "0"
-        return LocalUser(stored, privilege, encryption, password.findtext(n("password")))
-    return LocalUser(stored, privilege, None, None)
+        kind, value = _kind_and_value(password)
+        return LocalUser(stored, level, kind or "0", value)
+    return LocalUser(stored, level, None, None)
+
+
+def _kind_and_value(holder: etree._Element) -> tuple[str | None, str | None]:
+    """``findtext`` of the ``encryption`` leaf and of the value leaf (which has the holder's tag), in one pass."""
+    kind = value = None
+    value_tag = holder.tag
+    for child in holder:
+        tag = child.tag
+        if tag == _ENCRYPTION:
+            kind = child.text or "" if kind is None else kind
+        elif tag == value_tag:
+            value = child.text or "" if value is None else value
+    return kind, value
 
 
 def _enable_secret(native: etree._Element) -> tuple[str, str] | None:

@@ -28,6 +28,8 @@ class RestconfView:
 
     restconf: bool = False
     secure_server: bool = False
+    #: ``ip http server``: plain HTTP (never RESTCONF's; the web server runs for it all the same)
+    http_server: bool = False
     #: ``ip http authentication local``: the local user database only (else the AAA login list)
     local_authentication: bool = False
 
@@ -44,9 +46,11 @@ def read_restconf(tree: etree._Element) -> RestconfView:
         return RestconfView()
     http = native.find(f"{n('ip')}/{_h('http')}")
     secure = http.findtext(_h("secure-server")) if http is not None else None
+    plain = http.findtext(_h("server")) if http is not None else None
     local = http.find(f"{_h('authentication')}/{_h('local')}") if http is not None else None
     return RestconfView(
         restconf=native.find(p("restconf")) is not None,
         secure_server=(secure or "").strip() == "true",
+        http_server=(plain or "").strip() == "true",
         local_authentication=local is not None,
     )

@@ -60,14 +60,12 @@ async def commit(ctx: RpcContext, op: etree._Element) -> Reply:
     confirmed = child(op, "confirmed") is not None
     stores = ctx.services.stores
     try:
-        await stores.durably(
-            lambda: stores.commit(
-                origin(ctx),
-                confirmed=confirmed,
-                confirm_timeout=_timeout(op) if confirmed else DEFAULT_TIMEOUT_S,
-                persist=_text(op, "persist") if confirmed else None,
-                persist_id=_text(op, "persist-id"),
-            )
+        await stores.commit(
+            origin(ctx),
+            confirmed=confirmed,
+            confirm_timeout=_timeout(op) if confirmed else DEFAULT_TIMEOUT_S,
+            persist=_text(op, "persist") if confirmed else None,
+            persist_id=_text(op, "persist-id"),
         )
     except StoreError as exc:
         raise fault_from(exc.errors) from exc
@@ -80,7 +78,7 @@ async def cancel_commit(ctx: RpcContext, op: etree._Element) -> Reply:
     only_known(op, {qn(NC_NS, "persist-id")}, "cancel-commit")
     stores = ctx.services.stores
     try:
-        await stores.durably(lambda: stores.cancel_commit(origin(ctx), _text(op, "persist-id")))
+        await stores.cancel_commit(origin(ctx), _text(op, "persist-id"))
     except StoreError as exc:
         raise fault_from(exc.errors) from exc
     return None

@@ -58,16 +58,14 @@ async def edit_config(ctx: RpcContext, op: etree._Element) -> Reply:
     config = _untagged(ctx, _config_element(op), edit=True)
     stores = ctx.services.stores
     try:
-        partial = await stores.durably(
-            lambda: stores.edit(
-                target,
-                config,
-                origin(ctx),
-                default_operation=default_op,
-                test_option=test_option,
-                error_option=error_option,
-                visible_only=True,
-            )
+        partial = await stores.edit(
+            target,
+            config,
+            origin(ctx),
+            default_operation=default_op,
+            test_option=test_option,
+            error_option=error_option,
+            visible_only=True,
         )
     except StoreError as exc:
         raise fault_from(exc.errors) from exc
@@ -99,7 +97,7 @@ async def copy_config(ctx: RpcContext, op: etree._Element) -> Reply:
             tree = stores.tree(source)  # a whole datastore, hidden part included
         if isinstance(source, str) and source != RUNNING:
             stores.parse_config(tree)  # a stored candidate/startup may not be valid; never copy an invalid one
-        await stores.durably(lambda: stores.replace(target, tree, origin(ctx)))
+        await stores.replace(target, tree, origin(ctx))
     except StoreError as exc:
         raise fault_from(exc.errors) from exc
     return None
@@ -112,7 +110,7 @@ async def delete_config(ctx: RpcContext, op: etree._Element) -> Reply:
     if target != STARTUP:
         raise protocol_error(ErrorTag.OPERATION_FAILED, f"the {target} datastore cannot be deleted", element="target")
     try:
-        ctx.services.stores.delete_startup(origin(ctx))
+        await ctx.services.stores.delete_startup(origin(ctx))
     except StoreError as exc:
         raise fault_from(exc.errors) from exc
     return None

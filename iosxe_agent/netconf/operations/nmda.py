@@ -216,15 +216,13 @@ async def edit_data(ctx: RpcContext, op: etree._Element) -> Reply:
         raise fault_from(tagged)
     try:
         stores = ctx.services.stores
-        partial = await stores.durably(
-            lambda: stores.edit(
-                ds,
-                config,
-                origin(ctx),
-                default_operation=default_op,
-                error_option="rollback-on-error",
-                visible_only=True,
-            )
+        partial = await stores.edit(
+            ds,
+            config,
+            origin(ctx),
+            default_operation=default_op,
+            error_option="rollback-on-error",
+            visible_only=True,
         )
     except StoreError as exc:
         raise fault_from(exc.errors) from exc

@@ -86,20 +86,20 @@ def _stores(trees: Any) -> Stores:
     return stores
 
 
-def _typed(stores: Stores, line: str) -> None:
+async def _typed(stores: Stores, line: str) -> None:
     edit, errors = parse_config_text(line + "\n", stores.running)
     assert not errors and edit is not None
-    stores.edit(RUNNING, edit, SYSTEM)
+    await stores.edit(RUNNING, edit, SYSTEM)
 
 
-def _netconf(stores: Stores, leaf: str, operation: str) -> None:
+async def _netconf(stores: Stores, leaf: str, operation: str) -> None:
     """What a NETCONF client can do: change one of Cisco's leaves (it cannot see the typed list)."""
     body = f'<{leaf} xmlns:nc="{NC}" nc:operation="{operation}"/>'
     config = etree.fromstring(
         f'<config xmlns="{NC}"><native xmlns="{IOS}"><ip><ssh><server><algorithm><encryption>{body}'
         "</encryption></algorithm></server></ssh></ip></native></config>"
     )
-    stores.edit(RUNNING, config, SYSTEM, visible_only=True)
+    await stores.edit(RUNNING, config, SYSTEM, visible_only=True)
 
 
 @pytest.mark.parametrize(
@@ -111,12 +111,12 @@ def _netconf(stores: Stores, leaf: str, operation: str) -> None:
         ("aes128-cbc", "aes128-ctr", "create", "aes128-cbc aes128-ctr", 1, 2),
     ],
 )
-def test_a_netconf_change_of_the_leaves_ends_as_the_parser_stores_the_printed_line(
+async def test_a_netconf_change_of_the_leaves_ends_as_the_parser_stores_the_printed_line(
     trees: Any, typed: str, leaf: str, operation: str, line: str, leaves: int, stored: int
 ) -> None:
     stores = _stores(trees)
-    _typed(stores, f"ip ssh server algorithm encryption {typed}")
-    _netconf(stores, leaf, operation)
+    await _typed(stores, f"ip ssh server algorithm encryption {typed}")
+    await _netconf(stores, leaf, operation)
     text = render_running_config(stores.running)
     assert f"ip ssh server algorithm encryption {line}\n" in text
     assert trees.canonical(_parsed(trees, stores.running)) == trees.canonical(stores.running)

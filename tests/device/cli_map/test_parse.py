@@ -620,6 +620,23 @@ CASES: list[tuple[list[str], str]] = [
         f'<netconf-yang xmlns="{PRIV}"/>',
     ),
     (["restconf", "no restconf"], ""),
+    (  # beside native (Cisco-IOS-XE-gnmi-cfg): tests/device/cli_map/test_gnmi_table.py checks the tree and text
+        [
+            "gnmi-yang",
+            "gnmi-yang server",
+            "gnmi-yang port 50000",
+            "gnmi-yang secure-trustpoint tp1",
+            "gnmi-yang secure-server",
+            "gnmi-yang secure-client-auth",
+            "gnmi-yang secure-peer-trustpoint tp2",
+            "gnmi-yang secure-port 9400",
+            "gnmi-yang secure-password-authentication",
+            "no gnmi-yang secure-server",
+            "no gnmi-yang port 50000",
+            "no gnmi-yang",
+        ],
+        "",
+    ),
     (
         [
             "crypto key pubkey-chain rsa",

@@ -109,11 +109,11 @@ def test_the_excerpt_holds_only_the_changed_command_instances(trees: Any) -> Non
     tree = _users(trees)
     before = etree.tostring(tree)
     bob = next(u for u in tree.iter(f"{N}username") if u.findtext(f"{N}name") == "bob")
-    assert _lines(excerpt(tree, [Focus(bob, True)])) == ["username bob privilege 3"]
+    assert _lines(excerpt(tree, [Focus(bob, True)], trees.schema)) == ["username bob privilege 3"]
     timeout = next(tree.iter(f"{N}time-out"))
-    assert _lines(excerpt(tree, [Focus(timeout, True)])) == ["ip ssh time-out 60"]
+    assert _lines(excerpt(tree, [Focus(timeout, True)], trees.schema)) == ["ip ssh time-out 60"]
     k2 = next(u for u in tree.iter(f"{N}username") if u.findtext(f"{N}name") == "k2")
-    assert _lines(excerpt(tree, [Focus(k2, True)])) == [
+    assert _lines(excerpt(tree, [Focus(k2, True)], trees.schema)) == [
         "ip ssh pubkey-chain",
         "  username k2",
         f"   key-hash ssh-rsa {HASH} ",

@@ -34,7 +34,7 @@ from ios_config_strategies import (
 from iosxe_agent.data.edit import load_config
 from iosxe_agent.device.bootstrap import bootstrap_config
 from iosxe_agent.device.cli_map import parse_config_text, render_running_config
-from iosxe_agent.device.cli_map.syntax import Arg, Choice, Command, Interface, Kw, Number, walk
+from iosxe_agent.device.cli_map.syntax import BESIDE_NATIVE, Arg, Choice, Command, Interface, Kw, Number, walk
 from iosxe_agent.device.cli_map.table import BY_MODE, COMMANDS, CONFIG, PRESENCE
 from iosxe_agent.yang.datatype import canonical
 from iosxe_agent.yang.schema import Kind, SchemaNode
@@ -88,7 +88,8 @@ def test_every_table_path_is_in_the_schema(trees: Any) -> None:
         for ctx in contexts.get(cmd.mode.name, []):
             if cmd.contexts and ctx.name not in cmd.contexts:
                 continue
-            anchor = _follow(ctx, [s.tag for s in cmd.anchor_steps])
+            beside = bool(cmd.anchor_steps) and cmd.anchor_steps[0].tag in BESIDE_NATIVE  # from the datastore root
+            anchor = _follow(trees.schema.root if beside else ctx, [s.tag for s in cmd.anchor_steps])
             if cmd.anchor_steps and cmd.anchor_steps[-1].keys:
                 assert anchor.kind is Kind.LIST and anchor.keys == cmd.anchor_steps[-1].keys, cmd.id
             for path, what in _paths(cmd):
@@ -111,7 +112,8 @@ def test_every_table_path_is_in_the_schema(trees: Any) -> None:
     assert checked > 300
     assert presence_seen <= PRESENCE
     for tags in PRESENCE:  # and every one listed is one
-        node = _follow(trees.schema.root, ("{http://cisco.com/ns/yang/Cisco-IOS-XE-native}native", *tags))
+        above = () if tags[0] in BESIDE_NATIVE else ("{http://cisco.com/ns/yang/Cisco-IOS-XE-native}native",)
+        node = _follow(trees.schema.root, (*above, *tags))
         assert node.presence, tags
 
 
@@ -136,7 +138,7 @@ def _ancestry(node: SchemaNode) -> list[SchemaNode]:
 
 def _tag_path(node: SchemaNode) -> tuple[str, ...]:
     tags = [n.tag for n in reversed(_ancestry(node)) if n.kind not in (Kind.CHOICE, Kind.CASE)]
-    return tuple(tags[1:])  # below native
+    return tuple(tags if tags[0] in BESIDE_NATIVE else tags[1:])  # below native, or from the root beside it
 
 
 def _check_arg(cmd: Command, arg: Arg, node: SchemaNode) -> None:

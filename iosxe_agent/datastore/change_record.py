@@ -1,0 +1,384 @@
+"""One committed change of running as a self-contained record, and its replay onto an earlier tree.
+
+The write-ahead journal (:mod:`iosxe_agent.datastore.journal`) stores each commit as the change it made instead
+of the whole new tree, so a one-leaf commit beside 10,000 list entries writes a few hundred bytes. Replaying the
+records of a journal onto the snapshot they follow must give back running *exactly* (the same serialisation), so
+a record addresses nodes the way the diff matches them — list entries by key, leaf-list entries by value — and
+carries every value as it stands in the committed tree (values a normalizer rewrote, such as a hashed secret,
+are there already; an edit is never re-run).
+
+A record is a JSON object ``{"ops": [...]}`` (``xml``: a subtree, see :func:`_dump`); each op is one of
+
+* ``["c", path, after, xml]``: create the node at ``path`` right after its sibling ``after`` (an identity, or
+  null for the first child): the position of every new node is as in the committed tree, whatever its schema
+  order or its list's ordering;
+* ``["r", path, xml]``: replace the node at ``path`` (a leaf's or an anydata's new value);
+* ``["d", path]``: delete the node at ``path``;
+* ``["o", path, tag, [identity, ...]]``: the entries ``tag`` of the node at ``path`` (an ordered-by-user list or
+  leaf-list) in this order, side by side where the first of them is. The diff reports no change for an entry
+  that only moved, so the encoder compares the order of such lists where the edit says it changed them and
+  records the list's new order when it differs (or, should another node sit among the entries, which an order
+  cannot place, the ``r`` of the whole node holding them: the smallest subtree that says it).
+
+A path is the list of identities (:func:`iosxe_agent.data.touched.identity`: Clark tag, then key values or a
+leaf-list value) from the top-level node down. Creates come in the committed tree's order (the diff's), so the
+sibling a create follows already exists when it is replayed; the orders come last, once every entry exists.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from lxml import etree
+
+from iosxe_agent.data.diff import ChangeOp
+from iosxe_agent.data.tags import tag_of
+from iosxe_agent.data.touched import Identity, Touched, find_child, identity
+from iosxe_agent.datastore.transaction import Transaction
+from iosxe_agent.yang.schema import Kind, Schema, SchemaNode
+
+_PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=True)
+
+
+class RecordError(Exception):
+    """A record that is not well-formed or does not fit the tree it is replayed onto."""
+
+
+def encode(txn: Transaction, schema: Schema, touched: Touched | None = None) -> bytes:
+    """The record of ``txn`` (its changes, with values from ``txn.new``).
+
+    ``touched``: where ``txn.new`` differs from ``txn.old``, as the edit reported it (the same value the diff
+    was given); None compares every ordered-by-user list of the two trees.
+    """
+    ops: list[list[Any]] = []
+    for change in txn.changes:
+        if change.op is ChangeOp.DELETE:
+            assert change.old is not None
+            ops.append(["d", _path_of(change.old, schema)])
+            continue
+        assert change.new is not None
+        xml = _dump(change.new)
+        if change.op is ChangeOp.REPLACE:
+            ops.append(["r", _path_of(change.new, schema), xml])
+        else:
+            previous = _previous_element(change.new)
+            after = None if previous is None else list(identity(previous, _snode_of(previous, schema)))
+            ops.append(["c", _path_of(change.new, schema), after, xml])
+    ops.extend(_moves(txn.old, txn.new, schema, touched))
+    return json.dumps({"ops": ops}, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def replay(tree: etree._Element, record: bytes, schema: Schema) -> None:
+    """Apply ``record`` to ``tree`` (a datastore tree in the state the record's commit started from), in place;
+    :class:`Replayer` for many records.
+
+    Raises:
+        RecordError: the record is malformed or names a node the tree lacks (or already has).
+    """
+    Replayer(tree, schema).replay(record)
+
+
+# -- encoding -------------------------------------------------------------------------------------------------
+def _snode_of(el: etree._Element, schema: Schema) -> SchemaNode | None:
+    node: SchemaNode | None = schema.root
+    for step in [*list(el.iterancestors())[::-1][1:], el]:
+        node = node.child(tag_of(step)) if node is not None else None
+    return node
+
+
+def _path_of(el: etree._Element, schema: Schema) -> list[list[str]]:
+    """``el``'s identities from its top-level ancestor down (the datastore wrapper excluded)."""
+    chain = [*list(el.iterancestors())[::-1][1:], el]
+    node: SchemaNode | None = schema.root
+    path = []
+    for step in chain:
+        node = node.child(tag_of(step)) if node is not None else None
+        path.append(list(identity(step, node)))
+    return path
+
+
+def _dump(el: etree._Element) -> str | list[Any]:
+    """A subtree as XML text; with the positions (in document order) of its elements whose text is empty but
+    not absent (``<a></a>``, not ``<a/>``), which XML text cannot tell apart yet serialise differently."""
+    xml = etree.tostring(el, encoding="unicode", with_tail=False)
+    empty = [i for i, node in enumerate(el.iter()) if node.text == ""]
+    return [xml, empty] if empty else xml
+
+
+def _previous_element(el: etree._Element) -> etree._Element | None:
+    prev = el.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        prev = prev.getprevious()
+    return prev
+
+
+def _order(parent: etree._Element, tag: str, snode: SchemaNode) -> list[Identity]:
+    return [identity(c, snode) for c in parent.iterchildren(tag)]
+
+
+def _moves(old: etree._Element, new: etree._Element, schema: Schema, touched: Touched | None) -> Iterator[list[Any]]:
+    """An order op for every ordered-by-user list whose surviving entries changed their relative order."""
+    pairs = _touched_pairs(old, new, schema.root, [], touched) if touched is not None else None
+    for old_parent, new_parent, snode, path in pairs if pairs is not None else _all_pairs(old, new, schema.root, []):
+        for child in _ordered_children(snode):
+            if not _contiguous(new_parent, child.tag):
+                # an edit left another node among the entries: an order cannot say where, the whole node can
+                yield ["r", path, _dump(new_parent)]
+                break
+            before, after = _order(old_parent, child.tag, child), _order(new_parent, child.tag, child)
+            kept_after, kept_before = set(after), set(before)
+            if [i for i in before if i in kept_after] != [i for i in after if i in kept_before]:
+                yield ["o", path, child.tag, [list(i) for i in after]]
+
+
+def _contiguous(parent: etree._Element, tag: str) -> bool:
+    """True when no other node sits between the first and the last ``tag`` child of ``parent``."""
+    positions = [i for i, c in enumerate(parent) if c.tag == tag]
+    return not positions or positions[-1] - positions[0] + 1 == len(positions)
+
+
+#: A node present in both trees (old, new, its schema node, its path) whose ordered-by-user children may have moved.
+Pair = tuple[etree._Element, etree._Element, SchemaNode, list[list[str]]]
+#: Per schema node (by id, the node kept alive beside): its ordered-by-user list and leaf-list children, and
+#: whether any node below it is one. Schemas are built once per process, so this is filled once.
+_ORDERED: dict[int, tuple[SchemaNode, tuple[SchemaNode, ...], bool]] = {}
+
+
+def _ordered_info(snode: SchemaNode) -> tuple[tuple[SchemaNode, ...], bool]:
+    known = _ORDERED.get(id(snode))
+    if known is None:
+        children = tuple(snode.data_children.values())
+        own = tuple(c for c in children if c.ordered_by_user and c.kind in (Kind.LIST, Kind.LEAF_LIST))
+        below = bool(own) or any(_ordered_info(c)[1] for c in children if c.kind in (Kind.CONTAINER, Kind.LIST))
+        known = _ORDERED[id(snode)] = (snode, own, below)
+    return known[1], known[2]
+
+
+def _ordered_children(snode: SchemaNode) -> tuple[SchemaNode, ...]:
+    return _ordered_info(snode)[0]
+
+
+def _may_hold_moves(snode: SchemaNode | None) -> bool:
+    return snode is not None and snode.kind in (Kind.CONTAINER, Kind.LIST) and _ordered_info(snode)[1]
+
+
+def _touched_pairs(
+    old: etree._Element, new: etree._Element, snode: SchemaNode, path: list[list[str]], touched: Touched
+) -> list[Pair]:
+    """The pairs where the edit may have moved something: each ``whole`` trie node and, below it, every child of
+    a kind it reports changed (the trie does not descend into those), then the trie's other children."""
+    out: list[Pair] = []
+    if touched.whole:
+        out.append((old, new, snode, path))
+        for old_child, new_child, cnode, ident in _matched(old, new, snode, touched.tags):
+            out.extend(_all_pairs(old_child, new_child, cnode, [*path, list(ident)]))
+    for ident, sub in touched.children.items():
+        child_node = snode.child(ident[0])
+        if child_node is None or not _may_hold_moves(child_node) or (touched.whole and ident[0] in touched.tags):
+            continue
+        before, after = find_child(old, ident, child_node), find_child(new, ident, child_node)
+        if before is not None and after is not None:
+            out.extend(_touched_pairs(before, after, child_node, [*path, list(ident)], sub))
+    return out
+
+
+def _all_pairs(old: etree._Element, new: etree._Element, snode: SchemaNode, path: list[list[str]]) -> Iterator[Pair]:
+    """Every pair that differs below which an ordered-by-user list may sit (no edit report to follow)."""
+    if not _ordered_info(snode)[1] or etree.tostring(old) == etree.tostring(new):
+        return
+    yield old, new, snode, path
+    for before, after, cnode, ident in _matched(old, new, snode, None):
+        yield from _all_pairs(before, after, cnode, [*path, list(ident)])
+
+
+def _matched(
+    old: etree._Element, new: etree._Element, snode: SchemaNode, tags: set[str] | None
+) -> Iterator[tuple[etree._Element, etree._Element, SchemaNode, Identity]]:
+    """The children present under both ``old`` and ``new`` (of ``tags`` only, unless None) below which an
+    ordered-by-user list may sit, matched by identity."""
+
+    wanted = None if tags is None else [tag for tag in tags if _may_hold_moves(snode.child(tag))]
+    if wanted == []:
+        return  # the common case: nothing of the kinds the edit changed can hold a move (one scan in C skipped)
+
+    def candidates(parent: etree._Element) -> Iterator[tuple[etree._Element, SchemaNode]]:
+        for c in parent.iterchildren(*wanted) if wanted is not None else parent:
+            cnode = snode.child(c.tag) if isinstance(c.tag, str) else None
+            if cnode is not None and _may_hold_moves(cnode):
+                yield c, cnode
+
+    old_index = {identity(c, cnode): c for c, cnode in candidates(old)}
+    for c, cnode in candidates(new):
+        ident = identity(c, cnode)
+        before = old_index.get(ident)
+        if before is not None:
+            yield before, c, cnode, ident
+
+
+# -- replay ---------------------------------------------------------------------------------------------------
+class Replayer:
+    """Replays records one after the other onto one tree (a journal's, at start-up).
+
+    It indexes the entries of each list or leaf-list it looks into, once, and keeps the index as records create
+    and delete entries: a record beside 10,000 users then costs a few dictionary lookups, not scans of the list.
+    """
+
+    def __init__(self, tree: etree._Element, schema: Schema) -> None:
+        self.tree = tree
+        self.schema = schema
+        #: per parent element (by id; the element is kept so the id stays its own): its entries by identity, per tag
+        self._index: dict[int, tuple[etree._Element, dict[str, dict[Identity, etree._Element]]]] = {}
+
+    def replay(self, record: bytes) -> None:
+        """Apply ``record`` (see :func:`replay`)."""
+        try:
+            ops = json.loads(record)["ops"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise RecordError(f"not a change record: {exc}") from exc
+        if not isinstance(ops, list):
+            raise RecordError("not a change record: ops is not a list")
+        for op in ops:
+            if not isinstance(op, list) or not op:
+                raise RecordError(f"malformed op {op!r}")
+            self._apply(op)
+
+    def _apply(self, op: list[Any]) -> None:
+        kind, args = op[0], op[1:]
+        if kind == "d" and len(args) == 1 and isinstance(args[0], list) and args[0]:
+            parent, psnode = self._walk(args[0][:-1])
+            node = self._child(parent, args[0][-1], psnode)
+            if node is None:
+                raise RecordError(f"no node {args[0]!r} to delete")
+            self._forget(parent, node)
+            parent.remove(node)
+        elif kind == "r" and len(args) == 2:
+            node, _ = self._walk(args[0])
+            new = _fragment(args[1])
+            holder = node.getparent()
+            if holder is None:  # the datastore itself (an ordered list at the top level): its children
+                node[:] = list(new)
+                self._index.clear()
+            else:
+                self._forget(holder, node)
+                holder.replace(node, new)
+                self._remember(holder, new)
+        elif kind == "c" and len(args) == 3 and isinstance(args[0], list) and args[0]:
+            path, after, xml = args
+            parent, psnode = self._walk(path[:-1])
+            if self._child(parent, path[-1], psnode) is not None:
+                raise RecordError(f"node {path!r} exists already")
+            new = _fragment(xml)
+            if after is None:
+                parent.insert(0, new)
+            else:
+                sibling = self._child(parent, after, psnode)
+                if sibling is None:
+                    raise RecordError(f"no sibling {after!r} to create {path!r} after")
+                sibling.addnext(new)
+            self._remember(parent, new)
+        elif kind == "o" and len(args) == 3 and isinstance(args[1], str) and isinstance(args[2], list):
+            self._reorder(args[0], args[1], args[2])
+        else:
+            raise RecordError(f"malformed op {op!r}")
+
+    def _walk(self, path: Any) -> tuple[etree._Element, SchemaNode | None]:
+        """The node at ``path`` and its schema node."""
+        if not isinstance(path, list):
+            raise RecordError(f"malformed path {path!r}")
+        el: etree._Element = self.tree
+        snode: SchemaNode | None = self.schema.root
+        for step in path:
+            found = self._child(el, step, snode)
+            if found is None:
+                raise RecordError(f"no node {step!r} at {path!r}")
+            snode = snode.child(step[0]) if snode is not None else None
+            el = found
+        return el, snode
+
+    def _child(self, parent: etree._Element, step: Any, psnode: SchemaNode | None) -> etree._Element | None:
+        """The child of ``parent`` that path step ``step`` names."""
+        if not isinstance(step, list) or not step or not all(isinstance(s, str) for s in step):
+            raise RecordError(f"malformed path step {step!r}")
+        ident = (_tag(step[0]), *step[1:])
+        snode = psnode.child(ident[0]) if psnode is not None else None
+        if snode is None or snode.kind not in (Kind.LIST, Kind.LEAF_LIST):
+            return next(parent.iterchildren(ident[0]), None)
+        return self._entries(parent, ident[0], snode).get(ident)
+
+    def _entries(self, parent: etree._Element, tag: str, snode: SchemaNode) -> dict[Identity, etree._Element]:
+        held = self._index.setdefault(id(parent), (parent, {}))[1]
+        entries = held.get(tag)
+        if entries is None:
+            entries = held[tag] = {}
+            for c in parent.iterchildren(tag):
+                entries.setdefault(identity(c, snode), c)
+        return entries
+
+    def _known(self, parent: etree._Element, el: etree._Element) -> tuple[dict[Identity, etree._Element], Identity]:
+        """The index ``el`` belongs in (an empty one when its list is not indexed yet) and its identity there."""
+        held = self._index.get(id(parent))
+        tag = tag_of(el)
+        entries = held[1].get(tag) if held is not None else None
+        if entries is None:
+            return {}, (tag,)
+        psnode = _snode_of(parent, self.schema) if parent is not self.tree else self.schema.root
+        return entries, identity(el, psnode.child(tag) if psnode is not None else None)
+
+    def _remember(self, parent: etree._Element, el: etree._Element) -> None:
+        entries, ident = self._known(parent, el)
+        entries[ident] = el
+
+    def _forget(self, parent: etree._Element, el: etree._Element) -> None:
+        entries, ident = self._known(parent, el)
+        if entries.get(ident) is el:
+            del entries[ident]
+
+    def _reorder(self, path: Any, tag: str, order: list[Any]) -> None:
+        """Put the ``tag`` children of the node at ``path`` in ``order`` (all of them, where the first one is)."""
+        parent, psnode = self._walk(path)
+        entries = list(parent.iterchildren(_tag(tag)))
+        if not entries or len(entries) != len(order):
+            raise RecordError(f"order of {tag} at {path!r} names {len(order)} entries, the tree has {len(entries)}")
+        moved = []
+        for step in order:
+            entry = self._child(parent, step, psnode)
+            if entry is None or tag_of(entry) != tag:
+                raise RecordError(f"order of {tag} at {path!r} names a missing entry {step!r}")
+            moved.append(entry)
+        if len({id(e) for e in moved}) != len(moved):
+            raise RecordError(f"order of {tag} at {path!r} names an entry twice")
+        anchor = entries[0].getprevious()
+        for entry in moved:
+            if anchor is None:
+                parent.insert(0, entry)
+            else:
+                anchor.addnext(entry)
+            anchor = entry
+
+
+def _tag(name: str) -> str:
+    """``name`` if it is an element name lxml takes (a Clark name), else RecordError."""
+    try:
+        etree.QName(name)
+    except ValueError as exc:
+        raise RecordError(f"not an element name: {name!r}") from exc
+    return name
+
+
+def _fragment(value: Any) -> etree._Element:
+    """The subtree :func:`_dump` wrote."""
+    xml, empty = (value[0], value[1]) if isinstance(value, list) and len(value) == 2 else (value, [])
+    if not isinstance(xml, str) or not isinstance(empty, list):
+        raise RecordError("malformed node value")
+    try:
+        el = etree.fromstring(xml, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise RecordError(f"malformed node value: {exc}") from exc
+    nodes = list(el.iter()) if empty else []
+    for i in empty:
+        if not isinstance(i, int) or not 0 <= i < len(nodes) or nodes[i].text is not None:
+            raise RecordError("malformed node value: no empty text there")
+        nodes[i].text = ""
+    return el
