@@ -675,11 +675,16 @@ class _Editor:
         snode: SchemaNode,
         position: _Position,
         here: _Loc,
+        new: etree._Element | None = None,
     ) -> etree._Element | None:
+        """The existing instance a ``before``/``after`` insert is anchored on; ``new``, the instance being created
+        (already in the tree when created in place), is not one: a new value anchored on itself has no anchor."""
         keys = position.keys
         found: etree._Element | None = None
         if keys is not None and snode.kind is Kind.LEAF_LIST:
-            found = next((c for c in parent.iterchildren(snode.tag) if (c.text or "") == keys[0]), None)
+            found = next(
+                (c for c in parent.iterchildren(snode.tag) if c is not new and (c.text or "") == keys[0]), None
+            )
         elif keys is not None:
             found = self._entry_index(parent, snode).get(keys)
         if found is None:
@@ -715,7 +720,7 @@ class _Editor:
         self._mark(parent, snode.tag)
         ref: etree._Element | None = None
         if position is not None and position.where in ("before", "after"):
-            ref = self._anchor(parent, snode, position, loc or _Loc())  # before touching the tree
+            ref = self._anchor(parent, snode, position, loc or _Loc(), new)  # before touching the tree
             if ref is None:
                 if new.getparent() is parent:
                     parent.remove(new)  # created in place: take it out again

@@ -247,7 +247,11 @@ class RunningJournal:
             self._named = True
         except OSError as exc:
             raise WriteError(journal, exc) from exc
-        self._remove(self.snapshot_path(old), self.journal_path(old), self._legacy)
+        # every older generation goes, not only the last: one a crash left between a snapshot and this clean-up
+        # is otherwise kept until a load (which a start without --persist-running never does)
+        snapshots, journals = self._generations()
+        older = sorted(g for g in snapshots | journals if g != new) or [old]
+        self._remove(*(p for g in older for p in (self.snapshot_path(g), self.journal_path(g))), self._legacy)
 
     def resync(self, data: bytes) -> None:
         """After a refused commit whose record may be on disk (a later file of its batch failed, or a write that

@@ -357,6 +357,16 @@ def test_bad_insert_attributes(ios: Any, base: etree._Element, entry: str, tag: 
         assert err.app_tag == "missing-instance" and err.path is not None
 
 
+def test_a_new_value_anchored_on_itself_has_no_anchor(edge: Any) -> None:
+    """RFC 7950 §7.7.9: the ``value`` of an insert must name an existing entry; a new leaf-list value is not one
+    until the edit has made it (it was once appended at the end of its parent, out of schema order)."""
+    tree = edge.tree("<tag>t1</tag><tag>t2</tag>")
+    err = fails(edge, tree, '<tag yang:insert="before" yang:value="t9">t9</tag>', "bad-attribute")
+    assert err.app_tag == "missing-instance" and err.error_type == "protocol"
+    out = ok(edge, tree, '<tag yang:insert="before" yang:value="t2">t2</tag>')  # an existing one: it stays put
+    assert [t.text for t in out.iter("{urn:test:edge}tag")] == ["t1", "t2"]
+
+
 def test_insert_only_on_ordered_by_user(ios: Any, base: etree._Element) -> None:
     err = fails(ios, base, '<username yang:insert="first"><name>x</name></username>', "bad-attribute")
     assert ("bad-attribute", "insert") in err.info

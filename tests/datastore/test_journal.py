@@ -292,3 +292,15 @@ def test_a_refused_commit_s_record_is_undone_by_resync_even_when_its_snapshot_fa
     assert loaded(state, edge) == commits.xml() and b"666" not in commits.xml()
     journal.resync(serialize(commits.tree))
     assert names(state) == {"running-config.3.xml", "running-config.3.journal"}
+
+
+def test_a_new_snapshot_removes_every_older_generation(state: Path, edge: Any) -> None:
+    """A crash between a snapshot and the removal of the generation before it leaves two on disk; a process that
+    never loads running (no --persist-running) must still not keep them for ever."""
+    commits = Commits(edge)
+    for generation in (4, 5):
+        (state / f"running-config.{generation}.xml").write_bytes(serialize(commits.tree))
+        (state / f"running-config.{generation}.journal").write_bytes(b"")
+    journal_at(state, edge).snapshot(serialize(commits.tree))
+    assert names(state) == {"running-config.6.xml", "running-config.6.journal"}
+    assert loaded(state, edge) == commits.xml()
