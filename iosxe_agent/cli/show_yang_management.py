@@ -32,14 +32,13 @@ class Programmability:
 
 
 def programmability(running: etree._Element) -> Programmability:
-    """What ``running`` turns on (``gnmi-yang`` read where this version models it)."""
+    """What ``running`` turns on."""
     web = views.restconf(running)
-    gnmi_view = getattr(views, "gnmi", None)  # the gNMI view arrives with the gNMI server
     return Programmability(
         netconf=views.netconf(running).enabled,
         restconf=web.restconf,
         web_server=web.http_server or web.secure_server,
-        gnmi=bool(gnmi_view is not None and gnmi_view(running).enable),
+        gnmi=views.gnmi(running).enable,
     )
 
 
