@@ -15,6 +15,7 @@ answers 404 "uri keypath not found"), unset when the text itself is malformed (4
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
@@ -214,15 +215,21 @@ def nests(a: ApiPath, b: ApiPath) -> bool:
     )
 
 
+def _qualified(path: ApiPath, schema: Schema) -> Iterator[tuple[Step, str]]:
+    """Each step with its node's name, module-qualified where the namespace changes (RFC 7951 and RFC 8040
+    paths both name modules that way)."""
+    modules = namespace_modules(schema)
+    namespace = ""
+    for step in path.steps:
+        yield step, step.node.name if step.node.ns == namespace else f"{modules.get(step.node.ns, '')}:{step.node.name}"
+        namespace = step.node.ns
+
+
 def instance_identifier(path: ApiPath, schema: Schema) -> str:
     """The path as an RFC 7951 instance-identifier (``/Cisco-IOS-XE-native:native/username[name='admin']``), for
     ``error-path``; a module name appears where the namespace changes."""
-    modules = namespace_modules(schema)
     parts: list[str] = []
-    namespace = ""
-    for step in path.steps:
-        name = step.node.name if step.node.ns == namespace else f"{modules.get(step.node.ns, '')}:{step.node.name}"
-        namespace = step.node.ns
+    for step, name in _qualified(path, schema):
         if step.node.kind is Kind.LEAF_LIST and step.values:
             name += f"[.={_quote(step.values[0])}]"
         for key, value in zip(step.node.keys, step.values, strict=False):
@@ -237,12 +244,8 @@ def _quote(value: str) -> str:
 
 def api_path_text(path: ApiPath, schema: Schema) -> str:
     """The canonical, percent-encoded api-path of ``path`` (a ``Location`` header's tail)."""
-    modules = namespace_modules(schema)
     parts: list[str] = []
-    namespace = ""
-    for step in path.steps:
-        name = step.node.name if step.node.ns == namespace else f"{modules.get(step.node.ns, '')}:{step.node.name}"
-        namespace = step.node.ns
+    for step, name in _qualified(path, schema):
         if step.values:
             name += "=" + ",".join(quote(v, safe="") for v in step.values)
         parts.append(name)

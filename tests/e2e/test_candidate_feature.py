@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from agents import uniq
 from candidate import LINE, enable_candidate
-from cli_dialogue import Dialogue, in_shell
+from cli_dialogue import Dialogue, cli, in_shell
 from lxml import etree
 from namespaces import native
 from ncclient import manager
@@ -42,16 +42,6 @@ def refused(call: Callable[[], object]) -> RPCError:
 def raw(m: manager.Manager, body: str) -> object:
     """An RPC ncclient would refuse to send to a server without ``:candidate`` (it checks the hello first)."""
     return m.dispatch(etree.fromstring(body))
-
-
-def cli(agent: Any, *lines: str) -> str:
-    async def typing(shell: Dialogue) -> str:
-        out = await shell.cmd("configure terminal")
-        for line in lines:
-            out += await shell.cmd(line)
-        return out + await shell.cmd("end")
-
-    return asyncio.run(in_shell(agent.ssh_port, typing))
 
 
 def test_a_factory_agent_has_no_candidate(fresh_agent: Callable[..., Any]) -> None:

@@ -18,6 +18,7 @@ import grpc
 import pytest
 from agents import ADMIN_PASSWORD
 from cisco_yang import extract_cisco_modules
+from cli_dialogue import cli, show
 from gnmi_client import (
     CREDENTIALS,
     GNMI_CFG,
@@ -37,7 +38,6 @@ from namespaces import IOS as native
 from own_agent import own_agent
 from pygnmi.client import gNMIException
 from pygnmi.spec.v080 import gnmi_pb2
-from restconf_client import cli, show
 
 SSH = "Cisco-IOS-XE-native:native/ip/ssh"
 HOSTNAME = "Cisco-IOS-XE-native:native/hostname"

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 import requests
 from agents import ADMIN_PASSWORD, ADMIN_USER
+from cli_dialogue import cli, show
 from lxml import etree
 from namespaces import IOS as native
 from own_agent import own_agent
-from restconf_client import JSON, NATIVE, SSH, XML, AgentProcess, Restconf, cli, enable_restconf, show
+from restconf_client import JSON, NATIVE, SSH, XML, AgentProcess, Restconf, enable_restconf
 
 from iosxe_agent.yang.loader import ietf_module_dir
 

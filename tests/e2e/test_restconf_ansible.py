@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 from agents import ADMIN_PASSWORD, ADMIN_USER
+from cli_dialogue import show
 from namespaces import IOS
-from restconf_client import Restconf, enable_restconf, show
+from restconf_client import Restconf, enable_restconf
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "ansible"
 PLAYBOOK = SAMPLE / "restconf_playbook.yml"

@@ -10,8 +10,9 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from cli_dialogue import cli, show
 from own_agent import own_agent
-from restconf_client import JSON, AgentProcess, Restconf, cli, enable_restconf, show
+from restconf_client import JSON, AgentProcess, Restconf, enable_restconf
 
 STATE = "ietf-restconf-monitoring:restconf-state"
 RCMON = "urn:ietf:params:xml:ns:yang:ietf-restconf-monitoring"

@@ -13,8 +13,9 @@ import ssl
 from collections.abc import Iterator
 
 import pytest
+from cli_dialogue import show
 from own_agent import own_agent
-from restconf_client import AgentProcess, enable_restconf, show
+from restconf_client import AgentProcess, enable_restconf
 
 HEADER = re.compile(r"^crypto pki trustpoint (TP-self-signed-(\d+))$", re.M)
 

@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from cli_dialogue import show
 from namespaces import IOS
 from own_agent import own_agent
-from restconf_client import NATIVE, AgentProcess, Restconf, enable_restconf, show
+from restconf_client import NATIVE, AgentProcess, Restconf, enable_restconf
 
 PATCH = "application/yang-patch+json"
 SERVERS = "ip/name-server/no-vrf-ordered"

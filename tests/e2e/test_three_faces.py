@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from cli_dialogue import cli, show
 from gnmi_client import client, enable_gnmi
 from namespaces import IOS as native
 from own_agent import own_agent
-from restconf_client import SSH, AgentProcess, Restconf, cli, enable_restconf, show
+from restconf_client import SSH, AgentProcess, Restconf, enable_restconf
 
 GNMI_SSH = "Cisco-IOS-XE-native:native/ip/ssh"
 

@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_dialogue import Dialogue, in_shell
+from cli_dialogue import Dialogue, cli, in_shell, show
 from lxml import etree
 from namespaces import native
 from ncclient import manager
 from ncclient.operations import RPCError
 from openssh import needs_openssh_scp, scp_upload
-from restconf_client import JSON, NATIVE, RESTCONF_LINE, Restconf, cli, enable_restconf, show
+from restconf_client import JSON, NATIVE, RESTCONF_LINE, Restconf, enable_restconf
 from stored_running import running_files
 
 pytestmark = [pytest.mark.slow, needs_openssh_scp]

@@ -50,3 +50,24 @@ async def in_shell(
         result = await fn(shell)
         proc.stdin.write("exit\n")
         return result
+
+
+def cli(agent: Any, *lines: str) -> str:
+    """Type ``lines`` in configuration mode (then ``end``) and return what the device printed."""
+
+    async def run(shell: Dialogue) -> str:
+        out = await shell.cmd("configure terminal")
+        for line in lines:
+            out += await shell.cmd(line)
+        return out + await shell.cmd("end")
+
+    return asyncio.run(in_shell(agent.ssh_port, run))
+
+
+def show(agent: Any, command: str) -> str:
+    """Run one exec ``command`` and return what the device printed."""
+
+    async def run(shell: Dialogue) -> str:
+        return await shell.cmd(command)
+
+    return asyncio.run(in_shell(agent.ssh_port, run))

@@ -8,9 +8,9 @@ from typing import Any
 
 import grpc
 from agents import ADMIN_PASSWORD, ADMIN_USER
+from cli_dialogue import cli
 from pygnmi.client import gNMIclient, gNMIException
 from pygnmi.spec.v080 import gnmi_pb2_grpc
-from restconf_client import cli
 
 GNMI_CFG = "http://cisco.com/ns/yang/Cisco-IOS-XE-gnmi-cfg"
 GNMI_LINE = r"gNMI on 127\.0\.0\.1:(\d+)"

@@ -3,13 +3,12 @@ device's own certificate (tests/e2e/test_restconf.py, test_restconf_ansible.py).
 
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import Any
 
 import requests
 from agents import ADMIN_PASSWORD, ADMIN_USER
-from cli_dialogue import Dialogue, in_shell
+from cli_dialogue import cli
 
 NATIVE = "Cisco-IOS-XE-native:native"
 SSH = f"{NATIVE}/ip/ssh"
@@ -18,25 +17,6 @@ XML = "application/yang-data+xml"
 RESTCONF_LINE = r"RESTCONF on 127\.0\.0\.1:(\d+)"
 #: tests/conftest.py's AgentProcess (pytest's importlib mode gives test files no import of conftest by name)
 AgentProcess = Any
-
-
-def cli(agent: AgentProcess, *lines: str) -> str:
-    """Type ``lines`` in configuration mode (then ``end``) and return what the device printed."""
-
-    async def run(shell: Dialogue) -> str:
-        out = await shell.cmd("configure terminal")
-        for line in lines:
-            out += await shell.cmd(line)
-        return out + await shell.cmd("end")
-
-    return asyncio.run(in_shell(agent.ssh_port, run))
-
-
-def show(agent: AgentProcess, command: str) -> str:
-    async def run(shell: Dialogue) -> str:
-        return await shell.cmd(command)
-
-    return asyncio.run(in_shell(agent.ssh_port, run))
 
 
 class Restconf:

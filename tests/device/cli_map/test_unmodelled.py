@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from config_typing import typed
 from lxml import etree
 
 from iosxe_agent.cli.show_unmodelled import listing
 from iosxe_agent.device.bootstrap import bootstrap_config
 from iosxe_agent.device.cli_map import unmodelled
 from iosxe_agent.device.cli_map.help import complete, help_lines
-from iosxe_agent.device.cli_map.parse import CONFIG_MODE, CliError, ModeContext, parse_config_text, parse_line
+from iosxe_agent.device.cli_map.parse import CONFIG_MODE, CliError, parse_config_text, parse_line
 from iosxe_agent.device.cli_map.render import render_config
 from iosxe_agent.device.cli_map.tree import DataTree
 
@@ -60,17 +61,6 @@ def _with_inserts(text: str) -> str:
         at = lines.index(anchor) + 1
         lines[at:at] = more
     return "\n".join(lines) + "\n"
-
-
-def _typed(trees: Any, lines: list[str], tree: etree._Element | None = None) -> tuple[etree._Element, ModeContext]:
-    tree = trees.empty() if tree is None else tree
-    mode = CONFIG_MODE
-    for line in lines:
-        result = parse_line(line, mode, tree)
-        assert result.error is None, (line, result.error)
-        tree = trees.apply(tree, result.edit)
-        mode = result.mode
-    return tree, mode
 
 
 @pytest.fixture(scope="module")
@@ -131,29 +121,29 @@ def test_a_no_line_nothing_matches_is_configuration_too(trees: Any) -> None:
 
 # -- typed lines ----------------------------------------------------------------------------------------------------
 def test_a_typed_block_enters_its_sub_mode_and_keeps_its_lines(trees: Any) -> None:
-    tree, mode = _typed(trees, ["router ospf 1"])
+    tree, mode = typed(trees, ["router ospf 1"])
     assert mode.prompt_suffix == "(config-router)"
     result = parse_line("network 127.0.0.0 0.255.255.255 area 0", mode, tree)
     assert result.error is None and result.mode == mode
     tree = trees.apply(tree, result.edit)
     result = parse_line("exit", mode, tree)
     assert result.mode == CONFIG_MODE
-    tree, _ = _typed(trees, ["router ospf 1", "passive-interface default", "end"], tree)
+    tree, _ = typed(trees, ["router ospf 1", "passive-interface default", "end"], tree)
     assert list(_blocks(tree).values()) == [
         ["router ospf 1", " network 127.0.0.0 0.255.255.255 area 0", " passive-interface default"]
     ]
-    tree, _ = _typed(trees, ["no router ospf 1"], tree)
+    tree, _ = typed(trees, ["no router ospf 1"], tree)
     assert _blocks(tree) == {}
 
 
 def test_a_typed_global_command_leaves_the_kept_sub_mode(trees: Any) -> None:
-    tree, mode = _typed(trees, ["router ospf 1", "hostname R9"])
+    tree, mode = typed(trees, ["router ospf 1", "hostname R9"])
     assert mode == CONFIG_MODE
     assert "hostname R9\n" in render_config(tree)
 
 
 def test_abbreviated_words_are_stored_in_full(trees: Any) -> None:
-    tree, _ = _typed(trees, ["spanning-tree mo pvst"])
+    tree, _ = typed(trees, ["spanning-tree mo pvst"])
     assert list(_blocks(tree).values()) == [["spanning-tree mode pvst"]]
 
 
@@ -174,17 +164,17 @@ def test_typed_lines_that_are_not_real_commands_stay_errors(line: str, error: Cl
 
 
 def test_a_typed_sub_line_of_a_modelled_block_is_kept_in_it(trees: Any) -> None:
-    tree, mode = _typed(trees, ["line vty 0 4", "notify"])
+    tree, mode = typed(trees, ["line vty 0 4", "notify"])
     assert mode.name == "config-line"
     assert _blocks(tree) == {unmodelled.Slot("line/vty[0]", unmodelled.LAST): [" notify"]}
     assert "line vty 0 4\n notify\n" in render_config(tree)
     assert parse_line("absolute-timeout 30", mode, tree).error == CliError("invalid", 1)  # not a 17.12 word
-    tree, _ = _typed(trees, ["line vty 0 4", "no notify"], tree)
+    tree, _ = typed(trees, ["line vty 0 4", "no notify"], tree)
     assert _blocks(tree) == {}
 
 
 def test_removing_a_modelled_block_takes_its_kept_lines(trees: Any) -> None:
-    tree, _ = _typed(trees, ["line vty 0 4", "notify", "exit", "no line vty 0 4"])
+    tree, _ = typed(trees, ["line vty 0 4", "notify", "exit", "no line vty 0 4"])
     assert _blocks(tree) == {}
 
 
@@ -206,7 +196,7 @@ def test_help_and_tab_in_a_kept_sub_mode_offer_real_words() -> None:
 
 def test_a_typed_nested_sub_mode_keeps_its_lines_inside(trees: Any) -> None:
     lines = ["router bgp 65000", "neighbor 127.0.0.2 remote-as 65001", "address-family ipv4"]
-    tree, mode = _typed(trees, [*lines, "neighbor 127.0.0.2 activate"])
+    tree, mode = typed(trees, [*lines, "neighbor 127.0.0.2 activate"])
     assert mode.prompt_suffix == "(config-router-af)"
     result = parse_line("exit-address-family", mode, tree)
     assert result.error is None and result.mode.prompt_suffix == "(config-router)"
