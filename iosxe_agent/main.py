@@ -29,6 +29,7 @@ ENVIRONMENT = (
     (PASSWORD_ENV, "its password, as --admin-password-file (keeps it out of ps)"),
     ("XDG_STATE_HOME", "the default state directory is $XDG_STATE_HOME/iosxe-agent"),
     ("HOME", "... or ~/.local/state/iosxe-agent when XDG_STATE_HOME is unset"),
+    ("XDG_CACHE_HOME", "the compiled YANG schema is kept in $XDG_CACHE_HOME/iosxe-agent (default ~/.cache)"),
     ("HOSTNAME", "iosxe-agent fleet --ordinal-from-hostname: the pod's ordinal"),
 )
 
@@ -154,6 +155,11 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         help="also offer what IOS XE lacks: the :startup capability (and later confirmed commit)",
     )
     p.add_argument("--persist-running", action="store_true", help="restore running (not startup) after a restart")
+    p.add_argument(
+        "--no-schema-cache",
+        action="store_true",
+        help="compile the YANG modules at every start instead of reusing the compiled schema in the user's cache",
+    )
     p.add_argument("--sftp", action="store_true", help="also serve SFTP (IOS XE has none: scp -O uses SCP)")
     p.add_argument(
         "--flash-size",
@@ -188,6 +194,7 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         recover_admin=ns.recover_admin,
         netconf_extensions=ns.netconf_extensions,
         persist_running=ns.persist_running,
+        schema_cache=not ns.no_schema_cache,
         log_level=ns.log_level,
         sftp=ns.sftp,
         flash_size_mb=ns.flash_size,

@@ -51,7 +51,7 @@ from iosxe_agent.device.snmp import SessionEnd, TrapSender
 from iosxe_agent.device.ssh_service import SshService
 from iosxe_agent.device.syslog import SyslogSender
 from iosxe_agent.device.upgrade import mark_netconf_followed, netconf_followed, netconf_served, upgrade_stored
-from iosxe_agent.gnmi.api import GnmiApi
+from iosxe_agent.device.views.carry import ViewCarrier
 from iosxe_agent.gnmi.auth import GnmiLogin
 from iosxe_agent.gnmi.service import GnmiService
 from iosxe_agent.limits import DEFAULT_LIMITS, Limits
@@ -130,6 +130,9 @@ class Device:
             limits,
             StorePaths(state_dir / "startup-config.xml", state_dir / "running-config.xml", options.persist_running),
         )
+        #: views keep their value across commits that leave what they read alone (the first listener: the others ask)
+        self.view_carrier = ViewCarrier(schema, views.ALL)
+        self.stores.listen(self.view_carrier.on_commit)
         self.log.follow(lambda: views.logging(self.stores.running))  # logging buffered|console|monitor|trap
         self.stores.normalize_with(hash_clear_secrets)
         self.stores.normalize_with(reconcile_flagged_lists)  # typed cipher lists follow NETCONF's leaves
@@ -198,7 +201,7 @@ class Device:
             debug=self.debug,
             egress=self.egress,  # `ssh` and `copy scp://` from the device
         )
-        self.reconciler = Reconciler(self.ssh)
+        self.reconciler = Reconciler(self.ssh, self.view_carrier)
         self.traps = TrapSender(agent_address=options.host, syslog=self.log.emit, egress=self.egress)
         self.syslog = SyslogSender(self.egress, source=options.host)  # `logging host`: the log's trap-level lines
         self.log.send_to(self.syslog)
@@ -240,7 +243,7 @@ class Device:
         every commit."""
         running = lambda: self.stores.running  # noqa: E731 - the tree of the moment, read at each call
         service = GnmiService(
-            GnmiApi(self.services),
+            self.services,
             QuietLogin(  # `login block-for` covers gNMI as every login port
                 GnmiLogin(running, Login(self.stores, self.aaa).authenticate),
                 self.ssh.quiet,
@@ -255,7 +258,7 @@ class Device:
             running=running,
         )
         self.stores.listen(service.on_commit)
-        self.stores.listen(service.subscriptions.on_commit)
+        self.stores.listen(service.on_subscribed_commit)
         return service
 
     def name(self) -> str:

@@ -27,9 +27,10 @@ from iosxe_agent.device.state_lock import StateBusy, StateLock
 from iosxe_agent.fleet.endpoints import Endpoint, Ready, ReadyFile
 from iosxe_agent.listeners import DevicePorts, ListenError, listen_device_ports
 from iosxe_agent.router import Device, DeviceOptions
-from iosxe_agent.settings import MIB, Settings
-from iosxe_agent.yang.loader import default_search_path, load_schema
+from iosxe_agent.settings import MIB, Settings, default_cache_dir
 from iosxe_agent.yang.schema import Schema
+from iosxe_agent.yang.schema_cache import cached_schema
+from iosxe_agent.yang.search_path import default_search_path
 
 
 def yang_dir() -> Path:
@@ -43,15 +44,26 @@ def yang_dir() -> Path:
     raise SystemExit("iosxe-agent: cannot find the YANG modules (yang/)")
 
 
-def compiled_schema(netconf_extensions: bool = False) -> Schema:
+def compiled_schema(netconf_extensions: bool = False, *, cache: bool = True) -> Schema:
     """The device's YANG schema, with the features ``--netconf-extensions`` enables (serving, recovery, a fleet and
-    the API all need it; building it costs ~0.4 s, so a process builds it once and shares it). The device-private
-    module is compiled with the others and hidden from NETCONF."""
-    return load_schema(
-        default_search_path(yang_dir()),
+    the API all need it; compiling it costs ~1 s, so a process builds it once and shares it, and ``cache`` keeps the
+    compiled schema in the user's cache directory for the next start: :mod:`iosxe_agent.yang.schema_cache`). The
+    device-private module is compiled with the others and hidden from NETCONF."""
+    search = default_search_path(yang_dir())
+    features = enabled_features(netconf_extensions)
+
+    def compile_schema() -> Schema:
+        from iosxe_agent.yang.loader import load_schema  # pyang is imported only when the cache cannot serve
+
+        return load_schema(search, MODULES, features, hidden_modules=HIDDEN_MODULES)
+
+    return cached_schema(
+        default_cache_dir() if cache else None,
+        compile_schema,
+        search,
         MODULES,
-        enabled_features(netconf_extensions),
-        hidden_modules=HIDDEN_MODULES,
+        features,
+        HIDDEN_MODULES,
     )
 
 
@@ -98,7 +110,7 @@ async def serve(settings: Settings, ports: DevicePorts) -> None:
 
 
 async def _serve(settings: Settings, ports: DevicePorts, ready_file: ReadyFile) -> None:
-    schema = compiled_schema(settings.netconf_extensions)
+    schema = compiled_schema(settings.netconf_extensions, cache=settings.schema_cache)
     device = Device(settings.state_dir, schema, settings.limits, device_options(settings))
     device.load()
     await device.start(ports)
@@ -145,7 +157,7 @@ def recover(settings: Settings) -> int:
             return 1
     if password is None:
         password, generated = random_password(), True
-    schema = compiled_schema(settings.netconf_extensions)
+    schema = compiled_schema(settings.netconf_extensions, cache=settings.schema_cache)
     try:
         with StateLock(state):
             recovered = asyncio.run(recover_admin(state, schema, settings.limits, user, password))

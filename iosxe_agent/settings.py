@@ -35,6 +35,8 @@ class Settings:
     recover_admin: str | None = None
     netconf_extensions: bool = False
     persist_running: bool = False
+    #: keep the compiled YANG schema in ``$XDG_CACHE_HOME/iosxe-agent`` (``--no-schema-cache``: compile every start)
+    schema_cache: bool = True
     log_level: str = "INFO"
     sftp: bool = False
     flash_size_mb: int | None = None
@@ -49,4 +51,11 @@ class Settings:
 def default_state_dir() -> Path:
     """``$XDG_STATE_HOME/iosxe-agent``, default ``~/.local/state/iosxe-agent``."""
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "iosxe-agent"
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/iosxe-agent``, default ``~/.cache/iosxe-agent``: the compiled YANG schema
+    (:mod:`iosxe_agent.yang.schema_cache`)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "iosxe-agent"

@@ -164,6 +164,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: (item.path not in slow_files, _E2E not in item.path.parents))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _schema_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One compiled-schema cache (iosxe_agent/yang/schema_cache.py) for every agent the run starts, in-process or
+    not, shared by the xdist workers of one run: the schema is compiled once instead of at each start, and the
+    user's own ~/.cache is left alone."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's directory, above each worker's own
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CACHE_HOME", str(base / "xdg-cache"))
+        yield
+
+
 def _spawn(tmp_path_factory: pytest.TempPathFactory, *args: str, **fields: Any) -> AgentProcess:
     agent = AgentProcess(tmp_path_factory.mktemp("state") / "agent", tuple(args), **fields)
     agent.start()

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from iosxe_agent.data.tags import tag_of
-from iosxe_agent.data.touched import Children, Touched, identity
+from iosxe_agent.data.tags import key_child, tag_of
+from iosxe_agent.data.touched import Children, Touched, identity, outside_runs
 from iosxe_agent.yang.schema import Kind, Schema, SchemaNode, split_clark
 
 
@@ -48,7 +48,7 @@ def _step(snode: SchemaNode | None, el: etree._Element) -> tuple[str, str, str]:
     pred = ""
     if snode.kind is Kind.LIST:
         for k in snode.keys:
-            kel = next(el.iterchildren(k), None)
+            kel = key_child(el, k)
             pred += f"[{snode.prefix}:{split_clark(k)[1]}={_quote(kel.text or '' if kel is not None else '')}]"
     elif snode.kind is Kind.LEAF_LIST:
         pred = f"[.={_quote(el.text or '')}]"
@@ -110,8 +110,7 @@ def _diff_children(
 ) -> None:
     if touched is not None and not touched.whole and _diff_touched(old, new, snode, path, ns, out, touched):
         return
-    old_kids = [c for c in old if isinstance(c.tag, str)]
-    new_kids = [c for c in new if isinstance(c.tag, str)]
+    old_kids, new_kids = _children(old, new, snode, touched)
     # Siblings are in canonical order, so unchanged runs line up: skip the byte-equal head and tail and match
     # by identity only in between (one edited leaf among 10,000 list entries costs 10,000 C-level compares).
     head = 0
@@ -136,6 +135,20 @@ def _diff_children(
             step, prefix, nsuri = _step(cnode, c)
             cns = {**ns, prefix: nsuri} if prefix and prefix not in ns else ns
             out.append(Change(ChangeOp.DELETE, f"{path}/{step}", tuple(cns.items()), c, None))
+
+
+def _children(
+    old: etree._Element, new: etree._Element, snode: SchemaNode, touched: Touched | None
+) -> tuple[list[etree._Element], list[etree._Element]]:
+    """The children of ``old`` and ``new`` to compare: all of them, or for a node the edits report whole, all
+    but the entries of lists they left alone (:func:`~iosxe_agent.data.touched.outside_runs`), which are
+    byte-equal and would yield no change."""
+    if touched is not None and touched.whole:
+        old_kids, old_out = outside_runs(old, snode, touched)
+        new_kids, new_out = outside_runs(new, snode, touched)
+        if old_out == new_out:
+            return old_kids, new_kids
+    return [c for c in old if isinstance(c.tag, str)], [c for c in new if isinstance(c.tag, str)]
 
 
 def _compare(

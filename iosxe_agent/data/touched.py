@@ -4,7 +4,9 @@ An edit reports the elements whose children or values it changed (created, remov
 set a leaf's value), with the tags of those children. :class:`Touched` is the trie of the instance identities
 leading to them: a node whose own children changed is ``whole`` (compare all its children; ``tags`` says which
 kinds of child changed); any other node in the trie has exactly the children it had before, in the same order,
-and only those listed in ``children`` may differ inside. Changes deeper inside a whole node are in the trie too.
+and only those listed in ``children`` may differ inside. Changes deeper inside a whole node are in the trie too,
+so a whole node's list entries of a kind not in ``tags`` are as they were unless the trie names them (a
+normalizer rewrites only values beside a value the edit wrote): :func:`outside_runs` relies on it.
 Identities (tag, plus list keys or a leaf-list value) survive the deep copies every edit makes, so the tries of
 several candidate edits merge into one that describes the candidate against running.
 """
@@ -16,7 +18,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from iosxe_agent.data.tags import tag_of
+from iosxe_agent.data.order import find_single
+from iosxe_agent.data.tags import key_child, tag_of
 from iosxe_agent.yang.schema import Kind, Schema, SchemaNode, split_clark
 
 Identity = tuple[str, ...]
@@ -28,7 +31,7 @@ def identity(el: etree._Element, snode: SchemaNode | None) -> Identity:
     if snode is None:
         return (name,)
     if snode.kind is Kind.LIST:
-        return (name, *(el.findtext(k) or "" for k in snode.keys))
+        return (name, *((kel.text or "") if (kel := key_child(el, k)) is not None else "" for k in snode.keys))
     if snode.kind is Kind.LEAF_LIST:
         return (name, el.text or "")
     return (name,)
@@ -49,8 +52,10 @@ def find_child(parent: etree._Element, ident: tuple[str, ...], snode: SchemaNode
     tag = ident[0]
     if snode is not None and snode.kind is Kind.LEAF_LIST:
         return next((c for c in parent.iterchildren(tag) if (c.text or "") == ident[1]), None)
-    if snode is None or snode.kind is not Kind.LIST:
+    if snode is None:
         return next(parent.iterchildren(tag), None)
+    if snode.kind is not Kind.LIST:
+        return find_single(parent, snode)
     query = _ENTRY_BY_KEYS.get(len(snode.keys))
     if query is None:
         return None  # more keys than prepared for: the caller compares every child instead
@@ -92,6 +97,44 @@ class Children:
                 index.setdefault(identity(child, snode), child)
             self._index[tag] = index
         return index.get(ident)
+
+
+def outside_runs(
+    parent: etree._Element, snode: SchemaNode, touched: Touched, keep: frozenset[str] = frozenset()
+) -> tuple[list[etree._Element], dict[str, int]]:
+    """The children of ``parent`` (a node ``touched`` reports whole) that may differ, in document order, and the
+    tags of the lists left out, each with the position in that list where its run was.
+
+    A whole node's ``tags`` name every kind of child the edits created, removed, replaced or moved, and the trie
+    names every entry changed inside, so the other entries of a list not in ``tags`` are as they were: they are
+    left out, except those the trie names (at most :data:`INDEX_ABOVE`; more, and the list is kept) and lists
+    in ``keep``. Why: a hostname edit reports ``native`` whole, and walking its 100,000 users in Python cost
+    more than the rest of the commit. Siblings are in schema order (:mod:`iosxe_agent.data.edit` keeps them so),
+    so a list's entries form one run: its last entry is found in C from the end and the run is stepped over.
+    """
+    named: dict[str, list[Identity]] = {}
+    for ident in touched.children:
+        named.setdefault(ident[0], []).append(ident)
+    out: list[etree._Element] = []
+    left_out: dict[str, int] = {}
+    child = next(parent.iterchildren(), None)
+    while child is not None:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in touched.tags and tag not in keep:
+            cnode = snode.child(tag)
+            idents = named.get(tag, ())
+            if cnode is not None and cnode.kind is Kind.LIST and len(idents) <= INDEX_ABOVE:
+                found = [e for ident in idents if (e := find_child(parent, ident, cnode)) is not None]
+                if len(found) < len(idents):
+                    return [c for c in parent if isinstance(c.tag, str)], {}  # not as the report says
+                left_out[tag] = len(out)
+                out.extend(sorted(found, key=parent.index) if len(found) > 1 else found)
+                child = next(parent.iterchildren(tag, reversed=True)).getnext()
+                continue
+        if isinstance(tag, str):
+            out.append(child)
+        child = child.getnext()
+    return out, left_out
 
 
 @dataclass(slots=True)

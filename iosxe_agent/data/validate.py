@@ -13,7 +13,7 @@ are compared again. Everything else kept the outcome it had in the valid tree.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal, overload
 
@@ -21,7 +21,8 @@ from lxml import etree
 
 from iosxe_agent.data.errors import DataError
 from iosxe_agent.data.reach import Reach, reach
-from iosxe_agent.data.touched import INDEX_ABOVE, Children, Touched
+from iosxe_agent.data.tags import tag_of
+from iosxe_agent.data.touched import INDEX_ABOVE, Children, Touched, identity, outside_runs
 from iosxe_agent.yang.schema import Kind, Restriction, Schema, SchemaNode, split_clark
 from iosxe_agent.yang.xpath import XPathError, compile_xpath
 
@@ -52,23 +53,61 @@ class _Validator:
             return True  # an expression we cannot evaluate must not block the user; the loader checked syntax
 
     # -- walk -------------------------------------------------------------------------------------------------
-    def walk(self, el: etree._Element, snode: SchemaNode, path: PathArg) -> None:
+    def walk(self, el: etree._Element, snode: SchemaNode, path: PathArg, touched: Touched | None = None) -> None:
+        """Check everything below ``el``; ``touched`` (a whole node's report) lets the entries of lists the edits
+        left alone go unvisited (see :func:`~iosxe_agent.data.touched.outside_runs`) unless a constraint in them
+        can read a changed node."""
         present: dict[str, list[etree._Element]] = {}
-        for child in el:
-            if isinstance(child.tag, str):
-                present.setdefault(child.tag, []).append(child)
+        left_out: dict[str, int] = {}
+        if touched is None:
+            for child in el:
+                if isinstance(child.tag, str):
+                    present.setdefault(child.tag, []).append(child)
+        else:
+            assert self._affected is not None
+            keep = frozenset(c.tag for c in self._affected.revisit(snode))
+            children, left_out = outside_runs(el, snode, touched, keep)
+            present = _by_tag(children, left_out)
         for tag, elements in present.items():
             cnode = snode.child(tag)
             if cnode is None or id(cnode) not in self._plan.walk:
                 continue  # nothing at or below this node can be violated by its presence
+            if touched is not None and tag in left_out:
+                self._walk_changed_entries(el, cnode, path, elements, touched)
+                continue
             if cnode.kind in (Kind.LIST, Kind.LEAF_LIST):
                 self._check_counts(cnode, len(elements), _Path(path, cnode))
                 if cnode.unique:
                     self._check_unique(cnode, elements, _Path(path, cnode))
+                if len(elements) > INDEX_ABOVE:
+                    elements = self._entries_to_check(el, cnode, elements)
             for child in elements:
                 self._node(child, cnode, _Path(path, cnode, child), el)
         if id(snode) in self._plan.absent:
             self._check_absent(el, snode, present, path)
+
+    def _entries_to_check(
+        self, el: etree._Element, cnode: SchemaNode, entries: list[etree._Element]
+    ) -> list[etree._Element]:
+        """The ``entries`` of list ``cnode`` under ``el`` (all of them, in document order) that hold something to
+        check: selected in C when the entry itself has no constraint, so only a child can (the 100,000 users of
+        a loaded startup are each visited in Python otherwise, to find nothing)."""
+        query = _holding_checks(cnode, self._plan)
+        if query is None:
+            return entries
+        found = query(el)
+        assert isinstance(found, list)
+        return [e for e in found if isinstance(e, etree._Element)]
+
+    def _walk_changed_entries(
+        self, el: etree._Element, cnode: SchemaNode, path: PathArg, entries: list[etree._Element], touched: Touched
+    ) -> None:
+        """Check the ``entries`` (in document order) the trie names of a list the edits left alone under the whole
+        node ``el``: its count is as it was, its uniqueness may have changed only if an entry did."""
+        if entries and cnode.unique:
+            self._check_unique(cnode, list(el.iterchildren(cnode.tag)), _Path(path, cnode))
+        for child in entries:
+            self._node(child, cnode, _Path(path, cnode, child), el, touched.children.get(identity(child, cnode)))
 
     def walk_touched(self, el: etree._Element, snode: SchemaNode, path: PathArg, touched: Touched) -> None:
         """Check below ``el`` (whose child list the edits left as it was) only what the edits can have changed:
@@ -136,7 +175,7 @@ class _Validator:
             self._check_leafref(el, snode, path)
         if snode.kind in (Kind.CONTAINER, Kind.LIST):
             if touched is None or touched.whole:
-                self.walk(el, snode, path)
+                self.walk(el, snode, path, touched)
             else:
                 self.walk_touched(el, snode, path, touched)
 
@@ -242,6 +281,8 @@ class _ValidationPlan:
     above: dict[int, int]
     #: by node id: the reach of every constraint in its subtree that reads by absolute path
     named: dict[int, tuple[Reach, ...]]
+    #: by list node id, filled as lists are met: see :func:`_holding_checks`
+    holding: dict[int, etree.ETXPath | None] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=8)
@@ -322,7 +363,11 @@ class _Affected:
             if snode is None:
                 self.everything = True
                 return
-            self.changed.update(c.name for c in _data_of(snode))
+            # the kinds of child the edits changed, and every value beside them (a normalizer may rewrite those);
+            # a list or container of another kind is as it was, but for what the trie names inside it
+            self.changed.update(
+                c.name for c in _data_of(snode) if c.tag in t.tags or c.kind not in (Kind.LIST, Kind.CONTAINER)
+            )
             for tag in t.tags:
                 cnode = snode.child(tag)
                 if cnode is None:
@@ -351,6 +396,44 @@ class _Affected:
             ]
             self._revisit[id(snode)] = found
         return found
+
+
+#: Entries whose constraints all sit in children: more such children than this and the entries are walked in
+#: Python (an XPath naming many tags costs more than it saves).
+_QUERY_TAGS_UP_TO = 8
+
+
+def _holding_checks(cnode: SchemaNode, plan: _ValidationPlan) -> etree.ETXPath | None:
+    """An XPath selecting, among the children of a parent, the entries of list ``cnode`` that have a child
+    holding a check; None when an entry can itself be in violation (a when, must or choice condition of its own,
+    or a missing mandatory child) or too many kinds of child hold checks. Cached per plan and node."""
+    if id(cnode) in plan.holding:
+        return plan.holding[id(cnode)]
+    own = cnode.when or cnode.musts or id(cnode) in plan.absent
+    own = own or any(choice.when or case.when for choice, case in cnode.choice_ancestry())
+    tags = [c.tag for c in _data_of(cnode) if id(c) in plan.walk]
+    query = None
+    if not own and len(tags) <= _QUERY_TAGS_UP_TO:
+        condition = " or ".join(tags) if tags else "false()"
+        query = etree.ETXPath(f"{cnode.tag}[{condition}]")
+    plan.holding[id(cnode)] = query  # bounded by the schema's lists
+    return query
+
+
+def _by_tag(children: list[etree._Element], left_out: dict[str, int]) -> dict[str, list[etree._Element]]:
+    """``children`` grouped by tag, each tag in document order as a walk over every child finds it, the tags of
+    the runs :func:`~iosxe_agent.data.touched.outside_runs` left out included at their places."""
+    runs: dict[int, list[str]] = {}
+    for tag, i in left_out.items():
+        runs.setdefault(i, []).append(tag)
+    present: dict[str, list[etree._Element]] = {}
+    for i, child in enumerate(children):
+        for tag in runs.get(i, ()):
+            present[tag] = []
+        present.setdefault(tag_of(child), []).append(child)
+    for tag in left_out:
+        present.setdefault(tag, [])  # a run at the end, with no entry the edits changed
+    return present
 
 
 @lru_cache(maxsize=4096)
@@ -450,7 +533,7 @@ def validate(
     """
     v = _Validator(schema, max_errors, touched)
     if touched is None or touched.whole:
-        v.walk(tree, schema.root, ("", {}))
+        v.walk(tree, schema.root, ("", {}), touched)
     else:
         v.walk_touched(tree, schema.root, ("", {}), touched)
     return tuple(v.errors)

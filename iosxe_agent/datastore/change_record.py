@@ -170,18 +170,42 @@ def _touched_pairs(
     """The pairs where the edit may have moved something: each ``whole`` trie node and, below it, every child of
     a kind it reports changed (the trie does not descend into those), then the trie's other children."""
     out: list[Pair] = []
-    if touched.whole:
+    if touched.whole and _moves_possible_here(snode, touched.tags):
         out.append((old, new, snode, path))
         for old_child, new_child, cnode, ident in _matched(old, new, snode, touched.tags):
             out.extend(_all_pairs(old_child, new_child, cnode, [*path, list(ident)]))
     for ident, sub in touched.children.items():
         child_node = snode.child(ident[0])
-        if child_node is None or not _may_hold_moves(child_node) or (touched.whole and ident[0] in touched.tags):
+        if child_node is None or (touched.whole and ident[0] in touched.tags) or not _reaches_moves(child_node, sub):
             continue
         before, after = find_child(old, ident, child_node), find_child(new, ident, child_node)
         if before is not None and after is not None:
             out.extend(_touched_pairs(before, after, child_node, [*path, list(ident)], sub))
     return out
+
+
+def _reaches_moves(snode: SchemaNode, touched: Touched) -> bool:
+    """True when the report ``touched`` of ``snode`` names some node under which an ordered-by-user list may have
+    moved. A walk of the schema and the report alone: the node is looked up in the trees only if so, since finding
+    a container can scan past every entry of a long list before it (``ip`` after 100,000 ``username`` entries)."""
+    if not _may_hold_moves(snode):
+        return False
+    if touched.whole and _moves_possible_here(snode, touched.tags):
+        return True
+    return any(
+        (child := snode.child(ident[0])) is not None and _reaches_moves(child, sub)
+        for ident, sub in touched.children.items()
+    )
+
+
+def _moves_possible_here(snode: SchemaNode, tags: set[str]) -> bool:
+    """Whether a node reported ``whole`` with children of ``tags`` changed can hold a move at or below it that
+    its report does not name deeper: a move reports its list's parent whole with the list's tag, so only an
+    ordered-by-user child of those kinds, or a child of those kinds that may hold one, can (no tags: any)."""
+    if not tags:
+        return True
+    own = _ordered_children(snode)
+    return any(c.tag in tags for c in own) or any(_may_hold_moves(snode.child(tag)) for tag in tags)
 
 
 def _all_pairs(old: etree._Element, new: etree._Element, snode: SchemaNode, path: list[list[str]]) -> Iterator[Pair]:

@@ -18,7 +18,8 @@ removed only after the new snapshot is durable, so at every instant some complet
 An older state directory's plain ``running-config.xml`` is read as the snapshot of generation 0.
 
 Every method is called from one thread (the store's writer thread; ``load`` before it starts), so there are no
-locks. A method that fails raises :class:`~iosxe_agent.datastore.persist.WriteError` naming the file and the
+locks; the one exception, :meth:`RunningJournal.needs_snapshot`, only reads, and the store asks it once every write
+it queued is done. A method that fails raises :class:`~iosxe_agent.datastore.persist.WriteError` naming the file and the
 cause, and leaves the journal as it was before the call: an append that failed half-way is cut back, so the
 commit it was for can be refused and the next one still lands in a readable journal.
 """

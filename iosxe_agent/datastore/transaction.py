@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from iosxe_agent.data.diff import Change
+from iosxe_agent.data.touched import Touched
 from iosxe_agent.datastore.names import Datastore
 
 #: The session id of changes no client session makes (the configuration loaded at start-up, the revert of an
@@ -53,10 +54,15 @@ SYSTEM = Origin(session_id=SYSTEM_SESSION_ID, user="system", face=Face.SYSTEM)
 
 @dataclass(frozen=True, slots=True)
 class Transaction:
-    """``old`` and ``new`` running trees and the node-level ``changes`` between them."""
+    """``old`` and ``new`` running trees and the node-level ``changes`` between them.
+
+    ``touched``: where ``new`` may differ from ``old`` as the edits reported it (None: anywhere). ``changes``
+    leave out an ordered-by-user entry that only moved; ``touched`` names its parent, so a follower of such a
+    list can tell that a commit elsewhere moved nothing in it without comparing the list."""
 
     old: etree._Element
     new: etree._Element
     changes: tuple[Change, ...]
     origin: Origin
     datastore: Datastore = Datastore.RUNNING
+    touched: Touched | None = None

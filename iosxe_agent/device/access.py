@@ -96,12 +96,35 @@ def can_open_netconf(running: etree._Element, user: str) -> bool:
 
 def netconf_access(running: etree._Element) -> NetconfAccess:
     """Which local users can open a NETCONF session, and which server methods could let others in."""
-    aaa = views.aaa(running)
+    return access_of(views.aaa(running))
+
+
+def access_of(aaa: AaaView) -> NetconfAccess:
+    """:func:`netconf_access` of an AAA view, asking about each user only when the answer can be yes.
+
+    Every exec level the two lists can grant a user is the privilege of a ``username`` entry with the same
+    case-folded name (``local``, ``local-case``, ``none`` with an entry) or 1 (``none`` without one), so a user
+    without a privilege-15 namesake is never an admin. Such a user is still asked about until one user has got
+    past the login list: the authorization list, read then, names the TACACS+ groups that decide (the same for
+    every user). With 100,000 users of privilege 1 this asks once instead of 100,000 times.
+    """
     login = aaa.login_methods()
     # login methods with servers decide for every user, server-only users (no local entry) included
     servers = [m for m in login if m.startswith("group:") and aaa.group_servers(m.removeprefix("group:"))]
-    admins = tuple(u.name for u in aaa.users if _can_open(aaa, u.name, servers))
-    return NetconfAccess(admins, tuple(dict.fromkeys(servers)), ios_methods(login))
+    strong = {u.name.casefold() for u in aaa.users if u.privilege >= NETCONF_PRIVILEGE}
+    admins: list[str] = []
+    authorization_read = False
+    for u in aaa.users:
+        if authorization_read and u.name.casefold() not in strong:
+            continue
+        granted = _login(aaa, u.name)
+        if granted is None:
+            continue
+        authorization_read = True
+        level = _authorized(aaa, u.name, granted[1], servers)
+        if level is not None and level >= NETCONF_PRIVILEGE:
+            admins.append(u.name)
+    return NetconfAccess(tuple(admins), tuple(dict.fromkeys(servers)), ios_methods(login))
 
 
 def startup_report(

@@ -59,7 +59,8 @@ from the guide's capture, not from a Cisco document.
 sysUpTime is the device's: :class:`TrapSender` is built once per device and keeps one long-lived pysnmp
 ``SnmpEngine``; it puts its own sysUpTime.0 (hundredths of a second since the sender was created, from a
 monotonic clock) first in every notification, so the value is real and keeps growing even if the engine is
-ever replaced.
+ever replaced. pysnmp itself is imported when the first trap is built (most devices never send one): the clock
+starts with the sender, at the device's start, not at that import.
 
 The community string is a secret: it is never logged at any level, and :class:`TrapTarget` keeps it out of
 ``repr``.
@@ -74,22 +75,13 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
-
-from pysnmp.hlapi.v3arch.asyncio import (
-    CommunityData,
-    ContextData,
-    ObjectIdentity,
-    ObjectType,
-    SnmpEngine,
-    Udp6TransportTarget,
-    UdpTransportTarget,
-    send_notification,
-)
-from pysnmp.proto.rfc1902 import Integer32, IpAddress, ObjectIdentifier, OctetString, TimeTicks
+from typing import TYPE_CHECKING, Any
 
 from iosxe_agent.device.egress import Egress
 from iosxe_agent.device.views import TrapTarget
+
+if TYPE_CHECKING:  # pysnmp (~11 MB) is imported by the functions that build or send a trap, at the first one
+    from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
 
 log = logging.getLogger(__name__)
 
@@ -188,6 +180,8 @@ def _clamp(value: int, high: int) -> int:
 
 def tty_varbinds(info: SessionEnd) -> list[tuple[str, Any]]:
     """The six ``tcpConnectionClose`` varbinds for ``info``: (dotted OID with instance, pysnmp value)."""
+    from pysnmp.proto.rfc1902 import Integer32, OctetString, TimeTicks
+
     line = line_number(info.line)
     conn = f"{_ipv4(info.local_address)}.{info.local_port}.{_ipv4(info.peer_address)}.{info.peer_port}"
     user = info.username.encode("utf-8")[:255]
@@ -222,6 +216,8 @@ def debug_name(oid: str) -> str:
 
 
 def _debug_value(value: Any) -> str:
+    from pysnmp.proto.rfc1902 import ObjectIdentifier, OctetString
+
     if isinstance(value, OctetString):
         return bytes(value).decode("utf-8", "replace")
     if isinstance(value, ObjectIdentifier):
@@ -236,6 +232,8 @@ def debug_trap(version: str, inform: bool, agent_addr: str, uptime: int, varbind
     v2c (UNVERIFIED: no capture in the guide) names the PDU and lists ``sysUpTime.0`` and ``snmpTrapOID.0`` first,
     as the PDU carries them.
     """
+    from pysnmp.proto.rfc1902 import ObjectIdentifier, TimeTicks
+
     if version == "1":
         head = f"SNMP: V1 Trap, ent cisco, addr {agent_addr}, gentrap {GENERIC_ENTERPRISE_SPECIFIC}, spectrap 1"
     else:
@@ -362,6 +360,8 @@ class TrapSender:
     # -- internals ---------------------------------------------------------------------------------------
 
     def _get_engine(self, key: tuple[Any, ...]) -> SnmpEngine:
+        from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
+
         loop = asyncio.get_running_loop()
         retire = self._engine is not None and (
             self._engine_loop is not loop
@@ -385,6 +385,9 @@ class TrapSender:
             self._engine_loop = None
 
     def _notification(self, target: TrapTarget, varbinds: list[tuple[str, Any]], agent_addr: str) -> list[Any]:
+        from pysnmp.hlapi.v3arch.asyncio import ObjectIdentity, ObjectType
+        from pysnmp.proto.rfc1902 import IpAddress, ObjectIdentifier, TimeTicks
+
         head: list[tuple[str, Any]] = [
             (SYS_UP_TIME_0, TimeTicks(self.uptime_ticks())),
             (SNMP_TRAP_OID_0, ObjectIdentifier(TCP_CONNECTION_CLOSE)),
@@ -404,6 +407,14 @@ class TrapSender:
             self._syslog(debug_trap(target.version, inform, agent_addr, self.uptime_ticks(), varbinds))
         self._active += 1
         try:
+            from pysnmp.hlapi.v3arch.asyncio import (
+                CommunityData,
+                ContextData,
+                Udp6TransportTarget,
+                UdpTransportTarget,
+                send_notification,
+            )
+
             target_cls = Udp6TransportTarget if _is_ipv6(target.address) else UdpTransportTarget
             transport = await target_cls.create(
                 (target.address, target.port), timeout=self.inform_timeout_s, retries=self.inform_retries

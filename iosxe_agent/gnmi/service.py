@@ -9,6 +9,10 @@ presents the device certificate, the one RESTCONF uses (:mod:`iosxe_agent.restco
 ``TP-self-signed-<n>`` trustpoint, whatever ``secure-trustpoint`` names; client certificates are not requested).
 Operator log: ``gNMI on HOST:PORT``, ``gNMI (TLS) on HOST:PORT (trustpoint …)``, ``gNMI stopped``, ``gNMI (TLS)
 stopped``.
+
+gRPC, protobuf and the gNMI server (~12 MB) are imported when a server first starts (in a worker thread, so the
+loop serves meanwhile): most devices never configure ``gnmi-yang``. Until then there is no API object and no
+Subscribe stream to feed.
 """
 
 from __future__ import annotations
@@ -18,21 +22,27 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import grpc
 from lxml import etree
 
+from iosxe_agent.datastore.transaction import Transaction
 from iosxe_agent.device import views
 from iosxe_agent.device.follower import ServiceFollower
 from iosxe_agent.device.views.tree import native_of
-from iosxe_agent.gnmi.api import GnmiApi
-from iosxe_agent.gnmi.server import GnmiServer
-from iosxe_agent.gnmi.subscribe import Subscriptions
 from iosxe_agent.limits import Limits
 from iosxe_agent.listeners import ListenError
 from iosxe_agent.netconf.server import Authenticator
+from iosxe_agent.netconf.services import NetconfServices
 from iosxe_agent.restconf.certificate import device_certificate
 from iosxe_agent.restconf.trustpoint import configured_number
+
+if TYPE_CHECKING:
+    import grpc
+
+    from iosxe_agent.gnmi.api import GnmiApi
+    from iosxe_agent.gnmi.server import GnmiServer
+    from iosxe_agent.gnmi.subscribe import Subscriptions
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +73,7 @@ class GnmiService(ServiceFollower):
 
     def __init__(
         self,
-        api: GnmiApi,
+        services: NetconfServices,
         login: Authenticator,
         limits: Limits,
         *,
@@ -74,18 +84,34 @@ class GnmiService(ServiceFollower):
         running: Callable[[], etree._Element],
     ) -> None:
         super().__init__(running, lambda tree: self._plan(tree) != self._applied())
-        self.api = api
+        self._services = services
+        self._api: GnmiApi | None = None
         self.login = login
         self.limits = limits
         self.host = host
         self._port_option = port
         self._secure_port_option = secure_port
         self._cert_dir = state_dir / "restconf"  # the one device trustpoint, shared with RESTCONF
-        self.subscriptions = Subscriptions(limits.gnmi_max_subscriptions)
+        #: the open Subscribe streams, once a server has started (None before: nothing to feed)
+        self.subscriptions: Subscriptions | None = None
         self._plain: _Listener | None = None
         self._tls: _Listener | None = None
         #: the port a port 0 became the first time, per server (TLS: True), kept while the device runs
         self._chosen: dict[bool, int] = {}
+
+    @property
+    def api(self) -> GnmiApi:
+        """Capabilities, Get and Set on the device's datastores (built, with its gRPC imports, on first use)."""
+        if self._api is None:
+            from iosxe_agent.gnmi.api import GnmiApi
+
+            self._api = GnmiApi(self._services)
+        return self._api
+
+    def on_subscribed_commit(self, txn: Transaction) -> None:
+        """A commit listener: what changed goes to the open Subscribe streams (none before a server started)."""
+        if self.subscriptions is not None:
+            self.subscriptions.on_commit(txn)
 
     @property
     def listening(self) -> bool:
@@ -133,6 +159,12 @@ class GnmiService(ServiceFollower):
         if asked is None:
             return None
         try:
+            await asyncio.to_thread(_import_server)  # the loop serves the other sessions meanwhile
+            from iosxe_agent.gnmi.server import GnmiServer
+            from iosxe_agent.gnmi.subscribe import Subscriptions
+
+            if self.subscriptions is None:
+                self.subscriptions = Subscriptions(self.limits.gnmi_max_subscriptions)
             credentials, trustpoint = await self._credentials() if tls else (None, "")
             server = GnmiServer(self.api, self.login, self.subscriptions, self.limits)
             bound = await server.start(self.host, asked or self._chosen.get(tls, 0), credentials)
@@ -149,4 +181,12 @@ class GnmiService(ServiceFollower):
         number = configured_number(native_of(self._running()))  # running names the box's trustpoint already
         cert = await asyncio.to_thread(device_certificate, self._cert_dir, self.host, number)
         key_pem, cert_pem = await asyncio.to_thread(lambda: (cert.key.read_bytes(), cert.cert.read_bytes()))
+        import grpc
+
         return grpc.ssl_server_credentials([(key_pem, cert_pem)]), cert.trustpoint
+
+
+def _import_server() -> None:
+    """Import the gRPC server side (grpc, protobuf, the mapping layer): only a device that serves gNMI pays."""
+    import iosxe_agent.gnmi.server
+    import iosxe_agent.gnmi.subscribe  # noqa: F401

@@ -12,6 +12,7 @@ RFC 6242 gives no way to resynchronise a broken stream, so a framer that raised 
 from __future__ import annotations
 
 import enum
+import re
 from typing import NoReturn, Protocol
 
 from iosxe_agent.limits import DEFAULT_LIMITS, Limits
@@ -117,14 +118,18 @@ _LF = ord("\n")
 _HASH = ord("#")
 _ZERO = ord("0")
 _NINE = ord("9")
+#: a whole chunk header (at most the RFC's 10 digits) or end-of-chunks marker, matched where a header starts
+_HEADER = re.compile(rb"\n#([1-9][0-9]{0,%d})\n|\n##\n" % (_MAX_CHUNK_DIGITS - 1))
 
 
 class ChunkFramer:
     """base:1.1 chunked framing (RFC 6242 §4.2): ``\\n#<len>\\n<data>`` repeated, then ``\\n##\\n``.
 
-    Headers are parsed one byte at a time (they are a few bytes long); chunk data is appended in slices to
-    one buffer, so a message split over many reads costs no more than one arriving whole. A chunk header is
-    refused as soon as its size would break a limit, before any of its data is buffered.
+    A header that arrives whole and within the limits is taken in one regular-expression match (the common
+    case, once or twice per message); anything else (a header split over reads, a malformed or oversized one)
+    goes one byte at a time through the state machine, which alone decides what an error says. Chunk data is
+    appended in slices to one buffer, so a message split over many reads costs no more than one arriving whole.
+    A chunk header is refused as soon as its size would break a limit, before any of its data is buffered.
     """
 
     def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
@@ -157,6 +162,9 @@ class ChunkFramer:
                 if self._size == 0:
                     self._state = _State.LF
                 continue
+            if self._state is _State.LF and (end := self._whole_header(data, pos, messages)):
+                pos = end
+                continue
             message = self._header_byte(view[pos])
             pos += 1
             if message is not None:
@@ -179,6 +187,29 @@ class ChunkFramer:
             out += chunk
         out += b"\n##\n"
         return bytes(out)
+
+    def _whole_header(self, data: bytes, pos: int, messages: list[bytes]) -> int:
+        """Take a complete, acceptable header at ``pos`` at once; return where it ends, or 0 to go byte by byte.
+
+        Accepts exactly what :meth:`_header_byte` would accept over the same bytes, with the same outcome: a
+        chunk-size within ``max_chunk_bytes`` (hence within every prefix of its digits) whose chunk keeps the
+        message within ``max_message_bytes``, or an end-of-chunks marker after at least one chunk.
+        """
+        match = _HEADER.match(data, pos)
+        if match is None:
+            return 0
+        digits = match.group(1)
+        if digits is None:
+            if not self._message:
+                return 0
+            messages.append(self._finish_message())
+            return match.end()
+        size = int(digits)
+        if size > self._max_chunk or len(self._message) + size > self._max_message:
+            return 0
+        self._size = size
+        self._state = _State.DATA
+        return match.end()
 
     def _header_byte(self, byte: int) -> bytes | None:
         """Advance the header state machine by one byte; return the message an end-of-chunks completes."""

@@ -43,6 +43,7 @@ from iosxe_agent.netconf.errors import (
 from iosxe_agent.netconf.faults import RpcFault, protocol_error
 from iosxe_agent.netconf.framing import EOM_DELIMITER, ChunkFramer, EomFramer, Framer, FramingError, FramingTooBig
 from iosxe_agent.netconf.notifications import TerminationReason
+from iosxe_agent.netconf.ok_reply import ok_reply
 from iosxe_agent.netconf.registry import RpcContext
 from iosxe_agent.netconf.xmlio import NC_NS, XmlError, parse_message, qn, serialize
 
@@ -130,6 +131,8 @@ class NetconfSession:
         self._worker: asyncio.Task[None] | None = None
         self._hello_timer: asyncio.TimerHandle | None = None
         self._idle_timer: asyncio.TimerHandle | None = None
+        #: loop time at which the session counts as idle; activity moves only this (see :meth:`_arm_idle`)
+        self._idle_deadline = 0.0
         self.after_reply: list[Callable[[], Awaitable[None] | None]] = []
         #: why the session ended (RFC 6470 termination-reason) and who killed it; "dropped" unless close() says
         self.termination_reason: TerminationReason = "dropped"
@@ -166,15 +169,29 @@ class NetconfSession:
             self.close("timeout")
 
     def _arm_idle(self) -> None:
-        """(Re)start the idle clock: called when the hello completes and whenever a request is complete."""
+        """(Re)start the idle clock: called when the hello completes and whenever a request is complete.
+
+        It runs twice per request, so it only moves a deadline: the session's one timer stays where it is unless
+        the new deadline is earlier (a lowered ``idle_timeout_s``), and when it fires before the deadline it
+        re-arms itself for the rest (:meth:`_idle_timeout`). Cancelling and scheduling a timer per request cost
+        more than the rest of the request's bookkeeping.
+        """
         timeout = self.services.limits.idle_timeout_s
         if timeout <= 0 or self._closing:
             return
-        if self._idle_timer is not None:
-            self._idle_timer.cancel()
-        self._idle_timer = asyncio.get_running_loop().call_later(timeout, self._idle_timeout)
+        loop = asyncio.get_running_loop()
+        deadline = self._idle_deadline = loop.time() + timeout
+        timer = self._idle_timer
+        if timer is None or deadline < timer.when():
+            if timer is not None:
+                timer.cancel()
+            self._idle_timer = loop.call_at(deadline, self._idle_timeout)
 
     def _idle_timeout(self) -> None:
+        loop = asyncio.get_running_loop()
+        if loop.time() < self._idle_deadline:  # there was activity since the timer was set: wait for the rest
+            self._idle_timer = loop.call_at(self._idle_deadline, self._idle_timeout)
+            return
         self._idle_timer = None
         if any(exempt(self.session_id) for exempt in self.services.idle_exemptions):
             self._arm_idle()  # a subscriber: look again after another idle time
@@ -292,8 +309,11 @@ class NetconfSession:
         while True:
             msg = await self._queue.get()
             self._set_reading()
-            reply = await self.handle_message(msg)
-            if reply is not None:
+            reply = await self._answer(msg)
+            if isinstance(reply, bytes):
+                if not self._closed:
+                    self._write_message(reply)
+            elif reply is not None:
                 self.send(reply)
             self._arm_idle()  # a long-running request is not idleness
             for action in self.after_reply:
@@ -333,6 +353,10 @@ class NetconfSession:
             message = f"the reply of {len(data)} bytes exceeds the limit of {limit} (max_reply_bytes)"
             err = RpcError(ErrorType.APPLICATION, ErrorTag.TOO_BIG, message=message)
             data = serialize(rpc_reply_with_errors([err], rpc_attributes(el), el.nsmap))
+        self._write_message(data)
+
+    def _write_message(self, data: bytes) -> None:
+        """Frame and send one serialised message."""
         try:
             framed = self._framer.encode(data)
         except ValueError:  # a 1.0 message containing "]]>]]>" cannot be framed; never send a corrupt stream
@@ -343,6 +367,11 @@ class NetconfSession:
 
     async def handle_message(self, msg: bytes) -> etree._Element | None:
         """Parse and execute one request; return the reply element (or None when the session is being closed)."""
+        reply = await self._answer(msg)
+        return etree.fromstring(reply) if isinstance(reply, bytes) else reply
+
+    async def _answer(self, msg: bytes) -> etree._Element | bytes | None:
+        """:meth:`handle_message`, but an ``<ok/>`` reply comes already serialised (see :meth:`dispatch`)."""
         try:
             root = await self._parse(msg)
         except XmlError as exc:
@@ -387,8 +416,9 @@ class NetconfSession:
             )
         return await self.dispatch(root, ops[0])
 
-    async def dispatch(self, rpc: etree._Element, op: etree._Element) -> etree._Element:
-        """Run the handler of ``op`` and build the reply."""
+    async def dispatch(self, rpc: etree._Element, op: etree._Element) -> etree._Element | bytes:
+        """Run the handler of ``op`` and build the reply: an element, or an ``<ok/>`` reply's wire bytes (from
+        its template, :mod:`~iosxe_agent.netconf.ok_reply`, when it has one and the reply limit allows)."""
         self.stats.in_rpcs += 1
         handler = self.services.registry.lookup(tag_of(op))
         try:
@@ -406,7 +436,8 @@ class NetconfSession:
             )
             return rpc_reply_with_errors([err], rpc_attributes(rpc), rpc.nsmap)
         if children is None:
-            return rpc_reply(rpc)
+            ok = ok_reply(rpc)
+            return ok if ok is not None and len(ok) <= self.services.limits.max_reply_bytes else rpc_reply(rpc)
         reply = rpc_reply(rpc, [])
         reply.extend(children)
         return reply

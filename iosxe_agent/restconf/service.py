@@ -18,6 +18,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -31,8 +32,10 @@ from iosxe_agent.listeners import ListenError, listen_socket
 from iosxe_agent.netconf.server import Authenticator
 from iosxe_agent.restconf.certificate import device_certificate
 from iosxe_agent.restconf.handlers import RestconfApi
-from iosxe_agent.restconf.server import RestconfServer, tls_context
 from iosxe_agent.restconf.trustpoint import configured_number, trustpoint_edit
+
+if TYPE_CHECKING:  # the server module imports aiohttp (~10 MB, ~0.3 s): only once RESTCONF is first turned on
+    from iosxe_agent.restconf.server import RestconfServer
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +87,9 @@ class RestconfService(ServiceFollower):
         try:
             number = configured_number(self._native())
             cert = await asyncio.to_thread(device_certificate, self._cert_dir, self.host, number)
+            await asyncio.to_thread(_import_server)  # the loop serves the other sessions meanwhile
+            from iosxe_agent.restconf.server import RestconfServer, tls_context
+
             server = RestconfServer(self.api, self.login, self.limits)
             await server.start(sock, tls_context(cert.cert, cert.key))
         except BaseException:
@@ -106,3 +112,8 @@ class RestconfService(ServiceFollower):
             await stores.edit(RUNNING, edit, SYSTEM, default_operation="merge")
         except StoreError as exc:
             log.error("RESTCONF: the trustpoint's configuration lines were not added: %s", exc)
+
+
+def _import_server() -> None:
+    """Import the HTTP server (aiohttp), in a worker thread: a device without ``restconf`` never pays for it."""
+    import iosxe_agent.restconf.server  # noqa: F401

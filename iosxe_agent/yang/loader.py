@@ -7,9 +7,7 @@ start-up, so nothing downstream depends on pyang's semi-internal ``i_*`` attribu
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
@@ -32,6 +30,10 @@ from iosxe_agent.yang.schema import (
     clark,
 )
 
+# re-exported: callers that compile find the search path here too
+from iosxe_agent.yang.search_path import default_search_path as default_search_path
+from iosxe_agent.yang.search_path import ietf_module_dir as ietf_module_dir
+
 
 class SchemaLoadError(Exception):
     """The modules could not be compiled; the message lists every pyang error."""
@@ -39,27 +41,6 @@ class SchemaLoadError(Exception):
 
 _KINDS = {k.value: k for k in Kind}
 _WHEN_ON_PARENT = ("augment", "uses", "choice", "case")
-
-
-def ietf_module_dir() -> Path | None:
-    """Directory of the IETF modules that ship inside the pyang distribution (works in a venv too)."""
-    try:
-        for f in importlib.metadata.files("pyang") or ():
-            if f.name == "ietf-inet-types.yang":
-                return Path(str(f.locate())).parent
-    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - pyang is a hard dependency
-        pass
-    fallback = Path(sys.prefix) / "share" / "yang" / "modules" / "ietf"
-    return fallback if fallback.is_dir() else None
-
-
-def default_search_path(yang_dir: Path) -> list[Path]:
-    """Our own modules first, then pyang's IETF modules."""
-    dirs = [yang_dir]
-    ietf = ietf_module_dir()
-    if ietf is not None:
-        dirs.append(ietf)
-    return dirs
 
 
 def load_schema(

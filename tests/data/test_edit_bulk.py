@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from iosxe_agent.data import edit as edit_mod
@@ -79,7 +81,7 @@ def both(doc: Any, tree: etree._Element, body: str, monkeypatch: pytest.MonkeyPa
     """Apply ``body`` with and without the bulk path; every observable part of the results must be equal."""
     fast = apply_edit(tree, doc.cfg(body), doc.schema, **kw)
     with monkeypatch.context() as m:
-        m.setattr(edit_mod._Editor, "_build", lambda *_: False)
+        m.setattr(edit_mod._Editor, "_build", lambda *_, **__: False)
         slow = apply_edit(tree, doc.cfg(body), doc.schema, **kw)
     assert summary(fast) == summary(slow)
 
@@ -126,6 +128,50 @@ def test_list_with_its_key_declared_late(tmp_path: Path, monkeypatch: pytest.Mon
     empty = etree.Element(f"{{{edit_mod.NC_NS}}}config")
     fast = apply_edit(empty, etree.fromstring(cfg), schema)
     with monkeypatch.context() as m:
-        m.setattr(edit_mod._Editor, "_build", lambda *_: False)
+        m.setattr(edit_mod._Editor, "_build", lambda *_, **__: False)
         slow = apply_edit(empty, etree.fromstring(cfg), schema)
     assert summary(fast) == summary(slow)
+
+
+#: One ``username`` entry of a bulk edit, plain or odd: what the per-entry fast path (``_Editor._new_entry``) must
+#: take exactly as the general path does, or leave to it.
+ENTRY_PARTS = st.sampled_from([
+    "<privilege>1</privilege>", "<privilege> 7 </privilege>", "<privilege>99</privilege>", "<privilege>x</privilege>",
+    "<!-- c -->", "<?pi x?>", "\n  ", "<bogus>1</bogus>",
+    f"<secret><encryption>9</encryption><secret>{HASH}</secret></secret>",
+    "<secret><secret>s</secret><encryption>9</encryption></secret>", "<privilege>2</privilege>",
+    "<privilege nc:operation='delete'/>", "<secret nc:operation='remove'><encryption>9</encryption></secret>",
+    f"<aaa {A}><attribute><list>G</list></attribute></aaa>",
+    "<ios:privilege xmlns:ios='http://cisco.com/ns/yang/Cisco-IOS-XE-native'>3</ios:privilege>",
+    "<privilege xmlns='urn:other'>3</privilege>",
+])  # fmt: skip
+NAMES = st.sampled_from(["u1", "u2", "u3", "10", "9", " u4", "u1 ", ""])
+
+
+@st.composite
+def bulk_bodies(draw: st.DrawFn) -> str:
+    entries = []
+    for _ in range(draw(st.integers(1, 8))):
+        name = draw(NAMES)
+        key = "" if draw(st.integers(0, 15)) == 0 else f"<name>{name}</name>"
+        parts = draw(st.lists(ENTRY_PARTS, max_size=4))
+        at = draw(st.integers(0, len(parts)))
+        attr = draw(
+            st.sampled_from(["", "", "", " nc:operation='create'", " nc:operation='remove'", " nc:operation='delete'"])
+        )
+        entries.append(f"<username{attr}>{''.join(parts[:at])}{key}{''.join(parts[at:])}</username>")
+        if draw(st.booleans()):
+            entries.append(draw(st.sampled_from(["<hostname>R2</hostname>", "<!-- between -->", "\n"])))
+    return "".join(entries)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=bulk_bodies(), op=st.sampled_from(["merge", "replace", "create", "none"]),
+       error_option=st.sampled_from(["stop-on-error", "continue-on-error"]), start=st.booleans())  # fmt: skip
+def test_new_entries_in_bulk_equal_the_general_path(
+    ios: Any, body: str, op: str, error_option: str, start: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many list entries under one parent: new, existing, repeated, unordered, odd inside or carrying an
+    operation; the fast path per entry and the general path give the same tree, errors, changed and touched."""
+    tree = ios.tree("<username><name>u2</name><privilege>1</privilege></username>") if start else ios.empty()
+    both(ios, tree, body, monkeypatch, error_option=error_option, default_operation=op)

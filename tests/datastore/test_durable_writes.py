@@ -19,6 +19,7 @@ from stored_running import fail_running_writes, running_files, stored_running
 
 from iosxe_agent.data.errors import DataError
 from iosxe_agent.datastore import persist
+from iosxe_agent.datastore import store as store_module
 from iosxe_agent.datastore.persist import atomic_write, read_tree
 from iosxe_agent.datastore.store import CANDIDATE, RUNNING, STARTUP, StorePaths, Stores, WriteFailed
 from iosxe_agent.datastore.transaction import Face, Origin, Transaction
@@ -129,6 +130,37 @@ async def test_a_commit_is_on_disk_when_it_returns(ios: Any, tmp_path: Path) -> 
     assert _stored_running_hostname(ios, tmp_path) == "R1"
 
 
+def _generation_on_disk(state: Path) -> tuple[int, int]:
+    """The one generation of running in ``state`` and the size of its journal (there must be exactly one)."""
+    journals = sorted(state.glob("running-config.*.journal"))
+    assert len(journals) == 1 and len(list(state.glob("running-config.*.xml"))) == 1, journals
+    return int(journals[0].name.split(".")[1]), journals[0].stat().st_size
+
+
+async def test_a_commit_that_takes_the_journal_past_its_bound_starts_a_new_generation_and_no_other_does(
+    ios: Any, tmp_path: Path
+) -> None:
+    bound = 700
+    stores = _stores(ios, tmp_path, Limits(journal_compact_bytes=bound))
+    generation, size = _generation_on_disk(tmp_path)
+    frame = 0
+    compactions = 0
+    for i in range(40):
+        name = f"H{i:03d}"  # every record the same length
+        await stores.edit(RUNNING, _hostname_edit(ios, name), S1)
+        await stores.save(S1)  # a later write: the background compaction queued before it is done
+        now, grown = _generation_on_disk(tmp_path)
+        frame = frame or grown - size
+        if size + frame > bound:  # that commit took the journal past its bound: its tree is the new snapshot
+            assert (now, grown) == (generation + 1, 0)
+            compactions += 1
+        else:
+            assert (now, grown) == (generation, size + frame)
+        generation, size = now, grown
+        assert _stored_running_hostname(ios, tmp_path) == name
+    assert compactions >= 3
+
+
 async def test_a_change_is_invisible_until_written_and_the_next_edit_sees_it(
     ios: Any, tmp_path: Path, gate: Gate
 ) -> None:
@@ -199,6 +231,28 @@ async def test_a_failed_running_write_changes_nothing_and_aborts_the_subscribers
     monkeypatch.undo()
     await stores.edit(RUNNING, _hostname_edit(ios, "Kept"), S1)  # space is back: the store works on
     assert _stored_running_hostname(ios, tmp_path) == "Kept" and rec.applied == 1
+
+
+async def test_a_write_slower_than_its_bound_is_refused_and_never_comes_back(
+    ios: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gate: Gate
+) -> None:
+    stores = _stores(ios, tmp_path)
+    rec = Recorder()
+    stores.subscribe(rec)
+    running = stores.running
+    monkeypatch.setattr(store_module, "PERSIST_TIMEOUT_S", 0.05)
+    gate.armed = True
+    with pytest.raises(WriteFailed, match="timed out") as info:
+        await stores.edit(RUNNING, _hostname_edit(ios, "Late"), S1)
+    assert info.value.reason == "Timed out"
+    assert stores.running is running and (rec.checked, rec.aborted, rec.applied) == (1, 1, 0)
+    gate.armed = False
+    gate.opened.set()  # the held record lands after all; the journal is brought back to memory behind it
+    monkeypatch.setattr(store_module, "PERSIST_TIMEOUT_S", WAIT_S)
+    await stores.save(S1)  # queued behind both: once it returns, they are done
+    assert _stored_running_hostname(ios, tmp_path) == "R0"
+    await stores.edit(RUNNING, _hostname_edit(ios, "Next"), S1)
+    assert _stored_running_hostname(ios, tmp_path) == "Next" and rec.applied == 1
 
 
 async def test_a_failed_commit_keeps_the_candidate_and_arms_nothing(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import inspect
 import os
 import stat
@@ -141,6 +142,74 @@ def test_an_invalid_startup_is_refused(ios: Any, tmp_path: Path) -> None:
         stores.load(lambda: ios.cfg(BOOT))
     with pytest.raises(StoreError, match="bootstrap"):
         Stores(ios.schema, Limits(), StorePaths(None, None)).load(lambda: ios.cfg("<hostname>9</hostname>"))
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_load_pauses_the_cyclic_collector_and_leaves_it_as_it_found_it(
+    ios: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, enabled: bool
+) -> None:
+    seen: list[bool] = []
+
+    def bootstrap() -> etree._Element:
+        seen.append(gc.isenabled())
+        return ios.cfg(BOOT)
+
+    paths = StorePaths(tmp_path / "startup-config.xml", None)
+    try:
+        (gc.enable if enabled else gc.disable)()
+        Stores(ios.schema, Limits(), paths).load(bootstrap)
+        assert gc.isenabled() is enabled
+        (tmp_path / "startup-config.xml").write_text(
+            f'<config xmlns="{NC}"><native xmlns="{NATIVE_NS}"><hostname>9</hostname></native></config>'
+        )
+        with pytest.raises(StoreError):  # a load that fails restores it too
+            Stores(ios.schema, Limits(), paths).load(bootstrap)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+    assert seen == [False]
+
+
+@dataclass
+class CollectorSeen:
+    """A subscriber and normalizer noting whether the cyclic collector runs while the pipeline calls it."""
+
+    seen: list[tuple[str, bool]] = field(default_factory=list)
+
+    def normalize(self, tree: etree._Element, touched: Touched | None) -> None:
+        self.seen.append(("normalize", gc.isenabled()))
+
+    def check(self, txn: Transaction) -> list[DataError]:
+        self.seen.append(("check", gc.isenabled()))
+        return []
+
+    def apply(self, txn: Transaction) -> None:
+        self.seen.append(("apply", gc.isenabled()))
+
+    def abort(self, txn: Transaction) -> None:
+        self.seen.append(("abort", gc.isenabled()))
+
+
+async def test_a_write_pauses_the_cyclic_collector_only_while_it_computes(ios: Any, tmp_path: Path) -> None:
+    stores = make(ios, tmp_path)
+    watcher = CollectorSeen()
+    stores.normalize_with(watcher.normalize)
+    stores.subscribe(watcher)
+    writes: list[bool] = []
+    real_write = stores._write
+
+    async def write(ops: Any) -> None:  # the disk's turn: other sessions run meanwhile, with the collector on
+        writes.append(gc.isenabled())
+        await real_write(ops)
+
+    stores._write = write  # type: ignore[method-assign]
+    assert gc.isenabled()
+    await stores.edit(CANDIDATE, ios.cfg("<hostname>Staged</hostname>"), S1)
+    await stores.commit(S1)
+    with pytest.raises(StoreError):
+        await stores.edit(RUNNING, ios.cfg("<hostname>9</hostname>"), S1)  # refused while it computes
+    assert gc.isenabled() and writes == [True]
+    assert watcher.seen == [("normalize", False), ("check", False), ("apply", False)]
 
 
 async def test_in_memory_stores(ios: Any) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from agentproc import agent_env
 from workloads import descendants, pss_kb
 
 READY = "iosxe-agent: ready: "
@@ -103,7 +104,7 @@ class FleetProcess:
         """Start the fleet and wait for its ready line; the seconds it took. Raises RuntimeError (with the
         fleet's last output) if it exits or is not ready within ``timeout_s``."""
         self.spec.ready_file.unlink(missing_ok=True)
-        env = {**os.environ, "IOSXE_AGENT_ADMIN_PASSWORD": self.spec.password}  # never on a command line
+        env = agent_env(self.spec.password)
         began = time.perf_counter()
         self._proc = subprocess.Popen(
             self.command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env

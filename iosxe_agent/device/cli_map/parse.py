@@ -58,6 +58,7 @@ from iosxe_agent.device.cli_map.syntax import (
     Kw,
     Many,
     Node,
+    Number,
     Opt,
     Pad,
     Rest,
@@ -85,6 +86,7 @@ __all__ = [
     "parse_config",
     "parse_config_text",
     "parse_line",
+    "read_back",
 ]
 
 
@@ -218,7 +220,37 @@ _SHOW_HEADER = re.compile(r"\s*(Building configuration\.\.\.|Current configurati
 
 
 def _tokenize(line: str) -> list[_Token]:
-    return [_Token(w, w.lower(), m.start(), m.end()) for m in _WORD.finditer(line) for w in (m.group(),)]
+    """The words of ``line`` (runs of non-white space, :data:`_WORD`) with where they are.
+
+    A line of ASCII words each followed by one space (every line ``show running-config`` prints) is split in C,
+    the positions counted from the lengths; any other line goes through the regular expression. Why: the check
+    of a bulk change tokenizes every rendered line (10,000 ``username`` lines), and the split costs a third of
+    the expression's match objects (``test_tokenize.py`` keeps the two equal)."""
+    parts = line.split(" ")
+    if not (line.isascii() and parts == line.split()):
+        return [_Token(w, w.lower(), m.start(), m.end()) for m in _WORD.finditer(line) for w in (m.group(),)]
+    out: list[_Token] = []
+    start = 0
+    for word in parts:
+        end = start + len(word)
+        out.append(_Token(word, word.lower(), start, end))
+        start = end + 1
+    return out
+
+
+def _rest_text(line: str, tokens: list[_Token], i: int, verbatim: bool) -> str:
+    """What a ``LINE`` argument starting at token ``i`` reads: to the last word, or to the very end (verbatim)."""
+    start = tokens[i].start
+    return line[start:] if verbatim else line[start : tokens[-1].end]
+
+
+class _RestRead(NamedTuple):
+    """A ``LINE`` argument read from token ``start`` (``verbatim``: to the very end), and whether it held no line
+    break (the one thing of its text the matcher looks at)."""
+
+    start: int
+    verbatim: bool
+    clean: bool
 
 
 # An action: ("kw", Kw) or ("arg", Arg, value). Ranks, one per token: 0 exact keyword, 1 abbreviated keyword,
@@ -249,12 +281,16 @@ class _Matcher:
         # tokens where a keyword, or an argument, was expected after keywords only (what makes a word unknown)
         self.keyword_heads: set[int] = set()
         self.argument_heads: set[int] = set()
-        # per token: the Word arguments it was read as (all accepted it), or None once anything else looked at it
-        self.words_read: list[list[Word] | None] = [[] for _ in tokens]
+        # per token: the value arguments (Word, Number) it was read as (all accepted it), or None once anything else
+        # looked at it
+        # (a LINE argument aside: it reads the text of the tokens from where it starts, recorded in ``rests``)
+        self.words_read: list[list[Word | Number] | None] = [[] for _ in tokens]
+        self.rests: list[_RestRead] = []
 
-    def looked(self, i: int) -> None:
-        """Token ``i`` (and those after it) decided the match by more than being a free word: see :class:`_Shape`."""
-        for j in range(i, self.n):
+    def looked(self, i: int, count: int | None = None) -> None:
+        """Tokens ``i`` … (``count`` of them, or all to the end) decided the match by more than being free words:
+        see :class:`_Shape`."""
+        for j in range(i, self.n if count is None else min(i + count, self.n)):
             self.words_read[j] = None
 
     def fail_at(self, column: int) -> None:
@@ -353,18 +389,28 @@ class _Matcher:
         tok = self.tokens[i]
         if not isinstance(kind, Choice):
             self._note(i, None, False, pre)
-        if isinstance(kind, Word) and not arg.leaflist:
-            word = kind.convert(tok.text)
+        if isinstance(kind, Word | Number) and not arg.leaflist:  # one value, read through ``convert`` alone
+            value = kind.convert(tok.text)
             read = self.words_read[i]
-            if word is None:
+            if value is None:
                 self.words_read[i] = None
                 self.fail_at(tok.start)
                 return
             if read is not None:
                 read.append(kind)
-            yield i + 1, word, (3,)
+            yield i + 1, value, (3 if isinstance(kind, Word) else 2,)
             return
-        self.looked(i)
+        if isinstance(kind, Rest):
+            text = _rest_text(self.line, self.tokens, i, kind.verbatim)
+            bad = _LINE_BREAK.search(text)
+            self.rests.append(_RestRead(i, kind.verbatim, bad is None))
+            if bad is not None:
+                self.fail_at(tok.start + bad.start())
+                return
+            yield self.n, text, (4,) * (self.n - i)
+            return
+        # the tokens read here: a list of values runs on to the end, an interface may take its number from the next
+        self.looked(i, None if arg.leaflist else 2 if isinstance(kind, Interface) else 1)
         if isinstance(kind, Choice):
             if arg.leaflist:
                 yield from self._choices(kind, i, pre)
@@ -373,14 +419,6 @@ class _Matcher:
                 rank = self.keyword(i, word, pre, kind.exact)
                 if rank is not None:
                     yield i + 1, kind.value_of(word), (rank,)
-            return
-        if isinstance(kind, Rest):
-            text = self.line[tok.start :] if kind.verbatim else self.line[tok.start : self.tokens[-1].end]
-            bad = _LINE_BREAK.search(text)
-            if bad is not None:
-                self.fail_at(tok.start + bad.start())
-                return
-            yield self.n, text, (4,) * (self.n - i)
             return
         if isinstance(kind, Interface):
             split = Interface.split(tok.text)
@@ -408,21 +446,14 @@ class _Matcher:
             self.fail_at(tok.start)
             return
         rank = 3 if isinstance(kind, Word) else 2
-        if arg.leaflist:  # one or more values to the end of the line (ip name-server A B ...)
-            values: list[str] = []
-            for j in range(i, self.n):
-                one = kind.convert(self.tokens[j].text)
-                if one is None:
-                    self.fail_at(self.tokens[j].start)
-                    return
-                values.append(one)
-                yield j + 1, tuple(values), (rank,) * len(values)
-            return
-        value = kind.convert(tok.text)
-        if value is None:
-            self.fail_at(tok.start)
-            return
-        yield i + 1, value, (rank,)
+        values: list[str] = []  # one or more values to the end of the line (ip name-server A B ...)
+        for j in range(i, self.n):
+            one = kind.convert(self.tokens[j].text)
+            if one is None:
+                self.fail_at(self.tokens[j].start)
+                return
+            values.append(one)
+            yield j + 1, tuple(values), (rank,) * len(values)
 
     def _choices(self, kind: Choice, i: int, pre: tuple[int, ...]) -> Iterator[tuple[int, object, tuple[int, ...]]]:
         values: list[str] = []
@@ -547,30 +578,62 @@ def _match_level(line: str, tokens: list[_Token], level: ModeContext) -> _Parse 
 class _Shape:
     """A successful match with its free words abstracted: ``fixed`` holds the text of every token the match read
     as more than a free word (a keyword, a number, an interface ...), None at a token only ever read as a
-    :class:`~.syntax.Word` argument (``words``: by which), and every such reading accepted it.
+    :class:`~.syntax.Word` or :class:`~.syntax.Number` argument (``words``: by which; every such reading accepted
+    it) or as part of a ``LINE`` argument (``rests``: each one read, and whether its text held no line break).
 
-    Why: the matcher looks at such a token only through ``Word.convert``; a line that differs from the matched
-    one only there, each difference accepted by the same words, is therefore matched by the same steps to the same
-    parse, with the new words as values. 10,000 ``username NAME privilege 1 secret 9 HASH`` lines read back by the
-    printable check cost one match and 9,999 look-ups."""
+    Why: the matcher looks at such a token only through ``convert`` and a ``LINE`` argument's search for a
+    line break; a line that differs from the matched one only there, each difference accepted by the same words
+    and leaving each ``LINE`` as clean as it was, is therefore matched by the same steps to the same parse, with
+    the new words and text as values. 10,000 ``username NAME privilege 1 secret 9 HASH`` lines read back by the
+    printable check cost one match and 9,999 look-ups, each with its own name and hash."""
 
     fixed: tuple[str | None, ...]
-    words: tuple[tuple[int, tuple[Word, ...]], ...]
+    words: tuple[tuple[int, tuple[Word | Number, ...]], ...]
+    rests: tuple[_RestRead, ...]
     parse: _Parse
+    #: (position, text) of each fixed token; (position of a value act, its reading) for the acts whose value comes
+    #: from the line: derived from the fields above once, so a replay does no more than compare and convert
+    _fixed_at: tuple[tuple[int, str], ...] = dataclasses.field(init=False, repr=False, compare=False)
+    _valued: tuple[tuple[int, Word | Number | Rest], ...] = dataclasses.field(init=False, repr=False, compare=False)
 
-    def replay(self, tokens: list[_Token]) -> _Parse | None:
-        """The parse of ``tokens`` if they have this shape, else None."""
-        if any(f is not None and f != t.text for f, t in zip(self.fixed, tokens, strict=True)):
-            return None
-        if any(kind.convert(tokens[i].text) is None for i, kinds in self.words for kind in kinds):
-            return None
-        acts = tuple(
-            (act[0], act[1], act[1].type.convert(tokens[act[3]].text), act[3])
-            if act[0] == "arg" and self.fixed[act[3]] is None
-            else act
-            for act in self.parse.acts
-        )
-        return dataclasses.replace(self.parse, acts=acts)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_fixed_at", tuple((i, f) for i, f in enumerate(self.fixed) if f is not None))
+        valued = []
+        for k, act in enumerate(self.parse.acts):
+            kind = act[1].type if act[0] == "arg" else None
+            if isinstance(kind, Rest) or (isinstance(kind, Word | Number) and self.fixed[act[3]] is None):
+                valued.append((k, kind))
+        object.__setattr__(self, "_valued", tuple(valued))
+
+    def replay(self, line: str, tokens: list[_Token]) -> _Parse | None:
+        """The parse of ``line`` (``tokens`` are its words) if it has this shape, else None."""
+        for i, text in self._fixed_at:
+            if tokens[i].text != text:
+                return None
+        converted: dict[tuple[int, Word | Number], str] = {}  # each word read once, through each of its readings
+        for i, kinds in self.words:
+            for reading in kinds:
+                read = reading.convert(tokens[i].text)
+                if read is None:
+                    return None
+                converted[(i, reading)] = read
+        for r in self.rests:
+            if (_LINE_BREAK.search(_rest_text(line, tokens, r.start, r.verbatim)) is None) != r.clean:
+                return None
+        if not self._valued:
+            return self.parse
+        acts = list(self.parse.acts)
+        for k, kind in self._valued:
+            act = acts[k]
+            value: str | None
+            if isinstance(kind, Rest):  # (its first token may be fixed, and the words after it not)
+                value = _rest_text(line, tokens, act[3], kind.verbatim)
+            else:
+                value = converted.get((act[3], kind))
+                if value is None:  # (a reading the shape did not record: read it as the match would)
+                    value = kind.convert(tokens[act[3]].text)
+            acts[k] = (act[0], act[1], value, act[3])
+        return _Parse(self.parse.command, self.parse.negated, tuple(acts), self.parse.ranks)
 
 
 #: Shapes remembered, by (mode, context, token count, first word); at most this many keys (all forgotten when
@@ -588,23 +651,23 @@ def _match_mode(line: str, tokens: list[_Token], mode: str, context: str) -> _Pa
     key = (mode, context, len(tokens), tokens[0].text)
     known = _shapes.get(key, [])
     for shape in known:
-        found = shape.replay(tokens)
+        found = shape.replay(line, tokens)
         if found is not None:
             return found
-    outcome, words_read = _match_words(line, tokens, mode, context)
+    outcome, m = _match_words(line, tokens, mode, context)
+    words_read = m.words_read
     if isinstance(outcome, _Parse) and any(w is not None for w in words_read):
         fixed = tuple(None if w is not None else t.text for w, t in zip(words_read, tokens, strict=True))
-        shape = _Shape(fixed, tuple((i, tuple(w)) for i, w in enumerate(words_read) if w is not None), outcome)
+        words = tuple((i, tuple(w)) for i, w in enumerate(words_read) if w)
+        shape = _Shape(fixed, words, tuple(m.rests), outcome)
         if len(_shapes) >= _SHAPES_MAX:
             _shapes.clear()
         _shapes[key] = [shape, *known[: _SHAPES_PER_KEY - 1]]
     return outcome
 
 
-def _match_words(
-    line: str, tokens: list[_Token], mode: str, context: str
-) -> tuple[_Parse | CliError, list[list[Word] | None]]:
-    """:func:`_match_mode` without shapes, and how the matcher read each token (``_Matcher.words_read``)."""
+def _match_words(line: str, tokens: list[_Token], mode: str, context: str) -> tuple[_Parse | CliError, _Matcher]:
+    """:func:`_match_mode` without shapes, and the matcher (how it read each token: ``words_read``, ``rests``)."""
     index = _index(mode, context)
     m = _Matcher(line, tokens)
     complete: list[_Parse] = []
@@ -626,13 +689,13 @@ def _match_words(
                     m.fail_at(tokens[j].start)
     complete = [p for p in complete if m.clear(p.ranks)]
     if complete:
-        return min(complete, key=lambda p: p.ranks), m.words_read
+        return min(complete, key=lambda p: p.ranks), m
     where = m.ambiguous()
     if where is not None:
-        return CliError("ambiguous", tokens[where].start), m.words_read
+        return CliError("ambiguous", tokens[where].start), m
     if m.ran_out:
-        return CliError("incomplete", len(line.rstrip())), m.words_read
-    return CliError("invalid", m.fail, unknown=m.unknown()), m.words_read
+        return CliError("incomplete", len(line.rstrip())), m
+    return CliError("invalid", m.fail, unknown=m.unknown()), m
 
 
 def _progress(error: CliError) -> float:
@@ -674,7 +737,7 @@ def _anchor(cmd: Command, values: dict[str, object]) -> tuple[Step, ...]:
 
 def _positive(cmd: Command, acts: tuple[_Act, ...], base: tuple[Step, ...]) -> list[EditOp]:
     ops: list[EditOp] = []
-    keys = set(cmd.key_names)
+    keys = cmd.key_names
     if cmd.replace_anchor:
         ops.append(EditOp("replace", base))
     elif cmd.anchor_steps and (cmd.anchor_steps[-1].keys or cmd.bare):
@@ -682,9 +745,10 @@ def _positive(cmd: Command, acts: tuple[_Act, ...], base: tuple[Step, ...]) -> l
     for act in acts:
         if act[0] == "kw":
             kw: Kw = act[1]
-            ops.extend(EditOp("remove", base + _rel(cmd, p)) for p in kw.clears)
-            ops.extend(EditOp("replace", base + _rel(cmd, p)) for p in kw.replace)
-            ops.extend(EditOp("set", base + _rel(cmd, p), v) for p, v in kw.defaults)
+            if kw.clears or kw.replace or kw.defaults:  # (most keywords have none: a file of 10,000 users)
+                ops.extend(EditOp("remove", base + _rel(cmd, p)) for p in kw.clears)
+                ops.extend(EditOp("replace", base + _rel(cmd, p)) for p in kw.replace)
+                ops.extend(EditOp("set", base + _rel(cmd, p), v) for p, v in kw.defaults)
             for p, v in kw.set:
                 if p not in keys:
                     ops.append(EditOp("ensure" if v is None else "set", base + _rel(cmd, p), v))
@@ -1145,8 +1209,27 @@ def parse_config(text: str, running: etree._Element | None = None) -> ParsedConf
     reported (1-based line number) and skipped, as IOS does when it copies a file to running-config; the other
     lines still apply.
     """
-    state = DataTree(copy.deepcopy(running) if running is not None else None)
     doc = DataTree(None, edit=True)
+    _, errors, actions = _fold(text, running, doc)
+    return ParsedConfig(doc.root, errors, actions)
+
+
+def read_back(text: str) -> tuple[etree._Element, tuple[LineError, ...]]:
+    """The ``<config>`` tree that typing ``text`` into an empty configuration makes, and the lines' errors: what
+    :func:`parse_config` of ``text`` (``running`` None) holds, read as the tree it makes out of nothing (nodes it
+    removes left out; the order of siblings aside). Why: the printable check reads values back from it, and this
+    tree is the parser's own view of the lines so far, so the edit document need not be built too (half the cost
+    of reading back 10,000 new users); ``test_read_back.py`` keeps the two equal."""
+    state, errors, _ = _fold(text, None, None)
+    return state.root, errors
+
+
+def _fold(
+    text: str, running: etree._Element | None, doc: DataTree | None
+) -> tuple[DataTree, tuple[LineError, ...], tuple[Action, ...]]:
+    """The lines of ``text`` typed on top of ``running``: the parser's state after them (a copy of ``running``
+    with their effect), the errors and the actions; each operation is also applied to ``doc`` unless None."""
+    state = DataTree(copy.deepcopy(running) if running is not None else None)
     ctx = CONFIG_MODE
     errors: list[LineError] = []
     actions: list[Action] = []
@@ -1170,21 +1253,25 @@ def parse_config(text: str, running: etree._Element | None = None) -> ParsedConf
             items.append(unmodelled.Item("bang", line))
         elif error is None and line.strip():
             items.append(unmodelled.Item("cmd", line))
-        for op in ops:
-            state.apply(op)
-            doc.apply(op)
+        _apply_ops(ops, state, doc)
         if nxt.name == "exec":
             if line.strip().lower().startswith("en"):
                 break
             nxt = CONFIG_MODE  # 'exit' at the top of a file leaves nothing to leave
         ctx = nxt
+    last: list[EditOp] = []  # (the kept lines are placed by the state of the lines alone)
     if ctx.data not in (None, KEPT):
-        ops, error = _finish_key(ctx)
+        last, error = _finish_key(ctx)
         if error is not None:
             errors.append(LineError(0, "", error))
-        for op in ops:
-            doc.apply(op)
     if kept:
-        for op in _place(items, state):
+        last += _place(items, state)
+    _apply_ops(last, state, doc)
+    return state, tuple(errors), tuple(actions)
+
+
+def _apply_ops(ops: list[EditOp], state: DataTree, doc: DataTree | None) -> None:
+    for op in ops:
+        state.apply(op)
+        if doc is not None:
             doc.apply(op)
-    return ParsedConfig(doc.root, tuple(errors), tuple(actions))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from iosxe_agent.device.names import (
     AAA_NS,
@@ -415,14 +415,15 @@ class Command:
         rest = tuple(i if isinstance(i, Opt) else Opt(i) for i in items[n:] if not isinstance(i, Pad))
         object.__setattr__(self, "no_syntax", Seq(items[:n] + rest))
 
-    @property
+    @cached_property
     def base_ns(self) -> str:
-        """Namespace of the anchor element (paths in the syntax start in it)."""
+        """Namespace of the anchor element (paths in the syntax start in it). Cached, as ``key_names``: the renderer
+        and the parser ask for each value they print or read."""
         if self.anchor_steps:
             return ns_of(self.anchor_steps[-1].tag)
         return self.mode.ns
 
-    @property
+    @cached_property
     def key_names(self) -> tuple[str, ...]:
         """Local names of the list keys of every step of the anchor (paths in the syntax that set them; an
         ``ip route`` is keyed by prefix and mask, then by next hop)."""

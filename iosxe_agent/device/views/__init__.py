@@ -11,11 +11,16 @@ behaviour). Services use them in one of two ways, never both for one fact:
   ``delete`` ``views.files``).
 
 Views are pure functions of the tree, memoised per tree object (a commit swaps in a new tree, so the memo can
-never be stale): asking again on every login costs a dictionary look-up.
+never be stale): asking again on every login costs a dictionary look-up. A commit that changes none of the
+nodes a view reads hands the view on to the new tree (:mod:`~iosxe_agent.device.views.carry`), so most commits
+cost a view nothing.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from iosxe_agent.device.names import GNMI_CFG_NS, HTTP_NS, n, p
 from iosxe_agent.device.views.aaa_view import AaaView, AccountingList, LocalUser, MethodList, read_aaa
 from iosxe_agent.device.views.archive_view import ArchiveView, read_archive
 from iosxe_agent.device.views.banner_view import Banners, read_banners
@@ -33,27 +38,43 @@ from iosxe_agent.device.views.scp_view import ScpView, read_scp
 from iosxe_agent.device.views.snmp_view import SnmpView, TrapTarget, read_snmp
 from iosxe_agent.device.views.ssh_client_view import SshClientView, read_ssh_client
 from iosxe_agent.device.views.ssh_view import RotaryPort, SshView, VtyLine, read_ssh
-from iosxe_agent.device.views.tree import per_tree
+from iosxe_agent.device.views.tree import TreeView, per_tree
 
-aaa = per_tree(read_aaa)
-archive = per_tree(read_archive)
-banners = per_tree(read_banners)
-clock = per_tree(read_clock)
-dns = per_tree(read_dns)
-files = per_tree(read_file_prompt)
-gnmi = per_tree(read_gnmi)
-identity = per_tree(read_identity)
-interfaces = per_tree(read_interfaces)
-logging = per_tree(read_logging)
-login = per_tree(read_login)
-netconf = per_tree(read_netconf)
-restconf = per_tree(read_restconf)
-scp = per_tree(read_scp)
-snmp = per_tree(read_snmp)
-ssh = per_tree(read_ssh)
-ssh_client = per_tree(read_ssh_client)
+# Each view with the paths its reader looks at (views/carry.py keeps a view across commits that change none of
+# them, so a reader that starts to look somewhere new must name it here).
+_N = n("native")
+_IP = (_N, n("ip"))
+_SSH = (*_IP, n("ssh"))
+
+aaa = per_tree(
+    read_aaa,
+    *((_N, n(top)) for top in ("username", "enable", "aaa", "tacacs-server", "radius-server", "tacacs", "radius")),
+)
+archive = per_tree(read_archive, (_N, n("archive")))
+banners = per_tree(read_banners, (_N, n("banner")))
+clock = per_tree(read_clock, (_N, n("clock")))
+dns = per_tree(read_dns, (*_IP, n("name-server")), (*_IP, n("domain")), (*_IP, n("host")))
+files = per_tree(read_file_prompt, (_N, p("file")))
+gnmi = per_tree(read_gnmi, (f"{{{GNMI_CFG_NS}}}gnmi-cfg-data",))
+identity = per_tree(read_identity, (_N, n("hostname")), (*_IP, n("domain")))
+interfaces = per_tree(read_interfaces, (_N, n("interface")), (_N, n("vrf")))
+logging = per_tree(read_logging, (_N, n("logging")))
+login = per_tree(read_login, (_N, n("login")))
+netconf = per_tree(read_netconf, (_N, p("netconf-yang")))
+restconf = per_tree(read_restconf, (*_IP, f"{{{HTTP_NS}}}http"), (_N, p("restconf")))
+scp = per_tree(read_scp, (*_IP, n("scp")))
+snmp = per_tree(read_snmp, (_N, n("snmp-server")))
+ssh = per_tree(read_ssh, (_N, n("line"), n("vty")), _SSH)
+ssh_client = per_tree(read_ssh_client, _SSH)
+
+#: every view, for :class:`~iosxe_agent.device.views.carry.ViewCarrier`
+ALL: tuple[TreeView[Any], ...] = (
+    aaa, archive, banners, clock, dns, files, gnmi, identity, interfaces, logging, login, netconf, restconf, scp,
+    snmp, ssh, ssh_client,
+)  # fmt: skip
 
 __all__ = [
+    "ALL",
     "AaaView",
     "AccountingList",
     "ArchiveView",
@@ -80,6 +101,7 @@ __all__ = [
     "SshView",
     "SyslogHost",
     "TrapTarget",
+    "TreeView",
     "VtyLine",
     "aaa",
     "archive",

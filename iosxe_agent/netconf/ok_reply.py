@@ -1,0 +1,77 @@
+"""The wire bytes of an ``<ok/>`` reply, from a template per request shape instead of a tree per reply.
+
+Most requests (edit-config, commit, lock, unlock …) are answered with ``<rpc-reply …><ok/></rpc-reply>`` that
+echoes the ``<rpc>``'s attributes and namespace declarations (:func:`~iosxe_agent.netconf.errors.rpc_reply`).
+Building that tree and serialising it cost more than the rest of the reply path, and only the attribute values
+change from one request to the next. So the first request of each shape (its namespace declarations and
+attribute names, in order) has its reply serialised once by the general path, with markers for the values, and
+later ones get the same bytes with their values put in. Values that XML must escape (``& < > "``, tab, CR,
+LF) take the general path, so the template never has to know lxml's escaping; the shapes kept are bounded.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from iosxe_agent.netconf.errors import rpc_reply
+from iosxe_agent.netconf.xmlio import serialize
+
+#: requests with more attributes than this take the general path (a usual ``<rpc>`` has one or two)
+MAX_TEMPLATE_ATTRIBUTES = 8
+#: shapes remembered; past this the cache starts again (a client sends one or two shapes)
+MAX_SHAPES = 64
+#: a value that serialises as itself: anything but what an XML attribute value escapes
+_PLAIN = re.compile(r'[^&<>"\t\r\n]*')
+_MARK = "\U0010fffd"  # a private-use character: a valid XML character, written as itself in UTF-8
+
+#: namespace declarations and attribute names -> the reply's bytes around each value (None: no template)
+Shape = tuple[tuple[tuple[str | None, str], ...], tuple[str, ...]]
+_templates: dict[Shape, tuple[bytes, ...] | None] = {}
+
+
+def ok_reply(rpc: etree._Element) -> bytes | None:
+    """``serialize(rpc_reply(rpc))`` from the template of the request's shape, or None when the general path
+    must build it (too many attributes, a value that needs escaping, a shape no template can express)."""
+    attrib = rpc.attrib
+    if len(attrib) > MAX_TEMPLATE_ATTRIBUTES:
+        return None
+    attrs = dict(attrib)
+    if not all(_PLAIN.fullmatch(value) for value in attrs.values()):
+        return None
+    shape: Shape = (tuple(rpc.nsmap.items()), tuple(attrs))
+    if shape in _templates:
+        template = _templates[shape]
+    else:
+        template = _template(rpc, tuple(attrs))
+        if len(_templates) >= MAX_SHAPES:
+            _templates.clear()
+        _templates[shape] = template
+    if template is None:
+        return None
+    values = [value.encode() for value in attrs.values()]
+    out = [template[0]]
+    for value, after in zip(values, template[1:], strict=True):
+        out += (value, after)
+    return b"".join(out)
+
+
+def _template(rpc: etree._Element, names: tuple[str, ...]) -> tuple[bytes, ...] | None:
+    """The general path's reply to ``rpc`` with a marker for each attribute value, cut at the markers.
+
+    None if a marker does not come out exactly once, in attribute order (a namespace URI holding one, say).
+    """
+    markers = [f"{_MARK}{i}{_MARK}" for i in range(len(names))]
+    stand_in = etree.Element(rpc.tag, dict(zip(names, markers, strict=True)), nsmap=rpc.nsmap)
+    data = serialize(rpc_reply(stand_in))
+    pieces: list[bytes] = []
+    rest = data
+    for marker in (m.encode() for m in markers):
+        if data.count(marker) != 1 or marker not in rest:
+            return None
+        before, rest = rest.split(marker)
+        pieces.append(before)
+    if _MARK.encode() in rest:
+        return None
+    return (*pieces, rest)
