@@ -38,6 +38,7 @@ import gc
 import logging
 import time
 from collections.abc import Callable, Coroutine, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -127,6 +128,14 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _log_unexpected(done: Future[None]) -> None:
+    """Log what a queued journal job that nobody waits for raised beyond a WriteError (the journal logs those
+    itself): a bug there would otherwise vanish with its future."""
+    exc = None if done.cancelled() else done.exception()
+    if exc is not None and not isinstance(exc, WriteError):
+        log.error("running's journal: a background job failed", exc_info=exc)
 
 
 def empty_tree() -> etree._Element:
@@ -871,7 +880,7 @@ class Stores:
         """Queue ``job`` on running's journal behind the writes queued so far, without waiting for it."""
         journal, path = self._journal, self.paths.running
         if journal is not None and path is not None:
-            self._writer.apply([(path, lambda: job(journal))])
+            self._writer.apply([(path, lambda: job(journal))]).add_done_callback(_log_unexpected)
 
     async def _write(self, ops: Sequence[FileOp]) -> None:
         """Carry out ``ops`` in the writer thread, bounded by PERSIST_TIMEOUT_S; raise StoreError

@@ -69,6 +69,15 @@ MUTATIONS = [
     ("<native ", '<native xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0" '),
     ("<service>", "<service>text"),
     ("<privilege>", "<privilege>xmlns"),
+    ("<hostname>R1</hostname>", "<hostname>xmlns:R1</hostname>"),
+    # a later entry of a run unlike the first (the run check must notice it, not only the first entry's shape)
+    ("<name>u2</name><privilege>2</privilege>", "<name>u2</name><privilege>02</privilege>"),
+    ("<name>u2</name><privilege>2</privilege>", "<name>u2</name>"),
+    ("<name>u2</name><privilege>2</privilege>", "<name>u2</name><privilege>2<!-- c --></privilege>"),
+    ("<name>u2</name>", "<name>u2</name><!-- c -->"),
+    ("<name>u2</name>", "<name>u1</name>"),
+    ("<name>u2</name>", "<name>u0</name>"),
+    ("<name>u2</name><privilege>2</privilege>", "<name>u2</name><privilege><x/></privilege>"),
     ("</privilege>", "</privilege>x"),
     (f"<encryption>9</encryption><secret>{HASH}</secret>", "x"),
     ("<native ", f'<native xmlns:a="{AAA_NS}" ', f'<new-model xmlns="{AAA_NS}"/>', "<a:new-model/>"),
@@ -93,11 +102,13 @@ def summary(r: EditResult) -> tuple[object, ...]:
     every=st.booleans(),
     canonical=st.integers(0, 3),
     blank=st.booleans(),
+    run_above=st.sampled_from([0, 2, 1000]),
 )
 def test_loading_by_copy_equals_building(
     ios: Any, parts: list[str], users: list[int], mutation: Any, every: bool, canonical: int, blank: bool,
-    monkeypatch: pytest.MonkeyPatch,
+    run_above: int, monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
+    """``run_above``: runs of more entries than this are checked at once (``_Editor._canonical_run``)."""
     body = "".join(parts) + "".join(user(i) for i in [1, 2, *users])
     if canonical:  # mostly as our own files are: loaded once, serialised and parsed back
         first = load_config(ios.cfg(body), ios.schema)
@@ -112,6 +123,7 @@ def test_loading_by_copy_equals_building(
             text = text.replace(old, new) if every else text.replace(old, new, 1)
     doc = etree.fromstring(text.encode(), PARSER if blank else None)  # indentation kept, or stripped as we load
     monkeypatch.setattr(edit_mod, "COPY_ABOVE", -1)
+    monkeypatch.setattr(edit_mod, "RUN_ABOVE", run_above)
     fast = load_config(doc, ios.schema)
     with monkeypatch.context() as m:
         m.setattr(edit_mod._Editor, "_build", lambda *_, **__: False)
@@ -135,3 +147,22 @@ def test_a_canonical_document_is_copied(ios: Any, monkeypatch: pytest.MonkeyPatc
     again = load_config(doc, ios.schema).tree
     assert again is not None and etree.tostring(again) == etree.tostring(tree)
     assert copied == [True]
+
+
+def test_a_run_of_canonical_entries_is_checked_at_once(ios: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run check is taken and accepts our own file's users (equality alone would pass if it never were)."""
+    body = "<hostname>R1</hostname>" + "".join(user(i) for i in range(100))
+    tree = load_config(ios.cfg(body), ios.schema).tree
+    assert tree is not None
+    doc = etree.fromstring(serialize(tree), PARSER)
+    found: list[int | None] = []
+    real = edit_mod._Editor._canonical_run
+
+    def spy(self: Any, *args: Any) -> int | None:
+        found.append(real(self, *args))
+        return found[-1]
+
+    monkeypatch.setattr(edit_mod._Editor, "_canonical_run", spy)
+    again = load_config(doc, ios.schema).tree
+    assert again is not None and etree.tostring(again) == etree.tostring(tree)
+    assert found == [0]  # one run of 100 users, no element of another module inside them

@@ -418,3 +418,26 @@ async def test_a_commit_refused_after_its_journal_append_leaves_no_trace_in_stor
     assert (
         ios.text(stored, "ios:native/ios:ip/ios:domain/ios:name") is None
     )  # as in memory: the refused change is not stored
+
+
+async def test_a_background_compaction_that_fails_unexpectedly_is_logged(
+    ios: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Nobody waits for a compaction: a failure other than a WriteError (which the journal logs itself) must
+    still reach the log, not vanish with its future."""
+    stores = _stores(ios, tmp_path, Limits(journal_compact_bytes=700))
+
+    def broken(self: Any, snapshot: Any) -> None:
+        raise RuntimeError("compaction bug")
+
+    monkeypatch.setattr(store_module.RunningJournal, "compact_after", broken)
+    failures: list[logging.LogRecord] = []
+    with caplog.at_level(logging.ERROR, logger=store_module.__name__):
+        for i in range(40):  # until a commit takes the journal past its bound and queues a compaction
+            await stores.edit(RUNNING, _hostname_edit(ios, f"H{i:03d}"), S1)
+            await stores.save(S1)  # a later write: the compaction queued before it is done
+            failures = [r for r in caplog.records if "background job failed" in r.getMessage()]
+            if failures:
+                break
+    assert failures and failures[0].exc_info is not None and "compaction bug" in str(failures[0].exc_info[1])
+    assert _hostname(ios, stores.tree(RUNNING)) == f"H{i:03d}"  # the commit itself stands

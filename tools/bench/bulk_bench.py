@@ -9,7 +9,8 @@ Prints, never asserts:
     process peak (VmHWM), the issue's reference;
   * one leaf edit + commit beside those users;
   * loading a ``--startup-users`` startup: agent start (process spawn) until it serves NETCONF, against the same
-    start with the bootstrap configuration; then one leaf edit + commit beside them.
+    start with the bootstrap configuration, for the file as the agent saves it and for one with the users
+    appended out of order (hand-edited); then one leaf edit + commit beside the saved one's users.
 The agent runs from the current directory (``python -m iosxe_agent``), so two checkouts can be compared by
 running this script from each. Absolute figures on a shared machine are noise: compare rows of one run.
 
@@ -56,19 +57,30 @@ def row(label: str, value: float, unit: str, samples: list[float] | None = None)
     print(f"{label:<58} {value:10.2f} {unit}{spread}", flush=True)
 
 
-def with_users(startup: Path, count: int) -> None:
-    """Add ``count`` users (already hashed, as a saved configuration holds them) to a stored configuration."""
-    tree = etree.parse(str(startup))
+def with_users(startup: Path, count: int, *, saved: bool = True) -> None:
+    """Add ``count`` users (already hashed, as a saved configuration holds them) to a stored configuration.
+
+    ``saved``: as the agent itself writes the file (``write memory``): the users beside the existing ones, in
+    schema and key order, pretty-printed. Otherwise appended at the end of ``native``, as a hand-edited file might
+    have them: the agent then rebuilds the tree in schema order instead of checking and copying it."""
+    tree = etree.parse(str(startup), etree.XMLParser(remove_blank_text=True))
     native = tree.getroot().find(f"{{{NATIVE}}}native")
     assert native is not None, "the stored configuration has no native tree"
+    last = native.findall(f"{{{NATIVE}}}username")[-1] if saved else None
+    assert not saved or (last is not None and (last.findtext(f"{{{NATIVE}}}name") or "") < "load"), "admin sorts first"
     for i in range(count):
-        user = etree.SubElement(native, f"{{{NATIVE}}}username")
+        user = etree.Element(f"{{{NATIVE}}}username")
         etree.SubElement(user, f"{{{NATIVE}}}name").text = f"load{i:06d}"
         etree.SubElement(user, f"{{{NATIVE}}}privilege").text = "1"
         secret = etree.SubElement(user, f"{{{NATIVE}}}secret")
         etree.SubElement(secret, f"{{{NATIVE}}}encryption").text = "9"
         etree.SubElement(secret, f"{{{NATIVE}}}secret").text = HASH
-    tree.write(str(startup), xml_declaration=True, encoding="utf-8")
+        if last is None:
+            native.append(user)
+        else:
+            last.addnext(user)
+            last = user
+    tree.write(str(startup), xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def timed_launch(state: Path) -> tuple[subprocess.Popen[str], int, int, float]:
@@ -120,7 +132,12 @@ def agent_runs(users: int, startup_users: int, rounds: int) -> None:
         finally:
             stop_process(proc)
         restart(state, "bootstrap configuration", rounds=0)
-        with_users(state / "startup-config.xml", startup_users)
+        startup = state / "startup-config.xml"
+        bootstrap = startup.read_bytes()
+        with_users(startup, startup_users, saved=False)
+        restart(state, f"{startup_users}-user startup, out of order", rounds=0)
+        startup.write_bytes(bootstrap)
+        with_users(startup, startup_users)
         restart(state, f"{startup_users}-user startup", rounds)
 
 

@@ -1271,7 +1271,6 @@ def _fold(
 
 
 def _apply_ops(ops: list[EditOp], state: DataTree, doc: DataTree | None) -> None:
-    for op in ops:
-        state.apply(op)
-        if doc is not None:
-            doc.apply(op)
+    state.apply_all(ops)
+    if doc is not None:
+        doc.apply_all(ops)

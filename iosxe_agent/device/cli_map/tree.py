@@ -16,6 +16,7 @@ List entries and leaf-list values are found through a per-parent index, so files
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from lxml import etree
@@ -183,6 +184,40 @@ class DataTree:
         for tag in self._tags.pop(ident, ()):
             self._index.pop((ident, tag), None)
 
+    def apply_all(self, ops: list[EditOp]) -> None:
+        """Apply ``ops`` in order. Ops that make one new list entry out of nothing (see :func:`_graft_plan`) are
+        applied to a state tree as one copy of a remembered fragment with their values filled in: the same tree,
+        without a lookup and a Python-made element per operation (a bulk read-back makes 10,000 of them)."""
+        if not self.edit and self._graft(ops):
+            return
+        for op in ops:
+            self.apply(op)
+
+    def _graft(self, ops: list[EditOp]) -> bool:
+        """Apply ``ops`` as a grafted fragment if they qualify and their entry is new; False: nothing done."""
+        key = _graft_key(ops)
+        if key is None:
+            return False
+        entry_step = ops[0].steps[-1]
+        parent = self.find(ops[0].steps[:-1]) if len(ops[0].steps) > 1 else self.base(ops[0].steps)
+        if parent is None or self.child(parent, entry_step) is not None:
+            return False
+        plan = _plans.get(key)
+        if plan is None:
+            plan = _graft_plan(ops)
+            if len(_plans) >= _PLANS_MAX:
+                _plans.clear()
+            _plans[key] = plan
+        fragment = copy.copy(plan.template)  # (lxml copies the whole subtree, without deepcopy's memo work)
+        els = list(fragment.iter())
+        for pos, j in plan.keys:
+            els[pos].text = entry_step.keys[j][1]
+        for pos, k in plan.sets:
+            els[pos].text = ops[k].value
+        parent.append(fragment)
+        self._children(parent, entry_step)[_wanted(entry_step)] = fragment
+        return True
+
     def apply(self, op: EditOp) -> None:
         if self.edit:
             self._apply_edit(op)
@@ -255,3 +290,77 @@ class DataTree:
             el.text = op.value
             if OPERATION in el.attrib:
                 del el.attrib[OPERATION]
+
+
+# -- grafting a new list entry --------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A list entry as a run of operations makes it out of nothing: ``keys`` pairs the position (in document
+    order of ``template``) of each leaf that ends up holding a key value with that key's index, ``sets`` each leaf
+    that ends up holding a ``set`` operation's value with that operation's index."""
+
+    template: etree._Element
+    keys: tuple[tuple[int, int], ...]
+    sets: tuple[tuple[int, int], ...]
+
+
+#: Plans by :func:`_graft_key` (all forgotten when full): one per kind of command line, a few in practice.
+_PLANS_MAX = 64
+_plans: dict[tuple[object, ...], _Plan] = {}
+
+
+def _graft_key(ops: list[EditOp]) -> tuple[object, ...] | None:
+    """What the shape of the fragment ``ops`` make depends on, or None when they do not qualify: the first
+    operation ensures (or replaces) a list entry, every other one sets, ensures or replaces a node below it
+    through plain steps (no keys, no leaf-list values), and nothing is removed. Then the fragment's elements and
+    their order follow from the tags and kinds alone; only the key and ``set`` values differ."""
+    if len(ops) < 2:
+        return None
+    first = ops[0]
+    base = first.steps
+    entry = base[-1] if base else None
+    if entry is None or not entry.keys or entry.value is not None or first.kind not in ("ensure", "replace"):
+        return None
+    n = len(base)
+    key: list[object] = [first.kind, tuple(s.tag for s in base[:-1]), entry.tag, tuple(t for t, _ in entry.keys)]
+    for op in ops[1:]:
+        steps = op.steps
+        if op.kind == "remove" or len(steps) <= n or steps[:n] != base:
+            return None
+        below = steps[n:]
+        for s in below:
+            if s.keys or s.value is not None:
+                return None
+        key.append(op.kind)
+        key.append(below)  # (plain steps: their tags)
+    return tuple(key)
+
+
+_MARK = "\ue000graft:"  # (a private-use character: the markers of one plan differ only in their index)
+
+
+def _graft_plan(ops: list[EditOp]) -> _Plan:
+    """The plan of :meth:`DataTree._graft`, made by the general path itself: ``ops`` with each value replaced by
+    a distinct marker, applied to a scratch state tree (their entry's parents made first); the markers left in
+    the entry say which value each leaf holds (a value a later operation overwrote or cleared is gone)."""
+    base = ops[0].steps
+    entry_step = base[-1]
+    n = len(base)
+    marked = Step(entry_step.tag, tuple((t, f"{_MARK}k{j}") for j, (t, _) in enumerate(entry_step.keys)))
+    marked_base = (*base[:-1], marked)
+    scratch = DataTree(None)
+    if n > 1:
+        scratch.apply(EditOp("ensure", base[:-1]))
+    for k, op in enumerate(ops):
+        value = f"{_MARK}s{k}" if op.kind == "set" else op.value
+        scratch.apply(EditOp(op.kind, marked_base + op.steps[n:], value))
+    entry = scratch.find(marked_base)
+    assert entry is not None  # (just made)
+    template = copy.deepcopy(entry)
+    keys: list[tuple[int, int]] = []
+    sets: list[tuple[int, int]] = []
+    for pos, el in enumerate(template.iter()):
+        text = el.text or ""
+        if text.startswith(_MARK):  # (only markers do: the scratch tree holds no other value)
+            (keys if text[len(_MARK)] == "k" else sets).append((pos, int(text[len(_MARK) + 1 :])))
+    return _Plan(template, tuple(keys), tuple(sets))

@@ -1,0 +1,104 @@
+"""A run of list entries of one fixed shape, checked in C: the shape of a first entry as XPath expressions.
+
+Why: checking that a loaded file is canonical cost ~9 µs per entry of 100,000 users in Python (an element proxy
+and a call per level). When every entry of a run has the first one's shape (the same tags at every level, only
+leaves and containers, one text per leaf), one XPath counts the entries of exactly that shape and one XPath per
+leaf column returns its texts as plain strings, so Python looks only at values (mostly repeated ones).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml import etree
+
+from iosxe_agent.yang.schema import Kind, SchemaNode
+
+#: ``_Editor._plan``: each child's schema node and kind, and how many are of another module; None if not canonical
+Plan = tuple[tuple[tuple[SchemaNode, Kind], ...], int] | None
+PlanOf = Callable[[SchemaNode, tuple[object, ...]], Plan]
+
+
+@dataclass(frozen=True)
+class RunShape:
+    """What every entry of a run must be for the run to be canonical, given the first entry was."""
+
+    same: etree.XPath  # evaluated on the run's parent: the number of entries of exactly this shape
+    columns: tuple[tuple[SchemaNode, etree.XPath], ...]  # each leaf's texts over the run, keys first
+    elements: int  # elements below one entry (each costs the element budget)
+    switches: int  # elements below one entry of another module than their parent's
+
+
+def shape_of(
+    entry: etree._Element, snode: SchemaNode, plan_of: PlanOf, fixed_type: Callable[[SchemaNode], bool]
+) -> RunShape | None:
+    """The shape of list entry ``entry`` (an instance of ``snode``), or None when it is not a fixed one: a
+    child not canonical by its tags, a list or leaf-list inside, a leaf without text or of a type whose value
+    depends on more than its text (``fixed_type`` False)."""
+    namespaces: dict[str, str] = {}
+    columns: list[tuple[SchemaNode, str]] = []
+    counts = [0, 0]
+    step = f"{_prefix(namespaces, snode.ns)}:{snode.name}"
+    inner = _predicate(entry, snode, plan_of, fixed_type, step, namespaces, columns, counts)
+    if inner is None:
+        return None
+    ns = tuple(sorted(namespaces.items()))
+    return RunShape(
+        _compile(f"count({step}[{inner}])", ns),
+        tuple((cnode, _compile(path, ns)) for cnode, path in columns),
+        counts[0],
+        counts[1],
+    )
+
+
+def _predicate(
+    el: etree._Element,
+    snode: SchemaNode,
+    plan_of: PlanOf,
+    fixed_type: Callable[[SchemaNode], bool],
+    path: str,
+    namespaces: dict[str, str],
+    columns: list[tuple[SchemaNode, str]],
+    counts: list[int],
+) -> str | None:
+    """XPath predicate true of an element with exactly ``el``'s children (no comment, PI or text beside them)."""
+    children = list(el)
+    plan = plan_of(snode, tuple([c.tag for c in children]))
+    if plan is None:
+        return None
+    steps, switches = plan
+    counts[0] += len(children)
+    counts[1] += switches
+    parts = [f"count(node())={len(children)}"]
+    for m, (child, (cnode, kind)) in enumerate(zip(children, steps, strict=True), 1):
+        test = f"*[{m}][self::{_prefix(namespaces, cnode.ns)}:{cnode.name}"
+        if kind is Kind.LEAF:
+            if not child.text or len(child) or not fixed_type(cnode):
+                return None
+            parts.append(f"{test} and count(node())=1 and text()]")
+            columns.append((cnode, f"{path}/*[{m}]/text()"))
+        elif kind is Kind.CONTAINER:
+            inner = _predicate(child, cnode, plan_of, fixed_type, f"{path}/*[{m}]", namespaces, columns, counts)
+            if inner is None:
+                return None
+            parts.append(f"{test} and {inner}]")
+        else:
+            return None
+    return " and ".join(parts)
+
+
+def _prefix(namespaces: dict[str, str], ns: str) -> str:
+    for prefix, uri in namespaces.items():
+        if uri == ns:
+            return prefix
+    prefix = f"n{len(namespaces)}"
+    namespaces[prefix] = ns
+    return prefix
+
+
+@lru_cache(maxsize=256)
+def _compile(expression: str, namespaces: tuple[tuple[str, str], ...]) -> etree.XPath:
+    """Compiled once per shape: a load meets a handful (users, interfaces …), each entry of a run reuses it."""
+    return etree.XPath(expression, namespaces=dict(namespaces), smart_strings=False)
