@@ -42,7 +42,11 @@ WORKLOADS = (
 def test_quick_bench_prints_both_servers_figures_for_every_workload() -> None:
     out = subprocess.run(
         # ~15 s alone; the bound is generous because the whole suite runs beside it (it asserts figures, not speed)
-        [str(BENCH / "run"), "--quick", "--users", "30"], capture_output=True, text=True, timeout=240, check=False
+        [str(BENCH / "run"), "--quick", "--users", "30"],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
     assert out.returncode == 0, out.stderr[-3000:]
     assert "netconfd (yuma123) loaded our yang/ modules" in out.stdout
