@@ -9,6 +9,7 @@ import asyncio
 import tracemalloc
 from types import ModuleType
 
+from capture_transport import Capture
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -20,26 +21,6 @@ from iosxe_agent.router import Device
 
 FUZZ = settings.get_profile("iosxe-fuzz")
 TAGS = {t.value for t in ErrorTag}
-
-
-class Capture:
-    """The byte pipe under the session: keeps what the session sends and whether it closed."""
-
-    def __init__(self) -> None:
-        self.sent = bytearray()
-        self.closed = False
-
-    def write(self, data: bytes) -> None:
-        self.sent += data
-
-    def close(self) -> None:
-        self.closed = True
-
-    def pause_reading(self) -> None:
-        return None
-
-    def resume_reading(self) -> None:
-        return None
 
 
 def _session(device: Device, caps: tuple[str, ...]) -> tuple[NetconfSession, Capture]:

@@ -14,6 +14,7 @@ import threading
 from typing import Any
 
 import pytest
+from capture_transport import Capture
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -268,33 +269,13 @@ def test_ok_reply_leaves_long_attribute_lists_to_the_general_path() -> None:
     assert ok_reply(rpc) is None
 
 
-class _Capture:
-    """A transport keeping what the session writes."""
-
-    def __init__(self) -> None:
-        self.sent = bytearray()
-        self.closed = False
-
-    def write(self, data: bytes) -> None:
-        self.sent += data
-
-    def close(self) -> None:
-        self.closed = True
-
-    def pause_reading(self) -> None:
-        return None
-
-    def resume_reading(self) -> None:
-        return None
-
-
-def _session(helpers: Any, limits: Limits) -> tuple[NetconfSession, _Capture]:
+def _session(helpers: Any, limits: Limits) -> tuple[NetconfSession, Capture]:
     """A started base:1.1 session serving lock/unlock, its hello exchange done."""
     schema = helpers.cisco_schema()
     registry = Registry()
     locking.register(registry)
     services = NetconfServices(schema, Stores(schema, limits, StorePaths(None, None)), limits, registry)
-    capture = _Capture()
+    capture = Capture()
     session = NetconfSession(session_id=1, user="admin", services=services, transport=capture)
     session.start()
     session.data_received(_HELLO_11)

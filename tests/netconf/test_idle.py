@@ -12,6 +12,7 @@ import dataclasses
 from typing import Any
 
 import pytest
+from capture_transport import Capture
 from framing import chunk
 from namespaces import NC
 
@@ -24,26 +25,6 @@ from iosxe_agent.netconf.session import BASE_11, NetconfSession
 
 HELLO = f'<hello xmlns="{NC}"><capabilities><capability>{BASE_11}</capability></capabilities></hello>]]>]]>'
 GET = f'<rpc xmlns="{NC}" message-id="%d"><get-config><source><running/></source></get-config></rpc>'
-
-
-class Capture:
-    """A transport that keeps what is sent and notes the close."""
-
-    def __init__(self) -> None:
-        self.sent = bytearray()
-        self.closed = False
-
-    def write(self, data: bytes) -> None:
-        self.sent += data
-
-    def close(self) -> None:
-        self.closed = True
-
-    def pause_reading(self) -> None:
-        return None
-
-    def resume_reading(self) -> None:
-        return None
 
 
 class Clock:
