@@ -350,11 +350,7 @@ async def test_a_timer_expiring_while_the_confirming_commit_is_written_reverts_n
     ios: Any, tmp_path: Path, gate: Gate
 ) -> None:
     timers = Timers()
-    paths = StorePaths(tmp_path / "startup-config.xml", tmp_path / "running-config.xml")
-    stores = Stores(ios.schema, Limits(), paths, scheduler=timers)
-    stores.load(lambda: ios.cfg("<hostname>R0</hostname>"))
-    await stores.edit(CANDIDATE, _hostname_edit(ios, "Trial"), S1)
-    await stores.commit(S1, confirmed=True, confirm_timeout=60)
+    stores = await _confirmed_trial(ios, tmp_path, timers)
     gate.armed = True
     confirming = asyncio.create_task(stores.commit(S1))
     await gate.reached()
@@ -367,15 +363,21 @@ async def test_a_timer_expiring_while_the_confirming_commit_is_written_reverts_n
     assert not (tmp_path / "confirmed-commit-backup.xml").exists()
 
 
-async def test_a_revert_that_cannot_be_written_stays_pending_and_is_tried_again(
-    ios: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    timers = Timers()
-    paths = StorePaths(tmp_path / "startup-config.xml", tmp_path / "running-config.xml")
+async def _confirmed_trial(ios: Any, state: Path, timers: Timers) -> Stores:
+    """Stores on ``timers`` whose running holds hostname "Trial" by a confirmed commit (from "R0"), pending."""
+    paths = StorePaths(state / "startup-config.xml", state / "running-config.xml")
     stores = Stores(ios.schema, Limits(), paths, scheduler=timers)
     stores.load(lambda: ios.cfg("<hostname>R0</hostname>"))
     await stores.edit(CANDIDATE, _hostname_edit(ios, "Trial"), S1)
     await stores.commit(S1, confirmed=True, confirm_timeout=60)
+    return stores
+
+
+async def test_a_revert_that_cannot_be_written_stays_pending_and_is_tried_again(
+    ios: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    timers = Timers()
+    stores = await _confirmed_trial(ios, tmp_path, timers)
     fail_running_writes(monkeypatch)
     timers.due[-1]()
     await asyncio.wait_for(stores.settle(), WAIT_S)
