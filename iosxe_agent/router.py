@@ -133,6 +133,7 @@ class Device:
         #: views keep their value across commits that leave what they read alone (the first listener: the others ask)
         self.view_carrier = ViewCarrier(schema, views.ALL)
         self.stores.listen(self.view_carrier.on_commit)
+        self.stores.release_with(self.view_carrier.release)  # a replaced tree reused as the spare keeps no memo
         self.log.follow(lambda: views.logging(self.stores.running))  # logging buffered|console|monitor|trap
         self.stores.normalize_with(hash_clear_secrets)
         self.stores.normalize_with(reconcile_flagged_lists)  # typed cipher lists follow NETCONF's leaves

@@ -9,12 +9,14 @@ delete plus a create and a changed time-out is one ``replace`` of that leaf. Giv
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from lxml import etree
 
 from iosxe_agent.data.tags import key_child, tag_of
-from iosxe_agent.data.touched import Children, Touched, identity, outside_runs
+from iosxe_agent.data.touched import INDEX_ABOVE, Children, Touched, find_child, identity, outside_runs
 from iosxe_agent.yang.schema import Kind, Schema, SchemaNode, split_clark
 
 
@@ -60,6 +62,17 @@ def _same(a: etree._Element, b: etree._Element) -> bool:
     return etree.tostring(a) == etree.tostring(b)
 
 
+def _equal_pairs(old: Iterable[etree._Element], new: Iterable[etree._Element]) -> int:
+    """How many leading pairs of ``old`` and ``new`` are byte-equal (see :func:`_same`; one loop, no indexing:
+    this runs once per unchanged entry of a long list)."""
+    count = 0
+    for a, b in zip(map(etree.tostring, old), map(etree.tostring, new), strict=False):
+        if a != b:
+            break
+        count += 1
+    return count
+
+
 def diff(
     old: etree._Element, new: etree._Element, schema: Schema, touched: Touched | None = None
 ) -> tuple[Change, ...]:
@@ -84,10 +97,13 @@ def _diff_touched(
     """Compare only the touched children of a node whose child list the edits left as it was; False (nothing
     reported) when a touched child is missing on either side, so the caller compares everything instead."""
     pairs: list[tuple[etree._Element, etree._Element, Touched]] = []
-    old_children, new_children = Children(old, touched), Children(new, touched)
+    if len(touched.children) > INDEX_ABOVE:  # a list may be touched in bulk: its entries are indexed once a side
+        find_old, find_new = Children(old, touched).find, Children(new, touched).find
+    else:  # what Children would do without building it: with so few, no kind is touched in bulk
+        find_old, find_new = partial(find_child, old), partial(find_child, new)
     for ident, sub in touched.children.items():
         cnode = snode.child(ident[0])
-        before, after = old_children.find(ident, cnode), new_children.find(ident, cnode)
+        before, after = find_old(ident, cnode), find_new(ident, cnode)
         if before is None or after is None:
             return False
         pairs.append((before, after, sub))
@@ -113,14 +129,8 @@ def _diff_children(
     old_kids, new_kids = _children(old, new, snode, touched)
     # Siblings are in canonical order, so unchanged runs line up: skip the byte-equal head and tail and match
     # by identity only in between (one edited leaf among 10,000 list entries costs 10,000 C-level compares).
-    head = 0
-    while head < min(len(old_kids), len(new_kids)) and _same(old_kids[head], new_kids[head]):
-        head += 1
-    tail = 0
-    while tail < min(len(old_kids), len(new_kids)) - head and _same(
-        old_kids[len(old_kids) - 1 - tail], new_kids[len(new_kids) - 1 - tail]
-    ):
-        tail += 1
+    head = _equal_pairs(old_kids, new_kids)
+    tail = _equal_pairs(reversed(old_kids[head:]), reversed(new_kids[head:]))
     old_kids = old_kids[head : len(old_kids) - tail]
     new_kids = new_kids[head : len(new_kids) - tail]
     old_index = {identity(c, snode.child(tag_of(c))): c for c in old_kids}

@@ -15,13 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import groupby, pairwise
+from operator import attrgetter
 from typing import Literal, overload
 
 from lxml import etree
 
 from iosxe_agent.data.errors import DataError
+from iosxe_agent.data.order import in_document_order, instances
 from iosxe_agent.data.reach import Reach, reach
-from iosxe_agent.data.tags import tag_of
 from iosxe_agent.data.touched import INDEX_ABOVE, Children, Touched, identity, outside_runs
 from iosxe_agent.yang.schema import Kind, Restriction, Schema, SchemaNode, split_clark
 from iosxe_agent.yang.xpath import XPathError, compile_xpath
@@ -80,30 +82,40 @@ class _Validator:
                 if cnode.unique:
                     self._check_unique(cnode, elements, _Path(path, cnode))
                 if len(elements) > INDEX_ABOVE:
-                    elements = self._entries_to_check(el, cnode, elements)
+                    holding = self._selected_entries(el, cnode)
+                    elements = elements if holding is None else holding
             for child in elements:
                 self._node(child, cnode, _Path(path, cnode, child), el)
         if id(snode) in self._plan.absent:
             self._check_absent(el, snode, present, path)
 
-    def _entries_to_check(
-        self, el: etree._Element, cnode: SchemaNode, entries: list[etree._Element]
-    ) -> list[etree._Element]:
-        """The ``entries`` of list ``cnode`` under ``el`` (all of them, in document order) that hold something to
-        check: selected in C when the entry itself has no constraint, so only a child can (the 100,000 users of
-        a loaded startup are each visited in Python otherwise, to find nothing)."""
+    def _selected_entries(self, el: etree._Element, cnode: SchemaNode) -> list[etree._Element] | None:
+        """The entries of list ``cnode`` under ``el`` that hold something to check, in document order, selected in
+        C; None when an entry itself can be in violation (then every entry must be checked). Why: the 100,000
+        users of a loaded startup are each visited in Python otherwise, to find nothing."""
         query = _holding_checks(cnode, self._plan)
         if query is None:
-            return entries
+            return None
         found = query(el)
         assert isinstance(found, list)
         return [e for e in found if isinstance(e, etree._Element)]
+
+    def _revisited(self, el: etree._Element, cnode: SchemaNode) -> list[etree._Element]:
+        """The instances of ``cnode`` under ``el`` that may hold a violation, in document order: a container beside
+        100,000 users found without scanning them; of a list, only the entries holding a check when the entry
+        has no constraint of its own (a constraint in ``username`` naming a changed node's local name made every
+        user beside one edited user be walked in Python)."""
+        holding = self._selected_entries(el, cnode) if cnode.kind is Kind.LIST else None
+        return instances(el, cnode) if holding is None else holding
 
     def _walk_changed_entries(
         self, el: etree._Element, cnode: SchemaNode, path: PathArg, entries: list[etree._Element], touched: Touched
     ) -> None:
         """Check the ``entries`` (in document order) the trie names of a list the edits left alone under the whole
-        node ``el``: its count is as it was, its uniqueness may have changed only if an entry did."""
+        node ``el``, or only created, deleted or replaced named entries of: its count is as it was unless entries
+        came or went (then counted in C), its uniqueness may have changed only if an entry did."""
+        if cnode.tag in touched.entries and (cnode.max_elements is not None or cnode.min_elements):
+            self._check_counts(cnode, int(_count_of(cnode.tag)(el)), _Path(path, cnode))
         if entries and cnode.unique:
             self._check_unique(cnode, list(el.iterchildren(cnode.tag)), _Path(path, cnode))
         for child in entries:
@@ -130,17 +142,10 @@ class _Validator:
                 unique_checked.add(id(cnode))
                 self._check_unique(cnode, list(el.iterchildren(cnode.tag)), _Path(path, cnode))
         for cnode in self._affected.revisit(snode):
-            for child in el.iterchildren(cnode.tag):
+            for child in self._revisited(el, cnode):
                 if id(child) not in visit:
                     visit[id(child)] = (child, cnode, None)
-        if len(visit) > INDEX_ABOVE:
-            order = {id(c): i for i, c in enumerate(el)}
-            ordered = sorted(visit.values(), key=lambda v: order[id(v[0])])
-        elif len(visit) > 1:  # a few positions, each found by a scan in C: numbering 100,000 users cost 0.1 s
-            ordered = sorted(visit.values(), key=lambda v: el.index(v[0]))
-        else:
-            ordered = list(visit.values())
-        for child, cnode, inside in ordered:
+        for child, cnode, inside in in_document_order(el, visit.values()):
             self._node(child, cnode, _Path(path, cnode, child), el, inside)
 
     def _node(
@@ -420,6 +425,15 @@ def _holding_checks(cnode: SchemaNode, plan: _ValidationPlan) -> etree.ETXPath |
     return query
 
 
+@lru_cache(maxsize=4096)  # one per list of the schema
+def _count_of(tag: str) -> etree.ETXPath:
+    """How many children ``tag`` an element has, counted in C."""
+    return etree.ETXPath(f"count({tag})")
+
+
+_TAG = attrgetter("tag")  # (``children`` are data elements: their tag is a Clark name)
+
+
 def _by_tag(children: list[etree._Element], left_out: dict[str, int]) -> dict[str, list[etree._Element]]:
     """``children`` grouped by tag, each tag in document order as a walk over every child finds it, the tags of
     the runs :func:`~iosxe_agent.data.touched.outside_runs` left out included at their places."""
@@ -427,10 +441,12 @@ def _by_tag(children: list[etree._Element], left_out: dict[str, int]) -> dict[st
     for tag, i in left_out.items():
         runs.setdefault(i, []).append(tag)
     present: dict[str, list[etree._Element]] = {}
-    for i, child in enumerate(children):
-        for tag in runs.get(i, ()):
+    cuts = sorted({0, *runs, len(children)})
+    for start, end in pairwise(cuts):  # between the runs' places: siblings grouped in C
+        for tag in runs.get(start, ()):
             present[tag] = []
-        present.setdefault(tag_of(child), []).append(child)
+        for tag, group in groupby(children[start:end], key=_TAG):
+            present.setdefault(tag, []).extend(group)
     for tag in left_out:
         present.setdefault(tag, [])  # a run at the end, with no entry the edits changed
     return present

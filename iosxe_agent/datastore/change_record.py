@@ -14,11 +14,12 @@ A record is a JSON object ``{"ops": [...]}`` (``xml``: a subtree, see :func:`_du
   order or its list's ordering;
 * ``["r", path, xml]``: replace the node at ``path`` (a leaf's or an anydata's new value);
 * ``["d", path]``: delete the node at ``path``;
-* ``["o", path, tag, [identity, ...]]``: the entries ``tag`` of the node at ``path`` (an ordered-by-user list or
-  leaf-list) in this order, side by side where the first of them is. The diff reports no change for an entry
-  that only moved, so the encoder compares the order of such lists where the edit says it changed them and
-  records the list's new order when it differs (or, should another node sit among the entries, which an order
-  cannot place, the ``r`` of the whole node holding them: the smallest subtree that says it).
+* ``["o", path, tag, [identity, ...]]``: the entries ``tag`` of the node at ``path`` (an ordered-by-user list, or
+  any leaf-list: a system-ordered one keeps the order its values came in) in this order, side by side where the
+  first of them is. The diff reports no change for an entry that only moved, so the encoder compares the order
+  of such lists where the edit says it changed them and records the list's new order when it differs (or,
+  should another node sit among the entries, which an order cannot place, the ``r`` of the whole node holding
+  them: the smallest subtree that says it).
 
 A path is the list of identities (:func:`iosxe_agent.data.touched.identity`: Clark tag, then key values or a
 leaf-list value) from the top-level node down. Creates come in the committed tree's order (the diff's), so the
@@ -28,18 +29,22 @@ sibling a create follows already exists when it is replayed; the orders come las
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from lxml import etree
 
 from iosxe_agent.data.diff import ChangeOp
+from iosxe_agent.data.order import single_children
 from iosxe_agent.data.tags import tag_of
 from iosxe_agent.data.touched import Identity, Touched, find_child, identity
 from iosxe_agent.datastore.transaction import Transaction
 from iosxe_agent.yang.schema import Kind, Schema, SchemaNode
 
 _PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=True)
+#: the records' JSON form, made once: ``json.dumps`` with options builds an encoder per call
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 class RecordError(Exception):
@@ -53,21 +58,30 @@ def encode(txn: Transaction, schema: Schema, touched: Touched | None = None) -> 
     was given); None compares every ordered-by-user list of the two trees.
     """
     ops: list[list[Any]] = []
+    paths = _Paths(schema)
+    created: tuple[etree._Element, list[str]] | None = None  # the last node created and its identity
     for change in txn.changes:
         if change.op is ChangeOp.DELETE:
             assert change.old is not None
-            ops.append(["d", _path_of(change.old, schema)])
+            ops.append(["d", paths.path(change.old)])
             continue
         assert change.new is not None
         xml = _dump(change.new)
+        path = paths.path(change.new)
         if change.op is ChangeOp.REPLACE:
-            ops.append(["r", _path_of(change.new, schema), xml])
+            ops.append(["r", path, xml])
+            continue
+        previous = _previous_element(change.new)
+        if previous is None:
+            after = None
+        elif created is not None and created[0] is previous:  # a run of new siblings (a bulk create)
+            after = created[1]
         else:
-            previous = _previous_element(change.new)
-            after = None if previous is None else list(identity(previous, _snode_of(previous, schema)))
-            ops.append(["c", _path_of(change.new, schema), after, xml])
+            after = list(identity(previous, paths.snode(previous)))
+        ops.append(["c", path, after, xml])
+        created = (change.new, path[-1])
     ops.extend(_moves(txn.old, txn.new, schema, touched))
-    return json.dumps({"ops": ops}, ensure_ascii=False, separators=(",", ":")).encode()
+    return _JSON.encode({"ops": ops}).encode()
 
 
 def replay(tree: etree._Element, record: bytes, schema: Schema) -> None:
@@ -88,23 +102,52 @@ def _snode_of(el: etree._Element, schema: Schema) -> SchemaNode | None:
     return node
 
 
-def _path_of(el: etree._Element, schema: Schema) -> list[list[str]]:
-    """``el``'s identities from its top-level ancestor down (the datastore wrapper excluded)."""
-    chain = [*list(el.iterancestors())[::-1][1:], el]
-    node: SchemaNode | None = schema.root
-    path = []
-    for step in chain:
-        node = node.child(tag_of(step)) if node is not None else None
-        path.append(list(identity(step, node)))
-    return path
+class _Paths:
+    """Paths (identities from the top-level ancestor down, the datastore wrapper excluded) and schema nodes of
+    the elements of a record, each parent worked out once: the 10,000 entries of a bulk create share one, and
+    walking every entry's ancestors and schema again cost most of encoding such a record."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        #: by parent (its id; the element is kept so the id stays its own): its path and schema node
+        self._parents: dict[int, tuple[etree._Element, list[list[str]], SchemaNode | None]] = {}
+
+    def path(self, el: etree._Element) -> list[list[str]]:
+        """``el``'s path."""
+        parent_path, snode = self._of_parent(el)
+        return [*parent_path, list(identity(el, snode.child(tag_of(el)) if snode is not None else None))]
+
+    def snode(self, el: etree._Element) -> SchemaNode | None:
+        """``el``'s schema node (None outside the schema)."""
+        snode = self._of_parent(el)[1]
+        return snode.child(tag_of(el)) if snode is not None else None
+
+    def _of_parent(self, el: etree._Element) -> tuple[list[list[str]], SchemaNode | None]:
+        parent = el.getparent()
+        assert parent is not None, "a changed node always has a parent (the datastore wrapper at least)"
+        if parent.getparent() is None:  # the datastore wrapper
+            return [], self.schema.root
+        known = self._parents.get(id(parent))
+        if known is not None and known[0] is parent:
+            return known[1], known[2]
+        path, snode = self.path(parent), self.snode(parent)
+        self._parents[id(parent)] = (parent, path, snode)
+        return path, snode
 
 
 def _dump(el: etree._Element) -> str | list[Any]:
     """A subtree as XML text; with the positions (in document order) of its elements whose text is empty but
     not absent (``<a></a>``, not ``<a/>``), which XML text cannot tell apart yet serialise differently."""
     xml = etree.tostring(el, encoding="unicode", with_tail=False)
+    if _EMPTY_TEXT.search(xml) is None:  # no start tag right before an end tag: no text is ""
+        return xml
     empty = [i for i, node in enumerate(el.iter()) if node.text == ""]
     return [xml, empty] if empty else xml
+
+
+#: A start tag right before an end tag (``<a x="1"></``): how an element whose text is "" serialises (None gives
+#: ``<a/>``). One search in C per dumped subtree; a match (or a comment right before an end tag) takes the walk.
+_EMPTY_TEXT = re.compile(r"<[^/<>][^<>]*(?<!/)></")
 
 
 def _previous_element(el: etree._Element) -> etree._Element | None:
@@ -119,7 +162,8 @@ def _order(parent: etree._Element, tag: str, snode: SchemaNode) -> list[Identity
 
 
 def _moves(old: etree._Element, new: etree._Element, schema: Schema, touched: Touched | None) -> Iterator[list[Any]]:
-    """An order op for every ordered-by-user list whose surviving entries changed their relative order."""
+    """An order op for every ordered-by-user list or leaf-list whose surviving entries changed their relative
+    order."""
     pairs = _touched_pairs(old, new, schema.root, [], touched) if touched is not None else None
     for old_parent, new_parent, snode, path in pairs if pairs is not None else _all_pairs(old, new, schema.root, []):
         for child in _ordered_children(snode):
@@ -141,7 +185,7 @@ def _contiguous(parent: etree._Element, tag: str) -> bool:
 
 #: A node present in both trees (old, new, its schema node, its path) whose ordered-by-user children may have moved.
 Pair = tuple[etree._Element, etree._Element, SchemaNode, list[list[str]]]
-#: Per schema node (by id, the node kept alive beside): its ordered-by-user list and leaf-list children, and
+#: Per schema node (by id, the node kept alive beside): its ordered-by-user list children and leaf-lists, and
 #: whether any node below it is one. Schemas are built once per process, so this is filled once.
 _ORDERED: dict[int, tuple[SchemaNode, tuple[SchemaNode, ...], bool]] = {}
 
@@ -150,7 +194,9 @@ def _ordered_info(snode: SchemaNode) -> tuple[tuple[SchemaNode, ...], bool]:
     known = _ORDERED.get(id(snode))
     if known is None:
         children = tuple(snode.data_children.values())
-        own = tuple(c for c in children if c.ordered_by_user and c.kind in (Kind.LIST, Kind.LEAF_LIST))
+        # every leaf-list: the edit keeps a system-ordered one in the order its values came, so removing and
+        # adding back a value moves it with no change the diff reports (a system-ordered list it sorts by key)
+        own = tuple(c for c in children if c.kind is Kind.LEAF_LIST or (c.ordered_by_user and c.kind is Kind.LIST))
         below = bool(own) or any(_ordered_info(c)[1] for c in children if c.kind in (Kind.CONTAINER, Kind.LIST))
         known = _ORDERED[id(snode)] = (snode, own, below)
     return known[1], known[2]
@@ -242,18 +288,38 @@ def _matched(
 
 
 # -- replay ---------------------------------------------------------------------------------------------------
+#: lookups by key in one list before :class:`Replayer` indexes it: each costs a scan in C (a few ms beside
+#: 100,000 users), the index a Python pass over every entry (~40 ms there)
+INDEX_AFTER = 8
+
+
+def _findable(ident: Identity, snode: SchemaNode) -> bool:
+    """Whether :func:`~iosxe_agent.data.touched.find_child` finds ``ident`` as the index would: an entry of a
+    keyed list named by all its keys, or a leaf-list value (a keyless list, or a step of the wrong length, goes
+    to the index, which finds nothing or the first entry, as the record format always meant)."""
+    if snode.kind is Kind.LEAF_LIST:
+        return len(ident) == 2
+    return bool(snode.keys) and len(ident) == 1 + len(snode.keys)
+
+
 class Replayer:
     """Replays records one after the other onto one tree (a journal's, at start-up).
 
-    It indexes the entries of each list or leaf-list it looks into, once, and keeps the index as records create
-    and delete entries: a record beside 10,000 users then costs a few dictionary lookups, not scans of the list.
+    Its first :data:`INDEX_AFTER` lookups in one list find each entry by key in C (one scan of the list, no
+    Python per entry); the next one indexes the list's entries, once, and the index is kept as records create and
+    delete entries. So the spare copy's replay of one commit creating a user beside 100,000 costs two scans in C,
+    not an index of 100,000 identities built and dropped, while the journal's many records at start-up still
+    cost a few dictionary lookups each.
     """
 
-    def __init__(self, tree: etree._Element, schema: Schema) -> None:
+    def __init__(self, tree: etree._Element, schema: Schema, index_after: int = INDEX_AFTER) -> None:
         self.tree = tree
         self.schema = schema
+        self._index_after = index_after
         #: per parent element (by id; the element is kept so the id stays its own): its entries by identity, per tag
         self._index: dict[int, tuple[etree._Element, dict[str, dict[Identity, etree._Element]]]] = {}
+        #: lookups so far per (id of a parent, tag) of a list not indexed yet; a reused id only indexes early
+        self._lookups: dict[tuple[int, str], int] = {}
 
     def replay(self, record: bytes) -> None:
         """Apply ``record`` (see :func:`replay`)."""
@@ -327,9 +393,19 @@ class Replayer:
             raise RecordError(f"malformed path step {step!r}")
         ident = (_tag(step[0]), *step[1:])
         snode = psnode.child(ident[0]) if psnode is not None else None
-        if snode is None or snode.kind not in (Kind.LIST, Kind.LEAF_LIST):
+        if snode is None:
             return next(parent.iterchildren(ident[0]), None)
-        return self._entries(parent, ident[0], snode).get(ident)
+        if snode.kind not in (Kind.LIST, Kind.LEAF_LIST):  # the ``ip`` beside 100,000 users without a scan of them
+            return single_children(parent, ident[0])[ident[0]]  # (siblings may be out of order until the last op)
+        held = self._index.get(id(parent))
+        entries = held[1].get(ident[0]) if held is not None else None
+        if entries is None:
+            lookups = self._lookups.get((id(parent), ident[0]), 0) + 1
+            if lookups <= self._index_after and _findable(ident, snode):
+                self._lookups[(id(parent), ident[0])] = lookups
+                return find_child(parent, ident, snode)
+            entries = self._entries(parent, ident[0], snode)
+        return entries.get(ident)
 
     def _entries(self, parent: etree._Element, tag: str, snode: SchemaNode) -> dict[Identity, etree._Element]:
         held = self._index.setdefault(id(parent), (parent, {}))[1]

@@ -206,13 +206,14 @@ class ConfirmedCommit:
         self,
         plan: Plan,
         *,
-        backup: etree._Element,
+        backup: etree._Element | None,
         origin: Origin,
         timeout_s: float = DEFAULT_TIMEOUT_S,
         persist: str | None = None,
         kind: PendingKind = CONFIRMED_COMMIT,
     ) -> None:
-        """Record a commit that succeeded under ``plan`` (``backup``: running just before it)."""
+        """Record a commit that succeeded under ``plan`` (``backup``: running just before it; needed only when a
+        change starts or extends waiting, and a caller that keeps it otherwise keeps a dead tree alive)."""
         if plan is Plan.PLAIN:
             return
         if plan is Plan.COMPLETE:
@@ -221,6 +222,7 @@ class ConfirmedCommit:
             return
         tied = None if persist is not None or kind != CONFIRMED_COMMIT else origin.session_id
         if plan is Plan.START or self._pending is None:
+            assert backup is not None, "a change that starts waiting needs the configuration to revert to"
             self._pending = Pending(kind, backup, origin, tied, persist, timeout_s)
             event = ConfirmEvent.START
         else:

@@ -62,6 +62,7 @@ class RunningJournal:
         self._generation: int | None = None  # the generation appends go to (None: no snapshot to follow yet)
         self._named = False  # the current journal's name is known durable in the directory (created and synced)
         self._size = 0  # bytes of whole frames in the current journal
+        self._snapshot_bytes = 0  # bytes of the current generation's snapshot
         self._retry_at = 0  # after a snapshot failed: the journal size at which to try again
         self._tip_appended = False  # the last thing done was an append that succeeded
         self._stale = False  # a refused commit's record may be on disk: the next write must be a snapshot
@@ -100,6 +101,7 @@ class RunningJournal:
         tree = read_tree(snapshot)
         self._size = 0
         if tree is not None:
+            self._snapshot_bytes = snapshot.stat().st_size
             path = self.journal_path(generation)
             records, ends = _frames(path)
             applied = self._replay(tree, records, path)
@@ -241,6 +243,7 @@ class RunningJournal:
             raise WriteError(snapshot, exc) from exc
         # from here on generation N+1 is the newest complete one: it is current whatever happens next
         self._generation, self._size, self._retry_at, self._tip_appended, self._named = new, 0, 0, False, False
+        self._snapshot_bytes = len(data)
         self._stale = False
         try:
             os.close(os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
@@ -286,6 +289,12 @@ class RunningJournal:
     def size(self) -> int:
         """Bytes in the current journal."""
         return self._size
+
+    @property
+    def stored_bytes(self) -> int:
+        """Bytes of running as stored: the current snapshot and the records appended to it. A free estimate of
+        running's size (deletes make it high until the next snapshot)."""
+        return self._snapshot_bytes + self._size
 
 
 def _sync_dir(path: Path) -> None:

@@ -11,7 +11,9 @@ One lock orders every write operation from its checks to its swap, so each edit 
 committed running and files reach the disk in commit order. The locked part runs as a task of its own: a caller
 cancelled while it runs (its session closed) stops waiting, but the operation completes or fails as a unit.
 Each datastore is an lxml tree that is never mutated in place once stored (a new tree replaces it), so readers
-can hold a reference while writers work, and a failed operation leaves every datastore byte-identical.
+can hold a reference while writers work, and a failed operation leaves every datastore byte-identical. An edit
+works on a private tree: a copy, or the spare one that the previous commit's replaced tree became once nothing
+else held it (:mod:`~iosxe_agent.datastore.spare`).
 
 Locks: a global lock (RFC 6241) held by another session makes a datastore read-only for everyone else; a
 partial lock (RFC 5717) protects the subtrees of the running nodes it selected, so another session's
@@ -74,6 +76,7 @@ from iosxe_agent.datastore.locks import (
 )
 from iosxe_agent.datastore.names import Datastore
 from iosxe_agent.datastore.persist import FileOp, OrderedWriter, WriteError, apply_ops, read_tree, serialize
+from iosxe_agent.datastore.spare import SpareTree
 from iosxe_agent.datastore.subscriber import Subscriber
 from iosxe_agent.datastore.transaction import SYSTEM, Origin, Transaction
 from iosxe_agent.limits import Limits
@@ -193,6 +196,8 @@ class Stores:
         self._journal = RunningJournal(paths.running, schema, limits) if paths.running is not None else None
         #: held by every write operation from its checks to its swap (see the module docstring)
         self._lock = asyncio.Lock()
+        #: a private tree equal to running that the next edit may change in place instead of copying running
+        self._spare = SpareTree(schema)
 
     # -- start-up ---------------------------------------------------------------------------------------------
     def load(self, bootstrap: Callable[[], etree._Element]) -> None:
@@ -275,6 +280,12 @@ class Stores:
         for fn in self._normalizers:
             widened = bool(fn(tree, touched)) or widened
         return None if widened else touched
+
+    def release_with(self, fn: Callable[[etree._Element], None]) -> None:
+        """Have ``fn(tree)`` drop what it memoises for a replaced running tree before that tree is reused as the
+        next edit's working copy (see :mod:`~iosxe_agent.datastore.spare`): a memo keyed by the tree object
+        would otherwise hold it, and with it every later commit's copy."""
+        self._spare.release_with(fn)
 
     def listen(self, callback: Callable[[Transaction], None]) -> None:
         """Be told after each commit (notifications); a listener cannot veto."""
@@ -508,18 +519,28 @@ class Stores:
 
         async def run() -> tuple[DataError, ...]:
             self._check_writable(ds, origin.session_id)
+            # a change of running (directly, or through a candidate that is running) edits the spare in place;
+            # whatever happens to the edit, that spare is the edit's now (half edited if it fails: dropped). No
+            # local name holds running meanwhile: the commit may recycle it as the next spare
+            spare = self._spare.take() if self.tree(ds) is self.running and test_option != "test-only" else None
             with _collector_paused():
                 result: EditResult = apply_edit(
-                    self.tree(ds),
+                    self.tree(ds) if spare is None else spare,
                     config,
                     self.schema,
                     default_operation=default_operation,
                     error_option=error_option,
                     max_elements=self.limits.max_edit_elements,
                     hidden=self.schema.hidden_ns if visible_only else frozenset(),
+                    in_place=spare is not None,
                 )
                 if result.tree is None:
                     raise StoreError(result.errors)
+                if spare is not None and not result.changed and not result.errors:
+                    # an edit that changed nothing (running is valid): no check to run, the spare is kept
+                    self._spare.put_back(spare)
+                    return result.errors
+                del spare  # only ``result`` holds the edited tree: a failed edit frees it
                 edited = self._normalize(result.tree, result.touched)
                 touched = edited if ds == RUNNING else self._candidate_touched_with(edited)
                 problems = self._validate(result.tree, touched) if test_option != "set" or ds == RUNNING else ()
@@ -564,8 +585,10 @@ class Stores:
             problems = self._validate(self.candidate, self._candidate_touched)
             if problems:
                 raise StoreError(problems)
-            backup = self.running
-            before, after = self._backup_ops(plan, backup)
+            # the running tree is held only by a commit that starts or extends a confirmed one (a plain commit
+            # leaves it free to become the spare copy of running)
+            backup = self.running if plan in (Plan.START, Plan.EXTEND) else None
+            before, after = self._backup_ops(plan, self.running)
             await self._commit_locked(self.candidate, origin, self._candidate_touched, before=before, after=after)
             self.candidate_dirty = False
             self.candidate_editor = None
@@ -774,8 +797,9 @@ class Stores:
         return merged
 
     def _validate(self, tree: etree._Element, touched: Touched | None = None) -> tuple[DataError, ...]:
-        """Validate ``tree``, remembering the last tree found valid: stored trees are never mutated, so the
-        commit of a candidate that its edit already validated need not walk it again. ``touched``: where
+        """Validate ``tree``, remembering the last tree found valid: stored trees are never mutated (one that
+        becomes the spare is forgotten first), so the commit of a candidate that its edit already validated need
+        not walk it again. ``touched``: where
         ``tree`` differs from running (always valid), so only what that can affect is checked."""
         if tree is self._last_valid:
             return ()
@@ -824,7 +848,8 @@ class Stores:
         same ordered batch as running (a confirmed commit's backup)."""
         with _collector_paused():
             txn, accepted = self._check(new, origin, touched)
-            running = self._write_running(txn, touched)
+            record = self._record(txn, touched)
+            running = self._write_running(record, txn.new)
         try:
             await self._write([*before, *([running] if running is not None else []), *after])
         except WriteFailed as exc:
@@ -844,10 +869,24 @@ class Stores:
         # is done and nothing else is queued (the lock is held), so its size is exact here: a commit that leaves
         # the journal under its bound costs no second trip to the writer thread
         if self._journal is not None and self._journal.needs_snapshot():
-            self._queue_running(lambda journal: journal.compact_after(lambda: serialize(txn.new)))
+            new = txn.new  # the job holds the tree it writes, not the transaction (whose old tree is recycled)
+            self._queue_running(lambda journal: journal.compact_after(lambda: serialize(new)))
         with _collector_paused():
             self._swap(txn)
+            if self._last_valid is txn.old:
+                self._last_valid = None
+            self._spare.follow(txn, record, self._holds, self._journal.stored_bytes if self._journal else 0)
         return txn
+
+    def _holds(self, tree: etree._Element) -> bool:
+        """Whether a datastore or a pending confirmed commit's backup is ``tree``."""
+        pending = self.confirm.pending
+        return (
+            tree is self.running
+            or tree is self.candidate
+            or tree is self.startup
+            or (pending is not None and pending.backup is tree)
+        )
 
     def _check(
         self, new: etree._Element, origin: Origin, touched: Touched | None = None
@@ -868,13 +907,20 @@ class Stores:
             accepted.append(sub)
         return txn, accepted
 
-    def _write_running(self, txn: Transaction, touched: Touched | None = None) -> FileOp | None:
-        """How running's new state reaches the disk: the one place that decides it (its change record appended
-        to the journal; ``touched`` as for :meth:`commit_tree`)."""
+    def _record(self, txn: Transaction, touched: Touched | None) -> bytes | None:
+        """``txn``'s change record when running is journalled (``touched`` as for :meth:`commit_tree`): the
+        journal appends it and the spare copy of running replays it."""
         if self.paths.running is None or self._journal is None:
             return None
-        record, journal, new = encode(txn, self.schema, touched), self._journal, txn.new
-        return (self.paths.running, lambda: journal.write(record, lambda: serialize(new)))
+        return encode(txn, self.schema, touched)
+
+    def _write_running(self, record: bytes | None, new: etree._Element) -> FileOp | None:
+        """How running's new state (``new``, through ``record``) reaches the disk: the one place that decides
+        it (the record appended to the journal)."""
+        journal, path = self._journal, self.paths.running
+        if record is None or journal is None or path is None:
+            return None
+        return (path, lambda: journal.write(record, lambda: serialize(new)))
 
     def _queue_running(self, job: Callable[[RunningJournal], None]) -> None:
         """Queue ``job`` on running's journal behind the writes queued so far, without waiting for it."""

@@ -239,10 +239,12 @@ def _counterparts(root: etree._Element, parsed: etree._Element, schema: Schema) 
     entry nor a leaf-list value is named by its tag alone (:func:`_name`)."""
     out: dict[int, etree._Element] = {}
     stack: list[tuple[etree._Element, etree._Element, SchemaNode | None]] = [(root, parsed, schema.root)]
+    # id() of a schema node (they live as long as the schema; 0 for none) -> child tag -> its schema node, and its
+    # kind when the tag alone does not name it (a list, a leaf-list): shared by the 10,000 entries of one list
+    children_of: dict[int, dict[str, tuple[SchemaNode | None, Kind | None]]] = {}
     while stack:
         el, other, snode = stack.pop()
-        # child tag -> its schema node, and its kind when the tag alone does not name it (a list, a leaf-list)
-        cnodes: dict[str, tuple[SchemaNode | None, Kind | None]] = {}
+        cnodes = children_of.setdefault(0 if snode is None else id(snode), {})
         index: dict[object, etree._Element] = {}
         for child in other:
             tag = child.tag

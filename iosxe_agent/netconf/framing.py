@@ -179,6 +179,8 @@ class ChunkFramer:
         """
         if not msg:
             raise ValueError("an empty message cannot be framed in base:1.1 chunks")
+        if len(msg) <= self._max_chunk:  # a usual reply: one chunk, framed by one formatting operation
+            return b"\n#%d\n%b\n##\n" % (len(msg), msg)
         view = memoryview(msg)
         out = bytearray()
         for start in range(0, len(view), self._max_chunk):
@@ -193,7 +195,8 @@ class ChunkFramer:
 
         Accepts exactly what :meth:`_header_byte` would accept over the same bytes, with the same outcome: a
         chunk-size within ``max_chunk_bytes`` (hence within every prefix of its digits) whose chunk keeps the
-        message within ``max_message_bytes``, or an end-of-chunks marker after at least one chunk.
+        message within ``max_message_bytes``, or an end-of-chunks marker after at least one chunk. A message
+        that is one such chunk followed by its end-of-chunks marker, all in ``data``, is taken at once.
         """
         match = _HEADER.match(data, pos)
         if match is None:
@@ -207,9 +210,14 @@ class ChunkFramer:
         size = int(digits)
         if size > self._max_chunk or len(self._message) + size > self._max_message:
             return 0
+        end = match.end()
+        if not self._message and data.startswith(b"\n##\n", end + size):
+            # the usual request, one chunk and the end-of-chunks marker in one read: taken without the buffer
+            messages.append(bytes(data[end : end + size]))
+            return end + size + len(b"\n##\n")
         self._size = size
         self._state = _State.DATA
-        return match.end()
+        return end
 
     def _header_byte(self, byte: int) -> bytes | None:
         """Advance the header state machine by one byte; return the message an end-of-chunks completes."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from edit_reports import edited
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -66,14 +67,7 @@ def problems(tree: Any, ios: Any, touched: Touched | None) -> list[tuple[str, st
 def test_limited_validation_equals_full_validation(ios: Any, start: str, changes: list[str]) -> None:
     first = ios.edit(ios.empty(), start)
     assume(first.tree is not None and not first.errors and not validate(first.tree, ios.schema))
-    tree, touched = first.tree, Touched()
-    for change in changes:
-        result = ios.edit(tree, change)
-        if result.tree is None:
-            continue
-        assert result.touched is not None
-        touched.merge(result.touched)
-        tree = result.tree
+    tree, touched = edited(ios, first.tree, changes)
     assert problems(tree, ios, touched) == problems(tree, ios, None)
 
 

@@ -101,13 +101,15 @@ def test_a_hostname_edit_steps_over_the_users(ios: Any) -> None:
     ]
 
 
-def test_a_list_the_edits_named_is_not_left_out(ios: Any) -> None:
+def test_a_list_the_edits_named_keeps_only_the_named_entries(ios: Any) -> None:
     old = ios.tree("<hostname>R0</hostname>" + "".join(user(i, 1) for i in range(20)))
     result = ios.edit(old, "<hostname>R1</hostname>" + user(30, 5))
     assert result.tree is not None and result.touched is not None
     [native_report] = result.touched.children.values()
     kept, left_out = outside_runs(result.tree.find(NATIVE), ios.node("native"), native_report)
-    assert left_out == {} and len(kept) == 22
+    # the edit created u030 and changed nothing else among the users: their run is left out, u030 kept
+    assert [etree.QName(k).localname for k in kept] == ["hostname", "username"]
+    assert kept[1].findtext(f"{{{NATIVE_NS}}}name") == "u030" and list(left_out) == [f"{{{NATIVE_NS}}}username"]
 
 
 def test_a_report_naming_a_missing_entry_keeps_every_child(ios: Any) -> None:

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from namespaces import NC
+from store_edits import valid_edits
 from stored_running import running_files, stored_running
 
 from iosxe_agent.data.edit import apply_edit
@@ -493,35 +494,6 @@ async def test_save_writes_startup_atomically(ios: Any, stores: Stores) -> None:
 
 
 # ------------------------------------------------------------------------------ property: failed edits
-
-USERS = st.sampled_from(["admin", "ops", "guest"])
-SSH = {
-    "authentication-retries": st.integers(0, 5),
-    "dscp": st.integers(0, 63),
-    "time-out": st.integers(1, 120),
-    "maxstartups": st.integers(2, 128),
-}
-
-
-@st.composite
-def valid_edits(draw: st.DrawFn) -> str:
-    parts = []
-    if draw(st.booleans()):
-        parts.append(f"<hostname>{draw(st.from_regex(r'[A-Za-z][A-Za-z0-9-]{0,10}', fullmatch=True))}</hostname>")
-    for name in draw(st.lists(USERS, unique=True, max_size=2)):
-        priv = draw(st.integers(0, 15))
-        parts.append(f"<username><name>{name}</name><privilege>{priv}</privilege></username>")
-    ssh = "".join(f"<{k}>{draw(v)}</{k}>" for k, v in SSH.items() if draw(st.booleans()))
-    if draw(st.booleans()):
-        ssh += f"<dh><min><size>{draw(st.sampled_from(['2048', '4096']))}</size></min></dh>"
-    if ssh:
-        parts.append(f"<ip><ssh>{ssh}</ssh></ip>")
-    if draw(st.booleans()):
-        parts.append(f"<line><vty><first>0</first><exec-timeout><minutes>{draw(st.integers(0, 35791))}</minutes>"
-                     "</exec-timeout></vty></line>")  # fmt: skip
-    assume(parts)
-    return "".join(parts)
-
 
 INVALID = {"uint8": "256", "uint16": "70000", "uint32": "-1", "enumeration": "bogus", "string": "9"}
 

@@ -164,3 +164,23 @@ def test_reported_inside_follows_whole_nodes_and_their_tags(ios: Any) -> None:
     assert reported_inside(moved, path)
     assert not reported_inside(elsewhere, path)
     assert reported_inside(elsewhere, (n("native"), n("ip")))  # the report reaches below this input
+
+
+def test_release_forgets_what_was_kept_for_a_tree(ios: Any) -> None:
+    """A tree about to be reused as the spare copy of running keeps no memo and no serialised input here."""
+    carrier = ViewCarrier(ios.schema, views.ALL)
+    servers = "".join(f"<no-vrf-ordered>127.0.0.{i}</no-vrf-ordered>" for i in (1, 2))
+    old = ios.tree(f"<hostname>R1</hostname><ip><name-server>{servers}</name-server></ip>")
+    read_all(old)
+    move = f'<ip><name-server><no-vrf-ordered {Y} yang:insert="first">127.0.0.2</no-vrf-ordered></name-server></ip>'
+    txn = committed(ios, old, ios.edit(old, move))
+    assert txn is not None
+    carrier.carry(txn)  # the ordered input is compared: its serialised form is kept for the new tree
+    read_all(txn.new)
+    other = ios.tree("<hostname>R9</hostname>")
+    carrier.release(other)  # another tree: nothing is forgotten
+    assert all(view.holds(txn.new) for view in views.ALL)
+    assert carrier._last is not None and carrier._last[0] is txn.new
+    carrier.release(txn.new)
+    assert not any(view.holds(txn.new) for view in views.ALL)
+    assert carrier._last is None

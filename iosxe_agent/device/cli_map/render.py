@@ -27,6 +27,8 @@ from lxml import etree
 
 from iosxe_agent.data.tags import tag_of
 from iosxe_agent.device.cli_map.keys import crypto_key_lines
+from iosxe_agent.device.cli_map.render_memo import Printed as _Printed
+from iosxe_agent.device.cli_map.render_memo import rendered
 from iosxe_agent.device.cli_map.syntax import (
     BESIDE_NATIVE,
     INTERFACE_TYPES,
@@ -60,15 +62,6 @@ __all__ = [
 
 IOS_VERSION = "17.12"
 _INTERFACES = frozenset(INTERFACE_TYPES)
-
-
-class _Printed(NamedTuple):
-    """What a syntax node printed: its tokens, how many data items they carry, and the data elements whose values
-    the tokens spell (so a caller can check that the parser reads exactly those values back)."""
-
-    tokens: list[str]
-    data: int
-    sources: list[etree._Element]
 
 
 _Rendered = _Printed | None
@@ -346,7 +339,7 @@ def _command(
             if not any(isinstance(c.tag, str) for c in anchor):
                 out.append(indent + " ".join(_words(cmd.syntax)))
             continue
-        got = _render(cmd.syntax, anchor, cmd)
+        got = rendered(cmd, anchor, _render)
         if got is None:
             negated = _negated(cmd, anchor)
             if negated:

@@ -17,6 +17,7 @@ List entries and leaf-list values are found through a per-parent index, so files
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lxml import etree
@@ -94,6 +95,9 @@ class DataTree:
         self._index: dict[tuple[int, str], tuple[etree._Element, dict[object, etree._Element]]] = {}
         self._tags: dict[int, list[str]] = {}  # id(parent) -> tags indexed under it
         self._native: etree._Element | None = None  # found once: every operation starts there
+        #: the operations made for this tree are applied to it alone (no edit document is built from them), so
+        #: the parser may put a new list entry straight into it (``parse._grafted``)
+        self.alone = False
 
     # -- lookup -----------------------------------------------------------------------------------------------------
     def native(self, create: bool = False) -> etree._Element | None:
@@ -199,21 +203,33 @@ class DataTree:
         if key is None:
             return False
         entry_step = ops[0].steps[-1]
-        parent = self.find(ops[0].steps[:-1]) if len(ops[0].steps) > 1 else self.base(ops[0].steps)
-        if parent is None or self.child(parent, entry_step) is not None:
-            return False
         plan = _plans.get(key)
         if plan is None:
             plan = _graft_plan(ops)
             if len(_plans) >= _PLANS_MAX:
                 _plans.clear()
             _plans[key] = plan
-        fragment = copy.copy(plan.template)  # (lxml copies the whole subtree, without deepcopy's memo work)
+        texts: list[tuple[int, str | None]] = [(pos, entry_step.keys[j][1]) for pos, j in plan.keys]
+        texts += [(pos, ops[k].value) for pos, k in plan.sets]
+        return self.graft_entry(ops[0].steps[:-1], entry_step, plan.template, texts)
+
+    def graft_entry(
+        self,
+        parent_steps: tuple[Step, ...],
+        entry_step: Step,
+        template: etree._Element,
+        texts: Sequence[tuple[int, str | None]],
+    ) -> bool:
+        """Append a copy of ``template`` as the list entry ``entry_step`` below ``parent_steps``, with the texts
+        (position in document order, text) set, if the parent exists and the entry does not; False: nothing
+        done."""
+        parent = self.find(parent_steps) if parent_steps else self.base((entry_step,))
+        if parent is None or self.child(parent, entry_step) is not None:
+            return False
+        fragment = copy.copy(template)  # (lxml copies the whole subtree, without deepcopy's memo work)
         els = list(fragment.iter())
-        for pos, j in plan.keys:
-            els[pos].text = entry_step.keys[j][1]
-        for pos, k in plan.sets:
-            els[pos].text = ops[k].value
+        for pos, text in texts:
+            els[pos].text = text
         parent.append(fragment)
         self._children(parent, entry_step)[_wanted(entry_step)] = fragment
         return True
@@ -334,6 +350,12 @@ def _graft_key(ops: list[EditOp]) -> tuple[object, ...] | None:
         key.append(op.kind)
         key.append(below)  # (plain steps: their tags)
     return tuple(key)
+
+
+def graft_plan(ops: list[EditOp]) -> _Plan | None:
+    """The plan :meth:`DataTree.apply_all` grafts ``ops`` by on a state tree where their entry is new, or None
+    when they do not qualify (see :func:`_graft_key`)."""
+    return None if _graft_key(ops) is None else _graft_plan(ops)
 
 
 _MARK = "\ue000graft:"  # (a private-use character: the markers of one plan differ only in their index)

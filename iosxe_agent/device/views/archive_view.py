@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from iosxe_agent.device.names import n
+from iosxe_agent.device.views.single import find_in
 from iosxe_agent.device.views.tree import native_of
 
 #: IOS keeps 10 archive files when ``maximum`` is not configured.
@@ -36,7 +37,7 @@ class ArchiveView:
 def read_archive(tree: etree._Element) -> ArchiveView:
     """The archive settings of a configuration (pure)."""
     native = native_of(tree)
-    block = native.find(n("archive")) if native is not None else None
+    block = find_in(native, n("archive"))
     if block is None:
         return ArchiveView()
     maximum = block.findtext(n("maximum"))

@@ -14,6 +14,7 @@ from lxml import etree
 
 from iosxe_agent.device.names import n
 from iosxe_agent.device.views.identity_view import read_identity
+from iosxe_agent.device.views.single import find_in
 from iosxe_agent.device.views.tree import native_of
 
 
@@ -40,7 +41,7 @@ def expand(text: str, hostname: str, domain: str | None) -> str:
 def read_banners(tree: etree._Element) -> Banners:
     """The banners of a configuration (``/native/banner/{exec,login,motd}/banner``)."""
     native = native_of(tree)
-    banner = native.find(n("banner")) if native is not None else None
+    banner = find_in(native, n("banner"))
     if banner is None:
         return Banners()
     identity = read_identity(tree)

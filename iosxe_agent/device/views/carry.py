@@ -17,10 +17,11 @@ from typing import Any
 from lxml import etree
 
 from iosxe_agent.data.diff import Change
+from iosxe_agent.data.order import instances
 from iosxe_agent.data.tags import tag_of
 from iosxe_agent.data.touched import Touched
 from iosxe_agent.datastore.transaction import Transaction
-from iosxe_agent.device.views.tree import Path, TreeView, children_by_tag
+from iosxe_agent.device.views.tree import Path, TreeView
 from iosxe_agent.yang.schema import Kind, Schema, SchemaNode
 
 _ORDERED_KINDS = (Kind.LIST, Kind.LEAF_LIST)
@@ -62,6 +63,7 @@ class ViewCarrier:
     """Carries the memo of every view across the commits that leave its inputs alone."""
 
     def __init__(self, schema: Schema, views: Sequence[TreeView[Any]]) -> None:
+        self.schema = schema
         self.views = tuple(views)
         paths = {path for view in self.views for path in view.inputs}
         self.depth = max((len(path) for path in paths), default=1)
@@ -75,8 +77,8 @@ class ViewCarrier:
 
     def carry(self, txn: Transaction, views: Iterable[TreeView[Any]] | None = None) -> None:
         """Hand on the memo of each of ``views`` (default: all) from ``txn.old`` to ``txn.new`` where every input
-        is the same in both. The ordered inputs no change names are compared all at once (each parent's children
-        scanned once, in C: a ``native`` beside 100,000 users costs one scan per tree, not one per path)."""
+        is the same in both. The ordered inputs no change names are compared all at once (each found by schema
+        order: a container beside 100,000 users costs no scan of them)."""
         old, new = txn.old, txn.new
         held = [view for view in (self.views if views is None else views) if view.holds(old)]
         if not held:
@@ -105,12 +107,21 @@ class ViewCarrier:
         """Each of ``paths`` in ``tree``: its instances serialised (in C), in document order."""
         known = self._last[1] if self._last is not None and self._last[0] is tree else {}
         missing = paths.difference(known)
-        found = _gather(tree, missing) if missing else {}
+        found = _gather(self.schema, tree, missing) if missing else {}
         return {path: known[path] if path in known else [etree.tostring(e) for e in found[path]] for path in paths}
 
     def on_commit(self, txn: Transaction) -> None:
         """A commit listener (registered before any listener that reads a view)."""
         self.carry(txn)
+
+    def release(self, tree: etree._Element) -> None:
+        """Let go of everything memoised for ``tree``, the views' values and its serialised inputs: the tree is
+        about to be edited in place as the spare copy of running (:mod:`~iosxe_agent.datastore.spare`), and a
+        value kept for it would be stale (a reference kept would also stop it from being reused)."""
+        for view in self.views:
+            view.release(tree)
+        if self._last is not None and self._last[0] is tree:
+            self._last = None
 
 
 def ordered(schema: Schema, path: Path) -> bool:
@@ -143,19 +154,18 @@ def reported_inside(touched: Touched, path: Path) -> bool:
     return True
 
 
-def _gather(root: etree._Element, paths: Iterable[Path]) -> dict[Path, list[etree._Element]]:
-    """The instances of each of ``paths`` (and of their prefixes) in ``root``, in document order."""
+def _gather(schema: Schema, root: etree._Element, paths: Iterable[Path]) -> dict[Path, list[etree._Element]]:
+    """The instances of each of ``paths`` (and of their prefixes) in ``root``, in document order: a container
+    or leaf found by schema order (:func:`~iosxe_agent.data.order.instances`), not by a scan of the 100,000
+    users beside it; a node the schema does not know by a scan."""
     found: dict[Path, list[etree._Element]] = {(): [root]}
-    wanted = {path[:depth] for path in paths for depth in range(1, len(path) + 1)}
-    for depth in range(1, max((len(p) for p in wanted), default=0) + 1):
-        under: dict[Path, set[str]] = {}
-        for path in wanted:
-            if len(path) == depth:
-                under.setdefault(path[:-1], set()).add(path[-1])
-        for parent_path, tags in under.items():
-            for tag in tags:
-                found[(*parent_path, tag)] = []
-            for parent in found[parent_path]:
-                for tag, children in children_by_tag(parent, *tags).items():
-                    found[(*parent_path, tag)] += children
+    snodes: dict[Path, SchemaNode | None] = {(): schema.root}
+    for path in sorted({wanted[:depth] for wanted in paths for depth in range(1, len(wanted) + 1)}, key=len):
+        parent_snode = snodes[path[:-1]]
+        snode = snodes[path] = parent_snode.child(path[-1]) if parent_snode is not None else None
+        found[path] = [
+            child
+            for parent in found[path[:-1]]
+            for child in (instances(parent, snode) if snode is not None else parent.iterchildren(path[-1]))
+        ]
     return found

@@ -12,6 +12,7 @@ from datetime import timedelta
 from lxml import etree
 
 from iosxe_agent.device.names import n
+from iosxe_agent.device.views.single import find_in
 from iosxe_agent.device.views.tree import native_of
 
 
@@ -27,7 +28,7 @@ class ClockZone:
 def read_clock(tree: etree._Element) -> ClockZone:
     """The configured time zone (pure; UTC when unset; the schema bounds hours to -23..23, minutes to 0..59)."""
     native = native_of(tree)
-    zone = native.find(f"{n('clock')}/{n('timezone')}") if native is not None else None
+    zone = find_in(native, n("clock"), n("timezone"))
     if zone is None:
         return ClockZone()
     name = zone.findtext(n("zone")) or "UTC"

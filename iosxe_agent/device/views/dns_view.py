@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from iosxe_agent.device.names import n, p
+from iosxe_agent.device.views.single import find_in
 from iosxe_agent.device.views.tree import native_of
 
 
@@ -71,7 +72,7 @@ def read_hosts(ip: etree._Element) -> tuple[HostEntry, ...]:
 def read_dns(tree: etree._Element) -> DnsView:
     """The resolver configuration of a tree (pure)."""
     native = native_of(tree)
-    ip = native.find(n("ip")) if native is not None else None
+    ip = find_in(native, n("ip"))
     if ip is None:
         return DnsView()
     servers = ip.iterfind(f"{n('name-server')}/{n('no-vrf-ordered')}")

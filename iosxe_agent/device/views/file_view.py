@@ -13,6 +13,7 @@ from enum import StrEnum
 from lxml import etree
 
 from iosxe_agent.device.names import p
+from iosxe_agent.device.views.single import find_in
 from iosxe_agent.device.views.tree import native_of
 
 
@@ -36,5 +37,6 @@ def read_file_prompt(tree: etree._Element) -> FileView:
     """The ``file prompt`` level of a configuration (pure; IOS's ``alert`` when unset; the schema admits only the
     three values)."""
     native = native_of(tree)
-    value = native.findtext(f"{p('file')}/{p('prompt')}") if native is not None else None
+    prompt = find_in(native, p("file"), p("prompt"))
+    value = (prompt.text or "") if prompt is not None else None
     return FileView(prompt=FilePrompt(value)) if value else FileView()

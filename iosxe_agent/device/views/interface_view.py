@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from iosxe_agent.device.names import ETHERNET_NS, n
+from iosxe_agent.device.views.single import find_in
 from iosxe_agent.device.views.tree import native_of
 
 #: Interface types a ``no interface`` may remove (virtual); every other modelled type is a port of the box.
@@ -121,7 +122,7 @@ def read_interfaces(tree: etree._Element) -> InterfacesView:
     if native is None:
         return InterfacesView()
     found: list[InterfaceConfig] = []
-    container = native.find(n("interface"))
+    container = find_in(native, n("interface"))
     if container is not None:
         by_kind: dict[str, list[InterfaceConfig]] = {}
         for entry in container:

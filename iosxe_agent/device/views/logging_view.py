@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from iosxe_agent.device.names import n
+from iosxe_agent.device.views.single import find_in
 from iosxe_agent.device.views.tree import native_of
 
 #: ``show logging``'s ``Log Buffer (N bytes)`` when no size is configured (UNVERIFIED as the C8000V default).
@@ -88,7 +89,7 @@ def _hosts(logging: etree._Element) -> tuple[SyslogHost, ...]:
 def read_logging(tree: etree._Element) -> LoggingView:
     """The logging settings of a configuration tree (pure; IOS's defaults for what is not configured)."""
     native = native_of(tree)
-    logging = native.find(n("logging")) if native is not None else None
+    logging = find_in(native, n("logging"))
     if logging is None:
         return LoggingView()
     size = logging.findtext(f"{n('buffered')}/{n('size-value')}")

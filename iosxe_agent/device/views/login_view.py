@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from iosxe_agent.device.names import n
+from iosxe_agent.device.views.single import find_in
 from iosxe_agent.device.views.tree import native_of
 
 DEFAULT_DELAY = 1  # seconds: IOS applies it as soon as `login block-for` is configured
@@ -46,7 +47,7 @@ def _every(container: etree._Element | None) -> int | None:
 def read_login(tree: etree._Element) -> LoginPolicy:
     """The login policy of a configuration (pure)."""
     native = native_of(tree)
-    login = native.find(n("login")) if native is not None else None
+    login = find_in(native, n("login"))
     if login is None:
         return LoginPolicy()
     block = login.find(n("block-config"))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from iosxe_agent.device.names import p
+from iosxe_agent.device.views.single import find_in
 from iosxe_agent.device.views.tree import native_of
 
 
@@ -28,7 +29,7 @@ class NetconfView:
 def read_netconf(tree: etree._Element) -> NetconfView:
     """The ``netconf-yang`` settings of a configuration (pure; both off when unset, as ``no netconf-yang``)."""
     native = native_of(tree)
-    server = native.find(p("netconf-yang")) if native is not None else None
+    server = find_in(native, p("netconf-yang"))
     if server is None:
         return NetconfView()
     feature = server.find(f"{p('feature')}/{p('candidate-datastore')}")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from iosxe_agent.device.names import HTTP_NS, n, p
+from iosxe_agent.device.views.single import find_in
 from iosxe_agent.device.views.tree import native_of
 
 
@@ -44,12 +45,12 @@ def read_restconf(tree: etree._Element) -> RestconfView:
     native = native_of(tree)
     if native is None:
         return RestconfView()
-    http = native.find(f"{n('ip')}/{_h('http')}")
+    http = find_in(native, n("ip"), _h("http"))
     secure = http.findtext(_h("secure-server")) if http is not None else None
     plain = http.findtext(_h("server")) if http is not None else None
     local = http.find(f"{_h('authentication')}/{_h('local')}") if http is not None else None
     return RestconfView(
-        restconf=native.find(p("restconf")) is not None,
+        restconf=find_in(native, p("restconf")) is not None,
         secure_server=(secure or "").strip() == "true",
         http_server=(plain or "").strip() == "true",
         local_authentication=local is not None,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from iosxe_agent.device.names import n
+from iosxe_agent.device.views.single import find_in
 from iosxe_agent.device.views.tree import native_of
 
 
@@ -20,5 +21,5 @@ class ScpView:
 def read_scp(tree: etree._Element) -> ScpView:
     """The SCP server switch of a configuration (pure)."""
     native = native_of(tree)
-    enabled = native is not None and native.find(f"{n('ip')}/{n('scp')}/{n('server')}/{n('enable')}") is not None
+    enabled = find_in(native, n("ip"), f"{n('scp')}/{n('server')}/{n('enable')}") is not None
     return ScpView(server_enabled=enabled)

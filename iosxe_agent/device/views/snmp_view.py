@@ -26,6 +26,7 @@ from typing import Literal
 from lxml import etree
 
 from iosxe_agent.device.names import n, s
+from iosxe_agent.device.views.single import find_in
 from iosxe_agent.device.views.tree import native_of
 
 log = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ def _hosts(snmp: etree._Element) -> tuple[tuple[TrapTarget, etree._Element], ...
 def read_snmp(tree: etree._Element) -> SnmpView:
     """The tty-trap view of a configuration (pure)."""
     native = native_of(tree)
-    snmp = native.find(n("snmp-server")) if native is not None else None
+    snmp = find_in(native, n("snmp-server"))
     if snmp is None:
         return SnmpView()
     hosts = _hosts(snmp)

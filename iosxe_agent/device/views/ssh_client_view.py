@@ -14,6 +14,7 @@ from types import MappingProxyType
 from lxml import etree
 
 from iosxe_agent.device.names import n, p
+from iosxe_agent.device.views.single import find_in
 from iosxe_agent.device.views.tree import native_of
 
 
@@ -29,7 +30,7 @@ class SshClientView:
 def read_ssh_client(tree: etree._Element) -> SshClientView:
     """The SSH client view of a configuration (pure; never fails on a schema-valid tree)."""
     native = native_of(tree)
-    ssh = native.find(f"{n('ip')}/{n('ssh')}") if native is not None else None
+    ssh = find_in(native, n("ip"), n("ssh"))
     if ssh is None:
         return SshClientView()
     keys: dict[str, frozenset[str]] = {}

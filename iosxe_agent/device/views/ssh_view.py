@@ -13,10 +13,11 @@ from types import MappingProxyType
 
 from lxml import etree
 
+from iosxe_agent.data.order import single_children
 from iosxe_agent.device.cli_map.syntax import flagged_order
 from iosxe_agent.device.names import n, p
 from iosxe_agent.device.ssh_algorithms import CTR_LEAVES, Configured
-from iosxe_agent.device.views.tree import children_by_tag, native_of
+from iosxe_agent.device.views.tree import native_of
 
 DEFAULT_AUTH_TIMEOUT = 120  # seconds, IOS XE default of ip ssh time-out
 DEFAULT_AUTH_RETRIES = 3
@@ -182,9 +183,11 @@ def read_ssh(tree: etree._Element) -> SshView:
     native = native_of(tree)
     if native is None:
         return SshView()
-    tops = children_by_tag(native, _LINE, _IP)  # one pass over native's children (100,000 users beside them)
-    lines = tuple(_vty(v) for line in tops[_LINE] for v in line.iterchildren(_VTY)) or (DEFAULT_VTY_LINE,)
-    ssh = next((s for ip in tops[_IP] for s in ip.iterchildren(_SSH)), None)
+    tops = single_children(native, _LINE, _IP)  # found without passing the users beside them
+    line, ip = tops[_LINE], tops[_IP]
+    lines = tuple(_vty(v) for v in line.iterchildren(_VTY)) if line is not None else ()
+    lines = lines or (DEFAULT_VTY_LINE,)
+    ssh = next(ip.iterchildren(_SSH), None) if ip is not None else None
     if ssh is None:
         return SshView(vty=lines)
     dh = ssh.findtext(f"{n('dh')}/{n('min')}/{n('size')}")

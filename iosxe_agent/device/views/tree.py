@@ -8,7 +8,6 @@ from typing import Generic, TypeVar
 
 from lxml import etree
 
-from iosxe_agent.data.tags import tag_of
 from iosxe_agent.device.names import n
 
 V = TypeVar("V")
@@ -25,22 +24,16 @@ def native_of(tree: etree._Element) -> etree._Element | None:
     return tree.find(n("native"))
 
 
-def children_by_tag(parent: etree._Element, *tags: str) -> dict[str, list[etree._Element]]:
-    """The children of ``parent`` with each of ``tags``, in document order, found in one pass in C: each search
-    of ``native`` walks all its children (a scan per ``find`` costs milliseconds beside 100,000 users)."""
-    found: dict[str, list[etree._Element]] = {tag: [] for tag in tags}
-    for child in parent.iterchildren(*tags):
-        found[tag_of(child)].append(child)
-    return found
-
-
 class TreeView(Generic[V]):
     """``read`` memoised for the last tree it was given; ``inputs``: the paths ``read`` looks at.
 
     Why this is safe: a committed tree is never changed in place (every commit swaps in a new tree object), and
-    the memo holds the tree itself, so an identity match can never be a recycled ``id``. Why only the last one:
-    services ask again and again about the running tree of the moment; keeping older trees would keep dead
-    configurations alive. Two devices that alternate merely read twice; the answer is always the same.
+    the memo holds the tree itself, so an identity match can never be a recycled ``id``. A replaced tree that is
+    reused as the next edit's working copy is first released by every view (:meth:`release`).
+
+    Why only the last one: services ask again and again about the running tree of the moment; keeping older
+    trees would keep dead configurations alive. Two devices that alternate merely read twice; the answer is
+    always the same.
 
     Why :meth:`carry`: a commit swaps in a new tree, and reading it again costs as much as the first time (the
     AAA view of 100,000 users takes half a second), though most commits change nothing a given view reads.
@@ -63,6 +56,12 @@ class TreeView(Generic[V]):
     def holds(self, tree: etree._Element) -> bool:
         """Whether the memo is ``tree``'s."""
         return self._memo is not None and self._memo[0] is tree
+
+    def release(self, tree: etree._Element) -> None:
+        """Forget the memo if it is ``tree``'s: that tree is about to be reused, edited in place, as the spare
+        copy of running (:mod:`~iosxe_agent.datastore.spare`); the memo would also keep it from being reused."""
+        if self._memo is not None and self._memo[0] is tree:
+            self._memo = None
 
     def hand_on(self, old: etree._Element, new: etree._Element) -> None:
         """Let ``new`` share the memo of ``old`` (the caller knows that every input is the same in both)."""

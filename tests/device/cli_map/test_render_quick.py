@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from cli_map_probes import walked_commands
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ios_config_strategies import FEATURES, build
@@ -50,15 +51,7 @@ def test_passing_over_idle_commands_renders_what_walking_them_renders(
 def test_the_quick_paths_are_taken(trees: Any) -> None:
     """Of the 27 commands anchored at ``ip ssh``, only those with data there walk their syntax."""
     tree = trees.tree("<ip><ssh><time-out>60</time-out><ssh-version>2</ssh-version></ssh></ip>")
-    walked: list[str] = []
-    real = render._render
-
-    def counting(node: Any, el: etree._Element, cmd: Any) -> Any:
-        walked.append(cmd.id)
-        return real(node, el, cmd)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(render, "_render", counting)
+    with walked_commands(whole=False) as walked:
         text, _ = render_sourced(tree)
     assert "ip ssh time-out 60" in text and "ip ssh version 2" in text
     ssh = [cmd for cmd in BY_MODE["config"] if cmd.anchor.startswith("ip/ssh")]
