@@ -17,7 +17,6 @@ from pathlib import Path
 import iosxe_agent
 from iosxe_agent import oplog
 from iosxe_agent.admin_password import PASSWORD_ENV, USER_ENV, PasswordSourceError, admin_password
-from iosxe_agent.allocator import tune_allocator
 from iosxe_agent.device.egress import LOOPBACK, egress_argument
 from iosxe_agent.device.logbuffer import CONSOLE_LOGGER
 from iosxe_agent.limits import DEFAULT_LIMITS, LimitError, limit_names, with_overrides
@@ -221,7 +220,6 @@ def main(argv: list[str] | None = None) -> None:
     The serving code is imported only here, after parsing: ``--help``, ``--version`` and a usage error must not
     wait a second for every layer to import."""
     args = sys.argv[1:] if argv is None else argv
-    tune_allocator()  # before any configuration is built: see iosxe_agent.allocator
     if args[:1] == ["fleet"]:
         from iosxe_agent.fleet import cli as fleet_cli  # imported only for a fleet: it imports this module
 
