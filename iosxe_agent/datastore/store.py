@@ -258,14 +258,15 @@ class Stores:
 
     def normalize_with(self, fn: Normalizer) -> None:
         """Run ``fn`` on every new tree before it is validated and stored (it may rewrite values in place,
-        e.g. hash a clear-text secret); trees reaching it are always fresh copies. Its second argument is what the
-        edit changed (None: a whole new tree): every stored tree is already normalized, so ``fn`` need look
-        nowhere else.
+        e.g. hash a clear-text secret); trees reaching it are the edit's own (a copy, or the spare one), never a
+        stored one. Its second argument is what the edit changed (None: a whole new tree): every stored tree is
+        already normalized, so ``fn`` need look nowhere else.
 
         The commit's diff (and so running's journal record) looks only where the edit changed something: ``fn``
-        either rewrites only values that sit beside a value the edit wrote (the clear-secret hash does: the kind
-        and the text share one parent), or returns True when it rewrote anything elsewhere (``service
-        password-encryption`` turned on reaches every password), and that commit compares the whole tree."""
+        either rewrites only values that sit beside a value the edit wrote, inside a list entry the report names
+        if it names entries (the clear-secret hash does: the kind and the text share one parent), or leaf-lists,
+        or returns True when it rewrote anything elsewhere (``service password-encryption`` turned on reaches
+        every password), and that commit compares the whole tree."""
         self._normalizers.append(fn)
 
     def upgrade_with(self, fn: Callable[[etree._Element], None]) -> None:
