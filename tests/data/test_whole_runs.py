@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from edit_reports import edited
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -70,15 +71,7 @@ def test_stepping_over_unchanged_runs_finds_what_a_full_pass_finds(ios: Any, sta
     first = ios.edit(ios.empty(), start)
     assume(first.tree is not None and not first.errors and not validate(first.tree, ios.schema))
     old = first.tree
-    tree, touched = old, Touched()
-    for change in changes:
-        result = ios.edit(tree, change)
-        if result.tree is None:
-            continue
-        assert result.touched is not None
-        hash_clear_secrets(result.tree, result.touched)  # as the datastore's normalizer does
-        touched.merge(result.touched)
-        tree = result.tree
+    tree, touched = edited(ios, old, changes, hash_clear_secrets)  # as the datastore's normalizer does
     assert described(diff(old, tree, ios.schema, touched)) == described(diff(old, tree, ios.schema))
     assert errors(tree, ios, touched) == errors(tree, ios, None)
 

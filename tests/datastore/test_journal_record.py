@@ -47,6 +47,16 @@ def commit(old: etree._Element, result: EditResult, schema: Schema, *, with_touc
     return new, encode(txn, schema, touched)
 
 
+def committed(ios: Any, bodies: list[str]) -> etree._Element:
+    """An empty datastore with each of ``bodies`` committed in turn (those that apply)."""
+    tree = ios.empty()
+    for body in bodies:
+        result = ios.edit(tree, body)
+        if result.tree is not None:
+            tree, _ = commit(tree, result, ios.schema, with_touched=True)
+    return tree
+
+
 def replayed(start: etree._Element, records: list[bytes], schema: Schema) -> bytes:
     tree = copy.deepcopy(start)
     for record in records:
@@ -120,11 +130,7 @@ def test_ios_edit_sequences_replay_to_the_final_tree(
     ios: Any, start: list[str], steps: list[tuple[str, Any]], with_touched: bool
 ) -> None:
     schema = ios.schema
-    tree = ios.empty()
-    for body in start:
-        result = ios.edit(tree, body)
-        if result.tree is not None:
-            tree, _ = commit(tree, result, schema, with_touched=True)
+    tree = committed(ios, start)
     first, records = tree, []
     for kind, arg in steps:
         if kind == "remove":
@@ -151,11 +157,7 @@ def test_the_report_look_ahead_records_what_the_general_path_records(
 ) -> None:
     """Skipping the lookup of a report node whose reported part holds no ordered-by-user list changes no record."""
     schema = ios.schema
-    tree = ios.empty()
-    for body in start:
-        result = ios.edit(tree, body)
-        if result.tree is not None:
-            tree, _ = commit(tree, result, schema, with_touched=True)
+    tree = committed(ios, start)
     for body in steps:
         result = ios.edit(tree, body)
         if result.tree is None:

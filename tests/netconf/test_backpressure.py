@@ -8,15 +8,12 @@ from typing import Any
 
 import pytest
 from framing import chunk
+from get_only_session import get_only_session
 from lxml import etree
 from namespaces import NC
 
-from iosxe_agent.datastore.store import StorePaths, Stores
 from iosxe_agent.limits import Limits
 from iosxe_agent.netconf.errors import rpc_attributes, rpc_reply
-from iosxe_agent.netconf.operations import retrieve
-from iosxe_agent.netconf.registry import Registry
-from iosxe_agent.netconf.services import NetconfServices
 from iosxe_agent.netconf.session import BASE_11, NetconfSession
 from iosxe_agent.netconf.xmlio import XmlError, parse_message, within_element_limit
 
@@ -74,13 +71,8 @@ def chunked(*messages: str) -> bytes:
 
 @pytest.fixture
 def session(helpers: Any) -> tuple[NetconfSession, Pipe]:
-    schema = helpers.cisco_schema()
-    limits = Limits(max_pending_output_bytes=1000, max_rpc_queue=4)
-    registry = Registry()
-    retrieve.register(registry)
-    services = NetconfServices(schema, Stores(schema, limits, StorePaths(None, None)), limits, registry)
     pipe = Pipe()
-    return NetconfSession(session_id=1, user="admin", services=services, transport=pipe), pipe
+    return get_only_session(helpers, Limits(max_pending_output_bytes=1000, max_rpc_queue=4), pipe), pipe
 
 
 async def until(condition: Any, timeout: float = 10) -> None:

@@ -14,13 +14,10 @@ from typing import Any
 import pytest
 from capture_transport import Capture
 from framing import chunk
+from get_only_session import get_only_session
 from namespaces import NC
 
-from iosxe_agent.datastore.store import StorePaths, Stores
 from iosxe_agent.limits import Limits
-from iosxe_agent.netconf.operations import retrieve
-from iosxe_agent.netconf.registry import Registry
-from iosxe_agent.netconf.services import NetconfServices
 from iosxe_agent.netconf.session import BASE_11, NetconfSession
 
 HELLO = f'<hello xmlns="{NC}"><capabilities><capability>{BASE_11}</capability></capabilities></hello>]]>]]>'
@@ -54,13 +51,8 @@ async def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 @pytest.fixture
 def session(helpers: Any) -> tuple[NetconfSession, Capture]:
-    schema = helpers.cisco_schema()
-    limits = Limits(idle_timeout_s=100, hello_timeout_s=0)
-    registry = Registry()
-    retrieve.register(registry)
-    services = NetconfServices(schema, Stores(schema, limits, StorePaths(None, None)), limits, registry)
     capture = Capture()
-    return NetconfSession(session_id=1, user="admin", services=services, transport=capture), capture
+    return get_only_session(helpers, Limits(idle_timeout_s=100, hello_timeout_s=0), capture), capture
 
 
 async def answered(s: NetconfSession, capture: Capture, message_id: int) -> None:
