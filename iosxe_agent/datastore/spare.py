@@ -78,15 +78,14 @@ class SpareTree:
         it: ``held(tree)`` says whether a datastore or a pending backup does, the rest is counted. Without a
         record (running was not journalled), or with one that costs more to replay than a copy, no spare is
         kept."""
-        if record is None or len(record) * REPLAY_COST > running_bytes:
-            self._tree = None
-            return
+        old = txn.old
+        for release in self._releasers:  # memos of a replaced tree serve nobody, whether or not it is recycled
+            release(old)
         tree = self._tree
         self._tree = None
+        if record is None or len(record) * REPLAY_COST > running_bytes:
+            return
         if tree is None:
-            old = txn.old
-            for release in self._releasers:
-                release(old)
             if held(old) or sys.getrefcount(txn) > _TXN_REFS or sys.getrefcount(old) > _TREE_REFS:
                 return
             tree = old

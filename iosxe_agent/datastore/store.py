@@ -198,6 +198,7 @@ class Stores:
         self._lock = asyncio.Lock()
         #: a private tree equal to running that the next edit may change in place instead of copying running
         self._spare = SpareTree(schema)
+        self._spare.release_with(self._forget_valid)
 
     # -- start-up ---------------------------------------------------------------------------------------------
     def load(self, bootstrap: Callable[[], etree._Element]) -> None:
@@ -799,9 +800,9 @@ class Stores:
 
     def _validate(self, tree: etree._Element, touched: Touched | None = None) -> tuple[DataError, ...]:
         """Validate ``tree``, remembering the last tree found valid: stored trees are never mutated (one that
-        becomes the spare is forgotten first), so the commit of a candidate that its edit already validated need
-        not walk it again. ``touched``: where
-        ``tree`` differs from running (always valid), so only what that can affect is checked."""
+        becomes the spare is forgotten first, :meth:`_forget_valid`), so the commit of a candidate that its edit
+        already validated need not walk it again. ``touched``: where ``tree`` differs from running (always
+        valid), so only what that can affect is checked."""
         if tree is self._last_valid:
             return ()
         problems = validate(tree, self.schema, touched=touched)
@@ -874,10 +875,13 @@ class Stores:
             self._queue_running(lambda journal: journal.compact_after(lambda: serialize(new)))
         with _collector_paused():
             self._swap(txn)
-            if self._last_valid is txn.old:
-                self._last_valid = None
             self._spare.follow(txn, record, self._holds, self._journal.stored_bytes if self._journal else 0)
         return txn
+
+    def _forget_valid(self, tree: etree._Element) -> None:
+        """A memo like any view's: ``tree`` is about to be edited in place as the spare."""
+        if self._last_valid is tree:
+            self._last_valid = None
 
     def _holds(self, tree: etree._Element) -> bool:
         """Whether a datastore or a pending confirmed commit's backup is ``tree``."""
