@@ -63,11 +63,12 @@ def find_single(parent: etree._Element, snode: SchemaNode) -> etree._Element | N
     ``ip`` beside 100,000 users) cost a scan of the whole list per look-up, about fifteen times per commit.
     Stepping from both ends at once reaches any node near either end, and schema order says when to stop: a
     sibling placed after ``snode`` seen from the front (before it, from the back) means ``snode`` is absent.
-    A search longer than :data:`WALK_BOUND` steps falls back to the scan in C.
+    A search longer than :data:`WALK_BOUND` steps falls back to the scan in C, and so does the search among
+    fewer children than that (told by one indexing in C): there the scan costs less than the first steps.
     """
     owner = snode.data_parent
     tag = snode.tag
-    if owner is None:
+    if owner is None or not _more_than_bound(parent):
         return next(parent.iterchildren(tag), None)
     data = owner.data_children
     idx = snode.order_index
@@ -89,6 +90,16 @@ def find_single(parent: etree._Element, snode: SchemaNode) -> etree._Element | N
             return None
         back = back.getprevious()
     return next(parent.iterchildren(tag), None)
+
+
+def _more_than_bound(parent: etree._Element) -> bool:
+    """True when ``parent`` has more than :data:`WALK_BOUND` children (comments included): lxml's indexing walks
+    from the first child in C and stops there, whatever the parent's size."""
+    try:
+        parent[WALK_BOUND]
+    except IndexError:
+        return False
+    return True
 
 
 def single_children(parent: etree._Element, *tags: str) -> dict[str, etree._Element | None]:

@@ -288,6 +288,9 @@ class _ValidationPlan:
     named: dict[int, tuple[Reach, ...]]
     #: by list node id, filled as lists are met: see :func:`_holding_checks`
     holding: dict[int, etree.ETXPath | None] = field(default_factory=dict)
+    #: :meth:`_Affected.revisit` by the kinds of node an edit changed and the node asked about: the same kinds
+    #: of change (every ``ip ssh time-out`` edit, whatever its value) ask the same of every node
+    revisits: dict[tuple[_Shape, int], list[SchemaNode]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=8)
@@ -362,6 +365,7 @@ class _Affected:
         self.everything = False
         self._collect(touched, schema.root)
         self._revisit: dict[int, list[SchemaNode]] = {}
+        self._shape: _Shape | None = None  # what the answers depend on: made when first asked
 
     def _collect(self, t: Touched, snode: SchemaNode | None) -> None:
         if t.whole:
@@ -370,15 +374,11 @@ class _Affected:
                 return
             # the kinds of child the edits changed, and every value beside them (a normalizer may rewrite those);
             # a list or container of another kind is as it was, but for what the trie names inside it
-            self.changed.update(
-                c.name for c in _data_of(snode) if c.tag in t.tags or c.kind not in (Kind.LIST, Kind.CONTAINER)
-            )
-            for tag in t.tags:
-                cnode = snode.child(tag)
-                if cnode is None:
-                    self.everything = True
-                    return
-                self.changed.update(_subtree_names(cnode))
+            names = _changed_names(snode, frozenset(t.tags))
+            if names is None:
+                self.everything = True
+                return
+            self.changed.update(names)
         for ident, sub in t.children.items():
             self.inside.add(split_clark(ident[0])[1])
             self._collect(sub, snode.child(ident[0]) if snode is not None else None)
@@ -393,12 +393,21 @@ class _Affected:
         one that reads above the child, or by absolute path a changed node."""
         found = self._revisit.get(id(snode))
         if found is None:
-            found = [
-                c
-                for c in _data_of(snode)
-                if id(c) in self._plan.walk
-                and (self._plan.above[id(c)] > 0 or any(self._reads_changed(r) for r in self._plan.named[id(c)]))
-            ]
+            if self._shape is None:
+                self._shape = (self.everything, frozenset(self.changed), frozenset(self.inside))
+            memo = self._plan.revisits
+            key = (self._shape, id(snode))
+            found = memo.get(key)
+            if found is None:
+                found = [
+                    c
+                    for c in _data_of(snode)
+                    if id(c) in self._plan.walk
+                    and (self._plan.above[id(c)] > 0 or any(self._reads_changed(r) for r in self._plan.named[id(c)]))
+                ]
+                if len(memo) >= _REVISITS_KEPT:
+                    memo.clear()
+                memo[key] = found
             self._revisit[id(snode)] = found
         return found
 
@@ -450,6 +459,28 @@ def _by_tag(children: list[etree._Element], left_out: dict[str, int]) -> dict[st
     for tag in left_out:
         present.setdefault(tag, [])  # a run at the end, with no entry the edits changed
     return present
+
+
+#: What :meth:`_Affected.revisit` answers depend on: everything changed, the changed names, the names inside
+#: which something changed (names of schema nodes, never values).
+_Shape = tuple[bool, frozenset[str], frozenset[str]]
+#: Shapes of change whose answers are kept per schema; past it the memo starts again (a bound, not a cache size
+#: any workload is expected to reach: an automation run repeats a few shapes of edit).
+_REVISITS_KEPT = 4096
+
+
+@lru_cache(maxsize=4096)
+def _changed_names(snode: SchemaNode, tags: frozenset[str]) -> frozenset[str] | None:
+    """The names a whole node ``snode`` whose children of ``tags`` changed counts as changed: the kinds of child
+    the edits changed and everything below them, and every value beside them (a normaliser may rewrite those);
+    a list or container of another kind is as it was. None: a tag the schema does not know (check everything)."""
+    names = {c.name for c in _data_of(snode) if c.tag in tags or c.kind not in (Kind.LIST, Kind.CONTAINER)}
+    for tag in tags:
+        cnode = snode.child(tag)
+        if cnode is None:
+            return None
+        names |= _subtree_names(cnode)
+    return frozenset(names)
 
 
 @lru_cache(maxsize=4096)

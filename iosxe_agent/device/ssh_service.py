@@ -1,8 +1,8 @@
 """The device's own SSH server (CLI shell, exec commands, SCP), driven by the committed configuration.
 
 asyncssh does the protocol; this module decides policy. The current :class:`~iosxe_agent.device.views.SshView` is
-swapped in by the reconciler after each commit: listener-wide options (host key, login time, ciphers, key exchange)
-go through ``SSHAcceptor.update()`` and apply to new connections, while per-connection decisions (retries,
+swapped in by the reconciler after each commit: listener-wide options (host key, ciphers, key exchange) go
+through ``SSHAcceptor.update()`` and apply to new connections, while per-connection decisions (login time, retries,
 maxstartups, pubkey chain, vty lines) read the swapped view, and logins ask for the AAA view of running on every
 attempt. Existing sessions
 are never disturbed by a configuration change, as on IOS. The server exists only while a usable RSA host key
@@ -158,14 +158,17 @@ class SshService:
         return self.keys.host_key(self.view.keypair_name)
 
     def _options(self, key: asyncssh.SSHKey) -> dict[str, Any]:
-        """Listener options: the login time and the algorithm lists of the view (:mod:`.ssh_wire`). The lists and
-        the host key entry are rebuilt only when what they depend on changed (most commits change neither)."""
+        """Listener options: the algorithm lists of the view (:mod:`.ssh_wire`) and the host key, rebuilt only when
+        what they depend on changed (most commits change neither). The login time is not one of them: each
+        connection arms its own clock from the view (:meth:`_Connection.connection_made`), so ``ip ssh time-out``
+        is in force for the next connection without asyncssh preparing every option again (its ``update``
+        re-checks the keys and algorithm lists: ~0.3 ms of a one-leaf commit)."""
         p = self.view
         depends = (p.algorithms, p.dh_min, key.public_data)
         if self._listed is None or self._listed[0] != depends:
             self.wire = ssh_wire.wire(offer(p.algorithms, p.dh_min), (key.get_algorithm(),))
             self._listed = (depends, {"gss_host": gss_host(), **ssh_wire.listen_options(self.wire, key)})
-        return {"login_timeout": float(p.auth_timeout), **self._listed[1]}
+        return {"login_timeout": 0, **self._listed[1]}  # 0: asyncssh's own login clock off
 
     def auth_methods(self) -> tuple[str, ...]:
         """The user authentication methods offered (``ip ssh server algorithm authentication``)."""
@@ -331,6 +334,7 @@ class _Connection(asyncssh.SSHServer):
         #: `ip ssh logging events`: SSH2_SESSION / SSH2_USERAUTH / SSH2_CLOSE of this connection
         self.events = ssh_events.ConnectionEvents(service.syslog, lambda: service.view.logging_events)
         self.trace = SshTrace(0)  # what `debug ip ssh` has seen of this connection (numbered in connection_made)
+        self.login_clock: asyncio.TimerHandle | None = None  # `ip ssh time-out`: until authentication completes
 
     def _show(self, lines: list[Line]) -> None:
         """`debug ip ssh [detail|packet]` lines (to the logging buffer and monitoring terminals) whose switch is on."""
@@ -364,6 +368,8 @@ class _Connection(asyncssh.SSHServer):
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
+        timeout = float(self.service.view.auth_timeout)
+        self.login_clock = asyncio.get_running_loop().call_later(timeout, self._login_timed_out)
         peer = conn.get_extra_info("peername")
         self.peer = peer[0] if peer else None
         svc = self.service
@@ -386,12 +392,25 @@ class _Connection(asyncssh.SSHServer):
         if self.conn is not None:
             asyncio.get_running_loop().call_soon(self.conn.disconnect, code, text)
 
+    def _login_timed_out(self) -> None:
+        """``ip ssh time-out`` passed before authentication completed: the connection is dropped as asyncssh's own
+        login clock drops it (a lost connection, code 0x0A in ``debug ip ssh``), not with a disconnect message."""
+        self.login_clock = None
+        if self.conn is not None:
+            self.conn.connection_lost(asyncssh.ConnectionLost("Login timeout expired"))
+
+    def _stop_login_clock(self) -> None:
+        if self.login_clock is not None:
+            self.login_clock.cancel()
+            self.login_clock = None
+
     def _idle_timeout(self) -> None:
         limit = self.service.limits.auth_idle_timeout_s
         log.info("device SSH connection of %s from %s closed: no session for %gs", self.user, self.peer, limit)
         self.disconnect_soon(f"No session within auth_idle_timeout_s={limit:g}", asyncssh.DISC_BY_APPLICATION)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_login_clock()
         self._show(self.trace.ended(exc.code if isinstance(exc, asyncssh.DisconnectError) else None))
         self.events.closed()
         if self.conversation is not None:
@@ -412,6 +431,7 @@ class _Connection(asyncssh.SSHServer):
         return True
 
     def auth_completed(self) -> None:
+        self._stop_login_clock()
         self.events.succeeded()
         if not self.service.logged_in(self, self.user):
             return
