@@ -133,6 +133,9 @@ def _diff_children(
     tail = _equal_pairs(reversed(old_kids[head:]), reversed(new_kids[head:]))
     old_kids = old_kids[head : len(old_kids) - tail]
     new_kids = new_kids[head : len(new_kids) - tail]
+    if not old_kids:  # only new children in between (a bulk create): no identity to match
+        _created(new_kids, snode, path, ns, out)
+        return
     old_index = {identity(c, snode.child(tag_of(c))): c for c in old_kids}
     seen: set[tuple[str, ...]] = set()
     for c in new_kids:
@@ -145,6 +148,21 @@ def _diff_children(
             step, prefix, nsuri = _step(cnode, c)
             cns = {**ns, prefix: nsuri} if prefix and prefix not in ns else ns
             out.append(Change(ChangeOp.DELETE, f"{path}/{step}", tuple(cns.items()), c, None))
+
+
+def _created(kids: list[etree._Element], snode: SchemaNode, path: str, ns: dict[str, str], out: list[Change]) -> None:
+    """The creation of every child in ``kids`` (children of ``path`` in the new tree with no counterpart), as
+    :func:`_compare` reports each; the schema node and the namespaces of a path are worked out once per kind,
+    as the 10,000 entries of a bulk create share them."""
+    kinds: dict[str, tuple[SchemaNode | None, tuple[tuple[str, str], ...]]] = {}
+    for c in kids:
+        tag = tag_of(c)
+        kind = kinds.get(tag)
+        if kind is None:
+            cnode = snode.child(tag)
+            _, prefix, nsuri = _step(cnode, c)
+            kind = kinds[tag] = (cnode, tuple(({**ns, prefix: nsuri} if prefix and prefix not in ns else ns).items()))
+        out.append(Change(ChangeOp.CREATE, f"{path}/{_step(kind[0], c)[0]}", kind[1], None, c))
 
 
 def _children(
