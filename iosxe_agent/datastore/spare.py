@@ -77,8 +77,11 @@ class SpareTree:
         The tree is the spare when there is one (the edit made its own copy), else ``txn.old`` if nothing holds
         it: ``held(tree)`` says whether a datastore or a pending backup does, the rest is counted. Without a
         record (running was not journalled), or with one that costs more to replay than a copy, no spare is
-        kept."""
+        kept. A commit that swapped in the tree it replaced (a commit of a candidate that is running: another
+        session's commit took its edits) changed nothing: the memos and the spare still hold."""
         old = txn.old
+        if old is txn.new:
+            return
         for release in self._releasers:  # memos of a replaced tree serve nobody, whether or not it is recycled
             release(old)
         tree = self._tree

@@ -914,8 +914,9 @@ class Stores:
 
     def _record(self, txn: Transaction, touched: Touched | None) -> bytes | None:
         """``txn``'s change record when running is journalled (``touched`` as for :meth:`commit_tree`): the
-        journal appends it and the spare copy of running replays it."""
-        if self.paths.running is None or self._journal is None:
+        journal appends it and the spare copy of running replays it. A commit of the running tree itself (a
+        candidate another session's commit already made running) has none: there is nothing to make durable."""
+        if self.paths.running is None or self._journal is None or txn.old is txn.new:
             return None
         return encode(txn, self.schema, touched)
 

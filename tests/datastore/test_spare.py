@@ -200,3 +200,24 @@ async def test_a_failed_edit_drops_the_spare_and_changes_nothing(ios: Any, tmp_p
     assert spare_of(stores) is None and serialize(stores.running) == running
     await stores.edit(RUNNING, ios.cfg("<hostname>R3</hostname>"), S1)  # copies again, then recycles
     assert serialize(spare_of(stores)) == serialize(stores.running)  # type: ignore[arg-type]
+
+
+async def test_a_commit_of_the_running_tree_itself_writes_nothing_and_keeps_the_spare(ios: Any, tmp_path: Path) -> None:
+    """Two sessions edit the shared candidate and each commits: the first commit takes both edits, the second
+    commits the running tree itself. Nothing changed, so nothing is appended to the journal, and the spare and
+    the per-tree memos still serve (they were dropped, so the next edit copied the tree and every view read it
+    again)."""
+    stores = journalled(ios, tmp_path)
+    memo: list[etree._Element] = []
+    stores.listen(lambda txn: memo.append(txn.new))  # a view memoising the tree it last read
+    stores.release_with(lambda tree: memo.remove(tree) if tree in memo else None)
+    await hostname_commit(ios, stores, "R1")
+    await hostname_commit(ios, stores, "R2")
+    kept = id(spare_of(stores))
+    journal = sorted(tmp_path.glob("running-config.*.journal"))
+    size = [p.stat().st_size for p in journal]
+    await stores.commit(S1)  # the second session's commit: its edit went out with the first one's
+    assert id(spare_of(stores)) == kept and stores.running in memo
+    assert [p.stat().st_size for p in sorted(tmp_path.glob("running-config.*.journal"))] == size and journal
+    await stores.edit(CANDIDATE, ios.cfg("<hostname>R3</hostname>"), S1)
+    assert id(stores.candidate) == kept  # edited in place, not copied
