@@ -1,6 +1,7 @@
-"""Placing new list entries without re-sorting or re-scanning (``_Editor._in_key_order``, the ``hint`` of
-``insert_in_schema_order``) gives exactly what sorting every list the edit touched and scanning the siblings
-from the end gives, edit after edit (each result is the next edit's input, as a datastore's is).
+"""Placing new list entries without re-sorting or re-scanning (``_Editor._in_key_order``, an entry moved to its
+place by bisection: ``_Editor._moved_in_order``, the ``hint`` of ``insert_in_schema_order``) gives exactly what
+sorting every list the edit touched and scanning the siblings from the end gives, edit after edit (each result
+is the next edit's input, as a datastore's is).
 
 Keys mix numbers, signed and spaced numbers and text, which sort differently (numbers first, numerically).
 """
@@ -18,7 +19,7 @@ from iosxe_agent.data import edit as edit_mod
 from iosxe_agent.data import order as order_mod
 from iosxe_agent.data.edit import EditResult, _sort_key
 
-NAMES = st.sampled_from(["1", "9", "10", "+4", " 7", "-2", "a", "B", "user01", "user10", "x_1", "٣"])
+NAMES = st.sampled_from(["1", "9", "09", "10", "+4", "4", " 7", "-2", "a", "B", "user01", "user10", "x_1", "٣"])
 OPS = st.sampled_from(["", "", "", ' nc:operation="replace"', ' nc:operation="remove"', ' nc:operation="create"'])
 
 
@@ -63,6 +64,7 @@ def replay(doc: Any, edits: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
         a = doc.edit(fast, body, error_option="continue-on-error")
         with monkeypatch.context() as m:
             m.setattr(edit_mod._Editor, "_in_key_order", lambda *_: False)
+            m.setattr(edit_mod._Editor, "_moved_in_order", lambda *_: False)
             m.setattr(edit_mod, "insert_in_schema_order", scan_only)
             b = doc.edit(slow, body, error_option="continue-on-error")
         assert summary(a) == summary(b)
