@@ -783,21 +783,40 @@ def _leaflist(arg: Arg, target: tuple[Step, ...], values: list[str]) -> list[Edi
 
 
 def _negative(cmd: Command, base: tuple[Step, ...]) -> list[EditOp]:
+    """The operations of ``cmd``'s ``no`` form at anchor ``base``."""
+    return [EditOp(kind, base + rel, value) for kind, rel, value in _no_form(cmd) if base or rel]
+
+
+#: Command id -> :func:`_no_form_of` it; as many entries as the table has commands.
+_NO_FORMS: dict[str, tuple[tuple[str, tuple[Step, ...], str | None], ...]] = {}
+
+
+def _no_form(cmd: Command) -> tuple[tuple[str, tuple[Step, ...], str | None], ...]:
+    found = _NO_FORMS.get(cmd.id)
+    if found is None:
+        found = _NO_FORMS[cmd.id] = _no_form_of(cmd)
+    return found
+
+
+def _no_form_of(cmd: Command) -> tuple[tuple[str, tuple[Step, ...], str | None], ...]:
+    """The operations of ``cmd``'s ``no`` form as (kind, steps below the anchor, value). Why once per command:
+    the paths come from a walk of the syntax (``no aaa new-model`` is in every rendering the printable check
+    reads back)."""
     if cmd.no == "sets":
-        return [EditOp("set", base + _rel(cmd, p), v) for p, v in cmd.no_sets]
+        return tuple(("set", _rel(cmd, p), v) for p, v in cmd.no_sets)
     if cmd.no_remove:
-        return [EditOp("remove", base + _rel(cmd, p)) for p in cmd.no_remove]
+        return tuple(("remove", _rel(cmd, p), None) for p in cmd.no_remove)
     paths = cmd.data_paths()
     if cmd.no == "anchor" or not paths or (cmd.anchor_steps and cmd.anchor_steps[-1].keys):
-        return [EditOp("remove", base)] if base else []
+        return (("remove", (), None),)
     leaflists = cmd.leaflist_paths()
     ops = []
     for p in paths:
-        steps = base + _rel(cmd, p)
+        steps = _rel(cmd, p)
         if p in leaflists:
             steps = (*steps[:-1], Step(steps[-1].tag, value=ALL_VALUES))
-        ops.append(EditOp("remove", steps))
-    return ops
+        ops.append(("remove", steps, None))
+    return tuple(ops)
 
 
 def _resolve(ops: list[EditOp], state: DataTree, prune: int = 0) -> list[EditOp]:
@@ -968,9 +987,10 @@ def _step(line: str, ctx: ModeContext, state: DataTree, kept: list[_Kept] | None
         return _kept_line(line, ctx, state, kept)
     if ctx.data:
         return _data_line(line, ctx, state)
-    tokens = _tokenize(line)
-    if not tokens or tokens[0].text.startswith("!"):
+    text = line.lstrip()  # (white space as the tokens see it: a blank line has none, a comment starts with "!")
+    if not text or text[0] == "!":  # before the words are made: a rendering's every other line is a "!"
         return [], ctx, None, None
+    tokens = _tokenize(line)
     if ctx.name not in MODES:
         return [], ctx, CliError("invalid", tokens[0].start), None
     best: CliError | None = None
@@ -1358,10 +1378,13 @@ def _fold(
     kept: list[_Kept] = []
     items: list[unmodelled.Item] = []  # the file's lines as :func:`.unmodelled.place` sees them
     for lineno, line in enumerate(text.splitlines(), 1):
+        if ctx.data is None and unmodelled.is_bang(line):  # (what :func:`_step` does with it: nothing)
+            items.append(unmodelled.Item("bang", line))
+            continue
         commands = ctx.data in (None, KEPT)  # not inside a banner's text or key data
         if commands and (line.strip().lower() == "end"):
             break
-        if commands and _SHOW_HEADER.fullmatch(line):
+        if commands and "configuration" in line and _SHOW_HEADER.fullmatch(line):  # (the word: no search per line)
             continue
         before = len(kept)
         ops, nxt, error, action = _step(line, ctx, state, kept)
@@ -1393,6 +1416,8 @@ def _fold(
 
 
 def _apply_ops(ops: list[EditOp], state: DataTree, doc: DataTree | None) -> None:
+    if not ops:  # (most lines of a rendering: a "!", a marker)
+        return
     state.apply_all(ops)
     if doc is not None:
         doc.apply_all(ops)

@@ -387,7 +387,7 @@ class _Quick(NamedTuple):
     every value the command prints lies in (the first tag of each data path of its syntax and its ``no`` form),
     for a command that prints nothing for an anchor holding none of them; None for the others (a block, a bare or
     special command, a path to the anchor itself or to a list key an enclosing entry may hold, flags read beside
-    a leaf-list).
+    a leaf-list that is a child of the anchor).
 
     Why: most commands find nothing of theirs in a context (an excerpt of a one-leaf change; ``ip ssh`` is the
     anchor of 27 commands), and one look at a path or at an anchor's few children costs less than the walk."""
@@ -430,8 +430,8 @@ def _needs(cmd: Command) -> frozenset[str] | None:
         if isinstance(node, Kw):
             paths += [p for p, _ in node.set]
         elif isinstance(node, Arg) and node.path is not None:
-            if node.flags or node.path in cmd.key_names:
-                return None
+            if (node.flags and len(cmd.path(node.path)) < 2) or node.path in cmd.key_names:
+                return None  # (flags read beside a leaf-list: among the anchor's children when it is one of them)
             paths.append(node.path)
     tags = [cmd.path(p) for p in paths]
     return frozenset(t[0] for t in tags) if all(tags) else None
@@ -450,19 +450,52 @@ def _native(tree: etree._Element | None) -> etree._Element | None:
     return _child(tree, NATIVE_TAG)
 
 
+class _Gate(NamedTuple):
+    """Where a command of the plan can find something to print: the element at tag path ``parent`` below its
+    context must have a child named one of ``tags``; else the command prints nothing but its slot."""
+
+    parent: tuple[str, ...]
+    tags: frozenset[str]
+
+    def path(self) -> tuple[str, ...]:
+        """The deepest path every element the gate looks for lies at or below."""
+        return (*self.parent, *self.tags) if len(self.tags) == 1 else self.parent
+
+
 class _PlanItem(NamedTuple):
     """An item of :data:`~.table.RENDER_PLAN`, with what the walk needs to know before looking at the data.
 
     ``cmd`` None: a run of ``!`` lines, ``events`` its lines and slots (counted from the command before them,
-    ``hostname!1``). Otherwise a command: ``head`` is the tag its anchor starts with when an absent element of that
-    tag leaves it nothing to print but its slot (no fixed or default line), else None; ``events`` that slot alone;
-    ``beside``: the anchor starts beside ``native``. Why: those events are the same in every rendering, and an
-    excerpt of a one-leaf change leaves almost all of them."""
+    ``hostname!1``). Otherwise a command: ``gate`` when there is one (:func:`_gate`), ``events`` its slot alone;
+    ``beside``: the anchor starts beside ``native``. ``lines``: the lines of ``events``. Why: those events are the
+    same in every rendering, and an excerpt of a one-leaf change leaves almost all of them."""
 
     cmd: Command | None
-    head: str | None
+    gate: _Gate | None
     beside: bool
     events: tuple[Event, ...]
+    lines: tuple[str, ...]
+
+
+class _Group(NamedTuple):
+    """Consecutive items of the plan (with the ``!`` lines among them) whose gates all lie below the element at
+    ``prefix`` of the context (``beside``: the datastore root, else ``native``), as its ``parts``: the items,
+    and groups of those that lie below one child of that element (``ip``, then ``ip/ssh``).
+
+    ``events`` and ``lines`` are those of all parts, ``starts`` where each part's begin in them (and their
+    ends). ``by_tag``: the parts that can print more than their events when the element has a child of that
+    tag; ``always``: the parts to look at whatever it holds. Why: the walk of a context that holds a handful of
+    the plan's 200 commands (the excerpt of a one-leaf change) looks at the children it has, not at every
+    command that might have been there (46 under ``ip``)."""
+
+    prefix: tuple[str, ...]
+    beside: bool
+    parts: tuple[_Group | _PlanItem, ...]
+    events: tuple[Event, ...]
+    lines: tuple[str, ...]
+    starts: tuple[tuple[int, int], ...]
+    by_tag: dict[str, tuple[int, ...]]
+    always: tuple[int, ...]
 
 
 @cache
@@ -476,48 +509,197 @@ def _plan() -> tuple[_PlanItem, ...]:
             events: tuple[Event, ...] = ("!", Slot("", f"{before}!{bangs}"))
             if out and out[-1].cmd is None:
                 events = out.pop().events + events
-            out.append(_PlanItem(None, None, False, events))
+            out.append(_PlanItem(None, None, False, events, tuple(ev for ev in events if isinstance(ev, str))))
             continue
         before, bangs = item, 0
         cmd = BY_ID[item]
-        plain = not (cmd.fixed or cmd.noop or cmd.parse_only or cmd.contexts) and cmd.default_line is None
-        head = cmd.anchor_steps[0].tag if cmd.anchor_steps and plain else None
         beside = bool(cmd.anchor_steps) and cmd.anchor_steps[0].tag in BESIDE_NATIVE
-        out.append(_PlanItem(cmd, head, beside, (Slot("", cmd.id),)))
+        out.append(_PlanItem(cmd, _gate(cmd), beside, (Slot("", cmd.id),), ()))
     return tuple(out)
 
 
-def _events(native: etree._Element, version: str, sources: list[etree._Element] | None) -> list[Event]:
-    """The modelled lines from ``version`` to ``end`` and the slots between them: the ``!`` lines of the plan count
-    from the item before them (``hostname!1``), the others are placed by the commands.
+def _gate(cmd: Command) -> _Gate | None:
+    """:attr:`_PlanItem.gate` of a command of the plan, from what :func:`_command` looks at first (:class:`_Quick`):
+    for a single anchor whose values all lie in a few of its children, those children (``ip/ssh`` ``time-out``;
+    ``hostname`` for a command anchored at ``native`` itself, whose children the rendering knows by tag), else
+    the last step of the anchor's head; none for a command that prints a line of its own (fixed, a default line)
+    or depends on more than its anchor (``contexts``)."""
+    if cmd.fixed or cmd.noop or cmd.parse_only or cmd.contexts or cmd.default_line is not None:
+        return None
+    quick = _quick(cmd)
+    if quick.single and quick.needs:
+        return _Gate(quick.head, quick.needs)
+    return _Gate(quick.head[:-1], frozenset(quick.head[-1:])) if quick.head else None
 
-    A command whose anchor starts at a tag the context does not hold only leaves its slot, without a walk: an
-    excerpt of a one-leaf change holds a handful of the plan's 200 commands."""
-    out: list[Event] = [f"version {version}", Slot("", FIRST)]
-    root = native.getparent()
-    present = {child.tag for child in native}
-    beside = set() if root is None else {child.tag for child in root}
-    for item in _plan():
+
+@cache
+def _root() -> _Group:
+    """:func:`_plan` as a :class:`_Group` at ``native``, its items grouped below the elements their gates share."""
+    return _group(_plan(), (), False)
+
+
+def _tag_at(item: _PlanItem, depth: int) -> str | None:
+    """The tag at ``depth`` of the path of ``item``'s gate, if it has one that deep."""
+    path = () if item.gate is None else item.gate.path()
+    return path[depth] if len(path) > depth else None
+
+
+def _grouped(items: tuple[_PlanItem, ...], depth: int) -> tuple[_Group | _PlanItem, ...]:
+    """``items`` (whose gate paths share their first ``depth`` tags) with each run of two or more commands whose
+    paths share the next one as a :class:`_Group`."""
+    out: list[_Group | _PlanItem] = []
+    i = 0
+    while i < len(items):
+        item = items[i]
+        tag = _tag_at(item, depth)
+        last = i
+        for j in range(i + 1, len(items) if tag is not None else i + 1):
+            other = items[j]
+            if other.cmd is None:
+                continue
+            if _tag_at(other, depth) != tag or other.beside != item.beside:
+                break
+            last = j
+        members = items[i : last + 1]
+        if last > i:
+            assert item.gate is not None
+            out.append(_group(members, item.gate.path()[: depth + 1], item.beside))
+        else:
+            out.append(item)
+        i = last + 1
+    return tuple(out)
+
+
+def _group(items: tuple[_PlanItem, ...], prefix: tuple[str, ...], beside: bool) -> _Group:
+    depth = len(prefix)
+    parts = _grouped(items, depth)
+    by_tag: dict[str, list[int]] = {}
+    always: list[int] = []
+    starts = [(0, 0)]
+    for k, part in enumerate(parts):
+        starts.append((starts[-1][0] + len(part.events), starts[-1][1] + len(part.lines)))
+        if isinstance(part, _PlanItem) and part.cmd is None:
+            continue  # (``!`` lines: written with the parts around them)
+        if part.beside != beside:  # (at the top: a command beside native, found from the datastore root)
+            always.append(k)
+        elif isinstance(part, _Group):
+            by_tag.setdefault(part.prefix[-1], []).append(k)
+        elif part.gate is not None and len(part.gate.parent) > depth:
+            by_tag.setdefault(part.gate.parent[depth], []).append(k)
+        elif part.gate is not None and len(part.gate.parent) == depth:
+            for tag in part.gate.tags:
+                by_tag.setdefault(tag, []).append(k)
+        else:  # (no gate, or the element itself)
+            always.append(k)
+    return _Group(
+        prefix,
+        beside,
+        parts,
+        tuple(ev for part in parts for ev in part.events),
+        tuple(line for part in parts for line in part.lines),
+        tuple(starts),
+        {tag: tuple(ks) for tag, ks in by_tag.items()},
+        tuple(always),
+    )
+
+
+def _tags(el: etree._Element) -> set[str]:
+    """The tags of ``el``'s children (a comment's is a function, which no gate asks for)."""
+    return {child.tag for child in el}  # type: ignore[misc]
+
+
+class _Found:
+    """The tags of the children of the elements at tag paths below a context element, each path looked up once
+    per rendering."""
+
+    def __init__(self, ctx: etree._Element) -> None:
+        self.ctx = ctx
+        self.tags: dict[tuple[str, ...], set[str]] = {(): _tags(ctx)}
+
+    def children(self, path: tuple[str, ...]) -> set[str]:
+        """The tags of the children of the element at ``path`` (the first child of each tag, in turn)."""
+        found = self.tags.get(path)
+        if found is None:
+            el = _find(self.ctx, path) if path[-1] in self.children(path[:-1]) else None
+            found = self.tags[path] = set() if el is None else _tags(el)
+        return found
+
+    def closed(self, gate: _Gate) -> bool:
+        return gate.tags.isdisjoint(self.children(gate.parent))
+
+
+class _Walk(NamedTuple):
+    """What one rendering's walk over the plan writes to and looks in (see :func:`_events`)."""
+
+    found: dict[bool, _Found]  # by ``beside``; no root: nothing beside native
+    out: list[Event]
+    sources: list[etree._Element] | None
+    slots: bool
+
+    def part(self, part: _Group | _PlanItem) -> None:
+        if isinstance(part, _PlanItem):
+            self.item(part)
+            return
+        where = self.found.get(part.beside)
+        if where is None:  # no context: the ``!`` lines alone
+            for inner in part.parts:
+                self.part(inner)
+        elif part.prefix[-1] in where.children(part.prefix[:-1]):
+            self.group(part, where)
+        else:
+            self.out.extend(part.events if self.slots else part.lines)
+
+    def group(self, group: _Group, where: _Found) -> None:
+        """The parts of ``group``, whose element is there in ``where``: those that may print more than their
+        events, and the events of the others."""
+        todo = set(group.always)
+        for tag in where.children(group.prefix):
+            todo.update(group.by_tag.get(tag, ()))
+        kept, col = (group.events, 0) if self.slots else (group.lines, 1)
+        done = 0  # the parts before this one are written
+        for k in sorted(todo):
+            self.out.extend(kept[group.starts[done][col] : group.starts[k][col]])
+            self.part(group.parts[k])
+            done = k + 1
+        self.out.extend(kept[group.starts[done][col] :])
+
+    def item(self, item: _PlanItem) -> None:
         cmd = item.cmd
         if cmd is None:
-            out += item.events
-            continue
-        ctx = root if item.beside else native  # a container beside native: from the datastore root
-        if ctx is None:
-            continue
-        if item.head is not None and item.head not in (beside if item.beside else present):
-            out += item.events
+            self.out.extend(item.events if self.slots else item.lines)
+            return
+        where = self.found.get(item.beside)
+        if where is None:  # a container beside native, and no datastore root
+            return
+        if item.gate is not None and where.closed(item.gate):
+            self.out.extend(item.events if self.slots else item.lines)
         else:
-            _command(cmd, ctx, "", out, sources)
+            _command(cmd, where.ctx, "", self.out, self.sources)
+
+
+def _events(
+    native: etree._Element, version: str, sources: list[etree._Element] | None, slots: bool = True
+) -> list[Event]:
+    """The modelled lines from ``version`` to ``end`` and the slots between them: the ``!`` lines of the plan count
+    from the item before them (``hostname!1``), the others are placed by the commands. ``slots`` False: the slots
+    of commands that print nothing may be left out (no kept lines go to them).
+
+    A command whose gate finds nothing in the context only leaves its slot, without a walk, and so do the
+    commands of a group under an absent element, at once: see :class:`_Group`."""
+    out: list[Event] = [f"version {version}", Slot("", FIRST)]
+    root = native.getparent()
+    found = {False: _Found(native)}
+    if root is not None:
+        found[True] = _Found(root)
+    _Walk(found, out, sources, slots).group(_root(), found[False])
     out += [Slot("", LAST), "end"]
     return out
 
 
-def _with_blocks(events: list[Event], native: etree._Element) -> list[str]:
-    """The lines of ``events`` with the kept lines (:mod:`.unmodelled`) at their slots. A block whose slot the
-    rendering has no more prints at the end of its command's lines (``username@bob`` once bob is gone), a global
-    one whose place is unknown before ``end``; one of a modelled block that is gone is not printed."""
-    blocks = read(native)
+def _with_blocks(events: list[Event], blocks: dict[Slot, list[str]]) -> list[str]:
+    """The lines of ``events`` with the kept lines (:mod:`.unmodelled`) ``blocks`` at their slots. A block whose slot
+    the rendering has no more prints at the end of its command's lines (``username@bob`` once bob is gone), a
+    global one whose place is unknown before ``end``; one of a modelled block that is gone is not printed."""
     out: list[str] = []
     if not blocks:
         return [ev for ev in events if isinstance(ev, str)]
@@ -539,7 +721,8 @@ def _lines(tree: etree._Element | None, version: str, sources: list[etree._Eleme
     native = _native(tree)
     if native is None:
         native = etree.Element(NATIVE_TAG)
-    return _with_blocks(_events(native, version, sources), native)
+    blocks = read(native)
+    return _with_blocks(_events(native, version, sources, bool(blocks)), blocks)
 
 
 def render_events(tree: etree._Element | None) -> list[str | Slot]:

@@ -1,5 +1,5 @@
-"""The renderer passes over commands that find nothing of theirs without walking them (render.py ``_Quick``): what
-it prints, and the values it says it printed, are those of walking every command.
+"""The renderer passes over commands that find nothing of theirs without walking them (render.py ``_Quick``, the
+plan's gates and groups): what it prints, and the values it says it printed, are those of walking every command.
 
 Random configurations over every subtree the table covers, whole and as the printable check's excerpts of a few
 of their elements (which hold a handful of the plan's commands, and command instances without their siblings)."""
@@ -21,12 +21,21 @@ from iosxe_agent.device.cli_map.table import BY_MODE
 from iosxe_agent.device.printable import Focus, excerpt
 
 
+def _ungated() -> render._Group:
+    """The plan with no gates and no groups: every command of it walked, in order."""
+    return render._group(tuple(item._replace(gate=None) for item in render._plan()), (), False)
+
+
 def _both(tree: etree._Element) -> tuple[tuple[str, list[int]], tuple[str, list[int]]]:
-    """(text, ids of the sources) rendered with the quick paths and by walking every command."""
+    """(text, ids of the sources) rendered with the quick paths and by walking every command of the plan, with
+    every slot (``slots``: the walk of a tree without kept lines leaves them out)."""
     text, sources = render_sourced(tree)
     quick = (text, [id(s) for s in sources])
+    events = render._events
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(render, "_quick", lambda cmd: _Quick((), False, None))
+        patch.setattr(render, "_root", _ungated)
+        patch.setattr(render, "_events", lambda native, version, sources, slots=True: events(native, version, sources))
         text, walked_sources = render_sourced(tree)
         walked = (text, [id(s) for s in walked_sources])
     return quick, walked
