@@ -10,7 +10,7 @@ logins use the local user database and nothing is authorized or accounted.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -27,6 +27,8 @@ DEFAULT_TIMEOUT = 5
 RADIUS_RETRANSMIT = 3
 RADIUS_AUTH_PORT = 1812  # the model's defaults for `radius server` / `address ipv4 A auth-port P acct-port Q`
 RADIUS_ACCT_PORT = 1813
+#: the privilege of a ``username`` entry that names none
+DEFAULT_PRIVILEGE = 1
 #: what an undefined login list (or a device without ``aaa new-model``) does: the local user database
 LOCAL_ONLY = ("local",)
 
@@ -106,7 +108,8 @@ class AaaView:
 
 
 # -- reading ---------------------------------------------------------------------------------------------------
-_NAME, _PRIVILEGE, _SECRET, _PASSWORD = n("name"), n("privilege"), n("secret"), n("password")
+_USERNAME, _NAME, _PRIVILEGE = n("username"), n("name"), n("privilege")
+_SECRET, _PASSWORD = n("secret"), n("password")
 _ENCRYPTION = n("encryption")
 
 
@@ -126,7 +129,7 @@ def _local_user(entry: etree._Element) -> LocalUser:
             secret = child if secret is None else secret
         elif tag == _PASSWORD:
             password = child if password is None else password
-    stored, level = name or "", int(privilege or "1")
+    stored, level = name or "", int(privilege or DEFAULT_PRIVILEGE)
     if secret is not None:
         return LocalUser(stored, level, *_kind_and_value(secret))
     if password is not None:
@@ -305,12 +308,72 @@ def _server_groups(
     return groups
 
 
-def read_aaa(tree: etree._Element) -> AaaView:
-    """The AAA view of a configuration (pure)."""
+def users_of(tree: etree._Element) -> Iterator[etree._Element]:
+    """The ``username`` entries of a configuration, in configuration order."""
+    native = native_of(tree)
+    return native.iterfind(_USERNAME) if native is not None else iter(())
+
+
+def namesakes_of_privileged(tree: etree._Element, level: int) -> list[etree._Element]:
+    """The ``username`` entries whose case-folded name is that of an entry of privilege ``level`` or more, in
+    configuration order: every entry a ``local`` login can resolve to when it looks for such a user.
+
+    Found from the privilege and name leaves alone, in one C-level pass over the leaves of each tag, then read as
+    every entry is (:func:`_local_user`): with 100,000 users this touches the few entries it returns instead of
+    every entry's children (16 ms for the privilege leaves instead of half a second)."""
+    native = native_of(tree)
+    if native is None:
+        return []
+    # an entry without a privilege leaf reads as level 1
+    privileged = (
+        native.iterfind(_USERNAME)
+        if level <= DEFAULT_PRIVILEGE
+        else _entries_of(native, _PRIVILEGE, lambda text: _may_reach(text, level))
+    )
+    folds = {user.name.casefold() for entry in privileged if (user := _local_user(entry)).privilege >= level}
+    if not folds:
+        return []
+    # an entry without a name leaf reads as "": only then must every entry be looked at
+    found = (
+        native.iterfind(_USERNAME) if "" in folds else _entries_of(native, _NAME, lambda text: text.casefold() in folds)
+    )
+    return [entry for entry in found if _local_user(entry).name.casefold() in folds]
+
+
+def _may_reach(text: str, level: int) -> bool:
+    """Whether a privilege leaf's text can read as ``level`` or more (text int() refuses is kept: reading the
+    entry raises as the whole view's reading does)."""
+    try:
+        return int(text) >= level
+    except ValueError:
+        return True
+
+
+def _entries_of(native: etree._Element, tag: str, keep: Callable[[str], bool]) -> Iterator[etree._Element]:
+    """The ``username`` entries of ``native`` with a ``tag`` leaf whose text ``keep`` accepts, each once, in
+    configuration order: every element of that tag below ``native`` is visited in C, and only those whose text
+    is kept are asked whether they are such a leaf (any other configuration may use the tag too)."""
+    last = None
+    for leaf in native.iter(tag):
+        text = leaf.text
+        if not (text and keep(text)):
+            continue
+        entry = leaf.getparent()
+        if entry is not None and entry is not last and entry.tag == _USERNAME and entry.getparent() is native:
+            last = entry
+            yield entry
+
+
+def read_aaa(tree: etree._Element, entries: Iterable[etree._Element] | None = None) -> AaaView:
+    """The AAA view of a configuration (pure).
+
+    ``entries``: read only these ``username`` entries of the tree (in configuration order) instead of all of
+    them. Reading 100,000 users takes half a second; a question that provably depends on a few of them only (the
+    start-up report's, :func:`iosxe_agent.device.access.netconf_access`) asks a view of those."""
     native = native_of(tree)
     if native is None:
         return AaaView()
-    users = tuple(_local_user(entry) for entry in native.iterfind(n("username")))
+    users = tuple(_local_user(entry) for entry in (native.iterfind(_USERNAME) if entries is None else entries))
     # the first of several alike wins: built backwards, each earlier user replaces a later one (in C, not a
     # setdefault call per user: 100,000 users)
     exact = {user.name: user for user in reversed(users)}
