@@ -7,7 +7,11 @@ node the edit changed. :func:`reach` answers conservatively, from the expression
   the subtree of the context's ``up``-th ancestor (the highest any path climbs, predicates and ``current()``
   included);
 - *named*: it also uses absolute paths; every node it reads is named by one of its name tests, and a node whose
-  value (not only its existence) is read is named by the last step of a path (``values``);
+  value (not only its existence) is read is named by the last step of a path (``values``). A name test of an
+  absolute path, or of a predicate on one, names one data node: its path from the root (local names) is in
+  ``paths`` (``value_paths`` when its value is read), and only the others (relative to the context) are matched
+  by local name (``loose``, ``loose_values``), so a leafref to ``/native/aaa/attribute/list/name`` is not
+  affected by every other node called ``name``;
 - *unbounded* (neither): wildcards with absolute paths, other axes, ``//``, ``deref()``, variables, or a path that
   ends in ``..`` — it is evaluated after every edit.
 """
@@ -25,6 +29,10 @@ _STEP_END = frozenset({"name", "nodetype", ".", "..", ")", "]"})
 _JUMPS = frozenset({"deref", "id"})
 
 
+#: A data node's path from the root: the local names of its ancestors and its own.
+DataPath = tuple[str, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Reach:
     """See the module docstring; ``local`` and ``names`` cannot both be set, neither means unbounded."""
@@ -32,6 +40,10 @@ class Reach:
     up: int | None = None
     names: frozenset[str] | None = None
     values: frozenset[str] = frozenset()
+    paths: frozenset[DataPath] = frozenset()
+    value_paths: frozenset[DataPath] = frozenset()
+    loose: frozenset[str] = frozenset()
+    loose_values: frozenset[str] = frozenset()
 
     @property
     def local(self) -> bool:
@@ -54,6 +66,14 @@ def reach(expression: str) -> Reach:
     depth = lowest = 0
     names: set[str] = set()
     values: set[str] = set()
+    # the path of the node a location path has reached when an absolute path anchors it, else None; predicates
+    # start from their step's node, as ``bases``
+    anchors: list[DataPath | None] = [None]
+    at: DataPath | None = None
+    paths: set[DataPath] = set()
+    value_paths: set[DataPath] = set()
+    loose: set[str] = set()
+    loose_values: set[str] = set()
     for i, t in enumerate(toks):
         prev = toks[i - 1] if i else None
         nxt = toks[i + 1] if i + 1 < len(toks) else None
@@ -67,18 +87,24 @@ def reach(expression: str) -> Reach:
         starts_path = prev is None or not (prev.kind == "op" and prev.text == "/")
         if t.kind in ("name", "nodetype", ".", "..") and starts_path:
             depth = bases[-1]
+            at = anchors[-1]
         if t.kind == "[":
             bases.append(depth)
+            anchors.append(at)
         elif t.kind == "]":
             depth = bases.pop()
+            at = anchors.pop()
         elif t.kind == "func" and t.local == "current":
             depth = 0
+            at = None
         elif t.kind == ")" and continues and not (i >= 2 and toks[i - 2].kind == "func"):
             return UNBOUNDED  # a parenthesised node-set continued by a path: no depth to follow
         if t.kind == "op" and t.text == "/" and (prev is None or prev.kind not in _STEP_END):
             absolute = True
+            at = ()
         elif t.kind == "..":
             depth -= 1
+            at = at[:-1] if at else None
             lowest = min(lowest, depth)
             positional = positional or not continues  # the parent's own value or existence: not named anywhere
         elif t.kind == "." and prev is not None and prev.kind == "op" and prev.text == "/" and not continues:
@@ -95,8 +121,24 @@ def reach(expression: str) -> Reach:
             names.add(local_name)
             if not continues:
                 values.add(local_name)
+            if at is None:
+                loose.add(local_name)
+                if not continues:
+                    loose_values.add(local_name)
+            else:
+                at = (*at, local_name)
+                paths.add(at)
+                if not continues:
+                    value_paths.add(at)
     if not absolute:
         return Reach(up=-lowest)
     if wildcard or positional:
         return UNBOUNDED
-    return Reach(names=frozenset(names), values=frozenset(values))
+    return Reach(
+        names=frozenset(names),
+        values=frozenset(values),
+        paths=frozenset(paths),
+        value_paths=frozenset(value_paths),
+        loose=frozenset(loose),
+        loose_values=frozenset(loose_values),
+    )

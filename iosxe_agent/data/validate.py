@@ -23,7 +23,7 @@ from lxml import etree
 
 from iosxe_agent.data.errors import DataError
 from iosxe_agent.data.order import in_document_order, instances
-from iosxe_agent.data.reach import Reach, reach
+from iosxe_agent.data.reach import DataPath, Reach, reach
 from iosxe_agent.data.touched import INDEX_ABOVE, Children, Touched, identity, outside_runs
 from iosxe_agent.yang.schema import Kind, Restriction, Schema, SchemaNode, split_clark
 from iosxe_agent.yang.xpath import XPathError, compile_xpath
@@ -355,38 +355,53 @@ class _Affected:
     ``changed``: local names of nodes that may have appeared, gone or got a new value (every data child of a
     whole node, with the subtree of each kind of child it reported); ``inside``: names of the nodes on the
     touched paths (their string values may differ). A constraint reading by absolute path is affected when it
-    names a changed node, or reads the value of a node on a touched path.
+    names a changed node, or reads the value of a node on a touched path. A name test an absolute path anchors
+    is matched by its path (``roots``: the paths of those changed nodes whose subtree changed; ``inside_paths``:
+    the touched paths), the others by local name: a user created changes ``/native/username/name``, not the
+    ``/native/aaa/attribute/list/name`` a leafref in every user reads (matching by name walked 100,000 users).
     """
 
     def __init__(self, schema: Schema, plan: _ValidationPlan, touched: Touched) -> None:
         self._plan = plan
         self.changed: set[str] = set()
         self.inside: set[str] = set()
+        self.roots: set[DataPath] = set()
+        self.inside_paths: set[DataPath] = set()
         self.everything = False
-        self._collect(touched, schema.root)
+        self._collect(touched, schema.root, ())
         self._revisit: dict[int, list[SchemaNode]] = {}
         self._shape: _Shape | None = None  # what the answers depend on: made when first asked
 
-    def _collect(self, t: Touched, snode: SchemaNode | None) -> None:
+    def _collect(self, t: Touched, snode: SchemaNode | None, path: DataPath) -> None:
         if t.whole:
             if snode is None:
                 self.everything = True
                 return
             # the kinds of child the edits changed, and every value beside them (a normalizer may rewrite those);
             # a list or container of another kind is as it was, but for what the trie names inside it
-            names = _changed_names(snode, frozenset(t.tags))
+            tags = frozenset(t.tags)
+            names = _changed_names(snode, tags)
             if names is None:
                 self.everything = True
                 return
             self.changed.update(names)
+            self.roots.update((*path, name) for name in _changed_children(snode, tags))
         for ident, sub in t.children.items():
-            self.inside.add(split_clark(ident[0])[1])
-            self._collect(sub, snode.child(ident[0]) if snode is not None else None)
+            name = split_clark(ident[0])[1]
+            self.inside.add(name)
+            self.inside_paths.add((*path, name))
+            self._collect(sub, snode.child(ident[0]) if snode is not None else None, (*path, name))
 
     def _reads_changed(self, r: Reach) -> bool:
         if r.names is None or self.everything:
             return True
-        return not self.changed.isdisjoint(r.names) or not self.inside.isdisjoint(r.values)
+        if not self.changed.isdisjoint(r.loose) or not self.inside.isdisjoint(r.loose_values):
+            return True
+        return any(self._under_changed(p) for p in r.paths) or not self.inside_paths.isdisjoint(r.value_paths)
+
+    def _under_changed(self, path: DataPath) -> bool:
+        """Whether the node at ``path`` is at or below a changed node (so it may have appeared, gone or changed)."""
+        return any(path[:n] in self.roots for n in range(1, len(path) + 1))
 
     def revisit(self, snode: SchemaNode) -> list[SchemaNode]:
         """The data children of ``snode`` whose untouched instances hold a constraint the edits may affect:
@@ -394,7 +409,13 @@ class _Affected:
         found = self._revisit.get(id(snode))
         if found is None:
             if self._shape is None:
-                self._shape = (self.everything, frozenset(self.changed), frozenset(self.inside))
+                self._shape = (
+                    self.everything,
+                    frozenset(self.changed),
+                    frozenset(self.inside),
+                    frozenset(self.roots),
+                    frozenset(self.inside_paths),
+                )
             memo = self._plan.revisits
             key = (self._shape, id(snode))
             found = memo.get(key)
@@ -462,8 +483,8 @@ def _by_tag(children: list[etree._Element], left_out: dict[str, int]) -> dict[st
 
 
 #: What :meth:`_Affected.revisit` answers depend on: everything changed, the changed names, the names inside
-#: which something changed (names of schema nodes, never values).
-_Shape = tuple[bool, frozenset[str], frozenset[str]]
+#: which something changed, and the same two as paths (names of schema nodes, never values).
+_Shape = tuple[bool, frozenset[str], frozenset[str], frozenset[DataPath], frozenset[DataPath]]
 #: Shapes of change whose answers are kept per schema; past it the memo starts again (a bound, not a cache size
 #: any workload is expected to reach: an automation run repeats a few shapes of edit).
 _REVISITS_KEPT = 4096
@@ -474,13 +495,20 @@ def _changed_names(snode: SchemaNode, tags: frozenset[str]) -> frozenset[str] | 
     """The names a whole node ``snode`` whose children of ``tags`` changed counts as changed: the kinds of child
     the edits changed and everything below them, and every value beside them (a normaliser may rewrite those);
     a list or container of another kind is as it was. None: a tag the schema does not know (check everything)."""
-    names = {c.name for c in _data_of(snode) if c.tag in tags or c.kind not in (Kind.LIST, Kind.CONTAINER)}
+    names = set(_changed_children(snode, tags))
     for tag in tags:
         cnode = snode.child(tag)
         if cnode is None:
             return None
         names |= _subtree_names(cnode)
     return frozenset(names)
+
+
+@lru_cache(maxsize=4096)
+def _changed_children(snode: SchemaNode, tags: frozenset[str]) -> frozenset[str]:
+    """The local names of the data children of a whole node ``snode`` (children of ``tags`` changed) that may
+    have changed with their subtrees: those kinds, and every value beside them (see :func:`_changed_names`)."""
+    return frozenset(c.name for c in _data_of(snode) if c.tag in tags or c.kind not in (Kind.LIST, Kind.CONTAINER))
 
 
 @lru_cache(maxsize=4096)

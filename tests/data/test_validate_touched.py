@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from iosxe_agent.data.reach import UNBOUNDED, Reach, reach
 from iosxe_agent.data.touched import Touched
-from iosxe_agent.data.validate import validate
+from iosxe_agent.data.validate import _Affected, _plan, validate
 from iosxe_agent.device.names import AAA_NS
 
 A = f'xmlns="{AAA_NS}"'
@@ -37,6 +37,8 @@ def edits(draw: st.DrawFn) -> str:
         aaa += (f"<authorization {A}><commands{draw(OPS)}><level>15</level><list-name>default</list-name>"
                 f"<a1><group>{group}</group></a1></commands></authorization>")  # fmt: skip
     if draw(st.booleans()):
+        aaa += f"<common-criteria {A}{draw(OPS)}><policy>{draw(GROUPS)}</policy></common-criteria>"
+    if draw(st.booleans()):
         method = draw(st.sampled_from(["<local/>", "<none/>", "<group>tacacs+</group>"]))
         second = draw(
             st.sampled_from(["", "", "<a2><local/></a2>", "<a2><none/></a2>", "<a2><group>tacacs+</group></a2>"])
@@ -45,8 +47,13 @@ def edits(draw: st.DrawFn) -> str:
         aaa += "</authentication>"
     if aaa:
         parts.append(f"<aaa>{aaa}</aaa>")
-    for name in draw(st.lists(st.sampled_from(["ops", "u1", "u2"]), unique=True, max_size=2)):
+    # a user's name, aaa and policy share local names with what the constraints in users read in aaa (and a
+    # user may be named as a group): a constraint is matched by the path it reads, not by those names
+    for name in draw(st.lists(st.sampled_from(["ops", "u1", "u2", "TAC"]), unique=True, max_size=2)):
         attr = f"<aaa {A}><attribute><list>{draw(GROUPS)}</list></attribute></aaa>" if draw(st.booleans()) else ""
+        if draw(st.booleans()):
+            attr += (f"<common-criteria-policy {A}><common-criteria-policy>{draw(GROUPS)}</common-criteria-policy>"
+                     "</common-criteria-policy>")  # fmt: skip
         parts.append(f"<username{draw(OPS)}><name>{name}</name><privilege>{draw(st.integers(0, 15))}</privilege>"
                      f"{attr}</username>")  # fmt: skip
     if draw(st.booleans()):
@@ -106,3 +113,48 @@ def test_reach_of_expressions() -> None:
     assert named.names == {"native", "aaa", "group", "name"} and named.values == {"name"}
     for unbounded in ("/a/b/..", "/a/*", "//x", "deref(.)/../x", "../x/ancestor::y", "(../a)/b", "/a[$v]"):
         assert reach(unbounded) == UNBOUNDED, unbounded
+
+
+def test_reach_anchors_the_name_tests_of_absolute_paths() -> None:
+    """A name test of an absolute path (or of a predicate on one) names one data node, by its path; a name test
+    relative to the context is matched by local name."""
+    r = reach("/ios:native/ios:aaa/ios-aaa:common-criteria[ios-aaa:policy = current()/../x]/ios-aaa:policy and y")
+    assert r.paths == {("native",), ("native", "aaa"), ("native", "aaa", "common-criteria"),
+                       ("native", "aaa", "common-criteria", "policy")}  # fmt: skip
+    assert r.value_paths == {("native", "aaa", "common-criteria", "policy")}
+    assert r.loose == {"x", "y"} and r.loose_values == {"x", "y"}
+    assert reach("/a/b/../c").paths == {("a",), ("a", "b"), ("a", "c")}
+
+
+def test_a_user_created_beside_others_revisits_no_user(ios: Any) -> None:
+    """Creating a user changes ``/native/username/name`` and ``…/username/aaa``: the leafref in every user to
+    ``/native/aaa/attribute/list/name`` and the must naming ``/native/aaa/common-criteria`` cannot have changed
+    outcome, so the other users are not checked again (they were all walked when matched by local name)."""
+    users = "".join(
+        f"<username><name>u{i}</name><aaa {A}><attribute><list>TAC</list></attribute></aaa></username>"
+        for i in range(3)
+    )
+    base = ios.tree(f"<aaa><attribute {A}><list><name>TAC</name></list></attribute></aaa>{users}")
+    assert validate(base, ios.schema) == ()
+    result = ios.edit(base, "<username><name>new</name><privilege>1</privilege></username>")
+    assert result.tree is not None and result.touched is not None
+    affected = _Affected(ios.schema, _plan(ios.schema), result.touched)
+    native = ios.schema.root.child(result.tree[0].tag)
+    assert "username" not in {c.name for c in affected.revisit(native)}
+    removed = ios.edit(
+        base, f'<aaa><attribute {A}><list nc:operation="delete"><name>TAC</name></list></attribute></aaa>'
+    )
+    assert removed.tree is not None and removed.touched is not None
+    assert len(validate(removed.tree, ios.schema, touched=removed.touched)) == 3  # the list's own path: every user
+
+
+def test_the_value_of_a_node_on_a_touched_path_is_read_by_its_path(ios: Any) -> None:
+    """A list entry created inside ``/native/aaa/attribute`` changes that container's string value (not its
+    existence): an expression comparing it is affected; one reading ``/native/username``'s value is not."""
+    base = ios.tree(f"<aaa><attribute {A}><list><name>OTHER</name></list></attribute></aaa>")
+    result = ios.edit(base, f"<aaa><attribute {A}><list><name>TAC</name></list></attribute></aaa>")
+    assert result.tree is not None and result.touched is not None
+    affected = _Affected(ios.schema, _plan(ios.schema), result.touched)
+    assert affected._reads_changed(reach("/ios:native/ios:aaa/ios-aaa:attribute = 'TAC'"))
+    assert not affected._reads_changed(reach("/ios:native/ios:username = 'TAC'"))
+    assert not affected._reads_changed(reach("/ios:native/ios:username/ios:aaa/ios-aaa:attribute/ios-aaa:list"))
