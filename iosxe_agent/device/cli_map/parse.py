@@ -233,9 +233,14 @@ def _tokenize(line: str) -> list[_Token]:
     start = 0
     for word in parts:
         end = start + len(word)
-        out.append(_Token(word, word.lower(), start, end))
+        out.append(_new_token(_Token, (word, word.lower(), start, end)))
         start = end + 1
     return out
+
+
+#: Makes a :class:`_Token` from its four fields at C speed (the named tuple's own ``__new__`` is a Python function
+#: with a frame per call: a third of the split's cost, per word of 10,000 lines).
+_new_token = tuple.__new__
 
 
 def _rest_text(line: str, tokens: list[_Token], i: int, verbatim: bool) -> str:
@@ -561,12 +566,17 @@ def _match_level(line: str, tokens: list[_Token], level: ModeContext) -> _Parse 
     """How ``line`` (``tokens`` are its words) reads in mode ``level``: the best parse, or IOS's error.
 
     Remembered: the match depends on nothing else, and the same lines come back all the time (the fixed lines of
-    every rendering the printable check parses back, a pasted configuration typed again). Both are immutable."""
+    every rendering the printable check parses back, a pasted configuration typed again). Both are immutable. A
+    line read through a shape (:class:`_Shape`) is not remembered: the 10,000 one-off lines of a bulk read-back
+    would only cost a store each and push the fixed lines out every 1,024 of them."""
     context = level.path[-1].tag.rpartition("}")[2] if level.path else ""
     key = (line, level.name, context)
     found = _memo.get(key)
     if found is None:
-        found = _match_mode(line, tokens, level.name, context)
+        replayed = _replayed(line, tokens, level.name, context)
+        if replayed is not None:
+            return replayed
+        found = _matched(line, tokens, level.name, context)
         if len(line) <= _MEMO_LINE:
             if len(_memo) >= _MEMO_MAX:
                 _memo.clear()  # (one step: safe for agents that parse in several threads of one process)
@@ -643,17 +653,32 @@ _SHAPES_PER_KEY = 4
 _shapes: dict[tuple[str, str, int, str], list[_Shape]] = {}
 
 
+def _replayed(line: str, tokens: list[_Token], mode: str, context: str) -> _Parse | None:
+    """The parse of ``line`` in ``mode`` under a context element named ``context`` through the shape of an earlier
+    match (see :class:`_Shape`), or None when none fits."""
+    if not tokens:
+        return None
+    for shape in _shapes.get((mode, context, len(tokens), tokens[0].text), ()):
+        found = shape.replay(line, tokens)
+        if found is not None:
+            return found
+    return None
+
+
 def _match_mode(line: str, tokens: list[_Token], mode: str, context: str) -> _Parse | CliError:
     """Match ``line`` against the commands of ``mode`` under a context element named ``context``, through the
     shapes of earlier matches (see :class:`_Shape`)."""
+    replayed = _replayed(line, tokens, mode, context)
+    return replayed if replayed is not None else _matched(line, tokens, mode, context)
+
+
+def _matched(line: str, tokens: list[_Token], mode: str, context: str) -> _Parse | CliError:
+    """:func:`_match_mode` when no shape fits ``line``: the match from scratch, whose shape is remembered when it
+    has free words."""
     if not tokens:
         return _match_words(line, tokens, mode, context)[0]
     key = (mode, context, len(tokens), tokens[0].text)
     known = _shapes.get(key, [])
-    for shape in known:
-        found = shape.replay(line, tokens)
-        if found is not None:
-            return found
     outcome, m = _match_words(line, tokens, mode, context)
     words_read = m.words_read
     if isinstance(outcome, _Parse) and any(w is not None for w in words_read):
