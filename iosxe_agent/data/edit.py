@@ -717,7 +717,10 @@ class _Editor:
         """For children with ``tags`` of an instance of ``snode``: each one's schema node and kind, and how many
         are of another module than ``snode``; None when the tags alone show them not canonical (unknown, state
         or hidden node, not in schema order, keys not first, a leaf or container twice, two cases of a choice,
-        anydata)."""
+        anydata).
+
+        A run of one tag is looked at once (``repeat`` times its step): the 100,000 users of a startup are one
+        child of ``native`` each, and checking every one of them alike cost a tenth of loading it."""
         keys = snode.keys if snode.kind is Kind.LIST else ()
         if keys and (not self._keys_lead(snode) or tags[: len(keys)] != keys):
             return None
@@ -727,7 +730,9 @@ class _Editor:
         last = -1
         steps: list[tuple[SchemaNode, Kind]] = []
         switches = 0
-        for i, tag in enumerate(tags):
+        i = 0
+        for tag, run in itertools.groupby(tags):
+            repeat = len(list(run))
             cnode = data.get(tag) if isinstance(tag, str) else None
             if cnode is None or not cnode.config or cnode.ns in self.hidden:
                 return None
@@ -741,13 +746,14 @@ class _Editor:
                         return None
             kind = cnode.kind
             if kind is Kind.LEAF or kind is Kind.CONTAINER:
-                if tag in seen:
+                if tag in seen or repeat > 1:
                     return None
                 seen.add(tag)
             elif kind is not Kind.LEAF_LIST and kind is not Kind.LIST:
                 return None
-            switches += cnode.ns != snode.ns
-            steps.append((cnode, kind))
+            switches += repeat * (cnode.ns != snode.ns)
+            steps.extend([(cnode, kind)] * repeat)
+            i += repeat
         return tuple(steps), switches
 
     def _fill(

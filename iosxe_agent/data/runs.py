@@ -46,7 +46,7 @@ def shape_of(
         return None
     ns = tuple(sorted(namespaces.items()))
     return RunShape(
-        _compile(f"count({step}[{inner}])", ns),
+        _compile(f"count({step}[count(descendant::node())={counts[0] + len(columns)}]{inner})", ns),
         tuple((cnode, _compile(path, ns)) for cnode, path in columns),
         counts[0],
         counts[1],
@@ -63,7 +63,11 @@ def _predicate(
     columns: list[tuple[SchemaNode, str]],
     counts: list[int],
 ) -> str | None:
-    """XPath predicate true of an element with exactly ``el``'s children (no comment, PI or text beside them)."""
+    """XPath predicates true of an element with at least ``el``'s children (each leaf with a text), found at
+    their positions: ``shape_of`` adds that the entry has no other descendant (a comment, PI, text or element
+    beside them), by counting its descendants once (``counts[0]`` elements and one text per column).
+
+    Why: a count of each element's children and each leaf's nodes at every level cost twice the whole check."""
     children = list(el)
     plan = plan_of(snode, tuple([c.tag for c in children]))
     if plan is None:
@@ -71,22 +75,22 @@ def _predicate(
     steps, switches = plan
     counts[0] += len(children)
     counts[1] += switches
-    parts = [f"count(node())={len(children)}"]
+    parts: list[str] = []
     for m, (child, (cnode, kind)) in enumerate(zip(children, steps, strict=True), 1):
-        test = f"*[{m}][self::{_prefix(namespaces, cnode.ns)}:{cnode.name}"
+        test = f"[*[{m}][self::{_prefix(namespaces, cnode.ns)}:{cnode.name}]"
         if kind is Kind.LEAF:
             if not child.text or len(child) or not fixed_type(cnode):
                 return None
-            parts.append(f"{test} and count(node())=1 and text()]")
+            parts.append(f"{test}[text()]]")
             columns.append((cnode, f"{path}/*[{m}]/text()"))
         elif kind is Kind.CONTAINER:
             inner = _predicate(child, cnode, plan_of, fixed_type, f"{path}/*[{m}]", namespaces, columns, counts)
             if inner is None:
                 return None
-            parts.append(f"{test} and {inner}]")
+            parts.append(f"{test}{inner}]")
         else:
             return None
-    return " and ".join(parts)
+    return "".join(parts)
 
 
 def _prefix(namespaces: dict[str, str], ns: str) -> str:
