@@ -93,10 +93,14 @@ def find_single(parent: etree._Element, snode: SchemaNode) -> etree._Element | N
 
 
 def _more_than_bound(parent: etree._Element) -> bool:
-    """True when ``parent`` has more than :data:`WALK_BOUND` children (comments included): lxml's slicing walks
-    from the first child in C and stops there, whatever the parent's size (a slice, not an index: raising
-    IndexError for every small parent cost twice the look-up)."""
-    return bool(parent[WALK_BOUND : WALK_BOUND + 1])
+    """True when ``parent`` has more than :data:`WALK_BOUND` children (comments included): lxml's indexing walks
+    from the first child in C and stops there, whatever the parent's size. (Not a slice: lxml counts every
+    child to resolve one, 1 ms beside 100,000 users.)"""
+    try:
+        parent[WALK_BOUND]
+    except IndexError:
+        return False
+    return True
 
 
 def single_children(parent: etree._Element, *tags: str) -> dict[str, etree._Element | None]:
