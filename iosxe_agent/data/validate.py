@@ -369,7 +369,6 @@ class _Affected:
         self.inside_paths: set[DataPath] = set()
         self.everything = False
         self._collect(touched, schema.root, ())
-        self._revisit: dict[int, list[SchemaNode]] = {}
         self._shape: _Shape | None = None  # what the answers depend on: made when first asked
 
     def _collect(self, t: Touched, snode: SchemaNode | None, path: DataPath) -> None:
@@ -406,30 +405,27 @@ class _Affected:
     def revisit(self, snode: SchemaNode) -> list[SchemaNode]:
         """The data children of ``snode`` whose untouched instances hold a constraint the edits may affect:
         one that reads above the child, or by absolute path a changed node."""
-        found = self._revisit.get(id(snode))
+        if self._shape is None:
+            self._shape = (
+                self.everything,
+                frozenset(self.changed),
+                frozenset(self.inside),
+                frozenset(self.roots),
+                frozenset(self.inside_paths),
+            )
+        memo = self._plan.revisits
+        key = (self._shape, id(snode))
+        found = memo.get(key)
         if found is None:
-            if self._shape is None:
-                self._shape = (
-                    self.everything,
-                    frozenset(self.changed),
-                    frozenset(self.inside),
-                    frozenset(self.roots),
-                    frozenset(self.inside_paths),
-                )
-            memo = self._plan.revisits
-            key = (self._shape, id(snode))
-            found = memo.get(key)
-            if found is None:
-                found = [
-                    c
-                    for c in _data_of(snode)
-                    if id(c) in self._plan.walk
-                    and (self._plan.above[id(c)] > 0 or any(self._reads_changed(r) for r in self._plan.named[id(c)]))
-                ]
-                if len(memo) >= _REVISITS_KEPT:
-                    memo.clear()
-                memo[key] = found
-            self._revisit[id(snode)] = found
+            found = [
+                c
+                for c in _data_of(snode)
+                if id(c) in self._plan.walk
+                and (self._plan.above[id(c)] > 0 or any(self._reads_changed(r) for r in self._plan.named[id(c)]))
+            ]
+            if len(memo) >= _REVISITS_KEPT:
+                memo.clear()
+            memo[key] = found
         return found
 
 
