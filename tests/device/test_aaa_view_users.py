@@ -6,6 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from username_entries import add_username
 
 from iosxe_agent.device.names import n
 from iosxe_agent.device.views import LocalUser, read_aaa
@@ -40,17 +41,6 @@ def entries(draw: st.DrawFn) -> list[tuple[str, object]]:
     return draw(st.lists(leaf | holder, max_size=6))
 
 
-def _build(native: etree._Element, children: list[tuple[str, object]]) -> None:
-    entry = etree.SubElement(native, n("username"))
-    for tag, body in children:
-        child = etree.SubElement(entry, n(tag))
-        if isinstance(body, list):
-            for inner, text in body:
-                etree.SubElement(child, n(inner)).text = text
-        else:
-            child.text = body if isinstance(body, str) else None
-
-
 @settings(max_examples=300, deadline=None)
 @given(users=st.lists(entries(), max_size=4))
 def test_one_pass_reads_what_paths_read(users: list[list[tuple[str, object]]]) -> None:
@@ -58,7 +48,7 @@ def test_one_pass_reads_what_paths_read(users: list[list[tuple[str, object]]]) -
     native = etree.SubElement(tree, n("native"))
     for children in users:
         if all(tag != "privilege" or not isinstance(text, str) or text.isdigit() for tag, text in children):
-            _build(native, children)
+            add_username(native, children)
     native_el = native_of(tree)
     assert native_el is not None
     assert read_aaa(tree).users == tuple(_by_path(e) for e in native_el.iterfind(n("username")))

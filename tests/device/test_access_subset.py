@@ -10,6 +10,7 @@ from collections.abc import Callable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from username_entries import Child, add_username
 
 from iosxe_agent.device.access import FIRST_USERS, NetconfAccess, access_of, netconf_access
 from iosxe_agent.device.names import AAA_NS, n
@@ -17,8 +18,6 @@ from iosxe_agent.device.views.aaa_view import _local_user, namesakes_of_privileg
 
 NAMES = st.sampled_from(["admin", "Admin", "ADMIN", "ops", "Ops", "guest", ""])
 PRIVILEGES = st.sampled_from(["1", "15", "14", "7", "0", "015", " 15", "", "x"])
-#: (tag, children): one child of a username entry; a holder's children are (tag, text)
-Child = tuple[str, object]
 
 
 def _holder(tag: str) -> st.SearchStrategy[Child]:
@@ -75,14 +74,7 @@ def _config(
         etree.SubElement(secret, n("type")).text = "9"
         etree.SubElement(secret, n("secret")).text = "$9$enable"
     for children in users:
-        entry = etree.SubElement(native, n("username"))
-        for tag, body in children:
-            child = etree.SubElement(entry, n(tag))
-            if isinstance(body, list):
-                for inner, text in body:
-                    etree.SubElement(child, n(inner)).text = text
-            else:
-                child.text = body if isinstance(body, str) else None
+        add_username(native, children)
     if login is not None or authorization is not None:
         aaa = etree.SubElement(native, n("aaa"))
         etree.SubElement(aaa, f"{{{AAA_NS}}}new-model")
