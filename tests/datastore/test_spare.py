@@ -46,6 +46,14 @@ def spare_of(stores: Stores) -> etree._Element | None:
     return stores._spare._tree
 
 
+def memoising(stores: Stores) -> list[etree._Element]:
+    """What a view that memoises the tree it last read holds, letting go of a tree when the store asks."""
+    memo: list[etree._Element] = []
+    stores.listen(lambda txn: memo.append(txn.new))
+    stores.release_with(lambda tree: memo.remove(tree) if tree in memo else None)
+    return memo
+
+
 async def hostname_commit(ios: Any, stores: Stores, name: str) -> None:
     await stores.edit(CANDIDATE, ios.cfg(f"<hostname>{name}</hostname>"), S1)
     await stores.commit(S1)
@@ -143,9 +151,7 @@ async def test_a_reader_holding_running_keeps_it_unchanged(ios: Any, tmp_path: P
 
 async def test_a_memo_let_go_of_on_request_does_not_stop_recycling(ios: Any, tmp_path: Path) -> None:
     stores = journalled(ios, tmp_path)
-    memo: list[etree._Element] = []
-    stores.listen(lambda txn: memo.append(txn.new))  # a view memoising the tree it last read
-    stores.release_with(lambda tree: memo.remove(tree) if tree in memo else None)
+    memoising(stores)  # the listeners keep it
     await hostname_commit(ios, stores, "R1")
     await hostname_commit(ios, stores, "R2")
     assert spare_of(stores) is not None and serialize(spare_of(stores)) == serialize(stores.running)
@@ -208,9 +214,7 @@ async def test_a_commit_of_the_running_tree_itself_writes_nothing_and_keeps_the_
     the per-tree memos still serve (they were dropped, so the next edit copied the tree and every view read it
     again)."""
     stores = journalled(ios, tmp_path)
-    memo: list[etree._Element] = []
-    stores.listen(lambda txn: memo.append(txn.new))  # a view memoising the tree it last read
-    stores.release_with(lambda tree: memo.remove(tree) if tree in memo else None)
+    memo = memoising(stores)
     await hostname_commit(ios, stores, "R1")
     await hostname_commit(ios, stores, "R2")
     kept = id(spare_of(stores))
