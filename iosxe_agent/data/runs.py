@@ -25,7 +25,9 @@ PlanOf = Callable[[SchemaNode, tuple[object, ...]], Plan]
 class RunShape:
     """What every entry of a run must be for the run to be canonical, given the first entry was."""
 
-    same: etree.XPath  # evaluated on the run's parent: the number of entries of exactly this shape
+    #: evaluated on the run's parent: the number of entries of exactly this shape, once every column returned
+    #: one text per entry (see ``_predicate``)
+    same: etree.XPath
     columns: tuple[tuple[SchemaNode, etree.XPath], ...]  # each leaf's texts over the run, keys first
     elements: int  # elements below one entry (each costs the element budget)
     switches: int  # elements below one entry of another module than their parent's
@@ -63,11 +65,16 @@ def _predicate(
     columns: list[tuple[SchemaNode, str]],
     counts: list[int],
 ) -> str | None:
-    """XPath predicates true of an element with at least ``el``'s children (each leaf with a text), found at
-    their positions: ``shape_of`` adds that the entry has no other descendant (a comment, PI, text or element
-    beside them), by counting its descendants once (``counts[0]`` elements and one text per column).
+    """XPath predicates true of an element with at least ``el``'s children, found at their positions:
+    ``shape_of`` adds that the entry has no other descendant, by counting its descendants once (``counts[0]``
+    elements and one text per column), and the caller that each column holds one text per entry. Together they
+    leave each leaf exactly one text: the entries' nodes beside the elements number one per column and entry,
+    every column returns that many texts, so no comment, PI or other text is left, and a leaf holding only
+    texts holds one (adjacent texts are one node).
 
-    Why: a count of each element's children and each leaf's nodes at every level cost twice the whole check."""
+    Why: a count of each element's children and each leaf's nodes at every level cost twice the whole check,
+    and a ``[text()]`` test per leaf, or a tag tested as ``*[m][self::t]`` rather than ``*[m]/self::t``, cost
+    as much again (libxml2 evaluates a predicate per node, a step once)."""
     children = list(el)
     plan = plan_of(snode, tuple([c.tag for c in children]))
     if plan is None:
@@ -77,11 +84,11 @@ def _predicate(
     counts[1] += switches
     parts: list[str] = []
     for m, (child, (cnode, kind)) in enumerate(zip(children, steps, strict=True), 1):
-        test = f"[*[{m}][self::{_prefix(namespaces, cnode.ns)}:{cnode.name}]"
+        test = f"[*[{m}]/self::{_prefix(namespaces, cnode.ns)}:{cnode.name}"
         if kind is Kind.LEAF:
             if not child.text or len(child) or not fixed_type(cnode):
                 return None
-            parts.append(f"{test}[text()]]")
+            parts.append(f"{test}]")
             columns.append((cnode, f"{path}/*[{m}]/text()"))
         elif kind is Kind.CONTAINER:
             inner = _predicate(child, cnode, plan_of, fixed_type, f"{path}/*[{m}]", namespaces, columns, counts)
