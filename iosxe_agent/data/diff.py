@@ -16,7 +16,15 @@ from functools import partial
 from lxml import etree
 
 from iosxe_agent.data.tags import key_child, tag_of
-from iosxe_agent.data.touched import INDEX_ABOVE, Children, Touched, find_child, identity, outside_runs
+from iosxe_agent.data.touched import (
+    INDEX_ABOVE,
+    Children,
+    Touched,
+    created_only,
+    find_child,
+    identity,
+    outside_runs,
+)
 from iosxe_agent.yang.schema import Kind, Schema, SchemaNode, split_clark
 
 
@@ -170,10 +178,12 @@ def _children(
 ) -> tuple[list[etree._Element], list[etree._Element]]:
     """The children of ``old`` and ``new`` to compare: all of them, or for a node the edits report whole, all
     but the entries of lists they left alone (:func:`~iosxe_agent.data.touched.outside_runs`), which are
-    byte-equal and would yield no change."""
+    byte-equal and would yield no change, and of a list they only added to, all but the new entries
+    (:func:`~iosxe_agent.data.touched.created_only`: 10,000 new users beside 20,000 are no 20,000 compares)."""
     if touched is not None and touched.whole:
-        old_kids, old_out = outside_runs(old, snode, touched)
-        new_kids, new_out = outside_runs(new, snode, touched)
+        created = created_only(old, new, snode, touched) if touched.bulk else {}
+        old_kids, old_out = outside_runs(old, snode, touched, only={tag: [] for tag in created})
+        new_kids, new_out = outside_runs(new, snode, touched, only=created)
         if old_out == new_out:
             return old_kids, new_kids
     return [c for c in old if isinstance(c.tag, str)], [c for c in new if isinstance(c.tag, str)]

@@ -9,6 +9,9 @@ so a whole node's list entries of a kind not in ``tags`` are as they were unless
 normalizer rewrites only values beside a value the edit wrote): :func:`outside_runs` relies on it. A kind in
 ``tags`` may also be in ``entries``: the edits only created, deleted or replaced the entries named there, so the
 others are as they were too (one user created beside 100,000 is one entry to look at, not a list to compare).
+More than :data:`INDEX_ABOVE` such entries are kept as the edited tree's elements in ``bulk`` instead: looking each
+up by identity would cost what comparing the list does, but the diff can tell from them and two counts that they
+were all created (:func:`created_only`), and then looks for no old counterpart of any (10,000 new users).
 Identities (tag, plus list keys or a leaf-list value) survive the deep copies every edit makes, so the tries of
 several candidate edits merge into one that describes the candidate against running.
 """
@@ -104,7 +107,11 @@ class Children:
 
 
 def outside_runs(
-    parent: etree._Element, snode: SchemaNode, touched: Touched, keep: frozenset[str] = frozenset()
+    parent: etree._Element,
+    snode: SchemaNode,
+    touched: Touched,
+    keep: frozenset[str] = frozenset(),
+    only: Mapping[str, list[etree._Element]] | None = None,
 ) -> tuple[list[etree._Element], dict[str, int]]:
     """The children of ``parent`` (a node ``touched`` reports whole) that may differ, in document order, and the
     tags of the lists left out, each with the position in that list where its run was.
@@ -116,7 +123,9 @@ def outside_runs(
     holds (a created entry is only on the new side, a deleted one only on the old). Why: a hostname edit reports
     ``native`` whole, and walking its 100,000 users in Python cost more than the rest of the commit. Siblings are
     in schema order (:mod:`iosxe_agent.data.edit` keeps them so), so a list's entries form one run: its last entry
-    is found in C from the end and the run is stepped over.
+    is found in C from the end and the run is stepped over. ``only``: lists of which exactly the given entries of
+    this side may differ (:func:`created_only`'s, none on the old side), at the place of their run, which is not
+    counted among those left out (one side may have none).
     """
     named: dict[str, dict[Identity, None]] = {}  # (a dict: an identity both in the trie and in ``entries`` once)
     for ident in touched.children:
@@ -129,6 +138,10 @@ def outside_runs(
     child = next(parent.iterchildren(), None)
     while child is not None:
         tag = child.tag
+        if only is not None and isinstance(tag, str) and tag in only:
+            out.extend(only[tag])
+            child = next(parent.iterchildren(tag, reversed=True)).getnext()
+            continue
         if isinstance(tag, str) and (tag not in touched.tags or tag in touched.entries) and tag not in keep:
             cnode = snode.child(tag)
             idents = named.get(tag, {})
@@ -168,6 +181,30 @@ def _run(parent: etree._Element, first: etree._Element, tag: str) -> list[etree.
     return run
 
 
+def created_only(
+    old: etree._Element, new: etree._Element, snode: SchemaNode, touched: Touched
+) -> dict[str, list[etree._Element]]:
+    """Per keyed list whose ``bulk`` entries (of node ``touched`` reports whole, ``old`` and ``new`` its two sides)
+    were all created: those entries, in document order. Why they were: every one is a child of ``new``, and the
+    list grew by as many entries. The others of the list are as they were (they have their old counterpart), so
+    ``new`` has ``|old| + created - deleted`` entries while the edit named ``created + replaced`` of them here:
+    the counts are equal only when nothing was replaced or deleted. Elements of another tree (a trie merged from an
+    edit of an earlier copy) are not children of ``new``: that list is compared as before."""
+    out: dict[str, list[etree._Element]] = {}
+    for tag, elements in touched.bulk.items():
+        cnode = snode.child(tag)
+        before = sum(1 for _ in old.iterchildren(tag))
+        if not before or cnode is None or cnode.kind is not Kind.LIST or not cnode.keys:
+            continue  # (no entry before: the diff finds no counterpart to compare anyway, at no cost per entry)
+        named = {id(e): e for e in elements}
+        if any(e.getparent() is not new for e in named.values()):
+            continue
+        run = list(new.iterchildren(tag))
+        if len(run) - before == len(named):
+            out[tag] = [e for e in run if id(e) in named]
+    return out
+
+
 @dataclass(slots=True)
 class Touched:
     """One node of the trie; the root stands for the datastore's top-level wrapper."""
@@ -178,11 +215,16 @@ class Touched:
     #: kinds of ``tags`` whose every change is the creation, deletion or replacement of the entries named here
     #: (by identity; possibly absent on either side); a kind of ``tags`` not here may have changed in any way
     entries: dict[str, set[Identity]] = field(default_factory=dict)
+    #: kinds of ``tags`` whose every change is the creation, deletion or replacement of more entries than
+    #: :data:`INDEX_ABOVE`, as elements of the edited tree (created and replaced ones there, deleted ones out of
+    #: it), and inside no other entry of that kind
+    bulk: dict[str, list[etree._Element]] = field(default_factory=dict)
 
     def merge(self, other: Touched) -> None:
         """Add ``other``'s changes (of a later edit of the same tree) to this trie, in place."""
         self.whole = self.whole or other.whole
         self.entries = _named_entries(self, other)
+        self.bulk = _bulk_entries(self, other)
         self.tags |= other.tags
         for ident, sub in other.children.items():
             mine = self.children.get(ident)
@@ -201,12 +243,23 @@ def _named_entries(a: Touched, b: Touched) -> dict[str, set[Identity]]:
     return named
 
 
+def _bulk_entries(a: Touched, b: Touched) -> dict[str, list[etree._Element]]:
+    """The ``bulk`` of ``a`` and ``b`` merged: a kind stays only where one edit alone changed it, in it or below."""
+    return {
+        tag: elements
+        for mine, other in ((a, b), (b, a))
+        for tag, elements in mine.bulk.items()
+        if tag not in other.tags and all(ident[0] != tag for ident in other.children)
+    }
+
+
 def _copy(t: Touched) -> Touched:
     return Touched(
         t.whole,
         set(t.tags),
         {ident: _copy(sub) for ident, sub in t.children.items()},
         {tag: set(idents) for tag, idents in t.entries.items()},
+        {tag: list(elements) for tag, elements in t.bulk.items()},
     )
 
 
@@ -220,30 +273,42 @@ def touched_of(
     the tags of the changed children; elements no longer in the tree are ignored: their removal changed a
     parent, which is in ``changed`` too). ``named``: by the same ids, the changed kinds whose every change
     created, deleted or replaced a list entry, with those entries (None, or a kind missing: changed in another
-    way too); their identities become the nodes' ``entries``.
+    way too); their identities become the nodes' ``entries``, or past :data:`INDEX_ABOVE` the elements their
+    ``bulk``.
 
     A change inside a child whose kind its parent already reports as changed adds nothing (that parent is
     compared whole, and the whole subtree of that kind counts as changed) unless the parent names its changed
-    entries and that child is not one of them, so 10,000 new users cost one entry.
+    entries and that child is not one of them, so 10,000 new users cost one entry; such a change inside a child
+    that is not in its parent's ``bulk`` takes the kind out of the ``bulk`` (the other entries are no longer as
+    they were).
     """
-    marks = {
-        key: {tag: entries for tag, entries in kinds.items() if entries is not None and len(entries) <= INDEX_ABOVE}
-        for key, kinds in (named or {}).items()
-    }  # more entries than outside_runs looks up one by one: the kind is compared whole, as if not named
+    marks: dict[int, dict[str, list[etree._Element]]] = {}  # few entries: outside_runs looks them up one by one
+    bulk: dict[int, dict[str, list[etree._Element]]] = {}  # more: created_only may tell they are all new
+    for key, kinds in (named or {}).items():
+        for tag, entries in kinds.items():
+            if entries is not None:
+                (marks if len(entries) <= INDEX_ABOVE else bulk).setdefault(key, {})[tag] = entries
     marked = {key: {tag: {id(e) for e in entries} for tag, entries in kinds.items()} for key, kinds in marks.items()}
-    trie = Touched()
+    in_bulk = {key: {tag: {id(e) for e in entries} for tag, entries in kinds.items()} for key, kinds in bulk.items()}
+    adds: list[tuple[list[etree._Element], set[str], int]] = []
     for el, tags in changed.values():
         chain = [el]
         for ancestor in el.iterancestors():
             reported = changed.get(id(ancestor))
             if reported is not None and chain[-1].tag in reported[1]:
-                ids = marked.get(id(ancestor), {}).get(tag_of(chain[-1]))
+                tag = tag_of(chain[-1])
+                ids = marked.get(id(ancestor), {}).get(tag)
                 if ids is None or id(chain[-1]) in ids:
+                    if id(chain[-1]) not in in_bulk.get(id(ancestor), {}).get(tag, (id(chain[-1]),)):
+                        bulk[id(ancestor)].pop(tag, None)  # a change inside an entry the bulk does not name
                     break
             chain.append(ancestor)
         else:
             if chain[-1] is root:
-                _add(trie, chain[-2::-1], tags, schema, marks.get(id(el), {}))
+                adds.append((chain[-2::-1], tags, id(el)))
+    trie = Touched()
+    for path, tags, key in adds:
+        _add(trie, path, tags, schema, marks.get(key, {}), bulk.get(key, {}))
     return trie
 
 
@@ -253,9 +318,10 @@ def _add(
     tags: set[str],
     schema: Schema,
     named: Mapping[str, list[etree._Element]],
+    bulk: Mapping[str, list[etree._Element]],
 ) -> None:
-    """Record the last element of ``path`` (top-level node first) as changed in ``tags`` (``named``: see
-    :func:`touched_of`)."""
+    """Record the last element of ``path`` (top-level node first) as changed in ``tags`` (``named``, ``bulk``:
+    see :func:`touched_of`)."""
     node = trie
     snode: SchemaNode | None = schema.root
     for step in path:
@@ -267,5 +333,7 @@ def _add(
         cnode = snode.child(tag) if snode is not None else None
         if tag in tags and cnode is not None and cnode.kind is Kind.LIST:
             entries[tag] = {identity(e, cnode) for e in elements}
-    node.entries = _named_entries(node, Touched(True, set(tags), entries=entries))
+    change = Touched(True, set(tags), entries=entries, bulk={tag: list(bulk[tag]) for tag in tags & bulk.keys()})
+    node.entries = _named_entries(node, change)
+    node.bulk = _bulk_entries(node, change)
     node.tags |= tags

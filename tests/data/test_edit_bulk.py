@@ -17,6 +17,7 @@ from lxml import etree
 
 from iosxe_agent.data import edit as edit_mod
 from iosxe_agent.data.edit import EditResult, apply_edit
+from iosxe_agent.data.touched import Touched
 from iosxe_agent.device.names import AAA_NS
 from iosxe_agent.yang.loader import default_search_path, load_schema
 
@@ -88,7 +89,16 @@ def both(doc: Any, tree: etree._Element, body: str, monkeypatch: pytest.MonkeyPa
 
 def summary(r: EditResult) -> tuple[object, ...]:
     tree = etree.tostring(r.tree) if r.tree is not None else None
-    return tree, [(e.tag, e.message, e.path, e.path_ns, e.info) for e in r.errors], r.changed, r.touched
+    touched = None if r.touched is None else comparable(r.touched)
+    return tree, [(e.tag, e.message, e.path, e.path_ns, e.info) for e in r.errors], r.changed, touched
+
+
+def comparable(t: Touched) -> tuple[object, ...]:
+    """``t`` as plain values, its ``bulk`` elements as their text: two edits of separate copies report different
+    element objects for the same entries."""
+    children = {ident: comparable(sub) for ident, sub in t.children.items()}
+    bulk = {tag: [etree.tostring(e) for e in elements] for tag, elements in t.bulk.items()}
+    return t.whole, t.tags, children, t.entries, bulk
 
 
 @pytest.mark.parametrize("name", sorted(IOS_CASES))
