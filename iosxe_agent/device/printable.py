@@ -28,7 +28,8 @@ from __future__ import annotations
 import copy
 import itertools
 import logging
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -38,10 +39,13 @@ from iosxe_agent.data.errors import DataError
 from iosxe_agent.data.tags import key_child, tag_of
 from iosxe_agent.datastore.locks import find_node, instance_identifier, node_key
 from iosxe_agent.datastore.transaction import Transaction
-from iosxe_agent.device.cli_map.parse import read_back
-from iosxe_agent.device.cli_map.render import render_sourced
+from iosxe_agent.device.cli_map.parse import line_slots, read_back
+from iosxe_agent.device.cli_map.render import line_template, render_sourced
+from iosxe_agent.device.cli_map.render_memo import Template
+from iosxe_agent.device.cli_map.syntax import Arg, Command, Kw, Number, Word, walk
 from iosxe_agent.device.cli_map.table import BY_MODE, CONFIG
 from iosxe_agent.device.cli_map.tree import NATIVE_TAG
+from iosxe_agent.device.cli_map.unmodelled import UNMODELLED_TAG
 from iosxe_agent.yang.schema import Kind, Schema, SchemaNode
 
 log = logging.getLogger(__name__)
@@ -337,7 +341,9 @@ class PrintableCheck:
         focus = focus_of(txn, self.schema)
         if not focus:
             return []
-        if len(focus) > CHUNK and self._printable_in_chunks(txn.new, focus):
+        if len(focus) > CHUNK and (
+            self._printable_by_shape(txn.new, focus) or self._printable_in_chunks(txn.new, focus)
+        ):
             return []
         problems = unprintable(excerpt(txn.new, focus, self.schema), self.schema)
         if not problems:
@@ -371,8 +377,219 @@ class PrintableCheck:
             for i in range(0, len(focus), CHUNK)
         )
 
+    def _printable_by_shape(self, tree: etree._Element, focus: list[Focus]) -> bool:
+        """True if the entries of ``focus`` that :func:`by_shape` leaves to be read back (one per shape, and those
+        it cannot vouch for) render and parse back clean, all at once. Then the whole of ``focus`` does (see
+        :func:`by_shape`); False says nothing: the caller checks as it always did."""
+        left = by_shape(focus)
+        if left is None or len(left) > CHUNK:
+            return False
+        return not unprintable(excerpt(tree, left, self.schema), self.schema)
+
     def apply(self, txn: Transaction) -> None:
         """Nothing to make effective: the check only guards what gets committed."""
 
     def abort(self, txn: Transaction) -> None:
         """Nothing was prepared."""
+
+
+# -- created entries checked a shape at a time ----------------------------------------------------------------------
+#: A value that is one token of plain ASCII, as the shortcut of :func:`by_shape` takes it: no white space, quote,
+#: ``!`` (a comment), ``#``, control or non-ASCII character, not empty. Anything else is read back in full.
+_PLAIN = re.compile(r"[$-&(-~]+")
+
+
+def by_shape(focus: list[Focus]) -> list[Focus] | None:
+    """``focus`` less the created entries whose check is implied by the check of the rest; None when there are
+    none, or when the focus holds kept text (whose place depends on every line before it).
+
+    Why: 10,000 new users print 10,000 lines of one template that differ only in copied values. A created
+    entry of a list below ``native`` that one command prints as one line (:func:`_line_command`) is left out
+    when an earlier entry of the focus has its shape (the same template, :func:`.render.line_template`), that
+    entry's line is one whose values read back through :func:`.parse.line_slots` into the places they came
+    from (:func:`_slots_of`), and each of its own copied values is a plain token every reading of its slot
+    gives back unchanged (:meth:`_Slots.fit`). Then, if the rest reads back clean:
+
+    * every line of the list in the rest created its own entry (each key is printed and read back, and only
+      that command makes entries there), so each was read in configuration mode, which it stays in; the first
+      line of the list is one of them, so every left-out line comes after a line of the list, in that mode;
+    * a left-out line there is matched by the steps of its shape's first line, as the parser's own shapes
+      (``parse._Shape``) are, and grafted by the same plan, into an entry whose key no other line makes (the
+      keys of the datastore differ, and each line reads back its own), with each value where it came from;
+    * it changes neither the mode nor any entry of another line: the rest reads back as it did.
+
+    ``tests/device/cli_map/test_printable_shape.py`` compares the verdict with the check of every entry."""
+    left: list[Focus] = []
+    slots: dict[tuple[object, ...], _Slots | None] = {}  # shape -> how its later entries are checked
+    commands: dict[tuple[etree._Element, str], Command | None] = {}  # (parent, tag) -> :func:`_line_command`
+    for f in focus:
+        line = _line_of(f, commands)
+        if line is None:
+            left.append(f)
+            continue
+        shape, template, els = line
+        if shape not in slots:
+            slots[shape] = _slots_of(template, els)
+            left.append(f)
+            continue
+        known = slots[shape]
+        if known is None or not known.fit(els):
+            left.append(f)
+    # (an entry left out neither lies in kept text, see _line_command, nor holds any, as its shape's first entry)
+    if len(left) == len(focus) or any(_under_kept_text(f.element) for f in left):
+        return None
+    return left
+
+
+def _under_kept_text(el: etree._Element) -> bool:
+    """True when ``el`` is kept text or lies in it (:mod:`.cli_map.unmodelled`), or holds some."""
+    return (
+        el.tag == UNMODELLED_TAG
+        or any(a.tag == UNMODELLED_TAG for a in el.iterancestors())
+        or (next(el.iter(UNMODELLED_TAG), None) is not None)
+    )
+
+
+def _line_of(
+    f: Focus, commands: dict[tuple[etree._Element, str], Command | None]
+) -> tuple[tuple[object, ...], Template, list[etree._Element]] | None:
+    """The shape, template and elements of the one line ``f`` prints, when it is a created entry of a list that
+    :func:`_line_command` prints; else None. ``commands``: that command by the entry's parent and tag, so that
+    the path of 10,000 siblings is found once."""
+    el = f.element
+    parent = el.getparent()
+    if not f.whole or parent is None or not isinstance(el.tag, str):
+        return None
+    key = (parent, el.tag)
+    if key in commands:
+        cmd = commands[key]
+    else:
+        path = _path_below_native(el)
+        cmd = commands[key] = _line_command(path) if path else None
+    return None if cmd is None else line_template(cmd, el)
+
+
+@cache
+def _line_command(path: TagPath) -> Command | None:
+    """The command of configuration mode that prints each entry of the list at ``path`` below ``native`` (whose
+    steps above the list are containers) as one line, when no other command is anchored there or below, and no
+    command anchored above names a path into it or redefines its whole anchor; else None. Why: then the list's
+    entries are made and printed by that command alone (see :func:`by_shape`)."""
+    if UNMODELLED_TAG in path:
+        return None
+    found = anchors()
+    ours: list[Command] = []
+    for mode, contexts in found.contexts.items():
+        for ctx in contexts:
+            for cmd in BY_MODE[mode]:
+                anchor = (*ctx, *(step.tag for step in cmd.anchor_steps))
+                if anchor[: len(path)] == path:
+                    ours.append(cmd)
+                elif path[: len(anchor)] == anchor and (
+                    cmd.replace_anchor or any((*anchor, *cmd.path(p))[: len(path)] == path for p in _paths_named(cmd))
+                ):
+                    return None
+    if len(ours) != 1:
+        return None
+    cmd = ours[0]
+    steps = cmd.anchor_steps
+    single = tuple(s.tag for s in steps) == path and bool(steps[-1].keys) and not any(s.keys for s in steps[:-1])
+    plain = not (cmd.enters or cmd.collect or cmd.contexts or cmd.natural_order or cmd.render_as or cmd.bare)
+    plain = plain and not (cmd.fixed or cmd.noop or cmd.block_start or cmd.block_end)
+    return cmd if single and cmd.mode is CONFIG and plain else None
+
+
+def _paths_named(cmd: Command) -> Iterator[str]:
+    """Every data path ``cmd`` reads or writes, below its anchor."""
+    for node in walk(cmd.syntax) + (walk(cmd.no_syntax) if cmd.no_syntax is not None else []):
+        if isinstance(node, Kw):
+            yield from (path for path, _ in (*node.set, *node.defaults))
+            yield from (*node.clears, *node.replace)
+        elif isinstance(node, Arg):
+            yield from (*((node.path,) if node.path else ()), *node.flags)
+    yield from (path for path, _ in cmd.no_sets)
+    yield from (*cmd.no_remove, *cmd.skip_if, *cmd.default_if)
+
+
+@dataclass(frozen=True, slots=True)
+class _Slots:
+    """What a later entry of a shape must hold for its check to be implied: per copied value (its position in
+    the entry's elements), the readings of the slots it fills, each of which must give it back unchanged."""
+
+    values: tuple[tuple[int, tuple[Word | Number, ...]], ...]
+
+    def fit(self, els: list[etree._Element]) -> bool:
+        """True if the entry of this shape with elements ``els`` holds such values (its check is then implied)."""
+        plain = _PLAIN.fullmatch
+        for pos, readings in self.values:
+            text = els[pos].text
+            if text is None or plain(text) is None:
+                return False
+            for reading in readings:
+                if reading.convert(text) != text:
+                    return False
+        return True
+
+
+def _slots_of(template: Template, els: list[etree._Element]) -> _Slots | None:
+    """How the later entries of the shape of the entry ``els`` (its elements in document order) are checked, or
+    None when they cannot be: its line must be plain tokens, each copied value at a free token of the line
+    (:class:`.parse.LineSlots`), and every text of the entry the parser makes must come from the same copied value
+    as the entry's own text at that place, or from no copied value (a constant of the shape) on both sides."""
+    if any(el.tag == UNMODELLED_TAG for el in els):
+        return None
+    printed = template.fill(els)
+    if not all(_PLAIN.fullmatch(token) for token in printed.tokens):
+        return None
+    reading = line_slots(" ".join(printed.tokens))
+    if reading is None or reading.path != _path_below_native(els[0]):
+        return None
+    fills: dict[int, set[int]] = {}  # position -> the tokens it fills
+    for token, pos in template.fills:
+        fills.setdefault(pos, set()).add(token)
+    filled = {token for token, _ in template.fills}
+    if any(reading.readings[token] is None for token in filled):
+        return None
+    stored = _by_path(els[0])
+    made = _by_path(reading.template)
+    if stored is None or made is None:
+        return None
+    texts = dict(reading.texts)
+    for path, pos in stored.items():
+        at = made.get(path)
+        if at is None:
+            if pos in fills or pos in template.sources:
+                return None
+            continue
+        src = texts.get(at)
+        if isinstance(src, int) and src in filled:
+            if src not in fills.get(pos, ()):
+                return None
+        elif pos in fills:
+            return None
+    values = []
+    for pos, tokens in fills.items():
+        readings = tuple(r for token in sorted(tokens) for r in reading.readings[token] or ())
+        values.append((pos, readings))
+    return _Slots(tuple(values))
+
+
+def _path_below_native(el: etree._Element) -> TagPath:
+    """The tags from ``native``'s child down to ``el``."""
+    chain = _chain(el)
+    return () if chain is None else tuple(str(e.tag) for e in chain[1:])
+
+
+def _by_path(root: etree._Element) -> dict[TagPath, int] | None:
+    """The position (document order) of each element of ``root`` by its tag path below it; None when two
+    elements share one (the parser's counterpart of an element would then not be told by its path)."""
+    out: dict[TagPath, int] = {}
+    paths: dict[etree._Element, TagPath] = {}
+    for pos, el in enumerate(root.iter()):
+        parent = el.getparent()
+        path: TagPath = () if pos == 0 or parent is None else (*paths[parent], str(el.tag))
+        if path in out:
+            return None
+        paths[el] = path
+        out[path] = pos
+    return out

@@ -78,11 +78,13 @@ __all__ = [
     "Action",
     "CliError",
     "LineError",
+    "LineSlots",
     "ModeContext",
     "ParseResult",
     "ParsedConfig",
     "format_error",
     "identify",
+    "line_slots",
     "parse_config",
     "parse_config_text",
     "parse_line",
@@ -1150,6 +1152,64 @@ def _source(value: str | None) -> int | str:
     if value is None or _ACT_MARK in value:
         raise _NotPlanned(value)
     return value
+
+
+@dataclass(frozen=True, slots=True)
+class LineSlots:
+    """How a line of configuration mode that makes a new list entry reads back, token by token (:func:`line_slots`).
+
+    ``readings``: per token, None where the matcher looked at it as more than a free word (a keyword was tried
+    there, a reading refused it, a choice or an interface read it), so another line reads the same only with the
+    same text there; else the :class:`~.syntax.Word` / :class:`~.syntax.Number` readings that all accepted it (none:
+    a ``LINE`` argument alone read it). ``template``: the entry the line makes, as its plan grafts it;
+    ``texts``: where its texts come from (position in document order -> the index of the free token the text is,
+    or a constant); a position not listed keeps the template's text. ``path``: the tags from ``native``'s
+    children down to the entry, whose steps above it hold no values."""
+
+    readings: tuple[tuple[Word | Number, ...] | None, ...]
+    path: tuple[str, ...]
+    template: etree._Element
+    texts: tuple[tuple[int, int | str], ...]
+
+
+def line_slots(line: str) -> LineSlots | None:
+    """How ``line`` reads back in configuration mode when its list entry is new, or None when it does not read as
+    a line of :func:`_grafted` entries (an error, a plan of another kind, a value made of several free tokens).
+
+    Why: another line that differs only at free tokens, each accepted by the same readings and given back
+    unchanged, is matched by the same steps (:class:`_Shape`) and grafted by the same plan with its own texts at
+    the same places, so a bulk of such lines can be checked a value at a time (``printable``)."""
+    tokens = _tokenize(line)
+    if not tokens:
+        return None
+    outcome, m = _match_words(line, tokens, CONFIG_MODE.name, "")
+    if not isinstance(outcome, _Parse):
+        return None
+    plan = _line_plan_of(outcome, CONFIG_MODE)
+    if plan is None:
+        return None
+    readings = tuple(None if read is None else tuple(read) for read in m.words_read)
+    try:
+        texts = tuple((pos, _slot(outcome.acts, src, readings)) for pos, src in plan.texts)
+    except _NotPlanned:
+        return None
+    return LineSlots(readings, (*(step.tag for step in plan.parent), plan.tag), plan.template, texts)
+
+
+def _slot(acts: tuple[_Act, ...], src: int | str, readings: tuple[object, ...]) -> int | str:
+    """Where the value of plan source ``src`` comes from: a free token (its index) that is the value, or a
+    constant (the value of tokens every line of the shape repeats); anything else raises :class:`_NotPlanned`."""
+    if isinstance(src, str):
+        return src
+    act = acts[src]
+    start = act[3]
+    read = range(start, len(readings)) if isinstance(act[1].type, Rest) else range(start, start + 1)
+    free = [i for i in read if readings[i] is not None]
+    if not free:
+        return str(act[2])
+    if free == [start] and len(read) == 1:
+        return start
+    raise _NotPlanned(src)
 
 
 # -- lines no command knows: kept as text ---------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from lxml import etree
 from iosxe_agent.data.tags import tag_of
 from iosxe_agent.device.cli_map.keys import crypto_key_lines
 from iosxe_agent.device.cli_map.render_memo import Printed as _Printed
-from iosxe_agent.device.cli_map.render_memo import rendered
+from iosxe_agent.device.cli_map.render_memo import Template, rendered, template_of
 from iosxe_agent.device.cli_map.syntax import (
     BESIDE_NATIVE,
     INTERFACE_TYPES,
@@ -745,6 +745,14 @@ def render_sourced(tree: etree._Element | None) -> tuple[str, list[etree._Elemen
     sources: list[etree._Element] = []
     text = "".join(line + "\n" for line in _lines(tree, IOS_VERSION, sources))
     return text, sources
+
+
+def line_template(
+    cmd: Command, anchor: etree._Element
+) -> tuple[tuple[object, ...], Template, list[etree._Element]] | None:
+    """The shape of ``anchor``, the template :func:`_command` prints its line of ``cmd`` by, and its elements
+    (:func:`.render_memo.template_of` with this module's walk); None when the line is walked or not printed."""
+    return template_of(cmd, anchor, _render)
 
 
 def render_config(tree: etree._Element | None, *, version: str = IOS_VERSION) -> str:

@@ -65,7 +65,7 @@ class _Paths:
 
 
 @dataclass(frozen=True, slots=True)
-class _Template:
+class Template:
     """What the walk printed for a shape: ``tokens`` with None where copied text ``fills`` (token index ->
     element position in document order) goes, and the positions of the ``sources``."""
 
@@ -83,7 +83,7 @@ class _Template:
 
 _NONE: Literal["none"] = "none"  # the walk printed nothing for this shape
 _WALK: Literal["walk"] = "walk"  # this shape is outside the template's reasoning: always walk
-_Known = _Template | Literal["none", "walk"]
+_Known = Template | Literal["none", "walk"]
 
 #: ``id()`` of a command (they live as long as the table) -> its paths, or None when it never uses a template.
 _PATHS: dict[int, _Paths | None] = {}
@@ -130,35 +130,58 @@ def _first(el: etree._Element, tags: tuple[str, ...]) -> etree._Element | None:
 
 def rendered(cmd: Command, anchor: etree._Element, render: Render) -> Printed | None:
     """``render(cmd.syntax, anchor, cmd)``, through the template of ``anchor``'s shape when there is one."""
+    found = _known(cmd, anchor, render)
+    if found is None:
+        return render(cmd.syntax, anchor, cmd)
+    _, known, els = found
+    if known is _NONE:
+        return None
+    if known is _WALK:
+        return render(cmd.syntax, anchor, cmd)
+    assert isinstance(known, Template)
+    return known.fill(els)
+
+
+def template_of(
+    cmd: Command, anchor: etree._Element, render: Render
+) -> tuple[tuple[object, ...], Template, list[etree._Element]] | None:
+    """The shape of ``anchor`` (structure and the texts the template depends on, as :func:`rendered` keys its
+    templates), the template it prints by and its elements in document order (what the template's positions
+    index); None when ``anchor`` is walked or prints nothing. Why: anchors of one shape print the same line but
+    for the copied texts, so a caller can reason about a bulk of them once per shape (``printable``)."""
+    found = _known(cmd, anchor, render)
+    if found is None:
+        return None
+    shape, known, els = found
+    return (shape, known, els) if isinstance(known, Template) else None
+
+
+def _known(
+    cmd: Command, anchor: etree._Element, render: Render
+) -> tuple[tuple[object, ...], _Known, list[etree._Element]] | None:
+    """The shape of ``anchor``, what is known of it and its elements in document order; None when ``cmd`` or the
+    anchor's size or structure rules templates out."""
     paths = _paths(cmd)
     if paths is None:
-        return render(cmd.syntax, anchor, cmd)
+        return None
     els = list(anchor.iter())
     if len(els) > _MAX_ELEMENTS:
-        return render(cmd.syntax, anchor, cmd)
-    structure: list[object] = [id(cmd)]
-    for el in els:
-        structure.append(el.tag)  # (a comment's tag is a function: such an anchor is walked, see _layout)
-        structure.append(len(el))
-    key = tuple(structure)
+        return None
+    # (a comment's tag is a function: such an anchor is walked, see _layout)
+    key: tuple[object, ...] = (id(cmd), *[(el.tag, len(el)) for el in els])
     layout = _layouts.get(key)
     if layout is None:
         layout = _layout(anchor, paths)
         _remember(_layouts, key, layout)
     if layout is _WALK:
-        return render(cmd.syntax, anchor, cmd)
+        return None
     assert isinstance(layout, tuple)
     shape = (key, *[els[pos].text for pos in layout])
     known = _templates.get(shape)
     if known is None:
         known = _template(cmd, anchor, paths, render)
         _remember(_templates, shape, known)
-    if known is _NONE:
-        return None
-    if known is _WALK:
-        return render(cmd.syntax, anchor, cmd)
-    assert isinstance(known, _Template)
-    return known.fill(els)
+    return shape, known, els
 
 
 def _remember(memo: dict[tuple[object, ...], _V], key: tuple[object, ...], value: _V) -> None:
@@ -207,4 +230,4 @@ def _template(cmd: Command, anchor: etree._Element, paths: _Paths, render: Rende
             tokens.append(token)
     if any(id(src) not in position for src in got.sources):
         return _WALK
-    return _Template(tuple(tokens), tuple(fills), got.data, tuple(position[id(src)] for src in got.sources))
+    return Template(tuple(tokens), tuple(fills), got.data, tuple(position[id(src)] for src in got.sources))
