@@ -12,6 +12,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -36,9 +37,11 @@ class ChangeOp(enum.Enum):
     REPLACE = "replace"
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One node that appeared, disappeared or got a new value; ``path`` is an instance path with prefixes."""
+class Change(NamedTuple):
+    """One node that appeared, disappeared or got a new value; ``path`` is an instance path with prefixes.
+
+    A named tuple rather than a frozen dataclass: as immutable, but made in C, where a frozen dataclass sets each
+    field through ``object.__setattr__`` (a bulk create of 10,000 users makes 10,000 of them per commit)."""
 
     op: ChangeOp
     path: str
@@ -51,18 +54,46 @@ def _quote(value: str) -> str:
     return f"'{value}'" if "'" not in value else f'"{value}"'
 
 
-def _step(snode: SchemaNode | None, el: etree._Element) -> tuple[str, str, str]:
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """What the path steps of the children of one kind share: the name with its prefix, and per key of a list
+    its tag and the opening of its predicate (``[prefix:name=``), or for a leaf-list that its value names an
+    entry. Worked out once per kind, so the 10,000 entries of a bulk create only format their values."""
+
+    name: str
+    prefix: str
+    ns: str
+    keys: tuple[tuple[str, str], ...] = ()
+    by_value: bool = False
+
+    def step(self, el: etree._Element) -> str:
+        """The path step of ``el``, a child of this kind: its name and the predicate that picks it."""
+        if self.by_value:
+            return f"{self.name}[.={_quote(el.text or '')}]"
+        step = self.name
+        for tag, opening in self.keys:
+            kel = key_child(el, tag)
+            step += f"{opening}{_quote(kel.text or '' if kel is not None else '')}]"
+        return step
+
+
+def _kind(snode: SchemaNode | None, tag: str) -> _Kind:
+    """The :class:`_Kind` of the children ``tag`` of a node, ``snode`` their schema node (None: unknown to the
+    schema, named by the bare tag)."""
     if snode is None:
-        ns, name = split_clark(tag_of(el))
-        return f"{name}", "", ns
-    pred = ""
+        ns, name = split_clark(tag)
+        return _Kind(name, "", ns)
+    name = f"{snode.prefix}:{snode.name}"
     if snode.kind is Kind.LIST:
-        for k in snode.keys:
-            kel = key_child(el, k)
-            pred += f"[{snode.prefix}:{split_clark(k)[1]}={_quote(kel.text or '' if kel is not None else '')}]"
-    elif snode.kind is Kind.LEAF_LIST:
-        pred = f"[.={_quote(el.text or '')}]"
-    return f"{snode.prefix}:{snode.name}{pred}", snode.prefix, snode.ns
+        keys = tuple((k, f"[{snode.prefix}:{split_clark(k)[1]}=") for k in snode.keys)
+        return _Kind(name, snode.prefix, snode.ns, keys)
+    return _Kind(name, snode.prefix, snode.ns, by_value=snode.kind is Kind.LEAF_LIST)
+
+
+def _step(snode: SchemaNode | None, el: etree._Element) -> tuple[str, str, str]:
+    """The path step of ``el`` (``snode`` its schema node), the prefix it adds and that prefix's namespace."""
+    kind = _kind(snode, tag_of(el))
+    return kind.step(el), kind.prefix, kind.ns
 
 
 def _same(a: etree._Element, b: etree._Element) -> bool:
@@ -160,17 +191,19 @@ def _diff_children(
 
 def _created(kids: list[etree._Element], snode: SchemaNode, path: str, ns: dict[str, str], out: list[Change]) -> None:
     """The creation of every child in ``kids`` (children of ``path`` in the new tree with no counterpart), as
-    :func:`_compare` reports each; the schema node and the namespaces of a path are worked out once per kind,
-    as the 10,000 entries of a bulk create share them."""
-    kinds: dict[str, tuple[SchemaNode | None, tuple[tuple[str, str], ...]]] = {}
+    :func:`_compare` reports each; the path step's name and keys (:class:`_Kind`) and the namespaces of a path
+    are worked out once per kind, as the 10,000 entries of a bulk create share them."""
+    kinds: dict[str, tuple[_Kind, str, tuple[tuple[str, str], ...]]] = {}
+    create = ChangeOp.CREATE
     for c in kids:
         tag = tag_of(c)
-        kind = kinds.get(tag)
-        if kind is None:
-            cnode = snode.child(tag)
-            _, prefix, nsuri = _step(cnode, c)
-            kind = kinds[tag] = (cnode, tuple(({**ns, prefix: nsuri} if prefix and prefix not in ns else ns).items()))
-        out.append(Change(ChangeOp.CREATE, f"{path}/{_step(kind[0], c)[0]}", kind[1], None, c))
+        found = kinds.get(tag)
+        if found is None:
+            kind = _kind(snode.child(tag), tag)
+            cns = {**ns, kind.prefix: kind.ns} if kind.prefix and kind.prefix not in ns else ns
+            found = kinds[tag] = (kind, f"{path}/", tuple(cns.items()))
+        kind, head, path_ns = found
+        out.append(Change(create, head + kind.step(c), path_ns, None, c))
 
 
 def _children(

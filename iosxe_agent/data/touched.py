@@ -193,16 +193,25 @@ def created_only(
     out: dict[str, list[etree._Element]] = {}
     for tag, elements in touched.bulk.items():
         cnode = snode.child(tag)
-        before = sum(1 for _ in old.iterchildren(tag))
-        if not before or cnode is None or cnode.kind is not Kind.LIST or not cnode.keys:
-            continue  # (no entry before: the diff finds no counterpart to compare anyway, at no cost per entry)
-        named = {id(e): e for e in elements}
-        if any(e.getparent() is not new for e in named.values()):
+        if cnode is None or cnode.kind is not Kind.LIST or not cnode.keys:
             continue
+        before = int(_count(tag)(old))
+        if not before:
+            continue  # (no entry before: the diff finds no counterpart to compare anyway, at no cost per entry)
+        named = {id(e) for e in elements}
         run = list(new.iterchildren(tag))
         if len(run) - before == len(named):
-            out[tag] = [e for e in run if id(e) in named]
+            created = [e for e in run if id(e) in named]
+            if len(created) == len(named):  # each is a child of ``new``
+                out[tag] = created
     return out
+
+
+@functools.lru_cache(maxsize=4096)  # one per list of the schema
+def _count(tag: str) -> etree.XPath:
+    """How many children ``tag`` an element has, counted in C (no proxy made for each of 100,000 users)."""
+    ns, local = split_clark(tag)
+    return etree.XPath(f"count(p:{local})" if ns else f"count({local})", namespaces={"p": ns} if ns else None)
 
 
 @dataclass(slots=True)
