@@ -43,7 +43,11 @@ def in_memory(ios: Any) -> Stores:
 
 
 def spare_of(stores: Stores) -> etree._Element | None:
-    return stores._spare._tree
+    """The spare as the next edit would get it (its owed records replayed), left in place."""
+    tree = stores._spare.take()
+    if tree is not None:
+        stores._spare.put_back(tree)
+    return tree
 
 
 def memoising(stores: Stores) -> list[etree._Element]:
