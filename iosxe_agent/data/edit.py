@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import enum
 import itertools
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypedDict, Unpack
@@ -19,7 +20,7 @@ from lxml import etree
 from iosxe_agent.data.errors import DataError, EditAborted
 from iosxe_agent.data.hidden import graft_hidden
 from iosxe_agent.data.order import find_single, insert_in_schema_order
-from iosxe_agent.data.runs import Plan, RunShape, shape_of
+from iosxe_agent.data.runs import Plan, RunShape, first_keys, shape_of
 from iosxe_agent.data.tags import key_child, tag_of
 from iosxe_agent.data.touched import INDEX_ABOVE, Touched, find_child, touched_of
 from iosxe_agent.yang.datatype import TypeMismatch, canonical
@@ -422,7 +423,7 @@ class _Editor:
 
         Why: 10,000 new users in one edit cost ~55 µs each one by one (their keys, values and order checked, each
         element built and placed in Python); as a run, the values and keys are read by one XPath per leaf and
-        the entries are copied and moved in C, so what is left per entry is its sort key.
+        the entries are copied and moved in C, and their key order is checked in C when the keys are names.
         """
         if not snode.keys or snode.ordered_by_user or not snode.config or _in_choice(snode):
             return 0
@@ -434,17 +435,16 @@ class _Editor:
         found = self._keyed_run(edit, snode, first, count)
         if found is None or self.budget < count * (1 + found[0].elements) - 1:
             return 0
-        shape, keys, orders = found
-        index = self._entry_index(target, snode)
-        if any(k in index for k in keys):
+        shape, keys = found
+        if self._any_existing(target, snode, keys):
             return 0  # an existing entry: merged one by one
         built = self._copied_run(edit, target, snode, start, count, shape.switches)
         if built is None:
             return 0
         target.append(built[0])  # where _new_entry creates the first, then placed as it would be
-        self._put(target, snode, built[0], keys[0])
+        self._put(target, snode, built[0], _entry(keys, 0))
         self.budget -= shape.elements
-        previous = self._follows_last(target, snode, None, orders[1])
+        previous = self._follows_last(target, snode, None, _sort_keys(_entry(keys, 1)))
         if previous is not built[0]:
             return 1  # the first one's neighbours leave the rest no room: they go one by one
         self.budget -= (count - 1) * (1 + shape.elements)
@@ -453,9 +453,28 @@ class _Editor:
         target[at + 1 : at + 1] = built[2:]
         self.changed = True
         self._mark_entries(target, snode.tag, built[1:])
-        index.update(zip(keys[1:], built[1:], strict=True))
-        self._last_placed[(id(target), snode.tag)] = (target, built[-1], orders[-1])
+        cached = self._index.get((id(target), snode.tag))
+        if cached is not None:
+            cached[1].update(zip(itertools.islice(zip(*keys, strict=True), 1, None), built[1:], strict=True))
+        self._last_placed[(id(target), snode.tag)] = (target, built[-1], _sort_keys(_entry(keys, count - 1)))
         return count
+
+    def _any_existing(self, parent: etree._Element, snode: SchemaNode, keys: list[list[str]]) -> bool:
+        """Whether an entry of list ``snode`` under ``parent`` has the key values of one of the entries whose keys
+        are the columns ``keys`` (a run's canonical values): from the index when this edit made one; otherwise the
+        first key of every entry there is read in C (:func:`.runs.first_keys`), and the index is made only when
+        that does not settle it (one of them is among the run's, or an entry's first key is split).
+
+        Why: indexing 20,000 users (an element and a key look-up each, in Python) to learn that none of 10,000
+        new ones exists cost ~50 ms, about what creating them costs.
+        """
+        if (id(parent), snode.tag) not in self._index:
+            query = first_keys(snode)
+            firsts = set(keys[0])
+            if "" not in firsts and firsts.isdisjoint(query.texts(parent)) and not query.split(parent):
+                return False  # (an entry without that key has "" for it, see _entry_keys: no value of a run)
+        index = self._entry_index(parent, snode)
+        return any(k in index for k in zip(*keys, strict=True))
 
     def _copied_run(
         self, edit: etree._Element, target: etree._Element, snode: SchemaNode, start: int, count: int, switches: int
@@ -470,8 +489,9 @@ class _Editor:
         dup.attrib.clear()  # the holder's own attributes (an operation) are no part of the entries
         del dup[start + count :]
         del dup[:start]
-        for entry in dup:
-            entry.tail = None  # text between the entries of an edit is no part of them
+        if _ANY_TEXT(dup):  # (looked for in C: 10,000 entries sent without indentation have none)
+            for entry in dup:
+                entry.tail = None  # text between the entries of an edit is no part of them
         etree.cleanup_namespaces(dup)  # declarations nothing uses, which _fill never copies
         data = etree.tostring(dup)
         own = snode.ns != etree.QName(dup).namespace  # an entry of another module declares its own, as _attach_new
@@ -680,10 +700,10 @@ class _Editor:
 
     def _keyed_run(
         self, el: etree._Element, snode: SchemaNode, first: etree._Element, count: int
-    ) -> tuple[RunShape, list[tuple[str, ...]], list[tuple[tuple[int, object], ...]]] | None:
+    ) -> tuple[RunShape, list[list[str]]] | None:
         """The shape of the ``count`` entries of list ``snode`` under ``el`` (all of them), ``first`` the first,
-        with their key values and sort keys, when they are canonical (the same shape as ``first``, canonical
-        values, strict key order); None otherwise."""
+        with their key values (one list per key, in entry order), when they are canonical (the same shape as
+        ``first``, canonical values, strict key order); None otherwise."""
         shape = shape_of(first, snode, self._plan_of, _context_free) if snode.keys else None
         if shape is None or shape.same(el) != count:
             return None
@@ -695,11 +715,9 @@ class _Editor:
                 return None
             if i < len(snode.keys):
                 keys.append(texts)
-        entries = list(zip(*keys, strict=True))
-        orders = [_sort_keys(values) for values in entries]
-        if not all(a < b for a, b in itertools.pairwise(orders)):
+        if not _strictly_ascending(keys):
             return None  # out of key order or a repeated key: left to the check one by one, which refuses it
-        return shape, entries, orders
+        return shape, keys
 
     def _all_canonical(self, t: TypeSpec, texts: list[str]) -> bool:
         """True when each of ``texts`` is a valid value of type ``t`` (one whose values need no namespaces in
@@ -1370,6 +1388,8 @@ COPY_ABOVE = 32
 RUN_ABOVE = 64
 #: The operations under which a missing node is created.
 _CREATING = frozenset({Op.MERGE, Op.REPLACE, Op.CREATE})
+#: Text directly inside an element (its own, or a child's tail).
+_ANY_TEXT = etree.XPath("boolean(text())")
 #: Text beside child elements (a tail, indentation): not as ``_Editor._fill`` builds.
 _STRAY_TEXT = etree.XPath("boolean(descendant-or-self::*[*]/text())")
 #: A prefix declared in a serialised copy: without one no element is prefixed (a copy is its own document, so it
@@ -1377,6 +1397,8 @@ _STRAY_TEXT = etree.XPath("boolean(descendant-or-self::*[*]/text())")
 #: in C for a substring: a regular expression for prefixed start tags cost four times as much, XPath's ``name()``
 #: (a string per element) sixteen.
 _PREFIX_DECLARATION = b"xmlns:"
+#: In key texts joined by NUL: a value that does not start with an ASCII letter (``_strictly_ascending``).
+_NOT_A_NAME = re.compile("(?:^|\0)(?![A-Za-z])")
 #: Types whose canonical value depends only on the text (not on the namespaces in scope, as identityref,
 #: instance-identifier and unions or leafrefs that may hold them do).
 _CONTEXT_FREE = frozenset(
@@ -1442,6 +1464,26 @@ def _list_runs(steps: tuple[tuple[SchemaNode, Kind], ...]) -> tuple[tuple[int, i
 
 def _sort_keys(values: tuple[str, ...]) -> tuple[tuple[int, object], ...]:
     return tuple(map(_sort_key, values))  # a generator costs a third of 100,000 entries' sort keys
+
+
+def _entry(keys: list[list[str]], i: int) -> tuple[str, ...]:
+    """The key values of entry ``i`` of a run whose keys are the columns ``keys``."""
+    return tuple(column[i] for column in keys)
+
+
+def _strictly_ascending(keys: list[list[str]]) -> bool:
+    """Whether the entries whose key values are the columns ``keys`` are in strict key order (:func:`_sort_keys`).
+
+    Why: a sort key per entry and a comparison of each pair cost ~10 ms of creating 10,000 users. A single key
+    whose every value starts with an ASCII letter sorts as its texts do (``_sort_key``: a name), so that case is
+    told in C: a search over the joined texts (XML text holds no NUL), one sort of a sorted list, one set.
+    """
+    if len(keys) == 1:
+        texts = keys[0]
+        if _NOT_A_NAME.search("\0".join(texts)) is None:
+            return texts == sorted(texts) and len(set(texts)) == len(texts)
+    orders = [_sort_keys(values) for values in zip(*keys, strict=True)]
+    return all(a < b for a, b in itertools.pairwise(orders))
 
 
 def _out_of_order(

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from iosxe_agent.yang.schema import Kind, SchemaNode
+from iosxe_agent.yang.schema import Kind, SchemaNode, split_clark
 
 #: ``_Editor._plan``: each child's schema node and kind, and how many are of another module; None if not canonical
 Plan = tuple[tuple[tuple[SchemaNode, Kind], ...], int] | None
@@ -98,6 +98,26 @@ def _predicate(
         else:
             return None
     return "".join(parts)
+
+
+@dataclass(frozen=True)
+class FirstKeys:
+    """Queries over the entries of one keyed list, evaluated on their parent, answering in C what a look at each
+    entry's first key element (its first child of that tag, as ``tags.key_child`` finds it) would."""
+
+    #: the text nodes of those elements: every non-empty ``.text`` among them unless ``split`` (then ``.text``,
+    #: the leading texts joined, may be none of them)
+    texts: etree.XPath
+    split: etree.XPath  # True when one of those elements holds two text nodes or more
+
+
+def first_keys(snode: SchemaNode) -> FirstKeys:
+    """The :class:`FirstKeys` of keyed list ``snode``."""
+    namespaces: dict[str, str] = {}
+    key_ns, key_name = split_clark(snode.keys[0])
+    path = f"{_prefix(namespaces, snode.ns)}:{snode.name}/{_prefix(namespaces, key_ns)}:{key_name}[1]/text()"
+    ns = tuple(sorted(namespaces.items()))
+    return FirstKeys(_compile(path, ns), _compile(f"boolean({path}[2])", ns))
 
 
 def _prefix(namespaces: dict[str, str], ns: str) -> str:
