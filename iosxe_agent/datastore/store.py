@@ -233,8 +233,11 @@ class Stores:
         # no copy: every tree above is a fresh parse, already upgraded and normalized, and a stored tree is never
         # changed in place (a 100,000-user startup would cost a deep copy for nothing)
         txn, _ = self._check(source, SYSTEM)
-        if self._journal is not None:  # a new generation starts from what was loaded (upgraded, normalised)
+        if self._journal is not None and self.paths.load_running:
+            # a new generation starts from what was loaded (upgraded, normalised): records follow that tree
             self._journal.snapshot(serialize(txn.new))
+        elif self._journal is not None:  # running is startup: the first commit starts a generation
+            self._journal.forget()
         self._swap(txn)
         self.candidate = self.running
         self._candidate_touched = Touched()

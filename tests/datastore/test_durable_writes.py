@@ -31,7 +31,9 @@ WAIT_S = 10.0  # bound on every wait for the writer thread
 
 
 def _stores(ios: Any, state: Path, limits: Limits | None = None) -> Stores:
-    paths = StorePaths(state / "startup-config.xml", state / "running-config.xml")
+    # as with --persist-running: running is stored from the start (a start that serves startup stores running
+    # only at its first commit, tests/datastore/test_store.py)
+    paths = StorePaths(state / "startup-config.xml", state / "running-config.xml", load_running=True)
     stores = Stores(ios.schema, limits or Limits(), paths)
     stores.load(lambda: ios.cfg("<hostname>R0</hostname>"))
     return stores

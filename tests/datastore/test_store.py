@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 from lxml import etree
 from namespaces import NC
 from store_edits import valid_edits
-from stored_running import running_files, stored_running
+from stored_running import fail_running_writes, running_files, stored_running
 
 from iosxe_agent.data.edit import apply_edit
 from iosxe_agent.data.errors import DataError
 from iosxe_agent.data.touched import Touched
 from iosxe_agent.datastore.persist import read_tree
-from iosxe_agent.datastore.store import CANDIDATE, RUNNING, STARTUP, StoreError, StorePaths, Stores
+from iosxe_agent.datastore.store import CANDIDATE, RUNNING, STARTUP, StoreError, StorePaths, Stores, WriteFailed
 from iosxe_agent.datastore.transaction import Face, Origin, Transaction
 from iosxe_agent.device.names import AAA_NS, NATIVE_NS
 from iosxe_agent.limits import Limits
@@ -92,7 +92,7 @@ async def refused(fn: Callable[[], object], tag: str) -> DataError:
 # -------------------------------------------------------------------------------------------- start-up
 
 
-def test_first_load_writes_the_bootstrap_as_startup(ios: Any, tmp_path: Path) -> None:
+async def test_first_load_writes_the_bootstrap_as_startup(ios: Any, tmp_path: Path) -> None:
     calls: list[int] = []
 
     def bootstrap() -> etree._Element:
@@ -104,17 +104,20 @@ def test_first_load_writes_the_bootstrap_as_startup(ios: Any, tmp_path: Path) ->
     assert calls == [1]
     startup = tmp_path / "startup-config.xml"
     assert stat.S_IMODE(os.stat(startup).st_mode) == 0o600
-    for name in running_files(tmp_path):  # running: a snapshot and its (empty) journal, private as startup
-        assert stat.S_IMODE(os.stat(tmp_path / name).st_mode) == 0o600, name
     assert hostname(ios, stores, STARTUP) == hostname(ios, stores, RUNNING) == "Router"
     assert etree.tostring(stores.running) == etree.tostring(stores.startup)
     assert stores.candidate is stores.running and not stores.candidate_dirty
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "running-config.1.journal", "running-config.1.xml", "startup-config.xml"
-    ]  # fmt: skip
-    assert (tmp_path / "running-config.1.journal").stat().st_size == 0
+    # running is startup: nothing of it is written until a commit changes it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["startup-config.xml"]
     stored = read_tree(startup)
     assert stored is not None and stored.findtext(f".//{{{NATIVE_NS}}}hostname") == "Router"
+    await stores.edit(RUNNING, ios.cfg("<hostname>First</hostname>"), S1)
+    # the first commit starts running's first generation: a snapshot of it and an empty journal, private as startup
+    assert sorted(running_files(tmp_path)) == ["running-config.1.journal", "running-config.1.xml"]
+    for name in running_files(tmp_path):
+        assert stat.S_IMODE(os.stat(tmp_path / name).st_mode) == 0o600, name
+    assert (tmp_path / "running-config.1.journal").stat().st_size == 0
+    assert stored_hostname(ios, stores) == "First"
 
 
 async def test_later_loads_read_the_stored_startup(ios: Any, tmp_path: Path) -> None:
@@ -128,10 +131,27 @@ async def test_later_loads_read_the_stored_startup(ios: Any, tmp_path: Path) -> 
     second.load(lambda: pytest.fail("bootstrap must not run when a startup exists"))  # type: ignore[arg-type,return-value]
     assert hostname(ios, second, RUNNING) == "Changed"  # what survives a restart is startup, as on IOS
     assert etree.tostring(second.running) == etree.tostring(first.startup)
-    # a start writes running afresh: a new generation whose snapshot is the startup it serves, the older ones gone
-    assert sorted(running_files(tmp_path)) == ["running-config.3.journal", "running-config.3.xml"]
-    assert b"<hostname>Changed</hostname>" in (tmp_path / "running-config.3.xml").read_bytes()
-    assert stored_hostname(ios, second) == "Changed"
+    # a start that serves startup leaves no running of an earlier run on disk, for a later --persist-running
+    # start to take for this one's: that start loads startup too
+    assert not running_files(tmp_path)
+    assert hostname(ios, make(ios, tmp_path, load_running=True), RUNNING) == "Changed"
+
+
+async def test_a_first_commit_the_disk_refuses_leaves_no_running_and_the_next_one_starts_it(
+    ios: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stores = make(ios, tmp_path)  # serves startup: no running on disk yet
+    fail_running_writes(monkeypatch)
+    with pytest.raises(WriteFailed):
+        await stores.edit(RUNNING, ios.cfg("<hostname>Lost</hostname>"), S1)
+    assert not running_files(tmp_path) and hostname(ios, stores, RUNNING) == "Router"
+    monkeypatch.undo()
+    # space is back: a whole snapshot again, never a record appended to a generation that has none
+    await stores.edit(RUNNING, ios.cfg("<hostname>Kept</hostname>"), S1)
+    assert sorted(running_files(tmp_path)) == ["running-config.1.journal", "running-config.1.xml"]
+    assert stored_hostname(ios, stores) == "Kept"
+    await stores.edit(RUNNING, ios.cfg("<hostname>Then</hostname>"), S1)  # and records follow it
+    assert (tmp_path / "running-config.1.journal").stat().st_size > 0 and stored_hostname(ios, stores) == "Then"
 
 
 def test_an_invalid_startup_is_refused(ios: Any, tmp_path: Path) -> None:
