@@ -101,6 +101,12 @@ class Word:
     hex_upper: bool = False  # an all-hex word is stored in upper case (key-hash)
     pattern: str = ""  # when set, the whole word must match it (``A.B.C.D``: IOS puts the caret on a bad address)
 
+    @property
+    def keeps_every_text(self) -> bool:
+        """True when :meth:`convert` gives back any text unchanged (no pattern to match, no case to change): a
+        check of thousands of values in this slot need not call it on each."""
+        return not self.pattern and not self.hex_upper
+
     def convert(self, text: str) -> str | None:
         if self.pattern and re.fullmatch(self.pattern, text) is None:
             return None
