@@ -11,14 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from edit_summary import summary
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from iosxe_agent.data import edit as edit_mod
 from iosxe_agent.data.edit import apply_edit
-
-from .test_edit_bulk import summary
 
 NAMES = st.sampled_from(["a", "b", "c", "m", "z", "u1", "u2", "u10", "9", "09", "10", "-1", " x", "Z"])
 #: What may follow the last existing entry in a stored tree (the tag of a later schema node, a comment, an element

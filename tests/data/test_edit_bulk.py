@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from edit_summary import summary
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from iosxe_agent.data import edit as edit_mod
-from iosxe_agent.data.edit import EditResult, apply_edit
-from iosxe_agent.data.touched import Touched
+from iosxe_agent.data.edit import apply_edit
 from iosxe_agent.device.names import AAA_NS
 from iosxe_agent.yang.loader import default_search_path, load_schema
 
@@ -85,20 +85,6 @@ def both(doc: Any, tree: etree._Element, body: str, monkeypatch: pytest.MonkeyPa
         m.setattr(edit_mod._Editor, "_build", lambda *_, **__: False)
         slow = apply_edit(tree, doc.cfg(body), doc.schema, **kw)
     assert summary(fast) == summary(slow)
-
-
-def summary(r: EditResult) -> tuple[object, ...]:
-    tree = etree.tostring(r.tree) if r.tree is not None else None
-    touched = None if r.touched is None else comparable(r.touched)
-    return tree, [(e.tag, e.message, e.path, e.path_ns, e.info) for e in r.errors], r.changed, touched
-
-
-def comparable(t: Touched) -> tuple[object, ...]:
-    """``t`` as plain values, its ``bulk`` elements as their text: two edits of separate copies report different
-    element objects for the same entries."""
-    children = {ident: comparable(sub) for ident, sub in t.children.items()}
-    bulk = {tag: [etree.tostring(e) for e in elements] for tag, elements in t.bulk.items()}
-    return t.whole, t.tags, children, t.entries, bulk
 
 
 @pytest.mark.parametrize("name", sorted(IOS_CASES))

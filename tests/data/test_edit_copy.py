@@ -12,12 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from edit_summary import summary
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from iosxe_agent.data import edit as edit_mod
-from iosxe_agent.data.edit import EditResult, load_config
+from iosxe_agent.data.edit import load_config
 from iosxe_agent.datastore.persist import serialize
 from iosxe_agent.device.names import AAA_NS, NATIVE_NS
 
@@ -87,11 +88,6 @@ MUTATIONS = [
     ),
     ("<name>u1</name><privilege>1</privilege>", "<privilege>1</privilege><name>u1</name>"),
 ]
-
-
-def summary(r: EditResult) -> tuple[object, ...]:
-    tree = etree.tostring(r.tree) if r.tree is not None else None
-    return tree, [(e.tag, e.message, e.path, e.info) for e in r.errors], r.changed, r.touched
 
 
 @pytest.mark.parametrize("mutation", MUTATIONS)

@@ -11,13 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from edit_summary import summary
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from iosxe_agent.data import edit as edit_mod
 from iosxe_agent.data import order as order_mod
-from iosxe_agent.data.edit import EditResult, _sort_key
+from iosxe_agent.data.edit import _sort_key
 
 NAMES = st.sampled_from(["1", "9", "09", "10", "+4", "4", " 7", "-2", "a", "B", "user01", "user10", "x_1", "٣"])
 OPS = st.sampled_from(["", "", "", ' nc:operation="replace"', ' nc:operation="remove"', ' nc:operation="create"'])
@@ -46,11 +47,6 @@ def edge_edits(draw: st.DrawFn) -> str:
         )
         parts.append(f"<rule{draw(OPS)}{where}><name>{name}</name><action>x</action></rule>")
     return "".join(parts)
-
-
-def summary(r: EditResult) -> tuple[object, ...]:
-    tree = etree.tostring(r.tree) if r.tree is not None else None
-    return tree, [(e.tag, e.message, e.path) for e in r.errors], r.changed, r.touched
 
 
 def scan_only(parent: etree._Element, snode: Any, new: etree._Element, hint: object = None) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from edit_summary import summary
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +19,7 @@ from iosxe_agent.data import edit as edit_mod
 from iosxe_agent.data.edit import apply_edit
 
 from .test_edit_append import AFTER, _start
-from .test_edit_bulk import HASH, summary
+from .test_edit_bulk import HASH
 
 N = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
 #: How one entry is written, given its name: the common canonical form most often.
