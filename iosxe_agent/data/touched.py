@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from iosxe_agent.data.order import find_single
-from iosxe_agent.data.tags import key_child, tag_of
+from iosxe_agent.data.tags import children_count, key_child, tag_of
 from iosxe_agent.yang.schema import Kind, Schema, SchemaNode, split_clark
 
 Identity = tuple[str, ...]
@@ -195,7 +195,7 @@ def created_only(
         cnode = snode.child(tag)
         if cnode is None or cnode.kind is not Kind.LIST or not cnode.keys:
             continue
-        before = int(_count(tag)(old))
+        before = int(children_count(tag)(old))
         if not before:
             continue  # (no entry before: the diff finds no counterpart to compare anyway, at no cost per entry)
         named = {id(e) for e in elements}
@@ -205,13 +205,6 @@ def created_only(
             if len(created) == len(named):  # each is a child of ``new``
                 out[tag] = created
     return out
-
-
-@functools.lru_cache(maxsize=4096)  # one per list of the schema
-def _count(tag: str) -> etree.XPath:
-    """How many children ``tag`` an element has, counted in C (no proxy made for each of 100,000 users)."""
-    ns, local = split_clark(tag)
-    return etree.XPath(f"count(p:{local})" if ns else f"count({local})", namespaces={"p": ns} if ns else None)
 
 
 @dataclass(slots=True)

@@ -37,7 +37,7 @@ from lxml import etree
 
 from iosxe_agent.data.errors import DataError
 from iosxe_agent.data.runs import Plan, RunShape, shape_of
-from iosxe_agent.data.tags import key_child, tag_of
+from iosxe_agent.data.tags import children_count, key_child, tag_of
 from iosxe_agent.datastore.locks import find_node, instance_identifier, node_key
 from iosxe_agent.datastore.transaction import Transaction
 from iosxe_agent.device.cli_map.parse import line_slots, read_back
@@ -493,7 +493,7 @@ def _run_fits(known: _Slots, els: list[etree._Element], count: int, schema: Sche
     run = _run_shape(first, schema)
     if run is None:
         return False
-    total = _count_of(str(first.tag))(parent)
+    total = children_count(str(first.tag))(parent)
     if run.same(parent) != total:
         return False
     columns: list[list[str]] = [column(parent) for _, column in run.columns]
@@ -535,13 +535,6 @@ def _kinds(snode: SchemaNode, tags: tuple[object, ...]) -> Plan:
 def _any_type(leaf: SchemaNode) -> bool:
     """Every leaf is fixed by its text for this check: it reads texts only."""
     return True
-
-
-@cache
-def _count_of(tag: str) -> etree.XPath:
-    """The number of children with ``tag`` of the element it is evaluated on."""
-    ns, _, name = tag[1:].partition("}")
-    return etree.XPath("count(t:" + name + ")", namespaces={"t": ns})
 
 
 def _column_fits(texts: list[str], readings: tuple[Word | Number, ...]) -> bool:
