@@ -12,7 +12,7 @@ import functools
 
 from lxml import etree
 
-from iosxe_agent.yang.schema import split_clark
+from iosxe_agent.yang.schema import Schema, SchemaNode, split_clark
 
 
 def tag_of(el: etree._Element) -> str:
@@ -38,3 +38,12 @@ def children_count(tag: str) -> etree.XPath:
     100,000 users)."""
     ns, local = split_clark(tag)
     return etree.XPath(f"count(p:{local})" if ns else f"count({local})", namespaces={"p": ns} if ns else None)
+
+
+def schema_node_of(el: etree._Element, schema: Schema) -> SchemaNode | None:
+    """The schema node of data element ``el`` of a datastore tree (its top ancestor is the datastore's wrapper,
+    which the schema's root stands for); None when a step is not in the schema."""
+    node: SchemaNode | None = schema.root
+    for step in [*list(el.iterancestors())[::-1][1:], el]:
+        node = node.child(tag_of(step)) if node is not None else None
+    return node

@@ -45,7 +45,7 @@ from lxml import etree
 
 from iosxe_agent.data.diff import ChangeOp
 from iosxe_agent.data.order import single_children
-from iosxe_agent.data.tags import tag_of
+from iosxe_agent.data.tags import schema_node_of, tag_of
 from iosxe_agent.data.touched import Identity, Touched, find_child, identity
 from iosxe_agent.datastore.transaction import Transaction
 from iosxe_agent.yang.schema import Kind, Schema, SchemaNode
@@ -101,13 +101,6 @@ def replay(tree: etree._Element, record: bytes, schema: Schema) -> None:
 
 
 # -- encoding -------------------------------------------------------------------------------------------------
-def _snode_of(el: etree._Element, schema: Schema) -> SchemaNode | None:
-    node: SchemaNode | None = schema.root
-    for step in [*list(el.iterancestors())[::-1][1:], el]:
-        node = node.child(tag_of(step)) if node is not None else None
-    return node
-
-
 class _Paths:
     """Paths (identities from the top-level ancestor down, the datastore wrapper excluded) and schema nodes of
     the elements of a record, each parent worked out once: the 10,000 entries of a bulk create share one, and
@@ -378,7 +371,7 @@ class Replayer:
                 node[:] = list(new)
                 self._index.clear()
             else:
-                hsnode = _snode_of(holder, self.schema) if holder is not self.tree else self.schema.root
+                hsnode = schema_node_of(holder, self.schema) if holder is not self.tree else self.schema.root
                 self._forget(holder, hsnode, node)
                 holder.replace(node, new)
                 self._remember(holder, hsnode, [new])

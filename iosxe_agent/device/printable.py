@@ -37,7 +37,7 @@ from lxml import etree
 
 from iosxe_agent.data.errors import DataError
 from iosxe_agent.data.runs import Plan, RunShape, shape_of
-from iosxe_agent.data.tags import children_count, key_child, tag_of
+from iosxe_agent.data.tags import children_count, key_child, schema_node_of, tag_of
 from iosxe_agent.datastore.locks import find_node, instance_identifier, node_key
 from iosxe_agent.datastore.transaction import Transaction
 from iosxe_agent.device.cli_map.parse import line_slots, read_back
@@ -514,9 +514,7 @@ def _run_fits(known: _Slots, els: list[etree._Element], count: int, schema: Sche
 
 def _run_shape(first: etree._Element, schema: Schema) -> RunShape | None:
     """The shape of list entry ``first`` below ``native`` (:func:`.runs.shape_of`), for any type of leaf."""
-    snode = schema.root.child(NATIVE_TAG)
-    for tag in _path_below_native(first):
-        snode = snode.child(tag) if snode is not None else None
+    snode = schema_node_of(first, schema)
     return None if snode is None else shape_of(first, snode, _kinds, _any_type)
 
 
