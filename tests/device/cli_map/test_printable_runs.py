@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from iosxe_agent.device import printable
 from iosxe_agent.device.cli_map.syntax import Number, Word
 from iosxe_agent.device.cli_map.tree import NATIVE_TAG
 from iosxe_agent.device.printable import _PLAIN, RUN_MIN, Focus, _column_fits, by_shape, excerpt, unprintable
@@ -130,3 +131,20 @@ def test_a_column_fits_as_each_of_its_values_does(texts: list[str], readings: li
     """What ``_Slots.fit`` asks of one value (a plain token every reading gives back), asked of a column at once."""
     each = all(_PLAIN.fullmatch(text) is not None and all(r.convert(text) == text for r in readings) for text in texts)
     assert _column_fits(texts, tuple(readings)) == each
+
+
+def test_a_run_of_plain_users_is_checked_a_column_at_a_time(trees: Any, monkeypatch: Any) -> None:
+    """The column path is taken for a run it fits (the equality above would hold if it never were)."""
+    root = etree.Element("{urn:ietf:params:xml:ns:netconf:base:1.0}config")
+    native = etree.SubElement(root, NATIVE_TAG, nsmap={None: NS})
+    focus = [Focus(_add_user(native, (f"user{i:02d}", "1", f"s{i}")), True) for i in range(RUN_MIN + 4)]
+    taken: list[bool] = []
+    real = printable._run_fits
+
+    def spy(*args: Any) -> bool:
+        taken.append(real(*args))
+        return taken[-1]
+
+    monkeypatch.setattr(printable, "_run_fits", spy)
+    assert by_shape(focus, trees.schema) == focus[:1] == by_shape(focus)
+    assert taken == [True]
