@@ -54,26 +54,26 @@ def _n(tag: str) -> str:
 @st.composite
 def _users(draw: st.DrawFn) -> list[dict[str, str | None]]:
     """Users of a few shapes (which children they have, an encryption type), with drawn values."""
-    shapes = draw(
-        st.lists(
-            st.tuples(st.booleans(), st.sampled_from(["secret", "password", None]), st.sampled_from(["0", "9", "7"])),
-            min_size=1,
-            max_size=2,
-        )
-    )
-    out = []
-    for name in draw(st.lists(MOSTLY_PLAIN, min_size=2, max_size=10, unique=True)):
-        privileged, kind, encryption = draw(st.sampled_from(shapes))
-        out.append(
-            {
-                "name": name,
-                "privilege": draw(st.one_of(st.sampled_from(EDGES), MOSTLY_PLAIN)) if privileged else None,
-                "kind": kind,
-                "encryption": encryption,
-                "secret": draw(MOSTLY_PLAIN),
-            }
-        )
-    return out
+    shape = st.tuples(st.booleans(), st.sampled_from(["secret", "password", None]), st.sampled_from(["0", "9", "7"]))
+    return [
+        {
+            "name": name,
+            "privilege": draw(st.one_of(st.sampled_from(EDGES), MOSTLY_PLAIN)) if privileged else None,
+            "kind": kind,
+            "encryption": encryption,
+            "secret": draw(MOSTLY_PLAIN),
+        }
+        for name, (privileged, kind, encryption) in _named_shapes(draw, shape)
+    ]
+
+
+def _named_shapes(draw: st.DrawFn, shape: st.SearchStrategy[tuple[Any, ...]]) -> list[tuple[str, tuple[Any, ...]]]:
+    """Unique drawn names, each with one of one or two drawn shapes (so that most entries share a shape)."""
+    shapes = draw(st.lists(shape, min_size=1, max_size=2))
+    return [
+        (name, draw(st.sampled_from(shapes)))
+        for name in draw(st.lists(MOSTLY_PLAIN, min_size=2, max_size=10, unique=True))
+    ]
 
 
 def _add_user(native: etree._Element, user: dict[str, str | None]) -> etree._Element:
@@ -129,25 +129,16 @@ def test_users_checked_by_shape_give_the_verdict_of_reading_them_all_back(
 @st.composite
 def _communities(draw: st.DrawFn) -> list[dict[str, str | None]]:
     """Communities of a few shapes (a view, a permission, an ACL or not), with drawn values."""
-    shapes = draw(
-        st.lists(
-            st.tuples(st.booleans(), st.sampled_from(["ro", "rw", None]), st.booleans()),
-            min_size=1,
-            max_size=2,
-        )
-    )
-    out = []
-    for name in draw(st.lists(MOSTLY_PLAIN, min_size=2, max_size=10, unique=True)):
-        viewed, permission, acl = draw(st.sampled_from(shapes))
-        out.append(
-            {
-                "name": name,
-                "view": draw(MOSTLY_PLAIN) if viewed else None,
-                "permission": permission,
-                "access-list-name": draw(MOSTLY_PLAIN) if acl else None,
-            }
-        )
-    return out
+    shape = st.tuples(st.booleans(), st.sampled_from(["ro", "rw", None]), st.booleans())
+    return [
+        {
+            "name": name,
+            "view": draw(MOSTLY_PLAIN) if viewed else None,
+            "permission": permission,
+            "access-list-name": draw(MOSTLY_PLAIN) if acl else None,
+        }
+        for name, (viewed, permission, acl) in _named_shapes(draw, shape)
+    ]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
