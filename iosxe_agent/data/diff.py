@@ -12,6 +12,8 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
+from itertools import groupby
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from lxml import etree
@@ -75,6 +77,22 @@ class _Kind:
             kel = key_child(el, tag)
             step += f"{opening}{_quote(kel.text or '' if kel is not None else '')}]"
         return step
+
+    def steps(self, els: list[etree._Element]) -> list[str]:
+        """:meth:`step` of each of ``els`` (children of this kind, in order).
+
+        Why: 10,000 new users spent 2 µs each finding their key (a call and a loop over their children) and
+        formatting it in two calls. A single key is its entries' first child (the keys lead an entry), so here
+        every entry's first child is taken in one pass, and when each has the key's tag (then it is the first
+        child of that tag, what :func:`~iosxe_agent.data.tags.key_child` finds) their texts are formatted in one
+        more; otherwise each entry takes :meth:`step`."""
+        if len(self.keys) == 1 and all(map(len, els)):
+            firsts = list(map(itemgetter(0), els))
+            tag, opening = self.keys[0]
+            if set(map(attrgetter("tag"), firsts)) == {tag}:
+                head = self.name + opening
+                return [f"{head}{_quote(first.text or '')}]" for first in firsts]
+        return [self.step(el) for el in els]
 
 
 def _kind(snode: SchemaNode | None, tag: str) -> _Kind:
@@ -193,17 +211,20 @@ def _created(kids: list[etree._Element], snode: SchemaNode, path: str, ns: dict[
     """The creation of every child in ``kids`` (children of ``path`` in the new tree with no counterpart), as
     :func:`_compare` reports each; the path step's name and keys (:class:`_Kind`) and the namespaces of a path
     are worked out once per kind, as the 10,000 entries of a bulk create share them."""
-    kinds: dict[str, tuple[_Kind, str, tuple[tuple[str, str], ...]]] = {}
+    kinds: dict[str, tuple[_Kind, tuple[tuple[str, str], ...]]] = {}
     create = ChangeOp.CREATE
-    for c in kids:
-        tag = tag_of(c)
+    head = f"{path}/"
+    for tag, group in groupby(kids, tag_of):  # a bulk create's entries come side by side: one group
         found = kinds.get(tag)
         if found is None:
             kind = _kind(snode.child(tag), tag)
             cns = {**ns, kind.prefix: kind.ns} if kind.prefix and kind.prefix not in ns else ns
-            found = kinds[tag] = (kind, f"{path}/", tuple(cns.items()))
-        kind, head, path_ns = found
-        out.append(Change(create, head + kind.step(c), path_ns, None, c))
+            found = kinds[tag] = (kind, tuple(cns.items()))
+        kind, path_ns = found
+        els = list(group)
+        out.extend(
+            [Change(create, head + step, path_ns, None, c) for step, c in zip(kind.steps(els), els, strict=True)]
+        )
 
 
 def _children(
