@@ -52,7 +52,7 @@ class Limits:
     max_flash_bytes: int = 64 * 1024 * 1024  # everything in the device's flash: directory
     max_transfer_bytes: int = 64 * 1024 * 1024  # one file copied to flash: by SCP (flash: size bounds it too)
     max_config_file_bytes: int = 4 * 1024 * 1024  # a running-/startup-config file copied in, parsed in memory
-    # running's write-ahead journal past this is folded into a new snapshot (and a larger record is written as one):
+    # running's write-ahead journal past this is folded into a new snapshot, in the background (a larger record too):
     # it bounds start-up replay (~0.7 s per MiB of one-leaf records beside 10,000 users) and the disk it holds, while
     # one-leaf records (~250 bytes) rewrite a 25 MB 100,000-user snapshot only once per ~4,000 commits
     journal_compact_bytes: int = 1024 * 1024

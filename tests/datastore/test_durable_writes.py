@@ -30,10 +30,10 @@ S2 = Origin(session_id=2, user="bob", face=Face.NETCONF)
 WAIT_S = 10.0  # bound on every wait for the writer thread
 
 
-def _stores(ios: Any, state: Path, limits: Limits | None = None) -> Stores:
+def _stores(ios: Any, state: Path, limits: Limits | None = None, *, load_running: bool = True) -> Stores:
     # as with --persist-running: running is stored from the start (a start that serves startup stores running
     # only at its first commit, tests/datastore/test_store.py)
-    paths = StorePaths(state / "startup-config.xml", state / "running-config.xml", load_running=True)
+    paths = StorePaths(state / "startup-config.xml", state / "running-config.xml", load_running=load_running)
     stores = Stores(ios.schema, limits or Limits(), paths)
     stores.load(lambda: ios.cfg("<hostname>R0</hostname>"))
     return stores
@@ -202,18 +202,18 @@ async def test_sessions_committing_concurrently_reach_the_disk_in_commit_order(i
 # ------------------------------------------------------------------------------------------ failures
 
 
-#: how a commit reaches running's files: its record appended to the journal, or (a record past the compaction
-#: bound) a whole new snapshot; and the file each then names when the disk is full
-RUNNING_WRITES = {"append": (Limits(), "running-config.1.journal"),
-                  "snapshot": (Limits(journal_compact_bytes=1), "running-config.2.xml")}  # fmt: skip
+#: how a commit reaches running's files: its record appended to the journal, or (the first commit of a start that
+#: serves startup, whose running has no generation yet) a whole snapshot; and the file each then names when the
+#: disk is full
+RUNNING_WRITES = {"append": (True, "running-config.1.journal"), "snapshot": (False, "running-config.1.xml")}
 
 
 @pytest.mark.parametrize("how", sorted(RUNNING_WRITES))
 async def test_a_failed_running_write_changes_nothing_and_aborts_the_subscribers(
     ios: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, how: str
 ) -> None:
-    limits, written = RUNNING_WRITES[how]
-    stores = _stores(ios, tmp_path, limits)
+    load_running, written = RUNNING_WRITES[how]
+    stores = _stores(ios, tmp_path, load_running=load_running)
     rec = Recorder()
     stores.subscribe(rec)
     told: list[Transaction] = []

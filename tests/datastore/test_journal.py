@@ -18,7 +18,7 @@ from lxml import etree
 from iosxe_agent.data.diff import diff
 from iosxe_agent.datastore import journal as journal_module
 from iosxe_agent.datastore.change_record import encode
-from iosxe_agent.datastore.journal import FRAME, RecordTooLarge, RunningJournal
+from iosxe_agent.datastore.journal import FRAME, RunningJournal
 from iosxe_agent.datastore.persist import WriteError, serialize
 from iosxe_agent.datastore.transaction import SYSTEM, Transaction
 from iosxe_agent.limits import Limits
@@ -152,14 +152,19 @@ def test_compaction_starts_a_new_generation_past_the_bound(state: Path, edge: An
     assert loaded(state, edge) == commits.xml()
 
 
-def test_a_large_record_is_written_as_a_snapshot(state: Path, edge: Any) -> None:
+def test_a_large_record_is_appended_and_folded_into_the_next_snapshot(state: Path, edge: Any) -> None:
+    """A record past the bound (a bulk create) is appended like any other, so the commit waits for no snapshot;
+    the compaction queued behind it then starts the next generation from the tree."""
     commits = Commits(edge)
     journal = journal_at(state, edge, bound=300)
     journal.snapshot(serialize(commits.tree))
     record = commits.next("".join(f"<rule><name>r{i}</name><action>x</action></rule>" for i in range(20)))
-    with pytest.raises(RecordTooLarge):
-        journal.append(record)
-    journal.write(record, lambda: serialize(commits.tree))
+    assert len(record) > 300
+    journal.write(record, lambda: pytest.fail("a snapshot on the commit's path"))
+    assert names(state) == {"running-config.1.xml", "running-config.1.journal"}
+    assert journal.needs_snapshot()
+    assert loaded(state, edge) == commits.xml()  # a crash before the compaction replays the record
+    journal.compact_after(lambda: serialize(commits.tree))
     assert names(state) == {"running-config.2.xml", "running-config.2.journal"}
     assert loaded(state, edge) == commits.xml()
 
