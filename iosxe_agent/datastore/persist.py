@@ -11,10 +11,16 @@ loop can go on serving other sessions during the fsyncs and make a change visibl
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import contextlib
+import functools
 import os
+import queue
+import threading
+import weakref
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 
 from lxml import etree
@@ -95,14 +101,103 @@ class OrderedWriter:
     One worker keeps the order: two commits reach the disk in commit order, and a write and a later removal of
     another file (a confirmed commit's backup) never swap. Callers serialise trees themselves (stored trees are
     lxml documents that only the event loop's thread touches) and hand over bytes.
+
+    Why not a ``ThreadPoolExecutor``: a commit awaits one batch, and the executor's future, its idle-worker
+    semaphore and the asyncio future chained to it cost ~75 µs of CPU per batch beside ~225 µs for the rest of
+    the round trip (the append, its fsync, two thread wake-ups); here the worker settles the awaiting future with
+    one call into the loop. Like the executor's worker, this one ends when the writer is collected, finishes the
+    batches queued before the interpreter exits, and skips a batch whose waiter gave up before it started.
     """
 
     def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="persist")
+        self._batches: queue.SimpleQueue[_Batch | None] = queue.SimpleQueue()
+        self._started = False
+
+    async def write(self, ops: Sequence[FileOp]) -> None:
+        """Carry out ``ops`` (see :func:`apply_ops`) in the worker, once the batches queued before are done.
+
+        Raises:
+            WriteError: as :func:`apply_ops`. A caller cancelled before the worker reached the batch (a timeout)
+                leaves it undone; one cancelled later leaves it to complete.
+        """
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
+
+        def settle(exc: BaseException | None) -> None:  # in the worker
+            with contextlib.suppress(RuntimeError):  # a loop closed meanwhile: nobody waits any more
+                loop.call_soon_threadsafe(_settle, waiter, exc)
+
+        batch = _Batch(ops, settle)
+        self._put(batch)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            batch.abandoned = True
+            raise
 
     def apply(self, ops: Sequence[FileOp]) -> Future[None]:
-        """Queue ``ops`` (see :func:`apply_ops`); the future fails with WriteError."""
-        return self._pool.submit(apply_ops, ops)
+        """Queue ``ops`` (see :func:`apply_ops`) without waiting; the future fails with WriteError."""
+        done: Future[None] = Future()
+        done.set_running_or_notify_cancel()
+        self._put(_Batch(ops, lambda exc: done.set_result(None) if exc is None else done.set_exception(exc)))
+        return done
+
+    def _put(self, batch: _Batch) -> None:
+        if not self._started:  # the worker starts with the first batch, as an executor's does
+            self._started = True
+            worker = threading.Thread(target=_work, args=(self._batches,), name="persist", daemon=True)
+            worker.start()
+            # at exit the batches queued are done first; a writer collected before just lets its worker end
+            finish = functools.partial(_finish, self._batches, worker)
+            atexit.register(finish)
+            weakref.finalize(self, _release, self._batches, finish).atexit = False
+        self._batches.put(batch)
+
+
+class _Batch:
+    """One queued batch of :class:`OrderedWriter`: its ops, what to tell when done, whether its waiter gave up."""
+
+    __slots__ = ("abandoned", "done", "ops")
+
+    def __init__(self, ops: Sequence[FileOp], done: Callable[[BaseException | None], None]) -> None:
+        self.ops = ops
+        self.done = done
+        self.abandoned = False
+
+
+def _work(batches: queue.SimpleQueue[_Batch | None]) -> None:
+    """The worker of an :class:`OrderedWriter`: every batch in order, until told to stop (None)."""
+    while (batch := batches.get()) is not None:
+        if batch.abandoned:
+            continue
+        try:
+            apply_ops(batch.ops)
+        except BaseException as exc:  # (a WriteError, or a bug: either way the waiter is told)
+            batch.done(exc)
+        else:
+            batch.done(None)
+
+
+def _finish(batches: queue.SimpleQueue[_Batch | None], worker: threading.Thread) -> None:
+    """At exit: let the worker do the batches queued, then end."""
+    batches.put(None)
+    worker.join()
+
+
+def _release(batches: queue.SimpleQueue[_Batch | None], finish: Callable[[], None]) -> None:
+    """The writer is gone (nothing can queue more): its worker ends after the batches queued, unwaited."""
+    atexit.unregister(finish)
+    batches.put(None)
+
+
+def _settle(waiter: asyncio.Future[None], exc: BaseException | None) -> None:
+    """Give ``waiter`` (in its loop) the outcome of its batch, unless it gave up."""
+    if waiter.cancelled():
+        return
+    if exc is None:
+        waiter.set_result(None)
+    else:
+        waiter.set_exception(exc)
 
 
 def _unlink(path: Path) -> None:

@@ -4,7 +4,8 @@ The SSH listener is the one service that must act when configuration changes (re
 it is a commit subscriber: the reconciler derives its :class:`~iosxe_agent.device.views.SshView` from the new tree
 alone and hands it over only when it differs from the view in force, so applying the same commit twice changes
 nothing. ``check`` may veto (a view that cannot be derived); ``apply`` may not. A commit that changes nothing
-the view reads hands the view in force on (:class:`~iosxe_agent.device.views.carry.ViewCarrier`): no re-read.
+the view reads hands the view in force on (:class:`~iosxe_agent.device.views.carry.ViewCarrier`): no re-read;
+one that changes ``ip ssh`` alone hands on the vty blocks (``views.vty``) and reads ``ip ssh`` only.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class Reconciler:
 
     def check(self, txn: Transaction) -> list[DataError]:
         """Derive the view of the new tree; a tree we cannot act on is refused before it is committed."""
-        self.carrier.carry(txn, (views.ssh,))
+        self.carrier.carry(txn, (views.vty, views.ssh))  # the vty blocks too: ``ip ssh`` alone reads them not
         try:
             self._pending = views.ssh(txn.new)
         except (ValueError, TypeError) as exc:

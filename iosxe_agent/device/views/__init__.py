@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from lxml import etree
+
 from iosxe_agent.device.names import GNMI_CFG_NS, HTTP_NS, n, p
 from iosxe_agent.device.views.aaa_view import AaaView, AccountingList, LocalUser, MethodList, read_aaa
 from iosxe_agent.device.views.archive_view import ArchiveView, read_archive
@@ -37,7 +39,7 @@ from iosxe_agent.device.views.restconf_view import RestconfView, read_restconf
 from iosxe_agent.device.views.scp_view import ScpView, read_scp
 from iosxe_agent.device.views.snmp_view import SnmpView, TrapTarget, read_snmp
 from iosxe_agent.device.views.ssh_client_view import SshClientView, read_ssh_client
-from iosxe_agent.device.views.ssh_view import RotaryPort, SshView, VtyLine, read_ssh
+from iosxe_agent.device.views.ssh_view import RotaryPort, SshView, VtyLine, read_ssh_with, read_vty
 from iosxe_agent.device.views.tree import TreeView, per_tree
 
 # Each view with the paths its reader looks at (views/carry.py keeps a view across commits that change none of
@@ -64,13 +66,23 @@ netconf = per_tree(read_netconf, (_N, p("netconf-yang")))
 restconf = per_tree(read_restconf, (*_IP, f"{{{HTTP_NS}}}http"), (_N, p("restconf")))
 scp = per_tree(read_scp, (*_IP, n("scp")))
 snmp = per_tree(read_snmp, (_N, n("snmp-server")))
-ssh = per_tree(read_ssh, (_N, n("line"), n("vty")), _SSH)
+_VTY = (_N, n("line"), n("vty"))
+vty = per_tree(read_vty, _VTY)
+
+
+def _read_ssh(tree: etree._Element) -> SshView:
+    """:func:`~iosxe_agent.device.views.ssh_view.read_ssh` with the vty blocks from their own memo: a commit of
+    ``ip ssh`` alone (every ``ip ssh time-out``) hands them on and reads ``ip ssh`` only."""
+    return read_ssh_with(tree, vty(tree))
+
+
+ssh = per_tree(_read_ssh, _VTY, _SSH)
 ssh_client = per_tree(read_ssh_client, _SSH)
 
 #: every view, for :class:`~iosxe_agent.device.views.carry.ViewCarrier`
 ALL: tuple[TreeView[Any], ...] = (
     aaa, archive, banners, clock, dns, files, gnmi, identity, interfaces, logging, login, netconf, restconf, scp,
-    snmp, ssh, ssh_client,
+    snmp, ssh, ssh_client, vty,
 )  # fmt: skip
 
 __all__ = [
@@ -120,4 +132,5 @@ __all__ = [
     "snmp",
     "ssh",
     "ssh_client",
+    "vty",
 ]

@@ -219,37 +219,52 @@ def _algorithms(algorithm: etree._Element | None) -> Configured:
 
 
 _LINE, _VTY, _IP, _SSH = n("line"), n("vty"), n("ip"), n("ssh")
+_RSA, _KEYPAIR_NAME, _TIME_OUT, _RETRIES = n("rsa"), n("keypair-name"), n("time-out"), n("authentication-retries")
+_DH, _MIN, _SIZE, _MAXSTARTUPS = n("dh"), n("min"), n("size"), n("maxstartups")
+_LOGGING, _EVENTS = n("logging"), n("events-enable")
+_SERVER, _PERUSER, _SESSION, _LIMIT, _ALGORITHM = n("server"), n("peruser"), n("session"), n("limit"), n("algorithm")
+_PUBKEY_CHAIN, _BULK_MODE, _SOURCE, _PORT = n("pubkey-chain"), n("bulk-mode"), n("source-interface-config"), n("port")
 
 
 def read_ssh(tree: etree._Element) -> SshView:
     """The SSH view of a configuration (pure; never fails on a schema-valid tree)."""
+    return read_ssh_with(tree, read_vty(tree))
+
+
+def read_vty(tree: etree._Element) -> tuple[VtyLine, ...]:
+    """The ``line vty`` blocks of a configuration, in order (``line vty 0 4`` alone when there is none): the part
+    of :func:`read_ssh` that reads ``line`` and nothing else, so that it can be memoised and carried across the
+    commits that change only ``ip ssh`` (``views.vty``)."""
     native = native_of(tree)
-    if native is None:
-        return SshView()
-    tops = single_children(native, _LINE, _IP)  # found without passing the users beside them
-    line, ip = tops[_LINE], tops[_IP]
+    line = single_children(native, _LINE)[_LINE] if native is not None else None
     lines = tuple(_vty(v) for v in line.iterchildren(_VTY)) if line is not None else ()
-    lines = lines or (DEFAULT_VTY_LINE,)
+    return lines or (DEFAULT_VTY_LINE,)
+
+
+def read_ssh_with(tree: etree._Element, lines: tuple[VtyLine, ...]) -> SshView:
+    """:func:`read_ssh` given the configuration's vty blocks (:func:`read_vty` of ``tree``): reads ``ip ssh``."""
+    native = native_of(tree)
+    ip = single_children(native, _IP)[_IP] if native is not None else None  # found without passing the users
     ssh = next(ip.iterchildren(_SSH), None) if ip is not None else None
     if ssh is None:
         return SshView(vty=lines)
     k = _Kids(ssh)
-    dh = k.text(n("dh"), n("min"), n("size"))
-    peruser = k.text(n("server"), n("peruser"), n("session"), n("limit"))
+    dh = k.text(_DH, _MIN, _SIZE)
+    peruser = k.text(_SERVER, _PERUSER, _SESSION, _LIMIT)
     return SshView(
-        keypair_name=k.text(n("rsa"), n("keypair-name")),
-        auth_timeout=k.int(n("time-out"), DEFAULT_AUTH_TIMEOUT),
-        auth_retries=k.int(n("authentication-retries"), DEFAULT_AUTH_RETRIES),
+        keypair_name=k.text(_RSA, _KEYPAIR_NAME),
+        auth_timeout=k.int(_TIME_OUT, DEFAULT_AUTH_TIMEOUT),
+        auth_retries=k.int(_RETRIES, DEFAULT_AUTH_RETRIES),
         dh_min=int(dh) if dh else DEFAULT_DH_MIN,
-        algorithms=_algorithms(k.get(n("server"), n("algorithm"))),
-        maxstartups=k.int(n("maxstartups"), DEFAULT_MAXSTARTUPS),
+        algorithms=_algorithms(k.get(_SERVER, _ALGORITHM)),
+        maxstartups=k.int(_MAXSTARTUPS, DEFAULT_MAXSTARTUPS),
         peruser_limit=int(peruser) if peruser else None,
         vty=lines,
-        logging_events=k.text(n("logging"), n("events-enable")) != "false",
-        key_hashes=MappingProxyType(_key_hashes(k.get(n("pubkey-chain")))),
-        bulk_window=_bulk_window(k.get(n("bulk-mode"))),
-        source_interface=_interface_name(k.get(n("source-interface-config"))),
-        rotary_ports=tuple(_rotary_port(p) for p in ssh.iterchildren(n("port"))),
+        logging_events=k.text(_LOGGING, _EVENTS) != "false",
+        key_hashes=MappingProxyType(_key_hashes(k.get(_PUBKEY_CHAIN))),
+        bulk_window=_bulk_window(k.get(_BULK_MODE)),
+        source_interface=_interface_name(k.get(_SOURCE)),
+        rotary_ports=tuple(_rotary_port(p) for p in ssh.iterchildren(_PORT)),
     )
 
 
