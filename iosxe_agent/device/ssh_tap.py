@@ -7,7 +7,10 @@ exchange, its authentication or a channel — passes through ``SSHPacketLogger.l
 connection's ``data_received``. :func:`install` wraps those three methods once per process (as
 :mod:`iosxe_agent.sshflow` does for flow control) and calls the owner's ``bytes_received`` / ``packet_sent`` /
 ``packet_received`` when the owner wants them now (the device SSH server's connections, while a ``debug ip ssh``
-switch is on; NETCONF's never, for one attribute lookup). asyncssh's own logging is left as it was.
+switch is on; NETCONF's never, for one attribute lookup). asyncssh's own logging is left as it was: its packet
+log is asked for only when asyncssh's debug level would write it (:func:`asyncssh.set_debug_level` 3), because
+below that asyncssh still formats each packet's description before its logger drops it, which was most of the
+tap's cost per packet.
 
 The owner also gets the packet's padding length and whether the direction is encrypted, read from asyncssh's
 connection state, because the length, padding and MAC lines of ``debug ip ssh packet`` need them and asyncssh
@@ -20,6 +23,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from asyncssh.connection import SSHConnection
+from asyncssh.logging import SSHLogger
 from asyncssh.packet import SSHPacket, SSHPacketLogger
 
 from iosxe_agent.device.ssh_debug import padding
@@ -27,6 +31,7 @@ from iosxe_agent.device.ssh_debug import padding
 _INSTALLED = "_iosxe_agent_tap"
 _PLAIN_BLOCK = 8  # RFC 4253 §6: the block size before any cipher is in force
 _PLAIN_HEADER = 5  # length field and padding-length byte, both inside the padded (encrypted) part
+_PACKET_DEBUG_LEVEL = 3  # asyncssh's SSHLogger.packet writes from this debug level on
 
 
 class PacketObserver(Protocol):
@@ -43,9 +48,8 @@ class PacketObserver(Protocol):
 
 
 def _connection(handler: Any) -> SSHConnection | None:
-    if isinstance(handler, SSHConnection):
-        return handler
-    conn = getattr(handler, "_conn", None)  # key exchange, authentication and channel handlers
+    # key exchange, authentication and channel handlers hold their connection in ``_conn``; a connection has none
+    conn = getattr(handler, "_conn", handler)
     return conn if isinstance(conn, SSHConnection) else None
 
 
@@ -56,6 +60,11 @@ def _observer(handler: Any) -> tuple[SSHConnection, PacketObserver] | None:
     if conn is None or not hasattr(owner, "wants_packets") or not owner.wants_packets():
         return None
     return conn, owner
+
+
+def _asyncssh_logs_packets() -> bool:
+    """True if asyncssh's own packet log writes anything (it formats every packet's line before asking)."""
+    return SSHLogger._debug_level >= _PACKET_DEBUG_LEVEL  # set for all loggers by asyncssh.set_debug_level
 
 
 def _payload(packet: Any) -> bytes:
@@ -75,7 +84,8 @@ def install() -> None:
         data_received(self, data, datatype)
 
     def sent(self: Any, pkttype: int, pktid: int | None, packet: Any, note: str = "") -> None:
-        log_sent(self, pkttype, pktid, packet, note)
+        if _asyncssh_logs_packets():
+            log_sent(self, pkttype, pktid, packet, note)
         if (found := _observer(self)) is not None:
             conn, observer = found
             data = _payload(packet)
@@ -84,7 +94,8 @@ def install() -> None:
             observer.packet_sent(pkttype, pktid or 0, data, padlen, bool(getattr(conn, "_send_encryption", None)))
 
     def received(self: Any, pkttype: int, pktid: int | None, packet: Any, note: str = "") -> None:
-        log_received(self, pkttype, pktid, packet, note)
+        if _asyncssh_logs_packets():
+            log_received(self, pkttype, pktid, packet, note)
         if (found := _observer(self)) is not None:
             conn, observer = found
             data = _payload(packet)

@@ -35,13 +35,12 @@ _UNKNOWN: tuple[bytes, ...] = ()  # a shape not seen yet (a template is never em
 def ok_reply(rpc: etree._Element) -> bytes | None:
     """``serialize(rpc_reply(rpc))`` from the template of the request's shape, or None when the general path
     must build it (too many attributes, a value that needs escaping, a shape no template can express)."""
-    items = rpc.items()  # (name, value) in document order: one call, cheaper than a dict of the attributes
-    if len(items) > MAX_TEMPLATE_ATTRIBUTES:
+    values = rpc.values()  # in document order, as keys() are: two C calls, cheaper than splitting items()
+    if len(values) > MAX_TEMPLATE_ATTRIBUTES:
         return None
-    values = [value for _, value in items]
     if _PLAIN.fullmatch("".join(values)) is None:  # one match for all: the class holds for each iff for all
         return None
-    shape: Shape = (tuple(rpc.nsmap.items()), tuple(name for name, _ in items))
+    shape: Shape = (tuple(rpc.nsmap.items()), tuple(rpc.keys()))
     template = _templates.get(shape, _UNKNOWN)
     if template is _UNKNOWN:
         template = _template(rpc, shape[1])

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
@@ -54,6 +55,8 @@ log = logging.getLogger(__name__)
 
 BASE_10 = "urn:ietf:params:netconf:base:1.0"
 BASE_11 = "urn:ietf:params:netconf:base:1.1"
+_RPC = qn(NC_NS, "rpc")
+_RPC_REPLY = qn(NC_NS, "rpc-reply")
 
 
 class Transport(Protocol):
@@ -120,9 +123,12 @@ class NetconfSession:
         self._hello_done = False
         self._closing = False
         self._closed = False
-        # not bounded by asyncio: one read may complete many small requests at once (an SSH packet can hold
-        # hundreds); reading pauses at max_rpc_queue, so at most one read's worth goes past it
-        self._queue: asyncio.Queue[bytes] = asyncio.Queue()
+        # requests waiting for the worker, oldest first. Not bounded here: one read may complete many small
+        # requests at once (an SSH packet can hold hundreds); reading pauses at max_rpc_queue, so at most one
+        # read's worth goes past it. The worker waits on ``_wakeup`` only when this is empty: a plain deque and
+        # one future cost less per request than an asyncio.Queue, whose bounds and task accounting go unused.
+        self._requests: deque[bytes] = deque()
+        self._wakeup: asyncio.Future[None] | None = None
         self._paused = False
         self._output_blocked = False
         #: transports without a buffer of their own (test captures) have nothing to wait for; decided once, a
@@ -252,13 +258,14 @@ class NetconfSession:
             return
         if messages:
             self._arm_idle()
-        for msg in messages:
-            self._queue.put_nowait(msg)
+            self._requests.extend(messages)
+            if self._wakeup is not None and not self._wakeup.done():
+                self._wakeup.set_result(None)
         self._set_reading()
 
     def _set_reading(self) -> None:
         """Read from the peer unless the request queue is full or the peer is not reading our output."""
-        paused = self._output_blocked or self._queue.qsize() >= self.services.limits.max_rpc_queue
+        paused = self._output_blocked or len(self._requests) >= self.services.limits.max_rpc_queue
         if paused != self._paused:
             self._paused = paused
             if paused:
@@ -306,8 +313,12 @@ class NetconfSession:
 
     # -- processing -------------------------------------------------------------------------------------------
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
-            msg = await self._queue.get()
+            while not self._requests:
+                self._wakeup = loop.create_future()
+                await self._wakeup
+            msg = self._requests.popleft()
             self._set_reading()
             reply = await self._answer(msg)
             if isinstance(reply, bytes):
@@ -321,18 +332,23 @@ class NetconfSession:
                 if result is not None:
                     await result
             self.after_reply.clear()
-            await self._wait_for_output()
+            if self._output_backlog():
+                await self._wait_for_output()
 
-    async def _wait_for_output(self) -> None:
-        """Backpressure: while more than ``max_pending_output_bytes`` are unsent, read nothing and wait.
+    def _output_backlog(self) -> bool:
+        """True while more than ``max_pending_output_bytes`` are unsent (asked after every reply, and almost
+        always False: a plain call, where awaiting a coroutine that returns at once cost more than the test).
 
         Transports without a buffer of their own (test captures) have nothing to wait for.
         """
         if not self._drainable:
-            return
+            return False
         transport = cast(DrainableTransport, self.transport)  # checked once in __post_init__
-        if transport.write_buffer_size() <= self.services.limits.max_pending_output_bytes:
-            return
+        return transport.write_buffer_size() > self.services.limits.max_pending_output_bytes
+
+    async def _wait_for_output(self) -> None:
+        """Backpressure: read nothing until the unsent output is back under the bound (see :meth:`_output_backlog`)."""
+        transport = cast(DrainableTransport, self.transport)
         self._output_blocked = True
         self._set_reading()
         try:
@@ -348,7 +364,7 @@ class NetconfSession:
             return
         data = serialize(el)
         limit = self.services.limits.max_reply_bytes
-        if len(data) > limit and el.tag == qn(NC_NS, "rpc-reply"):
+        if len(data) > limit and el.tag == _RPC_REPLY:
             log.warning("session %d: reply of %d bytes over max_reply_bytes", self.session_id, len(data))
             message = f"the reply of {len(data)} bytes exceeds the limit of {limit} (max_reply_bytes)"
             err = RpcError(ErrorType.APPLICATION, ErrorTag.TOO_BIG, message=message)
@@ -372,8 +388,12 @@ class NetconfSession:
 
     async def _answer(self, msg: bytes) -> etree._Element | bytes | None:
         """:meth:`handle_message`, but an ``<ok/>`` reply comes already serialised (see :meth:`dispatch`)."""
+        limits = self.services.limits
         try:
-            root = await self._parse(msg)
+            if len(msg) >= limits.worker_parse_bytes:  # off the event loop, so other sessions go on meanwhile
+                root = await asyncio.to_thread(parse_message, msg, limits)
+            else:
+                root = parse_message(msg, limits)
         except XmlError as exc:
             self.stats.in_bad_rpcs += 1
             self.stats.out_rpc_errors += 1
@@ -381,7 +401,7 @@ class NetconfSession:
             self.send(rpc_reply_with_errors([err]))
             self.close()
             return None
-        if root.tag != qn(NC_NS, "rpc"):
+        if root.tag != _RPC:
             self.stats.in_bad_rpcs += 1
             self.stats.out_rpc_errors += 1
             name = etree.QName(root).localname
@@ -441,13 +461,6 @@ class NetconfSession:
         reply = rpc_reply(rpc, [])
         reply.extend(children)
         return reply
-
-    async def _parse(self, msg: bytes) -> etree._Element:
-        """Parse one request; a large one in a worker thread, so the event loop keeps serving other sessions."""
-        limits = self.services.limits
-        if len(msg) >= limits.worker_parse_bytes:
-            return await asyncio.to_thread(parse_message, msg, limits)
-        return parse_message(msg, limits)
 
     def _too_many_attributes(self, rpc: etree._Element) -> etree._Element | None:
         """A ``too-big`` reply when ``rpc`` has more attributes and namespace declarations than

@@ -147,8 +147,11 @@ def within_element_limit(body: bytes, limit: int) -> bool:
     (C speed, linear) is exact unless a comment, CDATA section or processing instruction holds a raw ``<``;
     only when that count is over the limit and such markup is present, a parser that builds no tree counts the
     elements, stopping at the first one over the limit. Malformed text counts as within the limit: the real
-    parse reports it.
+    parse reports it. A text of at most ``limit`` bytes is within it without a count (the count is of bytes, so it
+    never exceeds the length): the usual request is far below the limit and need not be scanned four times.
     """
+    if len(body) <= limit:
+        return True
     tags = body.count(b"<") - body.count(b"</") - body.count(b"<!") - body.count(b"<?")
     if tags <= limit:
         return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from iosxe_agent.data.defaults import MODES, WithDefaults
+from iosxe_agent.data.tags import tag_of
 from iosxe_agent.datastore.names import Datastore
 from iosxe_agent.datastore.store import CANDIDATE, STARTUP
 from iosxe_agent.datastore.transaction import Face, Origin
@@ -13,8 +14,9 @@ from iosxe_agent.netconf.faults import RpcFault, bad_element, missing_element, p
 from iosxe_agent.netconf.registry import RpcContext
 from iosxe_agent.netconf.xmlio import NC_NS, WD_NS, qn
 
-#: the datastore names as plain strings, built once: iterating the enum per request cost more than the lookup
-_DATASTORES = frozenset(d.value for d in Datastore)
+#: a datastore by the Clark name of its element, built once: a usual ``<running/>`` is one lookup, where iterating
+#: the enum, a QName and an enum call per request cost more than the rest of the parameter's parse
+_BY_TAG = {qn(NC_NS, d.value): d for d in Datastore}
 
 
 def child(op: etree._Element, name: str, ns: str = NC_NS) -> etree._Element | None:
@@ -49,25 +51,29 @@ def datastore(
     if len(inner) != 1:
         raise bad_element(param, f"<{param}> must name exactly one datastore")
     el = inner[0]
-    q = etree.QName(el)
-    if allow_config and q.localname == "config" and q.namespace in (NC_NS, None):
-        return el
-    if q.namespace != NC_NS or q.localname not in _DATASTORES:
-        if q.localname == "url":
-            raise protocol_error(
-                ErrorTag.OPERATION_NOT_SUPPORTED, "the :url capability is not supported", element="url"
-            )
-        raise bad_element(param, f"<{q.localname}> is not a datastore")
-    if q.localname == STARTUP and not ctx.services.extensions:
+    ds = _BY_TAG.get(tag_of(el))
+    if ds is None:
+        return _not_a_datastore(el, param, allow_config)
+    if ds == STARTUP and not ctx.services.extensions:
         raise protocol_error(
             ErrorTag.INVALID_VALUE,
             "the startup datastore is not available over NETCONF (no :startup capability); save with the device's "
             "save-config RPC",
             element=param,
         )
-    if q.localname == CANDIDATE and not ctx.session.candidate:
+    if ds == CANDIDATE and not ctx.session.candidate:
         raise no_candidate(param)
-    return Datastore(q.localname)
+    return ds
+
+
+def _not_a_datastore(el: etree._Element, param: str, allow_config: bool) -> etree._Element:
+    """``el`` if it is an inline ``<config>`` that ``param`` accepts; otherwise the error for what it names."""
+    q = etree.QName(el)
+    if allow_config and q.localname == "config" and q.namespace in (NC_NS, None):
+        return el
+    if q.localname == "url":
+        raise protocol_error(ErrorTag.OPERATION_NOT_SUPPORTED, "the :url capability is not supported", element="url")
+    raise bad_element(param, f"<{q.localname}> is not a datastore")
 
 
 def no_candidate(element: str) -> RpcFault:
