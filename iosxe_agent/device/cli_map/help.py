@@ -444,7 +444,7 @@ def _continues(nxt: _Next, partial: str) -> bool:
         return False
     kind = node.type
     if isinstance(kind, Number):
-        return partial.isdigit() and int(partial) <= kind.hi
+        return partial.isdecimal() and int(partial) <= kind.hi  # (not isdigit: "²" is a digit int() refuses)
     return isinstance(kind, Word | Rest)
 
 

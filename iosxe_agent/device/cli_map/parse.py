@@ -1461,10 +1461,12 @@ def _fold(
     errors: list[LineError] = []
     actions: list[Action] = []
     kept: list[_Kept] = []
-    items: list[unmodelled.Item] = []  # the file's lines as :func:`.unmodelled.place` sees them
+    # the file's lines as :func:`.unmodelled.place` sees them, as (kind, text, context): made ``Item``s only when a
+    # line was kept (an ``Item`` costs seven times a tuple, on the ~30 lines of each read-back, which keeps none)
+    items: list[tuple[str, str, str]] = []
     for lineno, line in enumerate(text.splitlines(), 1):
         if ctx.data is None and unmodelled.is_bang(line):  # (what :func:`_step` does with it: nothing)
-            items.append(unmodelled.Item("bang", line))
+            items.append(("bang", line, ""))
             continue
         commands = ctx.data in (None, KEPT)  # not inside a banner's text or key data
         if commands and (line.strip().lower() == "end"):
@@ -1478,11 +1480,11 @@ def _fold(
         if action is not None:
             actions.append(action)
         if len(kept) > before:
-            items.append(unmodelled.Item("kept", kept[-1].text, kept[-1].context))
+            items.append(("kept", kept[-1].text, kept[-1].context))
         elif unmodelled.is_bang(line):
-            items.append(unmodelled.Item("bang", line))
+            items.append(("bang", line, ""))
         elif error is None and line.strip():
-            items.append(unmodelled.Item("cmd", line))
+            items.append(("cmd", line, ""))
         _apply_ops(ops, state, doc)
         if nxt.name == "exec":
             if line.strip().lower().startswith("en"):
@@ -1495,7 +1497,7 @@ def _fold(
         if error is not None:
             errors.append(LineError(0, "", error))
     if kept:
-        last += _place(items, state)
+        last += _place([unmodelled.Item(*item) for item in items], state)
     _apply_ops(last, state, doc)
     return state, tuple(errors), tuple(actions)
 

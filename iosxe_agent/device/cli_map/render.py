@@ -126,7 +126,7 @@ def _natural_key(el: etree._Element, steps: tuple[SchemaStep, ...]) -> tuple[tup
             break
         el = parent
     return tuple(
-        tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", value) if part)
+        tuple((0, int(part)) if part.isdecimal() else (1, part) for part in re.split(r"(\d+)", value) if part)
         for value in values
     )
 

@@ -128,7 +128,7 @@ class Number:
 
     def convert(self, text: str) -> str | None:
         digits = text[1:] if self.lo < 0 and text.startswith("-") else text  # a signed range takes a minus
-        if not digits.isdigit():
+        if not digits.isdecimal():  # (not isdigit: "²" is a digit int() refuses)
             return None
         value = int(text)
         return str(value) if self.lo <= value <= self.hi else None
@@ -216,7 +216,7 @@ class Interface:
     @staticmethod
     def checked(kind: str, number: str) -> tuple[str, str] | None:
         if kind in NUMERIC_INTERFACES:
-            if not number.isdigit():
+            if not number.isdecimal():  # (not isdigit: "²" is a digit int() refuses)
                 return None
             number = str(int(number))
         elif not _IF_NUMBER.fullmatch(number):
