@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from iosxe_agent.digits import ascii_digits
+
 INVALID = "% Invalid input detected at '^' marker."
 INCOMPLETE = "% Incomplete command."
 
@@ -93,7 +95,7 @@ def _range_check(word: str) -> Callable[[str], bool] | None:
     if not m:
         return None
     lo, hi = int(m.group(1)), int(m.group(2))
-    return lambda v: v.isdigit() and lo <= int(v) <= hi
+    return lambda v: ascii_digits(v) and lo <= int(v) <= hi
 
 
 def _candidates(node: Node, word: str, privilege: int) -> list[Node]:

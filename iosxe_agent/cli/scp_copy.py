@@ -52,6 +52,7 @@ from pathlib import Path
 import asyncssh
 
 from iosxe_agent.cli.escapes import printable
+from iosxe_agent.digits import ascii_digits
 
 #: one DNS label of a host name (RFC 1123)
 _LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
@@ -101,7 +102,7 @@ def parse_scp_url(text: str) -> ScpUrl | None:
         user, colon, secret = userinfo.partition(":")
         password = secret if colon else None
     host, colon, port = authority.partition(":")
-    if colon and not (port.isdigit() and 0 < int(port) < 65536):
+    if colon and not (ascii_digits(port) and 0 < int(port) < 65536):
         return None
     return ScpUrl(user, password, host, int(port) if colon else DEFAULT_PORT, path)
 
@@ -114,7 +115,7 @@ def valid_host(host: str) -> bool:
     except ValueError:
         pass
     labels = host.rstrip(".").split(".")
-    return 0 < len(host) <= 253 and all(_LABEL.fullmatch(label) for label in labels) and not labels[-1].isdigit()
+    return 0 < len(host) <= 253 and all(_LABEL.fullmatch(label) for label in labels) and not ascii_digits(labels[-1])
 
 
 async def _answer(ask: Ask, question: str, default: str) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from iosxe_agent.cli.parser import Node
+from iosxe_agent.digits import ascii_digits
 
 HOST_HELP = "IP address or hostname of a remote system"
 COMMAND_HELP = "Remote command to run after connecting"
@@ -70,7 +71,7 @@ def _one_of(names: tuple[str, ...]) -> Callable[[str], bool]:
 
 
 def _range(lo: int, hi: int) -> Callable[[str], bool]:
-    return lambda word: word.isdigit() and lo <= int(word) <= hi
+    return lambda word: ascii_digits(word) and lo <= int(word) <= hi
 
 
 OPTIONS: tuple[_Option, ...] = (

@@ -23,6 +23,7 @@ from iosxe_agent.data.order import find_single, insert_in_schema_order
 from iosxe_agent.data.runs import Plan, RunShape, first_keys, shape_of
 from iosxe_agent.data.tags import key_child, tag_of
 from iosxe_agent.data.touched import INDEX_ABOVE, Touched, find_child, touched_of
+from iosxe_agent.digits import ascii_digits
 from iosxe_agent.yang.datatype import TypeMismatch, canonical
 from iosxe_agent.yang.schema import Identity, Kind, Schema, SchemaNode, TypeSpec, split_clark
 
@@ -1503,7 +1504,7 @@ def _sort_key(value: str) -> tuple[int, object]:
     """Numbers sort numerically and before text, as ConfD orders system-ordered lists."""
     if value[:1].isalpha():
         return (1, value)  # a name: the most common key, told in one call
-    if value.isascii() and value.isdigit():
+    if ascii_digits(value):
         return (0, int(value))  # the common cases, without raising and catching for every name: a number,
     head = value.lstrip()[:1]
     if not head or not (head.isdigit() or head in "+-"):

@@ -65,6 +65,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from iosxe_agent.datastore.persist import atomic_write
 from iosxe_agent.device.keyload import in_keygen_pool, new_rsa_key, read_private_key
 from iosxe_agent.device.views.identity_view import DEFAULT_HOSTNAME
+from iosxe_agent.digits import ascii_digits
 
 log = logging.getLogger(__name__)
 
@@ -245,7 +246,7 @@ def parse_modulus_answer(answer: str) -> int | None:
     text = answer.strip()
     if not text:
         return DEFAULT_MODULUS
-    value = int(text) if text.isdigit() and len(text) <= 5 else 0
+    value = int(text) if ascii_digits(text) and len(text) <= 5 else 0
     return value if MIN_MODULUS <= value <= MAX_MODULUS else None
 
 

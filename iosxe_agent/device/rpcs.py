@@ -62,6 +62,7 @@ from iosxe_agent.device.config_files import ConfigFileError, read_config, skippe
 from iosxe_agent.device.files import FlashError, encode_config
 from iosxe_agent.device.filesystem import DeviceFiles, FileKind, Url, parse_url
 from iosxe_agent.device.names import IA_NS, RPC_NS
+from iosxe_agent.digits import ascii_digits
 from iosxe_agent.netconf.errors import ErrorTag
 from iosxe_agent.netconf.faults import RpcFault, application_error, conflicting, fault_from, operation_failed
 from iosxe_agent.netconf.operations.params import origin
@@ -117,7 +118,7 @@ class CiscoRpcs:
         numbers = [
             int(n[len(ARCHIVE_PREFIX) :])
             for n in self.flash.names()
-            if n.startswith(ARCHIVE_PREFIX) and n[len(ARCHIVE_PREFIX) :].isdigit()
+            if n.startswith(ARCHIVE_PREFIX) and ascii_digits(n[len(ARCHIVE_PREFIX) :])
         ]
         name = f"{ARCHIVE_PREFIX}{max(numbers, default=0) + 1}"
         try:

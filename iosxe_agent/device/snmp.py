@@ -79,6 +79,7 @@ from typing import TYPE_CHECKING, Any
 
 from iosxe_agent.device.egress import Egress
 from iosxe_agent.device.views import TrapTarget
+from iosxe_agent.digits import ascii_digits
 
 if TYPE_CHECKING:  # pysnmp (~11 MB) is imported by the functions that build or send a trap, at the first one
     from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
@@ -121,9 +122,9 @@ _TIMETICKS_MAX = 2**32 - 1
 def line_number(line: str) -> int:
     """Absolute line number of a line name: ``con 0`` → 0, ``aux 0`` → 1, ``vty N`` → N + 2; digits as given."""
     words = line.strip().lower().split()
-    if len(words) == 1 and words[0].isdigit():
+    if len(words) == 1 and ascii_digits(words[0]):
         return int(words[0])
-    if len(words) == 2 and words[1].isdigit():
+    if len(words) == 2 and ascii_digits(words[1]):
         kind, number = words[0], int(words[1])
         if "vty".startswith(kind) and kind:
             return number + 2

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from iosxe_agent.data.defaults import WithDefaults
+from iosxe_agent.digits import ascii_digits
 from iosxe_agent.restconf.errors import RestconfFault, fault
 from iosxe_agent.yang.schema import Kind, SchemaNode
 
@@ -64,7 +65,7 @@ def parse_get_query(params: Iterable[tuple[str, str]]) -> GetQuery:
     depth: int | None = None
     if "depth" in given and given["depth"] != "unbounded":
         text = given["depth"]
-        if not text.isdigit() or not 1 <= int(text) <= MAX_DEPTH:
+        if not ascii_digits(text) or not 1 <= int(text) <= MAX_DEPTH:
             raise _bad("depth", text)
         depth = int(text)
     try:

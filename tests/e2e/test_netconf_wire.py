@@ -875,6 +875,8 @@ async def test_kill_session_closes_the_victim_and_releases_its_lock(agent) -> No
         pytest.param("self", "invalid-value", id="own-session"),
         pytest.param("999999", "invalid-value", id="no-such-session"),
         pytest.param("abc", "invalid-value", id="not-a-number"),
+        pytest.param("²", "invalid-value", id="a-digit-int-refuses"),
+        pytest.param("٣", "invalid-value", id="another-scripts-digit"),
     ],
 )
 async def test_kill_session_refusals(agent, target: str, tag: str) -> None:

@@ -125,6 +125,8 @@ def test_get_query() -> None:
     for bad in (
         [("depth", "0")],
         [("depth", "x")],
+        [("depth", "²")],
+        [("depth", "٣")],
         [("content", "state")],
         [("fields", "(")],
         [("with-defaults", "no")],

@@ -23,6 +23,7 @@ from iosxe_agent.device.aaa.radius import RadiusError, RadiusServer
 from iosxe_agent.device.aaa.tacacs import Converse, TacacsError, TacacsServer, Traffic
 from iosxe_agent.device.egress import Egress
 from iosxe_agent.device.views.aaa_view import AaaServer
+from iosxe_agent.digits import ascii_digits
 
 log = logging.getLogger(__name__)
 
@@ -256,7 +257,7 @@ class NetworkAaa:
             if not result.passed:
                 return False, None
             level = result.value("priv-lvl")
-            return True, int(level) if level is not None and level.isdigit() else None
+            return True, int(level) if level is not None and ascii_digits(level) else None
         return None
 
     async def account(

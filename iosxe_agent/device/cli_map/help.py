@@ -55,6 +55,7 @@ from iosxe_agent.device.cli_map.syntax import (
 from iosxe_agent.device.cli_map.table import BY_MODE, END, EXIT, MODES, UNMODELLED
 from iosxe_agent.device.cli_map.words import words as real_words
 from iosxe_agent.device.names import NATIVE_NS
+from iosxe_agent.digits import ascii_digits
 from iosxe_agent.yang.schema import Schema
 
 __all__ = ["UNRECOGNIZED", "Describe", "complete", "help_lines", "yang_descriptions"]
@@ -444,7 +445,7 @@ def _continues(nxt: _Next, partial: str) -> bool:
         return False
     kind = node.type
     if isinstance(kind, Number):
-        return partial.isdecimal() and int(partial) <= kind.hi  # (not isdigit: "²" is a digit int() refuses)
+        return ascii_digits(partial) and int(partial) <= kind.hi
     return isinstance(kind, Word | Rest)
 
 

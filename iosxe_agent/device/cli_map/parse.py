@@ -71,6 +71,7 @@ from iosxe_agent.device.cli_map.syntax import (
 from iosxe_agent.device.cli_map.table import BANNER_DELIMITER, BY_ID, BY_MODE, END, EXIT, MODES, PRESENCE, UNMODELLED
 from iosxe_agent.device.cli_map.tree import ALL_VALUES, DataTree, EditOp, graft_plan
 from iosxe_agent.device.passwords import md5_crypt, type8_hash, type9_hash
+from iosxe_agent.digits import ascii_digits
 
 __all__ = [
     "CONFIG_MODE",
@@ -1147,7 +1148,7 @@ class _NotPlanned(Exception):
 def _source(value: str | None) -> int | str:
     """Where a marked operation's value comes from: an act (its index) or a constant; anything else (part of a
     value, no value) raises :class:`_NotPlanned`."""
-    if value is not None and value.startswith(_ACT_MARK) and value[len(_ACT_MARK) :].isdigit():
+    if value is not None and value.startswith(_ACT_MARK) and ascii_digits(value[len(_ACT_MARK) :]):
         return int(value[len(_ACT_MARK) :])
     if value is None or _ACT_MARK in value:
         raise _NotPlanned(value)

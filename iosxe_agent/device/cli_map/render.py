@@ -50,6 +50,7 @@ from iosxe_agent.device.cli_map.syntax import (
 from iosxe_agent.device.cli_map.table import BANNER_DELIMITER, BY_ID, BY_MODE, CRYPTO_DATA, RENDER_PLAN
 from iosxe_agent.device.cli_map.tree import NATIVE_TAG
 from iosxe_agent.device.cli_map.unmodelled import FIRST, LAST, Slot, read
+from iosxe_agent.digits import ascii_digits
 
 __all__ = [
     "IOS_VERSION",
@@ -126,7 +127,7 @@ def _natural_key(el: etree._Element, steps: tuple[SchemaStep, ...]) -> tuple[tup
             break
         el = parent
     return tuple(
-        tuple((0, int(part)) if part.isdecimal() else (1, part) for part in re.split(r"(\d+)", value) if part)
+        tuple((0, int(part)) if ascii_digits(part) else (1, part) for part in re.split(r"([0-9]+)", value) if part)
         for value in values
     )
 

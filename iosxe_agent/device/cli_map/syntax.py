@@ -34,6 +34,7 @@ from iosxe_agent.device.names import (
     PRIVATE_NS,
     SNMP_NS,
 )
+from iosxe_agent.digits import ascii_digits
 
 PREFIXES = {"ios": NATIVE_NS, "aaa": AAA_NS, "snmp": SNMP_NS, "crypto": CRYPTO_NS, "priv": PRIVATE_NS}
 PREFIXES.update({"plt": PLATFORM_NS, "ch": CALL_HOME_NS, "diag": DIAGNOSTICS_NS, "ppp": PPP_NS})
@@ -128,7 +129,7 @@ class Number:
 
     def convert(self, text: str) -> str | None:
         digits = text[1:] if self.lo < 0 and text.startswith("-") else text  # a signed range takes a minus
-        if not digits.isdecimal():  # (not isdigit: "²" is a digit int() refuses)
+        if not ascii_digits(digits):
             return None
         value = int(text)
         return str(value) if self.lo <= value <= self.hi else None
@@ -172,8 +173,8 @@ INTERFACE_TYPES = (
 NUMERIC_INTERFACES = frozenset(
     {"Loopback", "Multilink", "nve", "Port-channel", "Tunnel", "Virtual-Template", "Vlan", "VirtualPortGroup"}
 )
-_IF_SPLIT = re.compile(r"([A-Za-z][A-Za-z-]*?)(\d[\d/.:]*)")
-_IF_NUMBER = re.compile(r"\d[\d/.:]*")
+_IF_SPLIT = re.compile(r"([A-Za-z][A-Za-z-]*?)([0-9][0-9/.:]*)")
+_IF_NUMBER = re.compile(r"[0-9][0-9/.:]*")
 _HEX = re.compile(r"[0-9A-Fa-f]+")
 
 
@@ -216,7 +217,7 @@ class Interface:
     @staticmethod
     def checked(kind: str, number: str) -> tuple[str, str] | None:
         if kind in NUMERIC_INTERFACES:
-            if not number.isdecimal():  # (not isdigit: "²" is a digit int() refuses)
+            if not ascii_digits(number):
                 return None
             number = str(int(number))
         elif not _IF_NUMBER.fullmatch(number):

@@ -19,6 +19,7 @@ from functools import cache
 
 from iosxe_agent.device.cli_map.syntax import Interface
 from iosxe_agent.device.cli_map.vocabulary import NODES
+from iosxe_agent.digits import ascii_digits
 
 __all__ = ["PROMPTS", "Verdict", "check", "node_of", "prompt_of", "words"]
 
@@ -176,7 +177,7 @@ def check(tokens: Sequence[tuple[str, int]], node: str) -> Verdict:
             if hidden:
                 found = [hidden[0][0]]
                 entry = hidden[0][1]
-            elif low[:1].isdigit() and (keyed := _numbered(table)) is not None:
+            elif ascii_digits(low[:1]) and (keyed := _numbered(table)) is not None:
                 return Verdict("ok", 0, (*spelled, *rest), keyed.path if words(keyed.path) else None)
             else:
                 best = max((common_prefix(low, w) for w in table), default=0)

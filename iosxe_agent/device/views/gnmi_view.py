@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from iosxe_agent.device.names import GNMI_CFG_NS
+from iosxe_agent.digits import ascii_digits
 
 DEFAULT_PORT = 50052
 DEFAULT_SECURE_PORT = 9339
@@ -53,7 +54,7 @@ def _flag(config: etree._Element, name: str) -> bool:
 
 def _number(config: etree._Element, name: str, default: int) -> int:
     text = (config.findtext(_g(name)) or "").strip()
-    return int(text) if text.isdigit() else default
+    return int(text) if ascii_digits(text) else default
 
 
 def read_gnmi(tree: etree._Element) -> GnmiView:

@@ -15,6 +15,7 @@ from lxml import etree
 from iosxe_agent.device.names import n
 from iosxe_agent.device.views.single import find_in
 from iosxe_agent.device.views.tree import native_of
+from iosxe_agent.digits import ascii_digits
 
 #: ``show logging``'s ``Log Buffer (N bytes)`` when no size is configured (UNVERIFIED as the C8000V default).
 DEFAULT_SIZE_BYTES = 102400
@@ -60,7 +61,7 @@ def level_of(value: str | None, default: int) -> int:
     """A stored severity (a name, or a number the schema allows) as its number."""
     if value is None:
         return default
-    return int(value) if value.isdigit() else SEVERITIES.index(value)
+    return int(value) if ascii_digits(value) else SEVERITIES.index(value)
 
 
 def _sink(logging: etree._Element, name: str) -> int | None:

@@ -16,6 +16,7 @@ from lxml import etree
 
 from iosxe_agent.datastore.confirm import CONFIRMED_COMMIT, DEFAULT_TIMEOUT_S, ConfirmEvent, ConfirmNotice
 from iosxe_agent.datastore.store import StoreError
+from iosxe_agent.digits import ascii_digits
 from iosxe_agent.netconf import capabilities
 from iosxe_agent.netconf.errors import ErrorTag
 from iosxe_agent.netconf.faults import fault_from, protocol_error
@@ -38,7 +39,7 @@ def _timeout(op: etree._Element) -> int:
     if text is None:
         return DEFAULT_TIMEOUT_S
     value = text.strip()
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= _UINT32_MAX:
+    if not ascii_digits(value) or not 1 <= int(value) <= _UINT32_MAX:
         raise protocol_error(
             ErrorTag.INVALID_VALUE,
             f'"{value}" is not a valid confirm-timeout (seconds, 1..{_UINT32_MAX})',

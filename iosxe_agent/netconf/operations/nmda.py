@@ -38,6 +38,7 @@ from iosxe_agent.data.nmda import (
 from iosxe_agent.data.wire import wire_copy
 from iosxe_agent.datastore.names import Datastore
 from iosxe_agent.datastore.store import CANDIDATE, RUNNING, STARTUP, StoreError
+from iosxe_agent.digits import ascii_digits
 from iosxe_agent.netconf import capabilities
 from iosxe_agent.netconf.errors import ErrorTag
 from iosxe_agent.netconf.faults import RpcFault, fault_from, missing_element, protocol_error
@@ -121,7 +122,7 @@ def _max_depth(op: etree._Element) -> int | None:
     text = (el.text or "").strip()
     if text == "unbounded":
         return None
-    if text.isdigit() and 1 <= int(text) <= _MAX_DEPTH:
+    if ascii_digits(text) and 1 <= int(text) <= _MAX_DEPTH:
         return int(text)
     raise _invalid(f'max-depth "{text}" is neither "unbounded" nor 1..{_MAX_DEPTH}', "max-depth")
 

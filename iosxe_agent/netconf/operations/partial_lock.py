@@ -13,6 +13,7 @@ from __future__ import annotations
 from lxml import etree
 
 from iosxe_agent.datastore.store import StoreError
+from iosxe_agent.digits import ascii_digits
 from iosxe_agent.netconf import capabilities
 from iosxe_agent.netconf.errors import ErrorTag
 from iosxe_agent.netconf.faults import fault_from, missing_element, protocol_error, unknown_element
@@ -62,7 +63,7 @@ async def partial_unlock(ctx: RpcContext, op: etree._Element) -> Reply:
     if lock_id_el is None:
         raise missing_element("lock-id", "partial-unlock")
     text = (lock_id_el.text or "").strip()
-    if not (text.isascii() and text.isdigit()) or int(text) > _UINT32_MAX:
+    if not ascii_digits(text) or int(text) > _UINT32_MAX:
         raise protocol_error(ErrorTag.INVALID_VALUE, f'"{text}" is not a valid lock-id', element="lock-id")
     try:
         ctx.services.stores.partial_unlock(ctx.session.session_id, int(text))

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from iosxe_agent.digits import ascii_digits
 from iosxe_agent.netconf.capabilities import NOTIFICATION_11
 from iosxe_agent.netconf.errors import ErrorTag
 from iosxe_agent.netconf.faults import RpcFault, bad_element, missing_element, protocol_error
@@ -79,7 +80,7 @@ class Establish:
 # -- parsing (pure) -------------------------------------------------------------------------------------------
 def _uint32(el: etree._Element, name: str) -> int:
     text = (el.text or "").strip()
-    if not text.isdigit() or int(text) > _UINT32_MAX:
+    if not ascii_digits(text) or int(text) > _UINT32_MAX:
         raise protocol_error(ErrorTag.INVALID_VALUE, f'"{text}" is not a valid {name} (uint32)', element=name)
     return int(text)
 

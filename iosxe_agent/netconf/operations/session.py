@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from iosxe_agent.digits import ascii_digits
 from iosxe_agent.netconf.errors import ErrorTag
 from iosxe_agent.netconf.faults import missing_element, protocol_error
 from iosxe_agent.netconf.operations.params import child, only_known
@@ -26,7 +27,7 @@ async def kill_session(ctx: RpcContext, op: etree._Element) -> Reply:
     if el is None:
         raise missing_element("session-id", "kill-session")
     text = (el.text or "").strip()
-    if not text.isdigit() or int(text) == 0:
+    if not ascii_digits(text) or int(text) == 0:
         raise protocol_error(ErrorTag.INVALID_VALUE, f'"{text}" is not a valid session-id', element="session-id")
     target = int(text)
     if target == ctx.session.session_id:
