@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from line_values import EDGES, KEYWORDS, ODD
 from lxml import etree
 
 from iosxe_agent.data.diff import diff
@@ -22,10 +23,6 @@ from iosxe_agent.device.cli_map.tree import NATIVE_TAG
 from iosxe_agent.device.printable import PrintableCheck, excerpt, focus_of, unprintable
 
 NS = NATIVE_TAG[1:].partition("}")[0]
-KEYWORDS = ["privilege", "priv", "p", "secret", "se", "s", "password", "pa", "algorithm-type", "view", "v", "RO"]
-KEYWORDS += ["ro", "r", "RW", "rw", "ipv6", "i", "no"]
-EDGES = ["0", "1", "9", "15", "16", "-1", "007", "255", "99999999999999999999"]
-ODD = ["", " ", "a b", "a\nb", "a\tb", '"q"', "!x", "x!", "#x", "x#", "a\u2028b", "é", "x?", "$9$ab/c", "AB12"]
 PLAIN = st.from_regex(r"[a-z0-9][a-z0-9$./]{0,8}", fullmatch=True)
 #: mostly plain (so that shapes repeat and the proven path is taken), else anything
 VALUES = st.integers(0, 4).flatmap(

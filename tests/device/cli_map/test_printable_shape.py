@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
+from line_values import EDGES, KEYWORDS, ODD
 from lxml import etree
 
 from iosxe_agent.data.diff import diff
@@ -21,11 +22,6 @@ from iosxe_agent.device.cli_map.tree import NATIVE_TAG
 from iosxe_agent.device.printable import Focus, PrintableCheck, by_shape, excerpt, unprintable
 
 NS = NATIVE_TAG[1:].partition("}")[0]
-KEYWORDS = ["privilege", "priv", "p", "PRIV", "secret", "se", "s", "password", "pa", "one-time", "o", "algorithm-type"]
-KEYWORDS += ["a", "view", "vi", "v", "RO", "ro", "r", "RW", "rw", "ipv6", "i", "community", "snmp-server", "no"]
-EDGES = ["0", "1", "9", "15", "16", "-1", "007", "00", "255", "99999999999999999999"]
-ODD = ["", " ", "a b", "a\nb", "a\rb", "a\tb", '"q"', "'q'", "!x", "x!", "#x", "x#", "a\u2028b", "é", "x?", "\\"]
-ODD += ["DEADbeef", "deadbeef", "AB12", "$9$abc/def", "x|y", "a>b"]
 #: a value of any slot
 VALUES = st.one_of(
     st.sampled_from(KEYWORDS + EDGES + ODD),
