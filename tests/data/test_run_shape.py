@@ -15,9 +15,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from run_shapes import alike, run_accepted, username_shape
 
 from iosxe_agent.data import edit as edit_mod
-from iosxe_agent.data.runs import shape_of
 from iosxe_agent.device.names import NATIVE_NS
 from iosxe_agent.yang.schema import Kind, SchemaNode
 
@@ -53,32 +53,18 @@ def _entry(name: str, mutation: int) -> str:
     )
 
 
-def _alike(a: etree._Element, b: etree._Element) -> bool:
-    """The slow reference: ``b`` has ``a``'s shape (``a`` a canonical entry: leaves hold one text)."""
-    if a.tag != b.tag or (b.text is not None and len(b)) or any(not isinstance(c.tag, str) for c in b):
-        return False
-    if not len(a):
-        return len(b) == 0 and bool(b.text)
-    if len(a) != len(b) or b.text is not None or any(c.tail is not None for c in b):
-        return False
-    return all(_alike(x, y) for x, y in zip(a, b, strict=True))
-
-
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(mutations=st.lists(st.sampled_from([0, 0, 0, *range(1, 16)]), min_size=1, max_size=8))
 def test_the_run_check_accepts_a_run_of_entries_alike(ios: Any, mutations: list[int]) -> None:
     body = "".join(_entry(f"u{i}", m) for i, m in enumerate([0, *mutations]))
     native = ios.cfg(body).find(f"{N}native")
     entries = native.findall(f"{N}username")
-    editor = edit_mod._Editor(ios.schema, edit_mod.ErrorOption.STOP, 1_000_000, ios.schema.identities)
-    snode = ios.schema.root.data_children[f"{N}native"].data_children[f"{N}username"]
-    shape = shape_of(entries[0], snode, editor._plan_of, edit_mod._context_free)
-    assert shape is not None
-    texts = [column(native) for _, column in shape.columns]
-    accepted = shape.same(native) == len(entries) and all(len(t) == len(entries) for t in texts)
-    assert accepted == all(_alike(entries[0], e) for e in entries)
+    shape = username_shape(ios, entries[0])
+    accepted = run_accepted(shape, native, len(entries))
+    assert accepted == all(alike(entries[0], e) for e in entries)
     if accepted:
         leaves = [[x.text for x in e.iter() if not len(x)] for e in entries]
+        texts = [column(native) for _, column in shape.columns]
         assert [list(t) for t in zip(*texts, strict=True)] == leaves
 
 

@@ -15,10 +15,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lxml import etree
+from run_shapes import alike, run_accepted, username_shape
 
-from iosxe_agent.data import edit as edit_mod
-from iosxe_agent.data.runs import shape_of
 from iosxe_agent.device.names import NATIVE_NS
 
 N = f"{{{NATIVE_NS}}}"
@@ -50,30 +48,15 @@ def _user(name: str, variant: int) -> str:
     return f"<username>{NAMES[variant].format(name)}{VARIANTS[variant].format(h=H)}</username>"
 
 
-def _alike(a: etree._Element, b: etree._Element) -> bool:
-    """The slow reference: ``b`` has ``a``'s shape (``a`` a canonical entry: leaves hold one text)."""
-    if a.tag != b.tag or (b.text is not None and len(b)) or any(not isinstance(c.tag, str) for c in b):
-        return False
-    if not len(a):
-        return len(b) == 0 and bool(b.text)
-    if len(a) != len(b) or b.text is not None or any(c.tail is not None for c in b):
-        return False
-    return all(_alike(x, y) for x, y in zip(a, b, strict=True))
-
-
 def _accepted(ios: Any, variants: list[int]) -> tuple[bool, bool]:
     """What the run check says of a run of users with ``variants`` after a canonical first one, and what the
     reference says."""
     body = "".join(_user(f"u{i}", v) for i, v in enumerate([0, *variants]))
     native = ios.cfg(body).find(f"{N}native")
     entries = native.findall(f"{N}username")
-    editor = edit_mod._Editor(ios.schema, edit_mod.ErrorOption.STOP, 1_000_000, ios.schema.identities)
-    snode = ios.schema.root.data_children[f"{N}native"].data_children[f"{N}username"]
-    shape = shape_of(entries[0], snode, editor._plan_of, edit_mod._context_free)
-    assert shape is not None
-    texts = [column(native) for _, column in shape.columns]
-    accepted = shape.same(native) == len(entries) and all(len(t) == len(entries) for t in texts)
-    return accepted, all(_alike(entries[0], e) for e in entries)
+    return run_accepted(username_shape(ios, entries[0]), native, len(entries)), all(
+        alike(entries[0], e) for e in entries
+    )
 
 
 def test_every_variant_counts_as_a_canonical_user(ios: Any) -> None:
@@ -94,11 +77,7 @@ def test_entries_that_make_up_for_each_other_are_refused(ios: Any, variants: lis
 def test_a_column_gives_at_most_one_text_per_entry(ios: Any) -> None:
     """What the proof rests on: a column returning as many texts as there are entries then found one in each
     (variants 2 and 3 hold two texts in the privilege leaf, variant 1 in the name)."""
-    first = ios.cfg(_user("u", 0)).find(f"{N}native").find(f"{N}username")
-    editor = edit_mod._Editor(ios.schema, edit_mod.ErrorOption.STOP, 1_000_000, ios.schema.identities)
-    snode = ios.schema.root.data_children[f"{N}native"].data_children[f"{N}username"]
-    shape = shape_of(first, snode, editor._plan_of, edit_mod._context_free)
-    assert shape is not None
+    shape = username_shape(ios, ios.cfg(_user("u", 0)).find(f"{N}native").find(f"{N}username"))
     for variant in range(len(VARIANTS)):
         native = ios.cfg(_user("u", variant)).find(f"{N}native")
         assert all(len(column(native)) <= 1 for _, column in shape.columns), variant
@@ -112,9 +91,4 @@ def test_a_container_no_column_reaches_is_tested_by_the_entry(ios: Any, second: 
     body = f"<username><name>u0</name><password/></username><username><name>u1</name>{second}</username>"
     native = ios.cfg(body).find(f"{N}native")
     entries = native.findall(f"{N}username")
-    editor = edit_mod._Editor(ios.schema, edit_mod.ErrorOption.STOP, 1_000_000, ios.schema.identities)
-    snode = ios.schema.root.data_children[f"{N}native"].data_children[f"{N}username"]
-    shape = shape_of(entries[0], snode, editor._plan_of, edit_mod._context_free)
-    assert shape is not None
-    texts = [column(native) for _, column in shape.columns]
-    assert (shape.same(native) == 2 and all(len(t) == 2 for t in texts)) is alike
+    assert run_accepted(username_shape(ios, entries[0]), native, 2) is alike

@@ -14,23 +14,18 @@ import threading
 from typing import Any
 
 import pytest
-from capture_transport import Capture
+from capture_transport import lock_session
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from iosxe_agent.datastore.store import StorePaths, Stores
 from iosxe_agent.limits import DEFAULT_LIMITS, Limits
 from iosxe_agent.netconf import ok_reply as ok_reply_module
 from iosxe_agent.netconf import xmlio
 from iosxe_agent.netconf.errors import rpc_attributes, rpc_reply
 from iosxe_agent.netconf.framing import ChunkFramer, FramingError
 from iosxe_agent.netconf.ok_reply import MAX_SHAPES, MAX_TEMPLATE_ATTRIBUTES, ok_reply
-from iosxe_agent.netconf.operations import locking
 from iosxe_agent.netconf.operations.params import child
-from iosxe_agent.netconf.registry import Registry
-from iosxe_agent.netconf.services import NetconfServices
-from iosxe_agent.netconf.session import BASE_11, NetconfSession
 from iosxe_agent.netconf.xmlio import (
     LIBXML2_MAX_DEPTH,
     NC_NS,
@@ -269,23 +264,6 @@ def test_ok_reply_leaves_long_attribute_lists_to_the_general_path() -> None:
     assert ok_reply(rpc) is None
 
 
-def _session(helpers: Any, limits: Limits) -> tuple[NetconfSession, Capture]:
-    """A started base:1.1 session serving lock/unlock, its hello exchange done."""
-    schema = helpers.cisco_schema()
-    registry = Registry()
-    locking.register(registry)
-    services = NetconfServices(schema, Stores(schema, limits, StorePaths(None, None)), limits, registry)
-    capture = Capture()
-    session = NetconfSession(session_id=1, user="admin", services=services, transport=capture)
-    session.start()
-    session.data_received(_HELLO_11)
-    capture.sent.clear()  # our hello
-    return session, capture
-
-
-_HELLO_11 = (
-    f'<hello xmlns="{NC_NS}"><capabilities><capability>{BASE_11}</capability></capabilities></hello>]]>]]>'
-).encode()
 _LOCK = (
     f'<nc:rpc xmlns:nc="{NC_NS}" nc:message-id="m&amp;1" x="y">'
     "<nc:lock><nc:target><nc:running/></nc:target></nc:lock></nc:rpc>"
@@ -294,7 +272,7 @@ _LOCK = (
 
 @pytest.mark.parametrize("message_id", ["1", "m&amp;1", "é€"])
 async def test_an_ok_reply_goes_out_as_the_reply_tree_would(helpers: Any, message_id: str) -> None:
-    session, capture = _session(helpers, DEFAULT_LIMITS)
+    session, capture = lock_session(helpers, DEFAULT_LIMITS)
     request = f'<rpc xmlns="{NC_NS}" message-id="{message_id}"><lock><target><running/></target></lock></rpc>'
     rpc = parse_message(request.encode(), DEFAULT_LIMITS)
     session.data_received(ChunkFramer().encode(request.encode()))
@@ -306,7 +284,7 @@ async def test_an_ok_reply_goes_out_as_the_reply_tree_would(helpers: Any, messag
 
 
 async def test_an_ok_reply_over_max_reply_bytes_is_still_refused_as_too_big(helpers: Any) -> None:
-    session, capture = _session(helpers, Limits(max_reply_bytes=100))
+    session, capture = lock_session(helpers, Limits(max_reply_bytes=100))
     rpc = parse_message(_LOCK.encode(), DEFAULT_LIMITS)
     size = len(serialize(rpc_reply(rpc)))
     assert size > 100

@@ -17,21 +17,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from capture_transport import Capture, lock_session
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from iosxe_agent.datastore.names import Datastore
-from iosxe_agent.datastore.store import CANDIDATE, STARTUP, StorePaths, Stores
+from iosxe_agent.datastore.store import CANDIDATE, STARTUP
 from iosxe_agent.limits import Limits
 from iosxe_agent.netconf import xmlio
 from iosxe_agent.netconf.errors import ErrorTag
 from iosxe_agent.netconf.faults import RpcFault, bad_element, missing_element, protocol_error
 from iosxe_agent.netconf.framing import ChunkFramer
-from iosxe_agent.netconf.operations import locking, params
-from iosxe_agent.netconf.registry import Registry
-from iosxe_agent.netconf.services import NetconfServices
-from iosxe_agent.netconf.session import BASE_11, NetconfSession
+from iosxe_agent.netconf.operations import params
 from iosxe_agent.netconf.xmlio import NC_NS, XmlError, parse_message, qn
 
 # -- xmlio: the element count, skipped when the text is too short to need it --------------------------------------
@@ -236,19 +234,12 @@ def test_the_datastore_parameter_reads_as_before(
 # -- session: pipelined requests through the worker's deque, answered in order ------------------------------------
 
 
-class _Pipe:
-    """A transport that keeps the session's output and honours pause/resume as the SSH channel does."""
+class _Pipe(Capture):
+    """A capture that honours pause/resume as the SSH channel does."""
 
     def __init__(self) -> None:
-        self.sent = bytearray()
+        super().__init__()
         self.paused = False
-        self.closed = False
-
-    def write(self, data: bytes) -> None:
-        self.sent += data
-
-    def close(self) -> None:
-        self.closed = True
 
     def pause_reading(self) -> None:
         assert not self.paused
@@ -259,9 +250,6 @@ class _Pipe:
         self.paused = False
 
 
-_HELLO_11 = (
-    f'<hello xmlns="{NC_NS}"><capabilities><capability>{BASE_11}</capability></capabilities></hello>]]>]]>'
-).encode()
 _OPS = {
     "lock": "<lock><target><running/></target></lock>",
     "unlock": "<unlock><target><running/></target></unlock>",
@@ -278,15 +266,8 @@ async def _replies(helpers: Any, ops: list[str], cuts: list[int], turns: list[in
     """The replies to ``ops``, sent as one stream cut at ``cuts``, with ``turns`` loop turns after each read and
     the next read only while the session reads (as the SSH channel delivers)."""
     limits = Limits(max_rpc_queue=queue, hello_timeout_s=0)
-    schema = helpers.cisco_schema()
-    registry = Registry()
-    locking.register(registry)
-    services = NetconfServices(schema, Stores(schema, limits, StorePaths(None, None)), limits, registry)
     pipe = _Pipe()
-    session = NetconfSession(session_id=1, user="admin", services=services, transport=pipe)
-    session.start()
-    session.data_received(_HELLO_11)
-    pipe.sent.clear()
+    session, _ = lock_session(helpers, limits, pipe)
     stream = b"".join(_request(i, op) for i, op in enumerate(ops))
     bounds = [0, *sorted(c for c in cuts if c < len(stream)), len(stream)]
     async with asyncio.timeout(10):
