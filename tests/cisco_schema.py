@@ -148,6 +148,14 @@ class Doc:
     def edit(self, tree: etree._Element, body: str, **kw: object) -> EditResult:
         return apply_edit(tree, self.cfg(body), self.schema, **kw)  # type: ignore[arg-type]
 
+    def merged(self, bodies: list[str]) -> etree._Element:
+        """An empty tree with each of ``bodies`` merged in turn (one an edit refuses leaves the tree as it was)."""
+        tree = self.empty()
+        for body in bodies:
+            result = self.edit(tree, body)
+            tree = result.tree if result.tree is not None else tree
+        return tree
+
     def node(self, *names: str) -> SchemaNode:
         """Schema node by local names below the root, each ``name`` or ``prefix:name`` (NSMAP prefixes)."""
         node: SchemaNode | None = self.schema.root

@@ -95,9 +95,27 @@ class _Kind:
         return [self.step(el) for el in els]
 
 
+#: :func:`_kind` by schema node (its id, the node kept alive beside) and tag: a frozen value that depends on
+#: nothing else, made once per kind rather than at every changed node of every commit. Bounded (tags unknown to
+#: the schema could be many): past the bound it starts again.
+_KINDS: dict[tuple[int, str], tuple[SchemaNode | None, _Kind]] = {}
+_KINDS_KEPT = 4096
+
+
 def _kind(snode: SchemaNode | None, tag: str) -> _Kind:
     """The :class:`_Kind` of the children ``tag`` of a node, ``snode`` their schema node (None: unknown to the
     schema, named by the bare tag)."""
+    known = _KINDS.get((id(snode), tag))
+    if known is not None and known[0] is snode:
+        return known[1]
+    if len(_KINDS) >= _KINDS_KEPT:
+        _KINDS.clear()
+    kind = _KINDS[(id(snode), tag)] = (snode, _made_kind(snode, tag))
+    return kind[1]
+
+
+def _made_kind(snode: SchemaNode | None, tag: str) -> _Kind:
+    """:func:`_kind` worked out."""
     if snode is None:
         ns, name = split_clark(tag)
         return _Kind(name, "", ns)

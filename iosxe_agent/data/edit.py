@@ -13,7 +13,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypedDict, Unpack
+from typing import NamedTuple, TypedDict, Unpack
 
 from lxml import etree
 
@@ -88,11 +88,12 @@ class _Position:
     keys: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Loc:
+class _Loc(NamedTuple):
     """Where in the data tree an edit step is: a link to the step above, the schema node and, for a list entry,
     its key values (a leaf-list entry: its value). One is made per edited node, so the instance path and the
-    prefixes it uses are spelled out only when an error asks for them."""
+    prefixes it uses are spelled out only when an error asks for them. A named tuple rather than a frozen
+    dataclass: as immutable, but made in C, where a frozen dataclass sets each field through
+    ``object.__setattr__`` (four of them for every ``ip ssh time-out`` edit)."""
 
     up: _Loc | None = None
     node: SchemaNode | None = None
@@ -260,7 +261,8 @@ class _Editor:
         case, and so is creating a case in a later edit (the old case goes, RFC 7950 §7.9.6). The message is
         yanglint's for the same data.
         """
-        if (el.get(OPERATION) or op.value) in (Op.DELETE.value, Op.REMOVE.value):
+        raw = el.get(OPERATION)
+        if raw in _REMOVING_VALUES if raw else op in _REMOVING:  # (an enum's ``value`` is a slow descriptor)
             return True
         for choice, case in cnode.choice_ancestry():
             first = cases.setdefault(id(choice), (case, cnode.name))
@@ -1356,9 +1358,10 @@ def apply_edit(
     subtrees (:func:`~iosxe_agent.data.hidden.graft_hidden`); a delete or remove takes them with it.
     """
     new = tree if in_place else copy.deepcopy(tree)
-    editor = _Editor(schema, ErrorOption(error_option), max_elements, schema.identities, hidden)
+    editor = _Editor(schema, _ERROR_OPTIONS.get(error_option) or ErrorOption(error_option), max_elements,
+                     schema.identities, hidden)  # fmt: skip
     try:
-        editor.edit_children(new, schema.root, edit, Op(default_operation), _Loc())
+        editor.edit_children(new, schema.root, edit, _OPS.get(default_operation) or Op(default_operation), _Loc())
     except EditAborted:
         return EditResult(None, tuple(editor.errors))
     editor.finish()
@@ -1389,6 +1392,13 @@ COPY_ABOVE = 32
 RUN_ABOVE = 64
 #: The operations under which a missing node is created.
 _CREATING = frozenset({Op.MERGE, Op.REPLACE, Op.CREATE})
+#: The members by value, looked up at every edit: calling the enum for them runs its ``__new__`` in Python (an
+#: unknown value still goes to the enum, which raises ValueError as before).
+_OPS = {op.value: op for op in Op}
+_ERROR_OPTIONS = {option.value: option for option in ErrorOption}
+#: The operations that take a node away, and their names in an ``operation`` attribute.
+_REMOVING = frozenset({Op.DELETE, Op.REMOVE})
+_REMOVING_VALUES = frozenset(op.value for op in _REMOVING)
 #: Text directly inside an element (its own, or a child's tail).
 _ANY_TEXT = etree.XPath("boolean(text())")
 #: Text beside child elements (a tail, indentation): not as ``_Editor._fill`` builds.

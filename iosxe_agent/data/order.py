@@ -66,9 +66,11 @@ def find_single(parent: etree._Element, snode: SchemaNode) -> etree._Element | N
     A search longer than :data:`WALK_BOUND` steps falls back to the scan in C, and so does the search among
     fewer children than that (told by one indexing in C): there the scan costs less than the first steps.
     """
+    if not _more_than_bound(parent):  # (asked first: the common case then reads nothing else of the schema)
+        return next(parent.iterchildren(snode.tag), None)
     owner = snode.data_parent
     tag = snode.tag
-    if owner is None or not _more_than_bound(parent):
+    if owner is None:
         return next(parent.iterchildren(tag), None)
     data = owner.data_children
     idx = snode.order_index
@@ -110,9 +112,12 @@ def single_children(parent: etree._Element, *tags: str) -> dict[str, etree._Elem
 
     Unlike :func:`find_single` it needs no schema and assumes no sibling order, so it serves where either is
     missing: the views (which see the tree alone) and a change record replayed onto a tree whose siblings are
-    out of schema order until the record's last operation.
+    out of schema order until the record's last operation. Among at most :data:`WALK_BOUND` children (told by
+    one indexing in C, as :func:`find_single` does) the scan costs less than the walk's first steps in Python.
     """
     found: dict[str, etree._Element | None] = dict.fromkeys(tags)
+    if not _more_than_bound(parent):
+        return _scanned(parent, found, tags)
     missing = set(tags)
     front = next(parent.iterchildren(), None)
     back = next(parent.iterchildren(reversed=True), None)
@@ -126,9 +131,22 @@ def single_children(parent: etree._Element, *tags: str) -> dict[str, etree._Elem
         if not missing or front is back or front.getnext() is back:  # everything wanted, or every child, seen
             return found
         front, back = front.getnext(), back.getprevious()
-    for child in parent.iterchildren(*missing):
-        if found[tag_of(child)] is None:
-            found[tag_of(child)] = child
+    return _scanned(parent, found, missing)
+
+
+def _scanned(
+    parent: etree._Element, found: dict[str, etree._Element | None], missing: Collection[str]
+) -> dict[str, etree._Element | None]:
+    """``found`` with the first child of ``parent`` of each of the ``missing`` tags, by one scan in C (none: no
+    scan, as ``iterchildren()`` would give every child), which stops once each is found."""
+    left = len(missing)
+    for child in parent.iterchildren(*missing) if left else ():
+        tag = tag_of(child)
+        if found[tag] is None:
+            found[tag] = child
+            left -= 1
+            if not left:
+                break
     return found
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import groupby, pairwise
 from operator import attrgetter
 from typing import Literal, overload
@@ -24,7 +24,7 @@ from lxml import etree
 from iosxe_agent.data.errors import DataError
 from iosxe_agent.data.order import in_document_order, instances
 from iosxe_agent.data.reach import DataPath, Reach, reach
-from iosxe_agent.data.touched import INDEX_ABOVE, Children, Touched, identity, outside_runs
+from iosxe_agent.data.touched import INDEX_ABOVE, Children, Touched, find_child, identity, outside_runs
 from iosxe_agent.yang.schema import Kind, Restriction, Schema, SchemaNode, split_clark
 from iosxe_agent.yang.xpath import XPathError, compile_xpath
 
@@ -59,6 +59,8 @@ class _Validator:
         """Check everything below ``el``; ``touched`` (a whole node's report) lets the entries of lists the edits
         left alone go unvisited (see :func:`~iosxe_agent.data.touched.outside_runs`) unless a constraint in them
         can read a changed node."""
+        if self._nothing_below(el, snode):
+            return
         present: dict[str, list[etree._Element]] = {}
         left_out: dict[str, int] = {}
         if touched is None:
@@ -88,6 +90,16 @@ class _Validator:
                 self._node(child, cnode, _Path(path, cnode, child), el)
         if id(snode) in self._plan.absent:
             self._check_absent(el, snode, present, path)
+
+    def _nothing_below(self, el: etree._Element, snode: SchemaNode) -> bool:
+        """True when :meth:`walk` would find nothing to check below ``el``: no child of a kind that can hold a
+        violation is present (told by one scan in C for the few such kinds, :func:`_walkable`), and none can be
+        missing. Why: every edit of one leaf walks the whole node holding it (``ip ssh``, whose one kind of child
+        with a check is ``pubkey-chain``) to find that out in Python."""
+        if id(snode) in self._plan.absent:
+            return False
+        tags = _walkable(snode, self._plan)
+        return tags is not None and (not tags or next(el.iterchildren(*tags), None) is None)
 
     def _selected_entries(self, el: etree._Element, cnode: SchemaNode) -> list[etree._Element] | None:
         """The entries of list ``cnode`` under ``el`` that hold something to check, in document order, selected in
@@ -127,21 +139,28 @@ class _Validator:
         lists with a touched entry."""
         assert self._affected is not None
         visit: dict[int, tuple[etree._Element, SchemaNode, Touched | None]] = {}
-        children = Children(el, touched)
+        # a list may be touched in bulk only past INDEX_ABOVE children: with fewer, what Children would do
+        # without building it (as the diff does)
+        find = Children(el, touched).find if len(touched.children) > INDEX_ABOVE else partial(find_child, el)
         unique_checked: set[int] = set()  # each unique list once, however many of its entries were touched
+        single: set[int] = set()  # containers and leaves found here: their one instance is in ``visit`` already
         for ident, sub in touched.children.items():
             cnode = snode.child(ident[0])
             if cnode is None or id(cnode) not in self._plan.walk:
                 continue
-            child = children.find(ident, cnode)
+            child = find(ident, cnode)
             if child is None:  # not as the report says: check everything here
                 self.walk(el, snode, path)
                 return
             visit[id(child)] = (child, cnode, sub)
-            if cnode.kind is Kind.LIST and cnode.unique and id(cnode) not in unique_checked:
+            if cnode.kind not in (Kind.LIST, Kind.LEAF_LIST):
+                single.add(id(cnode))
+            elif cnode.kind is Kind.LIST and cnode.unique and id(cnode) not in unique_checked:
                 unique_checked.add(id(cnode))
                 self._check_unique(cnode, list(el.iterchildren(cnode.tag)), _Path(path, cnode))
         for cnode in self._affected.revisit(snode):
+            if id(cnode) in single:  # (the path to a one-leaf edit: ``native`` and ``ip`` not looked up twice)
+                continue
             for child in self._revisited(el, cnode):
                 if id(child) not in visit:
                     visit[id(child)] = (child, cnode, None)
@@ -288,6 +307,8 @@ class _ValidationPlan:
     named: dict[int, tuple[Reach, ...]]
     #: by list node id, filled as lists are met: see :func:`_holding_checks`
     holding: dict[int, etree.ETXPath | None] = field(default_factory=dict)
+    #: by node id, filled as nodes are walked: see :func:`_walkable`
+    walkable: dict[int, tuple[str, ...] | None] = field(default_factory=dict)
     #: :meth:`_Affected.revisit` by the kinds of node an edit changed and the node asked about: the same kinds
     #: of change (every ``ip ssh time-out`` edit, whatever its value) ask the same of every node
     revisits: dict[tuple[_Shape, int], list[SchemaNode]] = field(default_factory=dict)
@@ -391,7 +412,7 @@ class _Affected:
                 self.everything = True
                 return
             self.changed.update(names)
-            self.roots.update((*path, name) for name in _changed_children(snode, tags))
+            self.roots |= _changed_roots(path, snode, tags)
         for ident, sub in t.children.items():
             name = split_clark(ident[0])[1]
             self.inside.add(name)
@@ -458,6 +479,17 @@ def _holding_checks(cnode: SchemaNode, plan: _ValidationPlan) -> etree.ETXPath |
     return query
 
 
+def _walkable(snode: SchemaNode, plan: _ValidationPlan) -> tuple[str, ...] | None:
+    """The tags of the data children of ``snode`` that can hold a violation (``plan.walk``), or None when there
+    are more than :data:`_QUERY_TAGS_UP_TO` (a scan in C matching that many tags at each child costs more than the
+    walk). Cached per plan and node."""
+    if id(snode) in plan.walkable:
+        return plan.walkable[id(snode)]
+    tags = tuple(c.tag for c in _data_of(snode) if id(c) in plan.walk)
+    found = plan.walkable[id(snode)] = tags if len(tags) <= _QUERY_TAGS_UP_TO else None  # bounded by the schema
+    return found
+
+
 @lru_cache(maxsize=4096)  # one per list of the schema
 def _count_of(tag: str) -> etree.ETXPath:
     """How many children ``tag`` an element has, counted in C."""
@@ -512,6 +544,12 @@ def _changed_children(snode: SchemaNode, tags: frozenset[str]) -> frozenset[str]
     """The local names of the data children of a whole node ``snode`` (children of ``tags`` changed) that may
     have changed with their subtrees: those kinds, and every value beside them (see :func:`_changed_names`)."""
     return frozenset(c.name for c in _data_of(snode) if c.tag in tags or c.kind not in (Kind.LIST, Kind.CONTAINER))
+
+
+@lru_cache(maxsize=4096)  # by the path's names, schema node and kinds of change: the schema's shape, no value
+def _changed_roots(path: DataPath, snode: SchemaNode, tags: frozenset[str]) -> frozenset[DataPath]:
+    """The paths of the children of the whole node at ``path`` that :func:`_changed_children` counts changed."""
+    return frozenset((*path, name) for name in _changed_children(snode, tags))
 
 
 @lru_cache(maxsize=4096)

@@ -39,24 +39,35 @@ import re
 from collections.abc import Iterator
 from functools import partial
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
 from iosxe_agent.data.diff import ChangeOp
 from iosxe_agent.data.order import single_children
-from iosxe_agent.data.tags import schema_node_of, tag_of
+from iosxe_agent.data.tags import tag_of
 from iosxe_agent.data.touched import Identity, Touched, find_child, identity
 from iosxe_agent.datastore.transaction import Transaction
 from iosxe_agent.yang.schema import Kind, Schema, SchemaNode
 
 _PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=True)
-#: the records' JSON form, made once: ``json.dumps`` with options builds an encoder per call
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+#: the records' JSON form, made once: ``json.dumps`` with options builds an encoder per call. No check for
+#: circular references (a record's ops are lists of strings, built here: lists of a path may be shared between
+#: ops, never hold themselves), which the C encoder otherwise records and forgets at every list
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
 class RecordError(Exception):
     """A record that is not well-formed or does not fit the tree it is replayed onto."""
+
+
+class Record(NamedTuple):
+    """A commit's record: ``data``, the bytes the journal appends, and ``ops``, the list they encode. The spare
+    copy of running replays ``ops`` itself (:meth:`Replayer.replay_ops`): decoding ``data`` gives back that list
+    (lists, strings, null and integers survive JSON unchanged), so nothing is decoded for it."""
+
+    data: bytes
+    ops: list[list[Any]]
 
 
 def encode(txn: Transaction, schema: Schema, touched: Touched | None = None) -> bytes:
@@ -65,6 +76,11 @@ def encode(txn: Transaction, schema: Schema, touched: Touched | None = None) -> 
     ``touched``: where ``txn.new`` differs from ``txn.old``, as the edit reported it (the same value the diff
     was given); None compares every ordered-by-user list of the two trees.
     """
+    return recorded(txn, schema, touched).data
+
+
+def recorded(txn: Transaction, schema: Schema, touched: Touched | None = None) -> Record:
+    """:func:`encode`'s record with the ops it encodes."""
     ops: list[list[Any]] = []
     paths = _Paths(schema)
     run: list[etree._Element] = []  # the adjacent siblings created last, not recorded yet
@@ -87,7 +103,7 @@ def encode(txn: Transaction, schema: Schema, touched: Touched | None = None) -> 
     if run:
         ops.append(_created(run, paths))
     ops.extend(_moves(txn.old, txn.new, schema, touched))
-    return _JSON.encode({"ops": ops}).encode()
+    return Record(_JSON.encode({"ops": ops}).encode(), ops)
 
 
 def replay(tree: etree._Element, record: bytes, schema: Schema) -> None:
@@ -347,6 +363,10 @@ class Replayer:
             ops = json.loads(record)["ops"]
         except (ValueError, KeyError, TypeError) as exc:
             raise RecordError(f"not a change record: {exc}") from exc
+        self.replay_ops(ops)
+
+    def replay_ops(self, ops: Any) -> None:
+        """Apply the ops of a record, as :meth:`replay` decodes them or :func:`recorded` made them."""
         if not isinstance(ops, list):
             raise RecordError("not a change record: ops is not a list")
         for op in ops:
@@ -364,14 +384,12 @@ class Replayer:
             self._forget(parent, psnode, node)
             parent.remove(node)
         elif kind == "r" and len(args) == 2:
-            node, _ = self._walk(args[0])
+            holder, hsnode, node = self._held(args[0])
             new = _fragment(args[1])
-            holder = node.getparent()
             if holder is None:  # the datastore itself (an ordered list at the top level): its children
                 node[:] = list(new)
                 self._index.clear()
             else:
-                hsnode = schema_node_of(holder, self.schema) if holder is not self.tree else self.schema.root
                 self._forget(holder, hsnode, node)
                 holder.replace(node, new)
                 self._remember(holder, hsnode, [new])
@@ -405,6 +423,18 @@ class Replayer:
         parent[at:at] = new  # one call: lxml moves each node in C
         self._remember(parent, psnode, new)
 
+    def _held(self, path: Any) -> tuple[etree._Element | None, SchemaNode | None, etree._Element]:
+        """The node at ``path`` with its parent and the parent's schema node (None and None for the datastore
+        itself): the walk to the parent knows that schema node, so it is not looked up again from the node's
+        ancestors."""
+        if not isinstance(path, list) or not path:
+            return None, None, self._walk(path)[0]
+        holder, hsnode = self._walk(path[:-1])
+        node = self._child(holder, path[-1], hsnode)
+        if node is None:
+            raise RecordError(f"no node {path[-1]!r} at {path!r}")
+        return holder, hsnode, node
+
     def _walk(self, path: Any) -> tuple[etree._Element, SchemaNode | None]:
         """The node at ``path`` and its schema node."""
         if not isinstance(path, list):
@@ -423,8 +453,9 @@ class Replayer:
         """The child of ``parent`` that path step ``step`` names."""
         if not isinstance(step, list) or not step or not all(isinstance(s, str) for s in step):
             raise RecordError(f"malformed path step {step!r}")
-        ident = (_tag(step[0]), *step[1:])
-        snode = psnode.child(ident[0]) if psnode is not None else None
+        snode = psnode.child(step[0]) if psnode is not None else None
+        # a name the schema knows is an element name: only another one is checked (in lxml, ~1 µs a step)
+        ident = (step[0] if snode is not None else _tag(step[0]), *step[1:])
         if snode is None:
             return next(parent.iterchildren(ident[0]), None)
         if snode.kind not in (Kind.LIST, Kind.LEAF_LIST):  # the ``ip`` beside 100,000 users without a scan of them

@@ -26,10 +26,11 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from lxml import etree
 
-from iosxe_agent.datastore.change_record import RecordError, replay
+from iosxe_agent.datastore.change_record import Record, RecordError, Replayer
 from iosxe_agent.datastore.transaction import Transaction
 from iosxe_agent.yang.schema import Schema
 
@@ -56,9 +57,9 @@ class SpareTree:
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
         self._tree: etree._Element | None = None
-        #: the records the spare still owes (and their bytes): replayed in order by :meth:`take`, it is then equal
-        #: to running
-        self._owed: list[bytes] = []
+        #: the records the spare still owes (their ops, and their bytes): replayed in order by :meth:`take`, it is
+        #: then equal to running
+        self._owed: list[list[list[Any]]] = []
         self._owed_bytes = 0
         self._releasers: list[Callable[[etree._Element], None]] = []
 
@@ -73,8 +74,8 @@ class SpareTree:
         if tree is None:
             return None
         try:
-            for record in owed:
-                replay(tree, record, self.schema)
+            for ops in owed:
+                Replayer(tree, self.schema).replay_ops(ops)
         except RecordError as exc:  # a record that gives back running cannot fail here: the journal relies on it
             log.error("the spare copy of running could not follow a commit (%s); edits copy the tree", exc)
             return None
@@ -87,7 +88,7 @@ class SpareTree:
         self._tree = tree
 
     def follow(
-        self, txn: Transaction, record: bytes | None, held: Callable[[etree._Element], bool], running_bytes: int
+        self, txn: Transaction, record: Record | None, held: Callable[[etree._Element], bool], running_bytes: int
     ) -> None:
         """Running (about ``running_bytes`` serialised) just became ``txn.new`` through ``record``: a tree equal
         to ``txn.old`` (once its owed records are replayed) owes ``record`` too.
@@ -102,7 +103,7 @@ class SpareTree:
             return
         for release in self._releasers:  # memos of a replaced tree serve nobody, whether or not it is recycled
             release(old)
-        tree, owed, owed_bytes = self._tree, self._owed, self._owed_bytes + len(record or b"")
+        tree, owed, owed_bytes = self._tree, self._owed, self._owed_bytes + (len(record.data) if record else 0)
         self._tree, self._owed, self._owed_bytes = None, [], 0
         if record is None or owed_bytes * REPLAY_COST > running_bytes:
             return
@@ -110,5 +111,5 @@ class SpareTree:
             if held(old) or sys.getrefcount(txn) > _TXN_REFS or sys.getrefcount(old) > _TREE_REFS:
                 return
             tree = old
-        owed.append(record)
+        owed.append(record.ops)
         self._tree, self._owed, self._owed_bytes = tree, owed, owed_bytes

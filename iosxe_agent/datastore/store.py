@@ -34,12 +34,11 @@ transactions of this pipeline, so the device services follow them.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import copy
 import gc
 import logging
 import time
-from collections.abc import Callable, Coroutine, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +51,7 @@ from iosxe_agent.data.edit import EditResult, apply_edit, load_config
 from iosxe_agent.data.errors import DataError
 from iosxe_agent.data.touched import Touched
 from iosxe_agent.data.validate import validate
-from iosxe_agent.datastore.change_record import encode
+from iosxe_agent.datastore.change_record import Record, recorded
 from iosxe_agent.datastore.confirm import (
     DEFAULT_TIMEOUT_S,
     TIMED_ROLLBACK,
@@ -116,20 +115,25 @@ class WriteFailed(StoreError):
         self.reason = reason
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+class _CollectorPaused:
     """Pause Python's cyclic garbage collector for a burst of allocation (restoring its state after): loading or
     editing a large configuration, checking it, recording it and letting the subscribers follow it allocate
     hundreds of thousands of short-lived objects, and every full collection they trigger walks each object the
     process holds (a 100,000-user start-up spent 0.4 s of CPU in them, creating 10,000 users in one edit 0.8 s).
     Reference counting still frees those objects at once; a cycle among them waits for the next collection. Only
-    around code that does not await: no other task ever runs while it is paused."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
+    around code that does not await: no other task ever runs while it is paused.
+
+    A class rather than a ``contextlib.contextmanager``: three of them wrap every edit and commit, and the
+    generator such a manager drives costs several times this one's two calls."""
+
+    __slots__ = ("_enabled",)
+
+    def __enter__(self) -> None:
+        self._enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *_: object) -> None:
+        if self._enabled:
             gc.enable()
 
 
@@ -203,7 +207,7 @@ class Stores:
     # -- start-up ---------------------------------------------------------------------------------------------
     def load(self, bootstrap: Callable[[], etree._Element]) -> None:
         """Read startup (writing ``bootstrap()`` as startup if there is none) and load it into running."""
-        with _collector_paused():
+        with _CollectorPaused():
             self._load(bootstrap)
 
     def _load(self, bootstrap: Callable[[], etree._Element]) -> None:
@@ -530,7 +534,7 @@ class Stores:
             # whatever happens to the edit, that spare is the edit's now (half edited if it fails: dropped). No
             # local name holds running meanwhile: the commit may recycle it as the next spare
             spare = self._spare.take() if self.tree(ds) is self.running and test_option != "test-only" else None
-            with _collector_paused():
+            with _CollectorPaused():
                 result: EditResult = apply_edit(
                     self.tree(ds) if spare is None else spare,
                     config,
@@ -874,7 +878,7 @@ class Stores:
     ) -> Transaction:
         """:meth:`commit_tree` for a caller holding the lock; ``before``/``after``: other files written in the
         same ordered batch as running (a confirmed commit's backup)."""
-        with _collector_paused():
+        with _CollectorPaused():
             txn, accepted = self._check(new, origin, touched)
             record = self._record(txn, touched)
             running = self._write_running(record, txn.new)
@@ -899,7 +903,7 @@ class Stores:
         if self._journal is not None and self._journal.needs_snapshot():
             new = txn.new  # the job holds the tree it writes, not the transaction (whose old tree is recycled)
             self._queue_running(lambda journal: journal.compact_after(lambda: serialize(new)))
-        with _collector_paused():
+        with _CollectorPaused():
             self._swap(txn)
             self._spare.follow(txn, record, self._holds, self._journal.stored_bytes if self._journal else 0)
         return txn
@@ -938,21 +942,22 @@ class Stores:
             accepted.append(sub)
         return txn, accepted
 
-    def _record(self, txn: Transaction, touched: Touched | None) -> bytes | None:
+    def _record(self, txn: Transaction, touched: Touched | None) -> Record | None:
         """``txn``'s change record when running is journalled (``touched`` as for :meth:`commit_tree`): the
         journal appends it and the spare copy of running replays it. A commit of the running tree itself (a
         candidate another session's commit already made running) has none: there is nothing to make durable."""
         if self.paths.running is None or self._journal is None or txn.old is txn.new:
             return None
-        return encode(txn, self.schema, touched)
+        return recorded(txn, self.schema, touched)
 
-    def _write_running(self, record: bytes | None, new: etree._Element) -> FileOp | None:
+    def _write_running(self, record: Record | None, new: etree._Element) -> FileOp | None:
         """How running's new state (``new``, through ``record``) reaches the disk: the one place that decides
         it (the record appended to the journal)."""
         journal, path = self._journal, self.paths.running
         if record is None or journal is None or path is None:
             return None
-        return (path, lambda: journal.write(record, lambda: serialize(new)))
+        data = record.data
+        return (path, lambda: journal.write(data, lambda: serialize(new)))
 
     def _queue_running(self, job: Callable[[RunningJournal], None]) -> None:
         """Queue ``job`` on running's journal behind the writes queued so far, without waiting for it."""

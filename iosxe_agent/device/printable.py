@@ -14,7 +14,10 @@ follows it, hexadecimal key data must be upper case ...). A new table row is cov
 The cost follows the change, not the configuration: only the *command instances* a transaction touched are
 rendered (a command instance is an element some command of the table is anchored at: a list entry such as a
 user, or a container such as ``ip/ssh``), each without the other command instances nested in it (the other
-users of a pubkey chain, the ports of ``ip ssh``).
+users of a pubkey chain, the ports of ``ip ssh``). A commit of a leaf or two is then checked on its values alone
+once an excerpt of the same shape (structure, and every text but those only copied into a token) has read back
+clean and proved how those values read (:meth:`PrintableCheck._instance_clean`; a one-line list entry:
+:meth:`PrintableCheck._proven_clean`).
 
 IOS XE 17.12 answers a NETCONF change its CLI parser refuses with ``invalid-value``, ``inconsistent value:
 Device refused one or more commands`` and ``<severity>error_cli</severity>`` in error-info (CLI reference
@@ -32,6 +35,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Literal
 
 from lxml import etree
 
@@ -40,10 +44,10 @@ from iosxe_agent.data.runs import Plan, RunShape, shape_of
 from iosxe_agent.data.tags import children_count, key_child, schema_node_of, tag_of
 from iosxe_agent.datastore.locks import find_node, instance_identifier, node_key
 from iosxe_agent.datastore.transaction import Transaction
-from iosxe_agent.device.cli_map.parse import line_slots, read_back
+from iosxe_agent.device.cli_map.parse import free_tokens, line_slots, read_back
 from iosxe_agent.device.cli_map.render import line_template, render_sourced
-from iosxe_agent.device.cli_map.render_memo import Template
-from iosxe_agent.device.cli_map.syntax import Arg, Command, Kw, Number, Word, walk
+from iosxe_agent.device.cli_map.render_memo import Template, remember
+from iosxe_agent.device.cli_map.syntax import Arg, Command, Kw, Number, Rest, Word, walk
 from iosxe_agent.device.cli_map.table import BY_MODE, CONFIG
 from iosxe_agent.device.cli_map.tree import NATIVE_TAG
 from iosxe_agent.device.cli_map.unmodelled import UNMODELLED_TAG
@@ -130,13 +134,34 @@ def excerpt(root: etree._Element, focus: Iterable[Focus], schema: Schema) -> etr
 
 
 @cache
-def _own_tags(snode: SchemaNode, tags: TagPath) -> tuple[str, ...]:
+def _own_tags(snode: SchemaNode, tags: TagPath) -> frozenset[str]:
     """The data children of ``snode`` (at ``tags`` below native) that belong to the command instance holding it:
     all but the command instances of their own. Why: the element of a command instance is read
     through these tags only, so its siblings that are instances of their own (10,000 users beside ``hostname``)
     are never even visited."""
     found = anchors().paths
-    return tuple(tag for tag in snode.data_children if (*tags, tag) not in found)
+    return frozenset(tag for tag in snode.data_children if (*tags, tag) not in found)
+
+
+def _children_in(el: etree._Element, tags: frozenset[str]) -> Iterable[etree._Element]:
+    """The children of ``el`` named one of ``tags``, in document order. Why a loop over a few children: lxml's
+    ``iterchildren(*tags)`` parses every tag it is given on each call (16 for ``ip/ssh``), which costs more than
+    looking at a container's few children; past :data:`_SCAN` of them (``native``, 10,000 users beside
+    ``hostname``), lxml looks, making no proxy for the others. (Not ``len(el)``: lxml counts the children one by
+    one, 0.15 ms for 10,000.)"""
+    first = list(itertools.islice(el, _SCAN + 1))
+    if len(first) > _SCAN:
+        return el.iterchildren(*tags) if tags else ()
+    return [child for child in first if child.tag in tags]
+
+
+#: Children of an element :func:`_children_in` looks at one by one.
+_SCAN = 8
+
+
+def _leaf(el: etree._Element) -> bool:
+    """True when ``el`` has no children (comments included), found at its first child (``len(el)`` counts them all)."""
+    return next(iter(el), None) is None
 
 
 @dataclass(slots=True)
@@ -184,6 +209,8 @@ class _Marks:
         inside = inside or id(el) in self.roots
         out = etree.SubElement(parent, el.tag)
         out.text = el.text
+        if _leaf(el):  # (nothing below it to keep)
+            return
         keys = self.found.keys.get(tags, ())
         if keys:
             out.extend(_copy_of(k) for k in el.iterchildren(*keys))
@@ -192,7 +219,7 @@ class _Marks:
             children: Iterable[etree._Element] = on_path
         elif snode is not None:  # its own data, then the nested instances a focus lies in
             own = _own_tags(snode, tags)
-            children = itertools.chain(el.iterchildren(*own) if own else (), (c for c in on_path if c.tag not in own))
+            children = itertools.chain(_children_in(el, own), (c for c in on_path if c.tag not in own))
         else:  # not in the schema: every child is looked at
             children = el.iterchildren(tag=etree.Element)
         nested: dict[str, bool] = {}  # child tag -> the children are command instances of their own
@@ -202,6 +229,9 @@ class _Marks:
                 continue
             off_path = id(child) not in self.on_path and id(child) not in self.whole
             if inside and off_path and nested.setdefault(name, (*tags, name) in self.found.paths):
+                continue
+            if inside and off_path and _leaf(child):  # (a leaf of the instance: what the call below would keep)
+                etree.SubElement(out, name).text = child.text
                 continue
             self.copy(child, (*tags, name), inside, snode.child(name) if snode is not None else None, out)
 
@@ -335,6 +365,11 @@ class PrintableCheck:
         #: values of a later entry of that shape are checked (:func:`_slots_of`); cleared when it holds
         #: :data:`PROVEN_MAX` shapes
         self._proven: dict[tuple[object, ...], _Slots] = {}
+        #: shape of an excerpt (:func:`_shape_of`) that a check read back clean -> how the copied values of a later
+        #: excerpt of that shape are checked (:func:`_instance_proof`), None when they cannot be; bounded as above
+        self._instances: dict[tuple[object, ...], _Slots | None] = {}
+        #: shapes read back clean once, not yet proven (a proof costs a few read-backs: made when a shape comes back)
+        self._seen: set[tuple[object, ...]] = set()
 
     def check(self, txn: Transaction) -> list[DataError]:
         """Render the changed command instances, parse them back, refuse at the first value that differs.
@@ -353,10 +388,16 @@ class PrintableCheck:
             self._printable_by_shape(txn.new, focus) or self._printable_in_chunks(txn.new, focus)
         ):
             return []
-        problems = unprintable(excerpt(txn.new, focus, self.schema), self.schema)
+        tree = excerpt(txn.new, focus, self.schema)
+        shape = _shape_of(tree) if line is None else None
+        if shape is not None and self._instance_clean(shape):
+            return []
+        problems = unprintable(tree, self.schema)
         if not problems:
             if line is not None:
                 self._prove(line)
+            elif shape is not None:
+                self._prove_instance(tree, shape)
             return []
         bad = problems[0]
         path, path_ns = instance_identifier(bad.element, self.schema)
@@ -418,9 +459,36 @@ class PrintableCheck:
             return
         slots = _slots_of(template, els)
         if slots is not None:
-            if len(self._proven) >= PROVEN_MAX:
-                self._proven.clear()
-            self._proven[shape] = slots
+            remember(self._proven, shape, slots, PROVEN_MAX)
+
+    def _instance_clean(self, shape: _Shape) -> bool:
+        """True if the excerpt of shape ``shape`` reads back clean because an earlier check read back an excerpt of
+        that shape clean and proved how its copied values read (:func:`_instance_proof`), and each of this one's
+        fits; False says nothing.
+
+        Why: most commits change one leaf of a container command instance (``ip ssh time-out``, ``hostname``),
+        whose excerpt is the same few lines every time but for that leaf's value. ``test_printable_instance.py``
+        compares the verdict with the check of the excerpt."""
+        known = self._instances.get(shape.key)
+        return known is not None and known.fit(shape.els)
+
+    def _prove_instance(self, tree: etree._Element, shape: _Shape) -> None:
+        """Remember how the copied values of later excerpts of the shape of ``tree``, which just read back clean,
+        are checked; None when they cannot be (they are read back in full). Only for a shape read back clean
+        before: a proof costs about four checks, which a shape seen once (a new interface, a new banner) never
+        pays back. Nothing is remembered when a copied value is not a plain token: the proof is made from one whose
+        every reading is known."""
+        if shape.key in self._instances:
+            return
+        if not all(_PLAIN.fullmatch(shape.els[pos].text or "") for pos in shape.copied):
+            return
+        if shape.key not in self._seen:
+            if len(self._seen) >= PROVEN_MAX:
+                self._seen.clear()
+            self._seen.add(shape.key)
+            return
+        self._seen.discard(shape.key)
+        remember(self._instances, shape.key, _instance_proof(tree, shape, self.schema), PROVEN_MAX)
 
     def apply(self, txn: Transaction) -> None:
         """Nothing to make effective: the check only guards what gets committed."""
@@ -682,8 +750,9 @@ def _paths_named(cmd: Command) -> Iterator[str]:
 
 @dataclass(frozen=True, slots=True)
 class _Slots:
-    """What a later entry of a shape must hold for its check to be implied: per copied value (its position in
-    the entry's elements), the readings of the slots it fills, each of which must give it back unchanged."""
+    """What a later entry of a shape (or excerpt: :func:`_instance_proof`) must hold for its check to be implied:
+    per copied value (its position in the entry's elements), the readings of the slots it fills, each of which must
+    give it back unchanged."""
 
     values: tuple[tuple[int, tuple[Word | Number, ...]], ...]
 
@@ -762,3 +831,206 @@ def _by_path(root: etree._Element) -> dict[TagPath, int] | None:
         paths[el] = path
         out[path] = pos
     return out
+
+
+# -- an excerpt checked on its copied values ------------------------------------------------------------------------
+#: Elements of an excerpt past which its shape is not remembered (a commit of a leaf or two prints a few lines).
+SHAPE_MAX = 64
+#: Characters of a text in an excerpt's shape past which the shape is not remembered (a banner's text).
+SHAPE_TEXT_MAX = 256
+_MARK = "\ue003copied:"  # (a private-use character: the markers of one proof differ only in their position)
+_MARKED = re.compile(re.escape(_MARK) + "([0-9]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What the verdict on an excerpt depends on but for its copied values (:func:`_shape_of`): ``key`` (its
+    structure and the texts of all elements but ``copied``), its elements in document order ``els``, and the
+    positions of the copied ones."""
+
+    key: tuple[object, ...]
+    els: list[etree._Element]
+    copied: frozenset[int]
+
+
+def _shape_of(tree: etree._Element) -> _Shape | None:
+    """The shape of excerpt ``tree``: its structure (each element's tag and child count, in document order) and
+    the text of every element but those only ever copied into a token (:func:`_copied_in`); None when it is
+    larger than :data:`SHAPE_MAX` elements, a text is longer than :data:`SHAPE_TEXT_MAX`, or it holds kept
+    text or anything but elements.
+
+    Why: the verdict on an excerpt is a function of the excerpt, and it depends on a copied text only through the
+    token that text prints and how the parser reads it (:func:`_instance_proof`)."""
+    els = list(itertools.islice(tree.iter(), SHAPE_MAX + 1))
+    if len(els) > SHAPE_MAX:
+        return None
+    structure = tuple([(el.tag, len(el)) for el in els])
+    copied = _copied_at.get(structure)
+    if copied is None:
+        copied = _copied_in(structure)
+        remember(_copied_at, structure, copied, PROVEN_MAX)
+    if copied is _KEPT_TEXT:
+        return None
+    texts = tuple([el.text for pos, el in enumerate(els) if pos not in copied])
+    if any(text is not None and len(text) > SHAPE_TEXT_MAX for text in texts):
+        return None
+    return _Shape((structure, texts), els, copied)
+
+
+#: Structure of an excerpt -> :func:`_copied_in` of it; all forgotten when it holds :data:`PROVEN_MAX`.
+_copied_at: dict[tuple[tuple[object, int], ...], frozenset[int]] = {}
+_KEPT_TEXT: frozenset[int] = frozenset({-1})  # (an excerpt of this structure is never remembered)
+
+
+def _copied_in(structure: tuple[tuple[object, int], ...]) -> frozenset[int]:
+    """The positions of the leaves below ``native`` of an excerpt of ``structure`` whose tag path is only ever
+    copied into a token (:func:`_copy_only`); :data:`_KEPT_TEXT` when an element is kept text or no element (a
+    comment)."""
+    copied: set[int] = set()
+    stack: list[tuple[TagPath, list[int]]] = []  # the open elements: tag path (from the wrapper), children left
+    for pos, (tag, count) in enumerate(structure):
+        if not isinstance(tag, str) or tag == UNMODELLED_TAG:
+            return _KEPT_TEXT
+        while stack and not stack[-1][1][0]:
+            stack.pop()
+        path: TagPath = ()
+        if stack:
+            stack[-1][1][0] -= 1
+            path = (*stack[-1][0], tag)
+        if count == 0 and len(path) > 1 and path[0] == NATIVE_TAG and _copy_only(path[1:]):
+            copied.add(pos)
+        stack.append((path, [count]))
+    return frozenset(copied)
+
+
+@cache
+def _copy_only(path: TagPath) -> bool:
+    """True when some command prints the leaf at ``path`` below ``native`` and every rendering that looks at it
+    copies its text into a token as it is: a :class:`~.syntax.Word`, :class:`~.syntax.Number` or
+    :class:`~.syntax.Rest` argument of a command's syntax that is no key, no keyword's ``set`` leaf, no ``no``
+    form's or ``skip_if``/``default_if`` leaf, not read by a special rendering (a banner, a key), an argument
+    that reads the elements below a path (an interface, a leaf-list, flags) or a key of any anchor. Then the
+    rendering of an excerpt depends on its text only through that token (:mod:`.cli_map.render_memo` reasons so
+    for one command)."""
+    copied = False
+    for mode, contexts in anchors().contexts.items():
+        for ctx in contexts:
+            for cmd in BY_MODE[mode]:
+                how = _render_reads(cmd, ctx, path)
+                if how == "inspects":
+                    return False
+                copied = copied or how == "copies"
+    return copied
+
+
+def _render_reads(cmd: Command, ctx: TagPath, path: TagPath) -> Literal["copies", "inspects", "ignores"]:
+    """How the rendering of ``cmd`` under context ``ctx`` reads the leaf at ``path`` (both below ``native``):
+    ``copies`` its text into a token, ``inspects`` it in any other way, or ``ignores`` it."""
+    anchor: TagPath = ctx
+    for step in cmd.anchor_steps:
+        anchor = (*anchor, step.tag)
+        if any((*anchor, key) == path for key in step.keys):
+            return "inspects"
+    if path[: len(path) - 1] == anchor[: len(path) - 1] and any(
+        cmd.path(name)[-1:] == path[-1:] for name in cmd.key_names
+    ):
+        return "inspects"  # (a key argument is looked for above the anchor too: ``render._outer_key``)
+    if path[: len(anchor)] != anchor:
+        return "ignores"
+    rel = path[len(anchor) :]
+    if not rel:
+        return "inspects"  # (the anchor itself)
+    if cmd.render_as or cmd.collect or cmd.natural_order:  # (read by code of its own)
+        return "inspects" if any(_named(cmd, p, rel) for p in _paths_named(cmd)) else "ignores"
+    exact = [p for p, _ in cmd.no_sets] + [*cmd.skip_if, *cmd.default_if]  # (their own text or existence)
+    holding: list[str] = []  # (the elements below them too)
+    copies = False
+    for node in walk(cmd.syntax):
+        if isinstance(node, Kw):
+            exact += [p for p, _ in node.set]
+        elif isinstance(node, Arg) and node.path is not None:
+            plain = isinstance(node.type, Word | Number | Rest) and not (node.leaflist or node.flags)
+            if plain and node.path not in cmd.key_names and cmd.path(node.path) == rel:
+                copies = True
+            else:
+                holding += [node.path, *node.flags]
+    if any(cmd.path(p) == rel for p in exact) or any(_named(cmd, p, rel) for p in holding):
+        return "inspects"
+    return "copies" if copies else "ignores"
+
+
+def _named(cmd: Command, name: str, rel: TagPath) -> bool:
+    """True when data path ``name`` of ``cmd`` is ``rel`` (below its anchor) or holds it."""
+    tags = cmd.path(name)
+    return rel[: len(tags)] == tags
+
+
+def _instance_proof(tree: etree._Element, shape: _Shape, schema: Schema) -> _Slots | None:
+    """How the copied values of a later excerpt of ``shape`` are checked, from excerpt ``tree`` of that shape,
+    which read back clean, with plain copied values; None when they cannot be.
+
+    The rendering of every excerpt of the shape is this one's with each copied value in its own tokens, and the
+    same elements as sources (:func:`_copy_only`: where a marker takes a value's place, the rendering holds
+    exactly the marker tokens instead). Each of those tokens must be free where the parser reads it
+    (:func:`.parse.free_tokens`): the same lines then read to the same operations, each token's value stored as
+    it is, whatever plain token its readings give back unchanged. What decides the verdict is then which operation
+    writes each leaf last; that is found by reading back the excerpt once more with each copied value replaced by
+    another one, distinct from every other's: a leaf written last by a constant or by another value's token reads
+    back differently in one of the two readings. Each copied value of a later excerpt must be a plain token every
+    reading of its tokens gives back unchanged (:meth:`_Slots.fit`)."""
+    if any(_MARK in (el.text or "") for el in shape.els):
+        return None  # (a text that would pass for a marker)
+    marked = _copy_of(tree)
+    marked_els = list(marked.iter())
+    for pos in shape.copied:
+        marked_els[pos].text = f"{_MARK}{pos}"
+    text, sources = render_sourced(marked)
+    at = {id(el): pos for pos, el in enumerate(marked_els)}  # (``marked_els`` keeps the proxies, so their ids)
+    printed = {at[id(el)] for el in sources if at.get(id(el), -1) in shape.copied}
+    wanted: dict[int, dict[int, str]] = {}  # line number -> token index -> its text
+    spots: dict[tuple[int, int], int] = {}  # (line number, token index) -> position of the value it prints
+    for lineno, line in enumerate(text.splitlines(), 1):
+        for i, token in enumerate(line.split() if _MARK in line else ()):
+            found = _MARKED.fullmatch(token)
+            if (found is None and _MARK in token) or (found is not None and int(found[1]) not in printed):
+                return None  # (a value printed as part of a token, or printed and not compared)
+            if found is not None:
+                wanted.setdefault(lineno, {})[i] = shape.els[int(found[1])].text or ""
+                spots[(lineno, i)] = int(found[1])
+    if set(spots.values()) != printed:
+        return None
+    real = render_sourced(tree)[0]
+    if _MARKED.sub(lambda found: shape.els[int(found[1])].text or "", text) != real:
+        return None  # (not this rendering with the values in their tokens: one of them is not only copied)
+    readings = free_tokens(real, wanted)
+    if readings is None:
+        return None
+    by_pos: dict[int, list[Word | Number]] = {pos: [] for pos in printed}
+    for spot, found_readings in readings.items():
+        by_pos[spots[spot]] += found_readings
+    proof = _Slots(tuple((pos, tuple(by_pos[pos])) for pos in sorted(by_pos)))
+    other = _copy_of(tree)
+    other_els = list(other.iter())
+    used: set[str] = set()
+    for pos, kinds in proof.values:
+        value = _another(shape.els[pos].text or "", kinds, used)
+        if value is None:
+            return None
+        used.add(value)
+        other_els[pos].text = value
+    return proof if proof.fit(shape.els) and not unprintable(other, schema) else None
+
+
+def _another(value: str, readings: tuple[Word | Number, ...], used: set[str]) -> str | None:
+    """A plain token other than ``value`` and ``used`` that each of ``readings`` gives back unchanged, if one of a
+    few tried (the edges of a number's range, plain words) is."""
+    numbers = [r for r in readings if isinstance(r, Number)]
+    if numbers:
+        lo, hi = max(r.lo for r in numbers), min(r.hi for r in numbers)
+        tried = [str(n) for n in (lo, hi, lo + 1, hi - 1, (lo + hi) // 2)]
+    else:
+        tried = [f"zq{n}" for n in range(8)]
+    for text in tried:
+        if text != value and text not in used and all(r.convert(text) == text for r in readings):
+            return text
+    return None

@@ -18,8 +18,8 @@ padding from the packets themselves. Lines the guide does not show are UNVERIFIE
 (the server-side twin of the guide's client line), ``… authentication failed for …``, ``channel close message
 received``, ``channel window adjust message received N`` and ``Session disconnected - error 0x..`` with the
 RFC 4253 disconnect reason code. ``ssh_receive: N bytes received`` is each read from the socket; ``partial
-packet …`` (IOS's own reassembly state) is not printed; asyncssh's SSH2_MSG_IGNORE packets show as what they are
-(type 2).
+packet …`` (IOS's own reassembly state) is not printed; the SSH2_MSG_IGNORE packets asyncssh sends before each
+packet under a CBC cipher (:mod:`iosxe_agent.sshcipher`) show as what they are (type 2).
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ from typing import Any
 
 import asyncssh
 
-from iosxe_agent import sshflow
+from iosxe_agent import sshcipher, sshflow
 from iosxe_agent.datastore.store import Stores
 from iosxe_agent.device import ssh_events, ssh_tap, ssh_wire, views
 from iosxe_agent.device.aaa.accounting import ExecAccounting
@@ -117,6 +117,8 @@ class SshService:
         #: True while debug lines are being written: the packets carrying them to a `terminal monitor` session are
         #: not traced, or each line would print more lines about itself without end
         self.printing_debug = False
+        #: traces of packets sent, shown once the write that sent them is done (:meth:`hold_debug`)
+        self._held_debug: list[Line] = []
         self._connections = 0
         self._acceptor: asyncssh.SSHAcceptor | None = None
         #: a socket already listening on the port (see :meth:`adopt`), used by the first start of the listener
@@ -224,6 +226,7 @@ class SshService:
             if self._acceptor is None:
                 sshflow.install()  # a peer that outwrites its session must not grow our buffers
                 ssh_tap.install()  # each packet reaches its connection's `debug ip ssh` trace
+                sshcipher.install()  # no IGNORE packet before each packet under AEAD/CTR; chacha20 states kept
                 sock, self._adopted = self._adopted, None
                 self._acceptor = await asyncssh.listen(
                     self.host,
@@ -292,6 +295,34 @@ class SshService:
         """Count an authenticated connection of ``user``; False (and disconnecting) at ``max_connections_per_user``."""
         return admission.log_in(self.admission, conn, user, self.limits.max_connections_per_user, face="device SSH")
 
+    def show_debug(self, lines: list[Line]) -> None:
+        """`debug ip ssh [detail|packet]` lines (to the logging buffer and monitoring terminals) whose switch is on,
+        after the held traces of packets sent (:meth:`hold_debug`): the lines come out in the order they happened."""
+        self._show_held()
+        self._print_debug(lines)
+
+    def hold_debug(self, lines: list[Line]) -> None:
+        """Show ``lines`` (the trace of a packet sent) once the write that sent the packet is done, and before any
+        later debug line. Why not at once: the packet may carry a monitoring terminal's own output, sent from
+        inside that terminal's write, and a line written from inside it is sent in the middle of it (asyncssh's
+        line editor sends its pending output again: ``Device#Device#``)."""
+        if not self._held_debug:
+            asyncio.get_running_loop().call_soon(self._show_held)
+        self._held_debug += lines
+
+    def _show_held(self) -> None:
+        held, self._held_debug = self._held_debug, []
+        self._print_debug(held)
+
+    def _print_debug(self, lines: list[Line]) -> None:
+        self.printing_debug = True
+        try:
+            for switches, text in lines:
+                if self.debug.any_of(switches):
+                    self.syslog(text)
+        finally:
+            self.printing_debug = False
+
     def ssh_line_block(self, group: RotaryPort | None = None) -> VtyLine | None:
         """The first vty block that accepts SSH (whose login list authenticates new connections); on a rotary
         port, the first of the port's rotary groups."""
@@ -337,15 +368,7 @@ class _Connection(asyncssh.SSHServer):
         self.login_clock: asyncio.TimerHandle | None = None  # `ip ssh time-out`: until authentication completes
 
     def _show(self, lines: list[Line]) -> None:
-        """`debug ip ssh [detail|packet]` lines (to the logging buffer and monitoring terminals) whose switch is on."""
-        svc = self.service
-        svc.printing_debug = True
-        try:
-            for switches, text in lines:
-                if svc.debug.any_of(switches):
-                    svc.syslog(text)
-        finally:
-            svc.printing_debug = False
+        self.service.show_debug(lines)
 
     def wants_packets(self) -> bool:
         """:mod:`iosxe_agent.device.ssh_tap` hands this connection its packets while an SSH switch is on."""
@@ -356,7 +379,9 @@ class _Connection(asyncssh.SSHServer):
 
     def packet_sent(self, pkttype: int, seq: int, payload: bytes, padlen: int, encrypted: bool) -> None:
         self._note_client_version()
-        self._show(self.trace.sent(pkttype, seq, payload, padlen, encrypted))
+        lines = self.trace.sent(pkttype, seq, payload, padlen, encrypted)  # (made now: sequence numbers, lengths)
+        if lines:
+            self.service.hold_debug(lines)
 
     def packet_received(self, pkttype: int, seq: int, payload: bytes, padlen: int, encrypted: bool) -> None:
         self._note_client_version()

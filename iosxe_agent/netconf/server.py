@@ -31,7 +31,7 @@ from typing import Protocol
 
 import asyncssh
 
-from iosxe_agent import sshflow
+from iosxe_agent import sshcipher, sshflow
 from iosxe_agent.limits import Limits
 from iosxe_agent.netconf import admission
 from iosxe_agent.netconf.admission import Admission, IdleGuard
@@ -322,6 +322,7 @@ class NetconfServer:
         """Listen on ``host:port`` (port 0 picks a free one), or serve on ``sock`` if it already listens (see
         :mod:`iosxe_agent.listeners`); returns the bound port."""
         sshflow.install()  # a peer that outwrites its session must not grow our buffers
+        sshcipher.install()  # no IGNORE packet before each reply, chacha20-poly1305 without 3 ciphers a packet
         self._acceptor = await asyncssh.listen(
             host,
             port,

@@ -12,10 +12,16 @@ used in turn, a parser starts each document afresh, and building one costs a thi
 
 Memory is bounded before a tree exists: an lxml tree costs about 130 bytes per element, so a 55 MB message of
 ``<a/>`` would take 700 MB; :func:`parse_message` counts the elements first (``max_message_elements``).
+
+A message is read as UTF-8 whatever its XML declaration says: NETCONF messages are UTF-8 (RFC 6241 §3). That is
+also what keeps the element count honest: it counts ``<`` bytes, which in UTF-8 are exactly the ``<``
+characters, while libxml2 would otherwise decode a body declared as UTF-7 (``+ADw-`` is a ``<``) or UTF-16 and
+build every element the count did not see.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import TypedDict
 
@@ -30,6 +36,11 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"  # the fixed namespace of the ``
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
 LIBXML2_MAX_DEPTH = 256  # libxml2's own nesting limit without XML_PARSE_HUGE (huge_tree)
 _XML_WHITESPACE = b" \t\r\n"
+#: The one encoding of a NETCONF message (RFC 6241 §3), forced on the parser whatever the message declares.
+MESSAGE_ENCODING = "utf-8"
+#: The encoding a message names in its XML declaration, and the byte-order marks of UTF-16 and UTF-32.
+_DECLARED = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 
 class XmlError(Exception):
@@ -69,9 +80,10 @@ _SAFE: _SafeOptions = {
 }
 
 
-def make_parser() -> etree.XMLParser:
-    """Return a new parser that never expands entities, loads a DTD, touches the network or reads a file."""
-    parser = etree.XMLParser(**_SAFE)
+def make_parser(encoding: str | None = None) -> etree.XMLParser:
+    """Return a new parser that never expands entities, loads a DTD, touches the network or reads a file;
+    ``encoding``: read every document in it, whatever the document declares."""
+    parser = etree.XMLParser(encoding=encoding, **_SAFE)
     parser.resolvers.add(_RefuseExternal())
     return parser
 
@@ -80,7 +92,7 @@ class _ThreadParser(threading.local):
     """The safe parser of the current thread, built on first use."""
 
     def __init__(self) -> None:
-        self.parser = make_parser()
+        self.parser = make_parser(MESSAGE_ENCODING)
 
 
 _thread_parser = _ThreadParser()
@@ -89,7 +101,9 @@ _thread_parser = _ThreadParser()
 def _counting_parser(counter: _ElementCounter) -> etree.XMLParser:
     """The same safe parser, sending its start events to ``counter`` instead of building a tree."""
     # types-lxml wants a target with every ParserTarget method; lxml calls only those it has (fewer is faster)
-    parser: etree.XMLParser = etree.XMLParser(target=counter, **_SAFE)  # type: ignore[call-overload]
+    parser: etree.XMLParser = etree.XMLParser(  # type: ignore[call-overload]
+        target=counter, encoding=MESSAGE_ENCODING, **_SAFE
+    )
     parser.resolvers.add(_RefuseExternal())
     return parser
 
@@ -102,7 +116,7 @@ def parse_message(data: bytes, limits: Limits) -> etree._Element:
     references need a DTD to be declared; a DTD is refused outright, so libxml2 rejects them as undefined.
 
     Raises:
-        XmlError: the message is empty, larger than ``max_message_bytes``, holds more than
+        XmlError: the message is empty, not UTF-8, larger than ``max_message_bytes``, holds more than
             ``max_message_elements`` elements, is not well-formed, has a DOCTYPE, refers to an external resource,
             or nests elements deeper than ``max_xml_depth`` (and never deeper than libxml2's 256, whatever the
             limit says).
@@ -121,6 +135,9 @@ def parse_message(data: bytes, limits: Limits) -> etree._Element:
     except etree.XMLSyntaxError as err:
         if err.code == etree.ErrorTypes.ERR_RESOURCE_LIMIT and "depth" in str(err):
             raise XmlError(_depth_message(min(limits.max_xml_depth, LIBXML2_MAX_DEPTH))) from None
+        other = _other_encoding(body)
+        if other is not None:
+            raise XmlError(f"NETCONF messages are encoded in UTF-8 (RFC 6241 section 3), not {other}") from None
         raise XmlError(f"malformed XML: {err}") from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
@@ -129,6 +146,18 @@ def parse_message(data: bytes, limits: Limits) -> etree._Element:
     if limits.max_xml_depth < LIBXML2_MAX_DEPTH and _depth(root) > limits.max_xml_depth:
         raise XmlError(_depth_message(limits.max_xml_depth))
     return root
+
+
+def _other_encoding(body: bytes) -> str | None:
+    """The encoding other than UTF-8 that ``body`` is in by its byte-order mark or declares, if any (why a body
+    read as UTF-8 did not parse)."""
+    if body.startswith(_WIDE_BOMS) or b"\x00" in body[:4]:
+        return "UTF-16 or UTF-32"
+    declared = _DECLARED.match(body)
+    if declared is None:
+        return None
+    name = declared.group(1).decode("ascii")
+    return None if name.lower() in ("utf-8", "utf8") else name
 
 
 def serialize(el: etree._Element) -> bytes:

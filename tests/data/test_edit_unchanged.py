@@ -21,11 +21,7 @@ OPERATIONS = st.sampled_from(["merge", "merge", "replace", "none"])
 def test_an_edit_reporting_no_change_changed_nothing(
     ios: Any, start: list[str], again: bool, other: str, operation: str
 ) -> None:
-    tree = ios.empty()
-    for body in start:
-        result = ios.edit(tree, body)
-        if result.tree is not None:
-            tree = result.tree
+    tree = ios.merged(start)
     before = etree.tostring(tree)
     body = start[-1] if again else other  # sending what is there already is the usual no-op (an idempotent run)
     result = apply_edit(copy.deepcopy(tree), ios.cfg(body), ios.schema, default_operation=operation, in_place=True)

@@ -314,14 +314,15 @@ def test_debug_ip_ssh_reaches_the_log_buffer_and_monitoring_terminals(fresh_agen
 
     async def scenario(shell: Shell) -> str:
         await shell.cmd("terminal monitor", "#")
-        assert "Incoming ssh debugging is on" in await shell.cmd("debug ip ssh", "#")
+        switched = await shell.cmd("debug ip ssh", "#")
+        assert "Incoming ssh debugging is on" in switched
         async with asyncssh.connect(
             "127.0.0.1", agent.ssh_port, username="admin", password=ADMIN_PASSWORD, known_hosts=None
         ) as other:
             await other.run("show privilege", timeout=20)
         seen = await asyncio.wait_for(shell.proc.stdout.readuntil("authentication successful for admin"), 20)
         await shell.cmd("undebug all", "#")
-        return seen
+        return switched + seen
 
     seen = asyncio.run(with_shell(agent, scenario))
     assert "starting SSH control process" in seen

@@ -128,18 +128,48 @@ def test_a_message_parses_as_with_every_check_made(
     assert _outcome(parse_message, doc, limits) == _outcome(_reference_parse, doc, limits)
 
 
+@pytest.mark.parametrize("doc", [b"<!DOCTYPE r><r/>", b'<!DOCTYPE r [<!ENTITY e "x">]><r/>'])
+def test_a_doctype_is_refused(doc: bytes) -> None:
+    with pytest.raises(XmlError, match="DOCTYPE"):
+        parse_message(doc, Limits())
+
+
+@pytest.mark.parametrize(
+    ("doc", "named"),
+    [
+        ("<!DOCTYPE r><r/>".encode("utf-16"), "UTF-16"),  # (no "<!" byte pair: a DOCTYPE the byte checks miss)
+        ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r><r/>'.encode("utf-16-be"), "UTF-16"),
+        ('<?xml version="1.0" encoding="UTF-16"?><r><a/></r>'.encode("utf-16-le"), "UTF-16"),
+        (b'<?xml version="1.0" encoding="UTF-7"?>+ADw-r/+AD4-', "UTF-7"),
+        ('<?xml version="1.0" encoding="ISO-8859-1"?><r>\u00e9</r>'.encode("latin-1"), "ISO-8859-1"),
+    ],
+)
+def test_a_message_in_another_encoding_is_refused(doc: bytes, named: str) -> None:
+    """RFC 6241 section 3: NETCONF messages are UTF-8; the error says so."""
+    with pytest.raises(XmlError, match=f"encoded in UTF-8 .* not {named}"):
+        parse_message(doc, Limits())
+
+
+def test_the_element_limit_holds_whatever_the_declaration_says() -> None:
+    """A body declared UTF-7 spells each ``<`` as ``+ADw-``: no ``<`` byte to count, and read as UTF-7 it would
+    build every element. Read as UTF-8 it builds none."""
+    body = b'<?xml version="1.0" encoding="UTF-7"?>+ADw-r+AD4-' + b"+ADw-a/+AD4-" * 50 + b"+ADw-/r+AD4-"
+    assert xmlio.within_element_limit(body, 10)  # (the byte count sees none of them)
+    with pytest.raises(XmlError, match="UTF-8"):
+        parse_message(body, Limits(max_message_elements=10))
+
+
 @pytest.mark.parametrize(
     "doc",
     [
-        b"<!DOCTYPE r><r/>",
-        b'<!DOCTYPE r [<!ENTITY e "x">]><r/>',
-        "<!DOCTYPE r><r/>".encode("utf-16"),  # no "<!" byte pair: the check must not be a search of the bytes
-        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r><r/>'.encode("utf-16-be"),
+        b'<?xml version="1.0" encoding="UTF-8"?><r><a>\xc3\xa9</a></r>',
+        b"\xef\xbb\xbf<r><a>\xc3\xa9</a></r>",  # a UTF-8 byte-order mark
+        b"<?xml version='1.0' encoding='utf-8'?><r><a>\xc3\xa9</a></r>",
+        b'<?xml version="1.0" encoding="US-ASCII"?><r><a>&#233;</a></r>',  # ASCII is UTF-8
     ],
 )
-def test_a_doctype_is_refused_in_any_encoding(doc: bytes) -> None:
-    with pytest.raises(XmlError, match="DOCTYPE"):
-        parse_message(doc, Limits())
+def test_utf8_messages_parse(doc: bytes) -> None:
+    assert parse_message(doc, Limits()).findtext("a") == "\u00e9"
 
 
 # -- operations.params.datastore: one lookup of the element's name ------------------------------------------------

@@ -84,6 +84,7 @@ __all__ = [
     "ParseResult",
     "ParsedConfig",
     "format_error",
+    "free_tokens",
     "identify",
     "line_slots",
     "parse_config",
@@ -572,7 +573,7 @@ def _match_level(line: str, tokens: list[_Token], level: ModeContext) -> _Parse 
     every rendering the printable check parses back, a pasted configuration typed again). Both are immutable. A
     line read through a shape (:class:`_Shape`) is not remembered: the 10,000 one-off lines of a bulk read-back
     would only cost a store each and push the fixed lines out every 1,024 of them."""
-    context = level.path[-1].tag.rpartition("}")[2] if level.path else ""
+    context = _context_of(level)
     key = (line, level.name, context)
     found = _memo.get(key)
     if found is None:
@@ -585,6 +586,11 @@ def _match_level(line: str, tokens: list[_Token], level: ModeContext) -> _Parse 
                 _memo.clear()  # (one step: safe for agents that parse in several threads of one process)
             _memo[key] = found
     return found
+
+
+def _context_of(level: ModeContext) -> str:
+    """The local name of the element mode ``level`` configures (``vty``), which decides the commands it has."""
+    return level.path[-1].tag.rpartition("}")[2] if level.path else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1213,6 +1219,58 @@ def _slot(acts: tuple[_Act, ...], src: int | str, readings: tuple[object, ...]) 
     raise _NotPlanned(src)
 
 
+def free_tokens(
+    text: str, wanted: dict[int, dict[int, str]]
+) -> dict[tuple[int, int], tuple[Word | Number, ...]] | None:
+    """The readings of the tokens ``wanted`` of ``text`` (line number, 1-based -> token index -> the token's text)
+    as :func:`read_back` reads them, when each is a *free* value there; else None.
+
+    Free: its line is read in the mode the lines before it lead to (not a key's or a banner's text), as a command
+    of that mode itself, not its ``no`` form, nor one that stores nothing or collects lines; the token is the
+    whole value of an argument that is no key of the command and whose text is stored as it is (no hash); and the
+    matcher read it only through :class:`~.syntax.Word` / :class:`~.syntax.Number` readings that all accepted it
+    (none: the last token, read as a ``LINE`` argument), so no keyword was tried there (:class:`_Shape`).
+
+    Why: then a text that differs only at such tokens, each a token those readings give back unchanged, is read
+    by the same lines in the same modes to the same operations, each of these tokens' values stored where this
+    one's is, as it is; every other operation is the same (a key would name another entry, a mode's path holds
+    keys only). ``printable`` proves a command instance's shape with it once, then checks later values alone."""
+    modes: dict[int, ModeContext] = {}
+    _fold(text, None, None, modes)
+    lines = text.splitlines()
+    out: dict[tuple[int, int], tuple[Word | Number, ...]] = {}
+    for lineno, at in wanted.items():
+        ctx = modes.get(lineno)
+        if ctx is None or ctx.data is not None:
+            return None
+        line = lines[lineno - 1]
+        tokens = _tokenize(line)
+        if any(i >= len(tokens) or tokens[i].text != token for i, token in at.items()):
+            return None
+        outcome, m = _match_words(line, tokens, ctx.name, _context_of(ctx))
+        if not isinstance(outcome, _Parse) or not _stores_as_typed(outcome):
+            return None
+        args = {act[3]: act[1] for act in outcome.acts if act[0] == "arg"}
+        for i in at:
+            read = m.words_read[i]
+            arg: Arg | None = args.get(i)
+            if read is None or arg is None or arg.path is None or arg.path in outcome.command.key_names:
+                return None
+            if isinstance(arg.type, Rest) and (arg.type.transform or i != len(tokens) - 1):
+                return None
+            if not isinstance(arg.type, Word | Number | Rest) or arg.leaflist:
+                return None
+            out[(lineno, i)] = tuple(read)
+    return out
+
+
+def _stores_as_typed(parse: _Parse) -> bool:
+    """True when ``parse`` stores its arguments by the plain operations of :func:`_positive` (see
+    :func:`free_tokens`)."""
+    cmd = parse.command
+    return not (parse.negated or cmd.noop or cmd.collect or cmd.action or cmd is EXIT or cmd is END)
+
+
 # -- lines no command knows: kept as text ---------------------------------------------------------------------------
 #: ``ModeContext.data`` of the sub-mode a kept line enters (``router ospf 1``): its lines are kept in its block.
 KEPT = "kept"
@@ -1452,10 +1510,11 @@ def read_back(text: str) -> tuple[etree._Element, tuple[LineError, ...]]:
 
 
 def _fold(
-    text: str, running: etree._Element | None, doc: DataTree | None
+    text: str, running: etree._Element | None, doc: DataTree | None, modes: dict[int, ModeContext] | None = None
 ) -> tuple[DataTree, tuple[LineError, ...], tuple[Action, ...]]:
     """The lines of ``text`` typed on top of ``running``: the parser's state after them (a copy of ``running``
-    with their effect), the errors and the actions; each operation is also applied to ``doc`` unless None."""
+    with their effect), the errors and the actions; each operation is also applied to ``doc`` unless None, and
+    the mode each line is read in stored in ``modes`` (by line number) unless None."""
     state = DataTree(copy.deepcopy(running) if running is not None else None)
     state.alone = doc is None
     ctx = CONFIG_MODE
@@ -1475,6 +1534,8 @@ def _fold(
         if commands and "configuration" in line and _SHOW_HEADER.fullmatch(line):  # (the word: no search per line)
             continue
         before = len(kept)
+        if modes is not None:
+            modes[lineno] = ctx
         ops, nxt, error, action = _step(line, ctx, state, kept)
         if error is not None:
             errors.append(LineError(lineno, line, error))

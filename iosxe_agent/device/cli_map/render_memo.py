@@ -90,6 +90,7 @@ _PATHS: dict[int, _Paths | None] = {}
 #: (command, structure of an anchor) -> :func:`_layout`; (that key, the texts at the layout) -> a template
 _layouts: dict[tuple[object, ...], tuple[int, ...] | Literal["walk"]] = {}
 _templates: dict[tuple[object, ...], _Known] = {}
+_K = TypeVar("_K")
 _V = TypeVar("_V")
 
 
@@ -172,7 +173,7 @@ def _known(
     layout = _layouts.get(key)
     if layout is None:
         layout = _layout(anchor, paths)
-        _remember(_layouts, key, layout)
+        remember(_layouts, key, layout)
     if layout is _WALK:
         return None
     assert isinstance(layout, tuple)
@@ -180,12 +181,15 @@ def _known(
     known = _templates.get(shape)
     if known is None:
         known = _template(cmd, anchor, paths, render)
-        _remember(_templates, shape, known)
+        remember(_templates, shape, known)
     return shape, known, els
 
 
-def _remember(memo: dict[tuple[object, ...], _V], key: tuple[object, ...], value: _V) -> None:
-    if len(memo) >= _TEMPLATES_MAX:
+def remember(memo: dict[_K, _V], key: _K, value: _V, bound: int = _TEMPLATES_MAX) -> None:
+    """``memo[key] = value``, forgetting everything first when ``memo`` holds ``bound`` entries: the memos of the
+    check and the render are keyed on shapes, a few per command in use, so a full one means shapes are churning
+    and none is worth keeping over the others."""
+    if len(memo) >= bound:
         memo.clear()
     memo[key] = value
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from iosxe_agent.data.tags import tag_of
+from iosxe_agent.device.cli_map.render_memo import remember
 from iosxe_agent.device.cli_map.syntax import BESIDE_NATIVE, Step, ns_of
 from iosxe_agent.device.names import NATIVE_NS
 
@@ -206,9 +207,7 @@ class DataTree:
         plan = _plans.get(key)
         if plan is None:
             plan = _graft_plan(ops)
-            if len(_plans) >= _PLANS_MAX:
-                _plans.clear()
-            _plans[key] = plan
+            remember(_plans, key, plan, _PLANS_MAX)
         texts: list[tuple[int, str | None]] = [(pos, entry_step.keys[j][1]) for pos, j in plan.keys]
         texts += [(pos, ops[k].value) for pos, k in plan.sets]
         return self.graft_entry(ops[0].steps[:-1], entry_step, plan.template, texts)

@@ -25,6 +25,9 @@ from iosxe_agent.device.views.tree import Path, TreeView
 from iosxe_agent.yang.schema import Kind, Schema, SchemaNode
 
 _ORDERED_KINDS = (Kind.LIST, Kind.LEAF_LIST)
+#: Sets of changed paths whose touched inputs :class:`ViewCarrier` keeps (each a few tags of the schema; a commit
+#: of another shape past this starts the memo again).
+_PATH_SETS_KEPT = 256
 
 
 def changed_paths(changes: Iterable[Change], depth: int) -> frozenset[Path]:
@@ -78,6 +81,13 @@ class ViewCarrier:
         #: the ordered inputs of the last new tree, serialised: that tree is the next commit's old one, so each
         #: tree is scanned once, not twice
         self._last: tuple[etree._Element, dict[Path, list[bytes]]] | None = None
+        #: the inputs the last commit's changes touch, by the changes themselves (not the transaction, whose
+        #: references the spare copy of running counts): a commit is carried twice, for the SSH listener's check
+        #: and by the commit listener, and its changes are gathered once
+        self._of_changes: tuple[tuple[Change, ...], frozenset[Path]] | None = None
+        #: the inputs touched, by the changed paths (tags cut at ``depth``: the schema's shape, not values), so
+        #: the commits that change the same nodes (every ``ip ssh time-out``) test the inputs once
+        self._by_paths: dict[frozenset[Path], frozenset[Path]] = {}
 
     def carry(self, txn: Transaction, views: Iterable[TreeView[Any]] | None = None) -> None:
         """Hand on the memo of each of ``views`` (default: all) from ``txn.old`` to ``txn.new`` where every input
@@ -87,12 +97,8 @@ class ViewCarrier:
         held = [view for view in (self.views if views is None else views) if view.holds(old)]
         if not held:
             return
-        changed = changed_paths(txn.changes, self.depth)
-        if changed:
-            # an input is touched when a change lies inside it (the input is a prefix of the change) or holds it
-            below = {c[:depth] for c in changed for depth in range(1, len(c) + 1)}
-            touched = {path for path in self._prefixes if path in below or not changed.isdisjoint(self._prefixes[path])}
-            held = [view for view in held if touched.isdisjoint(view.inputs)]
+        touched = self._touched(txn.changes)
+        held = [view for view in held if touched.isdisjoint(view.inputs)]
         moved = {
             path
             for view in held
@@ -107,6 +113,28 @@ class ViewCarrier:
             if moved.isdisjoint(view.inputs):
                 view.hand_on(old, new)
 
+    def _touched(self, changes: tuple[Change, ...]) -> frozenset[Path]:
+        """The inputs ``changes`` touch (see :attr:`_of_changes` and :attr:`_by_paths`)."""
+        known = self._of_changes
+        if known is not None and known[0] is changes:
+            return known[1]
+        changed = changed_paths(changes, self.depth)
+        touched = self._by_paths.get(changed)
+        if touched is None:
+            if len(self._by_paths) >= _PATH_SETS_KEPT:
+                self._by_paths.clear()
+            touched = self._by_paths[changed] = self._inputs_touched(changed)
+        self._of_changes = (changes, touched)
+        return touched
+
+    def _inputs_touched(self, changed: frozenset[Path]) -> frozenset[Path]:
+        """The inputs the ``changed`` paths touch: a change lies inside the input (the input is a prefix of the
+        change) or the input lies inside the change."""
+        below = {c[:depth] for c in changed for depth in range(1, len(c) + 1)}
+        return frozenset(
+            path for path in self._prefixes if path in below or not changed.isdisjoint(self._prefixes[path])
+        )
+
     def _serialised(self, tree: etree._Element, paths: set[Path]) -> dict[Path, list[bytes]]:
         """Each of ``paths`` in ``tree``: its instances serialised (in C), in document order."""
         known = self._last[1] if self._last is not None and self._last[0] is tree else {}
@@ -115,8 +143,10 @@ class ViewCarrier:
         return {path: known[path] if path in known else [etree.tostring(e) for e in found[path]] for path in paths}
 
     def on_commit(self, txn: Transaction) -> None:
-        """A commit listener (registered before any listener that reads a view)."""
+        """A commit listener (registered before any listener that reads a view); the last to carry ``txn``, so
+        its changes are let go of here (they hold nodes of both trees)."""
         self.carry(txn)
+        self._of_changes = None
 
     def release(self, tree: etree._Element) -> None:
         """Let go of everything memoised for ``tree``, the views' values and its serialised inputs: the tree is

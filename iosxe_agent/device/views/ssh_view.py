@@ -190,9 +190,10 @@ def _key_hashes(chain: etree._Element | None) -> dict[str, frozenset[str]]:
     return hashes
 
 
-def _options(algorithm: etree._Element, word: str) -> tuple[str, ...]:
-    """One device-private ``ip ssh server algorithm WORD`` list, in the order typed."""
-    holder = _Kids(algorithm).get(p(word))
+def _options(algorithm: _Kids, word: str) -> tuple[str, ...]:
+    """One device-private ``ip ssh server algorithm WORD`` list, in the order typed (``algorithm``: that node's
+    children, gathered once for its five lists)."""
+    holder = algorithm.get(p(word))
     return () if holder is None else tuple(v.text or "" for v in holder.iterchildren(p(word + "-options")))
 
 
@@ -201,7 +202,8 @@ def _algorithms(algorithm: etree._Element | None) -> Configured:
     leaves (what NETCONF may have changed since), the others from the device-private lists."""
     if algorithm is None:
         return Configured()
-    enc = _Kids(algorithm).get(n("encryption"))
+    kids = _Kids(algorithm)
+    enc = kids.get(n("encryption"))
     encryption: tuple[str, ...] = ()
     if enc is not None:
         typed = [v.text or "" for v in enc.iterchildren(p("encrypt-options"))]
@@ -210,11 +212,11 @@ def _algorithms(algorithm: etree._Element | None) -> Configured:
         encryption = flagged_order(typed, present, CTR_LEAVES)
     return Configured(
         encryption=encryption,
-        mac=_options(algorithm, "mac"),
-        kex=_options(algorithm, "kex"),
-        hostkey=_options(algorithm, "hostkey"),
-        authentication=_options(algorithm, "authentication"),
-        publickey=_options(algorithm, "publickey"),
+        mac=_options(kids, "mac"),
+        kex=_options(kids, "kex"),
+        hostkey=_options(kids, "hostkey"),
+        authentication=_options(kids, "authentication"),
+        publickey=_options(kids, "publickey"),
     )
 
 
