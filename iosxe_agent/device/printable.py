@@ -39,6 +39,7 @@ from typing import Literal
 
 from lxml import etree
 
+from iosxe_agent.bounded import remember
 from iosxe_agent.data.errors import DataError
 from iosxe_agent.data.runs import Plan, RunShape, shape_of
 from iosxe_agent.data.tags import children_count, key_child, schema_node_of, tag_of
@@ -46,7 +47,7 @@ from iosxe_agent.datastore.locks import find_node, instance_identifier, node_key
 from iosxe_agent.datastore.transaction import Transaction
 from iosxe_agent.device.cli_map.parse import free_tokens, line_slots, read_back
 from iosxe_agent.device.cli_map.render import line_template, render_sourced
-from iosxe_agent.device.cli_map.render_memo import Template, remember
+from iosxe_agent.device.cli_map.render_memo import Template
 from iosxe_agent.device.cli_map.syntax import Arg, Command, Kw, Number, Rest, Word, walk
 from iosxe_agent.device.cli_map.table import BY_MODE, CONFIG
 from iosxe_agent.device.cli_map.tree import NATIVE_TAG

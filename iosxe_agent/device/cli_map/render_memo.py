@@ -26,10 +26,11 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, NamedTuple, TypeVar
+from typing import Literal, NamedTuple
 
 from lxml import etree
 
+from iosxe_agent.bounded import remember
 from iosxe_agent.device.cli_map.syntax import Arg, Choice, Command, Interface, Kw, Node, walk
 
 #: Anchors with more elements than this take the walk (a template pays off on small, repeated anchors).
@@ -90,8 +91,6 @@ _PATHS: dict[int, _Paths | None] = {}
 #: (command, structure of an anchor) -> :func:`_layout`; (that key, the texts at the layout) -> a template
 _layouts: dict[tuple[object, ...], tuple[int, ...] | Literal["walk"]] = {}
 _templates: dict[tuple[object, ...], _Known] = {}
-_K = TypeVar("_K")
-_V = TypeVar("_V")
 
 
 def _paths(cmd: Command) -> _Paths | None:
@@ -173,7 +172,7 @@ def _known(
     layout = _layouts.get(key)
     if layout is None:
         layout = _layout(anchor, paths)
-        remember(_layouts, key, layout)
+        remember(_layouts, key, layout, _TEMPLATES_MAX)
     if layout is _WALK:
         return None
     assert isinstance(layout, tuple)
@@ -181,17 +180,8 @@ def _known(
     known = _templates.get(shape)
     if known is None:
         known = _template(cmd, anchor, paths, render)
-        remember(_templates, shape, known)
+        remember(_templates, shape, known, _TEMPLATES_MAX)
     return shape, known, els
-
-
-def remember(memo: dict[_K, _V], key: _K, value: _V, bound: int = _TEMPLATES_MAX) -> None:
-    """``memo[key] = value``, forgetting everything first when ``memo`` holds ``bound`` entries: the memos of the
-    check and the render are keyed on shapes, a few per command in use, so a full one means shapes are churning
-    and none is worth keeping over the others."""
-    if len(memo) >= bound:
-        memo.clear()
-    memo[key] = value
 
 
 def _layout(anchor: etree._Element, paths: _Paths) -> tuple[int, ...] | Literal["walk"]:

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from iosxe_agent.bounded import remember
 from iosxe_agent.data.tags import tag_of
-from iosxe_agent.device.cli_map.render_memo import remember
 from iosxe_agent.device.cli_map.syntax import BESIDE_NATIVE, Step, ns_of
 from iosxe_agent.device.names import NATIVE_NS
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from lxml import etree
 
+from iosxe_agent.bounded import remember
 from iosxe_agent.data.diff import Change
 from iosxe_agent.data.order import instances
 from iosxe_agent.data.tags import tag_of
@@ -121,9 +122,8 @@ class ViewCarrier:
         changed = changed_paths(changes, self.depth)
         touched = self._by_paths.get(changed)
         if touched is None:
-            if len(self._by_paths) >= _PATH_SETS_KEPT:
-                self._by_paths.clear()
-            touched = self._by_paths[changed] = self._inputs_touched(changed)
+            touched = self._inputs_touched(changed)
+            remember(self._by_paths, changed, touched, _PATH_SETS_KEPT)
         self._of_changes = (changes, touched)
         return touched
 
