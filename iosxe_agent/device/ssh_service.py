@@ -367,15 +367,12 @@ class _Connection(asyncssh.SSHServer):
         self.trace = SshTrace(0)  # what `debug ip ssh` has seen of this connection (numbered in connection_made)
         self.login_clock: asyncio.TimerHandle | None = None  # `ip ssh time-out`: until authentication completes
 
-    def _show(self, lines: list[Line]) -> None:
-        self.service.show_debug(lines)
-
     def wants_packets(self) -> bool:
         """:mod:`iosxe_agent.device.ssh_tap` hands this connection its packets while an SSH switch is on."""
         return self.service.debug.any_of(SSH_SWITCHES) and not self.service.printing_debug
 
     def bytes_received(self, count: int) -> None:
-        self._show(self.trace.read(count))
+        self.service.show_debug(self.trace.read(count))
 
     def packet_sent(self, pkttype: int, seq: int, payload: bytes, padlen: int, encrypted: bool) -> None:
         self._note_client_version()
@@ -385,7 +382,7 @@ class _Connection(asyncssh.SSHServer):
 
     def packet_received(self, pkttype: int, seq: int, payload: bytes, padlen: int, encrypted: bool) -> None:
         self._note_client_version()
-        self._show(self.trace.received(pkttype, seq, payload, padlen, encrypted))
+        self.service.show_debug(self.trace.received(pkttype, seq, payload, padlen, encrypted))
 
     def _note_client_version(self) -> None:
         if self.conn is not None and not self.trace.client_version:
@@ -401,7 +398,7 @@ class _Connection(asyncssh.SSHServer):
         self.number = svc._connections
         svc._connections += 1
         self.trace = SshTrace(self.number)
-        self._show(self.trace.started(f"SSH-2.0-{SERVER_VERSION}"))
+        self.service.show_debug(self.trace.started(f"SSH-2.0-{SERVER_VERSION}"))
         self.block = svc.ssh_line_block(self.group)
         if self.block is None:
             self.disconnect_soon("No vty line accepts SSH", asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE)
@@ -436,7 +433,7 @@ class _Connection(asyncssh.SSHServer):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_login_clock()
-        self._show(self.trace.ended(exc.code if isinstance(exc, asyncssh.DisconnectError) else None))
+        self.service.show_debug(self.trace.ended(exc.code if isinstance(exc, asyncssh.DisconnectError) else None))
         self.events.closed()
         if self.conversation is not None:
             self.conversation.close()
