@@ -181,7 +181,14 @@ def within_element_limit(body: bytes, limit: int) -> bool:
     """
     if len(body) <= limit:
         return True
-    tags = body.count(b"<") - body.count(b"</") - body.count(b"<!") - body.count(b"<?")
+    # each count is a pass over the text (~1.5 ms per 2 MB): the next is made only when the bound so far is over
+    tags = body.count(b"<")
+    if tags <= limit:
+        return True
+    tags -= body.count(b"</")
+    if tags <= limit:
+        return True
+    tags -= body.count(b"<!") + body.count(b"<?")
     if tags <= limit:
         return True
     if b"<!" not in body and b"<?" not in body:

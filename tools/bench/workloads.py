@@ -163,8 +163,10 @@ async def memory_per_session(target: Target, extra: int) -> float:
 
 
 async def load_users(s: RawNetconf, first: int, count: int) -> float:
-    """Create ``count`` users in one edit-config and commit them; ms taken."""
+    """Create ``count`` users in one edit-config and commit them; ms taken, from sending the edit (the client
+    builds its ~2 MB of XML before: ~8 ms that are no server's work) to the commit's reply."""
+    edit = users_edit(first, count)
     t0 = time.perf_counter()
-    await s.ok(users_edit(first, count))
+    await s.ok(edit)
     await s.ok("<commit/>")
     return (time.perf_counter() - t0) * 1000
