@@ -12,9 +12,9 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import attrgetter, itemgetter
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from lxml import etree
 
@@ -84,15 +84,44 @@ class _Kind:
         Why: 10,000 new users spent 2 µs each finding their key (a call and a loop over their children) and
         formatting it in two calls. A single key is its entries' first child (the keys lead an entry), so here
         every entry's first child is taken in one pass, and when each has the key's tag (then it is the first
-        child of that tag, what :func:`~iosxe_agent.data.tags.key_child` finds) their texts are formatted in one
-        more; otherwise each entry takes :meth:`step`."""
-        if len(self.keys) == 1 and all(map(len, els)):
-            firsts = list(map(itemgetter(0), els))
+        child of that tag, what :func:`~iosxe_agent.data.tags.key_child` finds) their texts are formatted at once
+        (:func:`_steps_of`); otherwise each entry takes :meth:`step`."""
+        firsts = _first_children(els) if len(self.keys) == 1 else None
+        if firsts is not None:
             tag, opening = self.keys[0]
             if set(map(attrgetter("tag"), firsts)) == {tag}:
                 head = self.name + opening
-                return [f"{head}{_quote(first.text or '')}]" for first in firsts]
+                texts = list(map(attrgetter("text"), firsts))
+                return _steps_of(head, texts) or [f"{head}{_quote(text or '')}]" for text in texts]
         return [self.step(el) for el in els]
+
+
+def _first_children(els: list[etree._Element]) -> list[etree._Element] | None:
+    """The first child of each of ``els`` (comments included), taken in C; None when one has no child. (Asked by
+    indexing: ``len()`` of an element counts its children one by one.)"""
+    try:
+        return list(map(itemgetter(0), els))
+    except IndexError:
+        return None
+
+
+def _steps_of(head: str, texts: list[str | None]) -> list[str] | None:
+    """``head`` and each of ``texts`` quoted as :func:`_quote` quotes a text with no single quote, then ``]``:
+    formatted in C, by one join and one split on NUL, a character no XML text holds. None when a text is
+    missing or holds a quote (or a NUL after all: the split then does not give one step per text); the caller
+    formats those one by one.
+
+    Why: formatting 10,000 keys an f-string and a call at a time cost 0.6 µs each."""
+    if None in texts:
+        return None
+    joined = _NUL.join(cast(list[str], texts))
+    if "'" in joined:
+        return None
+    steps = (head + "'" + joined.replace(_NUL, f"']{_NUL}{head}'") + "']").split(_NUL)
+    return steps if len(steps) == len(texts) else None
+
+
+_NUL = "\0"
 
 
 #: :func:`_kind` by schema node (its id, the node kept alive beside) and tag: a frozen value that depends on
@@ -232,17 +261,22 @@ def _created(kids: list[etree._Element], snode: SchemaNode, path: str, ns: dict[
     kinds: dict[str, tuple[_Kind, tuple[tuple[str, str], ...]]] = {}
     create = ChangeOp.CREATE
     head = f"{path}/"
-    for tag, group in groupby(kids, tag_of):  # a bulk create's entries come side by side: one group
+    for _, group in groupby(kids, attrgetter("tag")):  # a bulk create's entries come side by side: one group
+        els = list(group)
+        tag = tag_of(els[0])  # (a comment is no data element: refused as one by one)
         found = kinds.get(tag)
         if found is None:
             kind = _kind(snode.child(tag), tag)
             cns = {**ns, kind.prefix: kind.ns} if kind.prefix and kind.prefix not in ns else ns
             found = kinds[tag] = (kind, tuple(cns.items()))
         kind, path_ns = found
-        els = list(group)
-        out.extend(
-            [Change(create, head + step, path_ns, None, c) for step, c in zip(kind.steps(els), els, strict=True)]
-        )
+        paths = map(head.__add__, kind.steps(els))
+        out.extend(map(_made_change, zip(repeat(create), paths, repeat(path_ns), repeat(None), els, strict=False)))
+
+
+#: A :class:`Change` made in C from its fields as one tuple: the named tuple's own constructor is a Python call,
+#: 0.3 µs for each of a bulk create's 10,000 entries.
+_made_change = partial(tuple.__new__, Change)
 
 
 def _children(

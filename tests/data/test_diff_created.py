@@ -53,3 +53,4 @@ def test_created_children_equal_each_compared(
         m.setattr(diff_mod, "_created", _one_by_one)
         slow = diff(before, after, ios.schema, report)
     assert _seen(fast) == _seen(slow)
+    assert all(type(c) is Change for c in fast)  # (the batch makes its changes through the tuple's constructor)

@@ -72,3 +72,17 @@ def test_single_key_lists_take_the_batch(ios: Any, monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(diff_mod._Kind, "step", unused)
     assert kind.steps(els) == [f"{kind.name}{kind.keys[0][1]}'k{i}']" for i in range(3)]
+
+
+@given(
+    head=st.sampled_from(["ios:username[ios:name=", "x:k[x:a="]),
+    texts=st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from("ab'\"\0 ]["), max_size=4)), max_size=8),
+)
+def test_joined_steps_equal_each_formatted(head: str, texts: list[str | None]) -> None:
+    """``_steps_of`` formats as ``step`` does each text, or declines: a missing text, a quote, a NUL (which no XML
+    text holds, but the guard holds anyway) or no text at all (the caller's own formatting gives no step either)."""
+    steps = diff_mod._steps_of(head, texts)
+    declined = not texts or None in texts or any("'" in t or "\0" in t for t in texts if t is not None)
+    assert (steps is None) == declined
+    if steps is not None:
+        assert steps == [f"{head}{diff_mod._quote(t or '')}]" for t in texts]

@@ -4,8 +4,8 @@ Why: ``RunShape.same`` proves an entry's shape by positive tests at each positio
 descendants, and each column gives one text per entry only if every leaf holds one; together they must accept a
 run exactly when a walk in Python finds every entry alike (same tags at every level, one text and nothing else
 in each leaf, only elements in each container), even when one entry's missing text is made up by a node
-elsewhere in it. ``_plan`` looks at a run of one tag
-once; it must give what looking at every tag one by one gives.
+elsewhere in it. A column's tally (its texts counted in C) must count what the column returns. ``_plan`` looks
+at a run of one tag once; it must give what looking at every tag one by one gives.
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ def test_the_run_check_accepts_a_run_of_entries_alike(ios: Any, mutations: list[
     shape = username_shape(ios, entries[0])
     accepted = run_accepted(shape, native, len(entries))
     assert accepted == all(alike(entries[0], e) for e in entries)
+    assert [tally(native) for tally in shape.tallies] == [len(column(native)) for _, column in shape.columns]
     if accepted:
         leaves = [[x.text for x in e.iter() if not len(x)] for e in entries]
         texts = [column(native) for _, column in shape.columns]

@@ -133,6 +133,12 @@ def test_a_column_fits_as_each_of_its_values_does(texts: list[str], readings: li
     assert _column_fits(texts, tuple(readings)) == each
 
 
+@given(text=st.one_of(st.text(), ANY, st.lists(PLAIN).map("".join), st.text(st.characters(max_codepoint=0x80))))
+def test_a_joined_column_is_plain_as_the_expression_says(text: str) -> None:
+    """The test of a column's values joined (``_all_plain``, bytes deleted in C) is the expression's match."""
+    assert printable._all_plain(text) == (_PLAIN.fullmatch(text) is not None)
+
+
 def test_a_run_of_plain_users_is_checked_a_column_at_a_time(trees: Any, monkeypatch: Any) -> None:
     """The column path is taken for a run it fits (the equality above would hold if it never were)."""
     root = etree.Element("{urn:ietf:params:xml:ns:netconf:base:1.0}config")
