@@ -1,6 +1,7 @@
-"""Hostile journals: a record that is valid JSON but not a valid change (wrong shapes, unknown ops, paths that
-name nothing, broken XML) is refused with RecordError and nothing else; a journal file with any bytes at all
-after its whole records loads as the snapshot plus exactly those records, and is cut back to them.
+"""Hostile journals: a record that is well-formed (ops as JSON with their XML after them, or the older all-JSON
+form) but not a valid change (wrong shapes, unknown ops, paths that name nothing, broken XML) is refused with
+RecordError and nothing else; a journal file with any bytes at all after its whole records loads as the snapshot
+plus exactly those records, and is cut back to them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from iosxe_agent.data.diff import diff
-from iosxe_agent.datastore.change_record import RecordError, encode, replay
+from iosxe_agent.datastore.change_record import RecordError, decode_ops, encode, replay
 from iosxe_agent.datastore.journal import FRAME, RunningJournal
 from iosxe_agent.datastore.persist import serialize
 from iosxe_agent.datastore.transaction import SYSTEM, Transaction
@@ -36,13 +37,38 @@ FRAGMENTS = st.sampled_from(["<tag xmlns='urn:test:edge'>t9</tag>", "<unclosed",
 
 @st.composite
 def mutated(draw: st.DrawFn, record: bytes) -> bytes:
-    """A real record with one part of one op replaced by something else."""
-    ops = json.loads(record)["ops"]
+    """A real record with one part of one op replaced by something else (an XML text's number too), or one of its
+    XML texts."""
+    header, *texts = record.split(b"\0")
+    ops = json.loads(header)
     if not ops:
         return record
-    op = ops[draw(st.integers(0, len(ops) - 1))]
-    op[draw(st.integers(0, len(op) - 1))] = draw(JSON | FRAGMENTS)
+    if texts and draw(st.booleans()):
+        texts[draw(st.integers(0, len(texts) - 1))] = draw(FRAGMENTS).encode()
+    else:
+        op = ops[draw(st.integers(0, len(ops) - 1))]
+        op[draw(st.integers(0, len(op) - 1))] = draw(JSON | FRAGMENTS)
+    return b"\0".join([json.dumps(ops).encode(), *texts])
+
+
+@st.composite
+def mutated_as_before(draw: st.DrawFn, record: bytes) -> bytes:
+    """A real record in the form journals had before ``encode_ops`` (a JSON object, each XML text inline), with
+    one part of one op replaced by something else."""
+    ops = [[_inline(part) for part in op] for op in decode_ops(record)]
+    if ops:
+        op = ops[draw(st.integers(0, len(ops) - 1))]
+        op[draw(st.integers(0, len(op) - 1))] = draw(JSON | FRAGMENTS)
     return json.dumps({"ops": ops}).encode()
+
+
+def _inline(part: Any) -> Any:
+    """An op's part as the older records held it: XML as a string."""
+    if isinstance(part, bytes):
+        return part.decode()
+    if isinstance(part, list) and part and isinstance(part[0], bytes):
+        return [part[0].decode(), *part[1:]]
+    return part
 
 
 def start(edge: Any) -> Any:
@@ -71,7 +97,9 @@ BODIES = [
 def test_a_record_that_is_not_a_change_of_this_tree_is_refused(edge: Any, data: st.DataObject) -> None:
     tree = start(edge)
     _, good = record_of(edge, tree, data.draw(st.sampled_from(BODIES)))
-    record = data.draw(mutated(good) | JSON.map(lambda v: json.dumps(v).encode()) | st.binary(max_size=40))
+    record = data.draw(
+        mutated(good) | mutated_as_before(good) | JSON.map(lambda v: json.dumps(v).encode()) | st.binary(max_size=40)
+    )
     target = copy.deepcopy(tree)
     try:
         replay(target, record, edge.schema)
