@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from edit_summary import summary
+from edit_summary import created_as_runs, summary
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -89,17 +89,4 @@ def test_a_canonical_run_is_created_at_once(ios: Any, monkeypatch: pytest.Monkey
         f"<secret><encryption>9</encryption><secret>{HASH}</secret></secret></username>"
         for i in range(100)
     )
-    created: list[int] = []
-    real = edit_mod._Editor._new_run
-
-    def spy(self: Any, *args: Any) -> int:
-        created.append(real(self, *args))
-        return created[-1]
-
-    with monkeypatch.context() as m:
-        m.setattr(edit_mod._Editor, "_new_run", spy)
-        fast = summary(apply_edit(tree, ios.cfg(body), ios.schema))
-    assert created == [100]
-    with monkeypatch.context() as m:
-        m.setattr(edit_mod._Editor, "_new_run", lambda *_, **__: 0)
-        assert summary(apply_edit(tree, ios.cfg(body), ios.schema)) == fast
+    assert created_as_runs(lambda: apply_edit(tree, ios.cfg(body), ios.schema), monkeypatch) == [100]

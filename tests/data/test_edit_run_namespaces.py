@@ -16,7 +16,7 @@ import copy
 from typing import Any
 
 import pytest
-from edit_summary import summary
+from edit_summary import created_as_runs, summary
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -139,17 +139,4 @@ def test_the_children_after_a_run_are_edited(
     users = "".join(f"<username><name>u{i:03d}</name><privilege>1</privilege></username>" for i in range(80))
     body = before + users + after
     tree = ios.tree("<hostname>R1</hostname>")
-    created: list[int] = []
-    real = edit_mod._Editor._new_run
-
-    def spy(self: Any, *args: Any) -> int:
-        created.append(real(self, *args))
-        return created[-1]
-
-    with monkeypatch.context() as m:
-        m.setattr(edit_mod._Editor, "_new_run", spy)
-        fast = summary(apply_edit(tree, ios.cfg(body), ios.schema))
-    assert created == [80]
-    with monkeypatch.context() as m:
-        m.setattr(edit_mod._Editor, "_new_run", lambda *_, **__: 0)
-        assert summary(apply_edit(tree, ios.cfg(body), ios.schema)) == fast
+    assert created_as_runs(lambda: apply_edit(tree, ios.cfg(body), ios.schema), monkeypatch) == [80]

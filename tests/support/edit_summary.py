@@ -3,8 +3,13 @@ compare it with the general path through this)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import pytest
 from lxml import etree
 
+from iosxe_agent.data import edit as edit_mod
 from iosxe_agent.data.edit import EditResult
 from iosxe_agent.data.touched import Touched
 
@@ -22,3 +27,23 @@ def comparable(t: Touched) -> tuple[object, ...]:
     children = {ident: comparable(sub) for ident, sub in t.children.items()}
     bulk = {tag: [etree.tostring(e) for e in elements] for tag, elements in t.bulk.items()}
     return t.whole, t.tags, children, t.entries, bulk
+
+
+def created_as_runs(edit: Callable[[], EditResult], monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many entries each try of ``_Editor._new_run`` created while ``edit()`` ran, once the same edit with no
+    run created at once (every entry one by one) is seen to give the same :func:`summary`: a test that the fast
+    path was taken and changed nothing (an equality alone would pass if it never were)."""
+    created: list[int] = []
+    real = edit_mod._Editor._new_run
+
+    def spy(self: Any, *args: Any) -> int:
+        created.append(real(self, *args))
+        return created[-1]
+
+    with monkeypatch.context() as m:
+        m.setattr(edit_mod._Editor, "_new_run", spy)
+        fast = summary(edit())
+    with monkeypatch.context() as m:
+        m.setattr(edit_mod._Editor, "_new_run", lambda *_, **__: 0)
+        assert summary(edit()) == fast
+    return created
