@@ -74,8 +74,9 @@ class SpareTree:
         if tree is None:
             return None
         try:
+            replayer = Replayer(tree, self.schema)  # one for all: a list it indexed for one record serves the next
             for ops in owed:
-                Replayer(tree, self.schema).replay_ops(ops)
+                replayer.replay_ops(ops)
         except RecordError as exc:  # a record that gives back running cannot fail here: the journal relies on it
             log.error("the spare copy of running could not follow a commit (%s); edits copy the tree", exc)
             return None

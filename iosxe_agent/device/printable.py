@@ -380,7 +380,7 @@ class PrintableCheck:
         #: excerpt of that shape are checked (:func:`_instance_proof`), None when they cannot be; bounded as above
         self._instances: dict[tuple[object, ...], _Slots | None] = {}
         #: shapes read back clean once, not yet proven (a proof costs a few read-backs: made when a shape comes back)
-        self._seen: set[tuple[object, ...]] = set()
+        self._seen: dict[tuple[object, ...], None] = {}
 
     def check(self, txn: Transaction) -> list[DataError]:
         """Render the changed command instances, parse them back, refuse at the first value that differs.
@@ -494,11 +494,9 @@ class PrintableCheck:
         if not all(_PLAIN.fullmatch(shape.els[pos].text or "") for pos in shape.copied):
             return
         if shape.key not in self._seen:
-            if len(self._seen) >= PROVEN_MAX:
-                self._seen.clear()
-            self._seen.add(shape.key)
+            remember(self._seen, shape.key, None, PROVEN_MAX)
             return
-        self._seen.discard(shape.key)
+        self._seen.pop(shape.key, None)
         remember(self._instances, shape.key, _instance_proof(tree, shape, self.schema), PROVEN_MAX)
 
     def apply(self, txn: Transaction) -> None:
